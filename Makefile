@@ -1,0 +1,42 @@
+# Rapport: `make demo` runs the product on SQLite with demo data; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen --no-sync
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test test-fast test-postgres test-browser lint check-deploy serve worker clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+demo: .venv/.synced
+	$(RUN) rapport demo
+
+lint: .venv/.synced
+	$(RUN) ruff check src tests bench
+	$(RUN) lint-imports
+	$(RUN) mypy
+	RAPPORT_ENV=test $(RUN) python manage.py makemigrations --check --dry-run
+	RAPPORT_ENV=production SECRET_KEY=$$(printf 'k%.0s' {1..64}) ALLOWED_HOSTS=desk.example.org \
+	  $(RUN) python manage.py check --deploy --fail-level WARNING
+
+test: lint
+	$(RUN) pytest -q -m "not browser"
+
+test-fast: .venv/.synced
+	$(RUN) pytest -q -x -m "not browser"
+
+test-postgres: .venv/.synced
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser"
+
+test-browser: .venv/.synced
+	$(RUN) pytest -q -m browser tests/browser
+
+clean:
+	rm -rf .venv .tools var

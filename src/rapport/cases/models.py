@@ -1,0 +1,174 @@
+"""Cases, their messages, attachments and the append-only timeline (domain.md §2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from rapport.customers.models import CHANNEL_CHOICES, Customer
+from rapport.domain.case_rules import CaseType, Priority, Status
+from rapport.domain.references import format_reference
+
+TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in CaseType]
+STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Status]
+PRIORITY_CHOICES = [(p.value, p.label.capitalize()) for p in Priority]
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """A customer contact that needs handling. Its reference is derived from its number (id)."""
+
+    type = models.CharField(max_length=20, choices=TYPE_CHOICES, default=CaseType.ENQUIRY)
+    status = models.CharField(max_length=30, choices=STATUS_CHOICES, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(choices=PRIORITY_CHOICES, default=Priority.NORMAL)
+    channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES)
+    subject = models.CharField(max_length=200)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_cases"
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="cases")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency: every edit must name the version it read (services.case_update).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            # One index per queue shape: filter columns first, then the keyset sort (updated, id).
+            models.Index(fields=["-updated_at", "-id"], name="case_updated"),
+            models.Index(fields=["status", "-updated_at", "-id"], name="case_status_updated"),
+            models.Index(fields=["team", "status", "-updated_at", "-id"], name="case_team_status_updated"),
+            models.Index(fields=["owner", "status", "-updated_at", "-id"], name="case_owner_status_updated"),
+            models.Index(fields=["customer", "-created_at"], name="case_customer_created"),
+            models.Index(fields=["-created_at", "-id"], name="case_created"),
+            models.Index(fields=["-priority", "-updated_at", "-id"], name="case_priority_updated"),
+            models.Index(fields=["type", "-updated_at", "-id"], name="case_type_updated"),
+            models.Index(fields=["channel", "-updated_at", "-id"], name="case_channel_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.pk)
+
+    @property
+    def priority_label(self) -> str:
+        return Priority(self.priority).label
+
+
+class MessageKind(models.TextChoices):
+    INBOUND = "inbound", "From the customer"
+    OUTBOUND = "outbound", "To the customer"
+    NOTE = "note", "Internal note"
+
+
+class Message(models.Model):
+    """One interaction on a case. Notes (``kind=note``) never leave the building."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Text as the author wrote it; HTML only after nh3 sanitising (services), never raw.
+    body = models.TextField()
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at", "id"], name="message_case_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} on case {self.case_id}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == MessageKind.NOTE
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: the customer's file name is kept as data, never as a path.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CaseEvent(models.Model):
+    """Append-only: who changed what on a case, when, from what to what."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=40)
+    field = models.CharField(max_length=40, blank=True)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at", "id"], name="event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.field} on case {self.case_id}".strip()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("case events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SearchDocument(models.Model):
+    """Text that search finds: one row per case subject, message and customer.
+
+    The full-text index lives beside it: an FTS5 table on SQLite, a GIN index on PostgreSQL
+    (migration 0002). Rows carry the ids the permission policy filters on.
+    """
+
+    kind = models.CharField(max_length=10)  # case | message | customer
+    object_id = models.BigIntegerField()
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, null=True, on_delete=models.CASCADE, related_name="+")
+    internal = models.BooleanField(default=False)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="searchdoc_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -1,0 +1,133 @@
+"""Full-text search over cases, messages and customers: FTS5 on SQLite, tsvector on PostgreSQL.
+
+Documents are written by the services in the same transaction as the row they describe. Queries
+are ranked by the engine (bm25 / ts_rank) and bounded by the permission policy inside the SQL, so
+a customer's search can only ever rank their own cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+from rapport.accounts.models import User
+from rapport.cases.models import Case, Message, MessageKind, SearchDocument
+from rapport.customers.models import Customer
+from rapport.web import policy
+
+FTS_TABLE = "cases_searchdocument_fts"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def case_document(case: Case) -> SearchDocument:
+    return SearchDocument(
+        kind="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        customer_id=case.customer_id,
+        title=case.subject[:200],
+        body=case.subject,
+    )
+
+
+def message_document(message: Message, subject: str) -> SearchDocument:
+    return SearchDocument(
+        kind="message",
+        object_id=message.pk,
+        case_id=message.case_id,
+        internal=message.kind == MessageKind.NOTE,
+        title=subject[:200],
+        body=message.body,
+    )
+
+
+def customer_document(customer: Customer) -> SearchDocument:
+    text = " ".join(filter(None, [customer.name, customer.organisation, customer.email, customer.phone]))
+    return SearchDocument(
+        kind="customer",
+        object_id=customer.pk,
+        customer_id=customer.pk,
+        title=customer.name[:200],
+        body=text,
+    )
+
+
+def index(documents: Iterable[SearchDocument]) -> None:
+    """Insert or replace the documents (same kind and object id)."""
+    for doc in documents:
+        SearchDocument.objects.update_or_create(
+            kind=doc.kind,
+            object_id=doc.object_id,
+            defaults={
+                "case_id": doc.case_id,
+                "customer_id": doc.customer_id,
+                "internal": doc.internal,
+                "title": doc.title,
+                "body": doc.body,
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    case_id: int | None
+    customer_id: int | None
+    title: str
+    snippet: str
+    rank: float
+
+
+def _terms(text: str) -> list[str]:
+    return _WORD.findall(text.lower())[:12]
+
+
+def search(actor: User, text: str, *, limit: int = 50) -> list[Hit]:
+    """Ranked hits the actor may see: cases and messages within their case scope; customers for
+    staff only; internal notes for staff only."""
+    terms = _terms(text)
+    if not terms:
+        return []
+    staff = policy.can_see_internal(actor)
+    scope_sql, scope_params = _scope_sql(actor)
+    visibility = f"(d.case_id IS NOT NULL AND {scope_sql})"
+    if staff:
+        visibility = f"({visibility} OR d.kind = 'customer')"
+    else:
+        visibility += " AND d.internal = %s"
+        scope_params = [*scope_params, False]
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{t}:*" for t in terms)
+        sql = f"""
+            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.title,
+                   ts_headline('english', d.body, q, 'MaxWords=18, MinWords=6, StartSel=«, StopSel=»'),
+                   ts_rank(to_tsvector('english', d.title || ' ' || d.body), q) AS rank
+            FROM cases_searchdocument d, to_tsquery('english', %s) q
+            WHERE to_tsvector('english', d.title || ' ' || d.body) @@ q AND {visibility}
+            ORDER BY rank DESC, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
+        params = [query, *scope_params, limit]
+    else:
+        query = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+        sql = f"""
+            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.title,
+                   snippet({FTS_TABLE}, 1, '«', '»', '…', 12), bm25({FTS_TABLE}) AS rank
+            FROM {FTS_TABLE} JOIN cases_searchdocument d ON d.id = {FTS_TABLE}.rowid
+            WHERE {FTS_TABLE} MATCH %s AND {visibility}
+            ORDER BY rank, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
+        params = [query, *scope_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [Hit(r[0], r[1], r[2], r[3], r[4], r[5] or "", float(r[6])) for r in rows]
+
+
+def _scope_sql(actor: User) -> tuple[str, list[object]]:
+    scope = policy.case_scope(actor)
+    if scope is None:
+        return "1 = 1", []
+    sql, params = Case.objects.filter(scope).values("id").query.sql_with_params()
+    return f"d.case_id IN ({sql})", list(params)

@@ -1,0 +1,159 @@
+"""Reads shaped for the queue, case page and API: constant queries whatever the page size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from rapport.accounts.models import User
+from rapport.cases.models import Case, CaseEvent, Message
+from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
+from rapport.errors import FieldError
+from rapport.web import policy
+from rapport.web.pagination import Keyset, Page
+
+QUEUES = ("mine", "team", "unassigned", "all")
+SORTS: dict[str, Keyset] = {
+    "updated": Keyset((("updated_at", datetime, True), ("id", int, True))),
+    "oldest": Keyset((("updated_at", datetime, False), ("id", int, False))),
+    "created": Keyset((("created_at", datetime, True), ("id", int, True))),
+    "priority": Keyset((("priority", int, True), ("updated_at", datetime, True), ("id", int, True))),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    queue: str = "all"
+    statuses: tuple[str, ...] = ()
+    active_only: bool = True
+    priority: int | None = None
+    type: str | None = None
+    channel: str | None = None
+    team_id: int | None = None
+    owner_id: int | None = None
+    customer_id: int | None = None
+    tag: str | None = None
+    sort: str = "updated"
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: dict[str, str | list[str]]) -> QueueFilter:
+        """Parse query parameters; every bad value is named in one ``FieldError``."""
+        errors: dict[str, list[str]] = {}
+
+        def one(name: str) -> str | None:
+            value = params.get(name)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            return value.strip() if isinstance(value, str) and value.strip() else None
+
+        def number(name: str) -> int | None:
+            value = one(name)
+            if value is None:
+                return None
+            if not value.isdigit():
+                errors.setdefault(name, []).append("Give a whole number.")
+                return None
+            return int(value)
+
+        queue = one("queue") or "all"
+        if queue not in QUEUES:
+            errors.setdefault("queue", []).append(f"Choose one of: {', '.join(QUEUES)}.")
+        raw_status = params.get("status") or []
+        statuses = [s for s in ([raw_status] if isinstance(raw_status, str) else raw_status) for s in s.split(",") if s]
+        active_only = True
+        if statuses == ["any"]:
+            statuses, active_only = [], False
+        for status in statuses:
+            if status not in Status.__members__.values():
+                errors.setdefault("status", []).append(f"Unknown status {status!r}.")
+        priority = None
+        if (label := one("priority")) is not None:
+            try:
+                priority = int(Priority.from_label(label)) if not label.isdigit() else int(Priority(int(label)))
+            except (KeyError, ValueError):
+                errors.setdefault("priority", []).append("Choose low, normal, high or urgent.")
+        case_type = one("type")
+        if case_type is not None and case_type not in CaseType.__members__.values():
+            errors.setdefault("type", []).append(f"Unknown case type {case_type!r}.")
+        channel = one("channel")
+        if channel is not None and channel not in Channel.__members__.values():
+            errors.setdefault("channel", []).append(f"Unknown channel {channel!r}.")
+        sort = one("sort") or "updated"
+        if sort not in SORTS:
+            errors.setdefault("sort", []).append(f"Choose one of: {', '.join(SORTS)}.")
+        result = cls(
+            queue=queue,
+            statuses=tuple(statuses),
+            active_only=active_only and not statuses,
+            priority=priority,
+            type=case_type,
+            channel=channel,
+            team_id=number("team"),
+            owner_id=number("owner"),
+            customer_id=number("customer"),
+            tag=one("tag"),
+            sort=sort,
+        )
+        if errors:
+            raise FieldError(errors)
+        return result
+
+
+def case_queue(actor: User, flt: QueueFilter, *, cursor: str | None, size: int) -> Page[Case]:
+    """One page of the actor's queue. Three queries: the team scope, the page, its tags."""
+    cases = policy.visible_cases(actor)
+    if flt.queue == "mine":
+        cases = cases.filter(owner=actor)
+    elif flt.queue == "team":
+        cases = cases.filter(team_id__in=policy.actor_team_ids(actor))
+    elif flt.queue == "unassigned":
+        cases = cases.filter(owner__isnull=True)
+    if flt.statuses:
+        cases = cases.filter(status__in=flt.statuses)
+    elif flt.active_only:
+        cases = cases.filter(status__in=sorted(ACTIVE_STATUSES))
+    for name, value in (
+        ("priority", flt.priority),
+        ("type", flt.type),
+        ("channel", flt.channel),
+        ("team_id", flt.team_id),
+        ("owner_id", flt.owner_id),
+        ("customer_id", flt.customer_id),
+    ):
+        if value is not None:
+            cases = cases.filter(**{name: value})
+    if flt.tag:
+        cases = cases.filter(tags__name=flt.tag)
+    cases = cases.select_related("customer", "owner", "team").prefetch_related("tags")
+    return SORTS[flt.sort].paginate(cases, cursor=cursor, size=size)
+
+
+def case_detail(actor: User, reference: str) -> tuple[Case, list[Message], list[CaseEvent]]:
+    """The case, its messages (with attachments) as the actor may see them, and its timeline."""
+    case = policy.access_case(actor, reference)
+    messages = list(policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments"))
+    events = list(CaseEvent.objects.filter(case=case).select_related("actor")) if policy.can_see_internal(actor) else []
+    case_tags = list(case.tags.all())
+    case._prefetched_objects_cache = {"tags": case_tags}  # type: ignore[attr-defined]
+    return case, messages, events
+
+
+def customer_cases(actor: User, customer_id: int, *, limit: int = 20) -> QuerySet[Case]:
+    return (
+        policy.visible_cases(actor)
+        .filter(customer_id=customer_id)
+        .select_related("owner", "team")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+MESSAGE_KEYSET = Keyset((("created_at", datetime, False), ("id", int, False)))
+
+
+def case_messages(actor: User, reference: str, *, cursor: str | None, size: int) -> tuple[Case, Page[Message]]:
+    case = policy.access_case(actor, reference)
+    messages = policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments")
+    return case, MESSAGE_KEYSET.paginate(messages, cursor=cursor, size=size)

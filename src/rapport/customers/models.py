@@ -1,0 +1,53 @@
+"""Customers: the people, companies, colleagues and departments the desk serves (domain.md §1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from rapport.domain.case_rules import Channel
+
+
+class CustomerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    COMPANY = "company", "Company"
+    COLLEAGUE = "colleague", "Colleague (internal)"
+    DEPARTMENT = "department", "Department (internal)"
+
+
+INTERNAL_KINDS = frozenset({CustomerKind.COLLEAGUE, CustomerKind.DEPARTMENT})
+
+CHANNEL_CHOICES = [(c.value, c.value.replace("_", " ").capitalize()) for c in Channel]
+
+
+class Customer(models.Model):
+    kind = models.CharField(max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON)
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    preferred_channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES, default=Channel.EMAIL)
+    notes = models.TextField(blank=True)
+    # A portal sign-in, when the customer has one.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(Lower("email"), name="customer_email_ci"),
+            models.Index(fields=["name", "id"], name="customer_name"),
+            models.Index(fields=["kind", "name"], name="customer_kind_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind in INTERNAL_KINDS

@@ -1,0 +1,113 @@
+"""Writes to customer records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.accounts.models import Role, User
+from rapport.customers.models import Customer, CustomerKind
+from rapport.domain.case_rules import Channel
+from rapport.errors import FieldError, Forbidden
+from rapport.web import policy
+
+NAME_REQUIRED = "Give the customer's name."
+FIELDS = ("kind", "name", "organisation", "email", "phone", "address", "preferred_channel", "notes")
+_LIMITS = {"name": 200, "organisation": 200, "email": 254, "phone": 40, "address": 2000, "notes": 10000}
+
+
+def _clean(values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    unknown = sorted(set(values) - set(FIELDS))
+    for name in unknown:
+        errors[name] = ["This field cannot be set."]
+    for name in FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors.setdefault(name, []).append("Give text.")
+            continue
+        value = value.strip()
+        if name in _LIMITS and len(value) > _LIMITS[name]:
+            errors.setdefault(name, []).append(f"Keep this to {_LIMITS[name]} characters or fewer.")
+            continue
+        if name == "email" and value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                errors.setdefault(name, []).append("Enter a valid email address.")
+                continue
+            value = value.lower()
+        if name == "kind" and value not in CustomerKind.values:
+            errors.setdefault(name, []).append(f"Choose one of: {', '.join(CustomerKind.values)}.")
+            continue
+        if name == "preferred_channel" and value not in Channel.__members__.values():
+            errors.setdefault(name, []).append(f"Choose one of: {', '.join(c.value for c in Channel)}.")
+            continue
+        if name == "phone" and value and not all(ch.isdigit() or ch in "+ ()-" for ch in value):
+            errors.setdefault(name, []).append("Use digits, spaces, brackets, + and - only.")
+            continue
+        clean[name] = value
+    if not partial and not clean.get("name"):
+        errors.setdefault("name", []).append(NAME_REQUIRED)
+    if partial and "name" in clean and not clean["name"]:
+        errors.setdefault("name", []).append(NAME_REQUIRED)
+    if errors:
+        raise FieldError(errors)
+    return clean
+
+
+def customer_create(*, actor: User, now: datetime | None = None, **values: Any) -> Customer:
+    if not policy.can_manage_customers(actor):
+        raise Forbidden("Only staff can add customers.")
+    clean = _clean(values, partial=False)
+    now = now or timezone.now()
+    from rapport.cases import search  # search indexes customers too; imported here to keep apps acyclic
+
+    with transaction.atomic():
+        customer = Customer.objects.create(created_at=now, updated_at=now, **clean)
+        search.index([search.customer_document(customer)])
+    return customer
+
+
+def customer_update(*, actor: User, customer_id: int, now: datetime | None = None, **values: Any) -> Customer:
+    if not policy.can_manage_customers(actor):
+        raise Forbidden("Only staff can change customer records.")
+    clean = _clean(values, partial=True)
+    from rapport.cases import search
+
+    with transaction.atomic():
+        customer = policy.access_customer(actor, customer_id)
+        for name, value in clean.items():
+            setattr(customer, name, value)
+        customer.updated_at = now or timezone.now()
+        customer.save()
+        search.index([search.customer_document(customer)])
+    return customer
+
+
+def customer_portal_access(*, actor: User, customer_id: int, password: str) -> User:
+    """Give a customer a portal sign-in with their email address."""
+    if not policy.can_manage_customers(actor):
+        raise Forbidden("Only staff can give portal access.")
+    customer = policy.access_customer(actor, customer_id)
+    if not customer.email:
+        raise FieldError(email="The customer needs an email address to sign in.")
+    if customer.user_id:
+        raise FieldError(email="This customer can already sign in.")
+    if User.objects.filter(email__iexact=customer.email).exists():
+        raise FieldError(email="Another account already uses this email address.")
+    with transaction.atomic():
+        user = User.objects.create_user(customer.email, password, name=customer.name, role=Role.CUSTOMER)
+        customer.user = user
+        customer.save(update_fields=["user"])
+    return user

@@ -1,0 +1,56 @@
+"""Errors that services raise and every edge (pages, API, CLI) turns into a clear answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RapportError(Exception):
+    status = 400
+
+
+class NotFound(RapportError):
+    """Missing or not yours: the same answer for both, so nothing leaks (architecture.md)."""
+
+    status = 404
+
+    def __init__(self, what: str = "Not found.") -> None:
+        super().__init__(what)
+        self.message = what
+
+
+class Forbidden(RapportError):
+    """Seen, but the actor may not do this to it."""
+
+    status = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FieldError(RapportError):
+    """Bad input, named by field. ``errors`` maps field name to a list of messages."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]] | None = None, **single: str) -> None:
+        self.errors: dict[str, list[str]] = dict(errors or {})
+        for field, message in single.items():
+            self.errors.setdefault(field, []).append(message)
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
+
+
+class TooLarge(FieldError):
+    status = 413
+
+
+class Conflict(RapportError):
+    """The row changed since the actor read it. ``current`` is what it holds now."""
+
+    status = 409
+
+    def __init__(self, message: str, current: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.current = current
