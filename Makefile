@@ -35,7 +35,11 @@ test-fast: .venv/.synced
 test-postgres: .venv/.synced
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser"
 
-test-browser: .venv/.synced
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test-browser: .venv/.synced node_modules/.installed
 	$(RUN) pytest -q -m browser tests/browser
 
 clean:

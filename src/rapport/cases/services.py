@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from rapport.accounts.models import Role, Team, User
+from rapport.accounts.models import Team, User
 from rapport.cases import search
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, Tag
 from rapport.customers.models import Customer
@@ -486,6 +486,9 @@ def contact_log(
             team=actor.teams.first(),
             now=now,
         )
+        # A call or a conversation is answered as it happens: the first response is now.
+        Case.objects.filter(pk=case.pk).update(first_response_at=now)
+        case.first_response_at = now
         if resolved:
             case = case_update(
                 actor=actor,
@@ -496,6 +499,3 @@ def contact_log(
             )
     return case
 
-
-def staff_roles() -> list[str]:
-    return [r for r in Role if r != Role.CUSTOMER]

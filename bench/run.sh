@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Side-by-side load benchmark: Rapport vs django-helpdesk 2.6.1 on this machine, in one run.
+#   bench/run.sh 100000 1000000        (sizes in cases / tickets; each side is topped up to the size)
+# Knobs: CONC=8 DUR=20s ROUNDS=1 WORKERS=2 THREADS=2 BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
+#        DB=sqlite|postgres (ours; PG uses $PG_URL, default postgres://postgres@127.0.0.1:5432/rapport_bench)
+# Output: $BENCH_DIR/results/<size>/summary.tsv (ours), the peer's $PEER_DIR/results/<size>/summary.tsv,
+#         and a comparison table from bench/compare.py.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+PEER_HARNESS="${PEER_HARNESS:-$ROOT/../shared/bench/peer-django-helpdesk}"
+BENCH_DIR="${BENCH_DIR:-/tmp/rapport-bench}"
+PEER_DIR="${PEER_DIR:-/tmp/peer-dh}"
+CONC="${CONC:-8}" DUR="${DUR:-20s}" ROUNDS="${ROUNDS:-1}" WORKERS="${WORKERS:-2}" PORT="${PORT:-8800}"
+DB="${DB:-sqlite}"
+PY="$ROOT/.venv/bin/python"
+RAPPORT="$ROOT/.venv/bin/rapport"
+export PEER_DIR
+mkdir -p "$BENCH_DIR/data"
+
+export RAPPORT_DATA_DIR="$BENCH_DIR/data"
+if [ "$DB" = postgres ]; then
+  export DATABASE_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/rapport_bench}"
+  psql -h 127.0.0.1 -U postgres -tc "select 1 from pg_database where datname='rapport_bench'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -c "create database rapport_bench" >/dev/null
+fi
+command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+[ -x "$PEER_DIR/venv/bin/python" ] || "$PEER_HARNESS/setup.sh"
+"$RAPPORT" migrate >/dev/null
+
+summ() {  # wrk output -> "rps p50 p99 non2xx errors"
+  awk '/Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} /Non-2xx/{n=$NF} /Socket errors/{e=$0} END{gsub(/ +/," ",e); print r"\t"p50"\t"p99"\t"(n?n:0)"\t"(e?e:"-")}' "$1"
+}
+
+for SIZE in "$@"; do
+  OUTD="$BENCH_DIR/results/$SIZE"; mkdir -p "$OUTD"
+  have=$("$PY" "$HERE/rapport_side.py" count)
+  if [ "$have" -lt "$SIZE" ]; then
+    echo "seeding Rapport: $have -> $SIZE cases"
+    /usr/bin/time -f "seed wall %e s, peak RSS %M KB" "$RAPPORT" seed --cases $((SIZE - have)) --seed "$SIZE"
+  fi
+  echo "seeding django-helpdesk to $SIZE tickets"
+  (cd "$PEER_DIR/project" && DH_DATA_DIR="$PEER_DIR/data" ../venv/bin/python seed.py --total "$SIZE" --batch 10000)
+
+  "$PY" "$HERE/rapport_side.py" prepare "$OUTD"
+  # shellcheck disable=SC1091
+  source "$OUTD/env.sh"
+  export RAPPORT_REFS_FILE="$OUTD/refs.txt"
+  RAPPORT_ENV=production SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)" \
+    ALLOWED_HOSTS=127.0.0.1 RAPPORT_SSL_REDIRECT=false \
+    "$RAPPORT" serve --bind "127.0.0.1:$PORT" --workers "$WORKERS" > "$OUTD/serve.log" 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/login/" && break; sleep 0.5; done
+  BASE="http://127.0.0.1:$PORT"
+  COOKIE="Cookie: sessionid=$RAPPORT_SESSION"
+  probe() { curl -s -o /dev/null -w "%{http_code} %{size_download}B %{time_total}s" "$@"; }
+  echo -e "label\tendpoint\tround\tcases\trps\tp50\tp99\tnon2xx\terrors" > "$OUTD/summary.tsv"
+  for r in $(seq 1 "$ROUNDS"); do
+    for ep in queue case api_create; do
+      f="$OUTD/$ep.$r.txt"
+      case $ep in
+        queue) echo "probe queue: $(probe -H "$COOKIE" "$BASE/?queue=all")"
+               wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" "$BASE/?queue=all" > "$f" ;;
+        case)  echo "probe case: $(probe -H "$COOKIE" "$BASE/cases/$(head -1 "$RAPPORT_REFS_FILE")/")"
+               wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" -s "$HERE/lua/case_page.lua" "$BASE" > "$f" ;;
+        api_create)
+               wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -s "$HERE/lua/create_case.lua" "$BASE" > "$f"
+               "$PY" "$HERE/rapport_side.py" cleanup ;;
+      esac
+      echo -e "rapport-$SIZE\t$ep\t$r\t$RAPPORT_CASES\t$(summ "$f")" | tee -a "$OUTD/summary.tsv"
+    done
+  done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; trap - EXIT
+
+  CONC="$CONC" DUR="$DUR" ROUNDS="$ROUNDS" WORKERS="$WORKERS" \
+    "$PEER_HARNESS/load.sh" "$SIZE" datatables detail dashboard api_create
+  "$PY" "$HERE/compare.py" "$OUTD/summary.tsv" "$PEER_DIR/results/$SIZE/summary.tsv" | tee "$OUTD/compare.md"
+done
