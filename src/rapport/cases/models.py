@@ -55,6 +55,7 @@ class Case(models.Model):
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="case_team_status_updated"),
             models.Index(fields=["owner", "status", "-updated_at", "-id"], name="case_owner_status_updated"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created"),
+            models.Index(fields=["customer", "-updated_at", "-id"], name="case_customer_updated"),
             models.Index(fields=["-created_at", "-id"], name="case_created"),
             models.Index(fields=["-priority", "-updated_at", "-id"], name="case_priority_updated"),
             models.Index(fields=["type", "-updated_at", "-id"], name="case_type_updated"),
