@@ -1,9 +1,76 @@
+"""Sign in and sign out for staff and customers alike."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rapport.accounts import services
+from rapport.accounts.models import User
+from rapport.web import policy
+from rapport.web.forms import SignInForm
+
+BAD_CREDENTIALS = "That email address and password do not match an active account. Check them and try again."
+SIGNED_OUT = "You have signed out."
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The peer address. Forwarded headers are not trusted: anyone can send them."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def landing(request: HttpRequest, user: User | AnonymousUser) -> str:
+    """Where a person goes after signing in: a safe ``next``, else the desk or the portal."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("home") if policy.is_staff(user) else reverse("portal:home")
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("login")
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(landing(request, request.user))
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        ip = client_ip(request)
+        if not services.login_allowed(email=email, ip=ip):
+            form.add_error(None, services.too_many_attempts_message())
+            status = 429
+        else:
+            # The model backend refuses inactive accounts, with the same answer as a wrong password.
+            user = authenticate(request, email=email, password=form.cleaned_data["password"])
+            if user is None:
+                services.login_failed(email=email, ip=ip)
+                form.add_error(None, BAD_CREDENTIALS)
+            else:
+                services.login_succeeded(email=email, ip=ip)
+                login(request, user)
+                return redirect(landing(request, user))
+    elif request.method == "POST":
+        status = 422
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
+@require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("logout")
+    logout(request)
+    messages.info(request, SIGNED_OUT)
+    return redirect("login")

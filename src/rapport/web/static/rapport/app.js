@@ -1,6 +1,42 @@
-// Rapport's own small script: keyboard shortcuts for the desk. Everything works without it.
+// Rapport's own small script: keyboard shortcuts and htmx settings for the desk. Everything works without it.
 (function () {
   "use strict";
+
+  if (window.htmx) {
+    // The Content-Security-Policy forbids inline styles; app.css styles the request indicators.
+    htmx.config.includeIndicatorStyles = false;
+    // Form answers with errors (400 bad filters, 409 conflict, 413 too large, 422 invalid, 429 too
+    // many attempts) carry the page to show, so swap them in like a success.
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "(400|409|413|422|429)", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true }
+    ];
+  }
+
+  // Filters left at "any" add nothing to the address, so pushed URLs stay short and shareable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") { delete parameters[name]; }
+    });
+  });
+
+  // Take people to the first problem on a page, as a screen reader or keyboard user needs.
+  function focusProblem(root) {
+    var summary = (root || document).querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { focusProblem(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !document.body.contains(target)) { target = document; }
+    focusProblem(target);
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rapport.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("<str:reference>/", views.case_page, name="detail"),
+    path("<str:reference>/reply/", views.case_reply, name="reply"),
+    path("<str:reference>/note/", views.case_note, name="note"),
+    path("<str:reference>/edit/", views.case_edit, name="edit"),
+]

@@ -1,0 +1,156 @@
+"""Template helpers for the desk pages: accessible fields, times, search snippets, links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from rapport.web.html import sanitise_html
+
+register = template.Library()
+
+MARK_OPEN, MARK_CLOSE = "«", "»"
+# Header sections: the view each link opens, and the URL namespaces of the pages beneath it.
+SECTIONS = {
+    "queue": ("home", {"cases"}),
+    "customers": ("customers:list", {"customers"}),
+    "search": ("search", set()),
+}
+
+
+@register.simple_tag
+def field_widget(field: BoundField) -> SafeString:
+    """The field's widget, tied to its hint and error text so screen readers announce them."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs: dict[str, str] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """Where an error-summary link should take focus: the first radio of a group, else the field."""
+    if field.widget_type == "radioselect":
+        return f"{field.auto_id}_0"
+    return str(field.auto_id)
+
+
+@register.filter
+def marked(snippet: str) -> SafeString:
+    """A search snippet with its «match» markers shown as <mark>: escaped first, then marked up.
+
+    Markers from the text itself cannot unbalance the HTML: a mark only closes if it is open,
+    and one left open is closed at the end.
+    """
+    out: list[str] = []
+    open_mark = False
+    for part in _split_markers(snippet or ""):
+        if part == MARK_OPEN:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif part == MARK_CLOSE:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            out.append(escape(part))
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - every text part is escaped above
+
+
+def _split_markers(text: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch in (MARK_OPEN, MARK_CLOSE):
+            if current:
+                parts.append("".join(current))
+                current = []
+            parts.append(ch)
+        else:
+            current.append(ch)
+    if current:
+        parts.append("".join(current))
+    return parts
+
+
+@register.filter
+def sanitised(html: str) -> SafeString:
+    """Stored message HTML, sanitised again on the way out (web.html)."""
+    return mark_safe(sanitise_html(html or ""))  # noqa: S308 - nh3 removes anything unsafe
+
+
+@register.filter
+def humanise(value: Any) -> str:
+    """``waiting_on_customer`` → ``Waiting on customer``."""
+    text = str(value or "").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def event_value(value: str, field: str) -> str:
+    """A before/after value of an event as people read it: codes humanised, names as written."""
+    return humanise(value) if field in {"status", "type", "priority"} else value
+
+
+@register.simple_tag
+def when(moment: datetime | None) -> SafeString:
+    """A <time> with a relative phrase for scanning and the absolute local time for certainty."""
+    if moment is None:
+        return format_html('<span class="muted">{}</span>', "Not yet")
+    local = timezone.localtime(moment)
+    absolute = date_format(local, "j M Y, H:i")
+    now = timezone.now()
+    if abs((now - moment).total_seconds()) < 60:
+        relative = "just now"
+    elif moment <= now:
+        relative = f"{timesince(moment, now, depth=1)} ago"
+    else:
+        relative = f"in {timesince(now, moment, depth=1)}"
+    return format_html(
+        '<time datetime="{}">{} <span class="absolute">({})</span></time>', local.isoformat(), relative, absolute
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced; ``None`` or "" drops one."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def nav_state(context: template.Context, section: str) -> str:
+    """``page`` on the page a header link opens, ``true`` on the pages beneath it, else ""."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is None or section not in SECTIONS:
+        return ""
+    page, namespaces = SECTIONS[section]
+    if match.view_name == page:
+        return "page"
+    return "true" if match.namespace in namespaces else ""

@@ -1,0 +1,159 @@
+"""Signing in and out: credentials, inactive accounts, rate limits, where people land."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+
+from rapport.accounts import services
+from rapport.accounts.views import BAD_CREDENTIALS, SIGNED_OUT
+from tests.web.html_checks import page_problems
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client: Client, email: str, password: str = PASSWORD, **extra):
+    return client.post("/login/", {"email": email, "password": password, **extra})
+
+
+def signed_in_user_id(client: Client) -> str | None:
+    return client.session.get(SESSION_KEY)
+
+
+def test_sign_in_page_is_accessible(client, db):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert page_problems(response.content.decode()) == []
+
+
+def test_staff_sign_in_lands_on_the_queue(client, agent):
+    response = sign_in(client, "agent@example.com")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert signed_in_user_id(client) == str(agent.pk)
+
+
+def test_customer_sign_in_lands_on_the_portal(client, customer, customer_user):
+    response = sign_in(client, "alice@example.com")
+
+    assert response["Location"] == "/portal/"
+    assert signed_in_user_id(client) == str(customer_user.pk)
+
+
+def test_email_is_matched_whatever_its_case(client, agent):
+    sign_in(client, "  Agent@Example.COM ")
+    assert signed_in_user_id(client) == str(agent.pk)
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [
+        ("/customers/", "/customers/"),
+        ("/cases/C-000001/?x=1", "/cases/C-000001/?x=1"),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_only_a_safe_next_is_honoured(client, agent, next_url, landing):
+    response = sign_in(client, "agent@example.com", next=next_url)
+    assert response["Location"] == landing
+
+
+def test_wrong_password_is_refused_and_counted(client, agent):
+    response = sign_in(client, "agent@example.com", "wrong password")
+
+    assert response.status_code == 200
+    assert BAD_CREDENTIALS in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_an_inactive_account_cannot_sign_in_even_with_the_right_password(client, agent):
+    agent.is_active = False
+    agent.save()
+
+    response = sign_in(client, "agent@example.com")
+
+    assert BAD_CREDENTIALS in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_missing_fields_are_named_beside_each_field(client, db):
+    response = client.post("/login/", {"email": "", "password": ""})
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Enter your email address." in html
+    assert "Enter your password." in html
+    assert 'aria-describedby="id_email-error"' in html
+    assert page_problems(html) == []
+
+
+def test_the_sixth_attempt_is_refused_even_with_the_right_password(client, agent, settings):
+    settings.RAPPORT_LOGIN_ATTEMPTS = 5
+    for _ in range(5):
+        assert sign_in(client, "agent@example.com", "guess").status_code == 200
+
+    response = sign_in(client, "agent@example.com")
+
+    assert response.status_code == 429
+    assert services.too_many_attempts_message() in response.content.decode()
+    assert signed_in_user_id(client) is None
+
+
+def test_the_limit_is_per_address_and_account(client, agent, settings):
+    settings.RAPPORT_LOGIN_ATTEMPTS = 5
+    here = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        sign_in(here, "agent@example.com", "guess")
+    assert sign_in(here, "agent@example.com").status_code == 429
+
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
+    response = sign_in(elsewhere, "agent@example.com")
+
+    assert response.status_code == 302
+    assert signed_in_user_id(elsewhere) == str(agent.pk)
+
+
+def test_a_successful_sign_in_clears_the_count(client, agent, settings):
+    settings.RAPPORT_LOGIN_ATTEMPTS = 5
+    for _ in range(4):
+        sign_in(client, "agent@example.com", "guess")
+    sign_in(client, "agent@example.com")
+
+    assert services.login_allowed(email="agent@example.com", ip="127.0.0.1")
+    for _ in range(4):
+        sign_in(Client(), "agent@example.com", "guess")
+    assert sign_in(Client(), "agent@example.com").status_code == 302
+
+
+def test_signed_in_visitors_to_the_sign_in_page_go_to_their_start_page(agent_client):
+    response = agent_client.get("/login/")
+    assert response["Location"] == "/"
+
+
+def test_sign_out_needs_a_post(agent_client, agent):
+    response = agent_client.get("/logout/")
+
+    assert response.status_code == 405
+    assert signed_in_user_id(agent_client) == str(agent.pk)
+
+
+def test_sign_out(agent_client):
+    response = agent_client.post("/logout/", follow=True)
+
+    assert response.redirect_chain == [("/login/", 302)]
+    assert signed_in_user_id(agent_client) is None
+    assert SIGNED_OUT in response.content.decode()
+
+
+def test_sign_out_is_protected_from_cross_site_requests(agent, db):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+
+    response = client.post("/logout/")
+
+    assert response.status_code == 403
+    assert signed_in_user_id(client) == str(agent.pk)
