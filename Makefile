@@ -23,7 +23,7 @@ lint: .venv/.synced
 	$(RUN) lint-imports
 	$(RUN) mypy
 	RAPPORT_ENV=test $(RUN) python manage.py makemigrations --check --dry-run
-	RAPPORT_ENV=production SECRET_KEY=$$(printf 'k%.0s' {1..64}) ALLOWED_HOSTS=desk.example.org \
+	RAPPORT_ENV=production SECRET_KEY=$$($(RUN) python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=desk.example.org \
 	  $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test: lint

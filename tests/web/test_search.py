@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.cases.services import case_create
+from rapport.cases.search import MARK_CLOSE, MARK_OPEN
+from rapport.cases.services import case_create, message_add
 from rapport.customers.services import customer_create
 from rapport.web.templatetags.desk import marked
 from tests.web.html_checks import page_problems
@@ -54,6 +55,7 @@ def test_user_text_in_results_is_escaped(agent_client, agent, customer, now):
     assert "<img src=x" not in html
     assert "<b>bold</b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "«quoted»" in html  # guillemets a person types are text, not match markers
 
 
 def test_search_respects_the_policy(agent_client, case, other_case):
@@ -77,17 +79,28 @@ def test_the_header_search_box_is_on_every_desk_page(agent_client, db):
     assert '<form role="search" method="get" action="/search/"' in html
 
 
+OPEN, CLOSE = MARK_OPEN, MARK_CLOSE
+
+
 @pytest.mark.parametrize(
     ("snippet", "html"),
     [
-        ("a «match» here", "a <mark>match</mark> here"),
-        ("<script>«x»</script>", "&lt;script&gt;<mark>x</mark>&lt;/script&gt;"),
-        ("stray » close", "stray  close"),
-        ("left «open", "left <mark>open</mark>"),
-        ("«a» and «b»", "<mark>a</mark> and <mark>b</mark>"),
-        ("««double»»", "<mark>double</mark>"),
+        (f"a {OPEN}match{CLOSE} here", "a <mark>match</mark> here"),
+        (f"<script>{OPEN}x{CLOSE}</script>", "&lt;script&gt;<mark>x</mark>&lt;/script&gt;"),
+        (f"stray {CLOSE} close", "stray  close"),
+        (f"left {OPEN}open", "left <mark>open</mark>"),
+        (f"{OPEN}a{CLOSE} and {OPEN}b{CLOSE}", "<mark>a</mark> and <mark>b</mark>"),
+        (f"{OPEN}{OPEN}double{CLOSE}{CLOSE}", "<mark>double</mark>"),
         ("", ""),
     ],
 )
 def test_snippet_markers_become_balanced_marks(snippet, html):
     assert marked(snippet) == html
+
+
+def test_internal_notes_are_labelled_as_such_for_staff(agent_client, agent, case):
+    message_add(actor=agent, reference=case.reference, kind="note", body="Goodwill voucher approved by leader")
+
+    html = agent_client.get("/search/", {"q": "goodwill voucher"}).content.decode()
+
+    assert "Internal note" in html

@@ -19,6 +19,8 @@ from rapport.customers.models import Customer
 from rapport.web import policy
 
 FTS_TABLE = "cases_searchdocument_fts"
+# Private-use characters mark matches in snippets, so nothing a person types is mistaken for one.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -77,6 +79,7 @@ class Hit:
     object_id: int
     case_id: int | None
     customer_id: int | None
+    internal: bool
     title: str
     snippet: str
     rank: float
@@ -103,26 +106,27 @@ def search(actor: User, text: str, *, limit: int = 50) -> list[Hit]:
     if connection.vendor == "postgresql":
         query = " & ".join(f"{t}:*" for t in terms)
         sql = f"""
-            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.title,
-                   ts_headline('english', d.body, q, 'MaxWords=18, MinWords=6, StartSel=«, StopSel=»'),
+            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.internal, d.title,
+                   ts_headline('english', d.body, q, %s),
                    ts_rank(to_tsvector('english', d.title || ' ' || d.body), q) AS rank
             FROM cases_searchdocument d, to_tsquery('english', %s) q
             WHERE to_tsvector('english', d.title || ' ' || d.body) @@ q AND {visibility}
             ORDER BY rank DESC, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
-        params = [query, *scope_params, limit]
+        options = f"MaxWords=18, MinWords=6, StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
+        params = [options, query, *scope_params, limit]
     else:
         query = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
         sql = f"""
-            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.title,
-                   snippet({FTS_TABLE}, 1, '«', '»', '…', 12), bm25({FTS_TABLE}) AS rank
+            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.internal, d.title,
+                   snippet({FTS_TABLE}, 1, %s, %s, '…', 12), bm25({FTS_TABLE}) AS rank
             FROM {FTS_TABLE} JOIN cases_searchdocument d ON d.id = {FTS_TABLE}.rowid
             WHERE {FTS_TABLE} MATCH %s AND {visibility}
             ORDER BY rank, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
-        params = [query, *scope_params, limit]
+        params = [MARK_OPEN, MARK_CLOSE, query, *scope_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [Hit(r[0], r[1], r[2], r[3], r[4], r[5] or "", float(r[6])) for r in rows]
+    return [Hit(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6] or "", float(r[7])) for r in rows]
 
 
 def _scope_sql(actor: User) -> tuple[str, list[object]]:

@@ -118,7 +118,12 @@ def _search_row(hit: case_search.Hit) -> dict[str, Any]:
     reference = format_reference(hit.case_id) if hit.case_id else ""
     url = reverse("cases:detail", args=[reference])
     if hit.kind == "message":
-        return {"hit": hit, "url": f"{url}#message-{hit.object_id}", "label": "Message", "reference": reference}
+        return {
+            "hit": hit,
+            "url": f"{url}#message-{hit.object_id}",
+            "label": "Internal note" if hit.internal else "Message",
+            "reference": reference,
+        }
     return {"hit": hit, "url": url, "label": "Case", "reference": reference}
 
 

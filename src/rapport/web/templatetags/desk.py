@@ -14,11 +14,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from rapport.cases.search import MARK_CLOSE, MARK_OPEN
 from rapport.web.html import sanitise_html
 
 register = template.Library()
 
-MARK_OPEN, MARK_CLOSE = "«", "»"
 # Header sections: the view each link opens, and the URL namespaces of the pages beneath it.
 SECTIONS = {
     "queue": ("home", {"cases"}),
