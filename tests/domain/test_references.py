@@ -11,8 +11,19 @@ from rapport.domain.references import format_reference, parse_reference
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("C-000123", 123), ("c-123", 123), (" C-1 ", 1), ("C123", 123), ("C-1234567", 1234567),
-     ("C-000000", None), ("123", None), ("C-", None), ("C-12a", None), ("", None), ("D-000001", None)],
+    [
+        ("C-000123", 123),
+        ("c-123", 123),
+        (" C-1 ", 1),
+        ("C123", 123),
+        ("C-1234567", 1234567),
+        ("C-000000", None),
+        ("123", None),
+        ("C-", None),
+        ("C-12a", None),
+        ("", None),
+        ("D-000001", None),
+    ],
 )
 def test_parse(text, number):
     assert parse_reference(text) == number
