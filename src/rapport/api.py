@@ -1,3 +1,167 @@
-from ninja import NinjaAPI
+"""The REST API at /api/v1/: routers, authentication, and one error shape for every failure.
 
-api = NinjaAPI(title="Rapport API", version="1")
+Every error is ``{"detail": "...", "errors": [{"field": "priority", "message": "..."}]}``: the
+services' errors (rapport.errors), ninja's own validation and HTTP errors, oversized requests and
+unknown paths alike. A 409 adds ``current``, the case as it is now.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.core import signals
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from rapport.accounts import api as accounts_api
+from rapport.accounts.api import AUTH, NOT_JSON, SIGN_IN, TokenRefused, error_body
+from rapport.cases import api as cases_api
+from rapport.cases.models import Case
+from rapport.cases.schemas import CaseOut
+from rapport.customers import api as customers_api
+from rapport.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
+
+logger = logging.getLogger(__name__)
+
+CHECK_FIELDS = "Some fields need correcting; each is named in errors."
+TOO_LARGE = "The request is too large."
+NO_ENDPOINT = "No such endpoint. The paths are listed at /api/v1/openapi.json."
+SERVER_ERROR = "Something went wrong on our side. It has been logged; try again shortly."
+
+api = NinjaAPI(
+    title="Rapport API",
+    version="1",
+    description=(
+        "Cases, messages and customers. Authenticate with `Authorization: Bearer rpt_…` or, from the "
+        "pages, the session cookie plus the CSRF token. Lists are cursor-paginated: pass `next_cursor` "
+        "back as `cursor`."
+    ),
+    auth=AUTH,
+)
+api.add_router("/me", accounts_api.router)
+api.add_router("/cases", cases_api.router)
+api.add_router("/customers", customers_api.router)
+api.add_router("/search", cases_api.search_router)
+api.add_router("/attachments", cases_api.attachments_router)
+
+
+def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+# --- errors the services raise (rapport.errors) ------------------------------------------------------
+
+
+@api.exception_handler(FieldError)
+def field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
+    detail = TOO_LARGE if isinstance(exc, TooLarge) else CHECK_FIELDS
+    return _respond(request, exc.status, error_body(detail, exc.errors))
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _respond(request, 404, error_body(exc.message))
+
+
+@api.exception_handler(Forbidden)
+def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    return _respond(request, 403, error_body(exc.message))
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    body = error_body(exc.message, {"version": [exc.message]})
+    if isinstance(exc.current, Case):
+        current = CaseOut.model_validate(exc.current, context={"request": request})
+        body["current"] = current.model_dump(mode="json")
+    return _respond(request, 409, body)
+
+
+@api.exception_handler(RapportError)
+def rapport_error(request: HttpRequest, exc: RapportError) -> HttpResponse:
+    return _respond(request, exc.status, error_body(str(exc)))
+
+
+# --- errors from ninja and Django ----------------------------------------------------------------------
+
+
+def _field(loc: Sequence[Any]) -> str | None:
+    """The field a pydantic location names: its last name, skipping list positions, the source
+    ("body", "query") and the handler's own parameter name for the whole body."""
+    names = [part for part in loc[1:] if isinstance(part, str) and part != "payload"]
+    return names[-1] if names else None
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "missing":
+        return "This field is required."
+    if kind == "extra_forbidden":
+        return "This field cannot be set here."
+    if kind in {"literal_error", "enum"}:
+        choices = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        if choices:
+            return f"Choose one of: {', '.join(choices)}."
+    return str(error.get("msg", "This value is not valid."))
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str | None, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+    return _respond(request, 422, error_body(CHECK_FIELDS, errors))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _respond(request, 401, error_body(exc.message if isinstance(exc, TokenRefused) else SIGN_IN))
+    response["WWW-Authenticate"] = 'Bearer realm="Rapport API"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja says "Cannot parse request body" when a JSON body is malformed.
+    detail = NOT_JSON if exc.status_code == 400 and exc.message.startswith("Cannot parse") else exc.message
+    return _respond(request, exc.status_code, error_body(detail))
+
+
+@api.exception_handler(Http404)
+def http_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _respond(request, 404, error_body(NotFound().message))
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE, and forms with too many fields or files.
+    if isinstance(exc, RequestDataTooBig):
+        return _respond(request, 413, error_body(TOO_LARGE))
+    return _respond(request, 400, error_body(str(exc) or "Bad request."))
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug: logged, signalled as Django does (so the test client re-raises it), answered in JSON.
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    signals.got_request_exception.send(sender=None, request=request)
+    return _respond(request, 500, error_body(SERVER_ERROR))
+
+
+# --- unknown paths -------------------------------------------------------------------------------------
+
+# Added last, so it only answers what no other route matched.
+_unknown = Router()
+
+
+@_unknown.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False)
+def unknown_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    return _respond(request, 404, error_body(NO_ENDPOINT))
+
+
+api.add_router("", _unknown)

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from rapport.accounts.models import User
+from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
-from rapport.errors import FieldError
+from rapport.errors import FieldError, NotFound
 from rapport.web import policy
 from rapport.web.pagination import Keyset, Page
 
@@ -157,3 +157,44 @@ def case_messages(actor: User, reference: str, *, cursor: str | None, size: int)
     case = policy.access_case(actor, reference)
     messages = policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments")
     return case, MESSAGE_KEYSET.paginate(messages, cursor=cursor, size=size)
+
+
+# --- added for the REST API ---------------------------------------------------------------------
+
+EVENT_KEYSET = Keyset((("at", datetime, False), ("id", int, False)))
+
+
+def case_timeline(actor: User, reference: str, *, cursor: str | None, size: int) -> Page[CaseEvent]:
+    """A page of the case's events, oldest first. Staff only: anyone else gets the same answer as
+    for a missing case."""
+    if not policy.can_see_internal(actor):
+        raise NotFound(policy.NO_CASE)
+    case = policy.access_case(actor, reference)
+    events = CaseEvent.objects.filter(case=case).select_related("actor")
+    return EVENT_KEYSET.paginate(events, cursor=cursor, size=size)
+
+
+TAG_FILTER_STAFF_ONLY = "Filtering by tag is for staff."
+
+
+def case_list(actor: User, params: dict[str, str | list[str]], *, cursor: str | None, size: int) -> Page[Case]:
+    """The API's list of cases: the queue with its filters. Tags are the desk's own labels, so a
+    customer may not filter by them any more than see them."""
+    flt = QueueFilter.from_params(params)
+    if flt.tag and not policy.can_see_internal(actor):
+        raise FieldError(tag=TAG_FILTER_STAFF_ONLY)
+    return case_queue(actor, flt, cursor=cursor, size=size)
+
+
+def case_assignment(*, team_id: int | None, owner_id: int | None) -> tuple[Team | None, User | None]:
+    """The team and owner a new case names by id; an id that matches nothing is a field error.
+    (Whether the owner may own cases is the service's rule.)"""
+    errors: dict[str, list[str]] = {}
+    team = owner = None
+    if team_id is not None and (team := Team.objects.filter(pk=team_id).first()) is None:
+        errors["team"] = ["Choose a team."]
+    if owner_id is not None and (owner := User.objects.filter(pk=owner_id).first()) is None:
+        errors["owner"] = ["Choose a member of staff."]
+    if errors:
+        raise FieldError(errors)
+    return team, owner

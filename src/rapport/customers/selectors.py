@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from rapport.accounts.models import User
 from rapport.cases.models import Case, Message
 from rapport.customers.models import Customer
+from rapport.errors import FieldError, NotFound
 from rapport.web import policy
 from rapport.web.pagination import Keyset, Page
 
@@ -36,3 +37,23 @@ def customer_timeline(actor: User, customer: Customer, *, limit: int = 50) -> li
     if not policy.can_see_internal(actor):
         messages = messages.exclude(kind="note")
     return list(messages.select_related("case", "author").order_by("-created_at", "-id")[:limit])
+
+
+# --- added for the REST API ---------------------------------------------------------------------
+
+CUSTOMER_REQUIRED = "Choose the customer this case is for."
+
+
+def customer_for_new_case(actor: User, customer_id: int | None) -> Customer:
+    """The customer a new case is for: the one named, if the actor may see it. A customer who
+    names nobody raises the case for themselves. Missing and forbidden read alike."""
+    if customer_id is None and not policy.is_staff(actor):
+        own = policy.visible_customers(actor).first()
+        if own is not None:
+            return own
+    if customer_id is None:
+        raise FieldError(customer=CUSTOMER_REQUIRED)
+    try:
+        return policy.access_customer(actor, customer_id)
+    except NotFound:
+        raise FieldError(customer=policy.NO_CUSTOMER) from None

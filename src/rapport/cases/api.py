@@ -1,0 +1,273 @@
+"""/api/v1/cases, /search and /attachments: parse the request, call one service or selector, answer.
+
+Creating a case or adding a message takes JSON, or multipart/form-data when files come with it
+(the same fields, plus ``attachments``). Every refusal comes from the services and the policy;
+this module only turns HTTP into their arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+import pydantic
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
+from ninja import HeaderEx, P, Query, Router, Status
+from ninja.errors import HttpError, ValidationError
+
+from rapport.accounts.api import ERRORS, NOT_JSON, actor
+from rapport.cases import search, selectors, services
+from rapport.cases.schemas import (
+    CaseChanges,
+    CaseIn,
+    CaseListQuery,
+    CaseOut,
+    CasePage,
+    ConflictOut,
+    EventPage,
+    MessageIn,
+    MessageOut,
+    MessagePage,
+    PageQuery,
+    SearchQuery,
+    SearchResults,
+)
+from rapport.customers.selectors import customer_for_new_case
+from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
+from rapport.errors import FieldError, TooLarge
+from rapport.web import policy
+
+router = Router(tags=["cases"])
+search_router = Router(tags=["search"])
+attachments_router = Router(tags=["attachments"])
+
+S = TypeVar("S", bound=pydantic.BaseModel)
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+FILE_FIELD = "attachments"
+# Room for the text fields of a form beside the largest set of files it may carry.
+FORM_ALLOWANCE = 1024 * 1024
+BAD_IF_MATCH = 'If-Match must be the version of the case you read, e.g. "3".'
+VERSIONS_DIFFER = "The version in the body and the one in If-Match differ."
+
+
+# --- reading a JSON or form body -------------------------------------------------------------------
+
+
+def _read_payload(request: HttpRequest, schema: type[S]) -> tuple[S, list[services.Upload]]:
+    """The body as ``schema``, and any files. Bad fields raise the API's one ``ValidationError``,
+    named like ninja's own, so both reach the client in the same shape."""
+    form = request.content_type in FORM_TYPES
+    if form:
+        _refuse_oversize_request(request)
+        data: Any = {
+            name: values[0] if len(values) == 1 else values
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+        }
+    else:
+        try:
+            data = json.loads(request.body) if request.body else {}
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise HttpError(400, NOT_JSON) from None
+    try:
+        payload = schema.model_validate(data)
+    except pydantic.ValidationError as invalid:
+        raise ValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in invalid.errors(include_url=False)]
+        ) from None
+    return payload, _uploads(request.FILES) if form else []
+
+
+def _refuse_oversize_request(request: HttpRequest) -> None:
+    limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES * settings.RAPPORT_MAX_ATTACHMENTS + FORM_ALLOWANCE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        raise TooLarge(attachments=f"This request is {length:,} bytes; a request may carry at most {limit:,} bytes.")
+
+
+def _uploads(files: MultiValueDict[str, Any]) -> list[services.Upload]:
+    stray = sorted(name for name in files if name != FILE_FIELD)
+    if stray:
+        raise FieldError({name: [f"Send files in the '{FILE_FIELD}' field."] for name in stray})
+    uploads = []
+    limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
+    for file in files.getlist(FILE_FIELD):
+        name = file.name or "attachment"
+        if file.size > limit:
+            # Refused before it is read into memory; the domain rule words the answer.
+            try:
+                check_attachment(clean_filename(name), b"", file.size, max_bytes=limit)
+            except AttachmentRefused as refused:
+                raise TooLarge(attachments=str(refused)) from None
+        uploads.append(services.Upload(name, file.read()))
+    return uploads
+
+
+def _body_doc(schema: type[pydantic.BaseModel], description: str) -> dict[str, Any]:
+    """The request body for the OpenAPI document: the same fields as JSON or as a form with files."""
+    fields = schema.model_json_schema()
+    with_files = {
+        **fields,
+        "properties": {
+            **fields["properties"],
+            FILE_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}},
+        },
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": fields}, "multipart/form-data": {"schema": with_files}},
+        }
+    }
+
+
+def _expected_version(in_body: int | None, if_match: str | None) -> int | None:
+    if if_match is None:
+        return in_body
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise FieldError(version=BAD_IF_MATCH)
+    if in_body is not None and in_body != int(value):
+        raise FieldError(version=VERSIONS_DIFFER)
+    return int(value)
+
+
+def _etag(response: HttpResponse, version: int) -> None:
+    response["ETag"] = f'"{version}"'
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+@router.get("", response={200: CasePage, **ERRORS}, summary="List cases (a queue)")
+def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
+    """Cases the caller may see, newest change first unless ``sort`` says otherwise."""
+    return selectors.case_list(actor(request), filters.filter_params(), cursor=filters.cursor, size=filters.limit)
+
+
+@router.post(
+    "",
+    response={201: CaseOut, **ERRORS},
+    summary="Open a case",
+    openapi_extra=_body_doc(CaseIn, "The case and its first message; as a form, files go in 'attachments'."),
+)
+def create_case(request: HttpRequest, response: HttpResponse) -> Any:
+    user = actor(request)
+    payload, uploads = _read_payload(request, CaseIn)
+    customer = customer_for_new_case(user, payload.customer)
+    team, owner = selectors.case_assignment(team_id=payload.team, owner_id=payload.owner)
+    case = services.case_create(
+        actor=user,
+        customer=customer,
+        subject=payload.subject,
+        body=payload.body,
+        type=payload.type,
+        channel=payload.channel,
+        priority=payload.priority,
+        team=team,
+        owner=owner,
+        tags=payload.tags,
+        attachments=uploads,
+    )
+    response["Location"] = f"/api/v1/cases/{case.reference}"
+    _etag(response, case.version)
+    return Status(201, case)
+
+
+@router.get("/{reference}", response={200: CaseOut, **ERRORS}, summary="One case")
+def get_case(request: HttpRequest, reference: str, response: HttpResponse) -> Any:
+    case = policy.access_case(actor(request), reference)
+    _etag(response, case.version)
+    return case
+
+
+@router.patch("/{reference}", response={200: CaseOut, 409: ConflictOut, **ERRORS}, summary="Change a case")
+def update_case(
+    request: HttpRequest,
+    reference: str,
+    payload: CaseChanges,
+    response: HttpResponse,
+    if_match: HeaderEx[str | None, P(alias="If-Match")] = None,
+) -> Any:
+    """Send the ``version`` you read (or ``If-Match``). If the case has changed since, nothing is
+    written and the 409 answer carries the case as it is now."""
+    changes = payload.model_dump(exclude_unset=True)
+    version = _expected_version(changes.pop("version", None), if_match)
+    case = services.case_update(actor=actor(request), reference=reference, expected_version=version, changes=changes)
+    _etag(response, case.version)
+    return case
+
+
+# --- messages and timeline ---------------------------------------------------------------------------
+
+
+@router.get("/{reference}/messages", response={200: MessagePage, **ERRORS}, summary="A case's messages")
+def list_messages(request: HttpRequest, reference: str, page: Query[PageQuery]) -> Any:
+    """Oldest first. Customers never see internal notes."""
+    _case, messages = selectors.case_messages(actor(request), reference, cursor=page.cursor, size=page.limit)
+    return messages
+
+
+@router.post(
+    "/{reference}/messages",
+    response={201: MessageOut, **ERRORS},
+    summary="Add a message",
+    openapi_extra=_body_doc(MessageIn, "The message; as a form, files go in 'attachments'."),
+)
+def add_message(request: HttpRequest, reference: str) -> Any:
+    payload, uploads = _read_payload(request, MessageIn)
+    message = services.message_add(
+        actor=actor(request),
+        reference=reference,
+        kind=payload.kind,
+        body=payload.body,
+        body_html=payload.body_html,
+        channel=payload.channel,
+        status_after=payload.status_after,
+        attachments=uploads,
+    )
+    return Status(201, message)
+
+
+@router.get("/{reference}/events", response={200: EventPage, **ERRORS}, summary="A case's timeline (staff)")
+def list_events(request: HttpRequest, reference: str, page: Query[PageQuery]) -> Any:
+    """Every change to the case, oldest first: who, what, when, before and after."""
+    return selectors.case_timeline(actor(request), reference, cursor=page.cursor, size=page.limit)
+
+
+# --- search and attachments ------------------------------------------------------------------------
+
+
+@search_router.get("", response={200: SearchResults, **ERRORS}, summary="Search cases, messages and customers")
+def search_everything(request: HttpRequest, query: Query[SearchQuery]) -> Any:
+    """Ranked best first, within what the caller may see."""
+    return {"items": search.search(actor(request), query.q, limit=query.limit)}
+
+
+@attachments_router.get(
+    "/{attachment_id}",
+    response=ERRORS,
+    summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = policy.access_attachment(actor(request), attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )

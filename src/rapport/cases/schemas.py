@@ -1,0 +1,280 @@
+"""What the API says about cases, messages and their timeline, and what it accepts.
+
+Choices are spelt out as enums in the OpenAPI document (a test holds them to ``rapport.domain``);
+the services still check every value, so a client that skips the schema gets the same answer.
+Staff-only detail (tags, the timeline) is decided by the permission policy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict
+
+from rapport.accounts.api import ErrorOut
+from rapport.domain.case_rules import Priority
+from rapport.domain.references import format_reference
+from rapport.web import policy
+from rapport.web.html import sanitise_html
+
+# The choices, spelt out for the spec and for type checkers; tests/api/test_schemas.py proves they
+# match the domain enums, so they cannot drift.
+CaseTypeName = Literal["enquiry", "request", "complaint", "internal_request", "data_request"]
+StatusName = Literal["new", "open", "waiting_on_customer", "waiting_on_third_party", "resolved", "closed"]
+PriorityLabel = Literal["low", "normal", "high", "urgent"]
+ChannelName = Literal["email", "portal", "phone", "face_to_face", "chat", "letter"]
+MessageKindName = Literal["inbound", "outbound", "note"]
+QueueName = Literal["mine", "team", "unassigned", "all"]
+SortName = Literal["updated", "oldest", "created", "priority"]
+
+
+def _blank_is_none(value: Any) -> Any:
+    # An empty form field means "not given", as it does in the pages.
+    return None if value == "" else value
+
+
+def _words(value: Any) -> Any:
+    # Forms send tags as one comma-separated field or the field repeated; JSON sends a list.
+    return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+# Ids are bounded to what the database holds (bigint), so an absurd id is a 422, not an overflow.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+OptionalId = Annotated[RowId | None, BeforeValidator(_blank_is_none)]
+Tags = Annotated[list[str], BeforeValidator(_words)]
+
+
+def _sees_internal(context: Any) -> bool:
+    request: HttpRequest | None = (context or {}).get("request")
+    return request is not None and policy.can_see_internal(getattr(request, "auth", None) or request.user)
+
+
+# --- out -------------------------------------------------------------------------------------------
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    internal: bool
+
+    @staticmethod
+    def resolve_internal(obj: Any) -> bool:
+        return bool(obj.is_internal)
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class CaseOut(Schema):
+    reference: str
+    subject: str
+    type: CaseTypeName
+    status: StatusName
+    priority: PriorityLabel
+    channel: ChannelName
+    customer: CustomerRef
+    owner: UserRef | None
+    team: TeamRef | None
+    tags: list[str] = Field(description="Staff only: empty for customers.")
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    version: int = Field(description="Send it back (or as If-Match) when you change the case.")
+    url: str
+
+    @staticmethod
+    def resolve_priority(obj: Any) -> str:
+        return Priority(obj.priority).label
+
+    @staticmethod
+    def resolve_tags(obj: Any, context: Any) -> list[str]:
+        # Tags are the desk's own labels ("vip", "chargeback"): not the customer's business.
+        return [tag.name for tag in obj.tags.all()] if _sees_internal(context) else []
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/cases/{obj.reference}/"
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/api/v1/attachments/{obj.pk}"
+
+
+class MessageOut(Schema):
+    id: int
+    kind: MessageKindName
+    channel: ChannelName
+    author: str | None = Field(description="The author's name; null when the author's account is gone.")
+    body: str
+    body_html: str = Field(description="Sanitised HTML, when the message came with HTML; else empty.")
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str | None:
+        return obj.author.name if obj.author_id else None
+
+    @staticmethod
+    def resolve_body_html(obj: Any) -> str:
+        # Stored sanitised; sanitised again on the way out in case the allow-list has tightened.
+        return sanitise_html(obj.body_html) if obj.body_html else ""
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class EventOut(Schema):
+    id: int
+    at: datetime
+    kind: str
+    field: str
+    before: str
+    after: str
+    actor: UserRef | None
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class SearchHitOut(Schema):
+    kind: Literal["case", "message", "customer"]
+    case: str | None = Field(description="The case reference, for case and message hits.")
+    customer_id: int | None
+    title: str
+    snippet: str = Field(description="Text around the match; matches are marked « and ».")
+    url: str
+
+    @staticmethod
+    def resolve_case(obj: Any) -> str | None:
+        return format_reference(obj.case_id) if obj.case_id else None
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        if obj.case_id:
+            return f"/cases/{format_reference(obj.case_id)}/"
+        return f"/customers/{obj.customer_id}/"
+
+
+class SearchResults(Schema):
+    items: list[SearchHitOut]
+
+
+class ConflictOut(ErrorOut):
+    """409: someone changed the case first. ``current`` is the case as it is now."""
+
+    current: CaseOut
+
+
+# --- in ----------------------------------------------------------------------------------------------
+
+
+class CaseListQuery(Schema):
+    queue: QueueName = "all"
+    status: list[str] = Field(
+        [], description="Statuses, comma-separated or repeated; 'any' for every status. Default: active cases."
+    )
+    priority: PriorityLabel | None = None
+    type: CaseTypeName | None = None
+    channel: ChannelName | None = None
+    team: RowId | None = Field(None, description="Team id.")
+    owner: RowId | None = Field(None, description="Owner's user id.")
+    customer: RowId | None = Field(None, description="Customer id.")
+    tag: str | None = Field(None, max_length=50)
+    sort: SortName = "updated"
+    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
+    limit: int = Field(50, ge=1, le=200)
+
+    def filter_params(self) -> dict[str, str | list[str]]:
+        """The query as ``QueueFilter.from_params`` reads it (the same parser the queue page uses)."""
+        params: dict[str, str | list[str]] = {
+            name: str(value)
+            for name, value in self.model_dump(exclude={"status", "cursor", "limit"}).items()
+            if value is not None
+        }
+        if self.status:
+            params["status"] = self.status
+        return params
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
+    limit: int = Field(50, ge=1, le=200)
+
+
+class SearchQuery(Schema):
+    q: str = Field(min_length=1, max_length=200, description="Words to find; the last may be a prefix.")
+    limit: int = Field(20, ge=1, le=50)
+
+
+class CaseIn(Schema):
+    """A new case with its first message. A customer raises cases for themselves: leave out
+    ``customer``; channel, priority, team, owner and tags are the desk's to set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer: OptionalId = Field(None, description="Customer id: required for staff.")
+    subject: str
+    body: str = Field(description="The customer's words, as received or as logged.")
+    type: CaseTypeName = "enquiry"
+    channel: ChannelName | None = None
+    priority: PriorityLabel = "normal"
+    team: OptionalId = Field(None, description="Team id.")
+    owner: OptionalId = Field(None, description="Owner's user id (staff).")
+    tags: Tags = []
+
+
+class CaseChanges(Schema):
+    """Fields to change; leave out what stays. ``null`` clears owner or team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(None, description="The version you read; or send it as If-Match.")
+    subject: str | None = None
+    type: CaseTypeName | None = None
+    status: StatusName | None = None
+    priority: PriorityLabel | None = None
+    owner: OptionalId = None
+    team: OptionalId = None
+    tags: Tags | None = None
+
+
+class MessageIn(Schema):
+    """Staff send ``outbound`` replies and ``note``s, or log an ``inbound`` message for the
+    customer; a customer can send only ``inbound``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: MessageKindName
+    body: str
+    body_html: str = Field("", description="Optional HTML version; sanitised before it is stored.")
+    channel: ChannelName | None = None
+    status_after: StatusName | None = Field(None, description="Staff: the status to leave the case in.")
