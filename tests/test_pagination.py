@@ -17,8 +17,14 @@ from rapport.web.pagination import page_size
 def cases(customer, now):
     # Several cases share an updated_at so that the id tiebreak is exercised.
     rows = [
-        Case(subject=f"Case {i}", channel="email", customer=customer, created_at=now,
-             updated_at=now - timedelta(minutes=i // 3), priority=1 + i % 4)
+        Case(
+            subject=f"Case {i}",
+            channel="email",
+            customer=customer,
+            created_at=now,
+            updated_at=now - timedelta(minutes=i // 3),
+            priority=1 + i % 4,
+        )
         for i in range(17)
     ]
     return Case.objects.bulk_create(rows)
@@ -40,8 +46,13 @@ def test_walking_every_page_visits_every_row_once_in_order(cases, sort):
 
 @pytest.mark.parametrize(
     "cursor",
-    ["not-base64!!", base64.urlsafe_b64encode(b"[1]").decode(), base64.urlsafe_b64encode(b'["x", "y"]').decode(),
-     base64.urlsafe_b64encode(b"{}").decode()],
+    [
+        "not-base64!!",
+        base64.urlsafe_b64encode(b"[1]").decode(),
+        base64.urlsafe_b64encode(b'["x", "y"]').decode(),
+        base64.urlsafe_b64encode(b"{}").decode(),
+        base64.urlsafe_b64encode(b'["2026-03-02T10:00:00", 5]').decode(),
+    ],
 )
 def test_tampered_cursor_is_a_field_error(cases, cursor):
     with pytest.raises(FieldError) as error:

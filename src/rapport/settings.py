@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves its API docs page's assets locally rather than from a CDN
     "huey.contrib.djhuey",
     "rapport.web",
     "rapport.accounts",

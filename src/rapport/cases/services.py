@@ -498,4 +498,3 @@ def contact_log(
                 now=now,
             )
     return case
-

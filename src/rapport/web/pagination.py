@@ -40,7 +40,10 @@ def _decode(cursor: str, kinds: Sequence[type]) -> list[Any]:
         values: list[Any] = []
         for value, kind in zip(raw, kinds, strict=True):
             if kind is datetime:
-                values.append(datetime.fromisoformat(value))
+                moment = datetime.fromisoformat(value)
+                if moment.tzinfo is None:  # every stored time is aware; a naive one was not ours
+                    raise ValueError
+                values.append(moment)
             elif (kind is int and isinstance(value, int) and not isinstance(value, bool)) or (
                 kind is str and isinstance(value, str)
             ):

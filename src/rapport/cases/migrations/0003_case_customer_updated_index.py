@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0002_search_index'),
-        ('customers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0002_search_index"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['customer', '-updated_at', '-id'], name='case_customer_updated'),
+            model_name="case",
+            index=models.Index(fields=["customer", "-updated_at", "-id"], name="case_customer_updated"),
         ),
     ]
