@@ -14,8 +14,13 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
     clean.update(env)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, str(ROOT / "manage.py"), *args], env=clean, capture_output=True, text=True, check=False,
-        cwd=ROOT, timeout=120,
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -27,9 +32,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 def test_check_deploy_is_clean_in_production(tmp_path):
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        env={"RAPPORT_ENV": "production", "SECRET_KEY": "s3cr3t-" * 10, "ALLOWED_HOSTS": "desk.example.org",
-             "RAPPORT_DATA_DIR": str(tmp_path)},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "RAPPORT_ENV": "production",
+            "SECRET_KEY": "s3cr3t-" * 10,
+            "ALLOWED_HOSTS": "desk.example.org",
+            "RAPPORT_DATA_DIR": str(tmp_path),
+        },
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
