@@ -86,7 +86,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'rapport.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Keep each thread's connection: opening one runs the PRAGMAs below on every request otherwise.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE avoids lock upgrades that deadlock.
         "init_command": (
@@ -191,7 +192,7 @@ if PRODUCTION:
 
 # --- product ------------------------------------------------------------------------------------
 RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
-RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 50)
+RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from rapport.customers.models import CHANNEL_CHOICES, Customer
-from rapport.domain.case_rules import CaseType, Priority, Status
+from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Priority, Status
 from rapport.domain.references import format_reference
 
 TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in CaseType]
@@ -45,6 +45,16 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Optimistic concurrency: every edit must name the version it read (services.case_update).
     version = models.PositiveIntegerField(default=1)
+    # Whether the case is in the backlog, kept by the database itself: queues filter on equality
+    # here and walk the (is_active, updated_at, id) index in order instead of sorting every match.
+    is_active = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=sorted(ACTIVE_STATUSES), then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -52,8 +62,11 @@ class Case(models.Model):
             # One index per queue shape: filter columns first, then the keyset sort (updated, id).
             models.Index(fields=["-updated_at", "-id"], name="case_updated"),
             models.Index(fields=["status", "-updated_at", "-id"], name="case_status_updated"),
-            models.Index(fields=["team", "status", "-updated_at", "-id"], name="case_team_status_updated"),
-            models.Index(fields=["owner", "status", "-updated_at", "-id"], name="case_owner_status_updated"),
+            models.Index(fields=["is_active", "-updated_at", "-id"], name="case_active_updated"),
+            models.Index(fields=["team", "is_active", "-updated_at", "-id"], name="case_team_active_updated"),
+            models.Index(fields=["owner", "is_active", "-updated_at", "-id"], name="case_owner_active_updated"),
+            models.Index(fields=["is_active", "-priority", "-updated_at", "-id"], name="case_active_priority"),
+            models.Index(fields=["is_active", "-created_at", "-id"], name="case_active_created"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created"),
             models.Index(fields=["customer", "-updated_at", "-id"], name="case_customer_updated"),
             models.Index(fields=["-created_at", "-id"], name="case_created"),

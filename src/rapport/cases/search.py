@@ -57,6 +57,11 @@ def customer_document(customer: Customer) -> SearchDocument:
     )
 
 
+def index_new(documents: list[SearchDocument]) -> None:
+    """Insert documents for rows that were just created (one statement)."""
+    SearchDocument.objects.bulk_create(documents)
+
+
 def index(documents: Iterable[SearchDocument]) -> None:
     """Insert or replace the documents (same kind and object id)."""
     for doc in documents:

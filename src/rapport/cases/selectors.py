@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
-from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
+from rapport.domain.case_rules import CaseType, Channel, Priority, Status
 from rapport.errors import FieldError, NotFound
 from rapport.web import policy
 from rapport.web.pagination import Keyset, Page
@@ -114,7 +114,7 @@ def case_queue(actor: User, flt: QueueFilter, *, cursor: str | None, size: int) 
     if flt.statuses:
         cases = cases.filter(status__in=flt.statuses)
     elif flt.active_only:
-        cases = cases.filter(status__in=sorted(ACTIVE_STATUSES))
+        cases = cases.filter(is_active=True)
     for name, value in (
         ("priority", flt.priority),
         ("type", flt.type),

@@ -220,7 +220,7 @@ def case_create(
                 _event(case, actor, now, "message", after=f"inbound #{message.pk}"),
             ]
         )
-        search.index([search.case_document(case), search.message_document(message, case.subject)])
+        search.index_new([search.case_document(case), search.message_document(message, case.subject)])
     return case
 
 
@@ -452,7 +452,7 @@ def message_add(
         case.updated_at = now
         case.save()
         CaseEvent.objects.bulk_create(events)
-        search.index([search.message_document(message, case.subject)])
+        search.index_new([search.message_document(message, case.subject)])
     return message
 
 
