@@ -18,7 +18,7 @@ RAPPORT="$ROOT/.venv/bin/rapport"
 export PEER_DIR
 mkdir -p "$BENCH_DIR/data"
 
-export RAPPORT_DATA_DIR="$BENCH_DIR/data"
+export RAPPORT_DATA_DIR="${RAPPORT_DATA_DIR:-$BENCH_DIR/data}"
 if [ "$DB" = postgres ]; then
   export DATABASE_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/rapport_bench}"
   psql -h 127.0.0.1 -U postgres -tc "select 1 from pg_database where datname='rapport_bench'" | grep -q 1 \
@@ -42,29 +42,35 @@ for SIZE in "$@"; do
   echo "seeding django-helpdesk to $SIZE tickets"
   (cd "$PEER_DIR/project" && DH_DATA_DIR="$PEER_DIR/data" ../venv/bin/python seed.py --total "$SIZE" --batch 10000)
 
+  # One key for the session made here and the server that checks it.
+  export SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)"
   "$PY" "$HERE/rapport_side.py" prepare "$OUTD"
   # shellcheck disable=SC1091
   source "$OUTD/env.sh"
   export RAPPORT_REFS_FILE="$OUTD/refs.txt"
-  RAPPORT_ENV=production SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)" \
-    ALLOWED_HOSTS=127.0.0.1 RAPPORT_SSL_REDIRECT=false \
+  RAPPORT_ENV=production ALLOWED_HOSTS=127.0.0.1 RAPPORT_SSL_REDIRECT=false \
     "$RAPPORT" serve --bind "127.0.0.1:$PORT" --workers "$WORKERS" > "$OUTD/serve.log" 2>&1 &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT
   for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/login/" && break; sleep 0.5; done
   BASE="http://127.0.0.1:$PORT"
   COOKIE="Cookie: sessionid=$RAPPORT_SESSION"
-  probe() { curl -s -o /dev/null -w "%{http_code} %{size_download}B %{time_total}s" "$@"; }
+  probe() {  # probe LABEL CURL-ARGS: one request first; a page that is not 200 would make the figures meaningless
+    local label=$1 out; shift
+    out=$(curl -s -o /dev/null -w "%{http_code} %{size_download}B %{time_total}s" "$@")
+    echo "probe $label: $out"; [ "${out%% *}" = 200 ] || { echo "probe failed: $*" >&2; exit 1; }
+  }
   echo -e "label\tendpoint\tround\tcases\trps\tp50\tp99\tnon2xx\terrors" > "$OUTD/summary.tsv"
   for r in $(seq 1 "$ROUNDS"); do
     for ep in queue case api_create; do
       f="$OUTD/$ep.$r.txt"
       case $ep in
-        queue) echo "probe queue: $(probe -H "$COOKIE" "$BASE/?queue=all")"
+        queue) probe queue -H "$COOKIE" "$BASE/?queue=all"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" "$BASE/?queue=all" > "$f" ;;
-        case)  echo "probe case: $(probe -H "$COOKIE" "$BASE/cases/$(head -1 "$RAPPORT_REFS_FILE")/")"
+        case)  probe case -H "$COOKIE" "$BASE/cases/$(head -1 "$RAPPORT_REFS_FILE")/"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" -s "$HERE/lua/case_page.lua" "$BASE" > "$f" ;;
         api_create)
+               probe api_get -H "Authorization: Bearer $RAPPORT_TOKEN" "$BASE/api/v1/cases?limit=1"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -s "$HERE/lua/create_case.lua" "$BASE" > "$f"
                "$PY" "$HERE/rapport_side.py" cleanup ;;
       esac

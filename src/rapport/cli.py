@@ -1,0 +1,467 @@
+"""The `rapport` command: set up, seed, serve and administer a Rapport desk.
+
+    rapport migrate                      create or update the database (and the cache table)
+    rapport demo [--host H --port P]     demo data once, then the web server and a worker
+    rapport seed --cases N [--seed S]    add N realistic cases quickly (benchmarks, load tests)
+    rapport serve [--bind A --workers N] the production web server (gunicorn)
+    rapport worker [--workers N]         the background worker (Huey)
+    rapport createadmin                  an admin account (prompts for the password)
+    rapport token create|revoke          API tokens
+    rapport check [...]                  Django's system checks
+    rapport manage ...                   any Django management command
+
+Errors a person can fix (unknown user, bad input, missing setting) are one line on stderr and exit
+status 2; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rapport.seeding.bulk import SeedProgress
+
+USAGE_ERROR = 2
+SETTINGS = "rapport.settings"
+GUNICORN_CONFIG = "python:rapport.gunicorn_conf"
+WSGI_APP = "rapport.wsgi:application"
+
+
+class UserError(Exception):
+    """Something the person running the command can put right: shown as one line, exit status 2."""
+
+
+PASS_THROUGH = frozenset({"check", "manage"})  # everything after the word goes to Django untouched
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    if argv and argv[0] in PASS_THROUGH:
+        # argparse would read their options (`check --deploy`) as its own; Django parses them instead.
+        args = argparse.Namespace(command=argv[0], args=argv[1:], handler=_PASS_THROUGH_HANDLERS[argv[0]])
+    else:
+        args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return USAGE_ERROR
+    from django.core.management import CommandError
+
+    if args.command == "serve":
+        # The production server runs the production profile: it refuses to start without secrets.
+        os.environ["RAPPORT_ENV"] = "production"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    try:
+        _setup_django()
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    except UserError as error:
+        return _fail(str(error))
+    except CommandError as error:  # a Django command failed (checks found errors …): its own status
+        print(error, file=sys.stderr)
+        return error.returncode
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except Exception as error:  # the edge: known errors become a message, the rest a traceback
+        message = _known_error(error)
+        if message is None:
+            raise
+        return _fail(message)
+
+
+def _setup_django() -> None:
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        try:
+            django.setup()
+        except RuntimeError as error:  # settings.py fails fast on a missing or malformed setting
+            raise UserError(str(error)) from None
+
+
+def _known_error(error: Exception) -> str | None:
+    from django.core.exceptions import ValidationError
+
+    from rapport.errors import FieldError, RapportError
+
+    if isinstance(error, FieldError):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.errors.items())
+    if isinstance(error, RapportError):
+        return getattr(error, "message", str(error))
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return None
+
+
+def _fail(message: str) -> int:
+    print(f"rapport: {message}", file=sys.stderr)
+    return USAGE_ERROR
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected 0 or more")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rapport", description="Rapport customer service desk.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("migrate", help="create or update the database")
+    p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser("seed", help="add realistic cases in bulk")
+    p.add_argument("--cases", type=_positive, required=True, help="how many cases to add")
+    p.add_argument("--seed", type=int, default=None, help="random seed: the same seed gives the same data")
+    p.add_argument("--customers", type=_positive, default=None, help="new customers (default: cases / 4)")
+    p.add_argument("--days", type=_positive, default=365, help="spread the cases over this many days (365)")
+    p.add_argument("--batch", type=_positive, default=None, help="cases per transaction (2000)")
+    p.set_defaults(handler=cmd_seed)
+
+    p = sub.add_parser("demo", help="demo data, web server and worker on this machine")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("serve", help="the production web server (gunicorn)")
+    p.add_argument("--bind", default=None, help="address:port (default 127.0.0.1:8000, or RAPPORT_BIND)")
+    p.add_argument("--workers", type=_positive, default=None, help="web processes (default from gunicorn_conf)")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("worker", help="the background worker (Huey)")
+    p.add_argument("--workers", type=_positive, default=2, help="worker threads (2)")
+    p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser("createadmin", help="create an admin account")
+    p.add_argument("--email")
+    p.add_argument("--name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(handler=cmd_createadmin)
+
+    p = sub.add_parser("token", help="API tokens")
+    tokens = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    t = tokens.add_parser("create", help="create a token and print it (once)")
+    t.add_argument("--user", required=True, metavar="EMAIL")
+    t.add_argument("--name", default="", help="what the token is for")
+    t.set_defaults(handler=cmd_token_create)
+    t = tokens.add_parser("revoke", help="revoke one token, or all of a user's")
+    which = t.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", metavar="KEYID", help="the token's id (or the whole token)")
+    which.add_argument("--user", metavar="EMAIL")
+    t.set_defaults(handler=cmd_token_revoke)
+
+    # Listed for --help; main() hands their arguments to Django without parsing them.
+    sub.add_parser("check", help="Django's system checks (arguments pass through)")
+    sub.add_parser("manage", help="any Django management command: rapport manage COMMAND ...")
+    return parser
+
+
+# --- database ---------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _migrate(verbosity=1)
+    return 0
+
+
+def _migrate(*, verbosity: int) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    # The default cache (sign-in rate limits) is a database table unless REDIS_URL is set.
+    call_command("createcachetable", verbosity=verbosity)
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    import secrets
+
+    from django.db import connection
+
+    from rapport.seeding import bulk
+
+    seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+    customers = args.customers if args.customers is not None else (max(args.cases // 4, 1) if args.cases else 0)
+    print(
+        f"Seeding {args.cases:,} cases and {customers:,} new customers into {connection.vendor} "
+        f"(seed {seed}; the same seed gives the same data)",
+        flush=True,
+    )
+    meter = _ProgressMeter()
+    # A stop request unwinds like Ctrl-C, so the seeder puts back any index it set aside.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = bulk.seed(
+            cases=args.cases,
+            customers=customers,
+            seed=seed,
+            days=args.days,
+            batch=args.batch or bulk.DEFAULT_BATCH,
+            progress=meter,
+        )
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print(
+        f"Done in {_duration(result.seconds)}: {result.cases:,} cases, {result.customers:,} customers, "
+        f"{result.messages:,} messages, {result.events:,} events, {result.documents:,} search documents "
+        f"({result.cases / max(result.seconds, 0.001):,.0f} cases/s, {result.rows / max(result.seconds, 0.001):,.0f} "
+        "rows/s)."
+    )
+    if result.first_case_id:
+        from rapport.domain.references import format_reference
+
+        last = result.first_case_id + result.cases - 1
+        print(f"New cases: {format_reference(result.first_case_id)} to {format_reference(last)}.")
+    return 0
+
+
+class _ProgressMeter:
+    """Prints how far a seed has got, at most every two seconds, with the rate and time left."""
+
+    FINISHING = {"indexes": "building {total} indexes", "search index": "indexing new text", "analyse": "analysing"}
+
+    def __init__(self, every: float = 2.0) -> None:
+        self.every = every
+        self.last_print = -every
+        self.last_report = 0.0
+        self.started: dict[str, float] = {}
+
+    def __call__(self, progress: SeedProgress) -> None:
+        # A stage starts where the one before it left off.
+        started = self.started.setdefault(progress.stage, self.last_report)
+        self.last_report = progress.elapsed
+        spent = progress.elapsed - started
+        finished = progress.done >= progress.total
+        if progress.stage in self.FINISHING:
+            if finished:
+                print(f"  {progress.stage}: done in {_duration(spent)}", flush=True)
+            elif progress.done == 0:
+                print(
+                    f"  {progress.stage}: {self.FINISHING[progress.stage].format(total=progress.total)} …", flush=True
+                )
+            return
+        if not finished and progress.elapsed - self.last_print < self.every:
+            return
+        self.last_print = progress.elapsed
+        rate = progress.done / spent if spent > 0 else 0.0
+        left = (progress.total - progress.done) / rate if rate else 0.0
+        print(
+            f"  {progress.stage}: {progress.done:>10,} / {progress.total:,}  {rate:>8,.0f}/s  "
+            f"{progress.rows / max(progress.elapsed, 0.001):>9,.0f} rows/s  "
+            f"{'done' if finished else 'about ' + _duration(left) + ' left'}",
+            flush=True,
+        )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}m{seconds:02d}s"
+
+
+# --- servers --------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.db import connections
+    from django.utils import timezone
+
+    from rapport.seeding.demo import DEMO_LOGINS, seed_demo
+
+    print(f"Preparing the demo database in {settings.DATA_DIR} …", flush=True)
+    _migrate(verbosity=0)
+    result = seed_demo(now=timezone.now())
+    if result.created:
+        print(f"Demo data created: {result.cases} cases, {result.customers} customers, {result.staff} staff.")
+    else:
+        print("Demo data already there: reusing the database (delete it to start again).")
+    _collectstatic()
+    connections.close_all()  # the children open their own
+    url = f"http://{args.host}:{args.port}/"
+    print("\nSign in at", url, "with:")
+    for login in DEMO_LOGINS:
+        print(f"  {login.role:<26} {login.email:<30} password: {login.password}")
+    print("\nPress Ctrl-C to stop.\n", flush=True)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    env["RAPPORT_DATA_DIR"] = str(settings.DATA_DIR)  # the children use this database whatever their cwd
+    server = [*_gunicorn(f"{args.host}:{args.port}", workers=2)]
+    worker = [sys.executable, "-m", "rapport.cli", "worker"]
+    return _supervise({"web server": server, "worker": worker}, env)
+
+
+def _gunicorn(bind: str, *, workers: int | None) -> list[str]:
+    command = [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", bind]
+    if workers:
+        command += ["--workers", str(workers)]
+    return [*command, WSGI_APP]
+
+
+def _supervise(commands: dict[str, list[str]], env: dict[str, str]) -> int:
+    """Run the commands side by side; stop them all on Ctrl-C, SIGTERM, or when one of them stops."""
+    children = {name: subprocess.Popen(command, env=env) for name, command in commands.items()}  # noqa: S603
+
+    # Both stop everything, even where SIGINT was ignored (a background job of a script).
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+    status = 0
+    try:
+        while True:
+            ended = {name: child.poll() for name, child in children.items() if child.poll() is not None}
+            if ended:
+                for name, code in ended.items():
+                    print(f"rapport: the {name} stopped (exit status {code}); stopping the rest.", file=sys.stderr)
+                status = 1
+                break
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping …", flush=True)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        for child in children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return status
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _collectstatic() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.db import connections
+
+    _collectstatic()
+    connections.close_all()
+    bind = args.bind or os.environ.get("RAPPORT_BIND") or "127.0.0.1:8000"
+    command = _gunicorn(bind, workers=args.workers)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # gunicorn takes over this process: signals from a supervisor (systemd, Docker) reach it directly.
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter running gunicorn
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from django.core.management import call_command
+
+    # run_huey gives the "huey" logger its own handler; without this each line also reaches the
+    # root handler from settings.LOGGING and is printed twice.
+    logging.getLogger("huey").propagate = False
+    call_command("run_huey", workers=max(args.workers, 1), worker_type="thread")
+    return 0
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    from django.contrib.auth.password_validation import validate_password
+
+    from rapport.accounts.models import Role, User
+    from rapport.accounts.services import staff_create
+
+    email = (args.email or _ask("Email address: ")).strip()
+    name = (args.name or _ask("Name: ")).strip()
+    if not email or not name:
+        raise UserError("an email address and a name are needed.")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password (again): ") != password:
+            raise UserError("the passwords do not match.")
+    # The same rules as every other password (settings.AUTH_PASSWORD_VALIDATORS).
+    validate_password(password, user=User(email=email, name=name))
+    user = staff_create(email=email, name=name, role=Role.ADMIN, password=password)
+    print(f"Created admin {user.email}.")
+    return 0
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        raise UserError("no answer given (use --email and --name when there is no terminal).") from None
+
+
+def _user(email: str) -> Any:
+    from rapport.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise UserError(f"no user with the email address {email!r}.")
+    return user
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from rapport.accounts.services import token_create
+
+    user = _user(args.user)
+    token, secret = token_create(user=user, name=args.name)
+    # The token alone on stdout, so `TOKEN=$(rapport token create --user …)` works; the rest on stderr.
+    print(f"Token {token.key_id} for {user.email}. It is shown once: store it now.", file=sys.stderr)
+    print(secret)
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from rapport.accounts.services import token_revoke
+
+    count = token_revoke(key_id=args.id) if args.id else token_revoke(user=_user(args.user))
+    print(f"Revoked {count} token{'s' if count != 1 else ''}.")
+    return 0
+
+
+# --- pass-through ---------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("check", *args.args)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["rapport manage", *args.args])
+    return 0
+
+
+_PASS_THROUGH_HANDLERS = {"check": cmd_check, "manage": cmd_manage}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,393 @@
+"""The demo data set behind `rapport demo`: one small organisation with a few weeks of work.
+
+Everything is written through the services (cases, customers, accounts), exactly as people using
+the desk would write it, so events, search documents and statuses are the real thing. It is made
+once: a second run finds the demo admin and leaves the database as it is.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+
+from rapport.accounts.models import Role, User
+from rapport.accounts.services import staff_create
+from rapport.cases import services as cases
+from rapport.cases.models import Case
+from rapport.customers import services as customers
+from rapport.customers.models import Customer, CustomerKind
+from rapport.domain.case_rules import CaseType, Channel, Priority, Status
+from rapport.seeding import plans
+from rapport.seeding.organisation import teams_ensure
+from rapport.seeding.plans import ASSIGN, DAY, INBOUND, MESSAGE, CasePlan, Weighted
+from rapport.seeding.pools import CUSTOMER_DOMAINS, STAFF_DOMAIN, Pools
+from rapport.seeding.scenarios import (
+    BILLING,
+    COMPANY_SCENARIOS,
+    COMPLAINTS,
+    DEPARTMENTS,
+    EXTERNAL_SCENARIOS,
+    FRONT_LINE,
+    INTERNAL_SCENARIOS,
+    SCENARIOS,
+    TECHNICAL,
+    Scenario,
+)
+
+DEMO_SEED = 2026
+DEMO_CASES = 140
+DEMO_WEEKS = 6
+PEOPLE = 46
+COMPANIES = 14
+COLLEAGUES = 10
+PORTAL_CUSTOMERS = 6  # including the one whose sign-in is printed
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    name: str
+    email: str
+    password: str
+
+
+AGENT = DemoLogin("Agent (Front line)", "Priya Shah", f"agent@{STAFF_DOMAIN}", "demo-agent-2026")
+LEADER = DemoLogin("Team leader (Front line)", "Gareth Evans", f"leader@{STAFF_DOMAIN}", "demo-leader-2026")
+MANAGER = DemoLogin("Manager", "Fiona MacLeod", f"manager@{STAFF_DOMAIN}", "demo-manager-2026")
+ADMIN = DemoLogin("Admin", "Tom Okafor", f"admin@{STAFF_DOMAIN}", "demo-admin-2026")
+CUSTOMER = DemoLogin("Customer (portal)", "Sarah Thompson", "sarah.thompson@example.com", "demo-customer-2026")
+DEMO_LOGINS = (AGENT, LEADER, MANAGER, ADMIN, CUSTOMER)
+
+# Everyone else on the desk: (name, role, team). They own work; nobody signs in as them.
+OTHER_STAFF = (
+    ("Kieran Walsh", Role.AGENT, FRONT_LINE),
+    ("Megan Hughes", Role.AGENT, FRONT_LINE),
+    ("Amira Haddad", Role.AGENT, BILLING),
+    ("Callum Fraser", Role.AGENT, BILLING),
+    ("Owen Price", Role.TEAM_LEADER, BILLING),
+    ("Dylan Roberts", Role.AGENT, TECHNICAL),
+    ("Chloe Bennett", Role.AGENT, TECHNICAL),
+    ("Hannah Scott", Role.TEAM_LEADER, TECHNICAL),
+    ("Siobhan Kelly", Role.AGENT, COMPLAINTS),
+    ("Mark Davies", Role.TEAM_LEADER, COMPLAINTS),
+)
+DEMO_STATUSES = Weighted(
+    [
+        (Status.NEW, 12),
+        (Status.OPEN, 24),
+        (Status.WAITING_ON_CUSTOMER, 14),
+        (Status.WAITING_ON_THIRD_PARTY, 8),
+        (Status.RESOLVED, 18),
+        (Status.CLOSED, 24),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool  # False when the demo data was already there
+    cases: int
+    customers: int
+    staff: int
+
+
+@dataclass
+class _Desk:
+    admin: User
+    manager: User
+    agents: dict[str, list[User]]
+    leaders: dict[str, User]
+
+
+def demo_present() -> bool:
+    return User.objects.filter(email__iexact=ADMIN.email).exists()
+
+
+def seed_demo(*, now: datetime, seed: int = DEMO_SEED) -> DemoResult:
+    """Create the demo organisation, customers and cases, unless they are there already."""
+    if demo_present():
+        return DemoResult(False, Case.objects.count(), Customer.objects.count(), _staff_count())
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    pools = Pools.build(seed)
+    with transaction.atomic():
+        desk = _staff()
+        external, internal, portal = _customers(rng, pools, desk, now)
+        made = _cases(rng, pools, desk, external, internal, portal, now)
+    return DemoResult(True, made, len(external) + len(internal), _staff_count())
+
+
+def _staff_count() -> int:
+    return User.objects.exclude(role=Role.CUSTOMER).count()
+
+
+def _staff() -> _Desk:
+    teams = teams_ensure()
+
+    def make(name: str, role: str, email: str, password: str | None, team: str | None) -> User:
+        user = staff_create(email=email, name=name, role=role, password=password)
+        if team:
+            user.teams.set([teams[team]])
+        return user
+
+    agents: dict[str, list[User]] = {name: [] for name in teams}
+    leaders: dict[str, User] = {}
+    agents[FRONT_LINE].append(make(AGENT.name, Role.AGENT, AGENT.email, AGENT.password, FRONT_LINE))
+    leaders[FRONT_LINE] = make(LEADER.name, Role.TEAM_LEADER, LEADER.email, LEADER.password, FRONT_LINE)
+    manager = make(MANAGER.name, Role.MANAGER, MANAGER.email, MANAGER.password, None)
+    admin = make(ADMIN.name, Role.ADMIN, ADMIN.email, ADMIN.password, None)
+    for name, role, team in OTHER_STAFF:
+        first, last = name.lower().split(" ", 1)
+        user = make(name, role, f"{first[0]}.{last}@{STAFF_DOMAIN}", None, team)
+        if role == Role.TEAM_LEADER:
+            leaders[team] = user
+        else:
+            agents[team].append(user)
+    return _Desk(admin=admin, manager=manager, agents=agents, leaders=leaders)
+
+
+def _customers(
+    rng: random.Random, pools: Pools, desk: _Desk, now: datetime
+) -> tuple[list[Customer], list[Customer], dict[int, User]]:
+    """External customers (people, companies), internal ones (colleagues, departments), and the
+    portal sign-ins of a few of them (the first is the printed demo customer)."""
+    since = now - timedelta(weeks=DEMO_WEEKS + 2)  # they were customers before the weeks shown
+
+    def create(**values: str) -> Customer:
+        return customers.customer_create(actor=desk.admin, now=since, **values)
+
+    external = [
+        create(
+            kind=CustomerKind.PERSON,
+            name=CUSTOMER.name,
+            email=CUSTOMER.email,
+            phone=rng.choice(pools.phones),
+            address=pools.address(rng),
+            preferred_channel=Channel.PORTAL,
+        )
+    ]
+    for _ in range(PEOPLE - 1):
+        first, last = pools.person(rng)
+        external.append(
+            create(
+                kind=CustomerKind.PERSON,
+                name=f"{first} {last}",
+                email=pools.email(rng, first, last),
+                phone=rng.choice(pools.phones),
+                address=pools.address(rng),
+                preferred_channel=plans.draw_channel(rng, internal=False),
+            )
+        )
+    for company in rng.sample(pools.companies, COMPANIES):
+        slug = "".join(ch for ch in company.lower() if ch.isalnum())[:30]
+        external.append(
+            create(
+                kind=CustomerKind.COMPANY,
+                name=company,
+                organisation=company,
+                email=f"accounts@{slug}.{rng.choice(CUSTOMER_DOMAINS)}",
+                phone=rng.choice(pools.phones),
+                address=pools.address(rng),
+            )
+        )
+    internal = [
+        create(kind=CustomerKind.DEPARTMENT, name=name, email=f"{name.lower()}@{STAFF_DOMAIN}") for name in DEPARTMENTS
+    ]
+    for _ in range(COLLEAGUES):
+        first, last = pools.person(rng)
+        internal.append(
+            create(
+                kind=CustomerKind.COLLEAGUE,
+                name=f"{first} {last}",
+                organisation=rng.choice(DEPARTMENTS),
+                email=f"{first[0]}.{last}@{STAFF_DOMAIN}".lower().replace("'", ""),
+                preferred_channel=Channel.CHAT,
+            )
+        )
+    portal = {}
+    for index, customer in enumerate(c for c in external if c.kind == CustomerKind.PERSON):
+        if index == PORTAL_CUSTOMERS:
+            break
+        password = CUSTOMER.password if index == 0 else secrets.token_urlsafe(16)
+        customer.user = portal[customer.pk] = customers.customer_portal_access(
+            actor=desk.admin, customer_id=customer.pk, password=password
+        )
+    return external, internal, portal
+
+
+def _coverage(rng: random.Random) -> list[dict[str, object]]:
+    """One case at least for every status, channel, priority and type: each forced on its own case."""
+    forced: list[dict[str, object]] = [{} for _ in range(DEMO_CASES)]
+    order = iter(rng.sample(range(DEMO_CASES), DEMO_CASES))
+    for name, values in (("status", Status), ("channel", Channel), ("priority", Priority), ("type", CaseType)):
+        for value in values:
+            forced[next(order)][name] = value
+    # The printed customer has a handful of cases to show in the portal.
+    for _ in range(6):
+        forced[next(order)]["portal_customer"] = True
+    return forced
+
+
+def _cases(
+    rng: random.Random,
+    pools: Pools,
+    desk: _Desk,
+    external: list[Customer],
+    internal: list[Customer],
+    portal: dict[int, User],
+    now: datetime,
+) -> int:
+    now_ts = int(now.timestamp())
+    window = DEMO_WEEKS * 7 * DAY
+    specs = []
+    for want in _coverage(rng):
+        created = now_ts - int(window * rng.random() ** 1.3)  # busier recently
+        scenario, customer, channel = _who_and_how(rng, want, external, internal, portal)
+        team = scenario.team
+        worker = rng.choice(desk.agents[team])
+        status = str(want.get("status") or DEMO_STATUSES.draw(rng))
+        first = customer.name.split(" ", 1)[0] if customer.kind != CustomerKind.DEPARTMENT else pools.person(rng)[0]
+        slots = pools.slots(rng, scenario, first=first, agent=worker.name.split(" ", 1)[0], created_at=created)
+        case_type = want.get("type")
+        plan = plans.plan_case(
+            rng,
+            scenario,
+            slots,
+            channel=channel,
+            status=status,
+            messages=rng.choice((2, 3, 3, 4, 4)),
+            created_at=created,
+            now=now_ts,
+            case_type=str(case_type) if case_type else None,
+            priority=int(want["priority"]) if "priority" in want else None,  # type: ignore[call-overload]
+        )
+        # Some new cases are still in the pool, waiting for triage to give them a team.
+        untriaged = status == Status.NEW and rng.random() < 0.5
+        specs.append((plan, customer, worker, untriaged))
+    # Written in the order they happened, so references follow time as they would on a real desk.
+    specs.sort(key=lambda spec: spec[0].created_at)
+    for plan, customer, worker, untriaged in specs:
+        _play(
+            plan, customer=customer, worker=worker, desk=desk, portal_user=portal.get(customer.pk), untriaged=untriaged
+        )
+    return len(specs)
+
+
+def _who_and_how(
+    rng: random.Random,
+    want: dict[str, object],
+    external: list[Customer],
+    internal: list[Customer],
+    portal: dict[int, User],
+) -> tuple[Scenario, Customer, str]:
+    wanted_type = want.get("type")
+    wanted_channel = want.get("channel")
+    if want.get("portal_customer"):
+        customer = external[0]
+        channel = wanted_channel or plans.draw_channel(rng, internal=False)
+    elif wanted_type == CaseType.INTERNAL_REQUEST or (not want and rng.random() < 0.15):
+        customer = rng.choice(internal)
+        channel = wanted_channel or plans.draw_channel(rng, internal=True)
+        if channel == Channel.PORTAL:
+            channel = Channel.CHAT  # colleagues use the staff desk, not the customer portal
+    else:
+        channel = wanted_channel or plans.draw_channel(rng, internal=False)
+        # Only customers with a sign-in write through the portal.
+        customer = rng.choice([c for c in external if c.pk in portal] if channel == Channel.PORTAL else external)
+    if customer.kind in {CustomerKind.COLLEAGUE, CustomerKind.DEPARTMENT}:
+        choices: tuple[Scenario, ...] = INTERNAL_SCENARIOS
+    elif customer.kind == CustomerKind.COMPANY:
+        choices = COMPANY_SCENARIOS
+    else:
+        choices = EXTERNAL_SCENARIOS
+    if wanted_type:
+        choices = tuple(s for s in choices if wanted_type in s.types) or tuple(
+            s for s in SCENARIOS if wanted_type in s.types
+        )
+    scenario = rng.choice(choices)
+    if channel == Channel.PORTAL and customer.pk not in portal:
+        channel = Channel.EMAIL
+    return scenario, customer, str(channel)
+
+
+def _play(
+    plan: CasePlan, *, customer: Customer, worker: User, desk: _Desk, portal_user: User | None, untriaged: bool
+) -> None:
+    """Run a plan through the services, as the people involved would have done it."""
+    created = _at(plan.created_at)
+    team = worker.teams.first()
+    leader = desk.leaders[plan.scenario.team]
+    if plan.logged_by_staff:
+        case = cases.contact_log(
+            actor=worker,
+            customer=customer,
+            channel=plan.channel,
+            subject=plan.subject,
+            summary=plan.body,
+            type=plan.type,
+            priority=plan.priority,
+            now=created,
+        )
+        case = cases.case_update(
+            actor=worker,
+            reference=case.reference,
+            expected_version=case.version,
+            changes={"tags": list(plan.tags)},
+            now=created,
+        )
+    elif plan.channel == Channel.PORTAL and portal_user is not None:
+        case = cases.case_create(
+            actor=portal_user, customer=customer, subject=plan.subject, body=plan.body, type=plan.type, now=created
+        )
+        if not untriaged:
+            # Triage: the front-line team leader routes it, sets the priority and tags it.
+            case = cases.case_update(
+                actor=desk.leaders[FRONT_LINE],
+                reference=case.reference,
+                expected_version=case.version,
+                changes={"team": team, "priority": plan.priority, "tags": list(plan.tags)},
+                now=created,
+            )
+    else:
+        logger = desk.agents[FRONT_LINE][0] if plan.channel == Channel.LETTER else worker
+        case = cases.case_create(
+            actor=logger,
+            customer=customer,
+            subject=plan.subject,
+            body=plan.body,
+            type=plan.type,
+            channel=plan.channel,
+            priority=plan.priority,
+            team=None if untriaged else team,
+            tags=plan.tags,
+            now=created,
+        )
+    for step in plan.steps:
+        at = _at(step.at)
+        if step.action == MESSAGE:
+            author = portal_user if step.kind == INBOUND and portal_user is not None else worker
+            cases.message_add(
+                actor=author,
+                reference=case.reference,
+                kind=step.kind,
+                body=step.body,
+                channel=Channel.PORTAL if author is portal_user else plan.channel,
+                status_after=step.status or None,
+                now=at,
+            )
+        else:
+            actor, changes = (leader, {"owner": worker}) if step.action == ASSIGN else (worker, {"status": step.status})
+            cases.case_update(
+                actor=actor,
+                reference=case.reference,
+                expected_version=Case.objects.values_list("version", flat=True).get(pk=case.pk),
+                changes=changes,
+                now=at,
+            )
+
+
+def _at(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, tz=UTC)

@@ -1,0 +1,98 @@
+"""The demo data set: realistic, complete (every status, channel, priority and type), made once."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import Count
+
+from rapport.accounts.models import Role, User
+from rapport.cases.models import Case, Message
+from rapport.cases.search import search
+from rapport.customers.models import Customer, CustomerKind
+from rapport.domain.case_rules import CaseType, Channel, Priority, Status
+from rapport.seeding import bulk
+from rapport.seeding.demo import CUSTOMER, DEMO_CASES, DEMO_LOGINS, MANAGER, seed_demo
+from rapport.web import policy
+from tests.conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Made once for the module (it writes through the services: seconds, not milliseconds), inside
+    a transaction that is rolled back at the end; each test runs in a savepoint within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed_demo(now=NOW, seed=1)
+        transaction.set_rollback(True)
+
+
+def test_demo_data_is_made_once(demo, now):
+    # given
+    assert demo.created
+    first = bulk.counts()
+
+    # when
+    again = seed_demo(now=now, seed=1)
+
+    # then
+    assert not again.created
+    assert bulk.counts() == first
+    assert (again.cases, again.customers, again.staff) == (demo.cases, demo.customers, demo.staff)
+
+
+def test_demo_covers_every_status_channel_priority_and_type(demo):
+    assert Case.objects.count() == DEMO_CASES
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status)
+    assert set(Case.objects.values_list("channel", flat=True)) == set(Channel)
+    assert set(Case.objects.values_list("priority", flat=True)) == set(Priority)
+    assert set(Case.objects.values_list("type", flat=True)) == set(CaseType)
+    assert set(Message.objects.values_list("kind", flat=True)) == {"inbound", "outbound", "note"}
+    assert Case.objects.filter(team__isnull=True).exists()  # some still waiting for triage
+    assert Case.objects.filter(tags__isnull=False).exists()
+
+
+def test_demo_has_external_and_internal_customers(demo):
+    kinds = dict(Customer.objects.values_list("kind").annotate(n=Count("id")))
+    assert kinds[CustomerKind.PERSON] + kinds[CustomerKind.COMPANY] == 60
+    assert kinds[CustomerKind.COLLEAGUE] > 0
+    assert kinds[CustomerKind.DEPARTMENT] > 0
+    assert Case.objects.filter(customer__kind=CustomerKind.DEPARTMENT, type=CaseType.INTERNAL_REQUEST).exists()
+
+
+def test_demo_times_are_in_the_weeks_before_now(demo, now):
+    from datetime import timedelta
+
+    assert not Case.objects.filter(updated_at__gt=now).exists()
+    assert not Case.objects.filter(created_at__lt=now - timedelta(weeks=7)).exists()
+
+
+@pytest.mark.parametrize("login", DEMO_LOGINS, ids=lambda login: login.role)
+def test_every_printed_login_signs_in(demo, login):
+    user = authenticate(username=login.email, password=login.password)
+    assert user is not None
+    assert user.name == login.name
+
+
+def test_the_demo_customer_sees_their_own_cases_and_no_notes(demo):
+    customer = User.objects.get(email=CUSTOMER.email)
+    assert customer.role == Role.CUSTOMER
+    cases = policy.visible_cases(customer)
+    assert cases.count() >= 6
+    assert set(cases.values_list("customer__email", flat=True)) == {CUSTOMER.email}
+    for case in cases:
+        assert not policy.visible_messages(customer, case).filter(kind="note").exists()
+
+
+def test_demo_cases_are_searchable(demo):
+    manager = User.objects.get(email=MANAGER.email)
+    case = Case.objects.order_by("id")[10]
+    assert case.pk in {hit.case_id for hit in search(manager, case.subject, limit=200)}
+
+
+def test_demo_staff_are_in_their_teams(demo):
+    teams = dict(User.objects.filter(role=Role.AGENT).values_list("email", "teams__name"))
+    assert teams["agent@rapport.example"] == "Front line"
+    assert set(teams.values()) == {"Front line", "Billing", "Technical", "Complaints"}
