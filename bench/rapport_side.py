@@ -11,7 +11,7 @@ import random
 import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -43,14 +43,19 @@ def prepare(outdir: str) -> None:
     session.create()
     _, token = token_create(user=user, name="bench")
     top = Case.objects.aggregate(n=Max("id"))["n"] or 0
-    ids = set(Case.objects.filter(pk__in=random.Random(1).sample(range(1, top + 1), min(8000, top)))
-              .values_list("id", flat=True)[:5000])
+    ids = set(
+        Case.objects.filter(pk__in=random.Random(1).sample(range(1, top + 1), min(8000, top))).values_list(
+            "id", flat=True
+        )[:5000]
+    )
     with open(os.path.join(outdir, "refs.txt"), "w") as refs:
         refs.write("\n".join(format_reference(i) for i in sorted(ids)) + "\n")
     customer = Customer.objects.order_by("id").values_list("id", flat=True).first()
     with open(os.path.join(outdir, "env.sh"), "w") as env:
-        env.write(f"export RAPPORT_SESSION={session.session_key}\nexport RAPPORT_TOKEN={token}\n"
-                  f"export RAPPORT_CUSTOMER_ID={customer}\nexport RAPPORT_CASES={top}\n")
+        env.write(
+            f"export RAPPORT_SESSION={session.session_key}\nexport RAPPORT_TOKEN={token}\n"
+            f"export RAPPORT_CUSTOMER_ID={customer}\nexport RAPPORT_CASES={top}\n"
+        )
 
 
 def cleanup() -> None:
