@@ -49,7 +49,8 @@ def main(ours_path: str, peer_path: str) -> None:
         b_lat = " · ".join(f"{_ms(r['p50']):.0f} / {_ms(r['p99']):.0f} ms" for r in peer[theirs])
         errors = sum(int(r["non2xx"]) for r in ours[mine])
         flag = f" ({errors} non-2xx)" if errors else ""
-        print(f"| {label} | {a:.1f}{flag} | {a_lat} | {b:.2f} | {b_lat} | {a / b:.1f}{TIMES} |")
+        ratio = f"{a / b:.1f}{TIMES}" if b else "peer finished no request"
+        print(f"| {label} | {a:.1f}{flag} | {a_lat} | {b:.2f} | {b_lat} | {ratio} |")
 
 
 if __name__ == "__main__":

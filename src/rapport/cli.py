@@ -182,9 +182,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def _migrate(*, verbosity: int) -> None:
     from django.core.management import call_command
 
+    from rapport.seeding.bulk import interrupted_load_finish
+
     call_command("migrate", interactive=False, verbosity=verbosity)
     # The default cache (sign-in rate limits) is a database table unless REDIS_URL is set.
     call_command("createcachetable", verbosity=verbosity)
+    if interrupted_load_finish():
+        print("Put back the indexes and search triggers that an interrupted `rapport seed` had set aside.")
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

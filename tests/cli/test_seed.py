@@ -207,6 +207,28 @@ def test_the_fast_path_puts_indexes_back_when_seeding_fails(now, monkeypatch):
     # then
     assert _secondary_indexes() == indexes
     assert Case.objects.count() == 10
+    assert not bulk.interrupted_load_finish()  # nothing left half-done
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its indexes during a load")
+def test_a_load_killed_half_way_is_finished_by_the_next_migrate(manager, now, capsys):
+    # given a big load that dropped the indexes and triggers, and then died without unwinding
+    bulk.seed(cases=20, seed=9, now=now)
+    before = _secondary_indexes()
+    bulk._set_aside(bulk.Writer())
+    assert _secondary_indexes() != before
+
+    # when
+    assert main(["migrate"]) == 0
+
+    # then everything is back, search included, and there is nothing left to do
+    assert "Put back the indexes" in capsys.readouterr().out
+    assert _secondary_indexes() == before
+    case = Case.objects.order_by("id").last()
+    assert case.pk in {h.case_id for h in search(manager, case.subject, limit=500) if h.kind == "case"}
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO cases_searchdocument_fts(cases_searchdocument_fts) VALUES ('integrity-check')")
+    assert not bulk.interrupted_load_finish()
 
 
 @pytest.mark.parametrize(("cases", "customers"), [(-1, None), (10, -1)])

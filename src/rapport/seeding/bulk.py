@@ -385,6 +385,12 @@ def _secondary_indexes(writer: Writer) -> list[tuple[str, str]]:
         return [(name, sql) for name, sql in cursor.fetchall()]
 
 
+# What a big SQLite load has set aside, recorded in the same transaction that drops it: if the
+# process dies without unwinding (kill -9, power cut), the next `rapport seed` or `rapport migrate`
+# puts it back (interrupted_load_finish).
+PENDING_TABLE = "rapport_seed_pending"
+
+
 @contextmanager
 def indexes_paused(writer: Writer, *, paused: bool, report: Callable[[str, int, int], None]) -> Iterator[None]:
     """SQLite, for a big load: drop the indexes of the scattered tables and stop indexing search
@@ -401,38 +407,74 @@ def indexes_paused(writer: Writer, *, paused: bool, report: Callable[[str, int, 
     if not paused or writer.postgres:
         yield
         return
-    indexes = _secondary_indexes(writer)
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM cases_searchdocument")
-        last_indexed = cursor.fetchone()[0]
-        for sql in _search_migration.SQLITE_BACKWARD:
-            if sql.startswith("DROP TRIGGER"):
-                cursor.execute(sql)
+    statements, last_indexed = _set_aside(writer)
     try:
         yield
     finally:
-        report("indexes", 0, len(indexes))
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA threads = 4")  # index builds may sort in helper threads
-            for done, (_, sql) in enumerate(indexes, 1):
+        _put_back(statements, since=last_indexed, report=report)
+
+
+def _set_aside(writer: Writer) -> tuple[list[str], int]:
+    """Drop the scattered tables' indexes and the search triggers, noting what to put back.
+    Returns the CREATE INDEX statements and the last search document already indexed."""
+    indexes = _secondary_indexes(writer)
+    qn = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM cases_searchdocument")
+        last_indexed = cursor.fetchone()[0]
+        cursor.execute(f"CREATE TABLE {PENDING_TABLE} (position INTEGER PRIMARY KEY, sql TEXT NOT NULL)")
+        cursor.executemany(f"INSERT INTO {PENDING_TABLE} (sql) VALUES (%s)", [(sql,) for _, sql in indexes])  # noqa: S608
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {qn(name)}")
+        for sql in _search_migration.SQLITE_BACKWARD:
+            if sql.startswith("DROP TRIGGER"):
                 cursor.execute(sql)
-                report("indexes", done, len(indexes))
-            cursor.execute("PRAGMA threads = 0")
-            report("search index", 0, 1)
-            fts = _search_migration.FTS
-            with transaction.atomic():
+    return [sql for _, sql in indexes], last_indexed
+
+
+def _put_back(statements: list[str], *, since: int | None, report: Callable[[str, int, int], None]) -> None:
+    """Build the indexes, index the search documents after id ``since`` (None: rebuild all of
+    it), put the triggers back and forget the record. Safe to run again if it is cut short."""
+    report("indexes", 0, len(statements))
+    fts = _search_migration.FTS
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA threads = 4")  # index builds may sort in helper threads
+        for done, sql in enumerate(statements, 1):
+            cursor.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            report("indexes", done, len(statements))
+        cursor.execute("PRAGMA threads = 0")
+        report("search index", 0, 1)
+        with transaction.atomic():
+            if since is None:
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608 - constant names
+            else:
                 cursor.execute(
                     f"INSERT INTO {fts}(rowid, title, body) "  # noqa: S608 - constant table names
                     "SELECT id, title, body FROM cases_searchdocument WHERE id > %s ORDER BY id",
-                    [last_indexed],
+                    [since],
                 )
-                for sql in _search_migration.SQLITE_FORWARD:
-                    if sql.startswith("CREATE TRIGGER"):
-                        cursor.execute(sql)
-            report("search index", 1, 1)
+            for sql in _search_migration.SQLITE_BACKWARD:  # IF EXISTS: a no-op unless cut short before
+                if sql.startswith("DROP TRIGGER"):
+                    cursor.execute(sql)
+            for sql in _search_migration.SQLITE_FORWARD:
+                if sql.startswith("CREATE TRIGGER"):
+                    cursor.execute(sql)
+            cursor.execute(f"DROP TABLE {PENDING_TABLE}")
+        report("search index", 1, 1)
+
+
+def interrupted_load_finish(report: Callable[[str, int, int], None] | None = None) -> bool:
+    """Put back what a big load that died half-way set aside. True if there was anything to do."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [PENDING_TABLE])
+        if cursor.fetchone() is None:
+            return False
+        cursor.execute(f"SELECT sql FROM {PENDING_TABLE} ORDER BY position")  # noqa: S608 - a constant
+        statements = [row[0] for row in cursor.fetchall()]
+    _put_back(statements, since=None, report=report or (lambda stage, done, total: None))
+    return True
 
 
 def seed(
@@ -457,14 +499,16 @@ def seed(
     writer = Writer()
     pools = Pools.build(seed)
     result = SeedResult(seed=seed)
-    if fast_index is None:
-        # Rebuilding the indexes costs a pass over every row, so it pays only when the load is big
-        # next to what is there already.
-        fast_index = not writer.postgres and cases >= FAST_INDEX_MIN_CASES and cases >= Case.objects.count() // 2
 
     def report(stage: str, done: int, total: int) -> None:
         if progress:
             progress(SeedProgress(stage, done, total, result.rows, time.monotonic() - started))
+
+    interrupted_load_finish(report)
+    if fast_index is None:
+        # Rebuilding the indexes costs a pass over every row, so it pays only when the load is big
+        # next to what is there already.
+        fast_index = not writer.postgres and cases >= FAST_INDEX_MIN_CASES and cases >= Case.objects.count() // 2
 
     with _load_tuning(writer), indexes_paused(writer, paused=fast_index, report=report):
         staff = staff_pool_ensure(pools=pools, rng=random.Random(f"{seed}:staff"))  # noqa: S311 - demo data
