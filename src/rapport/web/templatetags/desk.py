@@ -28,9 +28,9 @@ SECTIONS = {
 
 
 @register.simple_tag
-def field_widget(field: BoundField) -> SafeString:
+def field_widget(field: BoundField, extra_describedby: str = "") -> SafeString:
     """The field's widget, tied to its hint and error text so screen readers announce them."""
-    described = []
+    described = [extra_describedby] if extra_describedby else []
     if field.help_text:
         described.append(f"{field.auto_id}-hint")
     if field.errors:
