@@ -8,7 +8,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -96,8 +98,14 @@ def too_many_attempts_message() -> str:
 
 
 def staff_create(*, email: str, name: str, role: str, password: str | None) -> User:
+    """A staff account. A password, when given, must pass settings.AUTH_PASSWORD_VALIDATORS."""
     if role not in Role.values or role == Role.CUSTOMER:
         raise FieldError(role="Choose agent, team_leader, manager or admin.")
+    if password is not None:
+        try:
+            validate_password(password, user=User(email=email, name=name))
+        except ValidationError as weak:
+            raise FieldError(password=" ".join(weak.messages)) from None
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise FieldError(email="An account already uses this email address.")
