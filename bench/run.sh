@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side load benchmark: Rapport vs django-helpdesk 2.6.1 on this machine, in one run.
 #   bench/run.sh 100000 1000000        (sizes in cases / tickets; each side is topped up to the size)
-# Knobs: CONC=8 DUR=20s ROUNDS=1 WORKERS=2 THREADS=2 BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
+# Knobs: ENDPOINTS="queue case api_create" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 THREADS=2 BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
 #        DB=sqlite|postgres (ours; PG uses $PG_URL, default postgres://postgres@127.0.0.1:5432/rapport_bench)
 # Output: $BENCH_DIR/results/<size>/summary.tsv (ours), the peer's $PEER_DIR/results/<size>/summary.tsv,
 #         and a comparison table from bench/compare.py.
@@ -62,7 +62,7 @@ for SIZE in "$@"; do
   }
   echo -e "label\tendpoint\tround\tcases\trps\tp50\tp99\tnon2xx\terrors" > "$OUTD/summary.tsv"
   for r in $(seq 1 "$ROUNDS"); do
-    for ep in queue case api_create; do
+    for ep in ${ENDPOINTS:-queue case api_create}; do
       f="$OUTD/$ep.$r.txt"
       case $ep in
         queue) probe queue -H "$COOKIE" "$BASE/?queue=all"
@@ -79,6 +79,7 @@ for SIZE in "$@"; do
   done
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; trap - EXIT
 
+  [ "${SKIP_PEER:-0}" = 1 ] && continue
   CONC="$CONC" DUR="$DUR" ROUNDS="$ROUNDS" WORKERS="$WORKERS" \
     "$PEER_HARNESS/load.sh" "$SIZE" datatables detail dashboard api_create
   "$PY" "$HERE/compare.py" "$OUTD/summary.tsv" "$PEER_DIR/results/$SIZE/summary.tsv" | tee "$OUTD/compare.md"
