@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "rapport.customers",
     "rapport.cases",
     "rapport.portal",
+    "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
