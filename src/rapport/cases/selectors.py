@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
@@ -136,8 +136,7 @@ def case_detail(actor: User, reference: str) -> tuple[Case, list[Message], list[
     case = policy.access_case(actor, reference)
     messages = list(policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor")) if policy.can_see_internal(actor) else []
-    case_tags = list(case.tags.all())
-    case._prefetched_objects_cache = {"tags": case_tags}  # type: ignore[attr-defined]
+    prefetch_related_objects([case], "tags")
     return case, messages, events
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import QuerySet
 
 from rapport.accounts.models import User
-from rapport.cases.models import Case, Message
+from rapport.cases.models import Message
 from rapport.customers.models import Customer
 from rapport.errors import FieldError, NotFound
 from rapport.web import policy
@@ -23,12 +21,6 @@ def customer_list(actor: User, *, query: str | None, kind: str | None, cursor: s
     if query:
         customers = customers.filter(name__istartswith=query) | customers.filter(email__iexact=query)
     return CUSTOMER_KEYSET.paginate(customers, cursor=cursor, size=size)
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    case: Case
-    message: Message | None
 
 
 def customer_timeline(actor: User, customer: Customer, *, limit: int = 50) -> list[Message]:

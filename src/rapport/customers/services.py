@@ -75,7 +75,7 @@ def customer_create(*, actor: User, now: datetime | None = None, **values: Any) 
 
     with transaction.atomic():
         customer = Customer.objects.create(created_at=now, updated_at=now, **clean)
-        search.index([search.customer_document(customer)])
+        search.index_new([search.customer_document(customer)])
     return customer
 
 
