@@ -23,8 +23,14 @@ from rapport.accounts.api import AUTH, NOT_JSON, SIGN_IN, TokenRefused, error_bo
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
+from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
+from rapport.feedback import api as feedback_api
+from rapport.learning import api as learning_api
+from rapport.mail import api as mail_api
+from rapport.privacy import api as privacy_api
+from rapport.sla import api as sla_api
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,12 @@ api.add_router("/cases", cases_api.router)
 api.add_router("/customers", customers_api.router)
 api.add_router("/search", cases_api.search_router)
 api.add_router("/attachments", cases_api.attachments_router)
+api.add_router("/mail", mail_api.router)
+api.add_router("/sla", sla_api.router)
+api.add_router("/complaints", complaints_api.router)
+api.add_router("/privacy", privacy_api.router)
+api.add_router("/feedback", feedback_api.router)
+api.add_router("/learning", learning_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

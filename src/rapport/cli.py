@@ -165,10 +165,31 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--user", metavar="EMAIL")
     t.set_defaults(handler=cmd_token_revoke)
 
+    for module in _plugin_commands():
+        module.register(sub)
+
     # Listed for --help; main() hands their arguments to Django without parsing them.
     sub.add_parser("check", help="Django's system checks (arguments pass through)")
     sub.add_parser("manage", help="any Django management command: rapport manage COMMAND ...")
     return parser
+
+
+PLUGIN_APPS = ("mail", "sla", "complaints", "privacy", "feedback", "learning")
+
+
+def _plugin_commands() -> list[Any]:
+    """Each app's ``commands`` module, when it has one: ``register(subparsers)`` adds its
+    subcommands (``rapport mail import``, ``rapport learning import``). The modules import only
+    argparse at the top, so ``--help`` works before Django is set up."""
+    import importlib
+    import importlib.util
+
+    found = []
+    for app in PLUGIN_APPS:
+        name = f"rapport.{app}.commands"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
 
 
 # --- database ---------------------------------------------------------------------------------

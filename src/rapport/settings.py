@@ -48,6 +48,12 @@ INSTALLED_APPS = [
     "rapport.customers",
     "rapport.cases",
     "rapport.portal",
+    "rapport.mail",
+    "rapport.sla",
+    "rapport.complaints",
+    "rapport.privacy",
+    "rapport.feedback",
+    "rapport.learning",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -196,6 +202,19 @@ if PRODUCTION:
 # --- product ------------------------------------------------------------------------------------
 RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
+# Senders at these domains are colleagues: their cases are internal requests (domain.md).
+RAPPORT_ORGANISATION_DOMAINS = env_list("RAPPORT_ORGANISATION_DOMAINS", ["rapport.example"])
+RAPPORT_BASE_URL = env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
+
+# --- outbound mail (SMTP) ---------------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@rapport.example")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("portal/", include("rapport.portal.urls")),
+    path("mail/", include("rapport.mail.urls")),
+    path("sla/", include("rapport.sla.urls")),
+    path("complaints/", include("rapport.complaints.urls")),
+    path("privacy/", include("rapport.privacy.urls")),
+    path("feedback/", include("rapport.feedback.urls")),
+    path("learning/", include("rapport.learning.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from rapport.accounts.models import Team, User
-from rapport.cases import search
+from rapport.cases import search, signals
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, Tag
 from rapport.customers.models import Customer
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
@@ -31,6 +31,7 @@ from rapport.domain.case_rules import (
     can_move,
     status_after_customer_message,
 )
+from rapport.domain.redaction import mask_sensitive
 from rapport.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.web import policy
 from rapport.web.html import sanitise_html
@@ -174,7 +175,7 @@ def case_create(
     values: dict[str, Any] = {}
     for field, fn in (
         ("subject", lambda: _clean_subject(subject)),
-        ("body", lambda: _clean_body(body)),
+        ("body", lambda: _clean_body(mask_sensitive(body).text)),
         ("type", lambda: _choice("type", type, CaseType)),
         ("channel", lambda: _choice("channel", channel or Channel.PORTAL, Channel)),
         ("priority", lambda: _choice("priority", priority, Priority)),
@@ -221,6 +222,7 @@ def case_create(
             ]
         )
         search.index_new([search.case_document(case), search.message_document(message, case.subject)])
+        signals.case_created.send(Case, case=case, message=message, actor=actor, now=now)
     return case
 
 
@@ -257,6 +259,7 @@ def case_update(
             CaseEvent.objects.bulk_create(events)
             if "subject" in new:
                 search.index([search.case_document(case)])
+            signals.case_changed.send(Case, case=case, events=events, actor=actor, now=now)
     return case
 
 
@@ -398,7 +401,8 @@ def message_add(
     kind = _choice("kind", kind, MessageKind)
     errors: dict[str, list[str]] = {}
     try:
-        body = _clean_body(body)
+        # What customers send is masked before it is stored (card numbers, bank details, NI numbers).
+        body = _clean_body(mask_sensitive(body).text if kind == MessageKind.INBOUND else body)
     except FieldError as exc:
         errors.update(exc.errors)
     if status_after not in (None, ""):
@@ -453,6 +457,10 @@ def message_add(
         case.save()
         CaseEvent.objects.bulk_create(events)
         search.index_new([search.message_document(message, case.subject)])
+        signals.message_added.send(Case, case=case, message=message, actor=actor, now=now)
+        status_events = [e for e in events if e.kind == "changed"]
+        if status_events:
+            signals.case_changed.send(Case, case=case, events=status_events, actor=actor, now=now)
     return message
 
 

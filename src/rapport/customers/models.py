@@ -34,6 +34,8 @@ class Customer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
+    # Loyalty tier (set by the feedback app from customer value; SLA policies may choose by it).
+    tier = models.CharField(max_length=30, blank=True, db_index=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

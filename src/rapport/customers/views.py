@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport import extensions
 from rapport.cases.selectors import customer_cases
 from rapport.cases.services import case_create
 from rapport.cases.services import contact_log as log_contact
@@ -126,6 +127,7 @@ def _render_page(
         "cases": customer_cases(actor(request), customer.pk),
         "timeline": customer_timeline(actor(request), customer),
         "contact_form": contact_form or ContactLogForm(),
+        "panels": extensions.panels_for(extensions.customer_panels, request, customer),
     }
     return render(request, "customers/customer.html", context, status=status)
 

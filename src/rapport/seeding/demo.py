@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 
+from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.accounts.services import staff_create
 from rapport.cases import services as cases
@@ -117,6 +118,9 @@ def seed_demo(*, now: datetime, seed: int = DEMO_SEED) -> DemoResult:
         desk = _staff()
         external, internal, portal = _customers(rng, pools, desk, now)
         made = _cases(rng, pools, desk, external, internal, portal, now)
+        # Each capability adds its own demo data (SLA policies, complaints, surveys …) on top.
+        for seeder in extensions.demo_seeders:
+            seeder(now)
     return DemoResult(True, made, len(external) + len(internal), _staff_count())
 
 

@@ -7,12 +7,18 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from rapport import extensions
 from rapport.web import policy
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    staff = bool(user is not None and policy.is_staff(user))
     return {
         "organisation": settings.RAPPORT_ORGANISATION,
-        "is_desk_staff": bool(user is not None and policy.is_staff(user)),
+        "is_desk_staff": staff,
+        # Links other apps add (SLA, complaints, reports …), for the staff who may use them.
+        "nav_extra": sorted((item for item in extensions.nav_items if item.visible(user)), key=lambda item: item.order)
+        if staff
+        else [],
     }

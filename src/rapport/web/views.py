@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
@@ -82,6 +83,7 @@ def _queue(request: HttpRequest) -> HttpResponse:
     except FieldError as error:
         errors = field_error(error)
     context = {
+        "badges": extensions.badges_for(actor(request), page.items) if page else {},
         "filter": flt,
         "form": QueueFilterForm(request.GET),
         "page": page,

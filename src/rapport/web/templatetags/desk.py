@@ -154,3 +154,23 @@ def nav_state(context: template.Context, section: str) -> str:
     if match.view_name == page:
         return "page"
     return "true" if match.namespace in namespaces else ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]``, or an empty tuple when it is missing (queue badges by case id)."""
+    try:
+        return mapping.get(key, ())
+    except AttributeError:
+        return ()
+
+
+@register.simple_tag(takes_context=True)
+def nav_item_state(context: template.Context, namespace: str, url_name: str) -> str:
+    """``page`` on the page a plugged-in header link opens, ``true`` on the rest of its app."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is None:
+        return ""
+    if match.view_name == url_name:
+        return "page"
+    return "true" if match.namespace == namespace else ""

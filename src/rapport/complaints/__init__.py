@@ -1,0 +1,1 @@
+"""Complaints handled with HEAT, statutory remedies, authority and approvals, final response."""

@@ -1,0 +1,1 @@
+"""Documents Rapport produces for people: letters, summaries and exports as PDF."""

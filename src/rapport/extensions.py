@@ -1,0 +1,167 @@
+"""Where one capability plugs into another without importing it.
+
+The core (cases, customers, the desk) knows nothing of SLAs, complaints, privacy, feedback or mail.
+Each of those apps registers what it adds here from its ``AppConfig.ready()``, and the core asks
+the registries when it renders a page, builds a queue or seeds the demo. Registries are plain lists
+of callables, so a test can see exactly what is registered and an app that is not installed adds
+nothing.
+
+Every hook receives the objects the core already loaded, and hooks that decorate lists (queue
+badges) receive the whole page at once, so that each hook costs one query per page, never one per
+row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rapport.accounts.models import User
+    from rapport.cases.models import Case
+    from rapport.customers.models import Customer
+
+
+PanelPlace = Literal["top", "work", "side"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block another app adds to a page: ``template`` is rendered with ``panel`` in its context.
+
+    ``top`` sits above the timeline (alerts such as reasonable adjustments), ``work`` below the
+    reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
+    ``order`` sorts panels within a place, lowest first.
+    """
+
+    template: str
+    place: PanelPlace = "side"
+    order: int = 50
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short marker on a queue row or case header, e.g. "Adjustments", "Breaches in 2h"."""
+
+    text: str
+    css: str = "tag"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the desk's main navigation, shown to users ``visible`` admits."""
+
+    label: str
+    url_name: str
+    section: str
+    visible: Callable[[User], bool]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated obligation on a case that the SLA views show beside its targets (a data request's
+    statutory response date, a complaint's final-response date)."""
+
+    name: str
+    due: datetime
+    basis: str = ""
+
+
+CasePanelHook = Callable[["HttpRequest", "Case"], Panel | None]
+CustomerPanelHook = Callable[["HttpRequest", "Customer"], Panel | None]
+QueueBadgeHook = Callable[["User", Sequence["Case"]], Mapping[int, Sequence[Badge]]]
+TargetAdjusterHook = Callable[["Case"], timedelta | None]
+DeadlineHook = Callable[[Sequence["Case"]], Mapping[int, Sequence[Deadline]]]
+LegalHoldHook = Callable[["Customer"], Sequence[str]]
+ContactPermissionHook = Callable[["Customer", str, str], bool | None]
+DemoSeederHook = Callable[[datetime], None]
+
+case_panels: list[CasePanelHook] = []
+"""Blocks on the case page, asked once per page view."""
+
+customer_panels: list[CustomerPanelHook] = []
+"""Blocks on the customer page."""
+
+queue_badges: list[QueueBadgeHook] = []
+"""Markers on queue rows: given a page of cases, the badges by case id (one query per hook)."""
+
+nav_items: list[NavItem] = []
+"""Links in the desk navigation after Queue, Customers and Search."""
+
+sla_target_adjusters: list[TargetAdjusterHook] = []
+"""Extra business time a case's SLA targets get (e.g. a reasonable adjustment of extra time,
+Equality Act 2010 s.20); the SLA engine adds up what every hook returns."""
+
+deadlines: list[DeadlineHook] = []
+"""Statutory or policy deadlines other apps hold, shown by the SLA views like any other target."""
+
+legal_holds: list[LegalHoldHook] = []
+"""Reasons a customer's data must be kept for now (an open complaint, a legal hold). Erasure is
+refused while any hook returns a reason."""
+
+contact_permissions: list[ContactPermissionHook] = []
+"""Whether a customer may be contacted for a purpose ("service", "survey", "marketing") on a
+channel. Each hook answers True, False or None (no opinion); any False forbids."""
+
+demo_seeders: list[DemoSeederHook] = []
+"""Run by ``rapport demo`` after the core demo data exists, with the demo's clock."""
+
+
+def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool:
+    """Whether every registered hook allows contacting ``customer`` for ``purpose`` on ``channel``."""
+    return all(hook(customer, purpose, channel) is not False for hook in contact_permissions)
+
+
+def hold_reasons(customer: Customer) -> list[str]:
+    """Every reason a registered hook gives to keep ``customer``'s data for now."""
+    return [reason for hook in legal_holds for reason in hook(customer)]
+
+
+def extra_target_time(case: Case) -> timedelta:
+    """The extra business time every registered adjuster grants ``case``'s targets."""
+    return sum((extra for hook in sla_target_adjusters if (extra := hook(case))), timedelta())
+
+
+def panels_for(
+    hooks: Sequence[Callable[[Any, Any], Panel | None]], request: HttpRequest, obj: Any
+) -> dict[str, list[Panel]]:
+    """The panels ``hooks`` add for ``obj``, grouped by place and sorted."""
+    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": []}
+    for hook in hooks:
+        panel = hook(request, obj)
+        if panel is not None:
+            placed[panel.place].append(panel)
+    for panels in placed.values():
+        panels.sort(key=lambda p: p.order)
+    return placed
+
+
+def badges_for(actor: User, cases: Sequence[Case]) -> dict[int, list[Badge]]:
+    """Every badge the registered hooks give the cases on one queue page, by case id."""
+    found: dict[int, list[Badge]] = {}
+    if not cases:
+        return found
+    for hook in queue_badges:
+        for case_id, badges in hook(actor, cases).items():
+            found.setdefault(case_id, []).extend(badges)
+    return found
+
+
+def deadlines_for(cases: Sequence[Case]) -> dict[int, list[Deadline]]:
+    """Every deadline the registered hooks hold for ``cases``, by case id, soonest first."""
+    found: dict[int, list[Deadline]] = {}
+    if not cases:
+        return found
+    for hook in deadlines:
+        for case_id, items in hook(cases).items():
+            found.setdefault(case_id, []).extend(items)
+    for items in found.values():
+        items.sort(key=lambda d: d.due)
+    return found

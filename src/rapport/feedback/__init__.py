@@ -1,0 +1,1 @@
+"""Surveys, KPIs and dashboards, customer value and loyalty."""

@@ -1,0 +1,1 @@
+"""Staff learning: curriculum units, marked practice and evidence from real work."""

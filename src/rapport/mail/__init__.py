@@ -1,0 +1,1 @@
+"""The email channel: mailboxes, inbound import and threading, the outbox."""

@@ -1,0 +1,1 @@
+"""Data subject requests, erasure, retention, consent, access audit and reasonable adjustments."""

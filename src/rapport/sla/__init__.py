@@ -1,0 +1,1 @@
+"""Service level agreements: policies, clocks, pauses, breaches and escalation."""
