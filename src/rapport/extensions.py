@@ -74,6 +74,18 @@ class Deadline:
     basis: str = ""
 
 
+@dataclass(frozen=True)
+class OutboundPreferences:
+    """How messages to a customer must be sent (reasonable adjustments, Equality Act 2010 s.20):
+    ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
+    ``contact_name`` is a named contact or authorised advocate to address as well."""
+
+    plain_text_only: bool = False
+    large_print: bool = False
+    contact_name: str = ""
+    notes: tuple[str, ...] = ()
+
+
 CasePanelHook = Callable[["HttpRequest", "Case"], Panel | None]
 CustomerPanelHook = Callable[["HttpRequest", "Customer"], Panel | None]
 QueueBadgeHook = Callable[["User", Sequence["Case"]], Mapping[int, Sequence[Badge]]]
@@ -82,6 +94,9 @@ DeadlineHook = Callable[[Sequence["Case"]], Mapping[int, Sequence[Deadline]]]
 LegalHoldHook = Callable[["Customer"], Sequence[str]]
 ContactPermissionHook = Callable[["Customer", str, str], bool | None]
 DemoSeederHook = Callable[[datetime], None]
+CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
+AccessObserverHook = Callable[["User", "Customer", str, str], None]
+OutboundPreferencesHook = Callable[["Customer"], OutboundPreferences | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -112,6 +127,46 @@ channel. Each hook answers True, False or None (no opinion); any False forbids."
 
 demo_seeders: list[DemoSeederHook] = []
 """Run by ``rapport demo`` after the core demo data exists, with the demo's clock."""
+
+
+close_guards: list[CloseGuardHook] = []
+"""Reasons a case may not move to a status yet: called with (case, actor, target status) before a
+case is resolved or closed; any reason refuses the change with that message (e.g. a complaint
+without its HEAT stages, customer response and root cause)."""
+
+access_observers: list[AccessObserverHook] = []
+"""Told whenever staff view or export a person's data: (actor, customer, what, why). The privacy
+app keeps the access log from these calls."""
+
+outbound_preferences: list[OutboundPreferencesHook] = []
+"""How outbound messages to a customer must be shaped; the mail app follows the merged answer."""
+
+
+def close_refusals(case: Case, actor: User, target: str) -> list[str]:
+    """Every reason a registered guard gives for not moving ``case`` to ``target`` now."""
+    return [reason for hook in close_guards for reason in hook(case, actor, target)]
+
+
+def record_access(actor: User, customer: Customer, what: str, why: str = "") -> None:
+    """Tell every access observer that ``actor`` viewed or exported ``customer``'s data."""
+    for hook in access_observers:
+        hook(actor, customer, what, why)
+
+
+def preferences_for(customer: Customer) -> OutboundPreferences:
+    """The merged outbound preferences every hook gives ``customer`` (any hook may tighten them)."""
+    merged = OutboundPreferences()
+    for hook in outbound_preferences:
+        found = hook(customer)
+        if found is None:
+            continue
+        merged = OutboundPreferences(
+            plain_text_only=merged.plain_text_only or found.plain_text_only,
+            large_print=merged.large_print or found.large_print,
+            contact_name=merged.contact_name or found.contact_name,
+            notes=merged.notes + found.notes,
+        )
+    return merged
 
 
 def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool:

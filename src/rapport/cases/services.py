@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from rapport import extensions
 from rapport.accounts.models import Team, User
 from rapport.cases import search, signals
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, Tag
@@ -251,6 +252,7 @@ def case_update(
         if case.version != expected_version:
             raise Conflict(VERSION_CONFLICT, current=case)
         new = _validated_changes(case, changes)
+        _check_close_guards(case, actor, new)
         events = _apply(case, actor, new, now)
         if events:
             case.version += 1
@@ -336,6 +338,15 @@ def _int(value: Any, field: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise FieldError(**{field: "Give a number."}) from None
+
+
+def _check_close_guards(case: Case, actor: User, new: dict[str, Any]) -> None:
+    """Other capabilities may hold a case open (a complaint needs its HEAT stages first)."""
+    target = new.get("status")
+    if target in {Status.RESOLVED, Status.CLOSED} and target != case.status:
+        refusals = extensions.close_refusals(case, actor, target)
+        if refusals:
+            raise FieldError({"status": list(refusals)})
 
 
 def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[CaseEvent]:
@@ -448,6 +459,10 @@ def message_add(
                 raise FieldError(
                     status_after=f"A {target.replace('_', ' ')} case cannot move to {status_after.replace('_', ' ')}."
                 )
+            if status_after in {Status.RESOLVED, Status.CLOSED} and status_after != case.status:
+                refusals = extensions.close_refusals(case, actor, status_after)
+                if refusals:
+                    raise FieldError({"status_after": list(refusals)})
             target = status_after
         if target != case.status:
             events.append(_event(case, actor, now, "changed", "status", case.status, target))

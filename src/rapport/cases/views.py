@@ -82,6 +82,7 @@ def _render(
     case, messages_, events = case_detail(actor(request), reference)
     if request.method == "GET" and reference != case.reference:
         return redirect(case_url(case))
+    extensions.record_access(actor(request), case.customer, f"case {case.reference}", "case page")
     context = {
         "case": case,
         "customer": case.customer,

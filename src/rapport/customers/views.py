@@ -122,6 +122,7 @@ def _render_page(
     request: HttpRequest, customer_id: int, *, contact_form: ContactLogForm | None = None, status: int = 200
 ) -> HttpResponse:
     customer = policy.access_customer(actor(request), customer_id)
+    extensions.record_access(actor(request), customer, "customer record", "customer page")
     context: dict[str, Any] = {
         "customer": customer,
         "cases": customer_cases(actor(request), customer.pk),
