@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "rapport.learning",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

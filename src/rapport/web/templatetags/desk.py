@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
@@ -111,13 +112,18 @@ def event_value(value: str, field: str) -> str:
     return humanise(value) if field in {"status", "type", "priority"} else value
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @register.simple_tag
 def when(moment: datetime | None) -> SafeString:
     """A <time> with a relative phrase for scanning and the absolute local time for certainty."""
     if moment is None:
         return format_html('<span class="muted">{}</span>', "Not yet")
     local = timezone.localtime(moment)
-    absolute = date_format(local, "j M Y, H:i")
+    # date_format(local, "j M Y, H:i") in en-GB, without the formatter's per-call lookups
+    # (this tag runs for every row of every queue page).
+    absolute = f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
     now = timezone.now()
     if abs((now - moment).total_seconds()) < 60:
         relative = "just now"
@@ -174,3 +180,14 @@ def nav_item_state(context: template.Context, namespace: str, url_name: str) -> 
     if match.view_name == url_name:
         return "page"
     return "true" if match.namespace == namespace else ""
+
+
+@register.filter
+def case_path(reference: str) -> str:
+    """``{% url 'cases:detail' reference %}`` for queue rows: the URL is reversed once, not per row."""
+    return _case_path_template().replace("C-000000", reference)
+
+
+@cache
+def _case_path_template() -> str:
+    return reverse("cases:detail", args=["C-000000"])

@@ -1,0 +1,87 @@
+"""In-process timing and profile of the desk's hot pages, without the network or the server.
+
+    RAPPORT_DATA_DIR=/tmp/prof python bench/profile_pages.py [queue|case|api_create] [N] [--profile]
+
+Runs production settings (DEBUG off, cached templates) against the database in RAPPORT_DATA_DIR,
+signed in as a manager, and prints the median and 99th percentile of N requests.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import random
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+os.environ.setdefault("RAPPORT_ENV", "production")
+os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("RAPPORT_SSL_REDIRECT", "false")
+os.environ.setdefault("RAPPORT_SECURE_COOKIES", "false")
+import django
+
+django.setup()
+
+from django.db.models import Max  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from rapport.accounts.models import Role, User  # noqa: E402
+from rapport.cases.models import Case  # noqa: E402
+from rapport.customers.models import Customer  # noqa: E402
+from rapport.domain.references import format_reference  # noqa: E402
+
+EMAIL = "profile-manager@example.com"
+
+
+def main() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    page = sys.argv[1] if len(sys.argv) > 1 else "queue"
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    user = User.objects.filter(email=EMAIL).first() or User.objects.create_user(
+        EMAIL, None, name="Profile Manager", role=Role.MANAGER
+    )
+    client = Client()
+    client.force_login(user)
+    top = Case.objects.aggregate(n=Max("id"))["n"] or 1
+    rng = random.Random(1)
+    customer = Customer.objects.order_by("id").values_list("id", flat=True).first()
+
+    def one() -> int:
+        if page == "queue":
+            return client.get("/").status_code
+        if page == "case":
+            return client.get(f"/cases/{format_reference(rng.randint(1, top))}/").status_code
+        return client.post(
+            "/api/v1/cases",
+            {"customer_id": customer, "subject": "profile-created", "body": "Profile body", "channel": "email"},
+            content_type="application/json",
+        ).status_code
+
+    for _ in range(10):
+        one()
+    times = []
+    profiler = cProfile.Profile() if "--profile" in sys.argv else None
+    for _ in range(count):
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        status = one()
+        if profiler:
+            profiler.disable()
+        times.append((time.perf_counter() - started) * 1000)
+        assert status in (200, 201), status
+    times.sort()
+    print(f"{page}: n={count} median {statistics.median(times):.1f} ms, p99 {times[int(len(times) * 0.99) - 1]:.1f} ms")
+    if profiler:
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))
+    Case.objects.filter(subject="profile-created").delete()
+
+
+if __name__ == "__main__":
+    main()
