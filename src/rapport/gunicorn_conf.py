@@ -20,7 +20,10 @@ bind = os.environ.get("RAPPORT_BIND", "127.0.0.1:8000")
 workers = _int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1), 8))
 worker_class = "gthread"
 threads = _int("RAPPORT_THREADS", 4)
-keepalive = 5  # seconds: long enough for a page's assets over one connection, short enough to free threads
+# Seconds an idle keep-alive connection is held. A kept-alive connection stays with the process that
+# accepted it, so under steady load a few busy connections can pile onto one process while another
+# idles; 0 closes after each response and lets every request go to whichever process is free.
+keepalive = _int("RAPPORT_KEEPALIVE", 5)
 timeout = _int("RAPPORT_REQUEST_TIMEOUT", 60)  # a worker silent this long is restarted
 graceful_timeout = 30
 # Restart each worker now and then (with jitter, so they do not all restart at once): a slow leak
