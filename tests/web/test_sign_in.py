@@ -157,3 +157,25 @@ def test_sign_out_is_protected_from_cross_site_requests(agent, db):
 
     assert response.status_code == 403
     assert signed_in_user_id(client) == str(agent.pk)
+
+
+def test_behind_a_trusted_proxy_attempts_count_against_the_forwarded_client(agent, settings):
+    settings.RAPPORT_LOGIN_ATTEMPTS = 5
+    settings.RAPPORT_TRUSTED_PROXIES = frozenset({"10.0.0.2"})
+    one = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for _ in range(5):
+        sign_in(one, "agent@example.com", "guess")
+    assert sign_in(one, "agent@example.com").status_code == 429
+    # Another person behind the same proxy is not locked out with them …
+    other = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert sign_in(other, "agent@example.com").status_code == 302
+    # … and a client cannot escape its count by writing its own X-Forwarded-For entry first.
+    spoofed = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9")
+    assert sign_in(spoofed, "agent@example.com").status_code == 429
+
+
+def test_forwarded_addresses_from_untrusted_peers_are_ignored(agent, settings):
+    settings.RAPPORT_LOGIN_ATTEMPTS = 5
+    for n in range(5):
+        sign_in(Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"), "agent@example.com", "guess")
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "agent@example.com").status_code == 429

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.models import AnonymousUser
@@ -24,8 +25,21 @@ SIGNED_OUT = "You have signed out."
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The peer address. Forwarded headers are not trusted: anyone can send them."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address sign-in attempts are counted against.
+
+    The peer address, unless the peer is one of our own reverse proxies (RAPPORT_TRUSTED_PROXIES):
+    then the nearest address in X-Forwarded-For that is not a trusted proxy, read from the right,
+    because everything to its left was written by the client and could be anything.
+    """
+    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = settings.RAPPORT_TRUSTED_PROXIES
+    if peer not in trusted:
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return peer
 
 
 def landing(request: HttpRequest, user: User | AnonymousUser) -> str:

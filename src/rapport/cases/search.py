@@ -108,30 +108,51 @@ def search(actor: User, text: str, *, limit: int = 50) -> list[Hit]:
     else:
         visibility += " AND d.internal = %s"
         scope_params = [*scope_params, False]
-    if connection.vendor == "postgresql":
-        query = " & ".join(f"{t}:*" for t in terms)
-        sql = f"""
-            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.internal, d.title,
-                   ts_headline('english', d.body, q, %s),
-                   ts_rank(to_tsvector('english', d.title || ' ' || d.body), q) AS rank
-            FROM cases_searchdocument d, to_tsquery('english', %s) q
-            WHERE to_tsvector('english', d.title || ' ' || d.body) @@ q AND {visibility}
-            ORDER BY rank DESC, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
-        options = f"MaxWords=18, MinWords=6, StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
-        params = [options, query, *scope_params, limit]
-    else:
-        query = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
-        sql = f"""
-            SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.internal, d.title,
-                   snippet({FTS_TABLE}, 1, %s, %s, '…', 12), bm25({FTS_TABLE}) AS rank
-            FROM {FTS_TABLE} JOIN cases_searchdocument d ON d.id = {FTS_TABLE}.rowid
-            WHERE {FTS_TABLE} MATCH %s AND {visibility}
-            ORDER BY rank, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
-        params = [MARK_OPEN, MARK_CLOSE, query, *scope_params, limit]
+    if connection.vendor != "postgresql":
+        return _search_sqlite(terms, visibility, scope_params, limit)
+    query = " & ".join(f"{t}:*" for t in terms)
+    sql = f"""
+        SELECT d.kind, d.object_id, d.case_id, d.customer_id, d.internal, d.title,
+               ts_headline('english', d.body, q, %s),
+               ts_rank(to_tsvector('english', d.title || ' ' || d.body), q) AS rank
+        FROM cases_searchdocument d, to_tsquery('english', %s) q
+        WHERE to_tsvector('english', d.title || ' ' || d.body) @@ q AND {visibility}
+        ORDER BY rank DESC, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
+    options = f"MaxWords=18, MinWords=6, StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [options, query, *scope_params, limit])
         rows = cursor.fetchall()
     return [Hit(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6] or "", float(r[7])) for r in rows]
+
+
+def _search_sqlite(terms: list[str], visibility: str, scope_params: list[object], limit: int) -> list[Hit]:
+    """Rank first, then write snippets for the hits kept.
+
+    SQLite evaluates every selected column before it sorts, so asking for ``snippet()`` in the
+    ranking query would build a snippet for every match of a common word (hundreds of thousands at
+    a million cases) to keep fifty. The ranking query selects only ids and ranks; the snippets
+    come from a second query over the rows kept.
+    """
+    query = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+    ranked_sql = f"""
+        SELECT d.id, d.kind, d.object_id, d.case_id, d.customer_id, d.internal, d.title, {FTS_TABLE}.rank
+        FROM {FTS_TABLE} JOIN cases_searchdocument d ON d.id = {FTS_TABLE}.rowid
+        WHERE {FTS_TABLE} MATCH %s AND {visibility}
+        ORDER BY {FTS_TABLE}.rank, d.id DESC LIMIT %s"""  # noqa: S608 - only constants and policy SQL formatted in
+    with connection.cursor() as cursor:
+        cursor.execute(ranked_sql, [query, *scope_params, limit])
+        ranked = cursor.fetchall()
+        if not ranked:
+            return []
+        ids = [row[0] for row in ranked]
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"""SELECT rowid, snippet({FTS_TABLE}, 1, %s, %s, '…', 12) FROM {FTS_TABLE}
+                WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})""",  # noqa: S608 - placeholders only
+            [MARK_OPEN, MARK_CLOSE, query, *ids],
+        )
+        snippets = dict(cursor.fetchall())
+    return [Hit(r[1], r[2], r[3], r[4], bool(r[5]), r[6], snippets.get(r[0]) or "", float(r[7])) for r in ranked]
 
 
 def _scope_sql(actor: User) -> tuple[str, list[object]]:
