@@ -36,7 +36,7 @@ def field_widget(field: BoundField, extra_describedby: str = "") -> SafeString:
         described.append(f"{field.auto_id}-hint")
     if field.errors:
         described.append(f"{field.auto_id}-error")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if field.errors:
@@ -112,6 +112,19 @@ def event_value(value: str, field: str) -> str:
     return humanise(value) if field in {"status", "type", "priority"} else value
 
 
+class _Plural:
+    """A unit for ``timesince``'s ``time_strings``: English singular or plural, chosen without a
+    gettext lookup per call (the desk speaks en-GB; the lookups were a tenth of a queue page)."""
+
+    def __init__(self, unit: str) -> None:
+        self.one, self.many = f"%(num)d {unit}", f"%(num)d {unit}s"
+
+    def __mod__(self, values: dict[str, int]) -> str:
+        return (self.one if values["num"] == 1 else self.many) % values
+
+
+_UNITS = {unit: _Plural(unit) for unit in ("year", "month", "week", "day", "hour", "minute")}
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -128,9 +141,9 @@ def when(moment: datetime | None) -> SafeString:
     if abs((now - moment).total_seconds()) < 60:
         relative = "just now"
     elif moment <= now:
-        relative = f"{timesince(moment, now, depth=1)} ago"
+        relative = f"{timesince(moment, now, depth=1, time_strings=_UNITS)} ago"  # type: ignore[arg-type]
     else:
-        relative = f"in {timesince(now, moment, depth=1)}"
+        relative = f"in {timesince(now, moment, depth=1, time_strings=_UNITS)}"  # type: ignore[arg-type]
     return format_html(
         '<time datetime="{}">{} <span class="absolute">({})</span></time>', local.isoformat(), relative, absolute
     )
