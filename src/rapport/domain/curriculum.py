@@ -116,7 +116,8 @@ def parse_unit(text: str) -> UnitDocument:
             body.append(numbered[position])
             position += 1
         sections[heading] = body
-        _check_body(heading, body, next_heading=following[0] if following else None, end=numbered[-1][0] + 1)
+        after = numbered[position] if position < len(numbered) else (numbered[-1][0] + 1, "")
+        _check_body(heading, body, next_heading=following[0] if following else None, after=after)
     synopsis = " ".join(line for _, line in sections[SYNOPSIS])
     if not synopsis.startswith(preview.rstrip(".… ")):
         raise CurriculumError(preview_line, "a first line that previews the synopsis (its opening words)", preview)
@@ -131,20 +132,21 @@ def parse_unit(text: str) -> UnitDocument:
     )
 
 
-def _check_body(heading: str, body: list[tuple[int, str]], *, next_heading: str | None, end: int) -> None:
-    after = f' or the heading "{next_heading}"' if next_heading else ""
+def _check_body(heading: str, body: list[tuple[int, str]], *, next_heading: str | None, after: tuple[int, str]) -> None:
+    """``after`` is the line that follows the section (the next heading, or the end)."""
+    or_next = f' or the heading "{next_heading}"' if next_heading else ""
     if heading == SYNOPSIS:
         if not body:
-            raise CurriculumError(end, "the synopsis text")
+            raise CurriculumError(after[0], "the synopsis text", after[1])
         for number, line in body:
             if line.startswith(BULLET) or line in HEADINGS:
-                raise CurriculumError(number, f"synopsis text{after}", line)
+                raise CurriculumError(number, f"synopsis text{or_next}", line)
         return
     if not body:
-        raise CurriculumError(end, f'a bullet starting "{BULLET}" under "{heading}"')
+        raise CurriculumError(after[0], f'a bullet starting "{BULLET}" under "{heading}"', after[1])
     for number, line in body:
         if not line.startswith(BULLET) or not line[len(BULLET) :].strip():
-            raise CurriculumError(number, f'a bullet starting "{BULLET}" under "{heading}"{after}', line)
+            raise CurriculumError(number, f'a bullet starting "{BULLET}" under "{heading}"{or_next}', line)
 
 
 def _bullets(body: list[tuple[int, str]]) -> tuple[str, ...]:

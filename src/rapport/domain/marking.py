@@ -11,8 +11,10 @@ was given (domain.md §8; seeds 000-004, "Examiner Marking Points"):
 2. A marking point's key terms are its words less the examiner's boilerplate ("award credit for
    demonstrating a clear understanding of …"); examples after "e.g." or "such as" count as terms
    too, because naming one is how a learner shows the point.
-3. A point is credited when one sentence, or two adjacent sentences, cover enough of its key terms
-   (``MIN_TERMS`` and ``MIN_COVERAGE``); the best such passage is quoted as the reason.
+3. A point is credited when one sentence, or two adjacent sentences, cover enough of its key terms:
+   at least ``MIN_TERMS`` distinct ideas (three named laws are one idea, the law) and
+   ``MIN_COVERAGE`` of the point's terms, each weighed by how few of the unit's points ask for it
+   ("procedure" says little, "contingency" a lot). The best such passage is quoted as the reason.
 4. A common misconception is flagged when a sentence restates it without denying it: "assuming
    all complaints can be resolved …" is repeated by "all complaints can be resolved …", not by
    "not all complaints can be resolved …". Each flag carries the correction.
@@ -77,7 +79,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "equality": _words("equality disability disabled adjustment adjustments accessible accessibility inclusive"),
     "empathy": _words("empathy empathise empathize empathetic empathising sympathy patience patient care caring"),
     "listen": _words("listen listening listened hear hearing"),
-    "complaint": _words("complaint complaints complain complained complaining grievance heat"),
+    "complaint": _words("complaint complaints complain complained complaining grievance"),
     "feedback": _words("feedback survey surveys comments csat nps opinions"),
     "improve": _words(
         "improve improvement improvements improving improved enhance enhanced better pdca change changes"
@@ -138,6 +140,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "professional": _words("professional professionally professionalism courtesy"),
     "consistency": _words("consistency consistent consistently reliable reliability reliably"),
 }
+
+# Terms that are one idea when counting how many ideas a passage covers: naming three laws is
+# still only naming the law (seed 000: "providing only a list of laws without explaining ...").
+_FAMILY = {"consumerrights": "law", "dataprotection": "law", "equality": "law"}
 
 # Phrases folded before words are read, so "service level agreement" and "data protection" count
 # as one idea each.
@@ -282,8 +288,18 @@ def terms(text: str) -> list[str]:
     return found
 
 
+# How marking points open: instructions to the examiner, not things to look for ("Expect …" is
+# not about customer expectations).
+_EXAMINER_OPENING = re.compile(
+    r"^(?:award credit for|credit should be given for|credit for|expect(?: evidence of| the)?|"
+    r"look for(?: evidence(?: that| of)?)?|assess(?: whether| the)?|require)\s+",
+    re.IGNORECASE,
+)
+
+
 def key_terms(text: str) -> frozenset[str]:
     """What a marking point asks for: its terms less the examiner's boilerplate."""
+    text = _EXAMINER_OPENING.sub("", text.strip())
     found = {t for t in terms(text) if t not in _BOILERPLATE and not t.isdigit() and len(t) > 2}
     return frozenset(found - _GENERIC)
 
@@ -339,7 +355,7 @@ def mark(
         best: Credit | None = None
         for quote, seen in passages:
             matched = wanted & seen
-            if len(matched) < MIN_TERMS:
+            if len({_FAMILY.get(t, t) for t in matched}) < MIN_TERMS:
                 continue
             coverage = sum(weights[t] for t in matched) / total
             if coverage >= MIN_COVERAGE and (best is None or coverage > best.coverage):
@@ -397,22 +413,26 @@ def _repeats(misconception: Point, parts: Sequence[str], read: Sequence[frozense
     """The first sentence that repeats ``misconception``, as a flag with its correction."""
     kind, claim = _kind(misconception.text)
     core = _CONSEQUENCE.split(claim)[0]
+    claim_words = set(_WORD.findall(claim.lower()))
+    sides = re.split(r" (?:with|for) ", core, maxsplit=1)
+    left: frozenset[str] = frozenset()
+    right: frozenset[str] = frozenset()
+    if kind == "confusion":
+        if len(sides) == 1:  # not worded "X with Y": nothing to compare
+            return None
+        left, right = _claim_terms(sides[0], generic=True), _claim_terms(sides[1], generic=True)
+    # The consequence clause ("treating brand as just a logo") describes an omission too.
+    wanted = _claim_terms(claim if kind == "omission" else core)
     for part, seen in zip(parts, read, strict=True):
         lowered = part.lower().replace("\u2019", "'")
         words = set(_WORD.findall(lowered))
-        claim_words = set(_WORD.findall(claim.lower()))
+        matched = wanted & seen
         if kind == "confusion":
             # "Confusing X with Y": the sentence names both and says they are the same.
-            sides = re.split(r" (?:with|for) ", core, maxsplit=1)
-            if len(sides) < 2:
-                continue
-            both = _claim_terms(sides[0], generic=True) & seen and _claim_terms(sides[1], generic=True) & seen
-            repeated = bool(both) and bool(words & _EQUATING) and not words & _CONTRASTING
+            repeated = bool(seen & left) and bool(seen & right)
+            repeated = repeated and bool(words & _EQUATING) and not words & _CONTRASTING
         elif kind == "omission":
-            # "Overlooking X": the sentence names X and waves it away. The consequence clause
-            # ("treating brand as just a logo") describes the mistake too, so it counts.
-            wanted = _claim_terms(claim)
-            matched = wanted & seen
+            # "Overlooking X": the sentence names X and waves it away.
             repeated = (
                 len(matched) >= OMISSION_MIN_TERMS
                 and len(matched) / len(wanted) >= OMISSION_MIN_COVERAGE
@@ -420,8 +440,6 @@ def _repeats(misconception: Point, parts: Sequence[str], read: Sequence[frozense
             )
         else:
             # "Assuming X": the sentence says X, as absolutely as the misconception does, without denying it.
-            wanted = _claim_terms(core)
-            matched = wanted & seen
             repeated = (
                 len(matched) >= CLAIM_MIN_TERMS
                 and len(matched) / len(wanted) >= CLAIM_MIN_COVERAGE
