@@ -132,3 +132,15 @@ def test_the_demo_imports_the_documents_when_present_or_its_own_unit(now, team_l
     assert list(Unit.objects.values_list("code", flat=True)) == ["demo"]
     assert Question.objects.count() == 1
     assert Answer.objects.get().learner == agent
+
+
+def test_a_worded_correction_follows_the_misconception_when_its_text_changes(now):
+    text = DEMO_UNIT.read_text(encoding="utf-8")
+    units_import(documents=[Document("unit.txt", text, code="CS-1")], now=now)
+    edited = text.replace(
+        "Assuming that an apology alone resolves a complaint.", "Assuming that refunds fix everything."
+    )
+
+    unit = units_import(documents=[Document("unit.txt", edited, code="CS-1")], now=now)[0].unit
+
+    assert unit.misconceptions.get(position=1).correction == "Do not assume that refunds fix everything."

@@ -65,7 +65,7 @@ def test_an_answer_is_marked_with_the_quote_that_earned_each_point(question, age
     assert response["Location"] == f"/learning/answers/{answer.pk}/"
     html = signed_in(agent).get(response["Location"]).content.decode()
     assert "3 of 3" in html
-    assert "<blockquote>I listened to her account and showed empathy" in html
+    assert '<blockquote class="learning-quote">I listened to her account and showed empathy' in html
 
 
 def test_a_repeated_misconception_is_shown_with_its_correction(question, agent, now):
@@ -190,8 +190,7 @@ def test_an_assessor_signs_evidence_off_and_the_matrix_shows_it(unit, agent, ass
     html = signed_in(agent).get(f"/learning/learners/{agent.pk}/").content.decode()
     assert (
         '<td class="learning-signed_off"><span aria-hidden="true">S</span>'
-        '<span class="visually-hidden">Signed off</span></td>'
-        in html
+        '<span class="visually-hidden">Signed off</span></td>' in html
     )
 
 

@@ -3,7 +3,7 @@ evidence and sign-offs. Keyword-only, time injected, permission checked here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,20 +111,28 @@ def _unit_save(document: Document, parsed: UnitDocument, now: datetime) -> Impor
     unit.save()
     _sync(Concept, unit, [{"name": c.name, "text": c.text} for c in parsed.concepts])
     _sync(Tip, unit, [{"text": t} for t in parsed.tips])
+    # A correction an admin wrote by hand stays; one worded on import follows the new text.
+    edited = {
+        m.position: m.correction
+        for m in Misconception.objects.filter(unit=unit)
+        if m.correction and m.correction != marking.correction_for(m.text)
+    }
     _sync(
         Misconception,
         unit,
-        [{"text": m, "correction": marking.correction_for(m)} for m in parsed.misconceptions],
-        keep=("correction",),
+        [
+            {"text": m, "correction": edited.get(n) or marking.correction_for(m)}
+            for n, m in enumerate(parsed.misconceptions, start=1)
+        ],
     )
     _sync(MarkingPoint, unit, [{"text": p} for p in parsed.marking_points])
     return Imported(unit, created, document.source_name)
 
 
-def _sync(model: type[UnitItem], unit: Unit, rows: list[dict[str, str]], keep: Iterable[str] = ()) -> None:
+def _sync(model: type[UnitItem], unit: Unit, rows: list[dict[str, str]]) -> None:
     """Make ``unit``'s items of ``model`` exactly ``rows``, by position: rows already there are
     updated in place (marks and evidence that point at them stay valid), extra rows go, new ones
-    arrive in one insert. Fields in ``keep`` that an admin has edited are left alone."""
+    arrive in one insert."""
     existing = {item.position: item for item in model.objects.filter(unit=unit)}
     fresh, changed = [], []
     for position, values in enumerate(rows, start=1):
@@ -133,13 +141,11 @@ def _sync(model: type[UnitItem], unit: Unit, rows: list[dict[str, str]], keep: I
             fresh.append(model(unit=unit, position=position, **values))
             continue
         for name, value in values.items():
-            if name in keep and getattr(item, name):
-                continue
             setattr(item, name, value)
         changed.append(item)
     if existing:
         model.objects.filter(pk__in=[item.pk for item in existing.values()]).delete()
-    if changed:
+    if changed and rows:
         model.objects.bulk_update(changed, fields=list(rows[0]))
     if fresh:
         model.objects.bulk_create(fresh)
