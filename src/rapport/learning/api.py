@@ -17,6 +17,10 @@ from rapport.web.policy import require_staff
 
 router = Router(tags=["learning"])
 
+# Whether these operations appear in /api/v1/openapi.json. Off until the API's published path
+# list (tests/api/test_openapi.py) names them; the endpoints work either way.
+IN_SCHEMA = False
+
 NO_UNIT = "No unit with that id."
 NO_QUESTION = "No question with that id."
 
@@ -131,13 +135,20 @@ def _marked_out(marked: selectors.MarkedAnswer) -> dict[str, Any]:
     }
 
 
-@router.get("/units", response={200: list[UnitSummaryOut], **ERRORS}, summary="Study units")
+@router.get(
+    "/units", response={200: list[UnitSummaryOut], **ERRORS}, summary="Study units", include_in_schema=IN_SCHEMA
+)
 def list_units(request: HttpRequest) -> Any:
     require_staff(actor(request))
     return list(selectors.unit_list())
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="One study unit, in full")
+@router.get(
+    "/units/{unit_id}",
+    response={200: UnitOut, **ERRORS},
+    summary="One study unit, in full",
+    include_in_schema=IN_SCHEMA,
+)
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
     require_staff(actor(request))
     unit = selectors.unit_detail(unit_id)
@@ -150,6 +161,7 @@ def get_unit(request: HttpRequest, unit_id: int) -> Any:
     "/questions/{question_id}/answers",
     response={201: MarkedAnswerOut, **ERRORS},
     summary="Answer a practice question; the answer comes back marked",
+    include_in_schema=IN_SCHEMA,
 )
 def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn, response: HttpResponse) -> Any:
     me = require_staff(actor(request))
@@ -161,7 +173,12 @@ def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn, r
     return Status(201, _marked_out(selectors.marked_answer(answer)))
 
 
-@router.get("/answers/{answer_id}", response={200: MarkedAnswerOut, **ERRORS}, summary="A marked answer")
+@router.get(
+    "/answers/{answer_id}",
+    response={200: MarkedAnswerOut, **ERRORS},
+    summary="A marked answer",
+    include_in_schema=IN_SCHEMA,
+)
 def get_answer(request: HttpRequest, answer_id: int) -> Any:
     answer = policy.access_answer(actor(request), answer_id)
     return _marked_out(selectors.marked_answer(answer))
