@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 MIN_TERMS = 3
 MIN_COVERAGE = 0.4
@@ -243,6 +244,7 @@ class Marking:
         return frozenset(credit.number for credit in self.credits)
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light stem: enough to make "complaints", "complaint" and "complaining" one word."""
     word = word.replace("\u2019", "'").removesuffix("'s").strip("'-")
