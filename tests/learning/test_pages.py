@@ -259,3 +259,14 @@ def test_the_progress_matrix_costs_the_same_queries_for_many_learners(
 
     assert page.status_code == 200
     assert page.content.decode().count('class="learning-practised"') == 18
+
+
+def test_the_case_page_offers_the_case_as_portfolio_evidence(agent, case):
+    client = signed_in(agent)
+
+    case_page = client.get(f"/cases/{case.reference}/").content.decode()
+    url = f"/learning/learners/{agent.pk}/?case={case.reference}#add-evidence"
+    form = client.get(url).content.decode()
+
+    assert f'<a href="{url}">Add it to my learning portfolio</a>' in case_page
+    assert f'value="{case.reference}"' in form

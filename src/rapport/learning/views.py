@@ -171,13 +171,19 @@ def _render_portfolio(
         "matrix": selectors.progress_matrix([learner]),
         "answers": selectors.learner_answers(learner),
         "evidence": evidence,
-        "evidence_form": (evidence_form or EvidenceForm(points=points)) if can_add else None,
+        "evidence_form": (evidence_form or _new_evidence_form(request, points)) if can_add else None,
         "can_sign_off": policy.is_assessor(me) and learner.pk != me.pk,
         "sign_off_forms": {e.pk: SignOffForm(prefix=f"e{e.pk}") for e in evidence},
     }
     if sign_off is not None:
         context["sign_off_forms"][sign_off[0]] = sign_off[1]
     return render(request, "learning/portfolio.html", context, status=status)
+
+
+def _new_evidence_form(request: HttpRequest, points: list[MarkingPoint]) -> EvidenceForm:
+    """An empty evidence form; a case page's "use as evidence" link fills in its reference."""
+    reference = request.GET.get("case", "").strip()[:20]
+    return EvidenceForm(points=points, initial={"case_reference": reference} if reference else None)
 
 
 @staff_page
