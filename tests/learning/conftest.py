@@ -43,3 +43,19 @@ GOOD_ANSWER = (
     "policy, so I distinguish legal entitlements from goodwill. "
     "I logged the complaint so the complaint logs show the pattern and we improve the service."
 )
+
+
+@pytest.fixture
+def complaint(agent, customer, team, now):
+    from rapport.cases.services import case_create
+
+    return case_create(
+        actor=agent,
+        customer=customer,
+        subject="Sofa delivered damaged",
+        body="It arrived three weeks late with a torn arm.",
+        channel="phone",
+        type="complaint",
+        team=team,
+        now=now,
+    )

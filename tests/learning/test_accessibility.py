@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def busy(unit, team_leader, agent, case, assessor, now):
+def busy(unit, team_leader, agent, complaint, assessor, now):
     question = question_create(actor=team_leader, unit=unit, title="Q", situation="S", task="T", now=now)
     answer = answer_submit(actor=agent, question=question, text=GOOD_ANSWER, now=now)
     evidence_add(
@@ -22,7 +22,7 @@ def busy(unit, team_leader, agent, case, assessor, now):
         kind="complaint",
         summary="HEAT",
         point_ids=[unit.marking_points.first().pk],
-        case_reference=case.reference,
+        case_reference=complaint.reference,
         now=now,
     )
     return {"unit": unit.pk, "question": question.pk, "answer": answer.pk, "learner": agent.pk}

@@ -131,7 +131,7 @@ def test_a_team_leader_of_another_team_cannot_see_the_portfolio(agent, other_tea
     assert signed_in(stranger).get(f"/learning/learners/{agent.pk}/").status_code == 404
 
 
-def test_a_learner_links_a_case_as_evidence(unit, agent, case):
+def test_a_learner_links_a_case_as_evidence(unit, agent, complaint):
     point = unit.marking_points.get(position=1)
     client = signed_in(agent)
 
@@ -139,7 +139,7 @@ def test_a_learner_links_a_case_as_evidence(unit, agent, case):
         f"/learning/learners/{agent.pk}/evidence/",
         {
             "kind": "complaint",
-            "case_reference": case.reference,
+            "case_reference": complaint.reference,
             "summary": "Heard, apologised, owned.",
             "points": [point.pk],
         },
@@ -147,11 +147,11 @@ def test_a_learner_links_a_case_as_evidence(unit, agent, case):
 
     assert response.status_code == 302
     evidence = Evidence.objects.get()
-    assert evidence.case == case
+    assert evidence.case == complaint
     assert list(evidence.points.all()) == [point]
     html = client.get(f"/learning/learners/{agent.pk}/").content.decode()
-    assert f'href="/cases/{case.reference}/"' in html
-    assert "Broken kettle" not in html  # linked, not copied
+    assert f'href="/cases/{complaint.reference}/"' in html
+    assert "Sofa delivered damaged" not in html  # linked, not copied
 
 
 def test_evidence_from_a_case_the_learner_cannot_see_is_refused(unit, agent, other_case):
@@ -165,7 +165,7 @@ def test_evidence_from_a_case_the_learner_cannot_see_is_refused(unit, agent, oth
     assert Evidence.objects.count() == 0
 
 
-def test_an_assessor_signs_evidence_off_and_the_matrix_shows_it(unit, agent, assessor, case, now):
+def test_an_assessor_signs_evidence_off_and_the_matrix_shows_it(unit, agent, assessor, complaint, now):
     point = unit.marking_points.get(position=1)
     evidence = evidence_add(
         actor=agent,
@@ -173,7 +173,7 @@ def test_an_assessor_signs_evidence_off_and_the_matrix_shows_it(unit, agent, ass
         kind="complaint",
         summary="HEAT",
         point_ids=[point.pk],
-        case_reference=case.reference,
+        case_reference=complaint.reference,
         now=now,
     )
 
@@ -212,7 +212,7 @@ def test_referring_evidence_back_needs_a_comment(unit, agent, assessor, now):
     assert SignOff.objects.count() == 0
 
 
-def test_the_portfolio_exports_as_csv_and_pdf(answer, agent, assessor, case, now):
+def test_the_portfolio_exports_as_csv_and_pdf(answer, agent, assessor, complaint, now):
     point = answer.question.unit.marking_points.get(position=2)
     evidence = evidence_add(
         actor=agent,
@@ -220,7 +220,7 @@ def test_the_portfolio_exports_as_csv_and_pdf(answer, agent, assessor, case, now
         kind="complaint",
         summary='=HYPERLINK("x")',
         point_ids=[point.pk],
-        case_reference=case.reference,
+        case_reference=complaint.reference,
         now=now,
     )
     evidence_sign_off(actor=assessor, evidence=evidence, decision="accepted", now=now)
@@ -239,7 +239,7 @@ def test_the_portfolio_exports_as_csv_and_pdf(answer, agent, assessor, case, now
         "signed_off_at",
     ]
     assert [r[3] for r in rows[1:]] == ["Practised", "Signed off", "Practised"]
-    assert rows[2][4].startswith(f"Complaint taken through every HEAT stage ({case.reference}): =HYPERLINK")
+    assert rows[2][4].startswith(f"Complaint taken through every HEAT stage ({complaint.reference}): =HYPERLINK")
     assert rows[2][5:] == [str(assessor), "2026-03-02"]
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
@@ -270,3 +270,14 @@ def test_the_case_page_offers_the_case_as_portfolio_evidence(agent, case):
 
     assert f'<a href="{url}">Add it to my learning portfolio</a>' in case_page
     assert f'value="{case.reference}"' in form
+
+
+def test_complaint_evidence_must_come_from_a_complaint(unit, agent, case):
+    point = unit.marking_points.get(position=1)
+    response = signed_in(agent).post(
+        f"/learning/learners/{agent.pk}/evidence/",
+        {"kind": "complaint", "case_reference": case.reference, "summary": "HEAT", "points": [point.pk]},
+    )
+    assert response.status_code == 422
+    assert f"Case {case.reference} is not a complaint" in response.content.decode()
+    assert Evidence.objects.count() == 0

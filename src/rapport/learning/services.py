@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.domain import marking
+from rapport.domain.case_rules import CaseType
 from rapport.domain.curriculum import CurriculumError, UnitDocument, parse_unit
 from rapport.errors import FieldError, Forbidden, NotFound
 from rapport.learning.models import (
@@ -52,6 +53,9 @@ CASE_NEEDED = "Give the reference of the case this evidence comes from."
 NO_SUCH_CASE = "No case with that reference that you can see."
 LINK_NEEDED = "Give the address in Rapport of the improvement work or feedback (it starts with /)."
 UNKNOWN_KIND = "Choose a kind of evidence from the list."
+WRONG_CASE_TYPE = "Case {reference} is not a {kind}; choose another kind of evidence or another case."
+# Evidence of these kinds must come from a case of the matching type.
+CASE_TYPE_FOR_KIND = {EvidenceKind.COMPLAINT: CaseType.COMPLAINT, EvidenceKind.DATA_REQUEST: CaseType.DATA_REQUEST}
 UNKNOWN_DECISION = "Choose accept or refer back."
 BAD_CODE = "A code is up to 40 letters, digits, dots, dashes or underscores."
 
@@ -269,6 +273,11 @@ def evidence_add(
                 case = policy.access_case(actor, case_reference.strip())
             except NotFound:
                 errors["case_reference"] = [NO_SUCH_CASE]
+            else:
+                wanted = CASE_TYPE_FOR_KIND.get(EvidenceKind(kind))
+                if wanted is not None and case.type != wanted:
+                    label = wanted.value.replace("_", " ")
+                    errors["case_reference"] = [WRONG_CASE_TYPE.format(reference=case.reference, kind=label)]
     elif not link.strip().startswith("/") or link.strip().startswith("//") or len(link) > 300:
         errors["link"] = [LINK_NEEDED]
     if not summary.strip():
