@@ -281,3 +281,16 @@ def test_complaint_evidence_must_come_from_a_complaint(unit, agent, case):
     assert response.status_code == 422
     assert f"Case {case.reference} is not a complaint" in response.content.decode()
     assert Evidence.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "link", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", ""]
+)
+def test_improvement_and_feedback_links_stay_on_the_desk(unit, agent, link):
+    point = unit.marking_points.get(position=3)
+    response = signed_in(agent).post(
+        f"/learning/learners/{agent.pk}/evidence/",
+        {"kind": "improvement", "link": link, "summary": "PDCA", "points": [point.pk]},
+    )
+    assert response.status_code == 422
+    assert Evidence.objects.count() == 0

@@ -3,6 +3,7 @@ evidence and sign-offs. Keyword-only, time injected, permission checked here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,10 @@ WRONG_CASE_TYPE = "Case {reference} is not a {kind}; choose another kind of evid
 CASE_TYPE_FOR_KIND = {EvidenceKind.COMPLAINT: CaseType.COMPLAINT, EvidenceKind.DATA_REQUEST: CaseType.DATA_REQUEST}
 UNKNOWN_DECISION = "Choose accept or refer back."
 BAD_CODE = "A code is up to 40 letters, digits, dots, dashes or underscores."
+
+
+# An address on this desk: a path, never another site ("//host", "/\\host") or a scheme.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_.~%?=&#+-]{0,299}")
 
 
 @dataclass(frozen=True)
@@ -278,7 +283,7 @@ def evidence_add(
                 if wanted is not None and case.type != wanted:
                     label = wanted.value.replace("_", " ")
                     errors["case_reference"] = [WRONG_CASE_TYPE.format(reference=case.reference, kind=label)]
-    elif not link.strip().startswith("/") or link.strip().startswith("//") or len(link) > 300:
+    elif not _LOCAL_PATH.fullmatch(link.strip()):
         errors["link"] = [LINK_NEEDED]
     if not summary.strip():
         errors["summary"] = [REQUIRED.format(what="what this evidence shows")]
