@@ -294,3 +294,33 @@ def test_improvement_and_feedback_links_stay_on_the_desk(unit, agent, link):
     )
     assert response.status_code == 422
     assert Evidence.objects.count() == 0
+
+
+def test_the_portfolio_page_costs_the_same_queries_however_much_evidence(
+    unit, agent, assessor, complaint, now, django_assert_max_num_queries
+):
+    points = list(unit.marking_points.values_list("pk", flat=True))
+    client = signed_in(assessor)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            evidence = evidence_add(
+                actor=agent,
+                learner=agent,
+                kind="complaint",
+                summary=f"Case work {i}",
+                point_ids=points,
+                case_reference=complaint.reference,
+                now=now,
+            )
+            evidence_sign_off(actor=assessor, evidence=evidence, decision="accepted", now=now)
+
+    add(1)
+    client.get(f"/learning/learners/{agent.pk}/")
+    with django_assert_max_num_queries(20) as one:
+        client.get(f"/learning/learners/{agent.pk}/")
+    add(5)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(f"/learning/learners/{agent.pk}/")
+
+    assert page.content.decode().count("Case work") == 6
