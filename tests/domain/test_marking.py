@@ -51,7 +51,8 @@ def test_a_covered_point_is_credited_with_the_sentence_that_earned_it():
 
     assert result.credited == {1}
     assert result.credits[0].quote == sentences(answer)[1]
-    assert "constraint" in result.credits[0].matched
+    # The reason names the learner's own words, not the marker's internal terms.
+    assert result.credits[0].matched == ("limit", "realistic", "solution", "policy", "escalated", "complaint")
 
 
 def test_listing_laws_is_not_explaining_their_impact():
@@ -132,3 +133,10 @@ def test_any_text_is_marked_the_same_way_twice_and_only_against_the_points_given
         assert credit.quote in " ".join(sentences(text)) or all(part in text for part in credit.quote.split(" "))
     for flag in first.flags:
         assert flag.quote in text
+
+
+def test_doing_something_is_not_claiming_it_is_all_that_is_needed():
+    apology_alone = [Point(1, "Assuming that an apology alone resolves a complaint.")]
+    assert mark("I gave a clear apology for the complaint.", [], apology_alone).flags == ()
+    flagged = mark("An apology alone resolves any complaint.", [], apology_alone).flags
+    assert [f.number for f in flagged] == [1]

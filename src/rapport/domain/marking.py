@@ -178,7 +178,7 @@ NEGATIONS = frozenset(
 )
 # Words that make a claim absolute: "all complaints can be resolved" is the mistake, "this
 # complaint was resolved" is not.
-ABSOLUTES = frozenset(_words("all every any always never whatever everything nothing entirely solely only"))
+ABSOLUTES = frozenset(_words("all every any always never whatever everything nothing entirely solely only alone"))
 # How a sentence waves away what a misconception says must not be overlooked.
 _DISMISSAL = re.compile(
     r"\b(?:(?:does|do|did)(?: not|n't) matter|not (?:matter|needed|necessary|important|relevant)|"
@@ -361,7 +361,7 @@ def mark(
                 continue
             coverage = sum(weights[t] for t in matched) / total
             if coverage >= MIN_COVERAGE and (best is None or coverage > best.coverage):
-                best = Credit(point.number, quote, tuple(sorted(matched)), round(coverage, 3))
+                best = Credit(point.number, quote, _words_for(quote, matched), round(coverage, 3))
         if best is not None:
             credits.append(best)
     flags = [flag for m in misconceptions if (flag := _repeats(m, parts, read)) is not None]
@@ -377,6 +377,21 @@ def correction_for(misconception: str) -> str:
             rest = text[len(opening) + 1 :]
             return f"{prefix} {rest}."
     return f"Avoid this common mistake: {text[0].lower()}{text[1:]}."
+
+
+def _words_for(passage: str, matched: frozenset[str]) -> tuple[str, ...]:
+    """The learner's own words in ``passage`` that carried the ``matched`` terms, in order, so the
+    reason shown is "Consumer Rights Act, policy", never the marker's internal names."""
+    lowered = passage.lower().replace("\u2019", "'")
+    found: list[str] = []
+    for phrase, replacement in PHRASES:
+        if phrase in lowered and set(replacement.split()) & matched:
+            found.append(phrase)
+            lowered = lowered.replace(phrase, " ")
+    for word in _WORD.findall(lowered):
+        if word not in found and set(terms(word)) & matched:
+            found.append(word)
+    return tuple(found)
 
 
 def _weights(wanted: Iterable[frozenset[str]]) -> dict[str, float]:
