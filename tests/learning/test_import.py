@@ -144,3 +144,23 @@ def test_a_worded_correction_follows_the_misconception_when_its_text_changes(now
     unit = units_import(documents=[Document("unit.txt", edited, code="CS-1")], now=now)[0].unit
 
     assert unit.misconceptions.get(position=1).correction == "Do not assume that refunds fix everything."
+
+
+def test_a_code_given_later_is_taken_by_the_unit_imported_without_one(now):
+    text = DEMO_UNIT.read_text(encoding="utf-8")
+    first = units_import(documents=[Document("unit.txt", text)], now=now)[0].unit
+
+    again = units_import(documents=[Document("unit.txt", text, code="CS-1")], now=now)[0]
+
+    assert (again.created, again.unit.pk, again.unit.code) == (False, first.pk, "CS-1")
+
+
+def test_a_text_already_imported_under_another_code_is_refused(now):
+    text = DEMO_UNIT.read_text(encoding="utf-8")
+    units_import(documents=[Document("unit.txt", text, code="CS-1")], now=now)
+
+    with pytest.raises(FieldError) as refused:
+        units_import(documents=[Document("copy.txt", text, code="CS-2")], now=now)
+
+    assert refused.value.errors["document"] == ["copy.txt: this text is already imported as another unit (CS-1)."]
+    assert list(Unit.objects.values_list("code", flat=True)) == ["CS-1"]

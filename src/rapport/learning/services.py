@@ -58,6 +58,7 @@ WRONG_CASE_TYPE = "Case {reference} is not a {kind}; choose another kind of evid
 # Evidence of these kinds must come from a case of the matching type.
 CASE_TYPE_FOR_KIND = {EvidenceKind.COMPLAINT: CaseType.COMPLAINT, EvidenceKind.DATA_REQUEST: CaseType.DATA_REQUEST}
 UNKNOWN_DECISION = "Choose accept or refer back."
+IMPORTED_AS = "{name}: this text is already imported as another unit ({unit})."
 BAD_CODE = "A code is up to 40 letters, digits, dots, dashes or underscores."
 
 
@@ -103,15 +104,12 @@ def _valid_code(code: str) -> bool:
 
 
 def _unit_save(document: Document, parsed: UnitDocument, now: datetime) -> Imported:
-    lookup = {"code": document.code} if document.code else {"identity": parsed.identity}
-    unit = Unit.objects.select_for_update().filter(**lookup).first()
+    unit = _unit_for(document, parsed)
     created = unit is None
     if unit is None:
         unit = Unit(code=document.code or None, imported_at=now, title=parsed.title)
-    elif document.code:
-        # An explicit code keeps a unit's identity across edits of its text; another unit that
-        # already holds the new text's identity is the same document imported without a code.
-        Unit.objects.filter(identity=parsed.identity).exclude(pk=unit.pk).delete()
+    elif document.code and not unit.code:
+        unit.code = document.code  # a unit first imported without a code takes the one given now
     unit.identity = parsed.identity
     unit.source_name = document.source_name
     unit.preview = parsed.preview
@@ -136,6 +134,22 @@ def _unit_save(document: Document, parsed: UnitDocument, now: datetime) -> Impor
     )
     _sync(MarkingPoint, unit, [{"text": p} for p in parsed.marking_points])
     return Imported(unit, created, document.source_name)
+
+
+def _unit_for(document: Document, parsed: UnitDocument) -> Unit | None:
+    """The unit this document updates: by its code when it has one, else by its text. A text
+    already imported as a different unit is refused rather than merged (that would orphan or
+    delete learners' marks and evidence)."""
+    units = Unit.objects.select_for_update()
+    same_text = units.filter(identity=parsed.identity).first()
+    if not document.code:
+        return same_text
+    by_code = units.filter(code=document.code).first()
+    if same_text is None or same_text == by_code:
+        return by_code
+    if by_code is None and not same_text.code:
+        return same_text  # first imported without a code: it takes this one
+    raise FieldError(document=IMPORTED_AS.format(name=document.source_name, unit=same_text.code or same_text.title))
 
 
 def _sync(model: type[UnitItem], unit: Unit, rows: list[dict[str, str]]) -> None:
