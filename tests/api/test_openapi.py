@@ -14,6 +14,10 @@ PATHS = {
     "/api/v1/search": {"get"},
     "/api/v1/me": {"get"},
     "/api/v1/attachments/{attachment_id}": {"get"},
+    "/api/v1/learning/units": {"get"},
+    "/api/v1/learning/units/{unit_id}": {"get"},
+    "/api/v1/learning/questions/{question_id}/answers": {"post"},
+    "/api/v1/learning/answers/{answer_id}": {"get"},
 }
 
 
