@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rapport.cases.services import Upload, case_create, message_add
+from tests.web.conftest import agent_client, customer_client, make_cases, manager_client, signed_in  # noqa: F401
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
