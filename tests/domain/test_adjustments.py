@@ -23,7 +23,12 @@ def test_charges_not_linked_or_zero_are_not_this_rules_business():
 
 @pytest.mark.parametrize(
     ("minutes", "expected"),
-    [([], timedelta()), ([60], timedelta(hours=1)), ([60, 240], timedelta(hours=4)), ([10**9], timedelta(minutes=MAX_EXTRA_MINUTES))],
+    [
+        ([], timedelta()),
+        ([60], timedelta(hours=1)),
+        ([60, 240], timedelta(hours=4)),
+        ([10**9], timedelta(minutes=MAX_EXTRA_MINUTES)),
+    ],
 )
 def test_extra_time_is_the_largest_adjustment_capped(minutes, expected):
     assert extra_time(minutes) == expected

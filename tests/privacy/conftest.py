@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rapport.cases.services import Upload, case_create, message_add
+from tests.api.conftest import auth  # noqa: F401
 from tests.web.conftest import agent_client, customer_client, make_cases, manager_client, signed_in  # noqa: F401
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -29,12 +30,37 @@ def history(agent, customer, other_customer, team, now):
         attachments=[Upload("receipt.png", PNG + b"Alice Jones")],
         now=now,
     )
-    message_add(actor=agent, reference=first.reference, kind="outbound", body="Dear Alice, we are on it.", now=now + timedelta(hours=1))
-    message_add(actor=agent, reference=first.reference, kind="note", body="Alice Jones rang, 07700 900 123.", now=now + timedelta(hours=2))
-    second = case_create(
-        actor=agent, customer=customer, subject="Second question", body="Another one from Alice.", channel="phone", team=team, now=now + timedelta(days=1)
+    message_add(
+        actor=agent,
+        reference=first.reference,
+        kind="outbound",
+        body="Dear Alice, we are on it.",
+        now=now + timedelta(hours=1),
     )
-    message_add(actor=agent, reference=second.reference, kind="outbound", body="Answered, Ms Jones.", status_after="resolved", now=now + timedelta(days=1, hours=1))
+    message_add(
+        actor=agent,
+        reference=first.reference,
+        kind="note",
+        body="Alice Jones rang, 07700 900 123.",
+        now=now + timedelta(hours=2),
+    )
+    second = case_create(
+        actor=agent,
+        customer=customer,
+        subject="Second question",
+        body="Another one from Alice.",
+        channel="phone",
+        team=team,
+        now=now + timedelta(days=1),
+    )
+    message_add(
+        actor=agent,
+        reference=second.reference,
+        kind="outbound",
+        body="Answered, Ms Jones.",
+        status_after="resolved",
+        now=now + timedelta(days=1, hours=1),
+    )
     bobs = case_create(
         actor=agent,
         customer=other_customer,

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 def consent(customer, actor, now, granted, purpose="marketing", channel="email"):
     return consent_record(
-        actor=actor, customer=customer, purpose=purpose, channel=channel, granted=granted,
-        method="phone call", wording="Can we email you offers?", now=now,
+        actor=actor,
+        customer=customer,
+        purpose=purpose,
+        channel=channel,
+        granted=granted,
+        method="phone call",
+        wording="Can we email you offers?",
+        now=now,
     )
 
 
@@ -42,7 +48,16 @@ def test_surveys_go_unless_the_person_said_no(customer, customer_user, now):
 
 def test_consent_needs_the_wording_and_is_append_only(customer, agent, now):
     with pytest.raises(FieldError) as refused:
-        consent_record(actor=agent, customer=customer, purpose="marketing", channel="email", granted=True, method="", wording=" ", now=now)
+        consent_record(
+            actor=agent,
+            customer=customer,
+            purpose="marketing",
+            channel="email",
+            granted=True,
+            method="",
+            wording=" ",
+            now=now,
+        )
     assert set(refused.value.errors) == {"wording", "method"}
     row = consent(customer, agent, now, True)
     with pytest.raises(ValueError, match="append-only"):
@@ -84,7 +99,8 @@ def test_outbound_follows_adjustments(customer, agent, now):
     adjustment_record(actor=agent, customer=customer, kind="large_print", detail="18 pt", now=now)
     adjustment_record(actor=agent, customer=customer, kind="advocate", contact_name="Sam Carer", now=now)
     prefs = extensions.preferences_for(customer)
-    assert prefs.plain_text_only and prefs.large_print
+    assert prefs.plain_text_only
+    assert prefs.large_print
     assert prefs.contact_name == "Sam Carer"
     assert "Large print: 18 pt" in prefs.notes
 

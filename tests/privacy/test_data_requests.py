@@ -18,7 +18,8 @@ JAN31 = datetime(2025, 1, 31, 9, 0, tzinfo=UTC)
 
 def test_a_request_is_a_data_request_case_with_the_statutory_deadline(customer, customer_user):
     found = data_request_create(actor=customer_user, customer=customer, kind="access", now=JAN31)
-    assert found.case.type == "data_request" and found.case.channel == "portal"
+    assert found.case.type == "data_request"
+    assert found.case.channel == "portal"
     assert found.received_on == date(2025, 1, 31)
     # 31 Jan: no 31 Feb, so 28 Feb (a Friday)
     assert request_deadline(found).due == date(2025, 2, 28)
@@ -39,7 +40,11 @@ def test_clarification_pause_and_identity_move_the_deadline(customer, customer_u
     data_request_update(
         actor=agent,
         reference=found.case.reference,
-        changes={"identity_received_on": "2025-02-03", "clarification_asked_on": "2025-02-10", "clarification_received_on": "2025-02-12"},
+        changes={
+            "identity_received_on": "2025-02-03",
+            "clarification_asked_on": "2025-02-10",
+            "clarification_received_on": "2025-02-12",
+        },
         now=JAN31,
     )
     found.refresh_from_db()
@@ -51,7 +56,9 @@ def test_clarification_pause_and_identity_move_the_deadline(customer, customer_u
 def test_a_late_extension_is_refused(customer, customer_user, agent):
     found = data_request_create(actor=customer_user, customer=customer, kind="access", now=JAN31)
     with pytest.raises(FieldError) as refused:
-        data_request_update(actor=agent, reference=found.case.reference, changes={"extension_told_on": "2025-03-01"}, now=JAN31)
+        data_request_update(
+            actor=agent, reference=found.case.reference, changes={"extension_told_on": "2025-03-01"}, now=JAN31
+        )
     assert refused.value.errors["extension_told_on"] == [EXTENSION_LATE.format(deadline="Friday 28 February 2025")]
     found.refresh_from_db()
     assert found.extension_told_on is None
@@ -59,14 +66,18 @@ def test_a_late_extension_is_refused(customer, customer_user, agent):
 
 def test_a_timely_extension_gives_three_months_from_the_start(customer, customer_user, agent):
     found = data_request_create(actor=customer_user, customer=customer, kind="access", now=JAN31)
-    data_request_update(actor=agent, reference=found.case.reference, changes={"extension_told_on": "2025-02-20"}, now=JAN31)
+    data_request_update(
+        actor=agent, reference=found.case.reference, changes={"extension_told_on": "2025-02-20"}, now=JAN31
+    )
     found.refresh_from_db()
     assert request_deadline(found).due == date(2025, 4, 30)
 
 
 def test_checklist_steps_are_recorded_and_unknown_ones_refused(customer, customer_user, agent):
     found = data_request_create(actor=customer_user, customer=customer, kind="erasure", now=JAN31)
-    data_request_update(actor=agent, reference=found.case.reference, changes={"steps_done": ["identity", "holds"]}, now=JAN31)
+    data_request_update(
+        actor=agent, reference=found.case.reference, changes={"steps_done": ["identity", "holds"]}, now=JAN31
+    )
     found.refresh_from_db()
     assert found.steps_done == ["holds", "identity"]
     with pytest.raises(FieldError):
@@ -78,4 +89,6 @@ def test_customers_cannot_update_the_request(customer, customer_user):
 
     found = data_request_create(actor=customer_user, customer=customer, kind="access", now=JAN31)
     with pytest.raises(Forbidden):
-        data_request_update(actor=customer_user, reference=found.case.reference, changes={"completed_on": "2025-02-01"}, now=JAN31)
+        data_request_update(
+            actor=customer_user, reference=found.case.reference, changes={"completed_on": "2025-02-01"}, now=JAN31
+        )

@@ -70,11 +70,19 @@ def traces(haystack: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_access_then_erasure_leaves_no_trace_and_keeps_statistics(history, customer, customer_user, manager, team_leader, now):
+def test_access_then_erasure_leaves_no_trace_and_keeps_statistics(
+    history, customer, customer_user, manager, team_leader, now
+):
     # Given a customer with a history, who has consented to surveys and asks for their data
     consent_record(
-        actor=customer_user, customer=customer, purpose="survey", channel="email", granted=True,
-        method="portal form", wording="May we ask how we did?", now=now,
+        actor=customer_user,
+        customer=customer,
+        purpose="survey",
+        channel="email",
+        granted=True,
+        method="portal form",
+        wording="May we ask how we did?",
+        now=now,
     )
     access = data_request_create(actor=customer_user, customer=customer, kind="access", now=now + timedelta(days=3))
     assert access.case.type == "data_request"
@@ -82,7 +90,9 @@ def test_access_then_erasure_leaves_no_trace_and_keeps_statistics(history, custo
     assert traces(storage_text()), "and in storage"
 
     # When a team leader exports it
-    bundle = customer_export(actor=team_leader, customer_id=customer.pk, why=f"request {access.case.reference}", now=now + timedelta(days=4))
+    bundle = customer_export(
+        actor=team_leader, customer_id=customer.pk, why=f"request {access.case.reference}", now=now + timedelta(days=4)
+    )
 
     # Then the bundle holds everything: record, every case and message (notes marked), files, consents, access log
     archive = zipfile.ZipFile(io.BytesIO(bundle.content))
@@ -96,7 +106,8 @@ def test_access_then_erasure_leaves_no_trace_and_keeps_statistics(history, custo
     assert "Dear Alice, we are on it." in bodies
     assert any(m["internal"] for c in data["cases"] for m in c["messages"])
     files = [a["file"] for c in data["cases"] for m in c["messages"] for a in m["attachments"]]
-    assert len(files) == 1 and archive.read(files[0]).endswith(b"Alice Jones")
+    assert len(files) == 1
+    assert archive.read(files[0]).endswith(b"Alice Jones")
     assert data["consents"][0]["wording"] == "May we ask how we did?"
     assert data["access_log"][0]["what"] == "subject access export"
     assert data["data_requests"][0]["kind"] == "access"
@@ -113,7 +124,8 @@ def test_access_then_erasure_leaves_no_trace_and_keeps_statistics(history, custo
     assert traces(storage_text()) == []
     # And the statistics are unchanged: counts, times, statuses, sizes
     assert statistics() == before
-    assert erasure.status == "done" and erasure.summary["files"] == 1
+    assert erasure.status == "done"
+    assert erasure.summary["files"] == 1
     customer.refresh_from_db()
     assert customer.erased_at == now + timedelta(days=6)
     assert DataRequest.objects.filter(case__customer=customer).count() == 2

@@ -21,7 +21,8 @@ def test_a_legal_hold_refuses_erasure_with_its_reason_and_changes_nothing(histor
         customer_erase(actor=manager, customer_id=customer.pk, now=now)
     assert refused.value.reasons == ["Legal hold: Claim in the county court"]
     customer.refresh_from_db()
-    assert customer.name == "Alice Jones" and customer.erased_at is None
+    assert customer.name == "Alice Jones"
+    assert customer.erased_at is None
     assert not Erasure.objects.exists()
 
 
@@ -64,7 +65,8 @@ def test_portal_sign_in_is_anonymised_and_disabled(customer, customer_user, mana
     customer_erase(actor=manager, customer_id=customer.pk, now=now)
     customer_user.refresh_from_db()
     assert customer_user.email == f"erased-{customer_user.pk}@erased.invalid"
-    assert not customer_user.is_active and not customer_user.has_usable_password()
+    assert not customer_user.is_active
+    assert not customer_user.has_usable_password()
 
 
 def test_a_file_shared_with_another_customer_stays_for_them(agent, customer, other_customer, team, manager, now):
@@ -73,8 +75,16 @@ def test_a_file_shared_with_another_customer_stays_for_them(agent, customer, oth
     from tests.privacy.conftest import PNG
 
     for who in (customer, other_customer):
-        case_create(actor=agent, customer=who, subject="Same file", body="see file", channel="email", team=team,
-                    attachments=[Upload("a.png", PNG)], now=now)
+        case_create(
+            actor=agent,
+            customer=who,
+            subject="Same file",
+            body="see file",
+            channel="email",
+            team=team,
+            attachments=[Upload("a.png", PNG)],
+            now=now,
+        )
     customer_erase(actor=manager, customer_id=customer.pk, now=now)
     kept = Attachment.objects.get(message__case__customer=other_customer)
     assert kept.file.storage.exists(kept.file.name)

@@ -9,8 +9,6 @@ import pytest
 
 from rapport.privacy.models import AccessLog, DataRequest
 from rapport.privacy.services import adjustment_record, data_request_create, legal_hold_place
-from tests.api.conftest import auth  # noqa: F401
-from tests.privacy.conftest import signed_in
 from tests.web.html_checks import page_problems
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +26,8 @@ def test_case_page_shows_adjustments_on_top_and_logs_the_view(agent_client, case
 def test_queue_row_shows_the_adjustment_badge(agent_client, case, customer, agent, now):
     adjustment_record(actor=agent, customer=customer, kind="text_relay", now=now)
     html = agent_client.get("/?queue=all").content.decode()
-    assert "Adjustments" in html and "Text relay" in html
+    assert "Adjustments" in html
+    assert "Text relay" in html
 
 
 def test_data_request_case_shows_deadline_and_checklist(agent_client, customer, customer_user, now):
@@ -65,7 +64,8 @@ def test_erasure_refused_shows_the_reason_and_offers_scheduling(manager_client, 
     response = manager_client.post(f"/privacy/customers/{customer.pk}/erase/")
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Legal hold: Tribunal claim" in html and "Schedule erasure" in html
+    assert "Legal hold: Tribunal claim" in html
+    assert "Schedule erasure" in html
     assert manager_client.post(f"/privacy/customers/{customer.pk}/erase/", {"schedule": "1"}).status_code == 302
 
 
@@ -79,13 +79,15 @@ def test_export_downloads_a_zip_and_is_logged(manager_client, history, customer,
 def test_agents_cannot_see_the_access_log_or_erase(agent_client, customer, agent):
     assert agent_client.get(f"/privacy/access-log/staff/{agent.pk}/").status_code == 404
     html = agent_client.get(f"/privacy/customers/{customer.pk}/").content.decode()
-    assert "Erase now" not in html and "Who has viewed" not in html
+    assert "Erase now" not in html
+    assert "Who has viewed" not in html
 
 
 def test_staff_access_report(manager_client, agent_client, agent, case):
     agent_client.get(f"/cases/{case.reference}/")
     html = manager_client.get(f"/privacy/access-log/staff/{agent.pk}/").content.decode()
-    assert "Alice Jones" in html and f"case {case.reference}" in html
+    assert "Alice Jones" in html
+    assert f"case {case.reference}" in html
 
 
 def test_adjustments_report_shows_whether_replies_followed(manager_client, history, customer, agent, now):
@@ -106,18 +108,23 @@ def test_customers_get_404_on_privacy_desk_pages(customer_client, customer):
 def test_portal_form_raises_a_data_request(customer_client, customer):
     assert customer_client.get("/").status_code in (200, 302)
     page = customer_client.get("/privacy/request/")
-    assert page.status_code == 200 and page_problems(page.content.decode()) == []
+    assert page.status_code == 200
+    assert page_problems(page.content.decode()) == []
     assert customer_client.post("/privacy/request/", {}).status_code == 422
     response = customer_client.post("/privacy/request/", {"kind": "erasure", "details": "Please delete my account."})
     assert response.status_code == 302
     found = DataRequest.objects.get()
-    assert found.kind == "erasure" and found.case.customer == customer
+    assert found.kind == "erasure"
+    assert found.case.customer == customer
 
 
 def test_api_request_adjustment_and_erasure(client, auth, customer, customer_user, manager, agent, now):
-    created = client.post("/api/v1/privacy/requests", {"kind": "access"}, content_type="application/json", **auth(customer_user))
+    created = client.post(
+        "/api/v1/privacy/requests", {"kind": "access"}, content_type="application/json", **auth(customer_user)
+    )
     assert created.status_code == 201
-    assert created.json()["kind"] == "access" and created.json()["steps"]
+    assert created.json()["kind"] == "access"
+    assert created.json()["steps"]
 
     charged = client.post(
         f"/api/v1/privacy/customers/{customer.pk}/adjustments",
@@ -135,4 +142,6 @@ def test_api_request_adjustment_and_erasure(client, auth, customer, customer_use
 
 
 def test_api_customers_see_only_their_own_consents(client, auth, customer_user, other_customer):
-    assert client.get(f"/api/v1/privacy/customers/{other_customer.pk}/consents", **auth(customer_user)).status_code == 404
+    assert (
+        client.get(f"/api/v1/privacy/customers/{other_customer.pk}/consents", **auth(customer_user)).status_code == 404
+    )

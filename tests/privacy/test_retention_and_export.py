@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from rapport.cases.models import Message
+from rapport.errors import Forbidden
 from rapport.privacy.exports import customer_export
 from rapport.privacy.models import AccessLog, RetentionRun, RetentionSchedule
 from rapport.privacy.retention import RETAINED_MESSAGE, retention_run
-from rapport.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,15 @@ def test_export_flags_other_peoples_data_and_internal_notes(history, customer, t
 def test_export_names_a_third_party_email(agent, customer, team, team_leader, now):
     from rapport.cases.services import case_create
 
-    case_create(actor=agent, customer=customer, subject="Son", body="Reply to my son at sam@example.org too.", channel="email", team=team, now=now)
+    case_create(
+        actor=agent,
+        customer=customer,
+        subject="Son",
+        body="Reply to my son at sam@example.org too.",
+        channel="email",
+        team=team,
+        now=now,
+    )
     bundle = customer_export(actor=team_leader, customer_id=customer.pk, why="SAR", now=now)
     assert bundle.data["review"][0]["reasons"] == ["email: sam@example.org"]
 

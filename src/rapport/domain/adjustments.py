@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-CHARGE_REFUSED = (
-    "The cost of a reasonable adjustment can never be charged to the customer (Equality Act 2010 s.20(7))."
-)
+CHARGE_REFUSED = "The cost of a reasonable adjustment can never be charged to the customer (Equality Act 2010 s.20(7))."
 MAX_EXTRA_MINUTES = 60 * 24 * 30
 
 

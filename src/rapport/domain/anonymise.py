@@ -91,11 +91,8 @@ class Flag:
 def third_party_flags(text: str, subject: Identity, others: Sequence[str] = ()) -> tuple[Flag, ...]:
     """Email addresses and phone numbers in ``text`` that are not the subject's, and any of the
     ``others`` names (staff, other customers) it mentions."""
-    flags: list[Flag] = []
     own_email = subject.email.strip().lower()
-    for found in _EMAIL.findall(text):
-        if found.lower() != own_email:
-            flags.append(Flag("email", found))
+    flags = [Flag("email", found) for found in _EMAIL.findall(text) if found.lower() != own_email]
     own_digits = subject.phone_digits[-9:]
     for found in _PHONE.findall(text):
         digits = re.sub(r"\D", "", found)

@@ -119,37 +119,57 @@ def create_request(request: HttpRequest, payload: DataRequestIn) -> Any:
     return Status(201, _request_out(found))
 
 
-@router.get("/requests/{reference}", response={200: DataRequestOut, **ERRORS}, summary="A data request and its deadline")
+@router.get(
+    "/requests/{reference}", response={200: DataRequestOut, **ERRORS}, summary="A data request and its deadline"
+)
 def get_request(request: HttpRequest, reference: str) -> Any:
     case = policy.access_case(actor(request), reference)
     return _request_out(services.data_request_for(case))
 
 
-@router.get("/customers/{customer_id}/adjustments", response={200: list[AdjustmentOut], **ERRORS}, summary="A customer's adjustments")
+@router.get(
+    "/customers/{customer_id}/adjustments",
+    response={200: list[AdjustmentOut], **ERRORS},
+    summary="A customer's adjustments",
+)
 def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
     return selectors.adjustments(policy.access_customer(actor(request), customer_id))
 
 
-@router.post("/customers/{customer_id}/adjustments", response={201: AdjustmentOut, **ERRORS}, summary="Record an adjustment (staff)")
+@router.post(
+    "/customers/{customer_id}/adjustments",
+    response={201: AdjustmentOut, **ERRORS},
+    summary="Record an adjustment (staff)",
+)
 def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn) -> Any:
     user = actor(request)
     customer = policy.access_customer(user, customer_id)
     return Status(201, services.adjustment_record(actor=user, customer=customer, **payload.model_dump()))
 
 
-@router.get("/customers/{customer_id}/consents", response={200: list[ConsentOut], **ERRORS}, summary="Consent history, newest first")
+@router.get(
+    "/customers/{customer_id}/consents",
+    response={200: list[ConsentOut], **ERRORS},
+    summary="Consent history, newest first",
+)
 def list_consents(request: HttpRequest, customer_id: int) -> Any:
     return selectors.consent_history(policy.access_customer(actor(request), customer_id))
 
 
-@router.post("/customers/{customer_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record a consent answer")
+@router.post(
+    "/customers/{customer_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record a consent answer"
+)
 def add_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Any:
     user = actor(request)
     customer = policy.access_customer(user, customer_id)
     return Status(201, services.consent_record(actor=user, customer=customer, **payload.model_dump()))
 
 
-@router.get("/customers/{customer_id}/access-log", response={200: list[AccessOut], **ERRORS}, summary="Who viewed or exported this person's data")
+@router.get(
+    "/customers/{customer_id}/access-log",
+    response={200: list[AccessOut], **ERRORS},
+    summary="Who viewed or exported this person's data",
+)
 def customer_access_log(request: HttpRequest, customer_id: int) -> Any:
     user = policy.require_staff(actor(request))
     return selectors.access_log_for_customer(user, policy.access_customer(user, customer_id))
@@ -164,7 +184,11 @@ def export(request: HttpRequest, customer_id: int, payload: ExportIn) -> HttpRes
     return response
 
 
-@router.post("/customers/{customer_id}/erasure", response={200: ErasureOut, 202: ErasureOut, **ERRORS, 409: Any}, summary="Erase a person (managers)")
+@router.post(
+    "/customers/{customer_id}/erasure",
+    response={200: ErasureOut, 202: ErasureOut, **ERRORS, 409: Any},
+    summary="Erase a person (managers)",
+)
 def erase(request: HttpRequest, customer_id: int, schedule: bool = False) -> Any:
     """Erase now; refused with 409 and the legal reasons while any applies. ``schedule=true``
     asks for erasure as soon as the reasons end (202)."""

@@ -196,7 +196,10 @@ def anonymise(customer: Customer, *, now: datetime) -> dict[str, int]:
     )
     summary["elsewhere"] = _sweep(identities)
     CaseEvent.objects.bulk_create(
-        [CaseEvent(case_id=pk, actor=None, at=now, kind="erased", after="identity erased (UK GDPR Art 17)") for pk in case_ids]
+        [
+            CaseEvent(case_id=pk, actor=None, at=now, kind="erased", after="identity erased (UK GDPR Art 17)")
+            for pk in case_ids
+        ]
     )
     return summary
 
@@ -207,9 +210,7 @@ def erase_files(attachments: models.QuerySet[Attachment]) -> int:
     rows = list(attachments)
     ids = [a.pk for a in rows]
     names = {a.file.name for a in rows if a.file.name}
-    shared = set(
-        Attachment.objects.filter(file__in=names).exclude(pk__in=ids).values_list("file", flat=True)
-    )
+    shared = set(Attachment.objects.filter(file__in=names).exclude(pk__in=ids).values_list("file", flat=True))
     removed = 0
     for name in names - shared:
         if default_storage.exists(name):
@@ -284,8 +285,9 @@ def traces(customer_identities: list[Identity]) -> list[tuple[str, str]]:
             f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField) and f.choices
         ]
         if fields and model._base_manager.filter(_any(terms, tuple(fields))).exists():
-            for field in fields:
-                if model._base_manager.filter(_any(terms, (field,))).exists():
-                    found.append((model._meta.db_table, field))
+            found.extend(
+                (model._meta.db_table, field)
+                for field in fields
+                if model._base_manager.filter(_any(terms, (field,))).exists()
+            )
     return found
-

@@ -100,7 +100,12 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
                 path = f"files/{attachment.pk}-{attachment.filename}"
                 files.append((path, attachment))
                 attachments.append(
-                    {"file": path, "filename": attachment.filename, "size": attachment.size, "type": attachment.content_type}
+                    {
+                        "file": path,
+                        "filename": attachment.filename,
+                        "size": attachment.size,
+                        "type": attachment.content_type,
+                    }
                 )
             others = [n for n in staff_names if message.author is None or n != message.author.name]
             flags = third_party_flags(message.body, subject, others)
@@ -119,9 +124,7 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
                     "kind": message.kind,
                     "internal": message.kind == MessageKind.NOTE,
                     "channel": message.channel,
-                    "from": "you"
-                    if message.kind == MessageKind.INBOUND
-                    else "staff",
+                    "from": "you" if message.kind == MessageKind.INBOUND else "staff",
                     "at": _iso(message.created_at),
                     "body": message.body,
                     "attachments": attachments,
@@ -210,14 +213,25 @@ def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
         blocks.append(
             Table(
                 ["Reference", "Subject", "Status", "Opened", "Messages"],
-                [[c["reference"], c["subject"], c["status"], c["opened"][:10], str(len(c["messages"]))] for c in data["cases"]],
+                [
+                    [c["reference"], c["subject"], c["status"], c["opened"][:10], str(len(c["messages"]))]
+                    for c in data["cases"]
+                ],
             )
         )
     else:
         blocks.append(Paragraph("None."))
-    for title, key in (("Adjustments", "adjustments"), ("Consents", "consents"), ("Who has looked at your data", "access_log")):
+    for title, key in (
+        ("Adjustments", "adjustments"),
+        ("Consents", "consents"),
+        ("Who has looked at your data", "access_log"),
+    ):
         blocks.append(Heading(title))
         rows = data[key]
-        blocks.append(Bullets([", ".join(f"{k}: {v}" for k, v in row.items() if v not in ("", None)) for row in rows]) if rows else Paragraph("None."))
+        blocks.append(
+            Bullets([", ".join(f"{k}: {v}" for k, v in row.items() if v not in ("", None)) for row in rows])
+            if rows
+            else Paragraph("None.")
+        )
     blocks.append(Paragraph("Every message and file is in data.json and the files folder of this bundle."))
     return render_pdf("Your personal data", blocks, large_print=large_print, author="Rapport")

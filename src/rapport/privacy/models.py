@@ -141,9 +141,7 @@ class Erasure(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="erasures")
     status = models.CharField(max_length=20, choices=ErasureStatus.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
     # Counts of what was anonymised, for the record (no content).

@@ -26,9 +26,7 @@ Purge = Callable[[datetime, bool], int]
 def _closed_cases(cutoff: datetime, dry_run: bool) -> int:
     """Closed cases whose content is past its time: the messages and files go, the case row (its
     times, status and type) stays for statistics."""
-    due = Case.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).exclude(
-        events__kind="retention_purged"
-    )
+    due = Case.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).exclude(events__kind="retention_purged")
     ids = list(due.values_list("pk", flat=True))
     if dry_run or not ids:
         return len(ids)
@@ -73,5 +71,12 @@ def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
                 continue
             count = purge(cutoff, dry_run)
             total += count
-            report.append({"category": schedule.category, "keep_days": schedule.keep_days, "cutoff": cutoff.isoformat(), "count": count})
+            report.append(
+                {
+                    "category": schedule.category,
+                    "keep_days": schedule.keep_days,
+                    "cutoff": cutoff.isoformat(),
+                    "count": count,
+                }
+            )
         return RetentionRun.objects.create(at=now, dry_run=dry_run, report=report, total=total)

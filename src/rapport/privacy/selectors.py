@@ -77,10 +77,7 @@ def adjustments_report() -> list[dict[str, object]]:
         )
         .order_by("customer__name", "kind", "id")
     )
-    report = []
-    for row in rows:
-        report.append({"adjustment": row, "replies": row.replies, **_honoured(row)})  # type: ignore[attr-defined]
-    return report
+    return [{"adjustment": row, "replies": row.replies, **_honoured(row)} for row in rows]  # type: ignore[attr-defined]
 
 
 def _honoured(row: Adjustment) -> dict[str, object]:

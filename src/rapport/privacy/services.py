@@ -222,7 +222,9 @@ def data_request_update(
 # --- access log ---------------------------------------------------------------------------------
 
 
-def access_record(*, actor: User | None, customer: Customer, what: str, why: str = "", now: datetime | None = None) -> None:
+def access_record(
+    *, actor: User | None, customer: Customer, what: str, why: str = "", now: datetime | None = None
+) -> None:
     """Append who looked at or exported ``customer``'s data (staff only: a person reading their own
     data through the portal is not an access by someone else)."""
     if actor is not None and not policy.is_staff(actor):
@@ -302,7 +304,9 @@ def legal_hold_place(*, actor: User, customer: Customer, reason: str, now: datet
     reason = " ".join((reason or "").split())
     if not reason:
         raise FieldError(reason=REASON_REQUIRED)
-    return LegalHold.objects.create(customer=customer, reason=reason[:200], placed_by=actor, placed_at=now or timezone.now())
+    return LegalHold.objects.create(
+        customer=customer, reason=reason[:200], placed_by=actor, placed_at=now or timezone.now()
+    )
 
 
 def legal_hold_release(*, actor: User, hold_id: int, now: datetime | None = None) -> LegalHold:
@@ -316,7 +320,10 @@ def legal_hold_release(*, actor: User, hold_id: int, now: datetime | None = None
 
 
 def active_hold_reasons(customer: Customer) -> list[str]:
-    return [f"Legal hold: {r}" for r in LegalHold.objects.filter(customer=customer, released_at__isnull=True).values_list("reason", flat=True)]
+    return [
+        f"Legal hold: {r}"
+        for r in LegalHold.objects.filter(customer=customer, released_at__isnull=True).values_list("reason", flat=True)
+    ]
 
 
 # --- reasonable adjustments ---------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
-from django.utils import timezone
 
 from rapport.privacy.erasure import scheduled_erasures_run
 from rapport.privacy.retention import retention_run

@@ -7,7 +7,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("customers/<int:customer_id>/", views.customer, name="customer"),
     path("customers/<int:customer_id>/adjustments/", views.adjustment_add, name="adjustment_add"),
-    path("customers/<int:customer_id>/adjustments/<int:adjustment_id>/end/", views.adjustment_end, name="adjustment_end"),
+    path(
+        "customers/<int:customer_id>/adjustments/<int:adjustment_id>/end/", views.adjustment_end, name="adjustment_end"
+    ),
     path("customers/<int:customer_id>/consents/", views.consent_add, name="consent_add"),
     path("customers/<int:customer_id>/holds/", views.hold_add, name="hold_add"),
     path("customers/<int:customer_id>/holds/<int:hold_id>/release/", views.hold_release, name="hold_release"),

@@ -285,4 +285,3 @@ def portal_request(request: HttpRequest, user: User, customer: Customer) -> Http
             )
             return redirect("portal:case", reference=found.case.reference)
     return render(request, "privacy/portal_request.html", {"nav": "privacy", "form": form}, status=status)
-

@@ -6,143 +6,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0004_case_is_active'),
-        ('customers', '0003_customer_erased_at'),
+        ("cases", "0004_case_is_active"),
+        ("customers", "0003_customer_erased_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('dry_run', models.BooleanField()),
-                ('report', models.JSONField(default=list)),
-                ('total', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("dry_run", models.BooleanField()),
+                ("report", models.JSONField(default=list)),
+                ("total", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionSchedule',
+            name="RetentionSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(max_length=40, unique=True)),
-                ('keep_days', models.PositiveIntegerField()),
-                ('basis', models.CharField(blank=True, max_length=200)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("category", models.CharField(max_length=40, unique=True)),
+                ("keep_days", models.PositiveIntegerField()),
+                ("basis", models.CharField(blank=True, max_length=200)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['category'],
+                "ordering": ["category"],
             },
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('what', models.CharField(max_length=200)),
-                ('why', models.CharField(blank=True, max_length=200)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_log', to='customers.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("what", models.CharField(max_length=200)),
+                ("why", models.CharField(blank=True, max_length=200)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="access_log", to="customers.customer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['customer', '-at', '-id'], name='accesslog_customer'), models.Index(fields=['actor', '-at', '-id'], name='accesslog_actor'), models.Index(fields=['at'], name='accesslog_at')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["customer", "-at", "-id"], name="accesslog_customer"),
+                    models.Index(fields=["actor", "-at", "-id"], name="accesslog_actor"),
+                    models.Index(fields=["at"], name="accesslog_at"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Adjustment',
+            name="Adjustment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('large_print', 'Large print'), ('plain_text', 'Plain text only'), ('easy_read', 'Easy read'), ('bsl_relay', 'BSL video relay'), ('text_relay', 'Text relay'), ('preferred_channel', 'Preferred channel'), ('named_contact', 'A named contact'), ('extra_time', 'Extra time'), ('advocate', 'Carer or advocate authorised to act')], max_length=30)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('channel', models.CharField(blank=True, max_length=20)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('extra_minutes', models.PositiveIntegerField(default=0)),
-                ('charge_pence', models.PositiveIntegerField(default=0)),
-                ('recorded_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adjustments', to='customers.customer')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("large_print", "Large print"),
+                            ("plain_text", "Plain text only"),
+                            ("easy_read", "Easy read"),
+                            ("bsl_relay", "BSL video relay"),
+                            ("text_relay", "Text relay"),
+                            ("preferred_channel", "Preferred channel"),
+                            ("named_contact", "A named contact"),
+                            ("extra_time", "Extra time"),
+                            ("advocate", "Carer or advocate authorised to act"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("channel", models.CharField(blank=True, max_length=20)),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("extra_minutes", models.PositiveIntegerField(default=0)),
+                ("charge_pence", models.PositiveIntegerField(default=0)),
+                ("recorded_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="adjustments", to="customers.customer"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'id'],
-                'indexes': [models.Index(fields=['customer', 'ended_at'], name='adjustment_active')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('charge_pence', 0)), name='adjustment_never_charged')],
+                "ordering": ["kind", "id"],
+                "indexes": [models.Index(fields=["customer", "ended_at"], name="adjustment_active")],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("charge_pence", 0)), name="adjustment_never_charged")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('service', 'Service messages about their cases'), ('survey', 'Surveys about our service'), ('marketing', 'Marketing')], max_length=20)),
-                ('channel', models.CharField(max_length=20)),
-                ('basis', models.CharField(choices=[('consent', 'Consent (Art 6(1)(a))'), ('contract', 'Contract (Art 6(1)(b))'), ('legal_obligation', 'Legal obligation (Art 6(1)(c))'), ('legitimate_interests', 'Legitimate interests (Art 6(1)(f))')], max_length=30)),
-                ('granted', models.BooleanField()),
-                ('method', models.CharField(max_length=100)),
-                ('wording', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='customers.customer')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("service", "Service messages about their cases"),
+                            ("survey", "Surveys about our service"),
+                            ("marketing", "Marketing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("channel", models.CharField(max_length=20)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent (Art 6(1)(a))"),
+                            ("contract", "Contract (Art 6(1)(b))"),
+                            ("legal_obligation", "Legal obligation (Art 6(1)(c))"),
+                            ("legitimate_interests", "Legitimate interests (Art 6(1)(f))"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("granted", models.BooleanField()),
+                ("method", models.CharField(max_length=100)),
+                ("wording", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="customers.customer"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['customer', 'purpose', 'channel', '-at', '-id'], name='consent_current')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["customer", "purpose", "channel", "-at", "-id"], name="consent_current")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DataRequest',
+            name="DataRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('access', 'Access (a copy of my data)'), ('erasure', 'Erasure (delete my data)'), ('rectification', 'Rectification (correct my data)'), ('restriction', 'Restriction (stop using my data for now)'), ('objection', 'Objection (stop a use of my data)'), ('portability', 'Portability (my data in a reusable format)')], max_length=20)),
-                ('received_on', models.DateField()),
-                ('identity_received_on', models.DateField(blank=True, null=True)),
-                ('clarification_asked_on', models.DateField(blank=True, null=True)),
-                ('clarification_received_on', models.DateField(blank=True, null=True)),
-                ('extension_told_on', models.DateField(blank=True, null=True)),
-                ('nation', models.CharField(default='england', max_length=20)),
-                ('steps_done', models.JSONField(blank=True, default=list)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='data_request', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("access", "Access (a copy of my data)"),
+                            ("erasure", "Erasure (delete my data)"),
+                            ("rectification", "Rectification (correct my data)"),
+                            ("restriction", "Restriction (stop using my data for now)"),
+                            ("objection", "Objection (stop a use of my data)"),
+                            ("portability", "Portability (my data in a reusable format)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("identity_received_on", models.DateField(blank=True, null=True)),
+                ("clarification_asked_on", models.DateField(blank=True, null=True)),
+                ("clarification_received_on", models.DateField(blank=True, null=True)),
+                ("extension_told_on", models.DateField(blank=True, null=True)),
+                ("nation", models.CharField(default="england", max_length=20)),
+                ("steps_done", models.JSONField(blank=True, default=list)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="data_request", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['completed_on', 'received_on'], name='datarequest_open')],
+                "indexes": [models.Index(fields=["completed_on", "received_on"], name="datarequest_open")],
             },
         ),
         migrations.CreateModel(
-            name='Erasure',
+            name="Erasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled for when the hold ends'), ('done', 'Done')], max_length=20)),
-                ('requested_at', models.DateTimeField()),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='erasures', to='customers.customer')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled for when the hold ends"), ("done", "Done")], max_length=20
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="erasures", to="customers.customer"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['status', 'requested_at'], name='erasure_status')],
+                "indexes": [models.Index(fields=["status", "requested_at"], name="erasure_status")],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=200)),
-                ('placed_at', models.DateTimeField()),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='legal_holds', to='customers.customer')),
-                ('placed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(max_length=200)),
+                ("placed_at", models.DateTimeField()),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="legal_holds", to="customers.customer"
+                    ),
+                ),
+                (
+                    "placed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['customer', 'released_at'], name='legalhold_active')],
+                "indexes": [models.Index(fields=["customer", "released_at"], name="legalhold_active")],
             },
         ),
     ]
