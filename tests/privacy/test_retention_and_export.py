@@ -20,13 +20,12 @@ def test_dry_run_reports_and_changes_nothing_then_the_run_removes_content(histor
     from rapport.cases.models import Case
 
     Case.objects.filter(pk=case.pk).update(status="closed", closed_at=now)
-    RetentionSchedule.objects.create(category="closed_cases", keep_days=6 * 365)
-    RetentionSchedule.objects.create(category="quarantined_mail", keep_days=30)
-    later = now + timedelta(days=6 * 365 + 1)
+    # the default schedules (migration 0002): closed cases 6 years, access log 2 years, quarantined mail 30 days
+    later = now + timedelta(days=6 * 365 + 3)
 
     dry = retention_run(now=later, dry_run=True)
     assert dry.total == 1
-    assert {r["category"]: r["count"] for r in dry.report} == {"closed_cases": 1, "quarantined_mail": 0}
+    assert {r["category"]: r["count"] for r in dry.report} == {"access_log": 0, "closed_cases": 1, "quarantined_mail": 0}
     assert not Message.objects.filter(body=RETAINED_MESSAGE).exists()
 
     real = retention_run(now=later, dry_run=False)
@@ -39,7 +38,7 @@ def test_dry_run_reports_and_changes_nothing_then_the_run_removes_content(histor
 
 def test_access_log_entries_expire(customer, agent, now):
     AccessLog.objects.create(actor=agent, customer=customer, at=now, what="case page")
-    RetentionSchedule.objects.create(category="access_log", keep_days=730)
+    assert RetentionSchedule.objects.get(category="access_log").keep_days == 730
     assert retention_run(now=now + timedelta(days=729), dry_run=False).total == 0
     assert retention_run(now=now + timedelta(days=731), dry_run=False).total == 1
     assert not AccessLog.objects.exists()
@@ -72,3 +71,23 @@ def test_agents_cannot_export(customer, agent, now):
     with pytest.raises(Forbidden):
         customer_export(actor=agent, customer_id=customer.pk, why="curious", now=now)
     assert not AccessLog.objects.exists()
+
+
+def test_the_command_reports_a_dry_run_and_records_it(history, capsys):
+    from rapport.cli import main
+
+    assert main(["privacy", "retention", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "closed_cases: 0 would go" in out
+    assert RetentionRun.objects.get().dry_run is True
+
+
+def test_the_daily_job_runs_retention_and_scheduled_erasures(customer, manager, now):
+    from rapport.privacy.erasure import erasure_schedule
+    from rapport.privacy.tasks import daily_privacy
+
+    erasure_schedule(actor=manager, customer_id=customer.pk, now=now)
+    daily_privacy.call_local()
+    customer.refresh_from_db()
+    assert customer.erased_at is not None
+    assert RetentionRun.objects.get().dry_run is False

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rapport import extensions
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
-from rapport.privacy import services
+from rapport.privacy import demo, services
 from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest
 from rapport.web.policy import privacy as privacy_policy
 
@@ -144,6 +144,7 @@ def register() -> None:
     extensions.contact_permissions.append(permission)
     extensions.deadlines.append(request_deadlines)
     extensions.legal_holds.append(services.active_hold_reasons)
+    extensions.demo_seeders.append(demo.seed)
     extensions.nav_items.append(
         extensions.NavItem(label="Privacy", url_name="privacy:index", section="privacy", visible=nav_visible, order=60)
     )

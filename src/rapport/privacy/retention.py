@@ -51,12 +51,6 @@ categories: dict[str, Purge] = {
     RetentionCategory.ACCESS_LOG: _access_log,
 }
 
-DEFAULT_SCHEDULES = (
-    # Limitation Act 1980 s.5: six years to bring a claim in contract.
-    (RetentionCategory.CLOSED_CASES, 6 * 365 + 2, "Limitation Act 1980 s.5 (six years)"),
-    (RetentionCategory.ACCESS_LOG, 2 * 365, "Two years: long enough to answer a complaint about access"),
-)
-
 
 def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
     """Apply every active schedule (or report what would go) and record the run."""
