@@ -25,7 +25,11 @@ def test_dry_run_reports_and_changes_nothing_then_the_run_removes_content(histor
 
     dry = retention_run(now=later, dry_run=True)
     assert dry.total == 1
-    assert {r["category"]: r["count"] for r in dry.report} == {"access_log": 0, "closed_cases": 1, "quarantined_mail": 0}
+    assert {r["category"]: r["count"] for r in dry.report} == {
+        "access_log": 0,
+        "closed_cases": 1,
+        "quarantined_mail": 0,
+    }
     assert not Message.objects.filter(body=RETAINED_MESSAGE).exists()
 
     real = retention_run(now=later, dry_run=False)

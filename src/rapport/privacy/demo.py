@@ -4,6 +4,7 @@ badges, panels, reports and deadlines have something to show."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from rapport.domain.case_rules import CaseType
 from rapport.privacy import services
 from rapport.privacy.models import DataRequest, RequestKind
 
-ADJUSTMENTS = (
+ADJUSTMENTS: tuple[dict[str, Any], ...] = (
     {"kind": "large_print", "detail": "16 pt minimum, Arial"},
     {"kind": "extra_time", "extra_minutes": 240, "detail": "Needs time to gather paperwork"},
     {"kind": "advocate", "contact_name": "Jordan Reeve", "detail": "Authorised advocate for all matters"},

@@ -279,7 +279,7 @@ def traces(customer_identities: list[Identity]) -> list[tuple[str, str]]:
     """Every (table, column) whose text still holds one of the identities' search terms; the
     check behind "no trace remains" (tests and the erasure page use it)."""
     terms = [t.lower() for i in customer_identities for t in i.search_terms()]
-    found = []
+    found: list[tuple[str, str]] = []
     for model in apps.get_models():
         fields = _text_fields(model) + [
             f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField) and f.choices

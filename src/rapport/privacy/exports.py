@@ -68,7 +68,7 @@ def customer_export(*, actor: User, customer_id: int | str, why: str, now: datet
         bundle.writestr("summary.html", render_to_string("privacy/export_summary.html", {"data": data}))
         bundle.writestr("summary.pdf", summary_pdf(data, large_print=large_print))
         for path, attachment in files:
-            with default_storage.open(attachment.file.name, "rb") as handle:
+            with default_storage.open(str(attachment.file.name), "rb") as handle:
                 bundle.writestr(path, handle.read())
     return Bundle(f"subject-access-{customer.pk}-{now:%Y%m%d}.zip", buffer.getvalue(), data)
 

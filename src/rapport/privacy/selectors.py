@@ -77,7 +77,7 @@ def adjustments_report() -> list[dict[str, object]]:
         )
         .order_by("customer__name", "kind", "id")
     )
-    return [{"adjustment": row, "replies": row.replies, **_honoured(row)} for row in rows]  # type: ignore[attr-defined]
+    return [{"adjustment": row, "replies": row.replies, **_honoured(row)} for row in rows]  # type: ignore[attr-defined,unused-ignore]
 
 
 def _honoured(row: Adjustment) -> dict[str, object]:

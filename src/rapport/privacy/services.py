@@ -149,7 +149,7 @@ def data_request_update(
         policy.require_work(actor, case)
         request = data_request_for(case)
         errors: dict[str, list[str]] = {}
-        events = []
+        events: list[tuple[str, object, object]] = []
         for field in (
             "identity_received_on",
             "clarification_asked_on",
