@@ -89,3 +89,31 @@ def test_a_file_shared_with_another_customer_stays_for_them(agent, customer, oth
     kept = Attachment.objects.get(message__case__customer=other_customer)
     assert kept.file.storage.exists(kept.file.name)
     assert Attachment.objects.get(message__case__customer=customer).filename == "erased"
+
+
+def test_a_namesake_and_a_relative_sharing_the_email_keep_their_records(history, customer, manager, now):
+    from rapport.customers.models import Customer
+    from rapport.privacy.erasure import identities_of, traces
+
+    namesake = Customer.objects.create(
+        name="Alice Jones", email="other.alice@example.net", created_at=now, updated_at=now
+    )
+    relative = Customer.objects.create(name="Tom Jones", email="alice@example.com", created_at=now, updated_at=now)
+    identities = identities_of(customer)
+
+    customer_erase(actor=manager, customer_id=customer.pk, now=now)
+
+    namesake.refresh_from_db()
+    relative.refresh_from_db()
+    assert namesake.name == "Alice Jones"
+    assert relative.email == "alice@example.com"
+    # a name shared with a namesake is ambiguous in other people's text, so it stays there; the email goes
+    from rapport.cases.models import Message
+
+    assert Message.objects.get(case=history["bobs"]).body == "My neighbour Alice Jones ([erased]) has my parcel."
+    assert set(traces(identities)) == {
+        ("customers_customer", "name"),
+        ("customers_customer", "email"),
+        ("cases_message", "body"),
+        ("cases_searchdocument", "body"),
+    }

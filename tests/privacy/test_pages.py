@@ -145,3 +145,35 @@ def test_api_customers_see_only_their_own_consents(client, auth, customer_user, 
     assert (
         client.get(f"/api/v1/privacy/customers/{other_customer.pk}/consents", **auth(customer_user)).status_code == 404
     )
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_list_pages_run_a_constant_number_of_queries(
+    manager_client, manager, agent, customer, customer_user, now, count, django_assert_num_queries
+):
+    from rapport.privacy.services import consent_record
+
+    for i in range(count):
+        data_request_create(actor=customer_user, customer=customer, kind="access", now=now)
+        adjustment_record(actor=agent, customer=customer, kind="large_print", detail=f"n{i}", now=now)
+        consent_record(
+            actor=agent,
+            customer=customer,
+            purpose="marketing",
+            channel="email",
+            granted=bool(i % 2),
+            method="phone",
+            wording="Offers by email?",
+            now=now,
+        )
+        AccessLog.objects.create(actor=agent, customer=customer, at=now, what=f"case {i}")
+    # session + user, then the page's own reads (and, on the person's page, the access-log write)
+    expected = {
+        "/privacy/": 4,
+        "/privacy/adjustments/": 3,
+        f"/privacy/customers/{customer.pk}/": 10,
+        f"/privacy/access-log/staff/{agent.pk}/": 4,
+    }
+    for url, queries in expected.items():
+        with django_assert_num_queries(queries):
+            assert manager_client.get(url).status_code == 200

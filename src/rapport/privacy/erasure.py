@@ -141,6 +141,7 @@ def _scrubber(identities: Iterable[Identity], *, name_parts: bool) -> Any:
 def anonymise(customer: Customer, *, now: datetime) -> dict[str, int]:
     """Remove the person's identity from every table and from storage; counts of what changed."""
     identities = identities_of(customer)
+    swept = sweep_identities(customer, identities)
     own = _scrubber(identities, name_parts=True)
     summary: dict[str, int] = {}
 
@@ -194,7 +195,7 @@ def anonymise(customer: Customer, *, now: datetime) -> dict[str, int]:
         + [search.case_document(c) for c in Case.objects.filter(pk__in=case_ids)]
         + [search.message_document(m, m.case.subject) for m in refreshed]
     )
-    summary["elsewhere"] = _sweep(identities)
+    summary["elsewhere"] = _sweep(swept)
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(case_id=pk, actor=None, at=now, kind="erased", after="identity erased (UK GDPR Art 17)")
@@ -231,6 +232,30 @@ def _text_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
+# Other people's own identity fields: a relative sharing an email address, or a namesake, keeps theirs.
+SWEEP_SKIP = frozenset(
+    {
+        ("customers", "customer", "name"),
+        ("customers", "customer", "email"),
+        ("customers", "customer", "phone"),
+        ("accounts", "user", "name"),
+        ("accounts", "user", "email"),
+    }
+)
+
+
+def sweep_identities(customer: Customer, identities: list[Identity]) -> list[Identity]:
+    """The identities to sweep other people's text for: a name another customer also has is left
+    out (it would blank what is written about the namesake), the email and phone stay in."""
+    swept = []
+    for identity in identities:
+        shared = Customer.objects.filter(name__iexact=identity.name.strip(), erased_at__isnull=True).exclude(
+            pk=customer.pk
+        )
+        swept.append(Identity("", identity.email, identity.phone) if identity.name and shared.exists() else identity)
+    return swept
+
+
 def _sweep(identities: list[Identity]) -> int:
     """Replace the person's full name, email and phone in every text column of every model, so
     what other people wrote about them (another customer's case, a survey comment) goes too."""
@@ -240,7 +265,8 @@ def _sweep(identities: list[Identity]) -> int:
     for model in apps.get_models():
         if model is SearchDocument:
             continue  # re-indexed from its source rows below
-        fields = _text_fields(model)
+        label = (model._meta.app_label, model._meta.model_name)
+        fields = [f for f in _text_fields(model) if (*label, f) not in SWEEP_SKIP]
         if not fields or not terms:
             continue
         match = Q()
@@ -253,7 +279,7 @@ def _sweep(identities: list[Identity]) -> int:
                 model._base_manager.filter(pk=row["pk"]).update(**updates)
                 changed += 1
     # Search documents follow their source rows.
-    for doc in SearchDocument.objects.filter(_any(terms, ("title", "body"))):
+    for doc in SearchDocument.objects.filter(_any(terms, ("title", "body"))).exclude(kind="customer"):
         SearchDocument.objects.filter(pk=doc.pk).update(title=full(doc.title)[:200], body=full(doc.body))
         changed += 1
     return changed
