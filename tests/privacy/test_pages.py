@@ -177,3 +177,11 @@ def test_list_pages_run_a_constant_number_of_queries(
     for url, queries in expected.items():
         with django_assert_num_queries(queries):
             assert manager_client.get(url).status_code == 200
+
+
+def test_case_page_with_privacy_panels_is_accessible(agent_client, agent, customer, customer_user, now):
+    found = data_request_create(actor=customer_user, customer=customer, kind="rectification", now=now)
+    adjustment_record(actor=agent, customer=customer, kind="easy_read", now=now)
+    html = agent_client.get(f"/cases/{found.case.reference}/").content.decode()
+    assert "Correct the record" in html
+    assert page_problems(html) == []
