@@ -62,7 +62,7 @@ def customer_erase(*, actor: User, customer_id: int | str, now: datetime | None 
         reasons = extensions.hold_reasons(customer)
         if reasons:
             raise ErasureHeld(reasons)
-        summary = anonymise(customer, now=now)
+        summary = anonymise(customer, now=now, actor=actor)
         scheduled = Erasure.objects.filter(customer=customer, status=ErasureStatus.SCHEDULED).first()
         erasure = scheduled or Erasure(customer=customer, requested_by=actor, requested_at=now)
         erasure.status = ErasureStatus.DONE
@@ -95,7 +95,7 @@ def scheduled_erasures_run(*, now: datetime) -> list[int]:
         if extensions.hold_reasons(customer):
             continue
         with transaction.atomic():
-            erasure.summary = anonymise(customer, now=now)
+            erasure.summary = anonymise(customer, now=now, actor=erasure.requested_by)
             erasure.status = ErasureStatus.DONE
             erasure.done_at = now
             erasure.save()
@@ -138,7 +138,7 @@ def _scrubber(identities: Iterable[Identity], *, name_parts: bool) -> Any:
     return apply
 
 
-def anonymise(customer: Customer, *, now: datetime) -> dict[str, int]:
+def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -> dict[str, int]:
     """Remove the person's identity from every table and from storage; counts of what changed."""
     identities = identities_of(customer)
     swept = sweep_identities(customer, identities)
@@ -198,7 +198,7 @@ def anonymise(customer: Customer, *, now: datetime) -> dict[str, int]:
     summary["elsewhere"] = _sweep(swept)
     CaseEvent.objects.bulk_create(
         [
-            CaseEvent(case_id=pk, actor=None, at=now, kind="erased", after="identity erased (UK GDPR Art 17)")
+            CaseEvent(case_id=pk, actor=actor, at=now, kind="erased", after="identity erased (UK GDPR Art 17)")
             for pk in case_ids
         ]
     )

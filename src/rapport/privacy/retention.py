@@ -3,7 +3,7 @@ scheduled time, then its content goes. A daily job runs the schedules; a dry run
 would go without changing anything; every run, dry or not, is recorded.
 
 Categories this app knows are below; another app adds its own (quarantined mail after 30 days)
-by putting a callable in ``categories``: ``fn(cutoff, dry_run) -> count``.
+by putting a callable in ``categories``: ``fn(now, cutoff, dry_run) -> count``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from rapport.privacy.models import AccessLog, RetentionCategory, RetentionRun, R
 
 RETAINED_MESSAGE = "[Message removed under the retention schedule]"
 
-Purge = Callable[[datetime, bool], int]
+Purge = Callable[[datetime, datetime, bool], int]
 
 
-def _closed_cases(cutoff: datetime, dry_run: bool) -> int:
+def _closed_cases(now: datetime, cutoff: datetime, dry_run: bool) -> int:
     """Closed cases whose content is past its time: the messages and files go, the case row (its
     times, status and type) stays for statistics."""
     due = Case.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).exclude(events__kind="retention_purged")
@@ -34,12 +34,12 @@ def _closed_cases(cutoff: datetime, dry_run: bool) -> int:
     erase_files(Attachment.objects.filter(message__case_id__in=ids).exclude(filename=ERASED_FILE))
     SearchDocument.objects.filter(case_id__in=ids, kind="message").update(body=RETAINED_MESSAGE)
     CaseEvent.objects.bulk_create(
-        [CaseEvent(case_id=pk, at=cutoff, kind="retention_purged", after="content removed (retention)") for pk in ids]
+        [CaseEvent(case_id=pk, at=now, kind="retention_purged", after="content removed (retention)") for pk in ids]
     )
     return len(ids)
 
 
-def _access_log(cutoff: datetime, dry_run: bool) -> int:
+def _access_log(now: datetime, cutoff: datetime, dry_run: bool) -> int:
     old = AccessLog.objects.filter(at__lt=cutoff)
     if dry_run:
         return old.count()
@@ -63,7 +63,7 @@ def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
             if purge is None:
                 report.append({"category": schedule.category, "count": 0, "note": "no handler installed"})
                 continue
-            count = purge(cutoff, dry_run)
+            count = purge(now, cutoff, dry_run)
             total += count
             report.append(
                 {
