@@ -22,6 +22,10 @@ def test_dry_run_reports_and_changes_nothing_then_the_run_removes_content(histor
     Case.objects.filter(pk=case.pk).update(status="closed", closed_at=now)
     # the default schedules (migration 0002): closed cases 6 years, access log 2 years, quarantined mail 30 days
     later = now + timedelta(days=6 * 365 + 3)
+    # report-only until an admin sets the schedule to apply
+    assert retention_run(now=later, dry_run=False).dry_run is True
+    assert not Message.objects.filter(body=RETAINED_MESSAGE).exists()
+    RetentionSchedule.objects.filter(category="closed_cases").update(apply=True)
 
     dry = retention_run(now=later, dry_run=True)
     assert dry.total == 1
@@ -37,12 +41,13 @@ def test_dry_run_reports_and_changes_nothing_then_the_run_removes_content(histor
     assert set(Message.objects.filter(case=case).values_list("body", flat=True)) == {RETAINED_MESSAGE}
     assert Message.objects.exclude(case=case).exclude(body=RETAINED_MESSAGE).exists()
     assert retention_run(now=later, dry_run=False).total == 0  # done once
-    assert RetentionRun.objects.count() == 3
+    assert RetentionRun.objects.count() == 4
 
 
 def test_access_log_entries_expire(customer, agent, now):
     AccessLog.objects.create(actor=agent, customer=customer, at=now, what="case page")
     assert RetentionSchedule.objects.get(category="access_log").keep_days == 730
+    RetentionSchedule.objects.filter(category="access_log").update(apply=True)
     assert retention_run(now=now + timedelta(days=729), dry_run=False).total == 0
     assert retention_run(now=now + timedelta(days=731), dry_run=False).total == 1
     assert not AccessLog.objects.exists()
@@ -94,4 +99,4 @@ def test_the_daily_job_runs_retention_and_scheduled_erasures(customer, manager, 
     daily_privacy.call_local()
     customer.refresh_from_db()
     assert customer.erased_at is not None
-    assert RetentionRun.objects.get().dry_run is False
+    assert RetentionRun.objects.get().dry_run is True  # the defaults only report until applied

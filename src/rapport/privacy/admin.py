@@ -11,8 +11,8 @@ from rapport.privacy.models import LegalHold, RetentionRun, RetentionSchedule
 
 @admin.register(RetentionSchedule)
 class RetentionScheduleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("category", "keep_days", "active", "basis")
-    list_editable = ("keep_days", "active")
+    list_display = ("category", "keep_days", "active", "apply", "basis")
+    list_editable = ("keep_days", "active", "apply")
 
 
 @admin.register(RetentionRun)

@@ -1,5 +1,6 @@
 """``rapport privacy retention [--dry-run]``: run the retention schedules now (what the daily job
-does), or report what would go without changing anything. Every run is recorded."""
+does: schedules set to apply remove their data, the others report), or only report what would go.
+Every run is recorded."""
 
 from __future__ import annotations
 
@@ -22,9 +23,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
     now = timezone.now()
     run = retention_run(now=now, dry_run=args.dry_run)
-    verb = "would go" if run.dry_run else "removed"
     for item in run.report:
-        print(f"{item['category']}: {item['count']} {verb}")
+        print(f"{item['category']}: {item['count']} {'removed' if item['applied'] else 'would go'}")
     if not args.dry_run:
         erased = scheduled_erasures_run(now=now)
         print(f"scheduled erasures carried out: {len(erased)}")

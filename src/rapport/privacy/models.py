@@ -166,6 +166,8 @@ class RetentionSchedule(models.Model):
     keep_days = models.PositiveIntegerField()
     basis = models.CharField(max_length=200, blank=True)  # why this long (Limitation Act 1980 s.5 …)
     active = models.BooleanField(default=True)
+    # Off: the daily job only reports what would go. Turned on once the dry-run reports look right.
+    apply = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["category"]

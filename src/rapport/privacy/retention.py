@@ -53,24 +53,30 @@ categories: dict[str, Purge] = {
 
 
 def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
-    """Apply every active schedule (or report what would go) and record the run."""
+    """Run every active schedule and record the run. A schedule removes data only when it is set to
+    apply (an admin turns that on after reading its dry-run reports) and this is not a dry run;
+    otherwise it reports what would go."""
     report = []
     total = 0
+    applied_any = False
     with transaction.atomic():
         for schedule in RetentionSchedule.objects.filter(active=True):
             purge = categories.get(schedule.category)
             cutoff = now - timedelta(days=schedule.keep_days)
             if purge is None:
-                report.append({"category": schedule.category, "count": 0, "note": "no handler installed"})
+                report.append({"category": schedule.category, "count": 0, "applied": False, "note": "no handler"})
                 continue
-            count = purge(now, cutoff, dry_run)
+            apply = schedule.apply and not dry_run
+            count = purge(now, cutoff, not apply)
             total += count
+            applied_any = applied_any or apply
             report.append(
                 {
                     "category": schedule.category,
                     "keep_days": schedule.keep_days,
                     "cutoff": cutoff.isoformat(),
                     "count": count,
+                    "applied": apply,
                 }
             )
-        return RetentionRun.objects.create(at=now, dry_run=dry_run, report=report, total=total)
+        return RetentionRun.objects.create(at=now, dry_run=not applied_any, report=report, total=total)
