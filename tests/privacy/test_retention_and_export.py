@@ -15,6 +15,16 @@ from rapport.privacy.retention import RETAINED_MESSAGE, retention_run
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _default_schedules(db):
+    """The schedules migration 0002 adds (again, in case a transactional test flushed them)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("rapport.privacy.migrations.0002_default_retention_schedules").add_defaults(apps, None)
+
+
 def test_dry_run_reports_and_changes_nothing_then_the_run_removes_content(history, agent, now):
     case = history["cases"][1]  # resolved
     from rapport.cases.models import Case
