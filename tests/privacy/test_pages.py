@@ -185,3 +185,25 @@ def test_case_page_with_privacy_panels_is_accessible(agent_client, agent, custom
     html = agent_client.get(f"/cases/{found.case.reference}/").content.decode()
     assert "Correct the record" in html
     assert page_problems(html) == []
+
+
+def test_portal_choices_record_consent_with_the_wording_shown(customer_client, customer):
+    from rapport import extensions
+    from rapport.privacy.models import Consent
+
+    page = customer_client.get("/privacy/choices/")
+    assert page.status_code == 200
+    assert page_problems(page.content.decode()) == []
+    assert extensions.contact_permitted(customer, "marketing", "email") is False
+
+    response = customer_client.post("/privacy/choices/", {"choice-0": "yes", "choice-2": "yes"})
+
+    assert response.status_code == 302
+    assert extensions.contact_permitted(customer, "marketing", "email") is True
+    assert extensions.contact_permitted(customer, "marketing", "phone") is False
+    latest = Consent.objects.filter(customer=customer, purpose="marketing", channel="email").get()
+    assert latest.wording == "Email me about offers and new products."
+    assert latest.method == "portal form"
+    # saving again without changes adds nothing
+    customer_client.post("/privacy/choices/", {"choice-0": "yes", "choice-2": "yes"})
+    assert Consent.objects.filter(customer=customer).count() == 3

@@ -21,4 +21,5 @@ urlpatterns = [
     path("adjustments/", views.adjustments_report, name="adjustments_report"),
     path("retention/", views.retention, name="retention"),
     path("request/", views.portal_request, name="portal_request"),
+    path("choices/", views.portal_choices, name="portal_choices"),
 ]

@@ -285,3 +285,49 @@ def portal_request(request: HttpRequest, user: User, customer: Customer) -> Http
             )
             return redirect("portal:case", reference=found.case.reference)
     return render(request, "privacy/portal_request.html", {"nav": "privacy", "form": form}, status=status)
+
+
+# What the customer sees beside each choice is what the consent record keeps (UK GDPR Art 7(1)).
+PORTAL_CHOICES = (
+    ("marketing", "email", "Email me about offers and new products."),
+    ("marketing", "phone", "Phone me about offers and new products."),
+    ("survey", "email", "Email me short surveys about the service I received."),
+)
+CHOICES_SAVED = "Thank you. We've saved your choices."
+
+
+@require_http_methods(["GET", "POST"])
+@customer_page
+def portal_choices(request: HttpRequest, user: User, customer: Customer) -> HttpResponse:
+    """A customer's own marketing and survey choices; each change is recorded with its wording."""
+    current = {
+        (c.purpose, c.channel): c.granted for c in selectors.current_consents(selectors.consent_history(customer))
+    }
+    choices = []
+    for i, (purpose, channel, wording) in enumerate(PORTAL_CHOICES):
+        permitted = services.contact_permitted(customer, purpose, channel)
+        choices.append(
+            {
+                "name": f"choice-{i}",
+                "purpose": purpose,
+                "channel": channel,
+                "wording": wording,
+                "checked": current.get((purpose, channel), permitted is not False and purpose != "marketing"),
+            }
+        )
+    if request.method == "POST":
+        for choice in choices:
+            wanted = request.POST.get(choice["name"]) == "yes"
+            if wanted != choice["checked"] or (choice["purpose"], choice["channel"]) not in current:
+                services.consent_record(
+                    actor=user,
+                    customer=customer,
+                    purpose=choice["purpose"],
+                    channel=choice["channel"],
+                    granted=wanted,
+                    method="portal form",
+                    wording=choice["wording"],
+                )
+        messages.success(request, CHOICES_SAVED)
+        return redirect("privacy:portal_choices")
+    return render(request, "privacy/portal_choices.html", {"nav": "choices", "choices": choices})
