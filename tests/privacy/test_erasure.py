@@ -7,8 +7,14 @@ from datetime import timedelta
 import pytest
 
 from rapport import extensions
-from rapport.errors import Conflict, Forbidden
-from rapport.privacy.erasure import ErasureHeld, customer_erase, erasure_schedule, scheduled_erasures_run
+from rapport.errors import Forbidden
+from rapport.privacy.erasure import (
+    ErasureHeld,
+    ErasureRefused,
+    customer_erase,
+    erasure_schedule,
+    scheduled_erasures_run,
+)
 from rapport.privacy.models import Erasure
 from rapport.privacy.services import legal_hold_place, legal_hold_release
 
@@ -35,7 +41,7 @@ def test_other_apps_holds_refuse_erasure_too(customer, manager, now, monkeypatch
 def test_scheduled_erasure_waits_for_the_hold_then_runs(history, customer, manager, now):
     hold = legal_hold_place(actor=manager, customer=customer, reason="Regulator inquiry", now=now)
     erasure_schedule(actor=manager, customer_id=customer.pk, now=now)
-    with pytest.raises(Conflict):
+    with pytest.raises(ErasureRefused):
         erasure_schedule(actor=manager, customer_id=customer.pk, now=now)
 
     assert scheduled_erasures_run(now=now + timedelta(days=1)) == []
@@ -57,7 +63,7 @@ def test_only_managers_erase(request, history, customer, role, now):
 
 def test_erasing_twice_is_a_conflict(customer, manager, now):
     customer_erase(actor=manager, customer_id=customer.pk, now=now)
-    with pytest.raises(Conflict):
+    with pytest.raises(ErasureRefused):
         customer_erase(actor=manager, customer_id=customer.pk, now=now)
 
 

@@ -139,6 +139,7 @@ def test_api_request_adjustment_and_erasure(client, auth, customer, customer_use
     refused = client.post(f"/api/v1/privacy/customers/{customer.pk}/erasure", **auth(manager))
     assert refused.status_code == 409
     assert "Legal hold: Claim" in refused.json()["detail"]
+    assert refused.json()["errors"] == []
 
 
 def test_api_customers_see_only_their_own_consents(client, auth, customer_user, other_customer):

@@ -29,7 +29,7 @@ from rapport.cases import search
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
-from rapport.errors import Conflict, NotFound
+from rapport.errors import NotFound, RapportError
 from rapport.privacy.models import Adjustment, Erasure, ErasureStatus
 from rapport.web import policy
 from rapport.web.policy import privacy as privacy_policy
@@ -41,7 +41,17 @@ ERASED_MESSAGE = "[Message erased at the customer's request]"
 ERASED_FILE = "erased"
 
 
-class ErasureHeld(Conflict):
+class ErasureRefused(RapportError):
+    """Not now, for the reason given (already erased, already scheduled, a legal reason to keep)."""
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ErasureHeld(ErasureRefused):
     """Refused: ``reasons`` says why the data must be kept for now."""
 
     def __init__(self, reasons: list[str]) -> None:
@@ -58,7 +68,7 @@ def customer_erase(*, actor: User, customer_id: int | str, now: datetime | None 
         if customer is None:
             raise _not_found()
         if customer.erased_at is not None:
-            raise Conflict(ALREADY_ERASED)
+            raise ErasureRefused(ALREADY_ERASED)
         reasons = extensions.hold_reasons(customer)
         if reasons:
             raise ErasureHeld(reasons)
@@ -79,9 +89,9 @@ def erasure_schedule(*, actor: User, customer_id: int | str, now: datetime | Non
     now = now or timezone.now()
     customer = policy.access_customer(actor, customer_id)
     if customer.erased_at is not None:
-        raise Conflict(ALREADY_ERASED)
+        raise ErasureRefused(ALREADY_ERASED)
     if Erasure.objects.filter(customer=customer, status=ErasureStatus.SCHEDULED).exists():
-        raise Conflict(ALREADY_SCHEDULED)
+        raise ErasureRefused(ALREADY_SCHEDULED)
     return Erasure.objects.create(
         customer=customer, status=ErasureStatus.SCHEDULED, requested_by=actor, requested_at=now
     )

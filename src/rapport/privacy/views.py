@@ -17,10 +17,10 @@ from rapport import extensions
 from rapport.accounts.models import User
 from rapport.customers.models import Customer
 from rapport.domain.references import format_reference
-from rapport.errors import Conflict, FieldError, Forbidden
+from rapport.errors import FieldError, Forbidden
 from rapport.portal.views import customer_page
 from rapport.privacy import exports, selectors, services
-from rapport.privacy.erasure import ErasureHeld, customer_erase, erasure_schedule
+from rapport.privacy.erasure import ErasureHeld, ErasureRefused, customer_erase, erasure_schedule
 from rapport.privacy.forms import AdjustmentForm, ConsentForm, DataRequestForm, ReasonForm
 from rapport.privacy.models import Erasure
 from rapport.privacy.retention import retention_run
@@ -196,7 +196,7 @@ def erase(request: HttpRequest, customer_id: int) -> HttpResponse:
             messages.success(request, ERASED)
     except ErasureHeld as held:
         return _rerender(request, found, 409, refusal={"message": held.message, "reasons": held.reasons})
-    except (Conflict, Forbidden) as refused:
+    except (ErasureRefused, Forbidden) as refused:
         return _rerender(request, found, refused.status, refusal={"message": refused.message, "reasons": []})
     return redirect(_customer_url(found.pk))
 
