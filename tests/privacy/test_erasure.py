@@ -123,3 +123,17 @@ def test_a_namesake_and_a_relative_sharing_the_email_keep_their_records(history,
         ("cases_message", "body"),
         ("cases_searchdocument", "body"),
     }
+
+
+def test_files_go_only_when_the_erasure_commits(history, customer, manager, now, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from rapport.cases.models import Attachment
+
+    name = Attachment.objects.get(message__case__customer=customer).file.name
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        customer_erase(actor=manager, customer_id=customer.pk, now=now)
+    assert default_storage.exists(name)  # not committed yet: a rollback would keep the file
+    for callback in pending:
+        callback()
+    assert not default_storage.exists(name)

@@ -216,19 +216,23 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
 
 
 def erase_files(attachments: models.QuerySet[Attachment]) -> int:
-    """Delete the files of ``attachments`` from storage (unless another person's message holds the
-    same content-addressed file) and blank their names; sizes and types stay for statistics."""
+    """Blank the names of ``attachments`` and delete their files from storage once the transaction
+    commits (a rolled-back erasure keeps them), unless another person's message holds the same
+    content-addressed file. Sizes and types stay for statistics. The count of files to delete."""
     rows = list(attachments)
     ids = [a.pk for a in rows]
     names = {a.file.name for a in rows if a.file.name}
     shared = set(Attachment.objects.filter(file__in=names).exclude(pk__in=ids).values_list("file", flat=True))
-    removed = 0
-    for name in names - shared:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-            removed += 1
+    doomed = sorted(names - shared)
     Attachment.objects.filter(pk__in=ids).update(filename=ERASED_FILE, file="")
-    return removed
+
+    def delete() -> None:
+        for name in doomed:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+
+    transaction.on_commit(delete)
+    return len(doomed)
 
 
 def _text_fields(model: type[models.Model]) -> list[str]:
