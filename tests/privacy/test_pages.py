@@ -142,6 +142,11 @@ def test_api_request_adjustment_and_erasure(client, auth, customer, customer_use
     assert refused.json()["errors"] == []
 
 
+def test_api_reads_by_staff_are_logged(client, auth, agent, customer):
+    assert client.get(f"/api/v1/privacy/customers/{customer.pk}/consents", **auth(agent)).status_code == 200
+    assert AccessLog.objects.get().what == "consents"
+
+
 def test_api_customers_see_only_their_own_consents(client, auth, customer_user, other_customer):
     assert (
         client.get(f"/api/v1/privacy/customers/{other_customer.pk}/consents", **auth(customer_user)).status_code == 404

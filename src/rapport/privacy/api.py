@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from rapport import extensions
 from rapport.accounts.api import ERRORS, actor
 from rapport.errors import FieldError
 from rapport.privacy import exports, selectors, services
@@ -133,7 +134,9 @@ def get_request(request: HttpRequest, reference: str) -> Any:
     summary="A customer's adjustments",
 )
 def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
-    return selectors.adjustments(policy.access_customer(actor(request), customer_id))
+    customer = policy.access_customer(actor(request), customer_id)
+    extensions.record_access(actor(request), customer, "adjustments", "API")
+    return selectors.adjustments(customer)
 
 
 @router.post(
@@ -153,7 +156,9 @@ def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn
     summary="Consent history, newest first",
 )
 def list_consents(request: HttpRequest, customer_id: int) -> Any:
-    return selectors.consent_history(policy.access_customer(actor(request), customer_id))
+    customer = policy.access_customer(actor(request), customer_id)
+    extensions.record_access(actor(request), customer, "consents", "API")
+    return selectors.consent_history(customer)
 
 
 @router.post(
