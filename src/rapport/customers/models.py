@@ -38,6 +38,8 @@ class Customer(models.Model):
     tier = models.CharField(max_length=30, blank=True, db_index=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # Set when the person's identity was erased (UK GDPR Art 17): the row stays for statistics.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

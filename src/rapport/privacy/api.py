@@ -1,3 +1,203 @@
-from ninja import Router
+"""/api/v1/privacy: data requests, adjustments, consents, the access log, export and erasure.
+
+Every call goes through the same services and policy as the pages; errors take the API's one
+shape (``rapport.api``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+
+from rapport import extensions
+from rapport.accounts.api import ERRORS, actor
+from rapport.errors import FieldError
+from rapport.privacy import exports, selectors, services
+from rapport.privacy.erasure import customer_erase, erasure_schedule
+from rapport.web import policy
 
 router = Router(tags=["privacy"])
+
+
+class DataRequestIn(Schema):
+    kind: str
+    details: str = ""
+    customer_id: int | None = None  # staff logging a request for a customer
+
+
+class DataRequestOut(Schema):
+    case: str
+    kind: str
+    received_on: date
+    due: date
+    steps: list[str]
+
+
+class AdjustmentIn(Schema):
+    kind: str
+    detail: str = ""
+    channel: str = ""
+    contact_name: str = ""
+    extra_minutes: int = 0
+    charge_pence: int = 0
+
+
+class AdjustmentOut(Schema):
+    id: int
+    kind: str
+    detail: str
+    channel: str
+    contact_name: str
+    extra_minutes: int
+    recorded_at: datetime
+    ended_at: datetime | None
+
+
+class ConsentIn(Schema):
+    purpose: str
+    channel: str
+    granted: bool
+    basis: str = "consent"
+    method: str
+    wording: str
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    channel: str
+    basis: str
+    granted: bool
+    method: str
+    wording: str
+    at: datetime
+
+
+class AccessOut(Schema):
+    at: datetime
+    actor_id: int | None
+    customer_id: int
+    what: str
+    why: str
+
+
+class ExportIn(Schema):
+    reason: str
+
+
+class ErasureOut(Schema):
+    status: str
+    requested_at: datetime
+    done_at: datetime | None
+    summary: dict[str, int]
+
+
+def _request_out(found: Any) -> dict[str, Any]:
+    deadline = services.request_deadline(found)
+    return {
+        "case": found.case.reference,
+        "kind": found.kind,
+        "received_on": found.received_on,
+        "due": deadline.due,
+        "steps": list(deadline.steps),
+    }
+
+
+@router.post("/requests", response={201: DataRequestOut, **ERRORS}, summary="Make a data subject request")
+def create_request(request: HttpRequest, payload: DataRequestIn) -> Any:
+    """A customer asks for themselves; staff name the customer (``customer_id``)."""
+    user = actor(request)
+    if policy.is_staff(user):
+        if payload.customer_id is None:
+            raise FieldError(customer_id="Name the customer making the request.")
+        customer = policy.access_customer(user, payload.customer_id)
+    else:
+        customer = policy.access_customer(user, policy.actor_customer_id(user) or 0)
+    found = services.data_request_create(actor=user, customer=customer, kind=payload.kind, details=payload.details)
+    return Status(201, _request_out(found))
+
+
+@router.get(
+    "/requests/{reference}", response={200: DataRequestOut, **ERRORS}, summary="A data request and its deadline"
+)
+def get_request(request: HttpRequest, reference: str) -> Any:
+    case = policy.access_case(actor(request), reference)
+    return _request_out(services.data_request_for(case))
+
+
+@router.get(
+    "/customers/{customer_id}/adjustments",
+    response={200: list[AdjustmentOut], **ERRORS},
+    summary="A customer's adjustments",
+)
+def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
+    customer = policy.access_customer(actor(request), customer_id)
+    extensions.record_access(actor(request), customer, "adjustments", "API")
+    return selectors.adjustments(customer)
+
+
+@router.post(
+    "/customers/{customer_id}/adjustments",
+    response={201: AdjustmentOut, **ERRORS},
+    summary="Record an adjustment (staff)",
+)
+def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn) -> Any:
+    user = actor(request)
+    customer = policy.access_customer(user, customer_id)
+    return Status(201, services.adjustment_record(actor=user, customer=customer, **payload.model_dump()))
+
+
+@router.get(
+    "/customers/{customer_id}/consents",
+    response={200: list[ConsentOut], **ERRORS},
+    summary="Consent history, newest first",
+)
+def list_consents(request: HttpRequest, customer_id: int) -> Any:
+    customer = policy.access_customer(actor(request), customer_id)
+    extensions.record_access(actor(request), customer, "consents", "API")
+    return selectors.consent_history(customer)
+
+
+@router.post(
+    "/customers/{customer_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record a consent answer"
+)
+def add_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Any:
+    user = actor(request)
+    customer = policy.access_customer(user, customer_id)
+    return Status(201, services.consent_record(actor=user, customer=customer, **payload.model_dump()))
+
+
+@router.get(
+    "/customers/{customer_id}/access-log",
+    response={200: list[AccessOut], **ERRORS},
+    summary="Who viewed or exported this person's data",
+)
+def customer_access_log(request: HttpRequest, customer_id: int) -> Any:
+    user = policy.require_staff(actor(request))
+    return selectors.access_log_for_customer(user, policy.access_customer(user, customer_id))
+
+
+@router.post("/customers/{customer_id}/export", response={200: None, **ERRORS}, summary="Subject access bundle (zip)")
+def export(request: HttpRequest, customer_id: int, payload: ExportIn) -> HttpResponse:
+    user = policy.require_staff(actor(request))
+    bundle = exports.customer_export(actor=user, customer_id=customer_id, why=payload.reason)
+    response = HttpResponse(bundle.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{bundle.filename}"'
+    return response
+
+
+@router.post(
+    "/customers/{customer_id}/erasure",
+    response={200: ErasureOut, 202: ErasureOut, **ERRORS, 409: Any},
+    summary="Erase a person (managers)",
+)
+def erase(request: HttpRequest, customer_id: int, schedule: bool = False) -> Any:
+    """Erase now; refused with 409 and the legal reasons while any applies. ``schedule=true``
+    asks for erasure as soon as the reasons end (202)."""
+    user = policy.require_staff(actor(request))
+    if schedule:
+        return Status(202, erasure_schedule(actor=user, customer_id=customer_id))
+    return customer_erase(actor=user, customer_id=customer_id)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PrivacyConfig(AppConfig):
     name = "rapport.privacy"
     label = "privacy"
+    verbose_name = "Privacy and adjustments"
+
+    def ready(self) -> None:
+        from rapport.privacy import hooks
+
+        hooks.register()

@@ -1,0 +1,237 @@
+"""The subject access bundle (UK GDPR Art 15, and Art 20 portability): everything held about a
+person, as ``data.json`` plus their files in a zip, with a readable ``summary.html`` and
+``summary.pdf``.
+
+Internal notes are personal data about the person too, so they are in the bundle, marked
+internal; the bundle is for the team to review before release (ICO "Right of access": check for
+exemptions and other people's data first). Items that may be other people's data are listed in
+``review`` with the reason (``rapport.domain.anonymise.third_party_flags``).
+
+Other apps add their own sections (survey answers, complaints) by appending a callable to
+``sections``: given the customer, it returns a section title and a list of JSON-ready records.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from rapport import extensions
+from rapport.accounts.models import User
+from rapport.cases.models import Attachment, Case, Message, MessageKind
+from rapport.customers.models import Customer
+from rapport.documents.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
+from rapport.domain.anonymise import Identity, third_party_flags
+from rapport.domain.references import format_reference
+from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest
+from rapport.web import policy
+from rapport.web.policy import privacy as privacy_policy
+
+Section = Callable[[Customer], tuple[str, list[dict[str, Any]]]]
+sections: list[Section] = []
+
+
+@dataclass(frozen=True)
+class Bundle:
+    filename: str
+    content: bytes
+    data: dict[str, Any]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def customer_export(*, actor: User, customer_id: int | str, why: str, now: datetime | None = None) -> Bundle:
+    """The access bundle for one person; the export itself is written to their access log first,
+    so the bundle shows it."""
+    privacy_policy.require_export(actor)
+    now = now or timezone.now()
+    customer = policy.access_customer(actor, customer_id)
+    extensions.record_access(actor, customer, "subject access export", why or "subject access request")
+    data, files = collect(customer, now=now)
+    large_print = Adjustment.objects.filter(
+        customer=customer, kind=AdjustmentKind.LARGE_PRINT, ended_at__isnull=True
+    ).exists()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        bundle.writestr("summary.html", render_to_string("privacy/export_summary.html", {"data": data}))
+        bundle.writestr("summary.pdf", summary_pdf(data, large_print=large_print))
+        for path, attachment in files:
+            with default_storage.open(str(attachment.file.name), "rb") as handle:
+                bundle.writestr(path, handle.read())
+    return Bundle(f"subject-access-{customer.pk}-{now:%Y%m%d}.zip", buffer.getvalue(), data)
+
+
+def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[tuple[str, Attachment]]]:
+    """Everything held about ``customer`` as JSON-ready data, and the files to put beside it."""
+    subject = Identity(customer.name, customer.email, customer.phone)
+    staff_names = list(User.objects.exclude(role="customer").values_list("name", flat=True))
+    cases = list(Case.objects.filter(customer=customer).order_by("created_at", "id"))
+    messages = list(
+        Message.objects.filter(case__customer=customer)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    by_case: dict[int, list[Message]] = {}
+    for message in messages:
+        by_case.setdefault(message.case_id, []).append(message)
+    files: list[tuple[str, Attachment]] = []
+    review: list[dict[str, Any]] = []
+    out_cases = []
+    for case in cases:
+        out_messages = []
+        for message in by_case.get(case.pk, []):
+            attachments = []
+            for attachment in message.attachments.all():
+                if not attachment.file.name:
+                    continue
+                path = f"files/{attachment.pk}-{attachment.filename}"
+                files.append((path, attachment))
+                attachments.append(
+                    {
+                        "file": path,
+                        "filename": attachment.filename,
+                        "size": attachment.size,
+                        "type": attachment.content_type,
+                    }
+                )
+            others = [n for n in staff_names if message.author is None or n != message.author.name]
+            flags = third_party_flags(message.body, subject, others)
+            if flags or message.kind == MessageKind.NOTE:
+                review.append(
+                    {
+                        "case": case.reference,
+                        "message": message.pk,
+                        "reasons": (["internal note: check exemptions"] if message.kind == MessageKind.NOTE else [])
+                        + [f"{f.kind}: {f.value}" for f in flags],
+                    }
+                )
+            out_messages.append(
+                {
+                    "id": message.pk,
+                    "kind": message.kind,
+                    "internal": message.kind == MessageKind.NOTE,
+                    "channel": message.channel,
+                    "from": "you" if message.kind == MessageKind.INBOUND else "staff",
+                    "at": _iso(message.created_at),
+                    "body": message.body,
+                    "attachments": attachments,
+                }
+            )
+        out_cases.append(
+            {
+                "reference": case.reference,
+                "type": case.type,
+                "status": case.status,
+                "subject": case.subject,
+                "channel": case.channel,
+                "opened": _iso(case.created_at),
+                "resolved": _iso(case.resolved_at),
+                "closed": _iso(case.closed_at),
+                "messages": out_messages,
+            }
+        )
+    data: dict[str, Any] = {
+        "generated_at": now.isoformat(),
+        "customer": {
+            "id": customer.pk,
+            "kind": customer.kind,
+            "name": customer.name,
+            "organisation": customer.organisation,
+            "email": customer.email,
+            "phone": customer.phone,
+            "address": customer.address,
+            "preferred_channel": customer.preferred_channel,
+            "tier": customer.tier,
+            "notes": customer.notes,
+            "created": _iso(customer.created_at),
+            "portal_sign_in": customer.user.email if customer.user else None,
+        },
+        "cases": out_cases,
+        "data_requests": [
+            {"case": format_reference(r.case_id), "kind": r.kind, "received_on": r.received_on.isoformat()}
+            for r in DataRequest.objects.filter(case__customer=customer)
+        ],
+        "adjustments": [
+            {
+                "kind": a.kind,
+                "label": a.get_kind_display(),
+                "detail": a.detail,
+                "channel": a.channel,
+                "contact_name": a.contact_name,
+                "extra_minutes": a.extra_minutes,
+                "recorded": _iso(a.recorded_at),
+                "ended": _iso(a.ended_at),
+            }
+            for a in Adjustment.objects.filter(customer=customer)
+        ],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "channel": c.channel,
+                "basis": c.basis,
+                "granted": c.granted,
+                "method": c.method,
+                "wording": c.wording,
+                "at": _iso(c.at),
+            }
+            for c in Consent.objects.filter(customer=customer)
+        ],
+        "access_log": [
+            {"at": _iso(e.at), "by": e.actor.name if e.actor else "", "what": e.what, "why": e.why}
+            for e in AccessLog.objects.filter(customer=customer).select_related("actor")
+        ],
+        "review": review,
+    }
+    for section in sections:
+        title, records = section(customer)
+        data.setdefault("other", {})[title] = records
+    return data, files
+
+
+def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
+    person = data["customer"]
+    blocks: list[Block] = [
+        Paragraph(f"Prepared on {data['generated_at'][:10]} for {person['name']}."),
+        Heading("Your details"),
+        Bullets([f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in person.items() if v and k != "id"]),
+        Heading("Your cases"),
+    ]
+    if data["cases"]:
+        blocks.append(
+            Table(
+                ["Reference", "Subject", "Status", "Opened", "Messages"],
+                [
+                    [c["reference"], c["subject"], c["status"], c["opened"][:10], str(len(c["messages"]))]
+                    for c in data["cases"]
+                ],
+            )
+        )
+    else:
+        blocks.append(Paragraph("None."))
+    for title, key in (
+        ("Adjustments", "adjustments"),
+        ("Consents", "consents"),
+        ("Who has looked at your data", "access_log"),
+    ):
+        blocks.append(Heading(title))
+        rows = data[key]
+        blocks.append(
+            Bullets([", ".join(f"{k}: {v}" for k, v in row.items() if v not in ("", None)) for row in rows])
+            if rows
+            else Paragraph("None.")
+        )
+    blocks.append(Paragraph("Every message and file is in data.json and the files folder of this bundle."))
+    return render_pdf("Your personal data", blocks, large_print=large_print, author="Rapport")

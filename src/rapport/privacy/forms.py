@@ -1,0 +1,50 @@
+"""Forms for the privacy pages: they shape input; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from rapport.domain.case_rules import Channel
+from rapport.privacy.models import AdjustmentKind, LawfulBasis, Purpose, RequestKind
+
+CHANNELS = [(c.value, c.value.replace("_", " ").capitalize()) for c in Channel]
+
+
+class AdjustmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Adjustment", choices=AdjustmentKind.choices)
+    detail = forms.CharField(
+        label="Details", max_length=300, required=False, help_text="For example: 18 pt minimum, or calls after 2pm."
+    )
+    channel = forms.ChoiceField(label="Preferred channel", choices=[("", "Not applicable"), *CHANNELS], required=False)
+    contact_name = forms.CharField(label="Named contact, carer or advocate", max_length=200, required=False)
+    extra_minutes = forms.IntegerField(label="Extra time on targets (business minutes)", min_value=0, required=False)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
+    channel = forms.ChoiceField(label="Channel", choices=CHANNELS)
+    basis = forms.ChoiceField(label="Lawful basis", choices=LawfulBasis.choices)
+    granted = forms.ChoiceField(
+        label="Answer", choices=[("yes", "Yes, agreed"), ("no", "No, or withdrawn")], widget=forms.RadioSelect
+    )
+    method = forms.CharField(
+        label="How the answer was given", max_length=100, help_text="For example: phone call, paper form."
+    )
+    wording = forms.CharField(label="Exact wording shown or read out", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=200)
+
+
+class DataRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which right do you want to use?", choices=RequestKind.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label="Tell us more",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Optional. For example, which information you want, or what needs correcting.",
+    )

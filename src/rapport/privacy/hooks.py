@@ -1,0 +1,150 @@
+"""What privacy and reasonable adjustments add to the core through ``rapport.extensions``.
+
+Hooks that decorate a page of cases run one query for the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from rapport import extensions
+from rapport.domain.adjustments import extra_time
+from rapport.domain.case_rules import CaseType
+from rapport.privacy import demo, services
+from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest
+from rapport.web.policy import privacy as privacy_policy
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from rapport.accounts.models import User
+    from rapport.cases.models import Case
+    from rapport.customers.models import Customer
+
+
+def active_adjustments(customer_ids: Sequence[int]) -> dict[int, list[Adjustment]]:
+    found: dict[int, list[Adjustment]] = {}
+    for adjustment in Adjustment.objects.filter(customer_id__in=customer_ids, ended_at__isnull=True):
+        found.setdefault(adjustment.customer_id, []).append(adjustment)
+    return found
+
+
+def access_observer(actor: User, customer: Customer, what: str, why: str) -> None:
+    services.access_record(actor=actor, customer=customer, what=what, why=why)
+
+
+def adjustment_badges(actor: User, cases: Sequence[Case]) -> Mapping[int, Sequence[extensions.Badge]]:
+    adjustments = active_adjustments(sorted({c.customer_id for c in cases}))
+    badges: dict[int, list[extensions.Badge]] = {}
+    for case in cases:
+        found = adjustments.get(case.customer_id)
+        if found:
+            kinds = ", ".join(a.get_kind_display() for a in found)
+            badges[case.pk] = [extensions.Badge(text="Adjustments", css="tag tag-adjustment", title=kinds)]
+    return badges
+
+
+def adjustments_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
+    found = active_adjustments([case.customer_id]).get(case.customer_id)
+    if not found:
+        return None
+    return extensions.Panel(
+        template="privacy/_adjustments_panel.html", place="top", order=10, context={"adjustments": found}
+    )
+
+
+def customer_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | None:
+    return extensions.Panel(
+        template="privacy/_customer_panel.html",
+        place="side",
+        order=30,
+        context={
+            "adjustments": active_adjustments([customer.pk]).get(customer.pk, []),
+            "customer_id": customer.pk,
+        },
+    )
+
+
+def data_request_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
+    if case.type != CaseType.DATA_REQUEST:
+        return None
+    found = DataRequest.objects.filter(case=case).first()
+    if found is None:
+        return None
+    return extensions.Panel(
+        template="privacy/_data_request_panel.html",
+        place="work",
+        order=20,
+        context={
+            "request": found,
+            "deadline": services.request_deadline(found),
+            "checklist": [(k, label, k in found.steps_done) for k, label in services.checklist(found.kind)],
+        },
+    )
+
+
+def outbound(customer: Customer) -> extensions.OutboundPreferences | None:
+    found = active_adjustments([customer.pk]).get(customer.pk)
+    if not found:
+        return None
+    kinds = {a.kind for a in found}
+    contact = next((a.contact_name for a in found if a.contact_name), "")
+    return extensions.OutboundPreferences(
+        plain_text_only=AdjustmentKind.PLAIN_TEXT in kinds or AdjustmentKind.EASY_READ in kinds,
+        large_print=AdjustmentKind.LARGE_PRINT in kinds,
+        contact_name=contact,
+        notes=tuple(f"{a.get_kind_display()}{': ' + a.detail if a.detail else ''}" for a in found),
+    )
+
+
+def extra_target_time(case: Case) -> timedelta | None:
+    minutes = list(
+        Adjustment.objects.filter(
+            customer_id=case.customer_id, kind=AdjustmentKind.EXTRA_TIME, ended_at__isnull=True
+        ).values_list("extra_minutes", flat=True)
+    )
+    return extra_time(minutes) if minutes else None
+
+
+def permission(customer: Customer, purpose: str, channel: str) -> bool | None:
+    return services.contact_permitted(customer, purpose, channel)
+
+
+def request_deadlines(cases: Sequence[Case]) -> Mapping[int, Sequence[extensions.Deadline]]:
+    ids = [c.pk for c in cases if c.type == CaseType.DATA_REQUEST]
+    if not ids:
+        return {}
+    found: dict[int, list[extensions.Deadline]] = {}
+    for request in DataRequest.objects.filter(case_id__in=ids, completed_on__isnull=True):
+        explained = services.request_deadline(request)
+        # Due by the end of the day, in the organisation's time zone.
+        due = timezone.make_aware(datetime.combine(explained.due, time(23, 59, 59)))
+        found[request.case_id] = [
+            extensions.Deadline(name="Statutory response (data request)", due=due, basis=" ".join(explained.steps))
+        ]
+    return found
+
+
+def nav_visible(user: User) -> bool:
+    return privacy_policy.can_record(user)
+
+
+def register() -> None:
+    extensions.access_observers.append(access_observer)
+    extensions.queue_badges.append(adjustment_badges)
+    extensions.case_panels.append(adjustments_panel)
+    extensions.case_panels.append(data_request_panel)
+    extensions.customer_panels.append(customer_panel)
+    extensions.outbound_preferences.append(outbound)
+    extensions.sla_target_adjusters.append(extra_target_time)
+    extensions.contact_permissions.append(permission)
+    extensions.deadlines.append(request_deadlines)
+    extensions.legal_holds.append(services.active_hold_reasons)
+    extensions.demo_seeders.append(demo.seed)
+    extensions.nav_items.append(
+        extensions.NavItem(label="Privacy", url_name="privacy:index", section="privacy", visible=nav_visible, order=60)
+    )

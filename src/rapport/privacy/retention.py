@@ -1,0 +1,82 @@
+"""Retention (UK GDPR Art 5(1)(e), storage limitation): each category of data is kept for its
+scheduled time, then its content goes. A daily job runs the schedules; a dry run reports what
+would go without changing anything; every run, dry or not, is recorded.
+
+Categories this app knows are below; another app adds its own (quarantined mail after 30 days)
+by putting a callable in ``categories``: ``fn(now, cutoff, dry_run) -> count``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from rapport.cases.models import Attachment, Case, CaseEvent, Message, SearchDocument
+from rapport.domain.case_rules import Status
+from rapport.privacy.erasure import ERASED_FILE, erase_files
+from rapport.privacy.models import AccessLog, RetentionCategory, RetentionRun, RetentionSchedule
+
+RETAINED_MESSAGE = "[Message removed under the retention schedule]"
+
+Purge = Callable[[datetime, datetime, bool], int]
+
+
+def _closed_cases(now: datetime, cutoff: datetime, dry_run: bool) -> int:
+    """Closed cases whose content is past its time: the messages and files go, the case row (its
+    times, status and type) stays for statistics."""
+    due = Case.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).exclude(events__kind="retention_purged")
+    ids = list(due.values_list("pk", flat=True))
+    if dry_run or not ids:
+        return len(ids)
+    Message.objects.filter(case_id__in=ids).update(body=RETAINED_MESSAGE, body_html="")
+    erase_files(Attachment.objects.filter(message__case_id__in=ids).exclude(filename=ERASED_FILE))
+    SearchDocument.objects.filter(case_id__in=ids, kind="message").update(body=RETAINED_MESSAGE)
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(case_id=pk, at=now, kind="retention_purged", after="content removed (retention)") for pk in ids]
+    )
+    return len(ids)
+
+
+def _access_log(now: datetime, cutoff: datetime, dry_run: bool) -> int:
+    old = AccessLog.objects.filter(at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    return old.delete()[0]
+
+
+categories: dict[str, Purge] = {
+    RetentionCategory.CLOSED_CASES: _closed_cases,
+    RetentionCategory.ACCESS_LOG: _access_log,
+}
+
+
+def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
+    """Run every active schedule and record the run. A schedule removes data only when it is set to
+    apply (an admin turns that on after reading its dry-run reports) and this is not a dry run;
+    otherwise it reports what would go."""
+    report = []
+    total = 0
+    applied_any = False
+    with transaction.atomic():
+        for schedule in RetentionSchedule.objects.filter(active=True):
+            purge = categories.get(schedule.category)
+            cutoff = now - timedelta(days=schedule.keep_days)
+            if purge is None:
+                report.append({"category": schedule.category, "count": 0, "applied": False, "note": "no handler"})
+                continue
+            apply = schedule.apply and not dry_run
+            count = purge(now, cutoff, not apply)
+            total += count
+            applied_any = applied_any or apply
+            report.append(
+                {
+                    "category": schedule.category,
+                    "keep_days": schedule.keep_days,
+                    "cutoff": cutoff.isoformat(),
+                    "count": count,
+                    "applied": apply,
+                }
+            )
+        return RetentionRun.objects.create(at=now, dry_run=not applied_any, report=report, total=total)

@@ -1,0 +1,101 @@
+"""Reads for the privacy pages and API: open data requests, the access log, the adjustments report."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, QuerySet
+
+from rapport.accounts.models import User
+from rapport.cases.models import MessageKind
+from rapport.customers.models import Customer
+from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, LegalHold, RetentionRun
+from rapport.web import policy
+from rapport.web.policy import privacy as privacy_policy
+
+LOG_LIMIT = 200
+
+
+def open_requests(actor: User) -> QuerySet[DataRequest]:
+    """Data requests not yet completed, on cases the actor may see, oldest first."""
+    return (
+        DataRequest.objects.filter(completed_on__isnull=True, case__in=policy.visible_cases(actor))
+        .select_related("case", "case__customer")
+        .order_by("received_on", "id")
+    )
+
+
+def access_log_for_customer(actor: User, customer: Customer) -> list[AccessLog]:
+    privacy_policy.require_audit(actor)
+    return list(AccessLog.objects.filter(customer=customer).select_related("actor")[:LOG_LIMIT])
+
+
+def access_log_for_staff(actor: User, staff_id: int) -> tuple[User, list[AccessLog]]:
+    privacy_policy.require_audit(actor)
+    staff = User.objects.filter(pk=staff_id).exclude(role="customer").first()
+    if staff is None:
+        from rapport.errors import NotFound
+
+        raise NotFound("No member of staff with that id.")
+    return staff, list(AccessLog.objects.filter(actor=staff).select_related("customer")[:LOG_LIMIT])
+
+
+def consent_history(customer: Customer) -> list[Consent]:
+    return list(Consent.objects.filter(customer=customer).select_related("recorded_by"))
+
+
+def current_consents(history: list[Consent]) -> list[Consent]:
+    """The latest answer per purpose and channel (history is newest first)."""
+    seen: dict[tuple[str, str], Consent] = {}
+    for consent in history:
+        seen.setdefault((consent.purpose, consent.channel), consent)
+    return sorted(seen.values(), key=lambda c: (c.purpose, c.channel))
+
+
+def holds(customer: Customer) -> list[LegalHold]:
+    return list(LegalHold.objects.filter(customer=customer).select_related("placed_by").order_by("-placed_at"))
+
+
+def adjustments(customer: Customer) -> list[Adjustment]:
+    return list(Adjustment.objects.filter(customer=customer).select_related("recorded_by").order_by("ended_at", "kind"))
+
+
+def adjustments_report() -> list[dict[str, object]]:
+    """Every adjustment with the evidence of whether it was honoured, in one query: replies sent
+    since it was recorded, and how many broke it (HTML to a plain-text customer, another channel
+    than the one preferred)."""
+    since = Q(
+        customer__cases__messages__kind=MessageKind.OUTBOUND,
+        customer__cases__messages__created_at__gte=F("recorded_at"),
+    )
+    rows = (
+        Adjustment.objects.select_related("customer")
+        .annotate(
+            replies=Count("customer__cases__messages", filter=since),
+            html=Count("customer__cases__messages", filter=since & ~Q(customer__cases__messages__body_html="")),
+            off_channel=Count(
+                "customer__cases__messages", filter=since & ~Q(customer__cases__messages__channel=F("channel"))
+            ),
+        )
+        .order_by("customer__name", "kind", "id")
+    )
+    return [{"adjustment": row, "replies": row.replies, **_honoured(row)} for row in rows]  # type: ignore[attr-defined,unused-ignore]
+
+
+def _honoured(row: Adjustment) -> dict[str, object]:
+    replies = row.replies  # type: ignore[attr-defined]
+    if row.kind in {AdjustmentKind.PLAIN_TEXT, AdjustmentKind.EASY_READ}:
+        broken = row.html  # type: ignore[attr-defined]
+    elif row.kind == AdjustmentKind.PREFERRED_CHANNEL:
+        broken = row.off_channel  # type: ignore[attr-defined]
+    elif row.kind == AdjustmentKind.EXTRA_TIME:
+        return {"honoured": "yes", "evidence": "Added to every SLA target by rule"}
+    else:
+        return {"honoured": "shown", "evidence": "Shown at the top of every case and in the queue"}
+    if not replies:
+        return {"honoured": "no replies yet", "evidence": "No replies since it was recorded"}
+    if broken:
+        return {"honoured": "no", "evidence": f"{broken} of {replies} replies did not follow it"}
+    return {"honoured": "yes", "evidence": f"All {replies} replies followed it"}
+
+
+def retention_runs(limit: int = 20) -> list[RetentionRun]:
+    return list(RetentionRun.objects.all()[:limit])

@@ -1,0 +1,55 @@
+"""Who may see and do what with a person's data (privacy and reasonable adjustments).
+
+- any member of staff records adjustments, consents and data requests (they serve the customer);
+- team leaders and above export a person's data and read the access log (people and staff);
+- managers and admins erase, place or lift legal holds and run retention for real.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapport.accounts.models import Role, User
+from rapport.errors import Forbidden
+from rapport.web.policy import is_staff
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+EXPORT_ROLES = frozenset({Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN})
+ERASE_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+NOT_EXPORTER = "Only team leaders, managers and admins may export a person's data."
+NOT_ERASER = "Only managers and admins may erase a person's data or change legal holds."
+NOT_AUDITOR = "Only team leaders, managers and admins may read the access log."
+
+
+def can_record(actor: User | AnonymousUser) -> bool:
+    return is_staff(actor)
+
+
+def can_export(actor: User | AnonymousUser) -> bool:
+    return is_staff(actor) and getattr(actor, "role", None) in EXPORT_ROLES
+
+
+def can_audit(actor: User | AnonymousUser) -> bool:
+    return can_export(actor)
+
+
+def can_erase(actor: User | AnonymousUser) -> bool:
+    return is_staff(actor) and getattr(actor, "role", None) in ERASE_ROLES
+
+
+def require_export(actor: User) -> None:
+    if not can_export(actor):
+        raise Forbidden(NOT_EXPORTER)
+
+
+def require_audit(actor: User) -> None:
+    if not can_audit(actor):
+        raise Forbidden(NOT_AUDITOR)
+
+
+def require_erase(actor: User) -> None:
+    if not can_erase(actor):
+        raise Forbidden(NOT_ERASER)

@@ -1,0 +1,139 @@
+"""Erasure is refused while a legal reason applies, can be scheduled, and is done by managers only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from rapport import extensions
+from rapport.errors import Forbidden
+from rapport.privacy.erasure import (
+    ErasureHeld,
+    ErasureRefused,
+    customer_erase,
+    erasure_schedule,
+    scheduled_erasures_run,
+)
+from rapport.privacy.models import Erasure
+from rapport.privacy.services import legal_hold_place, legal_hold_release
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_legal_hold_refuses_erasure_with_its_reason_and_changes_nothing(history, customer, manager, now):
+    legal_hold_place(actor=manager, customer=customer, reason="Claim in the county court", now=now)
+    with pytest.raises(ErasureHeld) as refused:
+        customer_erase(actor=manager, customer_id=customer.pk, now=now)
+    assert refused.value.reasons == ["Legal hold: Claim in the county court"]
+    customer.refresh_from_db()
+    assert customer.name == "Alice Jones"
+    assert customer.erased_at is None
+    assert not Erasure.objects.exists()
+
+
+def test_other_apps_holds_refuse_erasure_too(customer, manager, now, monkeypatch):
+    monkeypatch.setattr(extensions, "legal_holds", [*extensions.legal_holds, lambda c: ["Open complaint R-000001"]])
+    with pytest.raises(ErasureHeld, match="Open complaint R-000001"):
+        customer_erase(actor=manager, customer_id=customer.pk, now=now)
+
+
+def test_scheduled_erasure_waits_for_the_hold_then_runs(history, customer, manager, now):
+    hold = legal_hold_place(actor=manager, customer=customer, reason="Regulator inquiry", now=now)
+    erasure_schedule(actor=manager, customer_id=customer.pk, now=now)
+    with pytest.raises(ErasureRefused):
+        erasure_schedule(actor=manager, customer_id=customer.pk, now=now)
+
+    assert scheduled_erasures_run(now=now + timedelta(days=1)) == []
+    legal_hold_release(actor=manager, hold_id=hold.pk, now=now + timedelta(days=2))
+    assert scheduled_erasures_run(now=now + timedelta(days=3)) == [customer.pk]
+
+    customer.refresh_from_db()
+    assert customer.erased_at == now + timedelta(days=3)
+    assert Erasure.objects.get().status == "done"
+
+
+@pytest.mark.parametrize("role", ["agent", "team_leader"])
+def test_only_managers_erase(request, history, customer, role, now):
+    with pytest.raises(Forbidden):
+        customer_erase(actor=request.getfixturevalue(role), customer_id=customer.pk, now=now)
+    customer.refresh_from_db()
+    assert customer.erased_at is None
+
+
+def test_erasing_twice_is_a_conflict(customer, manager, now):
+    customer_erase(actor=manager, customer_id=customer.pk, now=now)
+    with pytest.raises(ErasureRefused):
+        customer_erase(actor=manager, customer_id=customer.pk, now=now)
+
+
+def test_portal_sign_in_is_anonymised_and_disabled(customer, customer_user, manager, now):
+    customer_erase(actor=manager, customer_id=customer.pk, now=now)
+    customer_user.refresh_from_db()
+    assert customer_user.email == f"erased-{customer_user.pk}@erased.invalid"
+    assert not customer_user.is_active
+    assert not customer_user.has_usable_password()
+
+
+def test_a_file_shared_with_another_customer_stays_for_them(agent, customer, other_customer, team, manager, now):
+    from rapport.cases.models import Attachment
+    from rapport.cases.services import Upload, case_create
+    from tests.privacy.conftest import PNG
+
+    for who in (customer, other_customer):
+        case_create(
+            actor=agent,
+            customer=who,
+            subject="Same file",
+            body="see file",
+            channel="email",
+            team=team,
+            attachments=[Upload("a.png", PNG)],
+            now=now,
+        )
+    customer_erase(actor=manager, customer_id=customer.pk, now=now)
+    kept = Attachment.objects.get(message__case__customer=other_customer)
+    assert kept.file.storage.exists(kept.file.name)
+    assert Attachment.objects.get(message__case__customer=customer).filename == "erased"
+
+
+def test_a_namesake_and_a_relative_sharing_the_email_keep_their_records(history, customer, manager, now):
+    from rapport.customers.models import Customer
+    from rapport.privacy.erasure import identities_of, traces
+
+    namesake = Customer.objects.create(
+        name="Alice Jones", email="other.alice@example.net", created_at=now, updated_at=now
+    )
+    relative = Customer.objects.create(name="Tom Jones", email="alice@example.com", created_at=now, updated_at=now)
+    identities = identities_of(customer)
+
+    customer_erase(actor=manager, customer_id=customer.pk, now=now)
+
+    namesake.refresh_from_db()
+    relative.refresh_from_db()
+    assert namesake.name == "Alice Jones"
+    assert relative.email == "alice@example.com"
+    # a name shared with a namesake is ambiguous in other people's text, so it stays there; the email goes
+    from rapport.cases.models import Message
+
+    assert Message.objects.get(case=history["bobs"]).body == "My neighbour Alice Jones ([erased]) has my parcel."
+    assert set(traces(identities)) == {
+        ("customers_customer", "name"),
+        ("customers_customer", "email"),
+        ("cases_message", "body"),
+        ("cases_searchdocument", "body"),
+    }
+
+
+def test_files_go_only_when_the_erasure_commits(history, customer, manager, now, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from rapport.cases.models import Attachment
+
+    name = Attachment.objects.get(message__case__customer=customer).file.name
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        customer_erase(actor=manager, customer_id=customer.pk, now=now)
+    assert default_storage.exists(name)  # not committed yet: a rollback would keep the file
+    for callback in pending:
+        callback()
+    assert not default_storage.exists(name)
