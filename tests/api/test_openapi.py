@@ -14,6 +14,8 @@ PATHS = {
     "/api/v1/search": {"get"},
     "/api/v1/me": {"get"},
     "/api/v1/attachments/{attachment_id}": {"get"},
+    "/api/v1/sla/cases/{reference}": {"get"},
+    "/api/v1/sla/report": {"get"},
 }
 
 
