@@ -110,9 +110,12 @@ def test_pausing_or_resuming_twice_changes_nothing():
     assert clock_resume(clock, local(2026, 3, 2, 10)) == clock
 
 
-@pytest.mark.parametrize(("value", "field"), [(timedelta(-1), "target"), (0, "warn_percent"), (101, "warn_percent")])
-def test_bad_clock_values_are_refused(value, field):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("value", "field", "message"),
+    [(timedelta(-1), "target", "cannot be negative"), (0, "warn_percent", "percentage"), (101, "warn_percent", "1 to")],
+)
+def test_bad_clock_values_are_refused(value, field, message):
+    with pytest.raises(ValueError, match=message):
         Clock(**{"target": H, field: value})
 
 
@@ -190,7 +193,8 @@ def test_a_pause_and_an_immediate_resume_change_nothing(calendar, start, extra, 
 def test_the_due_instant_is_when_nothing_remains(calendar, start, target, used):
     clock = Clock(target=target + timedelta(seconds=1), used=used, running_since=start)
     found = clock_due(calendar, clock)
-    assert found is not None and found >= start
+    assert found is not None
+    assert found >= start
     at_due = clock_state(calendar, clock, found)
     assert at_due.breached
     if clock.target > clock.used and found > start:

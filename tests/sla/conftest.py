@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.web.conftest import signed_in  # noqa: F401  (re-exported for the page tests)
+from tests.api.conftest import auth  # noqa: F401  (the API tests sign in with it)
 
 H = timedelta(hours=1)
 OFFICE = {str(day): [["09:00", "17:30"]] for day in range(5)}

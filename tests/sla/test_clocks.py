@@ -49,11 +49,16 @@ def test_a_reply_meets_the_first_response_target(case, agent, now):
 def test_waiting_on_the_customer_pauses_and_their_reply_resumes(case, agent, customer_user, now):
     # Given a reply that leaves the case waiting on the customer, an hour in
     message_add(
-        actor=agent, reference=case.reference, kind="outbound", body="Your order number?",
-        status_after="waiting_on_customer", now=now + H,
+        actor=agent,
+        reference=case.reference,
+        kind="outbound",
+        body="Your order number?",
+        status_after="waiting_on_customer",
+        now=now + H,
     )
     resolution = clocks(case)["resolution"]
-    assert resolution.running_since is None and resolution.due_at is None
+    assert resolution.running_since is None
+    assert resolution.due_at is None
     assert resolution.used == H
     case.refresh_from_db()
     assert case.next_breach_at is None
@@ -75,22 +80,35 @@ def test_waiting_on_the_customer_pauses_and_their_reply_resumes(case, agent, cus
 
 
 def test_resolving_stops_every_clock_and_reopening_starts_a_new_resolution(case, agent, now):
-    message_add(actor=agent, reference=case.reference, kind="outbound", body="Fixed.", status_after="resolved",
-                now=now + H)
+    message_add(
+        actor=agent, reference=case.reference, kind="outbound", body="Fixed.", status_after="resolved", now=now + H
+    )
     assert not Clock.objects.filter(case=case, stopped_at__isnull=True).exists()
     assert all(c.met for c in Clock.objects.filter(case=case))
 
     case.refresh_from_db()
-    case_update(actor=agent, reference=case.reference, expected_version=case.version, changes={"status": "open"},
-                now=now + 2 * H)
+    case_update(
+        actor=agent,
+        reference=case.reference,
+        expected_version=case.version,
+        changes={"status": "open"},
+        now=now + 2 * H,
+    )
     running = Clock.objects.get(case=case, stopped_at__isnull=True)
     assert (running.target, running.started_at) == ("resolution", now + 2 * H)
 
 
 def test_internal_customers_are_measured_against_the_ola_and_its_calendar(agent, team, now):
     colleague = Customer.objects.create(name="Payroll", kind="department", created_at=now, updated_at=now)
-    case = case_create(actor=agent, customer=colleague, subject="New starter", body="Set up please.", team=team,
-                       channel="email", now=now)
+    case = case_create(
+        actor=agent,
+        customer=colleague,
+        subject="New starter",
+        body="Set up please.",
+        team=team,
+        channel="email",
+        now=now,
+    )
 
     found = clocks(case)
     assert {c.policy.name for c in found.values()} == {"Internal"}
@@ -124,8 +142,9 @@ def test_a_reasonable_adjustment_adds_business_time(agent, customer, team, now):
 def test_calls_logged_in_person_have_no_first_response_clock(agent, customer, team, now):
     from rapport.cases.services import contact_log
 
-    case = contact_log(actor=agent, customer=customer, channel="phone", subject="Call", summary="Asked about X",
-                       now=now)
+    case = contact_log(
+        actor=agent, customer=customer, channel="phone", subject="Call", summary="Asked about X", now=now
+    )
     assert set(clocks(case)) == {"resolution"}
 
 
@@ -166,7 +185,10 @@ def test_a_breach_before_the_reply_is_still_a_missed_target(case, agent, now):
 def rules(other_team):
     return {
         action: EscalationRule.objects.create(
-            name=f"On breach: {action}", trigger=Trigger.BREACH, action=action, target="first_response",
+            name=f"On breach: {action}",
+            trigger=Trigger.BREACH,
+            action=action,
+            target="first_response",
             reassign_to=other_team if action == Action.REASSIGN else None,
         )
         for action in Action.values
@@ -220,8 +242,9 @@ def test_the_periodic_task_runs_the_check(case, now, monkeypatch):
 
 
 def test_priority_escalation_stops_at_urgent(agent, customer, team, rules, now):
-    case = case_create(actor=agent, customer=customer, subject="x", body="y", team=team, channel="email",
-                       priority="urgent", now=now)
+    case = case_create(
+        actor=agent, customer=customer, subject="x", body="y", team=team, channel="email", priority="urgent", now=now
+    )
     sla_check(now=now + 5 * H)
     assert Case.objects.get(pk=case.pk).priority == 4
     assert "already urgent" in Escalation.objects.get(clock__case=case, rule__action="raise_priority").outcome
