@@ -118,7 +118,8 @@ def test_the_case_panel_shows_targets_elapsed_remaining_and_pauses(case, agent, 
     client = signed_in(agent)
 
     page = client.get(f"/cases/{case.reference}/").content.decode()
-    panel = client.get(f"/sla/cases/{case.reference}/panel")
+    panel = client.get(f"/sla/cases/{case.reference}/panel", headers={"HX-Request": "true"})
+    page_without_script = client.get(f"/sla/cases/{case.reference}/panel").content.decode()
 
     assert f'hx-get="/sla/cases/{case.reference}/panel"' in page
     html = panel.content.decode()
@@ -129,6 +130,9 @@ def test_the_case_panel_shows_targets_elapsed_remaining_and_pauses(case, agent, 
     assert "Next response" in html
     assert "2 h 00 min" in html  # resolution: 1 h before the pause, 1 h since the reply
     assert "Waiting on customer" in html
+    assert "<h1" not in html
+    assert page_without_script.count("<h1") == 1
+    assert "Next response" in page_without_script
 
 
 def test_customers_never_see_the_sla_panel(case, customer_user):

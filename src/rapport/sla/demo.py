@@ -27,9 +27,12 @@ def default_calendars() -> tuple[Calendar, Calendar]:
     return office, always
 
 
+def hours(count: int) -> timedelta:
+    return timedelta(hours=count)
+
+
 def default_policies() -> list[Policy]:
     office, always = default_calendars()
-    hours = lambda n: timedelta(hours=n)  # noqa: E731
     rows = [
         (
             "Standard",

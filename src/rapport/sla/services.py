@@ -224,7 +224,11 @@ def _escalate(rule: EscalationRule, now: datetime, batch: int) -> int:
             escalation, created = Escalation.objects.get_or_create(rule=rule, clock=clock, defaults={"at": now})
             if not created:
                 continue
-            case = Case.objects.select_for_update().select_related("team", "owner", "customer").get(pk=clock.case_id)
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("team", "owner", "customer")
+                .get(pk=clock.case_id)
+            )
             outcome = _act(rule, case, clock, now)
             escalation.outcome = outcome[:200]
             escalation.save(update_fields=["outcome"])

@@ -59,7 +59,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
     if report is None:
         return HttpResponse(
-            "; ".join(e for errors in form.errors.values() for e in errors),
+            "; ".join(str(e) for errors in form.errors.values() for e in errors),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -85,4 +85,6 @@ def case_panel(request: HttpRequest, reference: str) -> HttpResponse:
         sla = selectors.case_sla(actor(request), reference, now=timezone.now())
     except NotFound as missing:
         raise Http404(missing.message) from None
-    return render(request, "sla/_case_panel.html", {"sla": sla, "now": timezone.now()})
+    # htmx swaps the panel into the case page; without script the link opens it as a page.
+    template = "sla/_case_panel.html" if getattr(request, "htmx", False) else "sla/case_panel_page.html"
+    return render(request, template, {"sla": sla})
