@@ -6,10 +6,9 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from rapport.cases.models import Case, CaseEvent
-from rapport.domain.case_rules import ACTIVE_STATUSES, Priority
+from rapport.domain.case_rules import Priority
 from rapport.sla import services
-from rapport.sla.models import Action, Calendar, Clock, EscalationRule, Policy, Trigger
+from rapport.sla.models import Action, Calendar, EscalationRule, Policy, Trigger
 
 OFFICE_HOURS = {str(day): [["09:00", "17:30"]] for day in range(5)}
 ALWAYS = {str(day): [["00:00", "24:00"]] for day in range(7)}
@@ -107,14 +106,5 @@ def seed_demo(now: datetime) -> None:
     with transaction.atomic():
         default_policies()
         default_rules()
-        cases = Case.objects.filter(status__in=sorted(ACTIVE_STATUSES)).exclude(sla_clocks__isnull=False)
-        for case in cases.select_related("customer"):
-            services.clocks_on_case_created(case=case, now=case.created_at)
-            if case.first_response_at is not None:
-                first = Clock.objects.filter(case=case, target="first_response", stopped_at__isnull=True)
-                services.stop_clocks(list(first.select_related("policy__calendar")), case.first_response_at)
-            pauses = CaseEvent.objects.filter(case=case, kind="changed", field="status").order_by("at", "id")
-            for move in pauses:
-                services.clocks_on_status(case=case, before=move.before, after=move.after, now=move.at)
-            services.next_breach_refresh(case)
+        services.clocks_backfill()
     services.sla_check(now=now, batch=5000)

@@ -51,7 +51,9 @@ def _schedule(clock: Clock) -> None:
     clock.warn_at = clock_warn_at(calendar, snapshot)
 
 
-def clock_start(*, case: Case, policy: Policy, target: Target, now: datetime) -> Clock | None:
+def clock_start(
+    *, case: Case, policy: Policy, target: Target, now: datetime, status: str | None = None
+) -> Clock | None:
     """Start ``target``'s clock on ``case`` with the policy's time plus any adjustment's extra time
     (Equality Act 2010 s.20: a reasonable adjustment may give the customer's case more time)."""
     base = policy.target_time(target)
@@ -66,7 +68,7 @@ def clock_start(*, case: Case, policy: Policy, target: Target, now: datetime) ->
         adjustment=extra,
         warn_percent=policy.warn_percent,
         started_at=now,
-        running_since=None if policy.pauses_on(case.status) else now,
+        running_since=None if policy.pauses_on(status or case.status) else now,
     )
     _schedule(clock)
     clock.save()
@@ -87,15 +89,16 @@ def next_breach_refresh(case: Case) -> None:
         Case.objects.filter(pk=case.pk).update(next_breach_at=soonest)
 
 
-def clocks_on_case_created(*, case: Case, now: datetime) -> list[Clock]:
-    """A new case starts its first-response and resolution clocks under the matching policy."""
+def clocks_on_case_created(*, case: Case, now: datetime, status: str | None = None) -> list[Clock]:
+    """A new case starts its first-response and resolution clocks under the matching policy
+    (``status``: the case's status then, when it is not its status now)."""
     policy = policy_for(case)
     if policy is None:
         return []
     targets = [Target.RESOLUTION]
-    if case.first_response_at is None and case.channel not in ANSWERED_IN_PERSON:
+    if case.channel not in ANSWERED_IN_PERSON:
         targets.insert(0, Target.FIRST_RESPONSE)
-    started = [c for t in targets if (c := clock_start(case=case, policy=policy, target=t, now=now))]
+    started = [c for t in targets if (c := clock_start(case=case, policy=policy, target=t, now=now, status=status))]
     next_breach_refresh(case)
     return started
 
@@ -167,6 +170,28 @@ def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> N
 
 def _end_pauses(case: Case, now: datetime) -> None:
     Pause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+
+
+def clocks_backfill() -> int:
+    """Measure active cases that have no clock yet (opened before any policy existed), as if the
+    engine had run all along: start at opening, meet the first response when it was sent, replay
+    the status history for pauses. Returns the number of cases measured."""
+    cases = Case.objects.filter(status__in=sorted(ACTIVE_STATUSES)).exclude(sla_clocks__isnull=False)
+    measured = 0
+    for case in cases.select_related("customer").order_by("id").iterator(chunk_size=500):
+        with transaction.atomic():
+            moves = list(CaseEvent.objects.filter(case=case, kind="changed", field="status").order_by("at", "id"))
+            opened_as = moves[0].before if moves else case.status
+            if not clocks_on_case_created(case=case, now=case.created_at, status=opened_as):
+                continue
+            if case.first_response_at is not None:
+                first = Clock.objects.filter(case=case, target=Target.FIRST_RESPONSE, stopped_at__isnull=True)
+                stop_clocks(first.select_related("policy__calendar"), case.first_response_at)
+            for move in moves:
+                clocks_on_status(case=case, before=move.before, after=move.after, now=move.at)
+            next_breach_refresh(case)
+        measured += 1
+    return measured
 
 
 # -- the periodic check ---------------------------------------------------------------------------
