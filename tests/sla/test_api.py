@@ -82,3 +82,43 @@ def test_bad_report_dates_are_422_naming_the_field(client, auth, team_leader, pa
 def test_agents_cannot_read_the_report(client, auth, agent):
     response = client.get("/api/v1/sla/report", {"start": "2026-03-01", "end": "2026-03-31"}, **auth(agent))
     assert response.status_code == 404
+
+
+def test_other_areas_deadlines_are_shown_beside_the_targets(client, auth, case, agent, now):
+    from rapport import extensions
+
+    def final_response(cases):
+        return {c.pk: [extensions.Deadline("Final response", now + timedelta(weeks=8), "8 weeks")] for c in cases}
+
+    extensions.deadlines.append(final_response)
+    try:
+        body = client.get(f"/api/v1/sla/cases/{case.reference}", **auth(agent)).json()
+    finally:
+        extensions.deadlines.remove(final_response)
+
+    assert body["deadlines"] == [{"name": "Final response", "due": "2026-04-27T10:00:00Z", "basis": "8 weeks"}]
+
+
+def test_the_breaching_queue_pages_soonest_first(client, auth, agent, customer, team, now):
+    from rapport.cases.services import case_create
+
+    made = [
+        case_create(
+            actor=agent,
+            customer=customer,
+            subject=f"C{i}",
+            body="x",
+            team=team,
+            channel="email",
+            now=now + timedelta(minutes=10 - i),
+        )
+        for i in range(3)
+    ]
+    seen, cursor = [], None
+    while True:
+        params = {"queue": "breaching", "limit": 1, **({"cursor": cursor} if cursor else {})}
+        body = client.get("/api/v1/cases", params, **auth(agent)).json()
+        seen += [item["reference"] for item in body["items"]]
+        if not (cursor := body["next_cursor"]):
+            break
+    assert seen == [c.reference for c in reversed(made)]
