@@ -79,7 +79,7 @@ def _running_or_paused(case: Case) -> list[Clock]:
     return list(Clock.objects.filter(case=case, stopped_at__isnull=True).select_related("policy__calendar"))
 
 
-def next_breach_refresh(case: Case) -> None:
+def case_next_breach_refresh(case: Case) -> None:
     """The case's soonest due instant among running clocks, for the queue's index."""
     soonest = Clock.objects.filter(case=case, stopped_at__isnull=True, due_at__isnull=False).aggregate(
         at=Min("due_at")
@@ -99,7 +99,7 @@ def clocks_on_case_created(*, case: Case, now: datetime, status: str | None = No
     if case.channel not in ANSWERED_IN_PERSON:
         targets.insert(0, Target.FIRST_RESPONSE)
     started = [c for t in targets if (c := clock_start(case=case, policy=policy, target=t, now=now, status=status))]
-    next_breach_refresh(case)
+    case_next_breach_refresh(case)
     return started
 
 
@@ -108,7 +108,7 @@ def clocks_on_message(*, case: Case, message: Message, now: datetime) -> None:
     response starts the next-response clock (one at a time)."""
     if message.kind == MessageKind.OUTBOUND:
         responded = [c for c in _running_or_paused(case) if c.target in {Target.FIRST_RESPONSE, Target.NEXT_RESPONSE}]
-        stop_clocks(responded, now)
+        clocks_stop(responded, now)
     elif message.kind == MessageKind.INBOUND:
         clocks = _running_or_paused(case)
         if any(c.target in {Target.FIRST_RESPONSE, Target.NEXT_RESPONSE} for c in clocks):
@@ -120,10 +120,10 @@ def clocks_on_message(*, case: Case, message: Message, now: datetime) -> None:
             clock_start(case=case, policy=policy, target=Target.NEXT_RESPONSE, now=now)
     else:
         return
-    next_breach_refresh(case)
+    case_next_breach_refresh(case)
 
 
-def stop_clocks(clocks: Iterable[Clock], now: datetime) -> None:
+def clocks_stop(clocks: Iterable[Clock], now: datetime) -> None:
     for clock in clocks:
         if clock.running_since is not None:
             calendar = clock.policy.calendar.business_calendar()
@@ -140,7 +140,7 @@ def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> N
     clocks = _running_or_paused(case)
     events: list[CaseEvent] = []
     if after in STOPPED:
-        stop_clocks(clocks, now)
+        clocks_stop(clocks, now)
         _end_pauses(case, now)
     elif before in STOPPED and after in ACTIVE_STATUSES:
         policy = policy_for(case)
@@ -165,7 +165,7 @@ def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> N
             _end_pauses(case, now)
             events.append(_event(case, now, "sla_resumed", before=before.replace("_", " ")))
     CaseEvent.objects.bulk_create(events)
-    next_breach_refresh(case)
+    case_next_breach_refresh(case)
 
 
 def _end_pauses(case: Case, now: datetime) -> None:
@@ -186,10 +186,10 @@ def clocks_backfill() -> int:
                 continue
             if case.first_response_at is not None:
                 first = Clock.objects.filter(case=case, target=Target.FIRST_RESPONSE, stopped_at__isnull=True)
-                stop_clocks(first.select_related("policy__calendar"), case.first_response_at)
+                clocks_stop(first.select_related("policy__calendar"), case.first_response_at)
             for move in moves:
                 clocks_on_status(case=case, before=move.before, after=move.after, now=move.at)
-            next_breach_refresh(case)
+            case_next_breach_refresh(case)
         measured += 1
     return measured
 
