@@ -181,6 +181,16 @@ def test_a_breach_before_the_reply_is_still_a_missed_target(case, agent, now):
     assert clocks(case)["first_response"].met is False
 
 
+def test_a_reply_after_the_due_instant_is_a_breach_even_before_the_check_runs(case, agent, now):
+    message_add(actor=agent, reference=case.reference, kind="outbound", body="Late, sorry.", now=now + 5 * H)
+
+    first = clocks(case)["first_response"]
+    assert first.met is False
+    assert first.breached_at == datetime(2026, 3, 2, 14, tzinfo=UTC)
+    assert sla_check(now=now + 6 * H).breaches == 0  # recorded once
+    assert CaseEvent.objects.filter(case=case, kind="sla_breached").count() == 1
+
+
 @pytest.fixture
 def rules(other_team):
     return {

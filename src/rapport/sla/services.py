@@ -124,7 +124,20 @@ def clocks_on_message(*, case: Case, message: Message, now: datetime) -> None:
 
 
 def clocks_stop(clocks: Iterable[Clock], now: datetime) -> None:
+    """Stop clocks for good (met, or resolved). A target that passed before the check noticed is
+    still a breach, recorded here once with the instant it passed."""
     for clock in clocks:
+        if clock.due_at is not None and clock.due_at <= now and clock.breached_at is None:
+            # Conditional, like the check's own update: whichever records the breach first wins.
+            if Clock.objects.filter(pk=clock.pk, breached_at__isnull=True).update(breached_at=clock.due_at):
+                CaseEvent.objects.create(
+                    case_id=clock.case_id,
+                    at=now,
+                    kind="sla_breached",
+                    field=clock.target,
+                    after=clock.due_at.isoformat(),
+                )
+            clock.breached_at = clock.due_at
         if clock.running_since is not None:
             calendar = clock.policy.calendar.business_calendar()
             clock.used = clock_pause(calendar, clock.snapshot(), now).used
@@ -222,7 +235,8 @@ def _record(now: datetime, batch: int, *, due: str, done: str, kind: str) -> int
     for clock in pending:
         when = getattr(clock, due)
         with transaction.atomic():
-            if not Clock.objects.filter(pk=clock.pk, **{f"{done}__isnull": True}).update(**{done: when}):
+            recorded_now = Clock.objects.filter(pk=clock.pk, stopped_at__isnull=True, **{f"{done}__isnull": True})
+            if not recorded_now.update(**{done: when}):
                 continue  # another run recorded it first
             CaseEvent.objects.create(
                 case=clock.case,
