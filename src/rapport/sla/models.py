@@ -6,6 +6,7 @@ Seed 000 / domain.md §3: an SLA is defined (``Policy``), monitored (``Clock``, 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -59,8 +60,6 @@ class Calendar(models.Model):
             raise ValidationError(str(error)) from None
 
     def business_calendar(self) -> BusinessCalendar:
-        import json
-
         key = (json.dumps(self.hours, sort_keys=True), self.tz, self.holidays, json.dumps(self.closures))
         built = _BUILT.get(key)
         if built is None:
