@@ -13,7 +13,7 @@ from .conftest import fields
 
 CASE_KEYS = {
     "reference", "subject", "type", "status", "priority", "channel", "customer", "owner", "team", "tags",
-    "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "version", "url",
+    "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "next_breach_at", "version", "url",
 }  # fmt: skip
 
 

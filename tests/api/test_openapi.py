@@ -25,6 +25,8 @@ PATHS = {
     "/api/v1/learning/units/{unit_id}": {"get"},
     "/api/v1/learning/questions/{question_id}/answers": {"post"},
     "/api/v1/learning/answers/{answer_id}": {"get"},
+    "/api/v1/sla/cases/{reference}": {"get"},
+    "/api/v1/sla/report": {"get"},
 }
 
 

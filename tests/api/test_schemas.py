@@ -8,7 +8,7 @@ import pytest
 
 from rapport.cases import schemas as case_schemas
 from rapport.cases.models import MessageKind
-from rapport.cases.selectors import QUEUES, SORTS
+from rapport.cases.selectors import QUEUES, SORT_NAMES
 from rapport.customers import schemas as customer_schemas
 from rapport.customers.models import CustomerKind
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
@@ -23,7 +23,7 @@ from rapport.domain.case_rules import CaseType, Channel, Priority, Status
         (case_schemas.ChannelName, [c.value for c in Channel]),
         (case_schemas.MessageKindName, list(MessageKind.values)),
         (case_schemas.QueueName, list(QUEUES)),
-        (case_schemas.SortName, list(SORTS)),
+        (case_schemas.SortName, list(SORT_NAMES)),
         (customer_schemas.ChannelName, [c.value for c in Channel]),
         (customer_schemas.CustomerKindName, list(CustomerKind.values)),
     ],

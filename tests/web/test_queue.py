@@ -136,9 +136,9 @@ def test_team_and_owner_filters(manager_client, case, other_case, other_agent, o
     [
         ({"status": "lost"}, "Unknown status &#x27;lost&#x27;."),
         ({"priority": "extreme"}, "Choose low, normal, high or urgent."),
-        ({"queue": "yours"}, "Choose one of: mine, team, unassigned, all."),
+        ({"queue": "yours"}, "Choose one of: mine, team, unassigned, breaching, all."),
         ({"team": "abc"}, "Give a whole number."),
-        ({"sort": "random"}, "Choose one of: updated, oldest, created, priority."),
+        ({"sort": "random"}, "Choose one of: updated, oldest, created, priority, breach."),
         ({"cursor": "not-a-cursor"}, "This cursor is not valid; start again from the first page."),
         ({"limit": "100000"}, "Give a page size from 1 to 200."),
     ],

@@ -43,6 +43,9 @@ class Case(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The soonest due instant of the case's running SLA clocks (kept by the sla app), so queues
+    # sort by time to next breach with an index; None when no clock runs (paused, met or no SLA).
+    next_breach_at = models.DateTimeField(null=True, blank=True)
     # Optimistic concurrency: every edit must name the version it read (services.case_update).
     version = models.PositiveIntegerField(default=1)
     # Whether the case is in the backlog, kept by the database itself: queues filter on equality
@@ -67,6 +70,7 @@ class Case(models.Model):
             models.Index(fields=["owner", "is_active", "-updated_at", "-id"], name="case_owner_active_updated"),
             models.Index(fields=["is_active", "-priority", "-updated_at", "-id"], name="case_active_priority"),
             models.Index(fields=["is_active", "-created_at", "-id"], name="case_active_created"),
+            models.Index(fields=["is_active", "next_breach_at", "id"], name="case_active_breach"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created"),
             models.Index(fields=["customer", "-updated_at", "-id"], name="case_customer_updated"),
             models.Index(fields=["-created_at", "-id"], name="case_created"),

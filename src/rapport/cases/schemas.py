@@ -27,8 +27,8 @@ StatusName = Literal["new", "open", "waiting_on_customer", "waiting_on_third_par
 PriorityLabel = Literal["low", "normal", "high", "urgent"]
 ChannelName = Literal["email", "portal", "phone", "face_to_face", "chat", "letter"]
 MessageKindName = Literal["inbound", "outbound", "note"]
-QueueName = Literal["mine", "team", "unassigned", "all"]
-SortName = Literal["updated", "oldest", "created", "priority"]
+QueueName = Literal["mine", "team", "unassigned", "breaching", "all"]
+SortName = Literal["updated", "oldest", "created", "priority", "breach"]
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -91,6 +91,10 @@ class CaseOut(Schema):
     first_response_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    next_breach_at: datetime | None = Field(
+        description="When the case's soonest running SLA target passes (past once breached); "
+        "null when no target runs. Details at /api/v1/sla/cases/{reference}."
+    )
     version: int = Field(description="Send it back (or as If-Match) when you change the case.")
     url: str
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet, prefetch_related_objects
+from django.utils import timezone
 
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
@@ -14,13 +15,20 @@ from rapport.errors import FieldError, NotFound
 from rapport.web import policy
 from rapport.web.pagination import Keyset, Page
 
-QUEUES = ("mine", "team", "unassigned", "all")
+QUEUES = ("mine", "team", "unassigned", "breaching", "all")
+BREACHING_SOON = timedelta(hours=4)
+"""The "breaching soon" queue: active cases whose next SLA target passes within this time (or has
+passed), soonest first."""
 SORTS: dict[str, Keyset] = {
     "updated": Keyset((("updated_at", datetime, True), ("id", int, True))),
     "oldest": Keyset((("updated_at", datetime, False), ("id", int, False))),
     "created": Keyset((("created_at", datetime, True), ("id", int, True))),
     "priority": Keyset((("priority", int, True), ("updated_at", datetime, True), ("id", int, True))),
 }
+# Time to next breach, soonest first. Only cases with a running SLA clock have one (a keyset cannot
+# walk NULLs), so this sort shows those cases alone.
+BREACH_SORT = Keyset((("next_breach_at", datetime, False), ("id", int, False)))
+SORT_NAMES = (*SORTS, "breach")
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,8 @@ class QueueFilter:
         if channel is not None and channel not in Channel.__members__.values():
             errors.setdefault("channel", []).append(f"Unknown channel {channel!r}.")
         sort = one("sort") or "updated"
-        if sort not in SORTS:
-            errors.setdefault("sort", []).append(f"Choose one of: {', '.join(SORTS)}.")
+        if sort not in SORT_NAMES:
+            errors.setdefault("sort", []).append(f"Choose one of: {', '.join(SORT_NAMES)}.")
         result = cls(
             queue=queue,
             statuses=tuple(statuses),
@@ -102,9 +110,18 @@ class QueueFilter:
         return result
 
 
-def case_queue(actor: User, flt: QueueFilter, *, cursor: str | None, size: int) -> Page[Case]:
+def case_queue(
+    actor: User, flt: QueueFilter, *, cursor: str | None, size: int, now: datetime | None = None
+) -> Page[Case]:
     """One page of the actor's queue. Three queries: the team scope, the page, its tags."""
     cases = policy.visible_cases(actor)
+    sort = flt.sort
+    if flt.queue == "breaching":
+        cases = cases.filter(next_breach_at__lte=(now or timezone.now()) + BREACHING_SOON)
+        sort = "breach"
+    elif sort == "breach":
+        cases = cases.filter(next_breach_at__isnull=False)
+    keyset = BREACH_SORT if sort == "breach" else SORTS[sort]
     if flt.queue == "mine":
         cases = cases.filter(owner=actor)
     elif flt.queue == "team":
@@ -128,7 +145,7 @@ def case_queue(actor: User, flt: QueueFilter, *, cursor: str | None, size: int) 
     if flt.tag:
         cases = cases.filter(tags__name=flt.tag)
     cases = cases.select_related("customer", "owner", "team").prefetch_related("tags")
-    return SORTS[flt.sort].paginate(cases, cursor=cursor, size=size)
+    return keyset.paginate(cases, cursor=cursor, size=size)
 
 
 def case_detail(actor: User, reference: str) -> tuple[Case, list[Message], list[CaseEvent]]:

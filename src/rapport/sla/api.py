@@ -1,3 +1,70 @@
-from ninja import Router
+"""/api/v1/sla: a case's targets, elapsed and remaining business time, pauses and deadlines; the
+attainment report. Staff only (customers get the not-found answer, as for another's case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+
+from rapport.accounts.api import ERRORS, actor
+from rapport.errors import FieldError
+from rapport.sla import selectors
+from rapport.sla.schemas import CaseSlaOut, ReportOut, ReportQuery
 
 router = Router(tags=["sla"])
+
+
+@router.get("/cases/{reference}", response={200: CaseSlaOut, **ERRORS}, summary="A case's service levels")
+def case_sla(request: HttpRequest, reference: str) -> Any:
+    sla = selectors.case_sla(actor(request), reference, now=timezone.now())
+    return {
+        "reference": sla.case.reference,
+        "next_breach_at": sla.case.next_breach_at,
+        "targets": [
+            {
+                "target": row.target,
+                "policy": row.policy,
+                "internal": row.internal,
+                "target_seconds": int(row.target_time.total_seconds()),
+                "adjustment_seconds": int(row.adjustment.total_seconds()),
+                "started_at": row.started_at,
+                "elapsed_seconds": int(row.used.total_seconds()),
+                "remaining_seconds": int(row.remaining.total_seconds()),
+                "due_at": row.due_at if row.stopped_at is None else None,
+                "state": row.state,
+                "warned_at": row.warned_at,
+                "breached_at": row.breached_at,
+                "stopped_at": row.stopped_at,
+            }
+            for row in sla.targets
+        ],
+        "pauses": sla.pauses,
+        "deadlines": sla.deadlines,
+    }
+
+
+@router.get("/report", response={200: ReportOut, **ERRORS}, summary="SLA attainment")
+def report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    if query.end < query.start:
+        raise FieldError(end="The end date must be on or after the start date.")
+    found = selectors.attainment(actor(request), start=query.start, end=query.end, target=query.target)
+    overall = found.overall
+    return {
+        "start": found.start,
+        "end": found.end,
+        "overall": {
+            "dimension": "all",
+            "group": overall.key,
+            "met": overall.met,
+            "missed": overall.missed,
+            "percent": overall.percent,
+        },
+        "rows": [
+            {"dimension": group, "group": row.key, "met": row.met, "missed": row.missed, "percent": row.percent}
+            for group, rows in found.groups.items()
+            for row in rows
+        ],
+    }

@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from rapport.sla import views
 
 app_name = "sla"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("report.csv", views.report_csv, name="report_csv"),
+    path("cases/<str:reference>/panel", views.case_panel, name="case_panel"),
+]

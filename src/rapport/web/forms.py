@@ -149,6 +149,7 @@ class QueueFilterForm(forms.Form):
             ("oldest", "Longest without update"),
             ("created", "Newest"),
             ("priority", "Priority"),
+            ("breach", "Time to next breach"),
         ],
     )
     limit = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -30,7 +31,13 @@ from rapport.web.forms import QueueFilterForm, field_error
 from rapport.web.pagination import page_size
 
 View = Callable[..., HttpResponse]
-QUEUE_TABS = (("mine", "Mine"), ("team", "My teams"), ("unassigned", "Unassigned"), ("all", "All"))
+QUEUE_TABS = (
+    ("mine", "Mine"),
+    ("team", "My teams"),
+    ("unassigned", "Unassigned"),
+    ("breaching", "Breaching soon"),
+    ("all", "All"),
+)
 SEARCH_GROUPS = (("case", "Cases"), ("message", "Messages"), ("customer", "Customers"))
 
 
@@ -76,10 +83,11 @@ def _queue(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     page = None
     flt = QueueFilter()
+    now = timezone.now()
     try:
         flt = QueueFilter.from_params(params(request))
         size = page_size(request.GET.get("limit"), default=settings.RAPPORT_PAGE_SIZE)
-        page = case_queue(actor(request), flt, cursor=request.GET.get("cursor") or None, size=size)
+        page = case_queue(actor(request), flt, cursor=request.GET.get("cursor") or None, size=size, now=now)
     except FieldError as error:
         errors = field_error(error)
     context = {
@@ -91,6 +99,7 @@ def _queue(request: HttpRequest) -> HttpResponse:
         "tabs": QUEUE_TABS,
         "queue_name": dict(QUEUE_TABS).get(flt.queue, "All"),
         "paged": bool(request.GET.get("cursor")),
+        "now": now,
     }
     status = 400 if errors else 200
     partial = bool(request.htmx and request.htmx.target == "results")

@@ -1,0 +1,34 @@
+"""The report's filter form (dates and target)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+
+from rapport.sla.models import TARGET_CHOICES
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.ChoiceField(required=False, choices=[("", "Every target"), *TARGET_CHOICES])
+
+    def __init__(self, data: Any, *, today: date) -> None:
+        values = {
+            "start": (today.replace(day=1) - timedelta(days=150)).replace(day=1).isoformat(),
+            "end": today.isoformat(),
+            "target": "",
+        }
+        values.update({k: data[k] for k in ("start", "end", "target") if data.get(k)})
+        super().__init__(values, auto_id="report-%s")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date.")
+        if start and end and (end - start).days > 731:
+            self.add_error("start", "Report on two years or less at a time.")
+        return cleaned

@@ -1,0 +1,58 @@
+"""How the SLA engine plugs into the core: case signals drive the clocks; the case page, queue,
+navigation and demo get their SLA parts through ``rapport.extensions``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+
+from rapport import extensions
+from rapport.accounts.models import User
+from rapport.cases import signals
+from rapport.cases.models import Case, CaseEvent, Message
+from rapport.sla import services
+from rapport.web.policy import sla as sla_policy
+
+
+def on_case_created(sender: Any, *, case: Case, now: datetime, **kwargs: Any) -> None:
+    services.clocks_on_case_created(case=case, now=now)
+
+
+def on_message_added(sender: Any, *, case: Case, message: Message, now: datetime, **kwargs: Any) -> None:
+    services.clocks_on_message(case=case, message=message, now=now)
+
+
+def on_case_changed(sender: Any, *, case: Case, events: Sequence[CaseEvent], now: datetime, **kwargs: Any) -> None:
+    moves = [e for e in events if e.kind == "changed" and e.field == "status"]
+    if moves:
+        services.clocks_on_status(case=case, before=moves[0].before, after=moves[-1].after, now=now)
+
+
+def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
+    """The targets panel loads after the page (htmx), so the case page costs no extra query."""
+    if not sla_policy.can_view_case_sla(request.user):
+        return None
+    return extensions.Panel(template="sla/_case_panel_loader.html", place="side", order=10, context={"case": case})
+
+
+def _can_see_report(user: User) -> bool:
+    return sla_policy.can_view_report(user)
+
+
+def register() -> None:
+    signals.case_created.connect(on_case_created, dispatch_uid="sla.case_created")
+    signals.message_added.connect(on_message_added, dispatch_uid="sla.message_added")
+    signals.case_changed.connect(on_case_changed, dispatch_uid="sla.case_changed")
+    if case_panel not in extensions.case_panels:
+        extensions.case_panels.append(case_panel)
+    if not any(item.url_name == "sla:index" for item in extensions.nav_items):
+        extensions.nav_items.append(
+            extensions.NavItem(label="SLAs", url_name="sla:index", section="sla", visible=_can_see_report, order=30)
+        )
+    from rapport.sla.demo import seed_demo
+
+    if seed_demo not in extensions.demo_seeders:
+        extensions.demo_seeders.append(seed_demo)

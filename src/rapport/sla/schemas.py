@@ -1,0 +1,69 @@
+"""What the API says about a case's service levels (the same state the case page shows)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+SlaState = Literal["running", "paused", "warning", "breached", "met", "missed"]
+
+
+class TargetOut(Schema):
+    target: Literal["first_response", "next_response", "resolution"]
+    policy: str
+    internal: bool = Field(description="An internal target (OLA) for an internal customer.")
+    target_seconds: int = Field(description="Business time allowed, including any adjustment.")
+    adjustment_seconds: int = Field(description="Extra business time from reasonable adjustments.")
+    started_at: datetime
+    elapsed_seconds: int = Field(description="Business time used so far (pauses excluded).")
+    remaining_seconds: int = Field(description="Business time left; negative once breached.")
+    due_at: datetime | None = Field(
+        description="When the target passes if the clock keeps running; null while paused or stopped."
+    )
+    state: SlaState
+    warned_at: datetime | None
+    breached_at: datetime | None = Field(description="When the target was breached (recorded once).")
+    stopped_at: datetime | None
+
+
+class PauseOut(Schema):
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+
+
+class DeadlineOut(Schema):
+    name: str
+    due: datetime
+    basis: str
+
+
+class CaseSlaOut(Schema):
+    reference: str
+    next_breach_at: datetime | None
+    targets: list[TargetOut]
+    pauses: list[PauseOut]
+    deadlines: list[DeadlineOut]
+
+
+class AttainmentOut(Schema):
+    dimension: str
+    group: str
+    met: int
+    missed: int
+    percent: float | None
+
+
+class ReportQuery(Schema):
+    start: date
+    end: date
+    target: Literal["", "first_response", "next_response", "resolution"] = ""
+
+
+class ReportOut(Schema):
+    start: date
+    end: date
+    overall: AttainmentOut
+    rows: list[AttainmentOut]

@@ -1,0 +1,178 @@
+"""Reads of the SLA engine: one case's targets and pauses, and the attainment report.
+
+Both run a fixed number of queries whatever the number of clocks or cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from rapport import extensions
+from rapport.accounts.models import User
+from rapport.cases.models import PRIORITY_CHOICES, Case
+from rapport.domain.sla import clock_state
+from rapport.errors import NotFound
+from rapport.sla.models import Clock, Pause
+from rapport.web import policy
+from rapport.web.policy import sla as sla_policy
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target of a case as the case page and the API show it."""
+
+    clock: Clock
+    target: str
+    label: str
+    policy: str
+    internal: bool
+    target_time: timedelta
+    adjustment: timedelta
+    started_at: datetime
+    used: timedelta
+    remaining: timedelta
+    due_at: datetime | None
+    state: str  # running, paused, warning, breached, met, missed
+    warned_at: datetime | None
+    breached_at: datetime | None
+    stopped_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseSla:
+    case: Case
+    targets: list[TargetRow]
+    pauses: list[Pause]
+    deadlines: list[extensions.Deadline]
+
+
+def _state(clock: Clock, used: timedelta, remaining: timedelta, warning: bool) -> str:
+    if clock.stopped_at is not None:
+        return "missed" if clock.breached_at else "met"
+    if clock.breached_at is not None or remaining <= timedelta():
+        return "breached"
+    if clock.running_since is None:
+        return "paused"
+    return "warning" if warning else "running"
+
+
+def case_sla(actor: User, reference: str, *, now: datetime) -> CaseSla:
+    """Every target on the case (newest run last), its pauses and other apps' deadlines. Staff only;
+    anyone else gets the same answer as for a missing case."""
+    if not sla_policy.can_view_case_sla(actor):
+        raise NotFound(policy.NO_CASE)
+    case = policy.access_case(actor, reference)
+    clocks = list(Clock.objects.filter(case=case).select_related("policy__calendar"))
+    rows = []
+    for clock in clocks:
+        calendar = clock.policy.calendar.business_calendar()
+        state = clock_state(calendar, clock.snapshot(), now)
+        rows.append(
+            TargetRow(
+                clock=clock,
+                target=clock.target,
+                label=clock.get_target_display(),
+                policy=clock.policy.name,
+                internal=clock.policy.internal,
+                target_time=clock.target_time,
+                adjustment=clock.adjustment,
+                started_at=clock.started_at,
+                used=state.used,
+                remaining=state.remaining,
+                due_at=clock.due_at,
+                state=_state(clock, state.used, state.remaining, state.warning),
+                warned_at=clock.warned_at,
+                breached_at=clock.breached_at,
+                stopped_at=clock.stopped_at,
+            )
+        )
+    pauses = list(Pause.objects.filter(case=case))
+    deadlines = extensions.deadlines_for([case]).get(case.pk, [])
+    return CaseSla(case=case, targets=rows, pauses=pauses, deadlines=deadlines)
+
+
+# -- the attainment report ------------------------------------------------------------------------
+
+GROUPS = {
+    "policy": ("policy__name", "Policy"),
+    "team": ("case__team__name", "Team"),
+    "agent": ("case__owner__name", "Agent"),
+    "priority": ("case__priority", "Priority"),
+    "month": ("month", "Month"),
+    "internal": ("policy__internal", "Internal or external"),
+}
+PRIORITY_LABELS = dict(PRIORITY_CHOICES)
+
+
+@dataclass(frozen=True)
+class AttainmentRow:
+    group: str
+    key: str
+    met: int
+    missed: int
+
+    @property
+    def decided(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.met / self.decided, 1) if self.decided else None
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date
+    target: str
+    groups: dict[str, list[AttainmentRow]]
+    overall: AttainmentRow
+
+
+def _label(group: str, value: object) -> str:
+    if value is None or value == "":
+        return {"team": "No team", "agent": "Unassigned"}.get(group, "None")
+    if group == "priority":
+        return str(PRIORITY_LABELS.get(value, value))  # type: ignore[call-overload]
+    if group == "month":
+        return f"{value:%B %Y}"
+    if group == "internal":
+        return "Internal (OLA)" if value else "External (SLA)"
+    return str(value)
+
+
+def _decided(start: date, end: date, target: str) -> QuerySet[Clock]:
+    """Clocks started in [start, end] whose outcome is known: met (stopped in time) or missed."""
+    clocks = Clock.objects.filter(started_at__date__gte=start, started_at__date__lte=end).filter(
+        Q(stopped_at__isnull=False) | Q(breached_at__isnull=False)
+    )
+    return clocks.filter(target=target) if target else clocks
+
+
+def attainment(
+    actor: User, *, start: date, end: date, target: str = "", groups: Sequence[str] = tuple(GROUPS)
+) -> Report:
+    """Share of targets met, by policy, team, agent, priority, month and internal vs external:
+    one grouped query per dimension, whatever the number of clocks."""
+    if not sla_policy.can_view_report(actor):
+        raise NotFound()
+    met = Count("id", filter=Q(breached_at__isnull=True))
+    missed = Count("id", filter=Q(breached_at__isnull=False))
+    clocks = _decided(start, end, target)
+    found: dict[str, list[AttainmentRow]] = {}
+    for group in groups:
+        field, _ = GROUPS[group]
+        rows = clocks.annotate(month=TruncMonth("started_at")) if group == "month" else clocks
+        counted = rows.values(field).annotate(met=met, missed=missed).order_by(field)
+        found[group] = [
+            AttainmentRow(group=group, key=_label(group, row[field]), met=row["met"], missed=row["missed"])
+            for row in counted
+        ]
+    total = clocks.aggregate(met=met, missed=missed)
+    overall = AttainmentRow(group="all", key="All targets", met=total["met"], missed=total["missed"])
+    return Report(start=start, end=end, target=target, groups=found, overall=overall)

@@ -1,0 +1,329 @@
+"""Every write of the SLA engine: starting, pausing, resuming and stopping clocks, and the check
+that records warnings and breaches once and escalates by rule (seed 000 / domain.md §3).
+
+The clock changes run inside the case write that caused them (``hooks`` receives the case
+signals in that transaction), so a failed write leaves no clock behind. Time is injected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, Min, Q
+
+from rapport import extensions, notify
+from rapport.accounts.models import Role, User
+from rapport.cases.models import Case, CaseEvent, Message, MessageKind
+from rapport.domain.case_rules import ACTIVE_STATUSES, Channel, Priority, Status
+from rapport.domain.sla import Target, choose_policy, clock_due, clock_pause, clock_resume, clock_warn_at
+from rapport.sla.models import Action, Clock, Escalation, EscalationRule, Pause, Policy, Trigger
+
+# Calls and conversations are answered as they happen (cases.services.contact_log).
+ANSWERED_IN_PERSON = frozenset({Channel.PHONE, Channel.FACE_TO_FACE})
+STOPPED = frozenset({Status.RESOLVED, Status.CLOSED})
+
+
+def _event(case: Case, now: datetime, kind: str, field: str = "", before: str = "", after: str = "") -> CaseEvent:
+    return CaseEvent(case=case, actor=None, at=now, kind=kind, field=field, before=before, after=after)
+
+
+def policy_for(case: Case) -> Policy | None:
+    """The policy that applies to ``case`` (one query over the small policy table)."""
+    policies = list(Policy.objects.filter(is_active=True).select_related("calendar"))
+    return choose_policy(
+        policies,
+        internal=case.customer.is_internal,
+        priority=case.priority,
+        tier=case.customer.tier,
+        channel=case.channel,
+        case_type=case.type,
+    )
+
+
+def _schedule(clock: Clock) -> None:
+    """Keep ``due_at`` and ``warn_at`` in step with the snapshot (None while paused or stopped)."""
+    calendar = clock.policy.calendar.business_calendar()
+    snapshot = clock.snapshot()
+    clock.due_at = clock_due(calendar, snapshot)
+    clock.warn_at = clock_warn_at(calendar, snapshot)
+
+
+def clock_start(
+    *, case: Case, policy: Policy, target: Target, now: datetime, status: str | None = None
+) -> Clock | None:
+    """Start ``target``'s clock on ``case`` with the policy's time plus any adjustment's extra time
+    (Equality Act 2010 s.20: a reasonable adjustment may give the customer's case more time)."""
+    base = policy.target_time(target)
+    if base is None:
+        return None
+    extra = extensions.extra_target_time(case)
+    clock = Clock(
+        case=case,
+        policy=policy,
+        target=target,
+        target_time=base + extra,
+        adjustment=extra,
+        warn_percent=policy.warn_percent,
+        started_at=now,
+        running_since=None if policy.pauses_on(status or case.status) else now,
+    )
+    _schedule(clock)
+    clock.save()
+    return clock
+
+
+def _running_or_paused(case: Case) -> list[Clock]:
+    return list(Clock.objects.filter(case=case, stopped_at__isnull=True).select_related("policy__calendar"))
+
+
+def case_next_breach_refresh(case: Case) -> None:
+    """The case's soonest due instant among running clocks, for the queue's index."""
+    soonest = Clock.objects.filter(case=case, stopped_at__isnull=True, due_at__isnull=False).aggregate(
+        at=Min("due_at")
+    )["at"]
+    if soonest != case.next_breach_at:
+        case.next_breach_at = soonest
+        Case.objects.filter(pk=case.pk).update(next_breach_at=soonest)
+
+
+def clocks_on_case_created(*, case: Case, now: datetime, status: str | None = None) -> list[Clock]:
+    """A new case starts its first-response and resolution clocks under the matching policy
+    (``status``: the case's status then, when it is not its status now)."""
+    policy = policy_for(case)
+    if policy is None:
+        return []
+    targets = [Target.RESOLUTION]
+    if case.channel not in ANSWERED_IN_PERSON:
+        targets.insert(0, Target.FIRST_RESPONSE)
+    started = [c for t in targets if (c := clock_start(case=case, policy=policy, target=t, now=now, status=status))]
+    case_next_breach_refresh(case)
+    return started
+
+
+def clocks_on_message(*, case: Case, message: Message, now: datetime) -> None:
+    """A reply to the customer meets the response targets; a customer's message after the first
+    response starts the next-response clock (one at a time)."""
+    if message.kind == MessageKind.OUTBOUND:
+        responded = [c for c in _running_or_paused(case) if c.target in {Target.FIRST_RESPONSE, Target.NEXT_RESPONSE}]
+        clocks_stop(responded, now)
+    elif message.kind == MessageKind.INBOUND:
+        clocks = _running_or_paused(case)
+        if any(c.target in {Target.FIRST_RESPONSE, Target.NEXT_RESPONSE} for c in clocks):
+            return
+        if case.first_response_at is None or case.status in STOPPED:
+            return
+        policy = clocks[0].policy if clocks else policy_for(case)
+        if policy is not None:
+            clock_start(case=case, policy=policy, target=Target.NEXT_RESPONSE, now=now)
+    else:
+        return
+    case_next_breach_refresh(case)
+
+
+def clocks_stop(clocks: Iterable[Clock], now: datetime) -> None:
+    """Stop clocks for good (met, or resolved). A target that passed before the check noticed is
+    still a breach, recorded here once with the instant it passed."""
+    for clock in clocks:
+        if clock.due_at is not None and clock.due_at <= now and clock.breached_at is None:
+            # Conditional, like the check's own update: whichever records the breach first wins.
+            if Clock.objects.filter(pk=clock.pk, breached_at__isnull=True).update(breached_at=clock.due_at):
+                CaseEvent.objects.create(
+                    case_id=clock.case_id,
+                    at=now,
+                    kind="sla_breached",
+                    field=clock.target,
+                    after=clock.due_at.isoformat(),
+                )
+            clock.breached_at = clock.due_at
+        if clock.running_since is not None:
+            calendar = clock.policy.calendar.business_calendar()
+            clock.used = clock_pause(calendar, clock.snapshot(), now).used
+        clock.running_since = None
+        clock.stopped_at = now
+        clock.due_at = clock.warn_at = None
+        clock.save(update_fields=["used", "running_since", "stopped_at", "due_at", "warn_at"])
+
+
+def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> None:
+    """Resolve or close: every clock stops. Reopen: a new resolution clock. Waiting on the customer
+    (a pause status of the policy): running clocks pause, and resume when the wait ends."""
+    clocks = _running_or_paused(case)
+    events: list[CaseEvent] = []
+    if after in STOPPED:
+        clocks_stop(clocks, now)
+        _end_pauses(case, now)
+    elif before in STOPPED and after in ACTIVE_STATUSES:
+        policy = policy_for(case)
+        if policy is not None:
+            clock_start(case=case, policy=policy, target=Target.RESOLUTION, now=now)
+    else:
+        pausing = [c for c in clocks if c.running_since is not None and c.policy.pauses_on(after)]
+        resuming = [c for c in clocks if c.running_since is None and not c.policy.pauses_on(after)]
+        for clock in pausing:
+            clock.used = clock_pause(clock.policy.calendar.business_calendar(), clock.snapshot(), now).used
+            clock.running_since = None
+            _schedule(clock)
+            clock.save(update_fields=["used", "running_since", "due_at", "warn_at"])
+        for clock in resuming:
+            clock.running_since = clock_resume(clock.snapshot(), now).running_since
+            _schedule(clock)
+            clock.save(update_fields=["running_since", "due_at", "warn_at"])
+        if pausing:
+            Pause.objects.create(case=case, status=after, started_at=now)
+            events.append(_event(case, now, "sla_paused", after=after.replace("_", " ")))
+        if resuming:
+            _end_pauses(case, now)
+            events.append(_event(case, now, "sla_resumed", before=before.replace("_", " ")))
+    CaseEvent.objects.bulk_create(events)
+    case_next_breach_refresh(case)
+
+
+def _end_pauses(case: Case, now: datetime) -> None:
+    Pause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+
+
+def clocks_backfill() -> int:
+    """Measure active cases that have no clock yet (opened before any policy existed), as if the
+    engine had run all along: start at opening, meet the first response when it was sent, replay
+    the status history for pauses. Returns the number of cases measured."""
+    cases = Case.objects.filter(status__in=sorted(ACTIVE_STATUSES)).exclude(sla_clocks__isnull=False)
+    measured = 0
+    for case in cases.select_related("customer").order_by("id").iterator(chunk_size=500):
+        with transaction.atomic():
+            moves = list(CaseEvent.objects.filter(case=case, kind="changed", field="status").order_by("at", "id"))
+            opened_as = moves[0].before if moves else case.status
+            if not clocks_on_case_created(case=case, now=case.created_at, status=opened_as):
+                continue
+            if case.first_response_at is not None:
+                first = Clock.objects.filter(case=case, target=Target.FIRST_RESPONSE, stopped_at__isnull=True)
+                clocks_stop(first.select_related("policy__calendar"), case.first_response_at)
+            for move in moves:
+                clocks_on_status(case=case, before=move.before, after=move.after, now=move.at)
+            case_next_breach_refresh(case)
+        measured += 1
+    return measured
+
+
+# -- the periodic check ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    warnings: int = 0
+    breaches: int = 0
+    escalations: int = 0
+
+
+def sla_check(*, now: datetime, batch: int = 500) -> CheckResult:
+    """Record each clock's warning and breach once, then apply every escalation rule once per
+    clock. Safe to run twice, or on two workers at once: each record is a conditional update or a
+    unique row, and only the run that wins it writes the case event and acts."""
+    warnings = _record(now, batch, due="warn_at", done="warned_at", kind="sla_warning")
+    breaches = _record(now, batch, due="due_at", done="breached_at", kind="sla_breached")
+    escalations = sum(_escalate(rule, now, batch) for rule in EscalationRule.objects.filter(is_active=True))
+    return CheckResult(warnings=warnings, breaches=breaches, escalations=escalations)
+
+
+def _record(now: datetime, batch: int, *, due: str, done: str, kind: str) -> int:
+    pending = Clock.objects.filter(
+        Q(**{f"{due}__lte": now, f"{done}__isnull": True}), stopped_at__isnull=True
+    ).select_related("case")[:batch]
+    recorded = 0
+    for clock in pending:
+        when = getattr(clock, due)
+        with transaction.atomic():
+            recorded_now = Clock.objects.filter(pk=clock.pk, stopped_at__isnull=True, **{f"{done}__isnull": True})
+            if not recorded_now.update(**{done: when}):
+                continue  # another run recorded it first
+            CaseEvent.objects.create(
+                case=clock.case,
+                actor=None,
+                at=now,
+                kind=kind,
+                field=clock.target,
+                after=when.isoformat(),
+            )
+        recorded += 1
+    return recorded
+
+
+def _escalate(rule: EscalationRule, now: datetime, batch: int) -> int:
+    reached = Q(warned_at__isnull=False) if rule.trigger == Trigger.WARNING else Q(breached_at__isnull=False)
+    clocks = Clock.objects.filter(reached, stopped_at__isnull=True).exclude(escalations__rule=rule)
+    if rule.policy_id is not None:
+        clocks = clocks.filter(policy_id=rule.policy_id)
+    if rule.target:
+        clocks = clocks.filter(target=rule.target)
+    applied = 0
+    for clock in clocks.select_related("case__team", "case__owner", "case__customer")[:batch]:
+        with transaction.atomic():
+            escalation, created = Escalation.objects.get_or_create(rule=rule, clock=clock, defaults={"at": now})
+            if not created:
+                continue
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("team", "owner", "customer")
+                .get(pk=clock.case_id)
+            )
+            outcome = _act(rule, case, clock, now)
+            escalation.outcome = outcome[:200]
+            escalation.save(update_fields=["outcome"])
+            CaseEvent.objects.create(
+                case=case, actor=None, at=now, kind="escalated", field=clock.target, after=f"{rule.name}: {outcome}"
+            )
+        applied += 1
+    return applied
+
+
+def _act(rule: EscalationRule, case: Case, clock: Clock, now: datetime) -> str:
+    what = f"{clock.get_target_display()} on {case.reference} ({case.subject})"
+    if rule.action == Action.RAISE_PRIORITY:
+        if case.priority >= Priority.URGENT:
+            return "priority already urgent"
+        before, after = Priority(case.priority), Priority(case.priority + 1)
+        Case.objects.filter(pk=case.pk).update(priority=int(after), version=F("version") + 1, updated_at=now)
+        CaseEvent.objects.create(
+            case=case, actor=None, at=now, kind="changed", field="priority", before=before.label, after=after.label
+        )
+        return f"priority raised from {before.label} to {after.label}"
+    if rule.action == Action.REASSIGN:
+        team = rule.reassign_to
+        if team is None or team.pk == case.team_id:
+            return "already with that team" if team else "no team to reassign to"
+        CaseEvent.objects.bulk_create(
+            [
+                _event(case, now, "changed", "team", str(case.team or ""), str(team)),
+                *([_event(case, now, "changed", "owner", str(case.owner), "")] if case.owner else []),
+            ]
+        )
+        Case.objects.filter(pk=case.pk).update(team=team, owner=None, version=F("version") + 1, updated_at=now)
+        return f"reassigned to {team}"
+    if rule.action == Action.NOTIFY_TEAM_LEADER:
+        people = _staff(Role.TEAM_LEADER, team_id=case.team_id)
+        return _notify(people, f"SLA {rule.get_trigger_display().lower()}: {what}", case, clock) or (
+            "no team leader to notify"
+        )
+    people = _staff(Role.MANAGER)
+    return _notify(people, f"SLA {rule.get_trigger_display().lower()}: {what}", case, clock) or "no manager to notify"
+
+
+def _staff(role: str, *, team_id: int | None = None) -> list[User]:
+    users = User.objects.filter(role=role, is_active=True).exclude(email="")
+    if role == Role.TEAM_LEADER:
+        if team_id is None:
+            return []
+        users = users.filter(teams=team_id)
+    return list(users.order_by("id"))
+
+
+def _notify(people: Sequence[User], subject: str, case: Case, clock: Clock) -> str:
+    if not people:
+        return ""
+    addresses = [p.email for p in people]
+    due = f"due {clock.due_at:%d %b %Y %H:%M} UTC" if clock.due_at else "paused"
+    text = f"{subject}\n\nTarget: {clock.get_target_display()}, {due}.\nCase: /cases/{case.reference}/\n"
+    transaction.on_commit(lambda: notify.email_send(to=addresses, subject=subject[:200], text=text))
+    return "notified " + ", ".join(str(p) for p in people)

@@ -1,0 +1,90 @@
+"""SLA pages: the attainment report (and its CSV), and the case page's targets panel."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from rapport.errors import NotFound
+from rapport.sla import selectors
+from rapport.sla.forms import ReportForm
+from rapport.web.policy import sla as sla_policy
+from rapport.web.views import actor, staff_page
+
+
+def _report(request: HttpRequest) -> tuple[ReportForm, selectors.Report | None]:
+    if not sla_policy.can_view_report(actor(request)):
+        raise NotFound()
+    form = ReportForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return form, None
+    data: dict[str, Any] = form.cleaned_data
+    report = selectors.attainment(actor(request), start=data["start"], end=data["end"], target=data["target"])
+    return form, report
+
+
+@staff_page
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    context = {"form": form, "report": report, "groups": selectors.GROUPS, **_chart(report)}
+    return render(request, "sla/report.html", context, status=200 if report else 400)
+
+
+def _chart(report: selectors.Report | None) -> dict[str, Any]:
+    """Bars for the month table, drawn on the server (no script): 100 px is 100%."""
+    rows = [r for r in (report.groups.get("month", []) if report else []) if r.percent is not None]
+    bars = [
+        {
+            "x": 10 + 60 * i,
+            "y": 100 - round(row.percent or 0),
+            "height": round(row.percent or 0),
+            "label_y": max(96 - round(row.percent or 0), 10),
+            "percent": row.percent,
+            "month": row.key[:3] + " " + row.key[-2:],
+        }
+        for i, row in enumerate(rows)
+    ]
+    return {"chart": bars, "chart_width": 20 + 60 * len(bars)}
+
+
+@staff_page
+@require_GET
+def report_csv(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    if report is None:
+        return HttpResponse(
+            "; ".join(str(e) for errors in form.errors.values() for e in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sla-attainment-{report.start}-{report.end}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["dimension", "group", "met", "missed", "attainment_percent"])
+    writer.writerow(
+        ["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""]
+    )
+    for group, rows in report.groups.items():
+        for row in rows:
+            # A leading = + - @ would be a formula to a spreadsheet: names are quoted as text.
+            key = f"'{row.key}" if row.key[:1] in "=+-@" else row.key
+            writer.writerow([group, key, row.met, row.missed, "" if row.percent is None else row.percent])
+    return response
+
+
+@staff_page
+@require_GET
+def case_panel(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        sla = selectors.case_sla(actor(request), reference, now=timezone.now())
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    # htmx swaps the panel into the case page; without script the link opens it as a page.
+    template = "sla/_case_panel.html" if getattr(request, "htmx", False) else "sla/case_panel_page.html"
+    return render(request, template, {"sla": sla})

@@ -1,0 +1,26 @@
+"""Who may see what of the SLA engine (built on the core policy).
+
+- any member of staff sees a case's targets, elapsed and remaining time (they work the case);
+- the attainment report (every team, every agent) is for team leaders and above;
+- customers see none of it: targets and OLAs are the organisation's own measures.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rapport.accounts.models import Role, User
+from rapport.web.policy import is_staff
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+REPORT_ROLES = frozenset({Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN})
+
+
+def can_view_case_sla(actor: User | AnonymousUser) -> bool:
+    return is_staff(actor)
+
+
+def can_view_report(actor: User | AnonymousUser) -> bool:
+    return is_staff(actor) and isinstance(actor, User) and actor.role in REPORT_ROLES
