@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from rapport import extensions
 from rapport.accounts.models import User
-from rapport.cases.models import Case
+from rapport.cases import signals
+from rapport.cases.models import Case, CaseEvent
 from rapport.complaints import forms, selectors, services
 from rapport.complaints.models import Complaint, ComplaintSettings
 from rapport.customers.models import Customer
@@ -146,7 +147,21 @@ def nav_visible(user: User) -> bool:
     return complaint_policy.can_see_reports(user)
 
 
+def open_on_create(sender: object, *, case: Case, **kwargs: object) -> None:
+    """A complaint case gets its complaint record when it is opened, in the same transaction."""
+    if case.type == CaseType.COMPLAINT:
+        Complaint.objects.get_or_create(case=case, defaults={"received_at": case.created_at})
+
+
+def open_on_retype(sender: object, *, case: Case, events: Sequence[CaseEvent], **kwargs: object) -> None:
+    """A case re-typed as a complaint becomes one from when the customer first raised it."""
+    if case.type == CaseType.COMPLAINT and any(e.field == "type" for e in events):
+        Complaint.objects.get_or_create(case=case, defaults={"received_at": case.created_at})
+
+
 def register() -> None:
+    signals.case_created.connect(open_on_create, dispatch_uid="complaints.open_on_create")
+    signals.case_changed.connect(open_on_retype, dispatch_uid="complaints.open_on_retype")
     extensions.case_panels.append(case_panel)
     extensions.close_guards.append(close_guard)
     extensions.legal_holds.append(legal_hold)

@@ -43,7 +43,7 @@ def adr_paragraph(config: ComplaintSettings, refer_by: date) -> str:
     return (
         f"If you are not satisfied with our response, you have the right to refer your complaint to "
         f"{config.adr_body}. You must do so within {config.referral_months} months of the date of this "
-        f"letter, that is by {_day(refer_by)}; after that the {config.adr_body} may not be able to consider it. "
+        f"letter, that is by {_day(refer_by)}; after that date it may not be able to consider your complaint. "
         f"{config.adr_details}"
     )
 
@@ -88,7 +88,7 @@ def final_response(
         intro = "On top of your legal rights, and not in place of them, we offer:"
         items = [f"{a.get_kind_display()}: £{a.amount:,.2f}" + (f" ({a.note})" if a.note else "") for a in goodwill]
         blocks += [Paragraph(intro), Bullets(items)]
-        text += [intro, *(f"- {i}" for i in items)]
+        text += ["What we offer as goodwill", intro, *(f"- {i}" for i in items)]
 
     blocks.append(Heading("Your right to refer your complaint", level=2))
     adr = adr_paragraph(config, refer_by)
