@@ -59,3 +59,24 @@ def heat_done(agent, complaint_case, now):
         now=later,
     )
     return complaint_case
+
+
+@pytest.fixture
+def agent_client(agent):
+    from tests.web.conftest import signed_in
+
+    return signed_in(agent)
+
+
+@pytest.fixture
+def other_agent_client(other_agent):
+    from tests.web.conftest import signed_in
+
+    return signed_in(other_agent)
+
+
+@pytest.fixture
+def customer_client(customer_user, customer):
+    from tests.web.conftest import signed_in
+
+    return signed_in(customer_user)
