@@ -165,8 +165,9 @@ def check_authority(
     (limit 0). Anything above the actor's limit goes to the lowest more senior role whose limit
     covers it, or to the most senior role when none does (work beyond a limit is escalated, never
     silently done: seed 000); a top-role actor above their own limit needs another holder of that
-    role to approve (the policy never lets the requester decide their own request). The basis (legal or goodwill) does not change who approves: a legal
-    entitlement above the limit still goes through the approval trail.
+    role to approve (the policy never lets the requester decide their own request). The basis
+    (legal or goodwill) does not change who approves: a legal entitlement above the limit still
+    goes through the approval trail.
     """
     if amount < 0:
         raise ValueError("amount must be zero or more")
