@@ -87,9 +87,9 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["root_cause"].choices = [("", "Not yet known")] + [
-            (c.code, c.name) for c in RootCause.objects.filter(active=True)
-        ]
+        field = self.fields["root_cause"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Not yet known")] + [(c.code, c.name) for c in RootCause.objects.filter(active=True)]
 
 
 class ReasonForm(forms.Form):

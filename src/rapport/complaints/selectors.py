@@ -104,7 +104,7 @@ class Report:
     name: str
     title: str
     header: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
 
 
 REPORTS = ("root_cause", "product", "channel", "time_to_resolve", "upheld", "remedies", "repeat", "trend")
@@ -143,7 +143,8 @@ def report(name: str, *, start: date, end: date) -> Report:
         for received, resolved in qs.filter(case__resolved_at__isnull=False).values_list(
             "received_at", "case__resolved_at"
         ):
-            months.setdefault(_month(received), []).append((resolved - received).total_seconds() / 86400)
+            if resolved is not None:
+                months.setdefault(_month(received), []).append((resolved - received).total_seconds() / 86400)
         rows = []
         for month in sorted(months):
             values = months[month]

@@ -57,9 +57,9 @@ MAX_TEXT = 20_000
 def _text(value: str, field: str, message: str, *, required: bool = True) -> str:
     value = (value or "").replace("\r\n", "\n").strip()
     if required and not value:
-        raise FieldError(**{field: message})
+        raise FieldError({field: [message]})
     if len(value) > MAX_TEXT:
-        raise FieldError(**{field: "Keep this to 20,000 characters or fewer."})
+        raise FieldError({field: ["Keep this to 20,000 characters or fewer."]})
     return value
 
 

@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 
     from rapport.complaints.models import ApprovalRequest
 
-RANK = {Role.AGENT: 1, Role.TEAM_LEADER: 2, Role.MANAGER: 3, Role.ADMIN: 4}
+RANK: dict[str, int] = {Role.AGENT: 1, Role.TEAM_LEADER: 2, Role.MANAGER: 3, Role.ADMIN: 4}
 OVERRIDE_ONLY_MANAGERS = "Only a manager may override the closing checks."
 NOT_YOUR_APPROVAL = "This request needs someone with more authority, who did not ask for it."
 REPORTS_ONLY_LEADERS = "Complaint reports are for team leaders and above."
 
 
 def rank(role: str) -> int:
-    return RANK.get(role, 0)  # type: ignore[call-overload]
+    return RANK.get(role, 0)
 
 
 def can_work_complaints(actor: User | AnonymousUser) -> bool:
