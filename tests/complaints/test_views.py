@@ -162,6 +162,7 @@ def test_reports_are_for_team_leaders_and_export_csv(agent_client, team_leader, 
         "Trend",
     ):
         assert title in text
+    assert '<svg class="complaint-trend" role="img"' in text  # the chart, beside its table
 
     response = leader.get("/complaints/reports/remedies.csv", query)
     assert response["Content-Type"].startswith("text/csv")

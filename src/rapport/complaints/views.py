@@ -240,10 +240,11 @@ def reports(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound and not form.is_valid() else 200
     built = [selectors.report(name, start=start, end=end) for name in selectors.REPORTS]
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
+    trend = next(r for r in built if r.name == "trend")
     return render(
         request,
         "complaints/reports.html",
-        {"reports": built, "form": form, "start": start, "end": end, "query": query},
+        {"reports": built, "form": form, "start": start, "end": end, "query": query, "bars": trend_bars(trend)},
         status=status,
     )
 
@@ -261,6 +262,29 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
     writer.writerow(built.header)
     writer.writerows([_safe_cell(c) for c in row] for row in built.rows)
     return response
+
+
+CHART_HEIGHT = 120
+BAR_WIDTH = 36
+
+
+def trend_bars(trend: selectors.Report) -> list[dict[str, Any]]:
+    """Bars for the trend chart (server-side SVG; the table beside it carries the same numbers)."""
+    counts = [int(row[1]) for row in trend.rows]
+    top = max(counts, default=0) or 1
+    bars = []
+    for i, (row, count) in enumerate(zip(trend.rows, counts, strict=True)):
+        height = round(CHART_HEIGHT * count / top)
+        bars.append(
+            {
+                "x": 8 + i * (BAR_WIDTH + 8),
+                "y": CHART_HEIGHT - height + 16,
+                "height": height,
+                "month": row[0],
+                "count": count,
+            }
+        )
+    return bars
 
 
 def _safe_cell(value: str) -> str:
