@@ -14,7 +14,7 @@ from rapport.domain.case_rules import CaseType
 
 
 def seed_demo(now: datetime) -> None:
-    if Complaint.objects.exists():
+    if Complaint.objects.filter(heard_at__isnull=False).exists():
         return
     manager = User.objects.filter(role=Role.MANAGER).order_by("id").first()
     lead = User.objects.filter(role=Role.ADMIN).order_by("id").first() or manager
