@@ -225,3 +225,41 @@ def test_complaint_pages_pass_the_accessibility_checks(manager, agent, complaint
         response = client.get(url)
         assert response.status_code == 200, url
         assert page_problems(response.content.decode()) == [], url
+
+
+def test_due_follow_ups_are_listed_and_marked_as_made_once(agent, agent_client, complaint_case):
+    today = timezone.localdate()
+    services.complaint_take_ownership(
+        actor=agent,
+        reference=complaint_case.reference,
+        handler=agent,
+        action_plan="Call back.",
+        promised_date=today + timedelta(days=3),
+        follow_ups=[today],
+    )
+    page = agent_client.get("/complaints/").content.decode()
+    assert "Follow-ups due" in page
+    follow_up = Complaint.objects.get(case=complaint_case).follow_ups.get()
+    assert f"/complaints/follow-ups/{follow_up.pk}/done/" in page
+
+    assert agent_client.post(f"/complaints/follow-ups/{follow_up.pk}/done/").status_code == 302
+    agent_client.post(f"/complaints/follow-ups/{follow_up.pk}/done/")
+
+    assert CaseEvent.objects.filter(case=complaint_case, kind="follow_up_done").count() == 1
+    assert "No follow-ups are due." in agent_client.get("/complaints/").content.decode()
+
+
+def test_follow_ups_of_cases_out_of_sight_cannot_be_marked(other_agent_client, agent, complaint_case):
+    today = timezone.localdate()
+    services.complaint_take_ownership(
+        actor=agent,
+        reference=complaint_case.reference,
+        handler=agent,
+        action_plan="Call back.",
+        promised_date=today,
+        follow_ups=[today],
+    )
+    follow_up = Complaint.objects.get(case=complaint_case).follow_ups.get()
+    assert other_agent_client.post(f"/complaints/follow-ups/{follow_up.pk}/done/").status_code == 404
+    follow_up.refresh_from_db()
+    assert follow_up.done_at is None

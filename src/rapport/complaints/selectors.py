@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.cases.models import Case
-from rapport.complaints.models import ApprovalRequest, Award, AwardStatus, Complaint, ComplaintSettings
+from rapport.complaints.models import ApprovalRequest, Award, AwardStatus, Complaint, ComplaintSettings, FollowUp
 from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType
 from rapport.web import policy
@@ -86,6 +86,15 @@ def approvals_for(actor: User) -> list[ApprovalRequest]:
         .exclude(award__requested_by=actor)
         .select_related("award__complaint__case", "award__requested_by")
         .order_by("award__requested_at", "id")
+    )
+
+
+def follow_ups_due(actor: User, today: date) -> list[FollowUp]:
+    """Follow-ups not yet made that fall due by ``today`` on cases ``actor`` may see, oldest first."""
+    return list(
+        FollowUp.objects.filter(done_at__isnull=True, due__lte=today, complaint__case__in=policy.visible_cases(actor))
+        .select_related("complaint__case__customer")
+        .order_by("due", "id")[:200]
     )
 
 

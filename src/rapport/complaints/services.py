@@ -124,7 +124,9 @@ def complaint_hear(
         complaint.product = (product or "").strip()[:100] or complaint.product
         complaint.heard_at = now
         complaint.save()
-        after = "summary confirmed with the customer" if confirmed else "summary not yet confirmed with the customer"
+        # The event keeps the words too, so hearing again never loses what was first said.
+        checked = "confirmed with the customer" if confirmed else "not yet confirmed with the customer"
+        after = f"Summary ({checked}): {values['summary']}\nIn their words: {values['account']}"
         _record(complaint, [_event(complaint, actor, now, "heat_hear", after=after)], now)
     return complaint
 
@@ -137,7 +139,7 @@ def complaint_empathise(*, actor: User, reference: str, said: str, now: datetime
         complaint.empathy = said
         complaint.empathised_at = now
         complaint.save()
-        _record(complaint, [_event(complaint, actor, now, "heat_empathise", after=said[:200])], now)
+        _record(complaint, [_event(complaint, actor, now, "heat_empathise", after=said)], now)
     return complaint
 
 
@@ -149,7 +151,7 @@ def complaint_apologise(
     said = _text(said, "said", TEXT_REQUIRED)
     with transaction.atomic():
         complaint = complaint_access(actor, reference, for_update=True)
-        events = [_event(complaint, actor, now, "heat_apologise", after=said[:200])]
+        events = [_event(complaint, actor, now, "heat_apologise", after=said)]
         if liability_admitted and not complaint.liability_admitted:
             events.append(_event(complaint, actor, now, "liability_admitted", after="liability admitted"))
         complaint.apology = said
@@ -205,6 +207,33 @@ def complaint_take_ownership(
         after = f"owner {handler}, promised {promised_date.isoformat()}, {len(set(follow_ups))} follow-up(s)"
         _record(complaint, [_event(complaint, actor, now, "heat_take_ownership", after=after)], now)
     return complaint
+
+
+NO_FOLLOW_UP = "No follow-up with that id."
+
+
+def follow_up_done(*, actor: User, follow_up_id: int | str, now: datetime | None = None) -> FollowUp:
+    """Mark a scheduled follow-up as made (once: a second call changes nothing)."""
+    now = now or timezone.now()
+    try:
+        pk = int(follow_up_id)
+    except (TypeError, ValueError):
+        raise NotFound(NO_FOLLOW_UP) from None
+    with transaction.atomic():
+        follow_up = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .filter(pk=pk, complaint__case__in=policy.visible_cases(actor))
+            .first()
+        )
+        if follow_up is None or not complaint_policy.can_work_complaints(actor):
+            raise NotFound(NO_FOLLOW_UP)
+        if follow_up.done_at is None:
+            follow_up.done_at = now
+            follow_up.save(update_fields=["done_at"])
+            complaint = follow_up.complaint
+            _record(complaint, [_event(complaint, actor, now, "follow_up_done", after=follow_up.due.isoformat())], now)
+    return follow_up
 
 
 def complaint_record_outcome(

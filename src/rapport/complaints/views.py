@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.cases.views import case_url
 from rapport.complaints import forms, selectors, services
@@ -179,6 +179,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "open": selectors.open_complaints(user, timezone.now()),
             "approvals": selectors.approvals_for(user),
+            "follow_ups": selectors.follow_ups_due(user, timezone.localdate()),
             "can_report": complaint_policy.can_see_reports(user),
         },
     )
@@ -214,6 +215,14 @@ def approval_decide(request: HttpRequest, approval_id: int) -> HttpResponse:
                 messages.success(request, "Decision recorded.")
                 return redirect("complaints:index")
     return render(request, "complaints/approval.html", {"approval": approval, "form": form}, status=status)
+
+
+@staff_page
+@require_POST
+def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    services.follow_up_done(actor=actor(request), follow_up_id=follow_up_id)
+    messages.success(request, "Follow-up marked as made.")
+    return redirect("complaints:index")
 
 
 class PeriodForm(django_forms.Form):
