@@ -423,3 +423,31 @@ def test_the_final_response_deadline_is_shown_for_open_complaints(agent, complai
     (deadline,) = found[complaint_case.pk]
     assert deadline.name == "Final response"
     assert deadline.due == now + timedelta(weeks=8)
+
+
+def test_deadline_warnings_go_out_once_per_state(
+    agent, complaint_case, mailoutbox, now, django_capture_on_commit_callbacks
+):
+    # given: received on `now`, due 8 weeks later, warned 14 days before
+    due_soon = now + timedelta(weeks=8) - timedelta(days=3)
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.final_response_warnings(now=now) == 0
+        assert services.final_response_warnings(now=due_soon) == 1
+        assert services.final_response_warnings(now=due_soon) == 0
+        assert services.final_response_warnings(now=now + timedelta(weeks=9)) == 1
+
+    # then
+    warnings = CaseEvent.objects.filter(case=complaint_case, kind="final_response_warning")
+    assert list(warnings.values_list("after", flat=True)) == ["due_soon", "overdue"]
+    assert [m.to for m in mailoutbox] == [[agent.email], [agent.email]]
+    assert mailoutbox[0].subject == f"Final response is due by 27 April 2026: {complaint_case.reference}"
+
+
+def test_no_warning_once_the_final_response_is_sent(agent, heat_done, now):
+    services.complaint_record_outcome(
+        actor=agent, reference=heat_done.reference, outcome="upheld", outcome_text="Refunded.", now=now
+    )
+    services.final_response_send(actor=agent, reference=heat_done.reference, now=now)
+    assert services.final_response_warnings(now=now + timedelta(weeks=9)) == 0

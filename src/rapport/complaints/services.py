@@ -15,7 +15,7 @@ from django.utils import timezone
 from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent
 from rapport.cases.services import Upload, message_add
-from rapport.complaints import letters
+from rapport.complaints import letters, selectors
 from rapport.complaints.models import (
     STAFF_LADDER,
     ApprovalRequest,
@@ -32,6 +32,7 @@ from rapport.domain import complaint_rules as rules
 from rapport.domain import consumer_law
 from rapport.domain.case_rules import CaseType
 from rapport.errors import Conflict, FieldError, NotFound
+from rapport.notify import email_send
 from rapport.web import policy
 from rapport.web.policy import complaints as complaint_policy
 
@@ -547,6 +548,56 @@ def approval_decide(
             now,
         )
     return approval
+
+
+# --- deadline warnings -----------------------------------------------------------------------------
+
+WARNING_EVENT = "final_response_warning"
+
+
+def final_response_warnings(*, now: datetime | None = None) -> int:
+    """Warn once per state when an open complaint's final response falls due soon or is overdue:
+    an event on the case and an email to whoever handles it. Returns how many warnings went out.
+
+    Two queries whatever the number of complaints (open complaints, warnings already given)."""
+    now = now or timezone.now()
+    config = ComplaintSettings.current()
+    open_ = list(
+        Complaint.objects.filter(final_response_at__isnull=True, case__type=CaseType.COMPLAINT)
+        .select_related("case__owner", "handler")
+        .order_by("received_at", "id")
+    )
+    given = set(
+        CaseEvent.objects.filter(kind=WARNING_EVENT, case_id__in=[c.case_id for c in open_]).values_list(
+            "case_id", "after"
+        )
+    )
+    events, mails = [], []
+    for complaint in open_:
+        state = selectors.deadline_state(complaint, config, now)
+        if state not in {rules.DeadlineState.DUE_SOON, rules.DeadlineState.OVERDUE}:
+            continue
+        if (complaint.case_id, state.value) in given:
+            continue
+        events.append(
+            CaseEvent(case_id=complaint.case_id, actor=None, at=now, kind=WARNING_EVENT, field="", after=state.value)
+        )
+        person = complaint.handler or complaint.case.owner
+        if person is not None and person.email:
+            due = timezone.localdate(selectors.final_response_due(complaint, config))
+            said = "is overdue" if state is rules.DeadlineState.OVERDUE else f"is due by {due:%d %B %Y}"
+            mails.append((person.email, complaint.case.reference, said))
+    with transaction.atomic():
+        CaseEvent.objects.bulk_create(events)
+        for address, reference, said in mails:
+            transaction.on_commit(
+                lambda a=address, r=reference, s=said: email_send(
+                    to=[a],
+                    subject=f"Final response {s}: {r}",
+                    text=f"The final response to complaint {r} {s}. Open the case to send it.",
+                )
+            )
+    return len(events)
 
 
 # --- final response --------------------------------------------------------------------------------
