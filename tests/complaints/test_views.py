@@ -263,3 +263,20 @@ def test_follow_ups_of_cases_out_of_sight_cannot_be_marked(other_agent_client, a
     assert other_agent_client.post(f"/complaints/follow-ups/{follow_up.pk}/done/").status_code == 404
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "complaints/rootcause/",
+        "complaints/authoritylimit/",
+        "complaints/complaintsettings/",
+        "complaints/complaintsettings/1/change/",
+        "complaints/complaint/",
+    ],
+)
+def test_complaint_configuration_is_in_the_admin(db, complaint_case, path):
+    from rapport.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.com", "a long admin password", name="Root")
+    assert signed_in(root).get(f"/admin/{path}").status_code == 200

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rapport.complaints.models import AuthorityLimit, ComplaintSettings, RootCause
+from rapport.complaints.models import AuthorityLimit, Complaint, ComplaintSettings, RootCause
+from rapport.customers.admin import ReadOnlyAdmin
 
 
 @admin.register(RootCause)
@@ -35,3 +36,13 @@ class ComplaintSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    """For looking complaints up; they change only through the desk, which records every event."""
+
+    list_display = ("case", "received_at", "product", "level", "outcome", "customer_response", "final_response_at")
+    list_filter = ("level", "outcome", "customer_response", "root_cause")
+    search_fields = ("product", "summary")
+    list_select_related = ("case",)
