@@ -280,3 +280,41 @@ def test_complaint_configuration_is_in_the_admin(db, complaint_case, path):
 
     root = User.objects.create_superuser("root@example.com", "a long admin password", name="Root")
     assert signed_in(root).get(f"/admin/{path}").status_code == 200
+
+
+def test_the_letter_can_be_previewed_without_sending_it(agent_client, complaint_case, other_agent_client):
+    response = agent_client.get(f"/complaints/{complaint_case.reference}/letter.pdf?deadlock=1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert complaint_case.messages.count() == 1  # nothing sent
+    assert other_agent_client.get(f"/complaints/{complaint_case.reference}/letter.pdf").status_code == 404
+
+
+def test_the_reports_page_runs_a_fixed_number_of_queries(
+    team_leader, agent, customer, team, now, django_assert_max_num_queries
+):
+    from rapport.cases.services import case_create
+
+    for i in range(15):
+        case = case_create(
+            actor=agent,
+            customer=customer,
+            subject=f"Complaint {i}",
+            body="Unhappy.",
+            type="complaint",
+            channel="email",
+            team=team,
+            owner=agent,
+            now=now - timedelta(days=i * 20),
+        )
+        services.award_request(
+            actor=agent, reference=case.reference, kind="goodwill", basis="goodwill", amount="5", now=now
+        )
+    client = signed_in(team_leader)
+    client.get("/complaints/reports/")
+    with django_assert_max_num_queries(14):
+        page = client.get("/complaints/reports/", {"start": "2025-01-01", "end": "2026-12-31"})
+    text = page.content.decode()
+    assert '<th scope="row">Alice Jones</th><td>15</td>' in text  # the repeat complainant
+    assert "<td>75.00</td>" in text  # 15 goodwill gestures of £5

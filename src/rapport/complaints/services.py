@@ -603,6 +603,22 @@ def final_response_warnings(*, now: datetime | None = None) -> int:
 # --- final response --------------------------------------------------------------------------------
 
 
+def final_response_letter(
+    *, actor: User, reference: str, deadlock: bool = False, now: datetime | None = None
+) -> letters.Letter:
+    """The letter ``final_response_send`` would send now, for the handler to read first."""
+    now = now or timezone.now()
+    complaint = complaint_access(actor, reference)
+    return letters.final_response(
+        complaint,
+        ComplaintSettings.current(),
+        assessment=assessment_for(complaint, timezone.localdate(now)),
+        awards=list(complaint.awards.filter(status=AwardStatus.GRANTED)),
+        deadlock=deadlock,
+        today=timezone.localdate(now),
+    )
+
+
 def final_response_send(
     *, actor: User, reference: str, deadlock: bool = False, now: datetime | None = None
 ) -> Complaint:
@@ -617,14 +633,7 @@ def final_response_send(
         if not complaint.outcome_text:
             raise FieldError(outcome=OUTCOME_REQUIRED)
         config = ComplaintSettings.current()
-        letter = letters.final_response(
-            complaint,
-            config,
-            assessment=assessment_for(complaint, timezone.localdate(now)),
-            awards=list(complaint.awards.filter(status=AwardStatus.GRANTED)),
-            deadlock=deadlock,
-            today=timezone.localdate(now),
-        )
+        letter = final_response_letter(actor=actor, reference=reference, deadlock=deadlock, now=now)
         message_add(
             actor=actor,
             reference=complaint.case.reference,

@@ -171,6 +171,18 @@ def complaint_action(request: HttpRequest, reference: str, action: str) -> HttpR
 
 @staff_page
 @require_GET
+def letter_preview(request: HttpRequest, reference: str) -> HttpResponse:
+    """The final response (or, with ``?deadlock=1``, deadlock) letter as it would be sent now."""
+    letter = services.final_response_letter(
+        actor=actor(request), reference=reference, deadlock=request.GET.get("deadlock") == "1"
+    )
+    response = HttpResponse(letter.pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{letter.filename}"'
+    return response
+
+
+@staff_page
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     return render(
