@@ -318,3 +318,29 @@ def test_the_reports_page_runs_a_fixed_number_of_queries(
     text = page.content.decode()
     assert '<th scope="row">Alice Jones</th><td>15</td>' in text  # the repeat complainant
     assert "<td>75.00</td>" in text  # 15 goodwill gestures of £5
+
+
+def test_the_case_page_of_a_complaint_costs_the_same_with_many_awards(agent, agent_client, heat_done, now):
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert agent_client.get(f"/cases/{heat_done.reference}/").status_code == 200
+        return len(captured.captured_queries)
+
+    services.award_request(
+        actor=agent, reference=heat_done.reference, kind="goodwill", basis="goodwill", amount="5", now=now
+    )
+    one = queries()
+    for _ in range(9):
+        services.award_request(
+            actor=agent,
+            reference=heat_done.reference,
+            kind="refund",
+            basis="legal",
+            amount="500",
+            remedy="repair",
+            now=now,
+        )
+    assert queries() == one
