@@ -344,3 +344,24 @@ def test_the_case_page_of_a_complaint_costs_the_same_with_many_awards(agent, age
             now=now,
         )
     assert queries() == one
+
+
+def test_naming_customers_in_a_report_is_recorded_as_access(monkeypatch, team_leader, agent, customer, team, now):
+    from rapport import extensions
+    from rapport.cases.services import case_create
+
+    seen = []
+    monkeypatch.setattr(extensions, "access_observers", [lambda a, c, what, why: seen.append((a.pk, c.pk, why))])
+    for i in range(2):
+        case_create(
+            actor=agent,
+            customer=customer,
+            subject=f"Complaint {i}",
+            body="Again.",
+            type="complaint",
+            channel="email",
+            team=team,
+            now=now,
+        )
+    signed_in(team_leader).get("/complaints/reports/repeat.csv", {"start": "2026-01-01", "end": "2026-12-31"})
+    assert seen == [(team_leader.pk, customer.pk, "complaint report export")]

@@ -114,6 +114,8 @@ class Report:
     title: str
     header: tuple[str, ...]
     rows: Sequence[tuple[str, ...]]
+    customer_ids: tuple[int, ...] = ()
+    """Customers the report names (their data is shown or exported, so the access is recorded)."""
 
 
 REPORTS = ("root_cause", "product", "channel", "time_to_resolve", "upheld", "remedies", "repeat", "trend")
@@ -207,11 +209,13 @@ def report(name: str, *, start: date, end: date) -> Report:
             .filter(n__gt=1)
             .order_by("-n", "case__customer__name")
         )
+        found = list(repeats)
         return Report(
             name,
             "Repeat complaints (customers with more than one)",
             ("Customer", "Complaints"),
-            [(r["case__customer__name"], str(r["n"])) for r in repeats],
+            [(r["case__customer__name"], str(r["n"])) for r in found],
+            tuple(r["case__customer_id"] for r in found),
         )
     if name == "trend":
         trend = (

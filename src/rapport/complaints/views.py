@@ -17,8 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport import extensions
+from rapport.accounts.models import User
 from rapport.cases.views import case_url
 from rapport.complaints import forms, selectors, services
+from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType
 from rapport.errors import Conflict, FieldError, Forbidden
 from rapport.web import policy
@@ -262,6 +265,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     built = [selectors.report(name, start=start, end=end) for name in selectors.REPORTS]
     query = f"?start={start.isoformat()}&end={end.isoformat()}"
     trend = next(r for r in built if r.name == "trend")
+    for named in built:
+        _record_access(actor(request), named, "complaint report")
     return render(
         request,
         "complaints/reports.html",
@@ -277,12 +282,20 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     _, start, end = _period(request)
     built = selectors.report(name, start=start, end=end)
+    _record_access(actor(request), built, "complaint report export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{name}-{start}-{end}.csv"'
     writer = csv.writer(response)
     writer.writerow(built.header)
     writer.writerows([_safe_cell(c) for c in row] for row in built.rows)
     return response
+
+
+def _record_access(user: User, built: selectors.Report, why: str) -> None:
+    """A report that names customers is a view of their data: tell the access observers."""
+    if built.customer_ids:
+        for customer in Customer.objects.filter(pk__in=built.customer_ids):
+            extensions.record_access(user, customer, f"{built.title}", why)
 
 
 CHART_HEIGHT = 120
