@@ -451,3 +451,15 @@ def test_no_warning_once_the_final_response_is_sent(agent, heat_done, now):
     )
     services.final_response_send(actor=agent, reference=heat_done.reference, now=now)
     assert services.final_response_warnings(now=now + timedelta(weeks=9)) == 0
+
+
+def test_a_case_retyped_as_a_complaint_becomes_one_from_its_first_contact(agent, case, now):
+    assert not Complaint.objects.filter(case=case).exists()
+    case_update(
+        actor=agent,
+        reference=case.reference,
+        expected_version=case.version,
+        changes={"type": "complaint"},
+        now=now + timedelta(days=3),
+    )
+    assert Complaint.objects.get(case=case).received_at == case.created_at
