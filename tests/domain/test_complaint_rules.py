@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -165,3 +165,34 @@ def test_upheld_rate_counts_partly_upheld_as_upheld():
     assert upheld_rate([]) is None
     assert rules.median([3.0, 1.0, 2.0, 10.0]) == 2.5
     assert rules.median([]) is None
+
+
+@PROPERTIES
+@given(
+    st.frozensets(st.sampled_from(list(Stage))),
+    st.frozensets(st.sampled_from(list(Stage))),
+    st.sampled_from([None, *CustomerResponse]),
+    st.sampled_from([None, "", "delay"]),
+)
+def test_recording_more_never_adds_a_reason_to_refuse(done, more, response, cause):
+    fewer = closing_refusals(ClosingFacts(done, response, cause))
+    after = closing_refusals(ClosingFacts(done | more, response, cause))
+    assert set(after) <= set(fewer)
+    assert (after == ()) == (done | more == ALL_STAGES and response is not None and bool(cause))
+
+
+STATE_ORDER = [DeadlineState.ON_TRACK, DeadlineState.DUE_SOON, DeadlineState.OVERDUE]
+
+
+@PROPERTIES
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=-100, max_value=100),
+    st.integers(min_value=0, max_value=60),
+    st.integers(min_value=0, max_value=30),
+)
+def test_waiting_longer_never_makes_a_deadline_look_better(due, offset, later, warn):
+    today = due + timedelta(days=offset)
+    earlier = deadline_state(due, today, warn)
+    then = deadline_state(due, today + timedelta(days=later), warn)
+    assert STATE_ORDER.index(then) >= STATE_ORDER.index(earlier)
