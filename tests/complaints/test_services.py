@@ -463,3 +463,12 @@ def test_a_case_retyped_as_a_complaint_becomes_one_from_its_first_contact(agent,
         now=now + timedelta(days=3),
     )
     assert Complaint.objects.get(case=case).received_at == case.created_at
+
+
+def test_a_letter_template_with_stray_braces_still_makes_a_letter():
+    from rapport.complaints.letters import fill
+
+    fields = {"customer": "Alice", "reference": "C-000001"}
+    assert fill("Dear {customer}, {unknown} { {0} {customer.__class__} {reference}", fields) == (
+        "Dear Alice, {unknown} { {0} {customer.__class__} C-000001"
+    )

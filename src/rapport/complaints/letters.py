@@ -4,6 +4,7 @@ ADR paragraph with its time limit (DISP 1.6.2R(1)(f); ADR Regulations 2015 reg.1
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,11 +29,13 @@ class Letter:
         return render_pdf(self.title, self.blocks, large_print=self.large_print)
 
 
-class _Safe(dict[str, str]):
-    """Template fields: an unknown ``{name}`` stays as written instead of failing the letter."""
+FIELD = re.compile(r"\{(\w+)\}")
 
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+
+def fill(template: str, fields: dict[str, str]) -> str:
+    """The template with each known ``{name}`` replaced. Anything else, an unknown name or a stray
+    brace in an admin-edited template, stays as written: a letter never fails on its template."""
+    return FIELD.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
 
 
 def _day(day: date) -> str:
@@ -60,14 +63,14 @@ def final_response(
     case = complaint.case
     refer_by = rules.referral_until(today, config.referral_months)
     template = config.deadlock_template if deadlock else config.final_response_template
-    fields = _Safe(
-        customer=case.customer.name,
-        subject=case.subject,
-        reference=case.reference,
-        received=_day(complaint.received_at.date()),
-        outcome=complaint.outcome_text,
-    )
-    opening = [p.strip() for p in template.format_map(fields).split("\n\n") if p.strip()]
+    fields = {
+        "customer": case.customer.name,
+        "subject": case.subject,
+        "reference": case.reference,
+        "received": _day(complaint.received_at.date()),
+        "outcome": complaint.outcome_text,
+    }
+    opening = [p.strip() for p in fill(template.replace("\r\n", "\n"), fields).split("\n\n") if p.strip()]
     blocks: list[Block] = [Paragraph(p) for p in opening]
     text: list[str] = list(opening)
 
