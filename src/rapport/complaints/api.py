@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from rapport.accounts.api import ERRORS, actor
+from rapport.accounts.models import User
 from rapport.complaints import selectors, services
 from rapport.complaints.models import Complaint, ComplaintSettings
 from rapport.domain import complaint_rules as rules
@@ -222,7 +223,7 @@ class DecisionIn(Schema):
     include_in_schema=IN_SCHEMA,
 )
 def hear(request: HttpRequest, reference: str, payload: HearIn) -> Any:
-    services.complaint_hear(actor=actor(request), reference=reference, **payload.dict())
+    services.complaint_hear(actor=actor(request), reference=reference, **payload.model_dump())
     return _current(request, reference)
 
 
@@ -251,8 +252,6 @@ def apologise(request: HttpRequest, reference: str, payload: SaidIn) -> Any:
     include_in_schema=IN_SCHEMA,
 )
 def ownership(request: HttpRequest, reference: str, payload: OwnershipIn) -> Any:
-    from rapport.accounts.models import User
-
     handler = User.objects.filter(pk=payload.handler_id).first()
     services.complaint_take_ownership(
         actor=actor(request),
@@ -272,7 +271,7 @@ def ownership(request: HttpRequest, reference: str, payload: OwnershipIn) -> Any
     include_in_schema=IN_SCHEMA,
 )
 def outcome(request: HttpRequest, reference: str, payload: OutcomeIn) -> Any:
-    services.complaint_record_outcome(actor=actor(request), reference=reference, **payload.dict())
+    services.complaint_record_outcome(actor=actor(request), reference=reference, **payload.model_dump())
     return _current(request, reference)
 
 
@@ -305,7 +304,7 @@ def override(request: HttpRequest, reference: str, payload: ReasonIn) -> Any:
     include_in_schema=IN_SCHEMA,
 )
 def award(request: HttpRequest, reference: str, payload: AwardIn) -> Any:
-    services.award_request(actor=actor(request), reference=reference, **payload.dict())
+    services.award_request(actor=actor(request), reference=reference, **payload.model_dump())
     return _current(request, reference)
 
 
@@ -327,7 +326,7 @@ def final_response(request: HttpRequest, reference: str, payload: FinalResponseI
     include_in_schema=IN_SCHEMA,
 )
 def decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> Any:
-    return services.approval_decide(actor=actor(request), approval_id=approval_id, **payload.dict())
+    return services.approval_decide(actor=actor(request), approval_id=approval_id, **payload.model_dump())
 
 
 class ReportOut(Schema):
