@@ -214,8 +214,10 @@ def test_escalation_climbs_the_ladder_with_reasons(agent, admin_user, complaint_
         ("Team leader", "Manager: Refund above my authority."),
         ("Manager", "Complaints lead: Threatens legal action."),
     ]
+    version = complaint_case.version
     complaint_case.refresh_from_db()
     assert complaint_case.owner == admin_user  # handed to the complaints lead
+    assert complaint_case.version == version + 1  # an edit made before the hand-over now conflicts
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rapport.accounts.models import User
@@ -326,7 +327,7 @@ def complaint_escalate(*, actor: User, reference: str, reason: str, now: datetim
         if target is rules.Level.COMPLAINTS_LEAD:
             lead = ComplaintSettings.current().complaints_lead
             if lead is not None and complaint.case.owner_id != lead.pk:
-                Case.objects.filter(pk=complaint.case_id).update(owner=lead)
+                Case.objects.filter(pk=complaint.case_id).update(owner=lead, version=F("version") + 1, updated_at=now)
                 CaseEvent.objects.create(
                     case_id=complaint.case_id,
                     actor=actor,
