@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_customer_tier'),
+        ("customers", "0002_customer_tier"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='erased_at',
+            model_name="customer",
+            name="erased_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
