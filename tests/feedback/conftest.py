@@ -51,3 +51,7 @@ def answer(django_capture_on_commit_callbacks):
             return services.survey_answer(**kwargs)
 
     return answer
+
+
+from tests.api.conftest import auth  # noqa: E402, F401 - shared fixtures
+from tests.web.conftest import agent_client, customer_client, manager_client  # noqa: E402, F401 - shared fixtures

@@ -274,13 +274,13 @@ def backlog(s: Slice, now: datetime) -> Backlog:
     cases = Case.objects.filter(q)
     bands: dict[str, Any] = {}
     previous = None
-    for limit, label in AGE_BANDS:
+    for index, (limit, _label) in enumerate(AGE_BANDS):
         window = Q(created_at__gt=now - limit)
         if previous is not None:
             window &= Q(created_at__lte=now - previous)
-        bands[label] = Count("pk", filter=window)
+        bands[f"band{index}"] = Count("pk", filter=window)
         previous = limit
-    bands["over 4 weeks"] = Count("pk", filter=Q(created_at__lte=now - previous))
+    bands[f"band{len(AGE_BANDS)}"] = Count("pk", filter=Q(created_at__lte=now - AGE_BANDS[-1][0]))
     counts = cases.aggregate(total=Count("pk"), **bands)
     total = counts.pop("total")
     median = oldest = None
@@ -288,7 +288,8 @@ def backlog(s: Slice, now: datetime) -> Backlog:
         ordered = cases.order_by("created_at").values_list("created_at", flat=True)
         oldest = now - ordered[0]
         median = now - ordered[(total - 1) // 2]
-    return Backlog(total, median, oldest, tuple(counts.items()))
+    labels = [label for _limit, label in AGE_BANDS] + ["over 4 weeks"]
+    return Backlog(total, median, oldest, tuple((label, counts[f"band{i}"]) for i, label in enumerate(labels)))
 
 
 @dataclass(frozen=True)
