@@ -26,3 +26,8 @@ def office_calendar() -> BusinessCalendar:
 def local_day(moment: datetime) -> date:
     """The office's calendar day of an instant (a case raised at 00:30 BST belongs to that day)."""
     return moment.astimezone(LONDON).date()
+
+
+def day_start(day: date) -> datetime:
+    """The instant the office's calendar day ``day`` begins (local midnight, aware)."""
+    return datetime(day.year, day.month, day.day, tzinfo=LONDON)

@@ -137,9 +137,9 @@ class SurveyAnswer(models.Model):
     class Meta:
         ordering = ["-answered_at", "-id"]
         indexes = [
-            models.Index(fields=["kind", "answered_at"], name="answer_kind_at"),
-            models.Index(fields=["team", "kind", "answered_at"], name="answer_team_kind_at"),
-            models.Index(fields=["agent", "kind", "answered_at"], name="answer_agent_kind_at"),
+            models.Index(fields=["answered_at"], name="answer_at"),
+            models.Index(fields=["team", "answered_at"], name="answer_team_at"),
+            models.Index(fields=["agent", "answered_at"], name="answer_agent_at"),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,7 @@ from rapport.domain.scoring import (
     rate,
     rater_gaps,
 )
-from rapport.feedback.clock import local_day
+from rapport.feedback.clock import day_start, local_day
 from rapport.feedback.models import (
     RATER_FIELDS,
     CaseFact,
@@ -177,8 +177,8 @@ def _expand(rows: Iterable[tuple[Any, int]]) -> list[int]:
 def _answers(s: Slice) -> QuerySet[SurveyAnswer]:
     return SurveyAnswer.objects.filter(
         _dims(s, team="team_id", owner="agent_id", case_type="case_type"),
-        answered_at__date__gte=s.start,
-        answered_at__date__lt=s.end,
+        answered_at__gte=day_start(s.start),
+        answered_at__lt=day_start(s.end),
     )
 
 
@@ -425,15 +425,17 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
     span = end - start
     before = start - span
     tiers = list(tier_groups) if tier_groups is not None else ["", *LoyaltyTier.objects.values_list("name", flat=True)]
-    orders = Order.objects.filter(placed_at__date__gte=before, placed_at__date__lt=end)
+    orders = Order.objects.filter(placed_at__gte=day_start(before), placed_at__lt=day_start(end))
     for tier in tiers:
         in_tier = orders.filter(customer__tier=tier)
-        earlier = set(in_tier.filter(placed_at__date__lt=start).values_list("customer_id", flat=True).distinct())
-        now_rows = in_tier.filter(placed_at__date__gte=start).values("customer_id").annotate(total=Sum("amount_pence"))
+        earlier = set(in_tier.filter(placed_at__lt=day_start(start)).values_list("customer_id", flat=True).distinct())
+        now_rows = (
+            in_tier.filter(placed_at__gte=day_start(start)).values("customer_id").annotate(total=Sum("amount_pence"))
+        )
         now_customers = {r["customer_id"]: r["total"] for r in now_rows}
         revenue = sum(now_customers.values())
         answers = SurveyAnswer.objects.filter(
-            customer__tier=tier, kind=SurveyKind.CSAT, answered_at__date__gte=start, answered_at__date__lt=end
+            customer__tier=tier, kind=SurveyKind.CSAT, answered_at__gte=day_start(start), answered_at__lt=day_start(end)
         )
         scores = _expand(answers.values_list("score").annotate(n=Count("pk")).order_by())
         rows.append(
