@@ -164,3 +164,15 @@ def test_the_customer_page_shows_value_tier_and_history(agent_client, customer, 
     assert "Value and loyalty" in html
     assert "Gold (Priority SLA)" in html
     assert "X1" in html
+
+
+def test_customers_find_their_open_surveys_in_the_portal(invitation, customer_client, other_customer, now):
+    services.invitations_dispatch(now=timezone.now())
+    page = customer_client.get("/feedback/my-surveys/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "about case C-000001" in html
+    assert services.survey_url(SurveyInvitation.objects.get(pk=invitation.pk)) in html
+    assert page_problems(html) == []
+    stranger = signed_in(other_customer.user).get("/feedback/my-surveys/")
+    assert "C-000001" not in stranger.content.decode()

@@ -43,6 +43,7 @@ from rapport.feedback.models import (
     Order,
     StaffMeasure,
     SurveyAnswer,
+    SurveyInvitation,
     SurveyKind,
 )
 from rapport.web.policy import feedback as policy
@@ -458,3 +459,16 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
 def default_period(now: datetime, days: int = 28) -> tuple[date, date]:
     end = local_day(now) + timedelta(days=1)
     return end - timedelta(days=days), end
+
+
+def open_surveys(customer: Customer, now: datetime) -> QuerySet[SurveyInvitation]:
+    """Surveys a customer may still answer in the portal: sent, or held back only because there was
+    no email address to send them to (never those held back for want of consent)."""
+    from rapport.feedback.models import InvitationStatus
+
+    waiting = Q(status=InvitationStatus.SENT) | Q(status=InvitationStatus.SUPPRESSED, note="no email address")
+    return (
+        SurveyInvitation.objects.filter(waiting, customer=customer, expires_at__gt=now, send_after__lte=now)
+        .select_related("case")
+        .order_by("-send_after", "-id")[:50]
+    )

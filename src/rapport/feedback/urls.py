@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("chain/", views.chain, name="chain"),
     path("orders/import/", views.orders_import, name="orders_import"),
+    path("my-surveys/", views.my_surveys, name="my_surveys"),
 ]

@@ -12,12 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rapport.accounts.models import User
+from rapport.customers.models import Customer
 from rapport.errors import Conflict, FieldError, Forbidden, NotFound
 from rapport.feedback import selectors, services
 from rapport.feedback.charts import bar_chart
 from rapport.feedback.clock import local_day
 from rapport.feedback.forms import AnswerForm, DashboardForm, FollowUpCloseForm, OrdersImportForm
 from rapport.feedback.models import SurveyKind
+from rapport.portal.views import customer_page
 from rapport.web.forms import show_errors
 from rapport.web.policy import feedback as policy
 from rapport.web.views import actor, staff_page
@@ -141,7 +144,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "nps_chart": nps_chart,
         "role": role,
-        "end_inclusive": end.toordinal() - 1,
+        "can_manage": policy.can_manage_value(user),
     }
     return render(request, "feedback/index.html", context)
 
@@ -273,3 +276,11 @@ def orders_import(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     return render(request, "feedback/orders_import.html", {"form": form, "result": result}, status=status)
+
+
+@customer_page
+@require_GET
+def my_surveys(request: HttpRequest, user: User, customer: Customer) -> HttpResponse:
+    """A signed-in customer's open surveys, so they can answer in the portal as well as by email."""
+    items = [(i, services.survey_url(i)) for i in selectors.open_surveys(customer, timezone.now())]
+    return render(request, "feedback/my_surveys.html", {"items": items, "nav": "surveys"})
