@@ -27,7 +27,7 @@ def test_the_survey_link_needs_no_sign_in_and_takes_one_answer(invitation, clien
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "How did we do with case C-000001?" in html
+    assert f"How did we do with case {invitation.case.reference}?" in html
     assert page_problems(html) == []
     done = client.post(url, {"score": "5", "comment": "Lovely"})
     assert done.status_code == 200
@@ -171,8 +171,8 @@ def test_customers_find_their_open_surveys_in_the_portal(invitation, customer_cl
     page = customer_client.get("/feedback/my-surveys/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "about case C-000001" in html
+    assert f"about case {invitation.case.reference}" in html
     assert services.survey_url(SurveyInvitation.objects.get(pk=invitation.pk)) in html
     assert page_problems(html) == []
     stranger = signed_in(other_customer.user).get("/feedback/my-surveys/")
-    assert "C-000001" not in stranger.content.decode()
+    assert invitation.case.reference not in stranger.content.decode()
