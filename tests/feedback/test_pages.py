@@ -176,3 +176,41 @@ def test_customers_find_their_open_surveys_in_the_portal(invitation, customer_cl
     assert page_problems(html) == []
     stranger = signed_in(other_customer.user).get("/feedback/my-surveys/")
     assert invitation.case.reference not in stranger.content.decode()
+
+
+def test_the_follow_up_list_costs_the_same_queries_for_one_or_many(
+    team_leader, customer, agent, team, resolve, django_assert_num_queries, now
+):
+    from rapport.cases.services import case_create
+
+    def low_scores(count):
+        for i in range(count):
+            made = case_create(
+                actor=agent, customer=customer, subject=f"S{i}", body="b", channel="email", team=team, now=now
+            )
+            resolve(made, now)
+            invitation = SurveyInvitation.objects.get(case=made, kind="csat")
+            services.survey_answer(token=services.survey_token(invitation), score=1, now=now)
+
+    client = signed_in(team_leader)
+    low_scores(1)
+    client.get("/feedback/follow-ups/")
+    with django_assert_num_queries(4) as one:
+        client.get("/feedback/follow-ups/")
+    low_scores(3)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get("/feedback/follow-ups/")
+    assert page.content.decode().count("Low CSAT score") == 4
+
+
+def test_the_demo_fills_surveys_orders_and_rollups(case, resolve, now):
+    from rapport.feedback.demo import seed_feedback_demo
+    from rapport.feedback.models import CaseFact, LoyaltyTier, StaffMeasure
+
+    resolve(case, now)
+    SurveyInvitation.objects.all().delete()
+    seed_feedback_demo(now)
+    assert LoyaltyTier.objects.count() == 2
+    assert StaffMeasure.objects.exists()
+    assert SurveyAnswer.objects.filter(kind="nps").exists()
+    assert CaseFact.objects.count() == 1

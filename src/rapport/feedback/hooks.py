@@ -42,6 +42,12 @@ def value_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | 
     )
 
 
+def _demo(now: datetime) -> None:
+    from rapport.feedback.demo import seed_feedback_demo
+
+    seed_feedback_demo(now)
+
+
 def register() -> None:
     global _registered
     if _registered:
@@ -49,6 +55,7 @@ def register() -> None:
     _registered = True
     case_changed.connect(on_case_changed, dispatch_uid="feedback.surveys_after_resolution")
     extensions.customer_panels.append(value_panel)
+    extensions.demo_seeders.append(_demo)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Insight", url_name="feedback:index", section="feedback", visible=policy.can_view_dashboards, order=60
