@@ -159,3 +159,24 @@ def test_nps_invites_customers_served_in_the_interval_once(case, resolve, now):
     resolve(case, now)
     assert services.nps_invitations_create(now=now + timedelta(days=1)) == 1
     assert services.nps_invitations_create(now=now + timedelta(days=2)) == 0
+
+
+@pytest.mark.parametrize("weights", [{"speed": 3}, {"empathy": -1}, {"empathy": "high"}, ["empathy"]])
+def test_settings_refuse_weights_the_scoring_cannot_use(db, weights):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        FeedbackSettings(rater_weights=weights).full_clean()
+    FeedbackSettings(rater_weights={"empathy": 20, "reliability": 32.5}).full_clean()
+
+
+def test_the_rater_form_asks_for_every_dimension(customer, manager, now, client):
+    from tests.web.html_checks import page_problems
+
+    invitation = services.rater_invite(actor=manager, customer=customer, now=now)
+    invitation.expires_at = now + timedelta(days=3650)
+    invitation.save()
+    html = client.get(services.survey_url(invitation)).content.decode()
+    assert html.count("<fieldset>") == 10
+    assert "Empathy: what you expected" in html
+    assert page_problems(html) == []

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from rapport.domain.scoring import Dimension
@@ -47,6 +48,20 @@ class FeedbackSettings(models.Model):
 
     def __str__(self) -> str:
         return "Feedback settings"
+
+    def clean(self) -> None:
+        """Refuse weights the RATER scoring could not use, so the dashboards never fail on them."""
+        weights = self.rater_weights or {}
+        known = {d.value for d in Dimension}
+        if not isinstance(weights, dict) or any(
+            k not in known or isinstance(v, bool) or not isinstance(v, int | float) or v < 0 for k, v in weights.items()
+        ):
+            raise ValidationError(
+                {"rater_weights": f"Give a weight of 0 or more for any of: {', '.join(sorted(known))}."}
+            )
+        for name in ("margin", "retention", "discount_rate"):
+            if not Decimal(0) <= getattr(self, name) <= Decimal(1):
+                raise ValidationError({name: "Give a rate between 0 and 1, e.g. 0.25."})
 
     @classmethod
     def current(cls) -> FeedbackSettings:

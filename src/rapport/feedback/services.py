@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Min, OuterRef, Q, Sum
@@ -176,9 +177,7 @@ def invitation_send(*, invitation_id: int, now: datetime, base_url: str = "") ->
 
 
 def _base_url() -> str:
-    from django.conf import settings
-
-    return str(getattr(settings, "RAPPORT_BASE_URL", "http://127.0.0.1:8000"))
+    return str(settings.RAPPORT_BASE_URL)
 
 
 def invitations_dispatch(*, now: datetime) -> dict[str, int]:
