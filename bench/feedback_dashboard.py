@@ -31,7 +31,7 @@ from django.utils import timezone  # noqa: E402
 
 from rapport.accounts.models import Role, User  # noqa: E402
 from rapport.cases.models import Case  # noqa: E402
-from rapport.feedback.models import SurveyAnswer, SurveyInvitation, SurveyKind  # noqa: E402
+from rapport.feedback.models import CaseFact, SurveyAnswer, SurveyInvitation, SurveyKind  # noqa: E402
 from rapport.feedback.rollup import rollup_rebuild  # noqa: E402
 from rapport.seeding.bulk import seed  # noqa: E402
 
@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the rollups even if they look complete")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     now = timezone.now()
@@ -119,13 +120,14 @@ def main() -> None:
     if have < args.cases:
         started = time.perf_counter()
         seed(cases=args.cases - have, seed=args.seed, now=now)
-        print(f"seeded {args.cases - have} cases in {time.perf_counter() - started:.0f} s")
+        print(f"seeded {args.cases - have} cases in {time.perf_counter() - started:.0f} s", flush=True)
     started = time.perf_counter()
     added = answers_ensure(args.answers, now, random.Random(args.seed))
-    print(f"added {added} survey answers in {time.perf_counter() - started:.0f} s")
-    started = time.perf_counter()
-    rows = rollup_rebuild(now=now)
-    print(f"full rollup rebuild: {rows} daily rows in {time.perf_counter() - started:.1f} s")
+    print(f"added {added} survey answers in {time.perf_counter() - started:.0f} s", flush=True)
+    if args.rebuild or CaseFact.objects.count() != Case.objects.count():
+        started = time.perf_counter()
+        rows = rollup_rebuild(now=now)
+        print(f"full rollup rebuild: {rows} daily rows in {time.perf_counter() - started:.1f} s", flush=True)
     started = time.perf_counter()
     rollup_rebuild(now=now, days=1)
     print(f"hourly rollup refresh (cases changed in the last day): {time.perf_counter() - started:.1f} s")
