@@ -152,7 +152,9 @@ class SurveyAnswer(models.Model):
     class Meta:
         ordering = ["-answered_at", "-id"]
         indexes = [
-            models.Index(fields=["answered_at"], name="answer_at"),
+            # Covering: the period's score counts are read from the index alone.
+            models.Index(fields=["answered_at", "kind", "score"], name="answer_at_kind_score"),
+            models.Index(fields=["kind", "answered_at"], name="answer_kind_at"),
             models.Index(fields=["team", "answered_at"], name="answer_team_at"),
             models.Index(fields=["agent", "answered_at"], name="answer_agent_at"),
         ]
