@@ -112,3 +112,20 @@ def test_dashboard_runs_a_fixed_number_of_queries(worked, manager, django_assert
         board = selectors.dashboard(actor=manager, requested=requested, now=datetime(2026, 3, 10, tzinfo=LONDON))
     assert board.previous.created == 0
     assert board.backlog.open == 1
+
+
+@pytest.mark.parametrize("seconds", [[5], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [0, 599, 600, 601, 7200, 7200, 86_000, 3]])
+def test_database_percentiles_match_the_pure_rule(db, case, seconds):
+    from rapport.domain.scoring import distribution
+    from rapport.feedback.selectors import _exact_distribution
+
+    CaseFact.objects.all().delete()
+    base = {"created_day": date(2026, 3, 2), "channel": "email", "case_type": "enquiry", "internal": False}
+    facts = []
+    for value in seconds:
+        copy = case_create(
+            actor=case.owner or case.customer.user, customer=case.customer, subject="x", body="y", channel="portal"
+        )
+        facts.append(CaseFact(case=copy, response_s=value, **base))
+    CaseFact.objects.bulk_create(facts)
+    assert _exact_distribution(CaseFact.objects.all(), "response_s") == distribution(seconds)

@@ -7,13 +7,14 @@ a period costs a fixed number of queries whatever its size.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case
@@ -27,7 +28,6 @@ from rapport.domain.scoring import (
     ces,
     churn_risk,
     csat,
-    distribution,
     nps,
     rate,
     rater_gaps,
@@ -205,14 +205,38 @@ def _survey_scores(s: Slice) -> tuple[Score, Score, NetPromoter, RaterGaps]:
     )
 
 
+BUCKET_S = 600
+
+
+def _exact_distribution(rows: QuerySet[CaseFact], field: str) -> Distribution:
+    """Nearest-rank median and 90th percentile of ``field`` without reading every value: count
+    per ten-minute bucket in the database, find the bucket holding each rank, then read the one
+    value at that rank inside it. Exact, in a fixed number of queries."""
+    buckets = list(
+        rows.annotate(bucket=F(field) / BUCKET_S).values("bucket").annotate(n=Count("pk")).order_by("bucket")
+    )
+    total = sum(b["n"] for b in buckets)
+    if total == 0:
+        return Distribution(0, None, None)
+    found: dict[int, int] = {}
+    for q in (50, 90):
+        rank = max(math.ceil(q * total / 100), 1)
+        before = 0
+        for b in buckets:
+            if before + b["n"] >= rank:
+                low = b["bucket"] * BUCKET_S
+                inside = rows.filter(**{f"{field}__gte": low, f"{field}__lt": low + BUCKET_S})
+                found[q] = inside.order_by(field).values_list(field, flat=True)[rank - before - 1]
+                break
+            before += b["n"]
+    return Distribution(total, found[50], found[90])
+
+
 def _timings(s: Slice) -> tuple[Distribution, Distribution]:
     facts = CaseFact.objects.filter(_dims(s))
     response = facts.filter(created_day__gte=s.start, created_day__lt=s.end, response_s__isnull=False)
     resolution = facts.filter(resolved_day__gte=s.start, resolved_day__lt=s.end, resolution_s__isnull=False)
-    return (
-        distribution(list(response.values_list("response_s", flat=True))),
-        distribution(list(resolution.values_list("resolution_s", flat=True))),
-    )
+    return _exact_distribution(response, "response_s"), _exact_distribution(resolution, "resolution_s")
 
 
 def sla_attainment(s: Slice) -> float | None:
