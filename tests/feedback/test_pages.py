@@ -214,3 +214,10 @@ def test_the_demo_fills_surveys_orders_and_rollups(case, resolve, now):
     assert StaffMeasure.objects.exists()
     assert SurveyAnswer.objects.filter(kind="nps").exists()
     assert CaseFact.objects.count() == 1
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted():
+    from rapport.feedback.views import _csv
+
+    body = _csv("x", ["a", "b", "c", "d"], [("=HYPERLINK(1)", "", "-1.5", "+44")]).content.decode()
+    assert body.splitlines()[1] == "'=HYPERLINK(1),,-1.5,+44"

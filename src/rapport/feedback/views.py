@@ -28,6 +28,7 @@ from rapport.web.views import actor, staff_page
 THANKS = "Thank you: your answer is recorded."
 FOLLOW_UP_CLOSED = "Follow-up closed."
 CSV_TABLES = ("summary", "daily", "teams")
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _hours(seconds: int | None) -> str:
@@ -76,7 +77,7 @@ def _csv(name: str, header: list[str], rows: list[Any]) -> HttpResponse:
     for row in rows:
         # Cells that a spreadsheet would run as a formula are quoted as text (CSV injection).
         writer.writerow(
-            ["'" + c if isinstance(c, str) and c[:1] in "=+-@" and not c[1:2].isdigit() else c for c in row]
+            ["'" + c if isinstance(c, str) and c[:1] in FORMULA_STARTS and not c[1:2].isdigit() else c for c in row]
         )
     return response
 
