@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class FeedbackConfig(AppConfig):
     name = "rapport.feedback"
     label = "feedback"
+    verbose_name = "Feedback and insight"
+
+    def ready(self) -> None:
+        from rapport.feedback import hooks
+
+        hooks.register()

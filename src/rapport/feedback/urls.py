@@ -1,4 +1,13 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from rapport.feedback import views
 
 app_name = "feedback"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("s/<str:token>/", views.answer, name="answer"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("chain/", views.chain, name="chain"),
+    path("orders/import/", views.orders_import, name="orders_import"),
+    path("my-surveys/", views.my_surveys, name="my_surveys"),
+]

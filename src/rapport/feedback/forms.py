@@ -1,0 +1,89 @@
+"""Forms of the feedback pages: they shape input; the services and selectors hold the rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+
+from rapport.accounts.models import STAFF_ROLES, Team, User
+from rapport.cases.models import TYPE_CHOICES
+from rapport.customers.models import CHANNEL_CHOICES
+from rapport.domain.scoring import SCALES
+from rapport.feedback.models import RATER_FIELDS, SurveyKind
+
+PERIODS = [("7", "Last 7 days"), ("28", "Last 28 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
+GROUPS = [("", "All customers"), ("external", "External customers"), ("internal", "Internal customers")]
+END_BEFORE_START = "The end date must be after the start date."
+TOO_LONG = "Choose a period of at most two years."
+
+
+class DashboardForm(forms.Form):
+    period = forms.ChoiceField(choices=PERIODS, required=False, initial="28", label="Period")
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="All teams")
+    agent = forms.ModelChoiceField(
+        queryset=User.objects.filter(role__in=sorted(STAFF_ROLES), is_active=True),
+        required=False,
+        empty_label="All agents",
+    )
+    channel = forms.ChoiceField(choices=[("", "All channels"), *CHANNEL_CHOICES], required=False)
+    case_type = forms.ChoiceField(choices=[("", "All types"), *TYPE_CHOICES], required=False, label="Case type")
+    group = forms.ChoiceField(choices=GROUPS, required=False, label="Customers")
+
+    def period_bounds(self, today: date) -> tuple[date, date]:
+        data = self.cleaned_data
+        if data.get("start") and data.get("end"):
+            return data["start"], data["end"] + timedelta(days=1)
+        days = int(data.get("period") or 28)
+        return today + timedelta(days=1 - days), today + timedelta(days=1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", END_BEFORE_START)
+            elif (end - start).days > 731:
+                self.add_error("end", TOO_LONG)
+        return data
+
+
+def _scale(kind: str) -> list[tuple[int, str]]:
+    low, high = SCALES[kind]
+    return [(n, str(n)) for n in range(low, high + 1)]
+
+
+class AnswerForm(forms.Form):
+    """One score (CSAT, CES, NPS) or the ten RATER scores, and an optional comment."""
+
+    comment = forms.CharField(
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label="Anything to add?"
+    )
+
+    def __init__(self, *args: Any, kind: str, question: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == SurveyKind.RATER:
+            for dimension, expected, perceived in RATER_FIELDS:
+                name = dimension.value.capitalize()
+                self.fields[expected] = forms.TypedChoiceField(
+                    choices=_scale("rater"), coerce=int, widget=forms.RadioSelect, label=f"{name}: what you expected"
+                )
+                self.fields[perceived] = forms.TypedChoiceField(
+                    choices=_scale("rater"), coerce=int, widget=forms.RadioSelect, label=f"{name}: what you got"
+                )
+        else:
+            self.fields["score"] = forms.TypedChoiceField(
+                choices=_scale(kind), coerce=int, widget=forms.RadioSelect, label=question
+            )
+        self.order_fields([f for f in self.fields if f != "comment"] + ["comment"])
+
+
+class FollowUpCloseForm(forms.Form):
+    outcome = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="What was done")
+
+
+class OrdersImportForm(forms.Form):
+    file = forms.FileField(label="Orders CSV", help_text="Columns: customer_email, reference, placed_at, amount.")
