@@ -25,6 +25,11 @@ _TRANSIT = frozenset({"received", "return-path", "delivered-to", "x-original-to"
                       "content-length"})
 _TAG = re.compile(r"<(script|style|head)[^>]*>.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+_CALENDAR = frozenset({"text/calendar", "application/ics"})
 
 
 class Unparseable(ValueError):
@@ -102,7 +107,7 @@ def _is_latin(part: Message) -> bool:
 def html_to_text(html: str) -> str:
     """A readable plain text of an HTML body, for messages that have no text part."""
     text = re.sub(r"<\s*(br|/p|/div|/tr|/h\d|/li)[^>]*>", "\n", html, flags=re.IGNORECASE)
-    text = unescape(_TAG.sub("", text)).replace("\xa0", " ")
+    text = unescape(_TAG.sub("", _COMMENT.sub("", text))).replace("\xa0", " ")
     text = "\n".join(line.rstrip() for line in text.splitlines())
     return _BLANKS.sub("\n\n", text).strip()
 
@@ -180,6 +185,12 @@ def parse(raw: bytes) -> ParsedMail:
     if not senders:
         raise Unparseable("The message has no sender address (From).")
     sender_name, sender = senders[0]
+    if not _ADDRESS.fullmatch(sender):
+        # A broken From header ("Name <a@b" with a stray quote): take the address inside it.
+        found = _ADDRESS.search(sender) or _ADDRESS.search(_header(msg, "From"))
+        if found is None:
+            raise Unparseable(f"The sender address cannot be read: {sender[:100]}")
+        sender_name, sender = "", found.group(0)
     headers = {}
     for name in msg.keys():
         lowered = name.lower()
@@ -210,7 +221,11 @@ def parse(raw: bytes) -> ParsedMail:
         if not content:
             continue
         disposition = (leaf.get_content_disposition() or "").lower()
-        parts.append(Part(_filename(leaf, index), content, ctype, inline=disposition == "inline" or bool(leaf.get("Content-ID"))))
+        filename = _filename(leaf, index)
+        if ctype in _CALENDAR or filename.lower().endswith(".ics"):
+            # Invitations are text (RFC 5545); kept as a readable text file beside the message.
+            filename, ctype = f"{filename.rsplit('.', 1)[0]}.ics.txt", "text/plain"
+        parts.append(Part(filename, content, ctype, inline=disposition == "inline" or bool(leaf.get("Content-ID"))))
     message_id = (mail_rules.message_ids(_header(msg, "Message-ID")) or [""])[0]
     key = message_id or _content_key(raw)
     try:
