@@ -86,4 +86,4 @@ def test_reading_an_mbox_streams_memory_does_not_grow_with_the_file(tmp_path):
     tracemalloc.stop()
 
     assert count == 4000
-    assert peak < 2 * 1024 * 1024
+    assert peak < 8 * 1024 * 1024  # a few one-megabyte reads, never the 50 MB file

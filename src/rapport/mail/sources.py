@@ -1,7 +1,7 @@
 """Reading mail from files without holding the whole file: one ``.eml``, an mbox, or a Maildir.
 
-The mbox reader streams line by line (mboxo/mboxrd: a line starting "From " after a blank line
-starts a message; ">From " quoting is undone), so memory is bounded by the largest message.
+The mbox reader streams a megabyte at a time, so memory is bounded by the largest message, not
+the file.
 """
 
 from __future__ import annotations
@@ -11,34 +11,47 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-_QUOTED_FROM = re.compile(rb"^>(>*From )")
+_QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
+_SEPARATOR = re.compile(rb"\n\r?\nFrom ")
+_CHUNK = 1 << 20
 
 
 def _mbox(path: Path) -> Iterator[tuple[str, bytes]]:
-    lines: list[bytes] = []
+    """Messages of an mbox, read a megabyte at a time: a "From " line after a blank line starts the
+    next message (mboxo/mboxrd), and ">From " quoting inside messages is undone."""
     number = 0
-    previous_blank = True
     with path.open("rb") as handle:
-        for line in handle:
-            if line.startswith(b"From ") and previous_blank:
-                if lines:
-                    number += 1
-                    yield f"{path.name}#{number}", _message(lines)
-                lines = []
-                previous_blank = False
-                continue
-            previous_blank = line in (b"\n", b"\r\n")
-            lines.append(_QUOTED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
-    if lines:
-        number += 1
-        yield f"{path.name}#{number}", _message(lines)
+        handle.readline()  # the first "From " separator line
+        buffer = b""
+        searched = 0
+        while True:
+            chunk = handle.read(_CHUNK)
+            buffer += chunk
+            while True:
+                match = _SEPARATOR.search(buffer, max(searched - 8, 0))
+                if match is None:
+                    searched = len(buffer)
+                    break
+                number += 1
+                yield f"{path.name}#{number}", _unquote(buffer[: match.start() + 1])
+                next_line = buffer.find(b"\n", match.end())
+                if next_line < 0:  # the separator line itself is cut by the chunk: read more
+                    more = handle.readline()
+                    buffer += more
+                    next_line = buffer.find(b"\n", match.end())
+                    next_line = len(buffer) - 1 if next_line < 0 else next_line
+                buffer = buffer[next_line + 1 :]
+                searched = 0
+            if not chunk:
+                break
+        rest = buffer.rstrip(b"\r\n")
+        if rest:
+            number += 1
+            yield f"{path.name}#{number}", _unquote(rest + b"\n")
 
 
-def _message(lines: list[bytes]) -> bytes:
-    # The blank line before the next "From " separator belongs to the mbox, not to the message.
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines = lines[:-1]
-    return b"".join(lines)
+def _unquote(message: bytes) -> bytes:
+    return _QUOTED_FROM.sub(rb"\1", message) if b">From " in message else message
 
 
 def _maildir(path: Path) -> Iterator[tuple[str, bytes]]:
