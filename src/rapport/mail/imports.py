@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from django.db import transaction
+
 from rapport.mail.inbound import mail_receive, own_addresses
 from rapport.mail.sources import read_messages
+
+
+BATCH = 500
 
 
 @dataclass
@@ -32,11 +37,22 @@ def mail_import(
     acknowledge: bool = False,
     progress: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
+    """File every message at ``path``. Messages are committed in batches of ``BATCH`` (each one in
+    its own savepoint, so one bad message is quarantined without undoing the others); an import
+    stopped half-way is simply run again: what was committed is recognised and skipped."""
     summary = ImportSummary()
     ours = own_addresses()
-    for source, raw in read_messages(path):
-        result = mail_receive(raw=raw, now=now, source=source, acknowledge=acknowledge, ours=ours)
-        summary.counts[result.disposition] += 1
-        if progress is not None and summary.total % 1000 == 0:
+    messages = read_messages(path)
+    while True:
+        with transaction.atomic():
+            filed = 0
+            for source, raw in messages:
+                result = mail_receive(raw=raw, now=now, source=source, acknowledge=acknowledge, ours=ours)
+                summary.counts[result.disposition] += 1
+                filed += 1
+                if filed == BATCH:
+                    break
+        if progress is not None:
             progress(summary)
-    return summary
+        if filed < BATCH:
+            return summary

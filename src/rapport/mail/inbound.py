@@ -208,9 +208,10 @@ def _threaded_case(parsed: parsing.ParsedMail) -> Case | None:
 
 def _customer(parsed: parsing.ParsedMail, now: datetime) -> Customer:
     address = parsed.sender.lower()
-    found = Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci=address).order_by("id").first()
-    if found is not None:
-        return found
+    # Unordered so the lookup walks the lower(email) index; the oldest record wins a tie.
+    matches = list(Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci=address).order_by()[:5])
+    if matches:
+        return min(matches, key=lambda c: c.pk)
     internal = mail_rules.domain_of(address) in {d.lower() for d in settings.RAPPORT_MAIL_DOMAINS}
     name = " ".join(parsed.sender_name.split())[:200] or address
     customer = Customer.objects.create(

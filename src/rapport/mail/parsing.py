@@ -4,11 +4,14 @@ inline images and forwarded messages (kept whole, as ``.eml`` attachments)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
+from typing import Any
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from datetime import datetime
@@ -16,7 +19,29 @@ from html import unescape
 
 from rapport.domain import mail_rules
 
-_PARSER = BytesParser(policy=policy.default)
+class _Policy(EmailPolicy):
+    """``policy.default``, remembering parsed headers: the same Content-Type is otherwise parsed
+    a dozen times per message (every ``get_content_type`` call), which made parsing the slow part."""
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name"):
+            return value
+        try:
+            return _fetch(name, value)
+        except TypeError:
+            return super().header_fetch_parse(name, value)
+
+
+@functools.lru_cache(maxsize=2048)
+def _fetch(name: str, value: str) -> Any:
+    return policy.default.header_fetch_parse(name, value)
+
+
+POLICY = _Policy()
+_PARSER = BytesParser(policy=POLICY)
+# Headers read for spotting automated mail, taken raw (no structured parsing needed).
+_FLAG_HEADERS = frozenset({"auto-submitted", "precedence", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
+                           "list-id", "list-unsubscribe"})
 # Headers a relay adds or rewrites: left out of the content hash so that the same message fetched
 # through two routes has one identity.
 _TRANSIT = frozenset({"received", "return-path", "delivered-to", "x-original-to", "dkim-signature", "arc-seal",
@@ -191,11 +216,10 @@ def parse(raw: bytes) -> ParsedMail:
         if found is None:
             raise Unparseable(f"The sender address cannot be read: {sender[:100]}")
         sender_name, sender = "", found.group(0)
-    headers = {}
-    for name in msg.keys():
-        lowered = name.lower()
-        if lowered not in headers:
-            headers[lowered] = _header(msg, name)
+    raw_headers: dict[str, str] = {}
+    for name, value in msg.raw_items():
+        raw_headers.setdefault(name.lower(), " ".join(str(value).split()))
+    headers = {name: value for name, value in raw_headers.items() if name in _FLAG_HEADERS}
     try:
         body_part = msg.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
         html_part = msg.get_body(preferencelist=("html",))  # type: ignore[attr-defined]
@@ -226,10 +250,10 @@ def parse(raw: bytes) -> ParsedMail:
             # Invitations are text (RFC 5545); kept as a readable text file beside the message.
             filename, ctype = f"{filename.rsplit('.', 1)[0]}.ics.txt", "text/plain"
         parts.append(Part(filename, content, ctype, inline=disposition == "inline" or bool(leaf.get("Content-ID"))))
-    message_id = (mail_rules.message_ids(_header(msg, "Message-ID")) or [""])[0]
+    message_id = (mail_rules.message_ids(raw_headers.get("message-id", "")) or [""])[0]
     key = message_id or _content_key(raw)
     try:
-        date_header = _header(msg, "Date")
+        date_header = raw_headers.get("date", "")
         date = parsedate_to_datetime(date_header) if date_header else None
         if date is not None and date.tzinfo is None:
             date = None
@@ -244,10 +268,10 @@ def parse(raw: bytes) -> ParsedMail:
         subject=_header(msg, "Subject"),
         sender=sender.lower(),
         sender_name=sender_name or "",
-        to=[a for _, a in _addresses(msg, "To") + _addresses(msg, "Cc") + _addresses(msg, "Delivered-To")],
+        to=[a for _, a in getaddresses([raw_headers.get(n, "") for n in ("to", "cc", "delivered-to")]) if "@" in a],
         date=date,
-        in_reply_to=_header(msg, "In-Reply-To"),
-        references=_header(msg, "References"),
+        in_reply_to=raw_headers.get("in-reply-to", ""),
+        references=raw_headers.get("references", ""),
         text=text.replace("\r\n", "\n"),
         html=html,
         parts=parts,
