@@ -23,8 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +38,10 @@ def generate(path: Path, count: int, seed: int) -> None:
     rng = random.Random(seed)
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     threads: list[tuple[str, str, int]] = []  # (message id, sender, case number guess)
-    words = ("order delivery refund invoice account parcel broken late charge password booking "
-             "cancel voucher address engineer appointment warranty replacement statement").split()
+    words = [
+        *("order", "delivery", "refund", "invoice", "account", "parcel", "broken", "late", "charge", "password"),
+        *("booking", "cancel", "voucher", "address", "engineer", "appointment", "warranty", "replacement"),
+    ]
     with path.open("wb") as out:
         for i in range(count):
             sender_no = rng.randrange(5000)
@@ -47,8 +49,12 @@ def generate(path: Path, count: int, seed: int) -> None:
             when = start + timedelta(seconds=i * 20)
             subject = " ".join(rng.choice(words) for _ in range(4)).capitalize()
             body = "\n".join(" ".join(rng.choice(words) for _ in range(12)) for _ in range(rng.randrange(3, 15)))
-            headers = [f"From: Customer {sender_no} <{sender}>", "To: support@rapport.example",
-                       f"Date: {format_datetime(when)}", f"Message-ID: <bench{i}@example.net>"]
+            headers = [
+                f"From: Customer {sender_no} <{sender}>",
+                "To: support@rapport.example",
+                f"Date: {format_datetime(when)}",
+                f"Message-ID: <bench{i}@example.net>",
+            ]
             if threads and rng.random() < 0.4:
                 parent, parent_sender, number = rng.choice(threads[-2000:])
                 headers[0] = f"From: <{parent_sender}>"
@@ -67,14 +73,16 @@ def generate(path: Path, count: int, seed: int) -> None:
             if roll < 0.1:
                 html = "".join(f"<p>{line}</p>" for line in body.splitlines())
                 payload = (
-                    'Content-Type: multipart/alternative; boundary="b"\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n'
+                    'Content-Type: multipart/alternative; boundary="b"\n\n'
+                    "--b\nContent-Type: text/plain; charset=utf-8\n\n"
                     f"{body}\n--b\nContent-Type: text/html; charset=utf-8\n\n{html}\n--b--\n"
                 )
             elif roll < 0.12:
                 encoded = base64.encodebytes(PDF).decode()
                 payload = (
                     'Content-Type: multipart/mixed; boundary="m"\n\n--m\nContent-Type: text/plain; charset=utf-8\n\n'
-                    f"{body}\n--m\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"receipt.pdf\"\n"
+                    f"{body}\n--m\nContent-Type: application/pdf\n"
+                    'Content-Disposition: attachment; filename="receipt.pdf"\n'
                     f"Content-Transfer-Encoding: base64\n\n{encoded}--m--\n"
                 )
             else:
@@ -110,8 +118,17 @@ def run_child(mbox: str) -> None:
     elapsed = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(json.dumps({"messages": summary.total, "seconds": elapsed, "cpu_seconds": cpu,
-                      "peak_rss_mb": after.ru_maxrss / 1024, "counts": dict(summary.counts)}))
+    print(
+        json.dumps(
+            {
+                "messages": summary.total,
+                "seconds": elapsed,
+                "cpu_seconds": cpu,
+                "peak_rss_mb": after.ru_maxrss / 1024,
+                "counts": dict(summary.counts),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -129,10 +146,19 @@ def main() -> None:
         mbox = Path(folder) / "bench.mbox"
         began = time.perf_counter()
         generate(mbox, args.messages, args.seed)
-        print(f"generated {args.messages:,} messages, {mbox.stat().st_size / 1e6:.0f} MB, in {time.perf_counter() - began:.0f} s")
+        print(
+            f"generated {args.messages:,} messages, {mbox.stat().st_size / 1e6:.0f} MB, "
+            f"in {time.perf_counter() - began:.0f} s"
+        )
         for database in args.database.split(","):
-            env = {**os.environ, "RAPPORT_ENV": "development", "RAPPORT_DEBUG": "0", "RAPPORT_DATA_DIR": folder,
-                   "DJANGO_SETTINGS_MODULE": "rapport.settings", "PYTHONPATH": str(ROOT / "src")}
+            env = {
+                **os.environ,
+                "RAPPORT_ENV": "development",
+                "RAPPORT_DEBUG": "0",
+                "RAPPORT_DATA_DIR": folder,
+                "DJANGO_SETTINGS_MODULE": "rapport.settings",
+                "PYTHONPATH": str(ROOT / "src"),
+            }
             env.pop("REDIS_URL", None)
             if database == "sqlite":
                 db = Path(folder) / "bench.sqlite3"
@@ -141,17 +167,22 @@ def main() -> None:
             else:
                 _fresh_postgres()
                 env["DATABASE_URL"] = PG_URL
-            out = subprocess.run(  # noqa: S603
+            out = subprocess.run(
                 [sys.executable, __file__, "--child", str(mbox)], env=env, check=True, capture_output=True, text=True
             ).stdout
             result = json.loads(out.strip().splitlines()[-1])
             rate = result["messages"] / result["seconds"]
             cpu_rate = result["messages"] / result["cpu_seconds"]
-            print(f"{database:<9} {result['messages']:>7,} messages in {result['seconds']:6.1f} s = {rate:6.0f} messages/s "
-                  f"({cpu_rate:.0f} per second of the importer's own CPU time), peak RSS {result['peak_rss_mb']:.0f} MB "
-                  f"{result['counts']}")
-        print(f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-              "(the wall-clock rate falls when other work shares the cores; the CPU-time rate does not)")
+            print(
+                f"{database:<9} {result['messages']:>7,} messages in {result['seconds']:6.1f} s "
+                f"= {rate:6.0f} messages/s "
+                f"({cpu_rate:.0f} per second of the importer's own CPU time), peak RSS {result['peak_rss_mb']:.0f} MB "
+                f"{result['counts']}"
+            )
+        print(
+            f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+            "(the wall-clock rate falls when other work shares the cores; the CPU-time rate does not)"
+        )
 
 
 if __name__ == "__main__":

@@ -91,7 +91,9 @@ service imap-login {{
 
     def __enter__(self) -> Dovecot:
         config = self._config()
-        self.process = subprocess.Popen([self.binary, "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603 - our own dovecot with our own configuration
+            [self.binary, "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:

@@ -23,8 +23,14 @@ def main() -> None:
 
     mailbox, _ = Mailbox.objects.update_or_create(
         name="Support",
-        defaults={"address": "support@rapport.example", "host": "127.0.0.1", "port": port, "use_tls": False,
-                  "username": USER, "password_env": "TEST_IMAP_PASSWORD"},
+        defaults={
+            "address": "support@rapport.example",
+            "host": "127.0.0.1",
+            "port": port,
+            "use_tls": False,
+            "username": USER,
+            "password_env": "TEST_IMAP_PASSWORD",
+        },
     )
     import os
 

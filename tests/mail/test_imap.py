@@ -39,20 +39,29 @@ def dovecot():
 def mailbox(db, dovecot, monkeypatch):
     monkeypatch.setenv("RAPPORT_TEST_IMAP_PASSWORD", PASSWORD)
     return Mailbox.objects.create(
-        name="Support", address="support@rapport.example", host="127.0.0.1", port=dovecot.port,
-        use_tls=False, username=USER, password_env="RAPPORT_TEST_IMAP_PASSWORD",
+        name="Support",
+        address="support@rapport.example",
+        host="127.0.0.1",
+        port=dovecot.port,
+        use_tls=False,
+        username=USER,
+        password_env="RAPPORT_TEST_IMAP_PASSWORD",
     )
 
 
 def test_polling_files_new_mail_and_marks_it_seen(dovecot, mailbox, now):
-    dovecot.deliver(build(message_id="<p1@example.net>"), build(sender="bob@example.org", message_id="<p2@example.net>"))
+    dovecot.deliver(
+        build(message_id="<p1@example.net>"), build(sender="bob@example.org", message_id="<p2@example.net>")
+    )
 
     result = mailbox_poll(mailbox=mailbox, now=now)
 
     assert (result.received, result.duplicates, result.error) == (2, 0, "")
-    assert Case.objects.count() == 2 and dovecot.unseen() == 0
+    assert Case.objects.count() == 2
+    assert dovecot.unseen() == 0
     mailbox.refresh_from_db()
-    assert mailbox.last_polled_at == now and mailbox.last_error == ""
+    assert mailbox.last_polled_at == now
+    assert mailbox.last_error == ""
     assert mailbox_poll(mailbox=mailbox, now=now).received == 0
 
 
@@ -64,7 +73,8 @@ def test_mail_fetched_again_is_not_filed_twice(dovecot, mailbox, now):
     result = mailbox_poll(mailbox=mailbox, now=now)
 
     assert (result.received, result.duplicates) == (0, 1)
-    assert MailMessage.objects.filter(outbound=False).count() == 1 and dovecot.unseen() == 0
+    assert MailMessage.objects.filter(outbound=False).count() == 1
+    assert dovecot.unseen() == 0
 
 
 def test_an_unreadable_message_is_quarantined_and_marked_seen(dovecot, mailbox, now):
@@ -73,7 +83,8 @@ def test_an_unreadable_message_is_quarantined_and_marked_seen(dovecot, mailbox, 
     dovecot.deliver(b"To: support@rapport.example\r\nSubject: no sender\r\n\r\nHello\r\n")
     result = mailbox_poll(mailbox=mailbox, now=now)
 
-    assert result.quarantined == 1 and QuarantinedMail.objects.get().mailbox == mailbox
+    assert result.quarantined == 1
+    assert QuarantinedMail.objects.get().mailbox == mailbox
     assert dovecot.unseen() == 0
 
 
@@ -84,8 +95,10 @@ def test_a_wrong_password_is_recorded_on_the_mailbox_and_nothing_is_lost(dovecot
     result = mailbox_poll(mailbox=mailbox, now=now)
 
     mailbox.refresh_from_db()
-    assert result.error and mailbox.last_error == result.error
-    assert Case.objects.count() == 0 and dovecot.unseen() == 1
+    assert result.error
+    assert mailbox.last_error == result.error
+    assert Case.objects.count() == 0
+    assert dovecot.unseen() == 1
 
 
 def test_an_encrypted_password_is_used_when_there_is_no_environment_variable(dovecot, mailbox, now):
@@ -102,7 +115,10 @@ def test_an_encrypted_password_is_used_when_there_is_no_environment_variable(dov
 def _worker(env: dict[str, str], port: int, delay: float) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "tests.mail.imap_worker", str(port), str(delay)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -124,7 +140,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(dovecot, tmp_pat
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "-m", "rapport.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "rapport.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     emails = [build(sender=f"customer{i}@example.net", message_id=f"<crash{i}@example.net>") for i in range(6)]
     dovecot.deliver(*emails)
 

@@ -1,5 +1,6 @@
 """``rapport mail import PATH``: an .eml file, an mbox or a Maildir, streamed, idempotent."""
 
+# ruff: noqa: RUF001 - the en dashes are what the customers wrote
 from __future__ import annotations
 
 import tracemalloc
@@ -38,7 +39,10 @@ def test_importing_an_eml_file(tmp_path, capsys):
 def test_importing_an_mbox_twice_files_each_message_once(tmp_path, capsys):
     path = tmp_path / "archive.mbox"
     messages = [
-        build(message_id="<a1@example.net>", body="From my point of view the parcel is lost.\nFrom here on, please refund."),
+        build(
+            message_id="<a1@example.net>",
+            body="From my point of view the parcel is lost.\nFrom here on, please refund.",
+        ),
         build(message_id="<a2@example.net>", in_reply_to="<a1@example.net>", body="Any news?"),
         build(sender="bob@example.org", message_id="<b1@example.org>"),
     ]
@@ -48,10 +52,13 @@ def test_importing_an_mbox_twice_files_each_message_once(tmp_path, capsys):
     assert main(["mail", "import", str(path)]) == 0
 
     out = capsys.readouterr().out
-    assert "3 messages: 1 added, 2 case created." in out and "3 messages: 3 duplicate." in out
-    assert Case.objects.count() == 2 and MailMessage.objects.count() == 3
+    assert "3 messages: 1 added, 2 case created." in out
+    assert "3 messages: 3 duplicate." in out
+    assert Case.objects.count() == 2
+    assert MailMessage.objects.count() == 3
     first = MailMessage.objects.get(key="a1@example.net").message
-    assert first.body.startswith("From my point of view") and "\nFrom here on" in first.body
+    assert first.body.startswith("From my point of view")
+    assert "\nFrom here on" in first.body
 
 
 def test_importing_a_maildir(tmp_path, capsys):

@@ -18,12 +18,18 @@ def test_a_new_email_opens_a_case_for_a_new_customer(receive):
     result = receive(build())
 
     case = Case.objects.get()
-    assert result.disposition == Disposition.CASE_CREATED and result.case_id == case.pk
-    assert case.channel == "email" and case.subject == "Where is my parcel?" and case.status == "new"
-    assert case.customer.email == "priya.shah@example.net" and case.customer.name == "Priya Shah"
+    assert result.disposition == Disposition.CASE_CREATED
+    assert result.case_id == case.pk
+    assert case.channel == "email"
+    assert case.subject == "Where is my parcel?"
+    assert case.status == "new"
+    assert case.customer.email == "priya.shah@example.net"
+    assert case.customer.name == "Priya Shah"
     assert case.customer.kind == "person"
     message = case.messages.get()
-    assert message.kind == MessageKind.INBOUND and message.body == "It has not arrived." and message.author is None
+    assert message.kind == MessageKind.INBOUND
+    assert message.body == "It has not arrived."
+    assert message.author is None
     assert list(case.events.values_list("kind", flat=True)) == ["created", "message"]
 
 
@@ -34,7 +40,8 @@ def test_the_same_email_twice_makes_one_message(receive):
 
     assert first.disposition == Disposition.CASE_CREATED
     assert second.disposition == "duplicate"
-    assert Message.objects.count() == 1 and MailMessage.objects.filter(outbound=False).count() == 1
+    assert Message.objects.count() == 1
+    assert MailMessage.objects.filter(outbound=False).count() == 1
 
 
 def test_an_email_without_message_id_is_identified_by_its_content(receive):
@@ -49,16 +56,21 @@ def test_an_email_without_message_id_is_identified_by_its_content(receive):
 
 def test_a_reply_joins_its_case_by_in_reply_to(receive):
     receive(build(message_id="<first@example.net>"))
-    result = receive(build(subject="Re: something else", message_id="<second@example.net>", in_reply_to="<first@example.net>"))
+    result = receive(
+        build(subject="Re: something else", message_id="<second@example.net>", in_reply_to="<first@example.net>")
+    )
 
     assert result.disposition == Disposition.ADDED
-    assert Case.objects.count() == 1 and Message.objects.count() == 2
+    assert Case.objects.count() == 1
+    assert Message.objects.count() == 2
 
 
 def test_a_reply_joins_its_case_by_references_when_the_parent_is_unknown(receive):
     receive(build(message_id="<root@example.net>"))
     raw = build(
-        subject="Re: x", message_id="<third@example.net>", in_reply_to="<unknown@elsewhere>",
+        subject="Re: x",
+        message_id="<third@example.net>",
+        in_reply_to="<unknown@elsewhere>",
         references="<root@example.net> <unknown@elsewhere>",
     )
     assert receive(raw).disposition == Disposition.ADDED
@@ -70,13 +82,15 @@ def test_a_reply_joins_its_case_by_the_reference_in_the_subject(receive):
     reference = Case.objects.get(pk=first.case_id).reference
     result = receive(build(subject=f"Re: parcel [{reference}]", message_id="<b@example.net>"))
 
-    assert result.case_id == first.case_id and result.disposition == Disposition.ADDED
+    assert result.case_id == first.case_id
+    assert result.disposition == Disposition.ADDED
 
 
 def test_a_subject_reference_to_someone_elses_case_opens_a_new_case(receive, case):
     result = receive(build(subject=f"About [{case.reference}]", message_id="<intruder@example.net>"))
 
-    assert result.disposition == Disposition.CASE_CREATED and result.case_id != case.pk
+    assert result.disposition == Disposition.CASE_CREATED
+    assert result.case_id != case.pk
     assert case.messages.count() == 1
 
 
@@ -88,7 +102,9 @@ def test_a_reply_to_a_resolved_case_reopens_it_within_the_window(receive, now, s
     result = receive(build(message_id="<r2@example.net>", in_reply_to="<r1@example.net>"), now=now + timedelta(days=3))
 
     case = Case.objects.get(pk=first.case_id)
-    assert result.case_id == case.pk and case.status == "open" and case.resolved_at is None
+    assert result.case_id == case.pk
+    assert case.status == "open"
+    assert case.resolved_at is None
     assert CaseEvent.objects.filter(case=case, kind="changed", field="status", before="resolved", after="open").exists()
 
 
@@ -97,9 +113,12 @@ def test_a_reply_after_the_window_opens_a_new_case(receive, now, settings):
     first = receive(build(message_id="<old1@example.net>"))
     Case.objects.filter(pk=first.case_id).update(status="closed", resolved_at=now, closed_at=now)
 
-    result = receive(build(message_id="<old2@example.net>", in_reply_to="<old1@example.net>"), now=now + timedelta(days=15))
+    result = receive(
+        build(message_id="<old2@example.net>", in_reply_to="<old1@example.net>"), now=now + timedelta(days=15)
+    )
 
-    assert result.disposition == Disposition.CASE_CREATED and result.case_id != first.case_id
+    assert result.disposition == Disposition.CASE_CREATED
+    assert result.case_id != first.case_id
     assert Case.objects.get(pk=first.case_id).status == "closed"
 
 
@@ -115,15 +134,18 @@ def test_senders_at_our_own_domains_become_internal_customers(receive, settings)
     result = receive(build(sender="Finance <finance@staff.rapport.example>"))
 
     customer = Case.objects.get(pk=result.case_id).customer
-    assert customer.is_internal and customer.kind == "colleague"
+    assert customer.is_internal
+    assert customer.kind == "colleague"
 
 
 @pytest.mark.parametrize("name", ["auto_reply.eml", "bulk_newsletter.eml"])
 def test_automated_mail_opens_no_case_and_gets_no_reply(receive, name):
     result = receive(corpus(name))
 
-    assert result.disposition == Disposition.AUTOMATED and result.reason
-    assert Case.objects.count() == 0 and OutboxEmail.objects.count() == 0
+    assert result.disposition == Disposition.AUTOMATED
+    assert result.reason
+    assert Case.objects.count() == 0
+    assert OutboxEmail.objects.count() == 0
     assert MailMessage.objects.get().disposition == Disposition.AUTOMATED
 
 
@@ -132,10 +154,15 @@ def test_an_auto_reply_on_a_thread_is_a_note_and_does_not_reopen(receive, now):
     Case.objects.filter(pk=first.case_id).update(status="waiting_on_customer")
     outbox_before = OutboxEmail.objects.count()
 
-    result = receive(build(message_id="<ooo@example.net>", in_reply_to="<t1@example.net>", headers={"Auto-Submitted": "auto-replied"}))
+    result = receive(
+        build(
+            message_id="<ooo@example.net>", in_reply_to="<t1@example.net>", headers={"Auto-Submitted": "auto-replied"}
+        )
+    )
 
     case = Case.objects.get(pk=first.case_id)
-    assert result.disposition == Disposition.AUTOMATED and result.case_id == case.pk
+    assert result.disposition == Disposition.AUTOMATED
+    assert result.case_id == case.pk
     assert case.status == "waiting_on_customer"
     assert case.messages.order_by("-id").first().kind == MessageKind.NOTE
     assert OutboxEmail.objects.count() == outbox_before
@@ -144,7 +171,8 @@ def test_an_auto_reply_on_a_thread_is_a_note_and_does_not_reopen(receive, now):
 def test_mail_from_our_own_address_is_a_loop_and_ignored(receive):
     result = receive(build(sender="support@rapport.example", message_id="<loop@example>"))
 
-    assert result.disposition == Disposition.AUTOMATED and "loop" in result.reason
+    assert result.disposition == Disposition.AUTOMATED
+    assert "loop" in result.reason
     assert Case.objects.count() == 0
 
 
@@ -153,8 +181,11 @@ def test_a_new_case_by_email_is_acknowledged_once_with_its_reference(receive):
 
     ack = OutboxEmail.objects.get()
     reference = Case.objects.get(pk=result.case_id).reference
-    assert ack.to == "priya.shah@example.net" and reference in ack.subject and reference in ack.text
-    assert ack.headers["Auto-Submitted"] == "auto-replied" and ack.headers["In-Reply-To"] == "<m1@example.net>"
+    assert ack.to == "priya.shah@example.net"
+    assert reference in ack.subject
+    assert reference in ack.text
+    assert ack.headers["Auto-Submitted"] == "auto-replied"
+    assert ack.headers["In-Reply-To"] == "<m1@example.net>"
 
 
 def test_a_bounce_is_noted_on_its_case_and_flags_the_address(receive, agent, case, now):
@@ -196,9 +227,11 @@ Subject: Re: Broken kettle
 
     result = receive(bounce)
 
-    assert result.disposition == Disposition.BOUNCE and result.case_id == case.pk
+    assert result.disposition == Disposition.BOUNCE
+    assert result.case_id == case.pk
     note = case.messages.order_by("-id").first()
-    assert note.kind == MessageKind.NOTE and "alice@example.com" in note.body
+    assert note.kind == MessageKind.NOTE
+    assert "alice@example.com" in note.body
     assert FlaggedAddress.objects.get().address == "alice@example.com"
     assert Case.objects.count() == 1
 
@@ -208,7 +241,8 @@ def test_an_unparseable_email_is_quarantined_with_its_bytes_and_reason(receive):
     result = receive(raw)
 
     held = QuarantinedMail.objects.get()
-    assert result.disposition == "quarantined" and "sender" in held.reason
+    assert result.disposition == "quarantined"
+    assert "sender" in held.reason
     assert bytes(held.raw) == raw
     assert Case.objects.count() == 0
 
@@ -229,7 +263,8 @@ def test_quarantined_mail_is_kept_once_and_can_be_retried(receive, now):
 
     held.refresh_from_db()
     assert result.disposition == Disposition.CASE_CREATED
-    assert held.state == "released" and held.released_at == now
+    assert held.state == "released"
+    assert held.released_at == now
 
 
 def test_attachments_that_cannot_be_stored_are_kept_with_the_original_email(receive, settings):
@@ -239,7 +274,8 @@ def test_attachments_that_cannot_be_stored_are_kept_with_the_original_email(rece
 
     case = Case.objects.get(pk=result.case_id)
     message = case.messages.get()
-    assert "Kept with the original email" in message.body and message.attachments.count() == 0
+    assert "Kept with the original email" in message.body
+    assert message.attachments.count() == 0
     row = MailMessage.objects.get(message=message)
     with row.raw.open("rb") as handle:
         assert handle.read() == raw

@@ -52,7 +52,8 @@ def test_the_send_job_goes_through_the_queue_and_sends_once(storage, tmp_path, n
 
     email.refresh_from_db()
     assert email.state == OutboxState.SENT
-    assert len(mailoutbox) == 1 and mailoutbox[0].subject == "Reminder"
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "Reminder"
 
 
 def test_mail_polling_and_the_outbox_flush_are_periodic_jobs():
@@ -63,11 +64,16 @@ def test_mail_polling_and_the_outbox_flush_are_periodic_jobs():
 def test_the_flush_sends_what_is_due(now, mailoutbox):
     email = outbox_queue(to=["agent@example.com"], subject="Due", text="Now.", now=now - timedelta(days=1))
     OutboxEmail.objects.create(
-        to="later@example.com", subject="Later", text="x", message_id_header="later@x",
-        next_attempt_at=now + timedelta(days=365 * 50), created_at=now,
+        to="later@example.com",
+        subject="Later",
+        text="x",
+        message_id_header="later@x",
+        next_attempt_at=now + timedelta(days=365 * 50),
+        created_at=now,
     )
 
     assert tasks.outbox_flush.call_local() == 1
 
     email.refresh_from_db()
-    assert email.state == OutboxState.SENT and [m.subject for m in mailoutbox] == ["Due"]
+    assert email.state == OutboxState.SENT
+    assert [m.subject for m in mailoutbox] == ["Due"]

@@ -30,20 +30,31 @@ def smtp(settings):
 @pytest.fixture
 def emailed_case(receive):
     """A case opened by the customer's email (so the conversation has a Message-ID to thread on)."""
-    result = receive(build(sender="Alice Jones <alice@example.com>", message_id="<first@example.com>"), acknowledge=False)
+    result = receive(
+        build(sender="Alice Jones <alice@example.com>", message_id="<first@example.com>"), acknowledge=False
+    )
     return Case.objects.get(pk=result.case_id)
 
 
 def reply(agent, case, now, **kwargs):
     Case.objects.filter(pk=case.pk).update(team=None)
-    return message_add(actor=agent, reference=case.reference, kind="outbound", body="We have rebooked your delivery for Thursday.", now=now, **kwargs)
+    return message_add(
+        actor=agent,
+        reference=case.reference,
+        kind="outbound",
+        body="We have rebooked your delivery for Thursday.",
+        now=now,
+        **kwargs,
+    )
 
 
 def test_an_agent_reply_on_an_email_case_is_queued_with_threading_headers(agent, emailed_case, now):
     message = reply(agent, emailed_case, now)
 
     email = OutboxEmail.objects.get()
-    assert email.message == message and email.state == OutboxState.QUEUED and email.to == "alice@example.com"
+    assert email.message == message
+    assert email.state == OutboxState.QUEUED
+    assert email.to == "alice@example.com"
     assert email.subject == f"Re: Where is my parcel? [{emailed_case.reference}]"
     assert email.headers["In-Reply-To"] == "<first@example.com>"
     assert email.headers["References"] == "<first@example.com>"
@@ -57,16 +68,20 @@ def test_notes_and_portal_replies_send_no_email(agent, case, now):
     assert OutboxEmail.objects.count() == 0
 
 
-def test_a_reply_is_sent_over_smtp_once_after_commit(agent, emailed_case, now, smtp, django_capture_on_commit_callbacks):
+def test_a_reply_is_sent_over_smtp_once_after_commit(
+    agent, emailed_case, now, smtp, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         reply(agent, emailed_case, now)
 
     email = OutboxEmail.objects.get()
-    assert email.state == OutboxState.SENT and email.attempts == 1
+    assert email.state == OutboxState.SENT
+    assert email.attempts == 1
     assert len(smtp.recorder.received) == 1
     sent = smtp.recorder.messages()[0]
     assert sent["Message-ID"] == f"<{email.message_id_header}>"
-    assert sent["In-Reply-To"] == "<first@example.com>" and sent["References"] == "<first@example.com>"
+    assert sent["In-Reply-To"] == "<first@example.com>"
+    assert sent["References"] == "<first@example.com>"
     assert emailed_case.reference in sent["Subject"]
     assert sent.get_body(("plain",)).get_content().strip() == "We have rebooked your delivery for Thursday."
     assert "<p>We have rebooked" in sent.get_body(("html",)).get_content()
@@ -80,9 +95,12 @@ def test_the_customers_answer_to_our_reply_threads_back_onto_the_case(agent, ema
     reply(agent, emailed_case, now)
     ours = OutboxEmail.objects.get().message_id_header
 
-    result = receive(build(sender="alice@example.com", subject="Re: thanks", message_id="<ans@example.com>", in_reply_to=f"<{ours}>"))
+    result = receive(
+        build(sender="alice@example.com", subject="Re: thanks", message_id="<ans@example.com>", in_reply_to=f"<{ours}>")
+    )
 
-    assert result.case_id == emailed_case.pk and Case.objects.count() == 1
+    assert result.case_id == emailed_case.pk
+    assert Case.objects.count() == 1
 
 
 def test_attachments_go_out_with_the_reply(agent, emailed_case, now, smtp):
@@ -105,13 +123,16 @@ def test_smtp_down_means_retried_later_with_back_off_never_lost(agent, emailed_c
 
     assert outbound.outbox_send(email_id=email.pk, now=now) == OutboxState.QUEUED
     email.refresh_from_db()
-    assert email.attempts == 1 and email.next_attempt_at == now + timedelta(minutes=1) and email.last_error
+    assert email.attempts == 1
+    assert email.next_attempt_at == now + timedelta(minutes=1)
+    assert email.last_error
     assert outbound.outbox_send(email_id=email.pk, now=now + timedelta(seconds=30)) == OutboxState.QUEUED
     email.refresh_from_db()
     assert email.attempts == 1  # not due yet: no attempt made
     assert outbound.outbox_send(email_id=email.pk, now=now + timedelta(minutes=1)) == OutboxState.QUEUED
     email.refresh_from_db()
-    assert email.attempts == 2 and email.next_attempt_at == now + timedelta(minutes=3)
+    assert email.attempts == 2
+    assert email.next_attempt_at == now + timedelta(minutes=3)
     assert outbound.outbox_due(now=now + timedelta(minutes=3)) == [email.pk]
 
     with SmtpServer(port) as server:
@@ -134,7 +155,8 @@ def test_after_the_last_attempt_the_email_fails_and_an_admin_can_send_it_again(a
     email.refresh_from_db()
     assert outbound.outbox_requeue(email=email, now=now + timedelta(days=1))
     email.refresh_from_db()
-    assert email.state == OutboxState.QUEUED and email.attempts == 0
+    assert email.state == OutboxState.QUEUED
+    assert email.attempts == 0
 
 
 def test_an_email_interrupted_while_sending_is_held_for_a_check_not_resent(agent, emailed_case, now):
@@ -148,7 +170,9 @@ def test_an_email_interrupted_while_sending_is_held_for_a_check_not_resent(agent
 
 
 def test_plain_text_only_customers_get_no_html_part(agent, emailed_case, now, smtp, monkeypatch):
-    monkeypatch.setattr(extensions, "outbound_preferences", [lambda c: extensions.OutboundPreferences(plain_text_only=True)])
+    monkeypatch.setattr(
+        extensions, "outbound_preferences", [lambda c: extensions.OutboundPreferences(plain_text_only=True)]
+    )
     reply(agent, emailed_case, now)
     outbound.outbox_send(email_id=OutboxEmail.objects.get().pk, now=now)
 
@@ -158,7 +182,9 @@ def test_plain_text_only_customers_get_no_html_part(agent, emailed_case, now, sm
 
 
 def test_large_print_customers_get_a_large_print_pdf(agent, emailed_case, now, smtp, monkeypatch):
-    monkeypatch.setattr(extensions, "outbound_preferences", [lambda c: extensions.OutboundPreferences(large_print=True)])
+    monkeypatch.setattr(
+        extensions, "outbound_preferences", [lambda c: extensions.OutboundPreferences(large_print=True)]
+    )
     reply(agent, emailed_case, now)
     outbound.outbox_send(email_id=OutboxEmail.objects.get().pk, now=now)
 
@@ -167,30 +193,45 @@ def test_large_print_customers_get_a_large_print_pdf(agent, emailed_case, now, s
     assert files["large-print.pdf"].startswith(b"%PDF-")
 
 
-def test_customers_who_may_not_be_emailed_are_not(agent, emailed_case, now, monkeypatch, django_capture_on_commit_callbacks):
+def test_customers_who_may_not_be_emailed_are_not(
+    agent, emailed_case, now, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(extensions, "contact_permissions", [lambda c, purpose, channel: channel != "email"])
     with django_capture_on_commit_callbacks(execute=True):
         reply(agent, emailed_case, now)
 
     email = OutboxEmail.objects.get()
-    assert email.state == OutboxState.SUPPRESSED and email.attempts == 0
+    assert email.state == OutboxState.SUPPRESSED
+    assert email.attempts == 0
     assert outbound.outbox_due(now=now + timedelta(days=1)) == []
 
 
 def test_the_owner_is_told_when_the_customer_replies(agent, emailed_case, now, receive):
     Case.objects.filter(pk=emailed_case.pk).update(owner=agent)
-    receive(build(sender="alice@example.com", message_id="<more@example.com>", in_reply_to="<first@example.com>", body="Any news?"))
+    receive(
+        build(
+            sender="alice@example.com",
+            message_id="<more@example.com>",
+            in_reply_to="<first@example.com>",
+            body="Any news?",
+        )
+    )
 
     note = OutboxEmail.objects.get()
-    assert note.to == agent.email and emailed_case.reference in note.subject and "Any news?" in note.text
+    assert note.to == agent.email
+    assert emailed_case.reference in note.subject
+    assert "Any news?" in note.text
 
 
 def test_templates_edited_in_admin_are_used(receive):
     from rapport.mail.models import MailTemplate
 
-    MailTemplate.objects.filter(key="acknowledgement").update(subject="Thanks, {{ customer.name }}", body="Ref {{ reference }}.")
+    MailTemplate.objects.filter(key="acknowledgement").update(
+        subject="Thanks, {{ customer.name }}", body="Ref {{ reference }}."
+    )
     result = receive(build())
 
     ack = OutboxEmail.objects.get()
     reference = Case.objects.get(pk=result.case_id).reference
-    assert ack.subject == f"Thanks, Priya Shah [{reference}]" and ack.text == f"Ref {reference}."
+    assert ack.subject == f"Thanks, Priya Shah [{reference}]"
+    assert ack.text == f"Ref {reference}."

@@ -567,7 +567,9 @@ def message_receive(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        events = [_event(case, None, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")]
+        events = [
+            _event(case, None, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")
+        ]
         if kind == MessageKind.INBOUND:
             target = status_after_customer_message(Status(case.status))
             if target != case.status:

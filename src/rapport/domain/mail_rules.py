@@ -125,13 +125,15 @@ def reopens(resolved_at: datetime | None, now: datetime, window: timedelta) -> b
     return now - resolved_at <= window
 
 
-def retry_delay(attempts: int, *, base: timedelta = timedelta(minutes=1), cap: timedelta = timedelta(hours=6)) -> timedelta:
+def retry_delay(
+    attempts: int, *, base: timedelta = timedelta(minutes=1), cap: timedelta = timedelta(hours=6)
+) -> timedelta:
     """How long to wait before sending again after ``attempts`` failed tries: doubling from
     ``base``, never more than ``cap`` (so a long outage is retried a few times an hour at most)."""
     if attempts < 1:
         return timedelta(0)
     exponent = min(attempts - 1, 30)
-    return min(base * (2**exponent), cap)
+    return min(base * (1 << exponent), cap)
 
 
 def references_header(chain: Iterable[str]) -> str:

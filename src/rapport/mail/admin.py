@@ -26,7 +26,18 @@ class MailboxForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Mailbox
-        fields = ["name", "address", "host", "port", "use_tls", "folder", "username", "password_env", "password", "active"]
+        fields = [
+            "name",
+            "address",
+            "host",
+            "port",
+            "use_tls",
+            "folder",
+            "username",
+            "password_env",
+            "password",
+            "active",
+        ]
 
     def save(self, commit: bool = True) -> Mailbox:
         mailbox: Mailbox = super().save(commit=False)

@@ -47,7 +47,9 @@ def cmd_poll(args: argparse.Namespace) -> int:
     failed = 0
     for mailbox in Mailbox.objects.filter(active=True):
         result = mailbox_poll(mailbox=mailbox, now=timezone.now())
-        print(f"{mailbox.name}: {result.received} filed, {result.duplicates} already had, {result.quarantined} quarantined"
-              + (f"; error: {result.error}" if result.error else ""))
+        print(
+            f"{mailbox.name}: {result.received} filed, {result.duplicates} already had, "
+            f"{result.quarantined} quarantined" + (f"; error: {result.error}" if result.error else "")
+        )
         failed += bool(result.error)
     return 1 if failed else 0

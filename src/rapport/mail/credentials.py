@@ -12,7 +12,8 @@ from django.conf import settings
 
 from rapport.errors import FieldError
 
-NO_PASSWORD = "No password: set the environment variable named on the mailbox, or enter one."
+NO_PASSWORD = "No password: set the environment variable named on the mailbox, or enter one."  # noqa: S105 - a message
+UNREADABLE = "The stored password cannot be read (was SECRET_KEY changed?)."
 
 
 def _fernet() -> Fernet:
@@ -33,5 +34,5 @@ def password_for(mailbox: object) -> str:
         try:
             return _fernet().decrypt(token.encode()).decode()
         except InvalidToken:
-            raise FieldError(password="The stored password cannot be read (was SECRET_KEY changed?).") from None
+            raise FieldError(password=UNREADABLE) from None
     raise FieldError(password=NO_PASSWORD)

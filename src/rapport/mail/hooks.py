@@ -25,5 +25,7 @@ def reply_by_email(sender: Any, *, message: Message, now: datetime, **kwargs: An
 
 def register() -> None:
     extensions.nav_items.append(
-        extensions.NavItem(label="Email", url_name="mail:index", section="mail", visible=mail_policy.can_view_mail, order=80)
+        extensions.NavItem(
+            label="Email", url_name="mail:index", section="mail", visible=mail_policy.can_view_mail, order=80
+        )
     )

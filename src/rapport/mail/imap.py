@@ -4,6 +4,7 @@ worker that dies half-way loses nothing (unseen mail is fetched again) and dupli
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import ssl
@@ -57,7 +58,9 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime, limit: int = 500, timeout: 
             raw = next((item[1] for item in fetched or [] if isinstance(item, tuple)), None)
             if status != "OK" or raw is None:
                 continue
-            result = mail_receive(raw=raw, now=now, mailbox=mailbox, source=f"imap:{mailbox.name}:{uid.decode()}", ours=ours)
+            result = mail_receive(
+                raw=raw, now=now, mailbox=mailbox, source=f"imap:{mailbox.name}:{uid.decode()}", ours=ours
+            )
             # Only now, after the commit inside mail_receive, is the message marked as read.
             conn.uid("STORE", uid.decode(), "+FLAGS", "(\\Seen)")
             if result.disposition == "duplicate":
@@ -69,10 +72,8 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime, limit: int = 500, timeout: 
     except (OSError, imaplib.IMAP4.error) as exc:
         return _failed(mailbox, now, exc, PollResult(received, duplicates, quarantined))
     finally:
-        try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
             conn.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
     Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=now, last_error="")
     return PollResult(received, duplicates, quarantined)
 

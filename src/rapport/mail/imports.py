@@ -13,7 +13,6 @@ from django.db import transaction
 from rapport.mail.inbound import mail_receive, own_addresses
 from rapport.mail.sources import read_messages
 
-
 BATCH = 500
 
 

@@ -125,9 +125,9 @@ def _file(
         if number is not None:
             case = Case.objects.filter(pk=number, customer=customer).first()
     window = timedelta(days=settings.RAPPORT_MAIL_REOPEN_DAYS)
-    if case is not None and case.status in {Status.RESOLVED, Status.CLOSED}:
-        if not mail_rules.reopens(case.resolved_at or case.closed_at, now, window):
-            case = None
+    resolved = case is not None and case.status in {Status.RESOLVED, Status.CLOSED}
+    if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, now, window):  # type: ignore[union-attr]
+        case = None
     body, uploads, withheld = _content(parsed)
     if withheld:
         row.raw.save(f"{hashlib.sha256(raw).hexdigest()}.eml", ContentFile(raw), save=False)
@@ -179,7 +179,9 @@ def _content(parsed: parsing.ParsedMail) -> tuple[str, list[case_services.Upload
             withheld.append(f"{name}: more than {settings.RAPPORT_MAX_ATTACHMENTS} files")
             continue
         try:
-            check_attachment(name, part.content[:4096], len(part.content), max_bytes=settings.RAPPORT_MAX_ATTACHMENT_BYTES)
+            check_attachment(
+                name, part.content[:4096], len(part.content), max_bytes=settings.RAPPORT_MAX_ATTACHMENT_BYTES
+            )
         except AttachmentRefused as refused:
             withheld.append(str(refused))
             continue
@@ -198,7 +200,9 @@ def _threaded_case(parsed: parsing.ParsedMail) -> Case | None:
     if not keys:
         return None
     found = dict(
-        MailMessage.objects.filter(message_id_header__in=keys[:50], case__isnull=False).values_list("message_id_header", "case_id")
+        MailMessage.objects.filter(message_id_header__in=keys[:50], case__isnull=False).values_list(
+            "message_id_header", "case_id"
+        )
     )
     for key in keys:
         if key in found:
@@ -230,7 +234,9 @@ def _bounce(parsed: parsing.ParsedMail, row: MailMessage, *, now: datetime) -> R
     """A delivery failure: noted on the case whose email bounced, and the address flagged."""
     keys = parsed.bounce_message_ids + mail_rules.thread_keys(parsed.in_reply_to, parsed.references)
     origin = (
-        MailMessage.objects.filter(message_id_header__in=keys, outbound=True).select_related("case").first() if keys else None
+        MailMessage.objects.filter(message_id_header__in=keys, outbound=True).select_related("case").first()
+        if keys
+        else None
     )
     recipients = parsed.bounce_recipients
     if not recipients and origin is not None and origin.message_id_header:
@@ -243,7 +249,9 @@ def _bounce(parsed: parsing.ParsedMail, row: MailMessage, *, now: datetime) -> R
             address=address[:254], defaults={"reason": reason, "flagged_at": now}
         )
         if not created:
-            FlaggedAddress.objects.filter(pk=flagged.pk).update(bounces=flagged.bounces + 1, reason=reason, flagged_at=now)
+            FlaggedAddress.objects.filter(pk=flagged.pk).update(
+                bounces=flagged.bounces + 1, reason=reason, flagged_at=now
+            )
     row.disposition, row.reason = Disposition.BOUNCE, reason
     if origin is not None and origin.case is not None:
         who = ", ".join(recipients) or "the customer"

@@ -113,7 +113,8 @@ def acknowledgement_queue(*, case: Case, message: Message, now: datetime) -> Out
     if not customer.email:
         return None
     subject, text = _render(
-        TemplateKey.ACKNOWLEDGEMENT, {"case": case, "reference": case.reference, "customer": customer, "message": message}
+        TemplateKey.ACKNOWLEDGEMENT,
+        {"case": case, "reference": case.reference, "customer": customer, "message": message},
     )
     inbound = MailMessage.objects.filter(message=message).values_list("message_id_header", flat=True).first()
     headers = {"Auto-Submitted": "auto-replied", "Reply-To": settings.DEFAULT_FROM_EMAIL}
@@ -141,7 +142,9 @@ def agent_notification_queue(*, case: Case, message: Message, now: datetime) -> 
         TemplateKey.AGENT_NOTIFICATION,
         {"case": case, "reference": case.reference, "customer": case.customer, "message": message, "agent": owner},
     )
-    return _queue(to=[owner.email], subject=subject, text=text, html="", headers={"Auto-Submitted": "auto-generated"}, now=now)
+    return _queue(
+        to=[owner.email], subject=subject, text=text, html="", headers={"Auto-Submitted": "auto-generated"}, now=now
+    )
 
 
 def outbox_queue(
@@ -201,8 +204,12 @@ def _queue(
             created_at=now,
         )
         if preferences is not None and preferences.large_print:
-            pdf = render_pdf(subject, [Heading(subject), *[Paragraph(p) for p in text.split("\n\n") if p.strip()]], large_print=True)
-            OutboxAttachment.objects.create(email=email, filename="large-print.pdf", content=pdf, content_type="application/pdf")
+            pdf = render_pdf(
+                subject, [Heading(subject), *[Paragraph(p) for p in text.split("\n\n") if p.strip()]], large_print=True
+            )
+            OutboxAttachment.objects.create(
+                email=email, filename="large-print.pdf", content=pdf, content_type="application/pdf"
+            )
         if case is not None:
             # Our own email is a thread member too: replies to it find the case by this identifier.
             MailMessage.objects.create(
@@ -228,7 +235,7 @@ def _enqueue(email_id: int) -> None:
 
     try:
         tasks.outbox_send_task(email_id)
-    except Exception:  # noqa: BLE001 - the row stays queued; the periodic flush sends it
+    except Exception:
         log.exception("could not queue outbox email %s; the periodic flush will send it", email_id)
 
 
@@ -302,9 +309,9 @@ def outbox_recover(*, now: datetime) -> int:
 
 def outbox_requeue(*, email: OutboxEmail, now: datetime) -> bool:
     """An admin's "send again" for a failed or uncertain email."""
-    updated = OutboxEmail.objects.filter(
-        pk=email.pk, state__in=[OutboxState.FAILED, OutboxState.UNCERTAIN]
-    ).update(state=OutboxState.QUEUED, next_attempt_at=now, attempts=0)
+    updated = OutboxEmail.objects.filter(pk=email.pk, state__in=[OutboxState.FAILED, OutboxState.UNCERTAIN]).update(
+        state=OutboxState.QUEUED, next_attempt_at=now, attempts=0
+    )
     if updated:
         transaction.on_commit(lambda: _enqueue(email.pk))
     return bool(updated)

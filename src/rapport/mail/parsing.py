@@ -7,17 +7,18 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
-from email.policy import EmailPolicy
-from typing import Any
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
-from datetime import datetime
 from html import unescape
+from typing import Any
 
 from rapport.domain import mail_rules
+
 
 class _Policy(EmailPolicy):
     """``policy.default``, remembering parsed headers: the same Content-Type is otherwise parsed
@@ -40,14 +41,40 @@ def _fetch(name: str, value: str) -> Any:
 POLICY = _Policy()
 _PARSER = BytesParser(policy=POLICY)
 # Headers read for spotting automated mail, taken raw (no structured parsing needed).
-_FLAG_HEADERS = frozenset({"auto-submitted", "precedence", "x-autoreply", "x-autorespond", "x-auto-response-suppress",
-                           "list-id", "list-unsubscribe"})
+_FLAG_HEADERS = frozenset(
+    {
+        "auto-submitted",
+        "precedence",
+        "x-autoreply",
+        "x-autorespond",
+        "x-auto-response-suppress",
+        "list-id",
+        "list-unsubscribe",
+    }
+)
 # Headers a relay adds or rewrites: left out of the content hash so that the same message fetched
 # through two routes has one identity.
-_TRANSIT = frozenset({"received", "return-path", "delivered-to", "x-original-to", "dkim-signature", "arc-seal",
-                      "arc-message-signature", "arc-authentication-results", "authentication-results",
-                      "received-spf", "x-received", "status", "x-status", "x-uid", "x-keywords", "lines",
-                      "content-length"})
+_TRANSIT = frozenset(
+    {
+        "received",
+        "return-path",
+        "delivered-to",
+        "x-original-to",
+        "dkim-signature",
+        "arc-seal",
+        "arc-message-signature",
+        "arc-authentication-results",
+        "authentication-results",
+        "received-spf",
+        "x-received",
+        "status",
+        "x-status",
+        "x-uid",
+        "x-keywords",
+        "lines",
+        "content-length",
+    }
+)
 _TAG = re.compile(r"<(script|style|head)[^>]*>.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -94,7 +121,7 @@ class ParsedMail:
 def _header(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
-    except Exception:  # noqa: BLE001 - a malformed header must not stop the rest being read
+    except Exception:
         raw = msg.get_all(name, failobj=[None])
         value = raw[0] if raw else None
     if value is None:
@@ -107,7 +134,7 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
         header = msg.get(name)
         if header is not None and hasattr(header, "addresses"):
             return [(a.display_name, a.addr_spec) for a in header.addresses if a.addr_spec and "@" in a.addr_spec]
-    except Exception:  # noqa: BLE001, S110 - fall back to the lenient parser below
+    except Exception:  # noqa: S110 - fall back to the lenient parser below
         pass
     raw = [str(v) for v in msg.get_all(name, failobj=[]) or []]
     return [(n, a) for n, a in getaddresses(raw) if a and "@" in a]
@@ -146,8 +173,14 @@ def _filename(part: Message, index: int) -> str:
         return f"forwarded-message-{index}.eml"
     if ctype == "text/calendar":
         return f"invitation-{index}.ics"
-    extension = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "application/pdf": "pdf",
-                 "text/plain": "txt", "text/html": "html"}.get(ctype, "bin")
+    extension = {
+        "image/png": "png",
+        "image/jpeg": "jpg",
+        "image/gif": "gif",
+        "application/pdf": "pdf",
+        "text/plain": "txt",
+        "text/html": "html",
+    }.get(ctype, "bin")
     return f"part-{index}.{extension}"
 
 
@@ -202,7 +235,7 @@ def parse(raw: bytes) -> ParsedMail:
         raise Unparseable("The message is empty.")
     try:
         msg = _PARSER.parsebytes(raw)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a reason to quarantine
+    except Exception as exc:
         raise Unparseable(f"The message could not be read: {exc}") from exc
     if not list(msg.keys()):
         raise Unparseable("The message has no headers.")
@@ -223,7 +256,7 @@ def parse(raw: bytes) -> ParsedMail:
     try:
         body_part = msg.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
         html_part = msg.get_body(preferencelist=("html",))  # type: ignore[attr-defined]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise Unparseable(f"The message structure could not be read: {exc}") from exc
     skip: set[int] = set()
     text = html = ""
