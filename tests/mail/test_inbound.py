@@ -279,3 +279,22 @@ def test_attachments_that_cannot_be_stored_are_kept_with_the_original_email(rece
     row = MailMessage.objects.get(message=message)
     with row.raw.open("rb") as handle:
         assert handle.read() == raw
+
+
+def test_an_unexpected_failure_quarantines_that_email_and_the_next_one_is_filed(receive, monkeypatch):
+    from rapport.mail import inbound
+
+    real = inbound._customer
+
+    def broken(parsed, now):
+        if parsed.sender == "bad@example.net":
+            raise RuntimeError("disk on fire")
+        return real(parsed, now)
+
+    monkeypatch.setattr(inbound, "_customer", broken)
+    first = receive(build(sender="bad@example.net", message_id="<bad@example.net>"))
+    second = receive(build(sender="good@example.net", message_id="<good@example.net>"))
+
+    assert first.disposition == "quarantined" and "disk on fire" in first.reason
+    assert second.disposition == Disposition.CASE_CREATED
+    assert Case.objects.count() == 1 and MailMessage.objects.filter(key="bad@example.net").count() == 0

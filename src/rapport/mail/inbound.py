@@ -80,6 +80,12 @@ def mail_receive(
     except (RapportError, ValueError, UnicodeError, LookupError) as exc:
         log.warning("mail quarantined: %s", exc)
         return quarantine_hold(raw=raw, reason=f"Could not be filed: {exc}", now=now, mailbox=mailbox, source=source)
+    except Exception as exc:
+        # Anything unforeseen in one email must not hold up the ones behind it: keep it aside.
+        # (If the database itself is failing, keeping it fails too, and the email stays unread.)
+        log.exception("unexpected error filing an email; quarantined")
+        reason = f"Unexpected error while filing: {type(exc).__name__}: {exc}"
+        return quarantine_hold(raw=raw, reason=reason[:2000], now=now, mailbox=mailbox, source=source)
 
 
 def _file(
