@@ -166,3 +166,14 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(dovecot, tmp_pat
         assert conn.execute("SELECT COUNT(*) FROM cases_message WHERE kind = 'inbound'").fetchone()[0] == 6
     assert dovecot.unseen() == 0
     assert "duplicates=1" in output
+
+
+def test_rapport_mail_poll_fetches_every_active_mailbox(dovecot, mailbox, capsys):
+    from rapport.cli import main
+
+    dovecot.deliver(build(message_id="<cli@example.net>"))
+
+    assert main(["mail", "poll"]) == 0
+
+    assert "Support: 1 filed, 0 already had, 0 quarantined" in capsys.readouterr().out
+    assert Case.objects.count() == 1

@@ -295,6 +295,8 @@ def test_an_unexpected_failure_quarantines_that_email_and_the_next_one_is_filed(
     first = receive(build(sender="bad@example.net", message_id="<bad@example.net>"))
     second = receive(build(sender="good@example.net", message_id="<good@example.net>"))
 
-    assert first.disposition == "quarantined" and "disk on fire" in first.reason
+    assert first.disposition == "quarantined"
+    assert "disk on fire" in first.reason
     assert second.disposition == Disposition.CASE_CREATED
-    assert Case.objects.count() == 1 and MailMessage.objects.filter(key="bad@example.net").count() == 0
+    assert Case.objects.count() == 1
+    assert MailMessage.objects.filter(key="bad@example.net").count() == 0
