@@ -21,12 +21,13 @@ from rapport.domain import mail_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Status
 from rapport.errors import RapportError
-from rapport.mail import parsing
+from rapport.mail import outbound, parsing
 from rapport.mail.models import (
     Disposition,
     FlaggedAddress,
     Mailbox,
     MailMessage,
+    OutboxEmail,
     QuarantinedMail,
     QuarantineState,
 )
@@ -155,8 +156,6 @@ def _file(
         row.disposition = Disposition.ADDED
     row.case, row.message = case, message
     row.save()
-    from rapport.mail import outbound  # outbound imports inbound's helpers; kept acyclic here
-
     if row.disposition == Disposition.CASE_CREATED and acknowledge:
         outbound.acknowledgement_queue(case=case, message=message, now=now)
     elif row.disposition == Disposition.ADDED:
@@ -269,8 +268,6 @@ def _bounce(parsed: parsing.ParsedMail, row: MailMessage, *, now: datetime) -> R
 
 
 def _outbox_recipients(message_id: str) -> str:
-    from rapport.mail.models import OutboxEmail
-
     return OutboxEmail.objects.filter(message_id_header=message_id).values_list("to", flat=True).first() or ""
 
 
@@ -290,16 +287,9 @@ def quarantine_hold(
 
 
 def quarantine_retry(*, held: QuarantinedMail, now: datetime) -> Received:
-    """Try a quarantined email again (after a fix or a configuration change)."""
-    raw = bytes(held.raw)
-    try:
-        parsed = parsing.parse(raw)
-    except parsing.Unparseable as exc:
-        QuarantinedMail.objects.filter(pk=held.pk).update(reason=str(exc), attempts=held.attempts + 1)
-        return Received("quarantined", quarantine_id=held.pk, reason=str(exc))
-    del parsed
-    # Filing runs the whole path again; a second failure updates this same row (same bytes).
-    result = mail_receive(raw=raw, now=now, mailbox=held.mailbox, source=held.source)
+    """Try a quarantined email again (after a fix or a configuration change). A second failure
+    updates this same row (same bytes): the new reason, one more attempt."""
+    result = mail_receive(raw=bytes(held.raw), now=now, mailbox=held.mailbox, source=held.source)
     if result.disposition != "quarantined":
         QuarantinedMail.objects.filter(pk=held.pk).update(state=QuarantineState.RELEASED, released_at=now)
     return result
