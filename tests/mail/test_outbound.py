@@ -235,3 +235,13 @@ def test_templates_edited_in_admin_are_used(receive):
     reference = Case.objects.get(pk=result.case_id).reference
     assert ack.subject == f"Thanks, Priya Shah [{reference}]"
     assert ack.text == f"Ref {reference}."
+
+
+def test_customers_who_prefer_another_channel_get_no_acknowledgement(receive, customer):
+    customer.preferred_channel = "phone"
+    customer.save()
+
+    result = receive(build(sender="alice@example.com"))
+
+    assert result.disposition == "case_created"
+    assert OutboxEmail.objects.count() == 0

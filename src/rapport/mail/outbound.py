@@ -23,6 +23,7 @@ from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
 from rapport.documents.pdf import Heading, Paragraph, render_pdf
 from rapport.domain import mail_rules
+from rapport.domain.case_rules import Channel
 from rapport.mail.models import (
     Disposition,
     MailMessage,
@@ -110,7 +111,9 @@ def acknowledgement_queue(*, case: Case, message: Message, now: datetime) -> Out
     """Tell the customer their email opened a case, with its reference (RFC 3834: marked as an
     automatic reply so that their own responders do not answer it)."""
     customer = case.customer
-    if not customer.email:
+    # An acknowledgement is a courtesy: only for customers who prefer email (an agent's reply to
+    # their email is still sent by email).
+    if not customer.email or customer.preferred_channel != Channel.EMAIL:
         return None
     subject, text = _render(
         TemplateKey.ACKNOWLEDGEMENT,
