@@ -63,7 +63,8 @@ def mail_receive(
     acknowledge: bool = True,
     ours: set[str] | None = None,
 ) -> Received:
-    """File one email. Each email is its own transaction: what returns has been committed."""
+    """File one email in a transaction of its own (a savepoint when the caller batches several):
+    either all of it is stored, or it is quarantined, or, if even that fails, nothing is."""
     try:
         parsed = parsing.parse(raw)
     except parsing.Unparseable as exc:
