@@ -217,6 +217,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@rapport.example")
+# The organisation's own mail domains: senders there become internal customers.
+RAPPORT_MAIL_DOMAINS = env_list("RAPPORT_MAIL_DOMAINS", [])
+# A customer's reply re-opens a resolved or closed case within this many days; later, a new case.
+RAPPORT_MAIL_REOPEN_DAYS = env_int("RAPPORT_MAIL_REOPEN_DAYS", 30)
+RAPPORT_MAIL_MAX_ATTEMPTS = env_int("RAPPORT_MAIL_MAX_ATTEMPTS", 10)
 
 LOGGING = {
     "version": 1,

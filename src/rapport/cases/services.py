@@ -479,6 +479,114 @@ def message_add(
     return message
 
 
+def case_receive(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    body_html: str = "",
+    channel: str = Channel.EMAIL,
+    type: str = CaseType.ENQUIRY,
+    attachments: Sequence[Upload] = (),
+    now: datetime,
+) -> tuple[Case, Message]:
+    """Open a case from a message that arrived by itself (an email): no signed-in actor, the same
+    validation, masking, events, search entries and signals as ``case_create``."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for field, fn in (
+        ("subject", lambda: _clean_subject(subject)),
+        ("body", lambda: _clean_body(mask_sensitive(body).text)),
+        ("type", lambda: _choice("type", type, CaseType)),
+        ("channel", lambda: _choice("channel", channel, Channel)),
+    ):
+        try:
+            values[field] = fn()
+        except FieldError as exc:
+            for k, v in exc.errors.items():
+                errors.setdefault(k, []).extend(v)
+    if errors:
+        raise FieldError(errors)
+    checked = _checked_uploads(attachments)
+    with transaction.atomic():
+        case = Case.objects.create(
+            type=values["type"],
+            status=Status.NEW,
+            channel=values["channel"],
+            subject=values["subject"],
+            customer=customer,
+            created_at=now,
+            updated_at=now,
+        )
+        message = Message.objects.create(
+            case=case,
+            kind=MessageKind.INBOUND,
+            channel=values["channel"],
+            body=values["body"],
+            body_html=sanitise_html(body_html) if body_html else "",
+            created_at=now,
+        )
+        _store_attachments(message, checked, now)
+        CaseEvent.objects.bulk_create(
+            [
+                _event(case, None, now, "created", after=case.reference),
+                _event(case, None, now, "message", after=f"inbound #{message.pk}"),
+            ]
+        )
+        search.index_new([search.case_document(case), search.message_document(message, case.subject)])
+        signals.case_created.send(Case, case=case, message=message, actor=None, now=now)
+    return case, message
+
+
+def message_receive(
+    *,
+    case: Case,
+    body: str,
+    body_html: str = "",
+    kind: str = MessageKind.INBOUND,
+    channel: str = Channel.EMAIL,
+    attachments: Sequence[Upload] = (),
+    now: datetime,
+) -> Message:
+    """Record a message that arrived by itself on ``case``: the customer's reply (which re-opens a
+    case waiting on them, resolved or closed) or a system ``note`` (a delivery failure)."""
+    kind = _choice("kind", kind, MessageKind)
+    if kind == MessageKind.OUTBOUND:
+        raise FieldError(kind="Only inbound messages and notes arrive by themselves.")
+    body = _clean_body(mask_sensitive(body).text)
+    channel = _choice("channel", channel, Channel)
+    checked = _checked_uploads(attachments)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        message = Message.objects.create(
+            case=case,
+            kind=kind,
+            channel=channel,
+            body=body,
+            body_html=sanitise_html(body_html) if body_html and kind == MessageKind.INBOUND else "",
+            created_at=now,
+        )
+        _store_attachments(message, checked, now)
+        events = [
+            _event(case, None, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")
+        ]
+        if kind == MessageKind.INBOUND:
+            target = status_after_customer_message(Status(case.status))
+            if target != case.status:
+                events.append(_event(case, None, now, "changed", "status", case.status, target))
+                _set_status(case, target, now)
+                case.version += 1
+            case.updated_at = now
+            case.save()
+        CaseEvent.objects.bulk_create(events)
+        search.index_new([search.message_document(message, case.subject)])
+        signals.message_added.send(Case, case=case, message=message, actor=None, now=now)
+        status_events = [e for e in events if e.kind == "changed"]
+        if status_events:
+            signals.case_changed.send(Case, case=case, events=status_events, actor=None, now=now)
+    return message
+
+
 def contact_log(
     *,
     actor: User,

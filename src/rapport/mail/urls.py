@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from rapport.mail import views
 
 app_name = "mail"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("quarantine/<int:pk>/retry", views.quarantine_retry_view, name="quarantine_retry"),
+    path("outbox/<int:pk>/send-again", views.outbox_resend, name="outbox_resend"),
+]
