@@ -183,6 +183,9 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
     summary["events"] = changed_events
 
     Adjustment.objects.filter(customer=customer).update(detail="", contact_name="")
+    # Other capabilities' copies (raw email, outbox copies, their files), while the record still
+    # names the person.
+    summary["other_apps"] = sum(handler(customer, case_ids, own) for handler in extensions.erasure_handlers)
 
     user = customer.user
     if user is not None:
