@@ -24,6 +24,9 @@ def reply_by_email(sender: Any, *, message: Message, now: datetime, **kwargs: An
 
 
 def register() -> None:
+    from rapport.mail.erasure import customer_mail_erase
+
+    extensions.erasure_handlers.append(customer_mail_erase)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Email", url_name="mail:index", section="mail", visible=mail_policy.can_view_mail, order=80
