@@ -65,3 +65,48 @@ def test_the_dashboard_shows_attainment(fast_policy, agent, customer, team, mana
     assert "100.0%" in page.content.decode()
     summary = manager_client.get("/feedback/", {**period, "csv": "summary"}).content.decode()
     assert "SLA attainment,100.0%,not measured" in summary
+
+
+FRIDAY_5PM = datetime(2026, 3, 6, 17, 0, tzinfo=LONDON)
+MONDAY_10AM = datetime(2026, 3, 9, 10, 0, tzinfo=LONDON)
+
+
+def _weekend_case(agent, customer, team):
+    """Raised Friday 17:00, answered Monday 10:00."""
+    return _answered(agent, customer, team, at=FRIDAY_5PM, after=MONDAY_10AM - FRIDAY_5PM)
+
+
+def test_business_time_is_counted_in_each_cases_sla_calendar(always, agent, customer, team):
+    from rapport.sla.models import Calendar, Policy
+
+    unmeasured = _weekend_case(agent, customer, team)  # before any policy: no clocks
+    late = Calendar.objects.create(name="Late", hours={str(d): [["09:00", "20:00"]] for d in range(5)})
+    Policy.objects.create(name="Catch-all", calendar=late, first_response=8 * H)
+    Policy.objects.create(name="Email", channel="email", calendar=always, first_response=100 * H)
+    measured = _weekend_case(agent, customer, team)
+    rollup.rollup_rebuild(now=MONDAY_10AM + H)
+    facts = dict(CaseFact.objects.values_list("case_id", "response_s"))
+    assert facts[measured.pk] == 65 * 3600  # its policy's 24/7 calendar
+    assert facts[unmeasured.pk] == 4 * 3600  # the default (catch-all) calendar: Fri 17-20, Mon 9-10
+
+
+def test_without_sla_calendars_the_office_calendar_counts(agent, customer, team):
+    case = _weekend_case(agent, customer, team)
+    rollup.rollup_rebuild(now=MONDAY_10AM + H)
+    assert CaseFact.objects.get(case_id=case.pk).response_s == 90 * 60
+
+
+def test_calendars_cost_the_same_queries_for_more_cases(fast_policy, agent, customer, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rebuild_queries():
+        with CaptureQueriesContext(connection) as captured:
+            rollup.facts_refresh()
+        return len(captured)
+
+    _weekend_case(agent, customer, team)
+    few = rebuild_queries()
+    for _ in range(5):
+        _weekend_case(agent, customer, team)
+    assert rebuild_queries() == few
