@@ -258,3 +258,16 @@ def test_priority_escalation_stops_at_urgent(agent, customer, team, rules, now):
     sla_check(now=now + 5 * H)
     assert Case.objects.get(pk=case.pk).priority == 4
     assert "already urgent" in Escalation.objects.get(clock__case=case, rule__action="raise_priority").outcome
+
+
+def test_the_default_calendar_is_the_catch_all_external_policys(db, standard, ola, office, always):
+    from rapport.sla.models import Calendar
+    from rapport.sla.selectors import default_calendar
+
+    assert default_calendar() == office  # "Standard" names no criteria; the OLA is internal
+    later = Calendar.objects.create(name="Late", hours={"0": [["09:00", "20:00"]]})
+    Policy.objects.create(name="Email", channel="email", calendar=always, rank=1, first_response=H)
+    Policy.objects.create(name="Preferred", calendar=later, rank=10, first_response=H)
+    assert default_calendar() == later  # lower rank wins among catch-alls; specific ones never count
+    Policy.objects.update(is_active=False)
+    assert default_calendar() is None

@@ -173,3 +173,10 @@ def register() -> None:
     from rapport.complaints.demo import seed_demo
 
     extensions.demo_seeders.append(seed_demo)
+    from rapport.complaints import personal_data
+    from rapport.privacy import erasure, exports
+
+    exports.sections.extend(
+        [personal_data.complaints_section, personal_data.awards_section, personal_data.letters_section]
+    )
+    erasure.erasers.append(personal_data.erase)

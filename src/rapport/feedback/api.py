@@ -34,10 +34,16 @@ class Measure(Schema):
     previous: str
 
 
+class CauseCount(Schema):
+    root_cause: str
+    complaints: int
+
+
 class KpiOut(Schema):
     start: date
     end: date
     measures: list[Measure]
+    complaints_by_root_cause: list[CauseCount]
 
 
 @router.get(
@@ -68,7 +74,8 @@ def kpis(request: HttpRequest, query: Query[KpiQuery]) -> Any:
     )
     board = selectors.dashboard(actor=user, requested=requested, now=timezone.now())
     rows = [Measure(measure=m, current=c, previous=p) for m, c, p in _summary_rows(board)]
-    return {"start": board.slice.start, "end": board.slice.end, "measures": rows}
+    causes = [CauseCount(root_cause=name, complaints=n) for name, n in board.complaints_by_cause]
+    return {"start": board.slice.start, "end": board.slice.end, "measures": rows, "complaints_by_root_cause": causes}
 
 
 class AnswerIn(Schema):

@@ -20,7 +20,7 @@ from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.customers.models import INTERNAL_KINDS
 from rapport.domain.calendar import BusinessCalendar, business_time_between
 from rapport.domain.case_rules import Status
-from rapport.feedback.clock import local_day, office_calendar
+from rapport.feedback.clock import CaseCalendars, local_day
 from rapport.feedback.models import CaseFact, DailyRollup
 
 CHUNK = 5000
@@ -91,11 +91,14 @@ def _business_seconds(calendar: BusinessCalendar, start: datetime, end: datetime
 _SECOND = timedelta(seconds=1)
 
 
-def _facts(rows: list[tuple[Any, ...]], inbound: dict[int, int], reopened: set[int]) -> list[tuple[Any, ...]]:
-    calendar = office_calendar()
+def _facts(
+    rows: list[tuple[Any, ...]], inbound: dict[int, int], reopened: set[int], calendars: CaseCalendars
+) -> list[tuple[Any, ...]]:
+    by_case = calendars.for_cases([row[0] for row in rows])
     day = connection.ops.adapt_datefield_value
     facts = []
     for pk, created, responded, resolved, team, owner, channel, case_type, kind in rows:
+        calendar = by_case.get(pk, calendars.default)
         facts.append(
             (
                 pk,
@@ -121,6 +124,7 @@ def facts_refresh(*, since: datetime | None = None) -> int:
     if since is not None:
         cases = cases.filter(updated_at__gte=since)
     written = 0
+    calendars = CaseCalendars()
     for chunk in _chunks(iter(cases.values_list("id", flat=True).iterator(chunk_size=CHUNK)), CHUNK):
         low, high = chunk[0], chunk[-1]
         rows = list(Case.objects.filter(id__in=chunk).order_by("id").values_list(*CASE_FIELDS))
@@ -139,7 +143,7 @@ def facts_refresh(*, since: datetime | None = None) -> int:
         )
         with transaction.atomic():
             CaseFact.objects.filter(case_id__in=chunk).delete()
-            _insert(CaseFact, FACT_COLUMNS, _facts(rows, inbound, reopened))
+            _insert(CaseFact, FACT_COLUMNS, _facts(rows, inbound, reopened, calendars))
         written += len(rows)
     return written
 

@@ -239,10 +239,39 @@ def _timings(s: Slice) -> tuple[Distribution, Distribution]:
     return _exact_distribution(response, "response_s"), _exact_distribution(resolution, "resolution_s")
 
 
+def _case_dims(s: Slice, prefix: str = "") -> Q:
+    """The slice's filters on ``Case`` columns (reached through ``prefix``, e.g. "case__")."""
+    q = Q()
+    if s.team_ids is not None:
+        q &= Q(**{f"{prefix}team_id__in": list(s.team_ids)})
+    if s.owner_id is not None:
+        q &= Q(**{f"{prefix}owner_id": s.owner_id})
+    if s.channel:
+        q &= Q(**{f"{prefix}channel": s.channel})
+    if s.case_type:
+        q &= Q(**{f"{prefix}type": s.case_type})
+    if s.group:
+        internal = Q(**{f"{prefix}customer__kind__in": sorted(INTERNAL_KINDS)})
+        q &= internal if s.group == "internal" else ~internal
+    return q
+
+
 def sla_attainment(s: Slice) -> float | None:
-    """Share of cases that met their SLA targets. SLA targets are not recorded yet, so this is
-    None, shown as "not measured"; point it at the SLA records when they exist."""
-    return None
+    """Percentage of SLA targets met among those decided, for clocks started in the period on the
+    slice's cases (the SLA app's clocks: met = stopped before breach, missed = breached; running
+    clocks are not yet decided). One grouped query; None ("not measured") when nothing decided."""
+    from rapport.sla.models import Clock
+
+    counted = (
+        Clock.objects.filter(
+            _case_dims(s, "case__"),
+            started_at__gte=day_start(s.start),
+            started_at__lt=day_start(s.end),
+        )
+        .filter(Q(stopped_at__isnull=False) | Q(breached_at__isnull=False))
+        .aggregate(met=Count("pk", filter=Q(breached_at__isnull=True)), decided=Count("pk"))
+    )
+    return rate(counted["met"], counted["decided"])
 
 
 def figures(s: Slice) -> Figures:
@@ -326,6 +355,24 @@ class Dashboard:
     backlog: Backlog
     by_team: tuple[tuple[str, int, int], ...]
     follow_ups_open: int
+    complaints_by_cause: tuple[tuple[str, int], ...] = ()
+
+
+NO_ROOT_CAUSE = "No root cause recorded yet"
+
+
+def complaints_by_cause(s: Slice) -> tuple[tuple[str, int], ...]:
+    """Complaints raised in the period by the root cause the complaint record names (seed 002's
+    PDCA loop), most frequent first; those with no cause yet counted apart. One grouped query over
+    the same facts as "Complaints raised", joined to the complaint record."""
+    rows = (
+        CaseFact.objects.filter(_dims(s), created_day__gte=s.start, created_day__lt=s.end, case_type=CaseType.COMPLAINT)
+        .values("case__complaint__root_cause__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "case__complaint__root_cause__name")
+    )
+    named = [(r["case__complaint__root_cause__name"], r["n"]) for r in rows]
+    return tuple((name, n) for name, n in named if name) + tuple((NO_ROOT_CAUSE, n) for name, n in named if not name)
 
 
 def dashboard(*, actor: User, requested: Slice, now: datetime) -> Dashboard:
@@ -352,6 +399,7 @@ def dashboard(*, actor: User, requested: Slice, now: datetime) -> Dashboard:
         backlog=backlog(s, now),
         by_team=by_team,
         follow_ups_open=follow_ups.count(),
+        complaints_by_cause=complaints_by_cause(s),
     )
 
 

@@ -115,6 +115,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return _csv("cases-by-day", ["day", "raised", "resolved"], [(d.isoformat(), c, r) for d, c, r in daily])
     if table == "teams":
         return _csv("cases-by-team", ["team", "raised", "resolved"], list(board.by_team))
+    if table == "causes":
+        return _csv("complaints-by-root-cause", ["root cause", "complaints raised"], list(board.complaints_by_cause))
     chart = bar_chart(
         title="Cases raised and resolved by day",
         description=(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport.errors import FieldError, Forbidden
 from rapport.learning import exports, selectors, services
+from rapport.learning.checks import evidence_checks
 from rapport.learning.forms import AnswerForm, EvidenceForm, OverrideForm, QuestionForm, SignOffForm
 from rapport.learning.models import MarkingPoint, Question
 from rapport.web.forms import show_errors
@@ -171,6 +172,7 @@ def _render_portfolio(
         "matrix": selectors.progress_matrix([learner]),
         "answers": selectors.learner_answers(learner),
         "evidence": evidence,
+        "checks": evidence_checks(evidence),
         "evidence_form": (evidence_form or _new_evidence_form(request, points)) if can_add else None,
         "can_sign_off": policy.is_assessor(me) and learner.pk != me.pk,
         "sign_off_forms": {e.pk: SignOffForm(prefix=f"e{e.pk}") for e in evidence},

@@ -9,11 +9,15 @@ team's reports do not change.
 Erasure is refused while any legal reason to keep the data applies (``extensions.hold_reasons``:
 an open complaint, a legal hold, …); it can then be scheduled and the daily job carries it out
 once the reasons are gone.
+
+Other apps anonymise the free text they hold about the person (survey comments, complaint
+accounts) by appending a callable to ``erasers``: given the customer and a function that takes the
+person's identity out of a text, it updates its own rows and returns counts for the summary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +43,11 @@ HELD = "Erasure is refused while there is a legal reason to keep the data: {reas
 ALREADY_SCHEDULED = "Erasure is already scheduled for when the legal reasons end."
 ERASED_MESSAGE = "[Message erased at the customer's request]"
 ERASED_FILE = "erased"
+ERASED_TEXT = "[Erased at the customer's request]"
+
+Scrub = Callable[[str], str]
+Eraser = Callable[[Customer, Scrub], dict[str, int]]
+erasers: list[Eraser] = []
 
 
 class ErasureRefused(RapportError):
@@ -186,6 +195,9 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
     # Other capabilities' copies (raw email, outbox copies, their files), while the record still
     # names the person.
     summary["other_apps"] = sum(handler(customer, case_ids, own) for handler in extensions.erasure_handlers)
+
+    for eraser in erasers:
+        summary.update(eraser(customer, own))
 
     user = customer.user
     if user is not None:

@@ -233,5 +233,12 @@ def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
             if rows
             else Paragraph("None.")
         )
+    for title, records in data.get("other", {}).items():
+        blocks.append(Heading(title))
+        blocks.append(
+            Bullets([", ".join(f"{k}: {v}" for k, v in row.items() if v not in ("", None)) for row in records])
+            if records
+            else Paragraph("None.")
+        )
     blocks.append(Paragraph("Every message and file is in data.json and the files folder of this bundle."))
     return render_pdf("Your personal data", blocks, large_print=large_print, author="Rapport")

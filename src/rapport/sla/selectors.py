@@ -17,7 +17,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import PRIORITY_CHOICES, Case
 from rapport.domain.sla import clock_state
 from rapport.errors import NotFound
-from rapport.sla.models import Clock, Pause
+from rapport.sla.models import Calendar, Clock, Pause, Policy
 from rapport.web import policy
 from rapport.web.policy import sla as sla_policy
 
@@ -176,3 +176,15 @@ def attainment(
     total = clocks.aggregate(met=met, missed=missed)
     overall = AttainmentRow(group="all", key="All targets", met=total["met"], missed=total["missed"])
     return Report(start=start, end=end, target=target, groups=found, overall=overall)
+
+
+def default_calendar() -> Calendar | None:
+    """The organisation's default business calendar: that of the catch-all external policy (an
+    active policy naming no criteria; the lowest rank wins), the one a case falls back to."""
+    catch_all = (
+        Policy.objects.filter(is_active=True, internal=False, priority=None, tier="", channel="", case_type="")
+        .select_related("calendar")
+        .order_by("rank", "id")
+        .first()
+    )
+    return catch_all.calendar if catch_all else None
