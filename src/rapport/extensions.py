@@ -97,7 +97,7 @@ DemoSeederHook = Callable[[datetime], None]
 CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
 AccessObserverHook = Callable[["User", "Customer", str, str], None]
 OutboundPreferencesHook = Callable[["Customer"], OutboundPreferences | None]
-ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], int]
+ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], Mapping[str, int]]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -146,8 +146,9 @@ outbound_preferences: list[OutboundPreferencesHook] = []
 erasure_handlers: list[ErasureHook] = []
 """Called when a person is erased (UK GDPR Art 17), before their record is blanked: given the
 customer, the ids of their cases and a function that scrubs their identity from a text, each app
-removes what it holds about them (copies of their emails, raw mail, files) and returns how many
-rows or files it changed. The privacy app then sweeps every text column for what is left."""
+removes what it holds about them (copies of their emails, survey comments, a complaint's account in
+the person's own words) and returns counts of what it changed for the erasure's summary. The
+privacy app then sweeps every text column for what is left."""
 
 
 def close_refusals(case: Case, actor: User, target: str) -> list[str]:

@@ -174,9 +174,9 @@ def register() -> None:
 
     extensions.demo_seeders.append(seed_demo)
     from rapport.complaints import personal_data
-    from rapport.privacy import erasure, exports
+    from rapport.privacy import exports
 
     exports.sections.extend(
         [personal_data.complaints_section, personal_data.awards_section, personal_data.letters_section]
     )
-    erasure.erasers.append(personal_data.erase)
+    extensions.erasure_handlers.append(personal_data.erase)

@@ -10,6 +10,7 @@ The letters themselves are outbound messages with a PDF on the case, erased with
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rapport.cases.models import CaseEvent
@@ -89,7 +90,7 @@ def letters_section(customer: Customer) -> tuple[str, list[dict[str, Any]]]:
     ]
 
 
-def erase(customer: Customer, scrub: Scrub) -> dict[str, int]:
+def erase(customer: Customer, case_ids: Sequence[int], scrub: Scrub) -> dict[str, int]:
     complaints = _complaints(customer)
     for complaint in complaints:
         complaint.account = ERASED_TEXT if complaint.account else ""

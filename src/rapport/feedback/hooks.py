@@ -57,10 +57,10 @@ def register() -> None:
     extensions.customer_panels.append(value_panel)
     extensions.demo_seeders.append(_demo)
     from rapport.feedback import personal_data
-    from rapport.privacy import erasure, exports
+    from rapport.privacy import exports
 
     exports.sections.extend([personal_data.surveys_section, personal_data.orders_section])
-    erasure.erasers.append(personal_data.erase)
+    extensions.erasure_handlers.append(personal_data.erase)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Insight", url_name="feedback:index", section="feedback", visible=policy.can_view_dashboards, order=60

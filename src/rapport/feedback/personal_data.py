@@ -8,6 +8,7 @@ wrote about an answer keeps its words without the person's identity.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rapport.customers.models import Customer
@@ -59,7 +60,7 @@ def orders_section(customer: Customer) -> tuple[str, list[dict[str, Any]]]:
     ]
 
 
-def erase(customer: Customer, scrub: Scrub) -> dict[str, int]:
+def erase(customer: Customer, case_ids: Sequence[int], scrub: Scrub) -> dict[str, int]:
     """The person's survey comments are replaced; notes staff wrote about their answers are scrubbed."""
     answers = SurveyAnswer.objects.filter(customer=customer)
     comments = answers.exclude(comment="").update(comment=ERASED_TEXT)

@@ -21,7 +21,7 @@ from rapport.mail.models import MailMessage, OutboxAttachment, OutboxEmail, Quar
 ERASED = "[erased]"
 
 
-def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Callable[[str], str]) -> int:
+def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Callable[[str], str]) -> dict[str, int]:
     """Remove ``customer``'s identity from the email copies of their cases; how many rows changed."""
     changed = 0
     rows = list(MailMessage.objects.filter(case_id__in=case_ids))
@@ -56,4 +56,4 @@ def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Call
                 default_storage.delete(name)
 
     transaction.on_commit(delete_files)
-    return changed + len(files)
+    return {"email copies": changed, "raw emails": len(files)}

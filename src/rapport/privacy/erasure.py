@@ -10,9 +10,9 @@ Erasure is refused while any legal reason to keep the data applies (``extensions
 an open complaint, a legal hold, …); it can then be scheduled and the daily job carries it out
 once the reasons are gone.
 
-Other apps anonymise the free text they hold about the person (survey comments, complaint
-accounts) by appending a callable to ``erasers``: given the customer and a function that takes the
-person's identity out of a text, it updates its own rows and returns counts for the summary.
+Other apps remove what they hold about the person (survey comments, complaint accounts, copies of
+emails) through ``extensions.erasure_handlers``: given the customer, their case ids and a function
+that takes the person's identity out of a text, each updates its own rows and returns counts.
 """
 
 from __future__ import annotations
@@ -46,8 +46,6 @@ ERASED_FILE = "erased"
 ERASED_TEXT = "[Erased at the customer's request]"
 
 Scrub = Callable[[str], str]
-Eraser = Callable[[Customer, Scrub], dict[str, int]]
-erasers: list[Eraser] = []
 
 
 class ErasureRefused(RapportError):
@@ -194,10 +192,8 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
     Adjustment.objects.filter(customer=customer).update(detail="", contact_name="")
     # Other capabilities' copies (raw email, outbox copies, their files), while the record still
     # names the person.
-    summary["other_apps"] = sum(handler(customer, case_ids, own) for handler in extensions.erasure_handlers)
-
-    for eraser in erasers:
-        summary.update(eraser(customer, own))
+    for handler in extensions.erasure_handlers:
+        summary.update(handler(customer, case_ids, own))
 
     user = customer.user
     if user is not None:
