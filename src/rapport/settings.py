@@ -202,8 +202,6 @@ if PRODUCTION:
 # --- product ------------------------------------------------------------------------------------
 RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
-# Senders at these domains are colleagues: their cases are internal requests (domain.md).
-RAPPORT_ORGANISATION_DOMAINS = env_list("RAPPORT_ORGANISATION_DOMAINS", ["rapport.example"])
 # Reverse proxies in front of the app (their X-Forwarded-For is believed for sign-in rate limits).
 RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))
 RAPPORT_BASE_URL = env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
