@@ -21,6 +21,14 @@ class Sample(forms.Form):
     choice = forms.ChoiceField(choices=[("", "Any"), ("a&b", "A & B"), ("c", mark_safe("<b>C</b>"))])
     grouped = forms.ChoiceField(choices=[("Fruit", [("apple", "Apple"), ("pear", "Pear")]), ("x", "Other")])
     several = forms.MultipleChoiceField(choices=[("1", "One"), ("2", "Two")], required=False)
+    radio = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=[("", "Keep"), ("y&n", "Yes & no"), ("Group", [("g", "In a group")])]
+    )
+    radio_attrs = forms.ChoiceField(widget=forms.RadioSelect(attrs={"class": "inline"}), choices=[("a", "A")])
+    ticks = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=[("1", "<One>"), ("2", "Two")])
+    agree = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False)
+    uploads = forms.FileField(required=False, widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
 
 
 @pytest.mark.parametrize(
@@ -37,6 +45,10 @@ class Sample(forms.Form):
             "choice": "a&b",
             "grouped": "pear",
             "several": ["1", "2"],
+            "radio": "y&n",
+            "radio_attrs": "a",
+            "ticks": ["2"],
+            "agree": "on",
         },
     ],
 )

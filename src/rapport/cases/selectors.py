@@ -166,6 +166,18 @@ def customer_cases(actor: User, customer_id: int, *, limit: int = 20) -> QuerySe
     )
 
 
+def customer_other_cases(actor: User, customer_id: int, *, besides: int, limit: int = 20) -> QuerySet[Case]:
+    """The customer's other cases for the case page's side panel: reference, subject and status only
+    (the page is the desk's most viewed, so it loads no more than it shows)."""
+    return (
+        policy.visible_cases(actor)
+        .filter(customer_id=customer_id)
+        .exclude(pk=besides)
+        .only("id", "subject", "status", "created_at")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 MESSAGE_KEYSET = Keyset((("created_at", datetime, False), ("id", int, False)))
 
 

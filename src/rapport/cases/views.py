@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapport import extensions
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
-from rapport.cases.selectors import case_detail, customer_cases
+from rapport.cases.selectors import case_detail, customer_other_cases
 from rapport.cases.services import case_update, message_add
 from rapport.errors import Conflict, FieldError
 from rapport.web import policy
@@ -91,7 +91,7 @@ def _render(
         "note_form": note_form or NoteForm(),
         "edit_form": edit_form or CaseEditForm(case=case),
         "conflict": conflict,
-        "other_cases": [c for c in customer_cases(actor(request), case.customer_id) if c.pk != case.pk],
+        "other_cases": customer_other_cases(actor(request), case.customer_id, besides=case.pk),
         "panels": extensions.panels_for(extensions.case_panels, request, case),
     }
     return render(request, "cases/case.html", context, status=status)

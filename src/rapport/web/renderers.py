@@ -3,7 +3,8 @@
 Rendering a select through the template engine costs a template node per option and attribute;
 the queue's filters and the case page's edit form hold several selects with dozens of options
 each, which made widgets a quarter of those pages' time. These functions produce exactly the
-markup of Django's ``select.html``, ``input.html`` and ``textarea.html`` (escaped the same way)
+markup of Django's ``select.html``, ``input.html``, ``textarea.html``, the radio and checkbox
+lists and a file input with nothing uploaded yet (escaped the same way)
 without the engine; every other widget goes through the templates as usual.
 """
 
@@ -54,6 +55,36 @@ def _input(widget: Mapping[str, Any]) -> str:
     return f'<input type="{conditional_escape(widget["type"])}" name="{name}"{shown}{_attrs(widget["attrs"])}>'
 
 
+def _input_option(option: Mapping[str, Any]) -> str:
+    """Django's ``input_option.html``: a radio or checkbox input, wrapped in its label."""
+    html = _input(option)
+    if not option.get("wrap_label"):
+        return f"{html}\n"
+    id_ = option["attrs"].get("id")
+    label_for = f' for="{conditional_escape(str(id_))}"' if id_ else ""
+    return f"<label{label_for}>{html}\n {conditional_escape(option['label'])}</label>\n"
+
+
+def _multiple_input(widget: Mapping[str, Any]) -> str:
+    """Django's ``multiple_input.html`` (radio buttons, checkbox lists)."""
+    attrs = widget["attrs"]
+    id_, css = attrs.get("id"), attrs.get("class")
+    parts = [
+        "<div",
+        f' id="{conditional_escape(str(id_))}"' if id_ else "",
+        f' class="{conditional_escape(css)}"' if css else "",
+        ">",
+    ]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{conditional_escape(group_name)}</label>")
+        parts.extend(f"<div>\n    {_input_option(option)}\n</div>" for option in options)
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
 def _textarea(widget: Mapping[str, Any]) -> str:
     value = widget.get("value")
     text = conditional_escape(str(value)) if value else ""
@@ -71,6 +102,9 @@ IN_PYTHON = {
     "django/forms/widgets/search.html": _input,
     "django/forms/widgets/url.html": _input,
     "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/checkbox.html": _input,
+    "django/forms/widgets/radio.html": _multiple_input,
+    "django/forms/widgets/checkbox_select.html": _multiple_input,
 }
 
 
@@ -81,4 +115,6 @@ class DeskFormRenderer(TemplatesSetting):
         fast = IN_PYTHON.get(template_name)
         if fast is not None:
             return fast(context["widget"])
+        if template_name == "django/forms/widgets/clearable_file_input.html" and not context["widget"]["is_initial"]:
+            return _input(context["widget"])  # a new upload: nothing to show or clear, so the bare input
         return super().render(template_name, context, request)
