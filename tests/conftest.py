@@ -23,9 +23,16 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
-    cache.clear()
+    from rapport.web.forms import shown_staff, shown_teams
+
+    def clear():
+        cache.clear()
+        shown_staff.clear()  # the process's option lists outlive a test's rolled-back rows
+        shown_teams.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture

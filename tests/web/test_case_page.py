@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from rapport.accounts.models import Role, Team, User
 from rapport.cases.models import Attachment, Case, CaseEvent, Message
 from rapport.cases.services import VERSION_CONFLICT, Upload, case_update, message_add
 from rapport.cases.views import CASE_UPDATED, NO_CHANGES, NOTE_ADDED, REPLY_SENT
+from tests.conftest import make_user
 from tests.web.html_checks import page_problems
 
 PDF = b"%PDF-1.4 a small test file"
@@ -328,7 +330,8 @@ def test_an_htmx_post_with_errors_answers_with_the_page_to_swap(agent_client, ca
 # --- cost --------------------------------------------------------------------------------------
 
 # Session, user, the case (with customer, owner, team), the agent's teams, messages, their
-# attachments, events, tags, the customer's other cases, and the owner and team choices.
+# attachments, events, tags, the customer's other cases, and the owner and team choices (loaded
+# on the process's first view, then reused: see test_owner_and_team_lists_are_reused).
 CASE_PAGE_QUERIES = 13  # 11 for the core; privacy: the access-log row and the adjustments panel
 
 
@@ -352,3 +355,41 @@ def test_case_page_query_count_does_not_grow_with_messages(
         response = agent_client.get(url(case))
 
     assert response.status_code == 200
+
+
+def test_owner_and_team_lists_are_reused_by_later_views(agent_client, case, django_assert_num_queries):
+    agent_client.get(url(case))
+    with django_assert_num_queries(CASE_PAGE_QUERIES - 2):
+        response = agent_client.get(url(case))
+    assert response.status_code == 200
+
+
+def test_a_new_colleague_is_offered_as_owner_at_once(agent_client, case, team):
+    agent_client.get(url(case))
+    make_user("new.colleague@example.com", Role.AGENT, teams=[team])  # named "New.Colleague"
+    Team.objects.create(name="Escalations")  # saving a team or user clears this process's lists
+    html = agent_client.get(url(case)).content.decode()
+    assert ">New.Colleague</option>" in html
+    assert ">Escalations</option>" in html
+
+
+def test_a_colleague_deactivated_elsewhere_cannot_be_saved_as_owner(agent_client, case, agent, team):
+    leaver = make_user("leaver@example.com", Role.AGENT, teams=[team])
+    agent_client.get(url(case))  # the list this process shows now includes the leaver
+    User.objects.filter(pk=leaver.pk).update(is_active=False)  # another process: no signal here
+    assert f'value="{leaver.pk}"' in agent_client.get(url(case)).content.decode()
+    response = agent_client.post(
+        url(case, "edit"),
+        {
+            "edit-status": case.status,
+            "edit-priority": case.priority,
+            "edit-type": case.type,
+            "edit-owner": leaver.pk,
+            "edit-team": team.pk,
+            "edit-tags": "",
+            "edit-version": case.version,
+        },
+    )
+    assert response.status_code == 422
+    case.refresh_from_db()
+    assert case.owner_id != leaver.pk

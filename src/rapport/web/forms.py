@@ -7,7 +7,9 @@ sees it beside the field it is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -48,6 +50,49 @@ def staff_members() -> Any:
 class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: User) -> str:
         return obj.name or obj.email
+
+
+Choices = list[tuple[Any, str]]
+
+
+class ShownChoices:
+    """An option list that this process renders again and again (owners, teams), loaded at most
+    once every ``ttl`` seconds instead of on every page.
+
+    Only what is *shown* comes from here: a submitted choice is still checked against the database
+    by the form field, so a colleague deactivated a moment ago can linger in the list for up to
+    ``ttl`` seconds but can never be saved as an owner. Saving a user or a team in this process
+    clears the list at once (``apps.WebConfig.ready``).
+    """
+
+    def __init__(self, load: Callable[[], Choices], *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic):
+        self._load, self._ttl, self._clock = load, ttl, clock
+        self._lock = threading.Lock()
+        self._choices: Choices | None = None
+        self._loaded_at = 0.0
+
+    def __call__(self) -> Choices:
+        with self._lock:
+            now = self._clock()
+            if self._choices is None or now - self._loaded_at >= self._ttl:
+                self._choices, self._loaded_at = self._load(), now
+            return self._choices
+
+    def clear(self, **_signal: Any) -> None:
+        with self._lock:
+            self._choices = None
+
+
+def _staff_choices() -> Choices:
+    return [(user.pk, user.name or user.email) for user in staff_members()]
+
+
+def _team_choices() -> Choices:
+    return [(team.pk, team.name) for team in Team.objects.only("id", "name")]
+
+
+shown_staff = ShownChoices(_staff_choices)
+shown_teams = ShownChoices(_team_choices)
 
 
 class OfferedChoiceField(forms.ChoiceField):
@@ -159,6 +204,8 @@ class QueueFilterForm(forms.Form):
         initial = {name: params.get(name) for name in self.base_fields if params.get(name)}
         super().__init__(initial=initial, auto_id="filter-%s")
         self.fields["owner"].queryset = staff_members()
+        self.fields["owner"].widget.choices = [("", "Anyone"), *shown_staff()]
+        self.fields["team"].widget.choices = [("", "Any team"), *shown_teams()]
 
 
 # --- case page -------------------------------------------------------------------------------------
@@ -219,6 +266,9 @@ class CaseEditForm(forms.Form):
         kwargs.setdefault("initial", self.initial_for(case))
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_members()
+        # Shown from the process's lists; what is submitted is still checked against the database.
+        self.fields["owner"].widget.choices = [("", "Nobody"), *shown_staff()]
+        self.fields["team"].widget.choices = [("", "No team"), *shown_teams()]
         current = Status(case.status)
         self.fields["status"].choices = [
             (value, label) for value, label in STATUS_CHOICES if value == current or can_move(current, Status(value))
