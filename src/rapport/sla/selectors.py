@@ -208,6 +208,13 @@ def breaching_soon() -> timedelta:
     return _window[1]
 
 
+def sla_settings(actor: User) -> timedelta:
+    """The "breaching soon" window, for staff (the API's settings)."""
+    if not sla_policy.can_view_case_sla(actor):
+        raise NotFound()
+    return breaching_soon()
+
+
 def breaching_soon_forget(*args: object, **kwargs: object) -> None:
     """Drop the cached window (the settings were saved), so the next read is fresh."""
     global _window
