@@ -1,9 +1,11 @@
 """The one SLA settings row, with its defaults, so a service manager finds it in admin to edit."""
 
+from typing import Any
+
 from django.db import migrations
 
 
-def create_settings(apps, schema_editor):
+def create_settings(apps: Any, schema_editor: Any) -> None:
     apps.get_model("sla", "SlaSettings").objects.get_or_create(pk=1)
 
 
