@@ -262,10 +262,12 @@ def clocks_retarget(
     case event ("resolution 16 h → 8 h (priority urgent)").
 
     A clock whose case now matches no policy, or one without that target, keeps its target.
-    Bulk: five queries per batch of up to ``RETARGET_BATCH`` cases or customers, however many
-    clocks they hold. Returns the clocks re-targeted."""
+    Bulk, never a query per case: the policies once, then per batch of up to ``RETARGET_BATCH``
+    cases or customers one locked read of their open clocks, one insert of the events and bulk
+    updates of the clocks and cases (five queries for a batch of a few hundred clocks; the database
+    may split a bulk update by its parameter limit). Returns the clocks re-targeted."""
     policies = _active_policies()
-    by_case = customer_ids == ()
+    by_case = not customer_ids
     ids = list(case_ids if by_case else customer_ids)
     changed = 0
     for start in range(0, len(ids), RETARGET_BATCH):
