@@ -98,6 +98,8 @@ CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
 AccessObserverHook = Callable[["User", "Customer", str, str], None]
 OutboundPreferencesHook = Callable[["Customer"], OutboundPreferences | None]
 ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], Mapping[str, int]]
+CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
+BreachingSoonHook = Callable[[], timedelta | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -149,6 +151,33 @@ customer, the ids of their cases and a function that scrubs their identity from 
 removes what it holds about them (copies of their emails, survey comments, a complaint's account in
 the person's own words) and returns counts of what it changed for the erasure's summary. The
 privacy app then sweeps every text column for what is left."""
+
+
+customer_changes: list[CustomersChangedHook] = []
+"""Told, inside the write, when facts about customers that service levels are chosen by change (a
+loyalty tier, internal or external): (customer ids, the change as people read it, e.g. "customer
+tier gold", when). The SLA engine re-targets the clocks of their open cases."""
+
+breaching_soon_windows: list[BreachingSoonHook] = []
+"""How far ahead the "breaching soon" queue looks; the first hook with an answer wins, else
+``BREACHING_SOON_DEFAULT``. The SLA app's answer is the window a service manager sets in admin."""
+
+BREACHING_SOON_DEFAULT = timedelta(hours=4)
+
+
+def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
+    """Tell every registered hook that ``change`` happened to ``customer_ids``."""
+    if customer_ids:
+        for hook in customer_changes:
+            hook(customer_ids, change, now)
+
+
+def breaching_soon_window() -> timedelta:
+    """The window of the "breaching soon" queue: active cases whose next target passes within it."""
+    for hook in breaching_soon_windows:
+        if (found := hook()) is not None:
+            return found
+    return BREACHING_SOON_DEFAULT
 
 
 def close_refusals(case: Case, actor: User, target: str) -> list[str]:

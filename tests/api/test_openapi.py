@@ -43,6 +43,7 @@ PATHS = {
     "/api/v1/learning/answers/{answer_id}": {"get"},
     "/api/v1/sla/cases/{reference}": {"get"},
     "/api/v1/sla/report": {"get"},
+    "/api/v1/sla/settings": {"get"},
 }
 
 

@@ -3,7 +3,7 @@ choice, and properties that hold for any clock (hypothesis)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,9 +21,11 @@ from rapport.domain.sla import (
     clock_due,
     clock_pause,
     clock_resume,
+    clock_retarget,
     clock_state,
     clock_states_many,
     clock_warn_at,
+    target_text,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -219,3 +221,104 @@ def test_many_clocks_at_once_agree_with_one_at_a_time(calendar, rows, now):
         if now >= (clock.running_since or now):
             assert left == one.remaining // us
             assert code == (BREACHED if one.breached else WARNING if one.warning else OK)
+
+
+# -- a new target for a running clock -------------------------------------------------------------
+
+
+def test_a_new_target_keeps_the_business_time_used_and_moves_the_due_instant():
+    # Given a 16 h resolution clock started Monday 2 March 2026 at 10:00, 2 h used by 12:00
+    clock = Clock(target=16 * H, running_since=local(2026, 3, 2, 10))
+
+    # When the case becomes urgent (8 h) at 12:00
+    found = clock_retarget(ENGLAND, clock, target=8 * H, warn_percent=75, at=local(2026, 3, 2, 12))
+
+    # Then it carries on from 12:00 with 2 h used: 6 h left, 5.5 h on Monday and 0.5 h on Tuesday
+    assert found.clock == Clock(target=8 * H, used=2 * H, running_since=local(2026, 3, 2, 12))
+    assert clock_due(ENGLAND, found.clock) == local(2026, 3, 3, 9, 30)
+    assert found.passed_at is None
+
+
+def test_a_target_already_used_up_passed_when_the_business_time_reached_it():
+    clock = Clock(target=16 * H, used=H, running_since=local(2026, 3, 2, 9))  # 1 h before this run
+
+    found = clock_retarget(ENGLAND, clock, target=4 * H, warn_percent=75, at=local(2026, 3, 2, 15))
+
+    assert found.passed_at == local(2026, 3, 2, 12)  # 1 h + 3 h of this run
+    assert clock_state(ENGLAND, found.clock, local(2026, 3, 2, 15)).breached
+
+
+def test_a_paused_clock_keeps_its_used_time_and_stays_paused():
+    clock = Clock(target=16 * H, used=5 * H)
+
+    found = clock_retarget(ENGLAND, clock, target=4 * H, warn_percent=50, at=local(2026, 3, 2, 15))
+
+    assert found.clock == Clock(target=4 * H, used=5 * H, warn_percent=50)
+    assert found.passed_at == local(2026, 3, 2, 15)  # breached, recorded at the change
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(16 * H, "16 h"), (7 * H + timedelta(minutes=30), "7 h 30 min"), (timedelta(minutes=45), "45 min")],
+)
+def test_target_text(value, text):
+    assert target_text(value) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(calendars, instants, durations, durations, durations, st.data())
+def test_retargeting_keeps_the_business_time_used_at_any_later_instant(calendar, start, used, old, new, data):
+    at = data.draw(st.builds(lambda d: start + d, durations))
+    later = data.draw(st.builds(lambda d: at + d, durations))
+    clock = Clock(target=old, used=used, running_since=start)
+
+    found = clock_retarget(calendar, clock, target=new, warn_percent=75, at=at).clock
+
+    assert found.target == new
+    assert clock_state(calendar, found, later).used == clock_state(calendar, clock, later).used
+
+
+@settings(max_examples=200, deadline=None)
+@given(calendars, instants, durations, durations, st.data())
+def test_the_same_target_again_keeps_the_due_instant(calendar, start, used, target, data):
+    # Additivity: a clock not yet due is due at the same instant whether or not it was re-targeted.
+    at = data.draw(st.builds(lambda d: start + d, durations))
+    clock = Clock(target=target, used=used, running_since=start)
+    found = clock_retarget(calendar, clock, target=target, warn_percent=75, at=at)
+    if found.passed_at is None:
+        assert clock_due(calendar, found.clock) == clock_due(calendar, clock)
+
+
+@settings(max_examples=200, deadline=None)
+@given(calendars, instants, durations, durations, durations, st.booleans(), st.data())
+def test_a_passed_target_is_found_exactly_once(calendar, start, used, old, new, running, data):
+    at = data.draw(st.builds(lambda d: start + d, durations))
+    clock = Clock(target=old, used=used, running_since=start if running else None)
+
+    found = clock_retarget(calendar, clock, target=new, warn_percent=75, at=at)
+
+    breached_now = clock_state(calendar, found.clock, at).breached
+    assert (found.passed_at is not None) == breached_now
+    if found.passed_at is not None:
+        assert found.passed_at <= at
+        if running and used < new:
+            # The instant it passed: used up there, not a microsecond before.
+            before_change = replace(clock, target=new)
+            assert clock_state(calendar, before_change, found.passed_at).breached
+            assert not clock_state(calendar, before_change, found.passed_at - timedelta(microseconds=1)).breached
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars, instants, durations, durations, durations, durations, st.data())
+def test_two_retargets_at_once_are_one(calendar, start, used, old, middle, new, data):
+    at = data.draw(st.builds(lambda d: start + d, durations))
+    clock = Clock(target=old, used=used, running_since=start)
+    twice = clock_retarget(
+        calendar,
+        clock_retarget(calendar, clock, target=middle, warn_percent=60, at=at).clock,
+        target=new,
+        warn_percent=75,
+        at=at,
+    )
+    once = clock_retarget(calendar, clock, target=new, warn_percent=75, at=at)
+    assert twice.clock == once.clock

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from rapport import extensions
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
@@ -16,9 +17,8 @@ from rapport.web import policy
 from rapport.web.pagination import Keyset, Page
 
 QUEUES = ("mine", "team", "unassigned", "breaching", "all")
-BREACHING_SOON = timedelta(hours=4)
-"""The "breaching soon" queue: active cases whose next SLA target passes within this time (or has
-passed), soonest first."""
+# The "breaching soon" queue: active cases whose next SLA target passes within a window (or has
+# passed), soonest first. The window is the organisation's (``extensions.breaching_soon_window``).
 SORTS: dict[str, Keyset] = {
     "updated": Keyset((("updated_at", datetime, True), ("id", int, True))),
     "oldest": Keyset((("updated_at", datetime, False), ("id", int, False))),
@@ -117,7 +117,7 @@ def case_queue(
     cases = policy.visible_cases(actor)
     sort = flt.sort
     if flt.queue == "breaching":
-        cases = cases.filter(next_breach_at__lte=(now or timezone.now()) + BREACHING_SOON)
+        cases = cases.filter(next_breach_at__lte=(now or timezone.now()) + extensions.breaching_soon_window())
         sort = "breach"
     elif sort == "breach":
         cases = cases.filter(next_breach_at__isnull=False)

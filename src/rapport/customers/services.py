@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import Channel
@@ -87,11 +88,16 @@ def customer_update(*, actor: User, customer_id: int, now: datetime | None = Non
 
     with transaction.atomic():
         customer = policy.access_customer(actor, customer_id)
+        was_internal = customer.is_internal
         for name, value in clean.items():
             setattr(customer, name, value)
         customer.updated_at = now or timezone.now()
         customer.save()
         search.index([search.customer_document(customer)])
+        if customer.is_internal != was_internal:
+            # Internal customers are measured against internal targets (OLAs), others against SLAs.
+            change = "internal customer" if customer.is_internal else "external customer"
+            extensions.customers_changed([customer.pk], change, customer.updated_at)
     return customer
 
 

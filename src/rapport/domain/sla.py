@@ -39,9 +39,11 @@ __all__ = [
     "clock_due",
     "clock_pause",
     "clock_resume",
+    "clock_retarget",
     "clock_state",
     "clock_states_many",
     "clock_warn_at",
+    "target_text",
 ]
 
 BAD_WARN_PERCENT = "the warning point must be a percentage from 1 to 100, not {value!r}"
@@ -197,6 +199,49 @@ def clock_state(calendar: BusinessCalendar, clock: Clock, now: datetime) -> Cloc
         warning=used >= clock.warn_after,
         breached=remaining <= timedelta(),
     )
+
+
+# -- a new target for a running clock ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retarget:
+    """A clock under its new target, and when that target passed if it already has."""
+
+    clock: Clock
+    passed_at: datetime | None
+
+
+def clock_retarget(
+    calendar: BusinessCalendar, clock: Clock, *, target: timedelta, warn_percent: int, at: datetime
+) -> Retarget:
+    """The clock measured against ``target`` from ``at`` on, keeping the business time it has used.
+
+    What chose the target changed (the case's priority, type or channel, the customer's tier), so
+    the promise is now the one the policy makes for the case as it is (seed 000: SLAs are monitored
+    and evaluated against the level "expected by a customer", which a priority raised by escalation
+    changes). The run so far is folded into ``used`` under ``calendar`` (the calendar it ran in) and
+    a running clock carries on from ``at``, so a new calendar counts only the time after the change.
+
+    ``passed_at`` is set when the new target is already used up at ``at``: the instant it passed
+    during the current run, the start of the run if it had passed before it (as ``clock_due``), or
+    ``at`` for a paused clock (earlier runs' instants are not kept).
+    """
+    folded = replace(clock_pause(calendar, clock, at), target=target, warn_percent=warn_percent)
+    if clock.running_since is not None:
+        folded = clock_resume(folded, max(at, clock.running_since))
+    passed_at = None
+    if folded.used >= target:
+        passed_at = clock_due(calendar, replace(clock, target=target)) if clock.running_since is not None else at
+    return Retarget(clock=folded, passed_at=passed_at)
+
+
+def target_text(value: timedelta) -> str:
+    """A target as the case history shows it: "16 h", "7 h 30 min", "45 min"."""
+    hours, minutes = divmod(value // timedelta(minutes=1), 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
 
 
 # -- many clocks at once --------------------------------------------------------------------------

@@ -504,7 +504,10 @@ def tiers_apply(*, customer_ids: list[int] | None = None, now: datetime) -> int:
             if pk in current and current[pk] != tier:
                 by_tier.setdefault(tier, []).append(pk)
         for tier, pks in by_tier.items():
-            changed += Customer.objects.filter(pk__in=pks).update(tier=tier, updated_at=now)
+            with transaction.atomic():
+                changed += Customer.objects.filter(pk__in=pks).update(tier=tier, updated_at=now)
+                # Service levels may be chosen by tier: their open cases' clocks are re-targeted.
+                extensions.customers_changed(pks, f"customer tier {tier or 'none'}", now)
     return changed
 
 

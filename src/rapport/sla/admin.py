@@ -8,7 +8,24 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rapport.sla.models import Calendar, Clock, Escalation, EscalationRule, Pause, Policy
+from rapport.sla.models import Calendar, Clock, Escalation, EscalationRule, Pause, Policy, SlaSettings
+
+
+@admin.register(SlaSettings)
+class SlaSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """One row: added by the migration (or here, once, if it was removed), never deleted."""
+
+    list_display = ("__str__", "breaching_soon")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not SlaSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: SlaSettings, form: Any, change: bool) -> None:
+        obj.pk = 1  # the one row
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Calendar)

@@ -12,7 +12,7 @@ from ninja import Query, Router
 from rapport.accounts.api import ERRORS, actor
 from rapport.errors import FieldError
 from rapport.sla import selectors
-from rapport.sla.schemas import CaseSlaOut, ReportOut, ReportQuery
+from rapport.sla.schemas import CaseSlaOut, ReportOut, ReportQuery, SettingsOut
 
 router = Router(tags=["sla"])
 
@@ -68,3 +68,8 @@ def report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
             for row in rows
         ],
     }
+
+
+@router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="SLA settings (staff)")
+def sla_settings(request: HttpRequest) -> Any:
+    return {"breaching_soon_seconds": int(selectors.sla_settings(actor(request)).total_seconds())}

@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent, Message
-from rapport.sla import services
+from rapport.sla import selectors, services
+from rapport.sla.models import SlaSettings
 from rapport.web.policy import sla as sla_policy
 
 
@@ -29,6 +32,18 @@ def on_case_changed(sender: Any, *, case: Case, events: Sequence[CaseEvent], now
     moves = [e for e in events if e.kind == "changed" and e.field == "status"]
     if moves:
         services.clocks_on_status(case=case, before=moves[0].before, after=moves[-1].after, now=now)
+    services.clocks_on_case_facts(case=case, events=events, now=now)
+
+
+def on_customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
+    services.clocks_retarget(customer_ids=customer_ids, now=now, reason=change)
+
+
+def on_settings_saved(sender: Any, **kwargs: Any) -> None:
+    """The cached "breaching soon" window is dropped now and again once the write commits (a read
+    in between would have cached the uncommitted value, or the old one if it rolls back)."""
+    selectors.breaching_soon_forget()
+    transaction.on_commit(selectors.breaching_soon_forget)
 
 
 def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
@@ -46,6 +61,12 @@ def register() -> None:
     signals.case_created.connect(on_case_created, dispatch_uid="sla.case_created")
     signals.message_added.connect(on_message_added, dispatch_uid="sla.message_added")
     signals.case_changed.connect(on_case_changed, dispatch_uid="sla.case_changed")
+    if on_customers_changed not in extensions.customer_changes:
+        extensions.customer_changes.append(on_customers_changed)
+    if selectors.breaching_soon not in extensions.breaching_soon_windows:
+        extensions.breaching_soon_windows.append(selectors.breaching_soon)
+    post_save.connect(on_settings_saved, sender=SlaSettings, dispatch_uid="sla.settings_saved")
+    post_delete.connect(on_settings_saved, sender=SlaSettings, dispatch_uid="sla.settings_deleted")
     if case_panel not in extensions.case_panels:
         extensions.case_panels.append(case_panel)
     if not any(item.url_name == "sla:index" for item in extensions.nav_items):

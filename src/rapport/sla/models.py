@@ -97,6 +97,48 @@ def validate_positive(value: timedelta | None) -> None:
         raise ValidationError("A target must be longer than zero.")
 
 
+BREACHING_SOON_DEFAULT = timedelta(hours=4)
+BREACHING_SOON_MIN = timedelta(minutes=15)
+BREACHING_SOON_MAX = timedelta(days=7)
+BAD_BREACHING_SOON = "Choose a window from 15 minutes to 7 days."
+
+
+def validate_breaching_soon(value: timedelta) -> None:
+    if not BREACHING_SOON_MIN <= value <= BREACHING_SOON_MAX:
+        raise ValidationError(BAD_BREACHING_SOON)
+
+
+class SlaSettings(models.Model):
+    """The organisation's SLA settings, edited in Django admin: one row (id 1)."""
+
+    breaching_soon = models.DurationField(
+        "breaching soon window",
+        default=BREACHING_SOON_DEFAULT,
+        validators=[validate_breaching_soon],
+        help_text="The Breaching soon queue lists active cases whose next target passes within this time, "
+        "or has passed: from 15 minutes to 7 days, e.g. 04:00:00 for four hours or 1 00:00:00 for a day.",
+    )
+
+    class Meta:
+        verbose_name = "SLA settings"
+        verbose_name_plural = "SLA settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="sla_settings_one_row"),
+            models.CheckConstraint(
+                condition=Q(breaching_soon__gte=BREACHING_SOON_MIN, breaching_soon__lte=BREACHING_SOON_MAX),
+                name="sla_settings_breaching_soon",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "SLA settings"
+
+    @classmethod
+    def current(cls) -> SlaSettings:
+        found = cls.objects.filter(pk=1).first()
+        return found if found is not None else cls(pk=1)
+
+
 class Policy(models.Model):
     """Targets for the cases it matches. Blank criteria match anything; the most specific matching
     policy wins (``rapport.domain.sla.choose_policy``). ``internal`` policies are OLAs: they apply

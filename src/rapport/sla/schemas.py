@@ -67,3 +67,10 @@ class ReportOut(Schema):
     end: date
     overall: AttainmentOut
     rows: list[AttainmentOut]
+
+
+class SettingsOut(Schema):
+    breaching_soon_seconds: int = Field(
+        description='The "breaching soon" queue (queue=breaching) lists active cases whose next target passes '
+        "within this many seconds, or has passed."
+    )

@@ -18,23 +18,38 @@ from rapport import extensions, notify
 from rapport.accounts.models import Role, User
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.domain.case_rules import ACTIVE_STATUSES, Channel, Priority, Status
-from rapport.domain.sla import Target, choose_policy, clock_due, clock_pause, clock_resume, clock_warn_at
+from rapport.domain.sla import (
+    Target,
+    choose_policy,
+    clock_due,
+    clock_pause,
+    clock_resume,
+    clock_retarget,
+    clock_warn_at,
+    target_text,
+)
 from rapport.sla.models import Action, Clock, Escalation, EscalationRule, Pause, Policy, Trigger
 
 # Calls and conversations are answered as they happen (cases.services.contact_log).
 ANSWERED_IN_PERSON = frozenset({Channel.PHONE, Channel.FACE_TO_FACE})
 STOPPED = frozenset({Status.RESOLVED, Status.CLOSED})
+# What a policy is chosen by, on the case (the customer's tier and kind are told by extensions).
+CHOSEN_BY = frozenset({"priority", "type", "channel"})
+RETARGET_BATCH = 500
 
 
 def _event(case: Case, now: datetime, kind: str, field: str = "", before: str = "", after: str = "") -> CaseEvent:
     return CaseEvent(case=case, actor=None, at=now, kind=kind, field=field, before=before, after=after)
 
 
-def policy_for(case: Case) -> Policy | None:
-    """The policy that applies to ``case`` (one query over the small policy table)."""
-    policies = list(Policy.objects.filter(is_active=True).select_related("calendar"))
+def _active_policies() -> list[Policy]:
+    return list(Policy.objects.filter(is_active=True).select_related("calendar"))
+
+
+def policy_for(case: Case, policies: Sequence[Policy] | None = None) -> Policy | None:
+    """The policy that applies to ``case`` (one query over the small policy table, unless given)."""
     return choose_policy(
-        policies,
+        _active_policies() if policies is None else policies,
         internal=case.customer.is_internal,
         priority=case.priority,
         tier=case.customer.tier,
@@ -148,17 +163,19 @@ def clocks_stop(clocks: Iterable[Clock], now: datetime) -> None:
 
 
 def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> None:
-    """Resolve or close: every clock stops. Reopen: a new resolution clock. Waiting on the customer
-    (a pause status of the policy): running clocks pause, and resume when the wait ends."""
+    """Resolve or close: every clock stops. Reopen: the resolution clock carries on (a new one starts
+    when the case had none). Waiting on the customer (a pause status of the policy): running clocks
+    pause, and resume when the wait ends."""
     clocks = _running_or_paused(case)
     events: list[CaseEvent] = []
     if after in STOPPED:
         clocks_stop(clocks, now)
         _end_pauses(case, now)
     elif before in STOPPED and after in ACTIVE_STATUSES:
-        policy = policy_for(case)
-        if policy is not None:
-            clock_start(case=case, policy=policy, target=Target.RESOLUTION, now=now)
+        if not _resolution_resume(case, after, now):
+            policy = policy_for(case)
+            if policy is not None:
+                clock_start(case=case, policy=policy, target=Target.RESOLUTION, now=now)
     else:
         pausing = [c for c in clocks if c.running_since is not None and c.policy.pauses_on(after)]
         resuming = [c for c in clocks if c.running_since is None and not c.policy.pauses_on(after)]
@@ -183,6 +200,159 @@ def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> N
 
 def _end_pauses(case: Case, now: datetime) -> None:
     Pause.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+
+
+def _resolution_resume(case: Case, status: str, now: datetime) -> bool:
+    """A re-opened case keeps its resolution clock: full resolution time runs across re-opens, so a
+    premature resolve does not reset the promise. The time while resolved does not count (it is a
+    pause, "resolved"); a breach already recorded stays. Then the clock is measured against the
+    policy the case now matches. False when the case has no resolution clock to resume."""
+    clock = (
+        Clock.objects.filter(case=case, target=Target.RESOLUTION)
+        .select_related("policy__calendar")
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    if clock is None or clock.stopped_at is None:
+        return False
+    resolved_at = clock.stopped_at
+    waiting = clock.policy.pauses_on(status)
+    clock.stopped_at = None
+    clock.running_since = None if waiting else now
+    _schedule(clock)
+    clock.save(update_fields=["stopped_at", "running_since", "due_at", "warn_at"])
+    Pause.objects.bulk_create(
+        [
+            Pause(case=case, status=Status.RESOLVED, started_at=resolved_at, ended_at=now),
+            *([Pause(case=case, status=status, started_at=now)] if waiting else []),
+        ]
+    )
+    CaseEvent.objects.create(
+        case=case, actor=None, at=now, kind="sla_resumed", field=Target.RESOLUTION, before=Status.RESOLVED.value
+    )
+    clocks_retarget(case_ids=[case.pk], now=now, reason="re-opened")
+    return True
+
+
+# -- re-targeting ---------------------------------------------------------------------------------
+
+
+def clocks_on_case_facts(*, case: Case, events: Sequence[CaseEvent], now: datetime) -> int:
+    """The case's priority, type or channel changed: its running and paused clocks are measured
+    against the policy it now matches. Returns the clocks re-targeted."""
+    changed = [e for e in events if e.kind == "changed" and e.field in CHOSEN_BY]
+    if not changed:
+        return 0
+    reason = ", ".join(f"{e.field} {e.after.replace('_', ' ')}" for e in changed)
+    found = clocks_retarget(case_ids=[case.pk], now=now, reason=reason)
+    if found:
+        case_next_breach_refresh(case)  # the caller's copy of the case shows the new instant
+    return found
+
+
+def clocks_retarget(
+    *, now: datetime, reason: str, case_ids: Sequence[int] = (), customer_ids: Sequence[int] = ()
+) -> int:
+    """Measure the running and paused clocks of the given cases (or of the given customers' cases)
+    against the policy each case now matches, e.g. after a priority raised by escalation or a
+    loyalty tier earned. The business time used stays; the target becomes the policy's plus the
+    adjustment the clock was given when it started (Equality Act 2010 s.20); due and warning
+    instants and ``Case.next_breach_at`` follow. A breach already recorded stays; a target already
+    passed is recorded as breached now, once; a warning sent is not sent again. Each change is a
+    case event ("resolution 16 h → 8 h (priority urgent)").
+
+    A clock whose case now matches no policy, or one without that target, keeps its target.
+    Bulk, never a query per case: the policies once, then per batch of up to ``RETARGET_BATCH``
+    cases or customers one locked read of their open clocks, one insert of the events and bulk
+    updates of the clocks and cases (five queries for a batch of a few hundred clocks; the database
+    may split a bulk update by its parameter limit). Returns the clocks re-targeted."""
+    policies = _active_policies()
+    by_case = not customer_ids
+    ids = list(case_ids if by_case else customer_ids)
+    changed = 0
+    for start in range(0, len(ids), RETARGET_BATCH):
+        batch = ids[start : start + RETARGET_BATCH]
+        scope = Q(case_id__in=batch) if by_case else Q(case__customer_id__in=batch)
+        clocks = list(
+            Clock.objects.filter(scope, stopped_at__isnull=True)
+            .select_related("case__customer", "policy__calendar")
+            .select_for_update(of=("self",))
+            .order_by("case_id", "id")
+        )
+        changed += _retarget_batch(clocks, policies, now, reason)
+    return changed
+
+
+def _retarget_batch(clocks: list[Clock], policies: Sequence[Policy], now: datetime, reason: str) -> int:
+    events: list[CaseEvent] = []
+    moved: list[Clock] = []
+    for clock in clocks:
+        case = clock.case
+        policy = policy_for(case, policies)
+        base = policy.target_time(clock.target) if policy is not None else None
+        if policy is None or base is None:
+            continue
+        target_time = base + clock.adjustment
+        if (policy.pk, target_time, policy.warn_percent) == (clock.policy_id, clock.target_time, clock.warn_percent):
+            continue
+        before = clock.target_time
+        named = f" under {policy.name}" if policy.pk != clock.policy_id else ""
+        found = clock_retarget(
+            clock.policy.calendar.business_calendar(),
+            clock.snapshot(),
+            target=target_time,
+            warn_percent=policy.warn_percent,
+            at=now,
+        )
+        clock.policy, clock.target_time, clock.warn_percent = policy, target_time, policy.warn_percent
+        clock.used, clock.running_since = found.clock.used, found.clock.running_since
+        _schedule(clock)
+        events.append(
+            _event(
+                case,
+                now,
+                "sla_target",
+                clock.target,
+                target_text(before),
+                f"{target_text(before)} → {target_text(target_time)}{named} ({reason})",
+            )
+        )
+        if found.passed_at is not None:
+            if clock.due_at is not None:
+                clock.due_at = found.passed_at  # the queue shows when it was breached
+            if clock.breached_at is None:
+                clock.breached_at = found.passed_at
+                events.append(_event(case, now, "sla_breached", clock.target, after=found.passed_at.isoformat()))
+        moved.append(clock)
+    if not moved:
+        return 0
+    Clock.objects.bulk_update(
+        moved,
+        ["policy", "target_time", "warn_percent", "used", "running_since", "due_at", "warn_at", "breached_at"],
+        batch_size=RETARGET_BATCH,
+    )
+    CaseEvent.objects.bulk_create(events)
+    _next_breach_refresh_many(clocks)
+    return len(moved)
+
+
+def _next_breach_refresh_many(clocks: Sequence[Clock]) -> None:
+    """``case_next_breach_refresh`` for every case of ``clocks`` (all of each case's open clocks)."""
+    soonest: dict[int, datetime | None] = {}
+    cases: dict[int, Case] = {}
+    for clock in clocks:
+        cases[clock.case_id] = clock.case
+        current = soonest.get(clock.case_id)
+        if clock.due_at is not None and (current is None or clock.due_at < current):
+            soonest[clock.case_id] = clock.due_at
+        else:
+            soonest.setdefault(clock.case_id, None)
+    stale = []
+    for case_id, at in soonest.items():
+        if cases[case_id].next_breach_at != at:
+            cases[case_id].next_breach_at = at
+            stale.append(cases[case_id])
+    Case.objects.bulk_update(stale, ["next_breach_at"], batch_size=RETARGET_BATCH)
 
 
 def clocks_backfill() -> int:
@@ -288,6 +458,7 @@ def _act(rule: EscalationRule, case: Case, clock: Clock, now: datetime) -> str:
         CaseEvent.objects.create(
             case=case, actor=None, at=now, kind="changed", field="priority", before=before.label, after=after.label
         )
+        clocks_retarget(case_ids=[case.pk], now=now, reason=f"priority {after.label}")
         return f"priority raised from {before.label} to {after.label}"
     if rule.action == Action.REASSIGN:
         team = rule.reassign_to

@@ -100,6 +100,8 @@ def _queue(request: HttpRequest) -> HttpResponse:
         "queue_name": dict(QUEUE_TABS).get(flt.queue, "All"),
         "paged": bool(request.GET.get("cursor")),
         "now": now,
+        # Read only where it is shown: the other queues cost nothing for it.
+        "breaching_soon": extensions.breaching_soon_window() if flt.queue == "breaching" else None,
     }
     status = 400 if errors else 200
     partial = bool(request.htmx and request.htmx.target == "results")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -148,6 +148,16 @@ def humanise(value: Any) -> str:
     """``waiting_on_customer`` → ``Waiting on customer``."""
     text = str(value or "").replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def duration_words(value: timedelta) -> str:
+    """A span as people say it: "4 hours", "1 hour 30 minutes", "2 days", "15 minutes"."""
+    minutes = value // timedelta(minutes=1)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n) or "0 minutes"
 
 
 @register.filter
