@@ -14,6 +14,7 @@ urlpatterns = [
     path("customers/<int:customer_id>/holds/", views.hold_add, name="hold_add"),
     path("customers/<int:customer_id>/holds/<int:hold_id>/release/", views.hold_release, name="hold_release"),
     path("customers/<int:customer_id>/export/", views.export, name="export"),
+    path("customers/<int:customer_id>/review/", views.review, name="review"),
     path("customers/<int:customer_id>/erase/", views.erase, name="erase"),
     path("requests/<int:case_id>/", views.request_update, name="request_update"),
     path("access-log/", views.staff_list, name="staff_list"),

@@ -184,6 +184,17 @@ def export(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @staff_page
+@require_GET
+def review(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Other people's data in a person's messages, with who was matched and where, before release."""
+    try:
+        found, items = exports.customer_review(actor=actor(request), customer_id=customer_id)
+    except Forbidden:
+        raise Http404 from None
+    return render(request, "privacy/review.html", {"customer": found, "items": items})
+
+
+@staff_page
 @require_POST
 def erase(request: HttpRequest, customer_id: int) -> HttpResponse:
     found = policy.access_customer(actor(request), customer_id)
