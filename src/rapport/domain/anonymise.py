@@ -97,7 +97,7 @@ class Flag:
 # Courtesy and professional titles that introduce a person's name (ICO "Right of access": a
 # titled surname such as "Dr Patel" is enough to identify someone to the reader).
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev"})
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _GAP = re.compile(r"[ \t]+")  # only spaces join words into one name; a comma, stop or new line ends it
 MAX_NAME_WORDS = 4  # "Mary Anne de Souza" fits; longer capitalised runs are headings, not names
 
