@@ -33,7 +33,7 @@ from rapport.customers.models import Customer
 from rapport.documents.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
 from rapport.domain.anonymise import Identity, mentions, third_party_flags
 from rapport.domain.references import format_reference
-from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest
+from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, Restriction
 from rapport.privacy.selectors import known_customers
 from rapport.web import policy
 from rapport.web.policy import privacy as privacy_policy
@@ -242,6 +242,16 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
                 "at": _iso(c.at),
             }
             for c in Consent.objects.filter(customer=customer)
+        ],
+        "restrictions": [
+            {
+                "ground": r.get_ground_display(),
+                "reason": r.reason,
+                "placed": _iso(r.placed_at),
+                "told_before_lifting": r.told_on.isoformat() if r.told_on else None,
+                "lifted": _iso(r.lifted_at),
+            }
+            for r in Restriction.objects.filter(customer=customer).order_by("placed_at", "id")
         ],
         "access_log": [
             {"at": _iso(e.at), "by": e.actor.name if e.actor else "", "what": e.what, "why": e.why}
