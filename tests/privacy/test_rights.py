@@ -424,3 +424,19 @@ def test_the_api_upholds_objections_and_rectifies(client, auth, agent, customer_
     )
     assert fixed.status_code == 200
     assert fixed.json()["phone"] == "0113 496 0123"
+
+
+def test_the_access_bundle_includes_the_restriction_history(restricted, customer, agent, team_leader, now):
+    from rapport.privacy.exports import customer_export
+
+    _lift(agent, customer, now)
+    data = customer_export(actor=team_leader, customer_id=customer.pk, why="SAR", now=now).data
+    assert data["restrictions"] == [
+        {
+            "ground": restricted.get_ground_display(),
+            "reason": "Needed for her claim against the landlord",
+            "placed": now.isoformat(),
+            "told_before_lifting": now.date().isoformat(),
+            "lifted": now.isoformat(),
+        }
+    ]

@@ -3,6 +3,7 @@ badges, panels, reports and deadlines have something to show."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,7 +55,7 @@ def seed(now: datetime) -> None:
     # One restriction granted, so the banner (case and customer pages) and the lift form show.
     first = DataRequest.objects.filter(kind=RequestKind.RESTRICTION).select_related("case").order_by("id").first()
     if first is not None:
-        try:
+        with contextlib.suppress(RapportError):  # already restricted or erased: nothing to show
             rights.restriction_grant(
                 actor=manager,
                 reference=first.case.reference,
@@ -62,5 +63,3 @@ def seed(now: datetime) -> None:
                 reason="The customer says the address we hold is wrong; checking it",
                 now=now - timedelta(days=2),
             )
-        except RapportError:
-            pass  # already restricted or erased: nothing to show

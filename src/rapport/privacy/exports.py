@@ -288,6 +288,7 @@ def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
     for title, key in (
         ("Adjustments", "adjustments"),
         ("Consents", "consents"),
+        ("Restrictions of processing", "restrictions"),
         ("Who has looked at your data", "access_log"),
     ):
         blocks.append(Heading(title))
