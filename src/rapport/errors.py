@@ -54,3 +54,13 @@ class Conflict(RapportError):
         super().__init__(message)
         self.message = message
         self.current = current
+
+
+class Refused(RapportError):
+    """Not allowed now, for the reason given (e.g. the customer's data is restricted, UK GDPR Art 18)."""
+
+    status = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -97,6 +97,7 @@ DemoSeederHook = Callable[[datetime], None]
 CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
 AccessObserverHook = Callable[["User", "Customer", str, str], None]
 OutboundPreferencesHook = Callable[["Customer"], OutboundPreferences | None]
+RecordGuardHook = Callable[["Customer"], Sequence[str]]
 ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], Mapping[str, int]]
 CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
@@ -144,6 +145,10 @@ app keeps the access log from these calls."""
 outbound_preferences: list[OutboundPreferencesHook] = []
 """How outbound messages to a customer must be shaped; the mail app follows the merged answer."""
 
+record_guards: list[RecordGuardHook] = []
+"""Reasons a customer's record may not be changed now (a restriction of processing, UK GDPR Art
+18(2): the data is stored but not otherwise used). Edits to the record are refused while any hook
+gives a reason."""
 
 erasure_handlers: list[ErasureHook] = []
 """Called when a person is erased (UK GDPR Art 17), before their record is blanked: given the
@@ -210,6 +215,11 @@ def preferences_for(customer: Customer) -> OutboundPreferences:
 def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool:
     """Whether every registered hook allows contacting ``customer`` for ``purpose`` on ``channel``."""
     return all(hook(customer, purpose, channel) is not False for hook in contact_permissions)
+
+
+def record_refusals(customer: Customer) -> list[str]:
+    """Every reason a registered guard gives for not changing ``customer``'s record now."""
+    return [reason for hook in record_guards for reason in hook(customer)]
 
 
 def hold_reasons(customer: Customer) -> list[str]:

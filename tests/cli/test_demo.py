@@ -96,3 +96,9 @@ def test_demo_staff_are_in_their_teams(demo):
     teams = dict(User.objects.filter(role=Role.AGENT).values_list("email", "teams__name"))
     assert teams["agent@rapport.example"] == "Front line"
     assert set(teams.values()) == {"Front line", "Billing", "Technical", "Complaints"}
+
+
+def test_demo_shows_a_restriction_of_processing(demo):
+    from rapport.privacy.models import Restriction
+
+    assert Restriction.objects.filter(lifted_at__isnull=True).count() == 1

@@ -332,7 +332,8 @@ def test_an_htmx_post_with_errors_answers_with_the_page_to_swap(agent_client, ca
 # Session, user, the case (with customer, owner, team), the agent's teams, messages, their
 # attachments, events, tags, the customer's other cases, and the owner and team choices (loaded
 # on the process's first view, then reused: see test_owner_and_team_lists_are_reused).
-CASE_PAGE_QUERIES = 13  # 11 for the core; privacy: the access-log row and the adjustments panel
+CASE_PAGE_QUERIES = 14  # 11 for the core; privacy: the access-log row, the adjustments panel and the
+# restriction banner (UK GDPR Art 18: everyone working a case of a restricted person must see it)
 
 
 @pytest.mark.parametrize("extra_messages", [1, 11])

@@ -14,7 +14,7 @@ from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import Channel
-from rapport.errors import FieldError, Forbidden
+from rapport.errors import FieldError, Forbidden, Refused
 from rapport.web import policy
 
 NAME_REQUIRED = "Give the customer's name."
@@ -81,6 +81,7 @@ def customer_create(*, actor: User, now: datetime | None = None, **values: Any) 
 
 
 def customer_update(*, actor: User, customer_id: int, now: datetime | None = None, **values: Any) -> Customer:
+    """Change a customer's record; refused while another capability holds it (``extensions.record_guards``)."""
     if not policy.can_manage_customers(actor):
         raise Forbidden("Only staff can change customer records.")
     clean = _clean(values, partial=True)
@@ -88,6 +89,9 @@ def customer_update(*, actor: User, customer_id: int, now: datetime | None = Non
 
     with transaction.atomic():
         customer = policy.access_customer(actor, customer_id)
+        refusals = extensions.record_refusals(customer)
+        if refusals:
+            raise Refused(" ".join(refusals))
         was_internal = customer.is_internal
         for name, value in clean.items():
             setattr(customer, name, value)

@@ -20,7 +20,7 @@ from rapport.customers.models import Customer, CustomerKind
 from rapport.customers.selectors import customer_list as list_customers
 from rapport.customers.selectors import customer_timeline
 from rapport.customers.services import customer_create, customer_update
-from rapport.errors import FieldError
+from rapport.errors import FieldError, Refused
 from rapport.web import policy
 from rapport.web.forms import (
     ContactLogForm,
@@ -106,6 +106,9 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
                 customer_update(actor=actor(request), customer_id=customer.pk, **form.cleaned_data)
             except FieldError as error:
                 show_errors(form, error.errors)
+            except Refused as refused:
+                form.add_error(None, refused.message)
+                status = refused.status
             else:
                 messages.success(request, CUSTOMER_SAVED)
                 return redirect(customer_url(customer))

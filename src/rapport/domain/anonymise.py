@@ -15,8 +15,8 @@ individuals?").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 ERASED = "[erased]"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -82,24 +82,160 @@ def scrub(text: str, pattern: re.Pattern[str] | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """Something in a message that may be another person's data, to review before release."""
+    """Something in a message that may be another person's data, to review before release.
 
-    kind: str  # "email" | "phone" | "name"
+    ``kind`` is "email", "phone" or "name" (staff, or a titled name such as "Mrs Ellis"), or
+    "customer" when the desk knows the person: then ``customer_id`` says who was matched and
+    ``matched_on`` by what ("name", "email" or "phone")."""
+
+    kind: str
     value: str
+    customer_id: int | None = None
+    matched_on: str = ""
 
 
-def third_party_flags(text: str, subject: Identity, others: Sequence[str] = ()) -> tuple[Flag, ...]:
-    """Email addresses and phone numbers in ``text`` that are not the subject's, and any of the
-    ``others`` names (staff, other customers) it mentions."""
+# Courtesy and professional titles that introduce a person's name (ICO "Right of access": a
+# titled surname such as "Dr Patel" is enough to identify someone to the reader).
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev"})
+_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_GAP = re.compile(r"[ \t]+")  # only spaces join words into one name; a comma, stop or new line ends it
+MAX_NAME_WORDS = 4  # "Mary Anne de Souza" fits; longer capitalised runs are headings, not names
+
+
+def name_key(name: str) -> str:
+    """How a name is compared: lower case with single spaces (the ``Lower(name)`` index)."""
+    return " ".join(name.split()).lower()
+
+
+def phone_keys(written: str) -> tuple[str, ...]:
+    """The digit strings a phone number written in ``written`` may be stored as: as written, and
+    with a UK 0 trunk prefix exchanged for 44 or back."""
+    digits = re.sub(r"\D", "", written)
+    keys = [digits]
+    if digits.startswith("44") and len(digits) > 10:
+        keys.append("0" + digits[2:])
+    elif digits.startswith("0"):
+        keys.append("44" + digits[1:])
+    return tuple(keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """Who a text may name: full-name candidates (two or more capitalised words, titles dropped),
+    titled surnames ("Mrs Ellis"), email addresses and phone numbers, each as written."""
+
+    names: tuple[str, ...] = ()
+    titled: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+
+    def name_keys(self) -> set[str]:
+        return {name_key(n) for n in self.names}
+
+    def email_keys(self) -> set[str]:
+        return {e.lower() for e in self.emails}
+
+    def phone_keys(self) -> set[str]:
+        return {k for p in self.phones for k in phone_keys(p)}
+
+
+def _capitalised_runs(text: str) -> list[list[str]]:
+    """Runs of capitalised words joined only by spaces ("my neighbour Margaret Ellis said")."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    last_end = -1
+    for match in _WORD.finditer(text):
+        word = match.group()
+        joined = last_end >= 0 and _GAP.fullmatch(text[last_end : match.start()]) is not None
+        if not joined and current:
+            runs.append(current)
+            current = []
+        if word[0].isupper():
+            current.append(word)
+        elif current:
+            runs.append(current)
+            current = []
+        last_end = match.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def mentions(text: str) -> Mentions:
+    """Everything in ``text`` that may identify a person, for looking up against the desk's
+    customers in one batch. A single capitalised word is never a candidate on its own: "Rose",
+    "Hope" or "Will" start sentences and name flowers, so only a full name (two or more words, as
+    every sub-run of a capitalised run: "Yesterday Margaret Ellis" gives "Margaret Ellis") or a
+    titled surname counts."""
+    names: dict[str, None] = {}
+    titled: dict[str, None] = {}
+    for run in _capitalised_runs(text):
+        for i, word in enumerate(run):
+            rest = [w for w in run[i + 1 : i + MAX_NAME_WORDS] if w.rstrip(".").lower() not in TITLES]
+            if word.rstrip(".").lower() in TITLES and rest:
+                titled.setdefault(" ".join([word, *rest]), None)
+        words = [w for w in run if w.rstrip(".").lower() not in TITLES]
+        for size in range(2, MAX_NAME_WORDS + 1):
+            for start in range(len(words) - size + 1):
+                names.setdefault(" ".join(words[start : start + size]), None)
+    return Mentions(
+        names=tuple(names),
+        titled=tuple(titled),
+        emails=tuple(_EMAIL.findall(text)),
+        phones=tuple(found.strip() for found in _PHONE.findall(text) if len(re.sub(r"\D", "", found)) >= 9),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """Customers of the desk found for a batch of mentions: customer id by name key, by lower-case
+    email and by phone digits (``phone_keys``), and each one's name as the desk holds it (``who``).
+    The subject is never in it."""
+
+    names: Mapping[str, int] = field(default_factory=dict)
+    emails: Mapping[str, int] = field(default_factory=dict)
+    phones: Mapping[str, int] = field(default_factory=dict)
+    who: Mapping[int, str] = field(default_factory=dict)
+
+
+def third_party_flags(
+    text: str, subject: Identity, others: Sequence[str] = (), known: Known | None = None
+) -> tuple[Flag, ...]:
+    """Email addresses and phone numbers in ``text`` that are not the subject's, any of the
+    ``others`` names (staff) it mentions, titled names, and the names, emails and phone numbers of
+    ``known`` customers (kind "customer", with who was matched). The subject's own name, email and
+    phone are never flagged."""
+    known = known or Known()
+    found = mentions(text)
     own_email = subject.email.strip().lower()
-    flags = [Flag("email", found) for found in _EMAIL.findall(text) if found.lower() != own_email]
+    own_name = name_key(subject.name)
+    own_parts = set(own_name.split())
+    flags: list[Flag] = []
+    for email in found.emails:
+        if email.lower() == own_email:
+            continue
+        who = known.emails.get(email.lower())
+        flags.append(Flag("customer", email, who, "email") if who else Flag("email", email))
     own_digits = subject.phone_digits[-9:]
-    for found in _PHONE.findall(text):
-        digits = re.sub(r"\D", "", found)
-        if len(digits) >= 9 and (not own_digits or not digits.endswith(own_digits)):
-            flags.append(Flag("phone", found.strip()))
+    for phone in found.phones:
+        if own_digits and re.sub(r"\D", "", phone).endswith(own_digits):
+            continue
+        who = next((known.phones[k] for k in phone_keys(phone) if k in known.phones), None)
+        flags.append(Flag("customer", phone, who, "phone") if who else Flag("phone", phone))
     lowered = text.lower()
-    flags.extend(Flag("name", name) for name in _unique(others) if len(name) >= MIN_PART and name.lower() in lowered)
+    staff = [n for n in _unique(others) if len(n) >= MIN_PART and n.lower() in lowered]
+    flags.extend(Flag("name", name) for name in staff)
+    named = {name_key(n) for n in staff}
+    for name in found.names:
+        key = name_key(name)
+        who = known.names.get(key)
+        if who and key != own_name and key not in named:
+            named.add(key)
+            flags.append(Flag("customer", name, who, "name"))
+    for titled in found.titled:
+        surname = name_key(titled).split()[-1]
+        if surname not in own_parts and not any(surname in n.split() for n in named):
+            flags.append(Flag("name", titled))
     return tuple(flags)
 
 

@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from rapport import extensions
-from rapport.accounts.api import ERRORS, actor
+from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.errors import FieldError
-from rapport.privacy import exports, selectors, services
+from rapport.privacy import exports, rights, selectors, services
 from rapport.privacy.erasure import customer_erase, erasure_schedule
 from rapport.web import policy
 
@@ -86,6 +86,53 @@ class AccessOut(Schema):
 
 class ExportIn(Schema):
     reason: str
+
+
+class RestrictIn(Schema):
+    ground: str  # accuracy | unlawful | claims | objection (Art 18(1)(a)-(d))
+    reason: str
+
+
+class LiftIn(Schema):
+    told_on: str  # YYYY-MM-DD: when the person was told, before lifting (Art 18(3))
+    told_how: str
+    reason: str
+
+
+class RestrictionOut(Schema):
+    id: int
+    customer_id: int
+    request: str
+    ground: str
+    reason: str
+    placed_at: datetime
+    placed_by_id: int | None
+    told_on: date | None
+    told_how: str
+    lift_reason: str
+    lifted_at: datetime | None
+    lifted_by_id: int | None
+
+    @staticmethod
+    def resolve_request(obj: Any) -> str:
+        return str(obj.request.case.reference)
+
+
+class RectificationIn(Schema):
+    name: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class CustomerRecordOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    email: str
+    phone: str
+    address: str
 
 
 class ErasureOut(Schema):
@@ -201,3 +248,57 @@ def erase(request: HttpRequest, customer_id: int, schedule: bool = False) -> Any
     if schedule:
         return Status(202, erasure_schedule(actor=user, customer_id=customer_id))
     return customer_erase(actor=user, customer_id=customer_id)
+
+
+@router.post(
+    "/requests/{reference}/restriction",
+    response={201: RestrictionOut, **ERRORS, 409: ErrorOut},
+    summary="Grant a restriction of processing (Art 18)",
+)
+def restrict(request: HttpRequest, reference: str, payload: RestrictIn) -> Any:
+    """On a restriction (or objection) request: the customer's data is then stored but not used."""
+    user = policy.require_staff(actor(request))
+    return Status(
+        201, rights.restriction_grant(actor=user, reference=reference, ground=payload.ground, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/customers/{customer_id}/restriction/lift",
+    response={200: RestrictionOut, **ERRORS},
+    summary="Lift the restriction, recording when the person was told (Art 18(3))",
+)
+def lift(request: HttpRequest, customer_id: int, payload: LiftIn) -> Any:
+    user = policy.require_staff(actor(request))
+    return rights.restriction_lift(actor=user, customer_id=customer_id, **payload.model_dump())
+
+
+@router.get(
+    "/customers/{customer_id}/restrictions",
+    response={200: list[RestrictionOut], **ERRORS},
+    summary="Restrictions of processing, newest first (the history)",
+)
+def list_restrictions(request: HttpRequest, customer_id: int) -> Any:
+    user = policy.require_staff(actor(request))
+    return rights.restrictions(policy.access_customer(user, customer_id))
+
+
+@router.post(
+    "/requests/{reference}/objection",
+    response={200: list[ConsentOut], **ERRORS, 409: ErrorOut},
+    summary="Uphold an objection to direct marketing: withdraw marketing on every channel (Art 21(3))",
+)
+def uphold_objection(request: HttpRequest, reference: str) -> Any:
+    user = policy.require_staff(actor(request))
+    return rights.objection_uphold(actor=user, reference=reference)
+
+
+@router.post(
+    "/requests/{reference}/rectification",
+    response={200: CustomerRecordOut, **ERRORS, 409: ErrorOut},
+    summary="Apply a rectification to the customer's record (Art 16)",
+)
+def rectify(request: HttpRequest, reference: str, payload: RectificationIn) -> Any:
+    user = policy.require_staff(actor(request))
+    changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    return rights.rectification_apply(actor=user, reference=reference, changes=changes)

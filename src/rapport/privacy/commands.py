@@ -25,6 +25,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
     run = retention_run(now=now, dry_run=args.dry_run)
     for item in run.report:
         print(f"{item['category']}: {item['count']} {'removed' if item['applied'] else 'would go'}")
+        for kept in item.get("held", []):
+            print(f"  {kept}")
     if not args.dry_run:
         erased = scheduled_erasures_run(now=now)
         print(f"scheduled erasures carried out: {len(erased)}")

@@ -3,6 +3,7 @@ badges, panels, reports and deadlines have something to show."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,8 @@ from rapport.accounts.models import Role, User
 from rapport.cases.models import Case
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import CaseType
-from rapport.privacy import services
+from rapport.errors import RapportError
+from rapport.privacy import rights, services
 from rapport.privacy.models import DataRequest, RequestKind
 
 ADJUSTMENTS: tuple[dict[str, Any], ...] = (
@@ -50,3 +52,14 @@ def seed(now: datetime) -> None:
             for i, case in enumerate(cases)
         ]
     )
+    # One restriction granted, so the banner (case and customer pages) and the lift form show.
+    first = DataRequest.objects.filter(kind=RequestKind.RESTRICTION).select_related("case").order_by("id").first()
+    if first is not None:
+        with contextlib.suppress(RapportError):  # already restricted or erased: nothing to show
+            rights.restriction_grant(
+                actor=manager,
+                reference=first.case.reference,
+                ground="accuracy",
+                reason="The customer says the address we hold is wrong; checking it",
+                now=now - timedelta(days=2),
+            )

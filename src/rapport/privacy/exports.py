@@ -5,7 +5,8 @@ person, as ``data.json`` plus their files in a zip, with a readable ``summary.ht
 Internal notes are personal data about the person too, so they are in the bundle, marked
 internal; the bundle is for the team to review before release (ICO "Right of access": check for
 exemptions and other people's data first). Items that may be other people's data are listed in
-``review`` with the reason (``rapport.domain.anonymise.third_party_flags``).
+``review`` with the reason and who was matched (``rapport.domain.anonymise.third_party_flags``;
+other customers of the desk are found by full name, email or phone in one batched query).
 
 Other apps add their own sections (survey answers, complaints) by appending a callable to
 ``sections``: given the customer, it returns a section title and a list of JSON-ready records.
@@ -30,9 +31,10 @@ from rapport.accounts.models import User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
 from rapport.customers.models import Customer
 from rapport.documents.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
-from rapport.domain.anonymise import Identity, third_party_flags
+from rapport.domain.anonymise import Identity, mentions, third_party_flags
 from rapport.domain.references import format_reference
-from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest
+from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, Restriction
+from rapport.privacy.selectors import known_customers
 from rapport.web import policy
 from rapport.web.policy import privacy as privacy_policy
 
@@ -73,12 +75,9 @@ def customer_export(*, actor: User, customer_id: int | str, why: str, now: datet
     return Bundle(f"subject-access-{customer.pk}-{now:%Y%m%d}.zip", buffer.getvalue(), data)
 
 
-def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[tuple[str, Attachment]]]:
-    """Everything held about ``customer`` as JSON-ready data, and the files to put beside it."""
-    subject = Identity(customer.name, customer.email, customer.phone)
-    staff_names = list(User.objects.exclude(role="customer").values_list("name", flat=True))
+def _messages_by_case(customer: Customer) -> tuple[list[Case], dict[int, list[Message]]]:
     cases = list(Case.objects.filter(customer=customer).order_by("created_at", "id"))
-    messages = list(
+    messages = (
         Message.objects.filter(case__customer=customer)
         .select_related("author")
         .prefetch_related("attachments")
@@ -87,8 +86,74 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
     by_case: dict[int, list[Message]] = {}
     for message in messages:
         by_case.setdefault(message.case_id, []).append(message)
-    files: list[tuple[str, Attachment]] = []
+    return cases, by_case
+
+
+EXCERPT = 60  # characters either side of a match, so the reviewer sees where it is
+
+
+def _excerpt(text: str, value: str) -> str:
+    at = text.lower().find(value.lower())
+    if at < 0:
+        return ""
+    start, end = max(0, at - EXCERPT), min(len(text), at + len(value) + EXCERPT)
+    return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+
+
+def review_items(customer: Customer, cases: list[Case], by_case: dict[int, list[Message]]) -> list[dict[str, Any]]:
+    """What to check before release (UK GDPR Art 15(4)): internal notes, and messages naming other
+    people: staff, other customers of the desk (by full name, email or phone, with who was matched),
+    titled names, unknown emails and phone numbers. Other customers are looked up in one indexed
+    query per export (``selectors.known_customers``), whatever the number of messages."""
+    subject = Identity(customer.name, customer.email, customer.phone)
+    staff_names = list(User.objects.exclude(role="customer").values_list("name", flat=True))
+    found = [mentions(m.body) for messages in by_case.values() for m in messages]
+    known = known_customers(found, subject=customer) if found else None
     review: list[dict[str, Any]] = []
+    for case in cases:
+        for message in by_case.get(case.pk, []):
+            others = [n for n in staff_names if message.author is None or n != message.author.name]
+            flags = third_party_flags(message.body, subject, others, known)
+            if not flags and message.kind != MessageKind.NOTE:
+                continue
+            review.append(
+                {
+                    "case": case.reference,
+                    "message": message.pk,
+                    "at": _iso(message.created_at),
+                    "reasons": (["internal note: check exemptions"] if message.kind == MessageKind.NOTE else [])
+                    + [f"{f.kind}: {f.value}" for f in flags],
+                    "people": [
+                        {
+                            "kind": f.kind,
+                            "value": f.value,
+                            "customer_id": f.customer_id,
+                            "customer": known.who.get(f.customer_id, "") if known and f.customer_id else "",
+                            "matched_on": f.matched_on,
+                            "excerpt": _excerpt(message.body, f.value),
+                        }
+                        for f in flags
+                    ],
+                }
+            )
+    return review
+
+
+def customer_review(*, actor: User, customer_id: int | str) -> tuple[Customer, list[dict[str, Any]]]:
+    """The review list alone, for the screen a team leader reads before releasing a bundle; it
+    shows other people's data, so it is an export-level read and goes in the access log."""
+    privacy_policy.require_export(actor)
+    customer = policy.access_customer(actor, customer_id)
+    extensions.record_access(actor, customer, "subject access review", "review before release")
+    cases, by_case = _messages_by_case(customer)
+    return customer, review_items(customer, cases, by_case)
+
+
+def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[tuple[str, Attachment]]]:
+    """Everything held about ``customer`` as JSON-ready data, and the files to put beside it."""
+    cases, by_case = _messages_by_case(customer)
+    files: list[tuple[str, Attachment]] = []
+    review = review_items(customer, cases, by_case)
     out_cases = []
     for case in cases:
         out_messages = []
@@ -105,17 +170,6 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
                         "filename": attachment.filename,
                         "size": attachment.size,
                         "type": attachment.content_type,
-                    }
-                )
-            others = [n for n in staff_names if message.author is None or n != message.author.name]
-            flags = third_party_flags(message.body, subject, others)
-            if flags or message.kind == MessageKind.NOTE:
-                review.append(
-                    {
-                        "case": case.reference,
-                        "message": message.pk,
-                        "reasons": (["internal note: check exemptions"] if message.kind == MessageKind.NOTE else [])
-                        + [f"{f.kind}: {f.value}" for f in flags],
                     }
                 )
             out_messages.append(
@@ -189,6 +243,16 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
             }
             for c in Consent.objects.filter(customer=customer)
         ],
+        "restrictions": [
+            {
+                "ground": r.get_ground_display(),
+                "reason": r.reason,
+                "placed": _iso(r.placed_at),
+                "told_before_lifting": r.told_on.isoformat() if r.told_on else None,
+                "lifted": _iso(r.lifted_at),
+            }
+            for r in Restriction.objects.filter(customer=customer).order_by("placed_at", "id")
+        ],
         "access_log": [
             {"at": _iso(e.at), "by": e.actor.name if e.actor else "", "what": e.what, "why": e.why}
             for e in AccessLog.objects.filter(customer=customer).select_related("actor")
@@ -224,6 +288,7 @@ def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
     for title, key in (
         ("Adjustments", "adjustments"),
         ("Consents", "consents"),
+        ("Restrictions of processing", "restrictions"),
         ("Who has looked at your data", "access_log"),
     ):
         blocks.append(Heading(title))

@@ -48,3 +48,13 @@ class DataRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Optional. For example, which information you want, or what needs correcting.",
     )
+
+
+class LiftForm(forms.Form):
+    """Lifting a restriction: the person is told first (UK GDPR Art 18(3))."""
+
+    told_on = forms.DateField(
+        label="Date the person was told the restriction will be lifted", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    told_how = forms.CharField(label="How they were told", max_length=100, help_text="For example: email, letter.")
+    reason = forms.CharField(label="Why it is lifted", max_length=300)

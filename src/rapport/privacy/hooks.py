@@ -14,8 +14,8 @@ from django.utils import timezone
 from rapport import extensions
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
-from rapport.privacy import demo, services
-from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest
+from rapport.privacy import demo, rights, services
+from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, RequestKind, RestrictionGround
 from rapport.web.policy import privacy as privacy_policy
 
 if TYPE_CHECKING:
@@ -57,6 +57,21 @@ def adjustments_panel(request: HttpRequest, case: Case) -> extensions.Panel | No
     )
 
 
+def restriction_banner(request: HttpRequest, obj: Case | Customer) -> extensions.Panel | None:
+    """A clear banner on every case and on the customer page while processing is restricted (one
+    query per page)."""
+    customer_id: int = getattr(obj, "customer_id", obj.pk)
+    found = rights.current_restriction(customer_id)
+    if found is None:
+        return None
+    return extensions.Panel(
+        template="privacy/_restriction_banner.html",
+        place="top",
+        order=5,
+        context={"restriction": found, "customer_id": customer_id},
+    )
+
+
 def customer_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | None:
     return extensions.Panel(
         template="privacy/_customer_panel.html",
@@ -75,16 +90,22 @@ def data_request_panel(request: HttpRequest, case: Case) -> extensions.Panel | N
     found = DataRequest.objects.filter(case=case).first()
     if found is None:
         return None
-    return extensions.Panel(
-        template="privacy/_data_request_panel.html",
-        place="work",
-        order=20,
-        context={
-            "request": found,
-            "deadline": services.request_deadline(found),
-            "checklist": [(k, label, k in found.steps_done) for k, label in services.checklist(found.kind)],
-        },
-    )
+    context = {
+        "request": found,
+        "deadline": services.request_deadline(found),
+        "checklist": [(k, label, k in found.steps_done) for k, label in services.checklist(found.kind)],
+        "can_act": privacy_policy.can_act_on_request(request.user, case),
+        "customer_id": case.customer_id,
+    }
+    if found.kind in {RequestKind.RESTRICTION, RequestKind.OBJECTION}:
+        context["restriction"] = rights.current_restriction(case.customer_id)
+        context["grounds"] = RestrictionGround.choices
+        context["today"] = timezone.localdate()
+    if found.kind == RequestKind.OBJECTION:
+        context["upheld"] = found.consents.exists()
+    if found.kind == RequestKind.RECTIFICATION:
+        context["fields"] = [(name, name.capitalize(), getattr(case.customer, name)) for name in rights.RECTIFIABLE]
+    return extensions.Panel(template="privacy/_data_request_panel.html", place="work", order=20, context=context)
 
 
 def outbound(customer: Customer) -> extensions.OutboundPreferences | None:
@@ -144,6 +165,10 @@ def register() -> None:
     extensions.contact_permissions.append(permission)
     extensions.deadlines.append(request_deadlines)
     extensions.legal_holds.append(services.active_hold_reasons)
+    extensions.legal_holds.append(rights.restriction_hold_reasons)
+    extensions.record_guards.append(rights.restriction_edit_refusals)
+    extensions.case_panels.append(restriction_banner)
+    extensions.customer_panels.append(restriction_banner)
     extensions.demo_seeders.append(demo.seed)
     extensions.nav_items.append(
         extensions.NavItem(label="Privacy", url_name="privacy:index", section="privacy", visible=nav_visible, order=60)

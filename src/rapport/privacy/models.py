@@ -101,6 +101,10 @@ class Consent(models.Model):
     wording = models.TextField()  # exactly what the person was shown or told
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField()
+    # The data request that caused this answer (an upheld objection to direct marketing, Art 21(3)).
+    request = models.ForeignKey(
+        "DataRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="consents"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -129,6 +133,53 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class RestrictionGround(models.TextChoices):
+    """Why processing is restricted: the four cases of UK GDPR Art 18(1)."""
+
+    ACCURACY = "accuracy", "Accuracy contested, while we check it (Art 18(1)(a))"
+    UNLAWFUL = "unlawful", "Processing unlawful, and the person asked for restriction not erasure (Art 18(1)(b))"
+    CLAIMS = "claims", "Data no longer needed by us but the person needs it for a legal claim (Art 18(1)(c))"
+    OBJECTION = "objection", "Objection pending: checking whether our grounds override theirs (Art 18(1)(d))"
+
+
+class Restriction(models.Model):
+    """A restriction of processing of a customer's data (UK GDPR Art 18), granted on a data request.
+
+    While one is current (``lifted_at`` is empty) the data is stored but not otherwise used (Art
+    18(2)): no surveys or marketing, no retention or erasure, no edits to the record. Lifting it
+    needs the date the person was told beforehand (Art 18(3)). Rows are kept after lifting, as the
+    history."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="restrictions")
+    request = models.ForeignKey(DataRequest, on_delete=models.PROTECT, related_name="restrictions")
+    ground = models.CharField(max_length=20, choices=RestrictionGround.choices)
+    reason = models.CharField(max_length=300)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    placed_at = models.DateTimeField()
+    # Art 18(3): the person is told before the restriction is lifted.
+    told_on = models.DateField(null=True, blank=True)
+    told_how = models.CharField(max_length=100, blank=True)
+    lift_reason = models.CharField(max_length=300, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["customer", "lifted_at"], name="restriction_current")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(lifted_at__isnull=True), name="one_current_restriction"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lifted_at__isnull=True) | models.Q(told_on__isnull=False),
+                name="restriction_lifted_after_telling",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"restriction of customer {self.customer_id} ({self.ground})"
 
 
 class ErasureStatus(models.TextChoices):

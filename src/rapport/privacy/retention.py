@@ -13,30 +13,44 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from rapport import extensions
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, SearchDocument
+from rapport.customers.models import Customer
 from rapport.domain.case_rules import Status
 from rapport.privacy.erasure import ERASED_FILE, erase_files
 from rapport.privacy.models import AccessLog, RetentionCategory, RetentionRun, RetentionSchedule
 
 RETAINED_MESSAGE = "[Message removed under the retention schedule]"
 
-Purge = Callable[[datetime, datetime, bool], int]
+# A category's purge returns how many items went (or would go), optionally with the reasons some
+# were kept (a legal hold, a restriction of processing) for the run's report.
+Purge = Callable[[datetime, datetime, bool], "int | tuple[int, list[str]]"]
 
 
-def _closed_cases(now: datetime, cutoff: datetime, dry_run: bool) -> int:
+def _closed_cases(now: datetime, cutoff: datetime, dry_run: bool) -> tuple[int, list[str]]:
     """Closed cases whose content is past its time: the messages and files go, the case row (its
-    times, status and type) stays for statistics."""
+    times, status and type) stays for statistics. Cases of a customer whose data must be kept
+    (``extensions.hold_reasons``: a legal hold, an open complaint, a restriction of processing
+    under UK GDPR Art 18(1)(c)/(d)) wait, and the report says why."""
     due = Case.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).exclude(events__kind="retention_purged")
-    ids = list(due.values_list("pk", flat=True))
+    rows = list(due.values_list("pk", "customer_id"))
+    held: list[str] = []
+    held_customers: set[int] = set()
+    for customer in Customer.objects.filter(pk__in={c for _, c in rows}).order_by("pk"):
+        reasons = extensions.hold_reasons(customer)
+        if reasons:
+            held_customers.add(customer.pk)
+            held.append(f"customer {customer.pk} kept: {'; '.join(reasons)}")
+    ids = [pk for pk, customer_id in rows if customer_id not in held_customers]
     if dry_run or not ids:
-        return len(ids)
+        return len(ids), held
     Message.objects.filter(case_id__in=ids).update(body=RETAINED_MESSAGE, body_html="")
     erase_files(Attachment.objects.filter(message__case_id__in=ids).exclude(filename=ERASED_FILE))
     SearchDocument.objects.filter(case_id__in=ids, kind="message").update(body=RETAINED_MESSAGE)
     CaseEvent.objects.bulk_create(
         [CaseEvent(case_id=pk, at=now, kind="retention_purged", after="content removed (retention)") for pk in ids]
     )
-    return len(ids)
+    return len(ids), held
 
 
 def _access_log(now: datetime, cutoff: datetime, dry_run: bool) -> int:
@@ -67,7 +81,8 @@ def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
                 report.append({"category": schedule.category, "count": 0, "applied": False, "note": "no handler"})
                 continue
             apply = schedule.apply and not dry_run
-            count = purge(now, cutoff, not apply)
+            result = purge(now, cutoff, not apply)
+            count, held = result if isinstance(result, tuple) else (result, [])
             total += count
             applied_any = applied_any or apply
             report.append(
@@ -77,6 +92,7 @@ def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
                     "cutoff": cutoff.isoformat(),
                     "count": count,
                     "applied": apply,
+                    **({"held": held} if held else {}),
                 }
             )
         return RetentionRun.objects.create(at=now, dry_run=not applied_any, report=report, total=total)

@@ -2,16 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Lower
 
 from rapport.accounts.models import User
 from rapport.cases.models import MessageKind
-from rapport.customers.models import Customer
+from rapport.customers.models import Customer, CustomerKind, PhoneDigits
+from rapport.domain.anonymise import Known, Mentions
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, LegalHold, RetentionRun
 from rapport.web import policy
 from rapport.web.policy import privacy as privacy_policy
 
 LOG_LIMIT = 200
+# Keys per lookup query: well under SQLite's 999 bound parameters, so a long history takes
+# ceil(keys / 900) queries, never one per candidate (a typical export needs one).
+LOOKUP_BATCH = 900
+PEOPLE = frozenset({CustomerKind.PERSON, CustomerKind.COLLEAGUE})  # a company's name is not personal data
+
+
+def known_customers(found: Iterable[Mentions], *, subject: Customer) -> Known:
+    """The desk's customers (people, not companies or departments, not erased) whose full name,
+    email or phone appears in ``found``, other than ``subject``: one indexed query per batch of
+    keys (``Lower(name)``, ``Lower(email)``, ``PhoneDigits(phone)``), never a scan of every customer."""
+    keys: list[tuple[str, str]] = []
+    for mention in found:
+        keys.extend(("name", k) for k in mention.name_keys())
+        keys.extend(("email", k) for k in mention.email_keys())
+        keys.extend(("phone", k) for k in mention.phone_keys() if len(k) >= 9)
+    keys = sorted(set(keys))
+    names: dict[str, int] = {}
+    emails: dict[str, int] = {}
+    phones: dict[str, int] = {}
+    who: dict[int, str] = {}
+    for start in range(0, len(keys), LOOKUP_BATCH):
+        batch = keys[start : start + LOOKUP_BATCH]
+        wanted = {kind: [k for kind_, k in batch if kind_ == kind] for kind in ("name", "email", "phone")}
+        rows = (
+            Customer.objects.annotate(name_ci=Lower("name"), email_ci=Lower("email"), phone_digits=PhoneDigits("phone"))
+            .filter(
+                Q(name_ci__in=wanted["name"]) | Q(email_ci__in=wanted["email"]) | Q(phone_digits__in=wanted["phone"])
+            )
+            .order_by("id")
+            .values_list("id", "kind", "erased_at", "name", "name_ci", "email_ci", "phone_digits")
+        )
+        # Kind, erasure and the subject are checked here, not in SQL, so the planner reads only
+        # the three lookup indexes (a filter on kind would tempt it into the kind index).
+        for pk, kind, erased_at, written, name, email, phone in rows:
+            if pk == subject.pk or erased_at is not None or kind not in PEOPLE:
+                continue
+            who[pk] = written
+            names.setdefault(" ".join(name.split()), pk)
+            if email:
+                emails.setdefault(email, pk)
+            if phone:
+                phones.setdefault(phone, pk)
+    return Known(names=names, emails=emails, phones=phones, who=who)
 
 
 def open_requests(actor: User) -> QuerySet[DataRequest]:

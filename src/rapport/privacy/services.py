@@ -31,6 +31,7 @@ from rapport.privacy.models import (
     LegalHold,
     Purpose,
     RequestKind,
+    Restriction,
 )
 from rapport.web import policy
 from rapport.web.policy import privacy as privacy_policy
@@ -70,11 +71,12 @@ CHECKLISTS: dict[str, tuple[tuple[str, str], ...]] = {
         ("erase", "Erase, or schedule erasure for when the hold ends, and tell the person"),
     ),
     RequestKind.RECTIFICATION: (
-        ("correct", "Correct the record, or add a supplementary statement"),
+        ("correct", "Correct the record (below), or add a supplementary statement (Art 16)"),
+        ("tell", "Tell the person what was corrected, or why not (Art 12(3))"),
         ("notify", "Tell anyone the data was disclosed to (Art 19)"),
     ),
     RequestKind.RESTRICTION: (
-        ("restrict", "Mark the record restricted and stop processing except storage"),
+        ("restrict", "Restrict processing (below): the data is only stored (Art 18(2))"),
         ("notify", "Tell the person before lifting the restriction (Art 18(3))"),
     ),
     RequestKind.OBJECTION: (
@@ -283,11 +285,14 @@ def current_consent(customer: Customer, purpose: str, channel: str) -> Consent |
 
 def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool | None:
     """Marketing needs a current consent (PECR reg 22 for electronic mail); surveys go unless the
-    person said no; service messages are never blocked here (contract, Art 6(1)(b))."""
+    person said no; service messages are never blocked here (contract, Art 6(1)(b)). While
+    processing is restricted neither surveys nor marketing go (Art 18(2): stored, not used)."""
     if customer.erased_at is not None:
         return False
     if purpose == Purpose.SERVICE:
         return None
+    if Restriction.objects.filter(customer=customer, lifted_at__isnull=True).exists():
+        return False
     found = current_consent(customer, purpose, channel)
     if purpose == Purpose.MARKETING:
         return bool(found and found.granted)

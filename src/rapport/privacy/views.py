@@ -17,11 +17,11 @@ from rapport import extensions
 from rapport.accounts.models import User
 from rapport.customers.models import Customer
 from rapport.domain.references import format_reference
-from rapport.errors import FieldError, Forbidden
+from rapport.errors import FieldError, Forbidden, Refused
 from rapport.portal.views import customer_page
-from rapport.privacy import exports, selectors, services
+from rapport.privacy import exports, rights, selectors, services
 from rapport.privacy.erasure import ErasureHeld, ErasureRefused, customer_erase, erasure_schedule
-from rapport.privacy.forms import AdjustmentForm, ConsentForm, DataRequestForm, ReasonForm
+from rapport.privacy.forms import AdjustmentForm, ConsentForm, DataRequestForm, LiftForm, ReasonForm
 from rapport.privacy.models import Erasure
 from rapport.privacy.retention import retention_run
 from rapport.web import policy
@@ -37,6 +37,10 @@ HOLD_RELEASED = "Legal hold released."
 ERASED = "The person's identity has been erased."
 ERASURE_SCHEDULED = "Erasure scheduled: it will be carried out when the legal reasons end."
 REQUEST_SAVED = "Data request details saved."
+RESTRICTED = "Processing restricted: the data is now only stored."
+LIFTED = "Restriction lifted; the person was told beforehand."
+UPHELD = "Objection upheld: marketing consent is withdrawn on every channel."
+CORRECTED = "The record is corrected. Tell the person what changed (checklist)."
 REQUEST_RECEIVED = (
     "Thank you. We've received your request, reference {reference}. We will respond by {due} at the latest."
 )
@@ -80,6 +84,8 @@ def _customer_context(request: HttpRequest, customer: Customer, **forms: Any) ->
         "hold_form": forms.get("hold_form") or ReasonForm(prefix="hold"),
         "export_form": forms.get("export_form") or ReasonForm(prefix="export"),
         "refusal": forms.get("refusal"),
+        "restrictions": rights.restrictions(customer),
+        "lift_form": forms.get("lift_form") or LiftForm(prefix="lift"),
     }
 
 
@@ -184,6 +190,17 @@ def export(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @staff_page
+@require_GET
+def review(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Other people's data in a person's messages, with who was matched and where, before release."""
+    try:
+        found, items = exports.customer_review(actor=actor(request), customer_id=customer_id)
+    except Forbidden:
+        raise Http404 from None
+    return render(request, "privacy/review.html", {"customer": found, "items": items})
+
+
+@staff_page
 @require_POST
 def erase(request: HttpRequest, customer_id: int) -> HttpResponse:
     found = policy.access_customer(actor(request), customer_id)
@@ -225,6 +242,80 @@ def request_update(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, REQUEST_SAVED)
     return redirect(reverse("cases:detail", args=[reference]))
+
+
+def _case_url(case_id: int) -> str:
+    return reverse("cases:detail", args=[format_reference(case_id)])
+
+
+def _report(request: HttpRequest, error: FieldError | Refused) -> None:
+    if isinstance(error, FieldError):
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.error(request, error.message)
+
+
+@staff_page
+@require_POST
+def restrict(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        rights.restriction_grant(
+            actor=actor(request),
+            reference=format_reference(case_id),
+            ground=request.POST.get("ground", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except (FieldError, Refused) as error:
+        _report(request, error)
+    else:
+        messages.success(request, RESTRICTED)
+    return redirect(_case_url(case_id))
+
+
+@staff_page
+@require_POST
+def lift(request: HttpRequest, customer_id: int) -> HttpResponse:
+    found = policy.access_customer(actor(request), customer_id)
+    form = LiftForm(request.POST, prefix="lift")
+    if not form.is_valid():
+        return _rerender(request, found, 422, lift_form=form)
+    try:
+        rights.restriction_lift(actor=actor(request), customer_id=found.pk, **form.cleaned_data)
+    except FieldError as error:
+        show_errors(form, error.errors)
+        return _rerender(request, found, error.status, lift_form=form)
+    except Forbidden as refused:
+        form.add_error(None, refused.message)
+        return _rerender(request, found, 403, lift_form=form)
+    messages.success(request, LIFTED)
+    return redirect(_customer_url(found.pk))
+
+
+@staff_page
+@require_POST
+def object_uphold(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        rights.objection_uphold(actor=actor(request), reference=format_reference(case_id))
+    except Refused as error:
+        _report(request, error)
+    else:
+        messages.success(request, UPHELD)
+    return redirect(_case_url(case_id))
+
+
+@staff_page
+@require_POST
+def rectify(request: HttpRequest, case_id: int) -> HttpResponse:
+    changes = {name: request.POST[name] for name in rights.RECTIFIABLE if name in request.POST}
+    try:
+        rights.rectification_apply(actor=actor(request), reference=format_reference(case_id), changes=changes)
+    except (FieldError, Refused) as error:
+        _report(request, error)
+    else:
+        messages.success(request, CORRECTED)
+    return redirect(_case_url(case_id))
 
 
 @staff_page
