@@ -86,6 +86,39 @@ class InvitationStatus(models.TextChoices):
     SUPPRESSED = "suppressed", "Not sent (no consent or no address)"
 
 
+class SkipReason(models.TextChoices):
+    """Why a customer in a RATER audience was not asked, checked in this order (each counted once)."""
+
+    ERASED = "erased", "Identity erased"
+    NO_EMAIL = "no_email", "No email address"
+    OPTED_OUT = "opted_out", "Opted out of surveys"
+    NO_CONSENT = "no_consent", "No consent to surveys"
+    RESTRICTED = "restricted", "Processing restricted"
+    RECENTLY_ASKED = "recently_asked", "Already asked recently"
+
+
+class RaterCampaign(models.Model):
+    """One send of the RATER questionnaire to a chosen group: who sent it, when, to whom (the
+    audience as chosen) and how many were asked or skipped, by reason."""
+
+    name = models.CharField(max_length=120)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField()
+    audience = models.JSONField(default=dict, help_text="The group as chosen: customers or a segment.")
+    audience_label = models.CharField(max_length=300)
+    within_days = models.PositiveIntegerField(help_text="Customers asked for RATER within this many days were skipped.")
+    matched = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, help_text="Customers not asked, by reason.")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["-sent_at", "-id"], name="ratercampaign_sent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SurveyInvitation(models.Model):
     """One request for one answer. Its signed link is single-use: one answer per invitation."""
 
@@ -102,6 +135,9 @@ class SurveyInvitation(models.Model):
     expires_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    campaign = models.ForeignKey(
+        RaterCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
