@@ -230,6 +230,12 @@ class CampaignRow:
     response_rate: float | None
     gaps: RaterGaps
 
+    @property
+    def skipped(self) -> tuple[tuple[str, int], ...]:
+        """(label, count) for each reason customers were skipped, in ``SkipReason`` order."""
+        counts = self.campaign.skipped or {}
+        return tuple((str(r.label), counts[r.value]) for r in SkipReason if counts.get(r.value))
+
 
 def campaigns(actor: User) -> QuerySet[RaterCampaign]:
     found = RaterCampaign.objects.select_related("sent_by")
