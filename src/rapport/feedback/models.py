@@ -190,7 +190,8 @@ class SurveyAnswer(models.Model):
         indexes = [
             # Covering: the period's score counts are read from the index alone.
             models.Index(fields=["answered_at", "kind", "score"], name="answer_at_kind_score"),
-            models.Index(fields=["kind", "answered_at"], name="answer_kind_at"),
+            # Covering too, whichever of the two the planner picks for a period's scores.
+            models.Index(fields=["kind", "answered_at", "score"], name="answer_kind_at_score"),
             models.Index(fields=["team", "answered_at"], name="answer_team_at"),
             models.Index(fields=["agent", "answered_at"], name="answer_agent_at"),
         ]
@@ -306,6 +307,49 @@ class DailyRollup(models.Model):
         return f"{self.day} team {self.team_key} {self.channel} {self.case_type}"
 
 
+class TimingRollup(models.Model):
+    """Exact counts of cases per office day and ten-minute band of a business-time measure:
+    ``response`` by the day the case was raised, ``resolution`` by the day it was resolved.
+
+    Counts add up across days, so the bands of any period come from a few hundred rows a day
+    instead of every case; the band holding a percentile's rank then names the one exact value to
+    read from ``CaseFact`` (see ``selectors._exact_distribution``). Rebuilt with ``DailyRollup``.
+    """
+
+    measure = models.CharField(max_length=10)
+    day = models.DateField()
+    bucket = models.IntegerField(help_text="Seconds of business time // 600.")
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "day", "bucket"], name="timing_key")]
+        # Covering: a period's bands are summed from the index alone.
+        indexes = [models.Index(fields=["measure", "day", "bucket", "n"], name="timing_day_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day} band {self.bucket}: {self.n}"
+
+
+class CauseRollup(models.Model):
+    """Exact counts of complaints raised per office day, dimensions and root cause (as recorded on
+    the complaint at the last rebuild), so "complaints by root cause" adds up a few rows a day."""
+
+    day = models.DateField()
+    team_key = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    internal = models.BooleanField()
+    root_cause = models.ForeignKey(
+        "complaints.RootCause", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="causerollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} cause {self.root_cause_id}: {self.n}"
+
+
 class CaseFact(models.Model):
     """One row per case with its measures, for exact medians and percentiles.
 
@@ -326,6 +370,10 @@ class CaseFact(models.Model):
     resolution_s = models.IntegerField(null=True)
     first_contact = models.BooleanField(default=False)
     reopened = models.BooleanField(default=False)
+    # A complaint's root cause as recorded at the last rebuild (recording one touches the case).
+    root_cause = models.ForeignKey(
+        "complaints.RootCause", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
@@ -333,6 +381,9 @@ class CaseFact(models.Model):
             models.Index(fields=["resolved_day"], name="fact_resolved_day"),
             models.Index(fields=["owner_key", "created_day"], name="fact_owner_created"),
             models.Index(fields=["owner_key", "resolved_day"], name="fact_owner_resolved"),
+            # The one exact value at a percentile's rank, found inside its ten-minute band.
+            models.Index(fields=["response_s", "created_day"], name="fact_response_day"),
+            models.Index(fields=["resolution_s", "resolved_day"], name="fact_resolution_day"),
         ]
 
     def __str__(self) -> str:
