@@ -330,6 +330,24 @@ class TimingRollup(models.Model):
         return f"{self.measure} {self.day} band {self.bucket}: {self.n}"
 
 
+class ScoreRollup(models.Model):
+    """Exact counts of CSAT, CES and NPS answers per office day and score, so a period's scores add
+    up a few dozen rows a day. Counted up as each answer is recorded (in the same transaction), and
+    recounted from the answers with the other rollups."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    score = models.SmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "kind", "score"], name="score_key")]
+        indexes = [models.Index(fields=["day", "kind", "score", "n"], name="scorerollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.score}: {self.n}"
+
+
 class CauseRollup(models.Model):
     """Exact counts of complaints raised per office day, dimensions and root cause (as recorded on
     the complaint at the last rebuild), so "complaints by root cause" adds up a few rows a day."""

@@ -13,17 +13,25 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.complaints.models import Complaint
 from rapport.customers.models import INTERNAL_KINDS
 from rapport.domain.calendar import BusinessCalendar, business_time_between
-from rapport.domain.case_rules import Status
-from rapport.feedback.clock import CaseCalendars, local_day
-from rapport.domain.case_rules import CaseType
-from rapport.feedback.models import CaseFact, CauseRollup, DailyRollup, TimingRollup
+from rapport.domain.case_rules import CaseType, Status
+from rapport.feedback.clock import LONDON, CaseCalendars, day_start, local_day
+from rapport.feedback.models import (
+    CaseFact,
+    CauseRollup,
+    DailyRollup,
+    ScoreRollup,
+    SurveyAnswer,
+    SurveyKind,
+    TimingRollup,
+)
 
 CHUNK = 5000
 BUCKET_S = 600  # ten minutes of business time: the width of a TimingRollup band
@@ -207,6 +215,7 @@ def rollup_days(*, first: date | None = None) -> int:
         _insert(TimingRollup, ("measure", "day", "bucket", "n"), timings)
         (CauseRollup.objects.all() if first is None else CauseRollup.objects.filter(day__gte=first)).delete()
         _insert(CauseRollup, ("day", "team_key", "channel", "internal", "root_cause_id", "n"), causes)
+        scores_recount(first=first)
     return len(rows)
 
 
@@ -239,3 +248,39 @@ def rollup_rebuild(*, now: datetime, days: int | None = None) -> int:
     touched = Case.objects.filter(updated_at__gte=since).order_by("created_at").values_list("created_at", flat=True)
     earliest = touched.first()
     return rollup_days(first=local_day(earliest) if earliest else local_day(since))
+
+
+SCORED = (SurveyKind.CSAT, SurveyKind.CES, SurveyKind.NPS)
+
+
+def scores_recount(*, first: date | None = None) -> int:
+    """Recount ``ScoreRollup`` from the answers for every office day from ``first`` (all when None)."""
+    answers = SurveyAnswer.objects.filter(kind__in=SCORED, score__isnull=False)
+    if first is not None:
+        answers = answers.filter(answered_at__gte=day_start(first))
+    day = connection.ops.adapt_datefield_value
+    rows = [
+        (day(d), kind, score, n)
+        for d, kind, score, n in answers.annotate(day=TruncDate("answered_at", tzinfo=LONDON))
+        .values_list("day", "kind", "score")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    with transaction.atomic():
+        (ScoreRollup.objects.all() if first is None else ScoreRollup.objects.filter(day__gte=first)).delete()
+        _insert(ScoreRollup, ("day", "kind", "score", "n"), rows)
+    return len(rows)
+
+
+def score_count_up(answer: SurveyAnswer) -> None:
+    """Count one new answer into ``ScoreRollup`` (call inside the answer's transaction)."""
+    if answer.kind not in SCORED or answer.score is None:
+        return
+    key = {"day": local_day(answer.answered_at), "kind": answer.kind, "score": answer.score}
+    if ScoreRollup.objects.filter(**key).update(n=F("n") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ScoreRollup.objects.create(**key, n=1)
+    except IntegrityError:  # another answer created the row first
+        ScoreRollup.objects.filter(**key).update(n=F("n") + 1)

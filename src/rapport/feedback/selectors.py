@@ -30,7 +30,7 @@ from rapport.domain.scoring import (
     csat,
     nps,
     rate,
-    rater_gaps,
+    rater_gaps_from_totals,
 )
 from rapport.feedback.clock import day_start, local_day
 from rapport.feedback.models import (
@@ -42,6 +42,7 @@ from rapport.feedback.models import (
     FollowUp,
     LoyaltyTier,
     Order,
+    ScoreRollup,
     StaffMeasure,
     SurveyAnswer,
     SurveyInvitation,
@@ -187,24 +188,37 @@ def _answers(s: Slice) -> QuerySet[SurveyAnswer]:
 
 
 def _survey_scores(s: Slice) -> tuple[Score, Score, NetPromoter, RaterGaps]:
+    """CSAT, CES and NPS from counts per score (``ScoreRollup`` for a whole period with no other
+    filter, else the slice's answers), and RATER gaps from sums and counts: exact, three queries."""
     answers = _answers(s)
     by_kind: dict[str, list[tuple[int, int]]] = {}
-    for kind, score, n in answers.exclude(score=None).values_list("kind", "score").annotate(n=Count("pk")).order_by():
+    if _dims(s) == Q():
+        counts = (
+            ScoreRollup.objects.filter(day__gte=s.start, day__lt=s.end)
+            .values_list("kind", "score")
+            .annotate(n=Sum("n"))
+        )
+    else:
+        counts = answers.exclude(score=None).values_list("kind", "score").annotate(n=Count("pk"))
+    for kind, score, n in counts.order_by():
         by_kind.setdefault(kind, []).append((score, n))
-    expected: dict[str, list[int]] = {}
-    perceived: dict[str, list[int]] = {}
-    columns = [c for _d, e, p in RATER_FIELDS for c in (e, p)]
-    for row in answers.filter(kind=SurveyKind.RATER).values_list(*columns):
-        for index, (dimension, _e, _p) in enumerate(RATER_FIELDS):
-            if row[2 * index] is not None and row[2 * index + 1] is not None:
-                expected.setdefault(dimension.value, []).append(row[2 * index])
-                perceived.setdefault(dimension.value, []).append(row[2 * index + 1])
+    totals: dict[str, Any] = {}
+    for _d, expected, perceived in RATER_FIELDS:
+        for column in (expected, perceived):
+            totals[f"{column}__sum"] = Sum(column)
+            totals[f"{column}__n"] = Count(column)
+    # Both halves of a dimension or neither: a RATER answer gives all ten scores.
+    sums = answers.filter(kind=SurveyKind.RATER).aggregate(**totals)
     weights = FeedbackSettings.current().rater_weights or None
     return (
         csat(_expand(by_kind.get(SurveyKind.CSAT, []))),
         ces(_expand(by_kind.get(SurveyKind.CES, []))),
         nps(_expand(by_kind.get(SurveyKind.NPS, []))),
-        rater_gaps(expected, perceived, weights),
+        rater_gaps_from_totals(
+            {d.value: (sums[f"{e}__sum"] or 0, sums[f"{e}__n"]) for d, e, _p in RATER_FIELDS},
+            {d.value: (sums[f"{p}__sum"] or 0, sums[f"{p}__n"]) for d, _e, p in RATER_FIELDS},
+            weights,
+        ),
     )
 
 

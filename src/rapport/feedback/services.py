@@ -27,7 +27,7 @@ from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType, Status
 from rapport.domain.scoring import SCALES, TierRule, lifetime_value, tier_for
 from rapport.errors import Conflict, FieldError, Forbidden, NotFound
-from rapport.feedback import audiences
+from rapport.feedback import audiences, rollup
 from rapport.feedback.audiences import DEFAULT_WITHIN_DAYS, Audience, Preview
 from rapport.feedback.models import (
     RATER_FIELDS,
@@ -373,6 +373,7 @@ def survey_answer(
             raise Conflict(ALREADY_ANSWERED) from None
         invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
         invitation.save(update_fields=["status", "answered_at"])
+        rollup.score_count_up(answer)
         if case is not None:
             CaseEvent.objects.create(
                 case=case, actor=None, at=now, kind="survey_answered", field=answer.kind, after=str(answer.score)
