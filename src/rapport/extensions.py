@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from rapport.accounts.models import User
@@ -93,6 +94,7 @@ TargetAdjusterHook = Callable[["Case"], timedelta | None]
 DeadlineHook = Callable[[Sequence["Case"]], Mapping[int, Sequence[Deadline]]]
 LegalHoldHook = Callable[["Customer"], Sequence[str]]
 ContactPermissionHook = Callable[["Customer", str, str], bool | None]
+ContactRefusalHook = Callable[["QuerySet[Customer]", str, str], Mapping[str, "QuerySet[Any]"]]
 DemoSeederHook = Callable[[datetime], None]
 CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
 AccessObserverHook = Callable[["User", "Customer", str, str], None]
@@ -128,6 +130,14 @@ refused while any hook returns a reason."""
 contact_permissions: list[ContactPermissionHook] = []
 """Whether a customer may be contacted for a purpose ("service", "survey", "marketing") on a
 channel. Each hook answers True, False or None (no opinion); any False forbids."""
+
+contact_refusals: list[ContactRefusalHook] = []
+"""The bulk form of ``contact_permissions``, for sending to thousands at once: given customers (a
+queryset), a purpose and a channel, each hook returns querysets of the ids of those it refuses, by
+reason ("opted_out": the person said no; "no_consent": no consent recorded where one is needed;
+"restricted": processing restricted). Hooks only build querysets, so the caller counts and excludes
+them inside its own queries, whatever the number of customers. A hook registered in
+``contact_permissions`` should register its bulk form here too."""
 
 demo_seeders: list[DemoSeederHook] = []
 """Run by ``rapport demo`` after the core demo data exists, with the demo's clock."""

@@ -42,6 +42,7 @@ PATHS = {
     "/api/v1/feedback/surveys/{token}/answer": {"post"},
     "/api/v1/feedback/customers/{customer_id}/orders": {"post"},
     "/api/v1/feedback/customers/{customer_id}/value": {"get"},
+    "/api/v1/feedback/rater-invitations": {"get", "post"},
     "/api/v1/learning/units": {"get"},
     "/api/v1/learning/units/{unit_id}": {"get"},
     "/api/v1/learning/questions/{question_id}/answers": {"post"},

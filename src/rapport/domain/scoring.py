@@ -190,27 +190,41 @@ def rater_gaps(
     A dimension without both expectation and perception answers has no gap and takes no part in
     the overall; ``n`` is the most answers any dimension has.
     """
+    expected = {k: _checked("rater", v) for k, v in expectations.items()}
+    perceived = {k: _checked("rater", v) for k, v in perceptions.items()}
+    return rater_gaps_from_totals(
+        {k: (sum(v), len(v)) for k, v in expected.items()},
+        {k: (sum(v), len(v)) for k, v in perceived.items()},
+        weights,
+    )
+
+
+def rater_gaps_from_totals(
+    expectations: Mapping[str, tuple[int, int]],
+    perceptions: Mapping[str, tuple[int, int]],
+    weights: Mapping[str, float] | None = None,
+) -> RaterGaps:
+    """``rater_gaps`` from each dimension's (sum, count) of answers instead of the answers: the
+    same figures exactly (a gap is a difference of means), for totals a database adds up."""
     weight_of = {_dimension(k): float(v) for k, v in (weights or {}).items()}
     for value in weight_of.values():
         if value < 0 or math.isnan(value):
             raise ValueError(NEGATIVE_WEIGHT.format(value=value))
-    expected = {_dimension(k): _checked("rater", v) for k, v in expectations.items()}
-    perceived = {_dimension(k): _checked("rater", v) for k, v in perceptions.items()}
+    expected = {_dimension(k): v for k, v in expectations.items()}
+    perceived = {_dimension(k): v for k, v in perceptions.items()}
     gaps = []
     weighted = total_weight = 0.0
     n = 0
     for dimension in Dimension:
-        e, p = expected.get(dimension, []), perceived.get(dimension, [])
-        n = max(n, len(e), len(p))
-        if not e or not p:
-            gaps.append(
-                Gap(
-                    dimension, min(len(e), len(p)), sum(e) / len(e) if e else None, sum(p) / len(p) if p else None, None
-                )
-            )
+        (e_sum, e_n), (p_sum, p_n) = expected.get(dimension, (0, 0)), perceived.get(dimension, (0, 0))
+        n = max(n, e_n, p_n)
+        e_mean = e_sum / e_n if e_n else None
+        p_mean = p_sum / p_n if p_n else None
+        if e_mean is None or p_mean is None:
+            gaps.append(Gap(dimension, min(e_n, p_n), e_mean, p_mean, None))
             continue
-        gap = sum(p) / len(p) - sum(e) / len(e)
-        gaps.append(Gap(dimension, min(len(e), len(p)), sum(e) / len(e), sum(p) / len(p), gap))
+        gap = p_mean - e_mean
+        gaps.append(Gap(dimension, min(e_n, p_n), e_mean, p_mean, gap))
         weight = weight_of.get(dimension, 0.0) if weight_of else 1.0
         weighted += weight * gap
         total_weight += weight

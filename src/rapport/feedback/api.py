@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
 
 from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.errors import FieldError, NotFound
-from rapport.feedback import selectors, services
+from rapport.feedback import audiences, selectors, services
+from rapport.web.pagination import Keyset
 from rapport.web.policy import NO_CUSTOMER, access_customer
 from rapport.web.policy import feedback as policy
 
@@ -162,3 +164,168 @@ def customer_value(request: HttpRequest, customer_id: int) -> Any:
         "churn_score": value["risk"].score,
         "orders": value["order_count"],
     }
+
+
+# --- RATER questionnaires to a group ------------------------------------------------------------
+
+
+class SegmentIn(Schema):
+    """Every criterion given must hold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    group: Literal["internal", "external"] | None = None
+    tier: str | None = Field(None, max_length=30, description="A loyalty tier's name.")
+    team: int | None = Field(None, description="Customers with a case in this team (team id).")
+    resolved_from: date | None = Field(None, description="With a case resolved from this office day…")
+    resolved_to: date | None = Field(None, description="…to this one (inclusive).")
+
+
+class RaterSendIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    customer_ids: list[int] | None = Field(None, max_length=audiences.MAX_PICKED, description="Customers by id.")
+    segment: SegmentIn | None = Field(None, description="Or a segment (not both).")
+    within_days: int = Field(
+        audiences.DEFAULT_WITHIN_DAYS, ge=1, le=audiences.MAX_WITHIN_DAYS, description="Skip customers asked within."
+    )
+    name: str = Field("", max_length=120)
+    preview: bool = Field(False, description="Only count who would be asked and skipped; send nothing.")
+
+
+class SkipOut(Schema):
+    reason: str
+    label: str
+    customers: int
+
+
+class RaterSendOut(Schema):
+    id: int | None = Field(description="The send's id; null for a preview.")
+    preview: bool
+    matched: int
+    invited: int
+    skipped: list[SkipOut]
+
+
+class GapOut(Schema):
+    dimension: str
+    gap: float | None
+
+
+class RaterSendRow(Schema):
+    id: int
+    name: str
+    sent_by: str
+    sent_at: datetime
+    audience: dict[str, Any]
+    audience_label: str
+    within_days: int
+    matched: int
+    invited: int
+    skipped: list[SkipOut]
+    emailed: int
+    answered: int
+    response_rate: float | None
+    overall_gap: float | None
+    gaps: list[GapOut]
+
+
+class RaterSendsOut(Schema):
+    items: list[RaterSendRow]
+    next_cursor: str | None
+
+
+class SendsQuery(Schema):
+    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
+    limit: int = Field(20, ge=1, le=100)
+
+
+SENDS_ORDER = Keyset((("sent_at", datetime, True), ("id", int, True)))
+
+
+def _skips(pairs: dict[str, int]) -> list[SkipOut]:
+    from rapport.feedback.models import SkipReason
+
+    return [
+        SkipOut(reason=r.value, label=str(r.label), customers=pairs[r.value]) for r in SkipReason if pairs.get(r.value)
+    ]
+
+
+@router.post(
+    "/rater-invitations",
+    response={200: RaterSendOut, 201: RaterSendOut, **ERRORS},
+    summary="Send the RATER questionnaire to customers or a segment (team leaders, managers)",
+)
+def rater_send(request: HttpRequest, payload: RaterSendIn) -> Any:
+    """Customers who may not be asked are skipped and counted by reason (erased, no email, opted
+    out, asked within ``within_days``). With ``preview`` nothing is sent (200); a send is 201."""
+    user = actor(request)
+    if not policy.can_send_rater(user):
+        raise NotFound()
+    segment = payload.segment or SegmentIn()
+    audience = audiences.Audience(
+        customer_ids=tuple(payload.customer_ids or ()),
+        group=segment.group or "",
+        tier=segment.tier or "",
+        team_id=segment.team,
+        resolved_from=segment.resolved_from,
+        resolved_to=segment.resolved_to,
+    )
+    now = timezone.now()
+    if payload.preview:
+        audiences.audience_check(user, audience, payload.within_days)
+        found = audiences.preview(
+            audiences.audience_customers(user, audience), now=now, within_days=payload.within_days
+        )
+        skipped = {reason: n for reason, _label, n in found.skipped}
+        return {
+            "id": None,
+            "preview": True,
+            "matched": found.matched,
+            "invited": found.asked,
+            "skipped": _skips(skipped),
+        }
+    campaign, _counts = services.rater_campaign_send(
+        actor=user, audience=audience, name=payload.name, within_days=payload.within_days, now=now
+    )
+    body = {
+        "id": campaign.pk,
+        "preview": False,
+        "matched": campaign.matched,
+        "invited": campaign.invited,
+        "skipped": _skips(campaign.skipped),
+    }
+    return Status(201, body)
+
+
+@router.get(
+    "/rater-invitations",
+    response={200: RaterSendsOut, **ERRORS},
+    summary="RATER sends with response rates and gaps, newest first (team leaders, managers)",
+)
+def rater_sends(request: HttpRequest, query: Query[SendsQuery]) -> Any:
+    user = actor(request)
+    if not policy.can_send_rater(user):
+        raise NotFound()
+    page = SENDS_ORDER.paginate(audiences.campaigns(user), cursor=query.cursor, size=query.limit)
+    items = [
+        {
+            "id": row.campaign.pk,
+            "name": row.campaign.name,
+            "sent_by": row.campaign.sent_by.name if row.campaign.sent_by else "",
+            "sent_at": row.campaign.sent_at,
+            "audience": row.campaign.audience,
+            "audience_label": row.campaign.audience_label,
+            "within_days": row.campaign.within_days,
+            "matched": row.campaign.matched,
+            "invited": row.campaign.invited,
+            "skipped": _skips(row.campaign.skipped),
+            "emailed": row.emailed,
+            "answered": row.answered,
+            "response_rate": row.response_rate,
+            "overall_gap": row.gaps.overall,
+            "gaps": [{"dimension": g.dimension.value, "gap": g.gap} for g in row.gaps.gaps],
+        }
+        for row in audiences.campaign_rows(page.items)
+    ]
+    return {"items": items, "next_cursor": page.next_cursor}

@@ -87,3 +87,54 @@ class FollowUpCloseForm(forms.Form):
 
 class OrdersImportForm(forms.Form):
     file = forms.FileField(label="Orders CSV", help_text="Columns: customer_email, reference, placed_at, amount.")
+
+
+SEND_TO = [("customers", "Customers I choose"), ("segment", "A segment of customers")]
+SEGMENT_GROUPS = [("", "Internal and external"), ("external", "External customers"), ("internal", "Internal customers")]
+
+
+class RaterSendForm(forms.Form):
+    """Who gets a RATER questionnaire: chosen customers or a segment. The audience rules (what may
+    be combined, who is reachable) are checked by ``audiences.audience_check``."""
+
+    name = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Name of this send",
+        help_text="For the list of sends, e.g. 'Spring 2026'.",
+    )
+    send_to = forms.ChoiceField(choices=SEND_TO, widget=forms.RadioSelect, initial="segment", label="Send to")
+    q = forms.CharField(
+        required=False, max_length=100, label="Find customers", help_text="Part of a name or email address."
+    )
+    customers = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple, label="Chosen customers"
+    )
+    group = forms.ChoiceField(choices=SEGMENT_GROUPS, required=False, label="Internal or external")
+    tier = forms.ChoiceField(required=False, label="Loyalty tier")
+    team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Customers of the team")
+    resolved_from = forms.DateField(
+        required=False, label="With a case resolved from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    resolved_to = forms.DateField(
+        required=False, label="to (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    within_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        initial=90,
+        label="Skip customers asked for RATER within (days)",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, customers: list[Any], tiers: list[Any], teams: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        customer_field = self.fields["customers"]
+        assert isinstance(customer_field, forms.TypedMultipleChoiceField)
+        customer_field.choices = [(c.pk, f"{c.name} ({c.email or 'no email'})") for c in customers]
+        tier_field = self.fields["tier"]
+        assert isinstance(tier_field, forms.ChoiceField)
+        tier_field.choices = [("", "Any tier"), *[(t.name, t.label) for t in tiers]]
+        team_field = self.fields["team"]
+        assert isinstance(team_field, forms.ChoiceField)
+        team_field.choices = [("", "Any team"), *[(t.pk, t.name) for t in teams]]

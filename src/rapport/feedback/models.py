@@ -86,6 +86,39 @@ class InvitationStatus(models.TextChoices):
     SUPPRESSED = "suppressed", "Not sent (no consent or no address)"
 
 
+class SkipReason(models.TextChoices):
+    """Why a customer in a RATER audience was not asked, checked in this order (each counted once)."""
+
+    ERASED = "erased", "Identity erased"
+    NO_EMAIL = "no_email", "No email address"
+    OPTED_OUT = "opted_out", "Opted out of surveys"
+    NO_CONSENT = "no_consent", "No consent to surveys"
+    RESTRICTED = "restricted", "Processing restricted"
+    RECENTLY_ASKED = "recently_asked", "Already asked recently"
+
+
+class RaterCampaign(models.Model):
+    """One send of the RATER questionnaire to a chosen group: who sent it, when, to whom (the
+    audience as chosen) and how many were asked or skipped, by reason."""
+
+    name = models.CharField(max_length=120)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField()
+    audience = models.JSONField(default=dict, help_text="The group as chosen: customers or a segment.")
+    audience_label = models.CharField(max_length=300)
+    within_days = models.PositiveIntegerField(help_text="Customers asked for RATER within this many days were skipped.")
+    matched = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, help_text="Customers not asked, by reason.")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["-sent_at", "-id"], name="ratercampaign_sent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SurveyInvitation(models.Model):
     """One request for one answer. Its signed link is single-use: one answer per invitation."""
 
@@ -102,6 +135,9 @@ class SurveyInvitation(models.Model):
     expires_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    campaign = models.ForeignKey(
+        RaterCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -154,7 +190,8 @@ class SurveyAnswer(models.Model):
         indexes = [
             # Covering: the period's score counts are read from the index alone.
             models.Index(fields=["answered_at", "kind", "score"], name="answer_at_kind_score"),
-            models.Index(fields=["kind", "answered_at"], name="answer_kind_at"),
+            # Covering too, whichever of the two the planner picks for a period's scores.
+            models.Index(fields=["kind", "answered_at", "score"], name="answer_kind_at_score"),
             models.Index(fields=["team", "answered_at"], name="answer_team_at"),
             models.Index(fields=["agent", "answered_at"], name="answer_agent_at"),
         ]
@@ -270,6 +307,67 @@ class DailyRollup(models.Model):
         return f"{self.day} team {self.team_key} {self.channel} {self.case_type}"
 
 
+class TimingRollup(models.Model):
+    """Exact counts of cases per office day and ten-minute band of a business-time measure:
+    ``response`` by the day the case was raised, ``resolution`` by the day it was resolved.
+
+    Counts add up across days, so the bands of any period come from a few hundred rows a day
+    instead of every case; the band holding a percentile's rank then names the one exact value to
+    read from ``CaseFact`` (see ``selectors._exact_distribution``). Rebuilt with ``DailyRollup``.
+    """
+
+    measure = models.CharField(max_length=10)
+    day = models.DateField()
+    bucket = models.IntegerField(help_text="Seconds of business time // 600.")
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "day", "bucket"], name="timing_key")]
+        # Covering: a period's bands are summed from the index alone.
+        indexes = [models.Index(fields=["measure", "day", "bucket", "n"], name="timing_day_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day} band {self.bucket}: {self.n}"
+
+
+class ScoreRollup(models.Model):
+    """Exact counts of CSAT, CES and NPS answers per office day and score, so a period's scores add
+    up a few dozen rows a day. Counted up as each answer is recorded (in the same transaction), and
+    recounted from the answers with the other rollups."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=10, choices=SurveyKind.choices)
+    score = models.SmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "kind", "score"], name="score_key")]
+        indexes = [models.Index(fields=["day", "kind", "score", "n"], name="scorerollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.score}: {self.n}"
+
+
+class CauseRollup(models.Model):
+    """Exact counts of complaints raised per office day, dimensions and root cause (as recorded on
+    the complaint at the last rebuild), so "complaints by root cause" adds up a few rows a day."""
+
+    day = models.DateField()
+    team_key = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    internal = models.BooleanField()
+    root_cause = models.ForeignKey(
+        "complaints.RootCause", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="causerollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} cause {self.root_cause_id}: {self.n}"
+
+
 class CaseFact(models.Model):
     """One row per case with its measures, for exact medians and percentiles.
 
@@ -290,6 +388,10 @@ class CaseFact(models.Model):
     resolution_s = models.IntegerField(null=True)
     first_contact = models.BooleanField(default=False)
     reopened = models.BooleanField(default=False)
+    # A complaint's root cause as recorded at the last rebuild (recording one touches the case).
+    root_cause = models.ForeignKey(
+        "complaints.RootCause", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
@@ -297,6 +399,9 @@ class CaseFact(models.Model):
             models.Index(fields=["resolved_day"], name="fact_resolved_day"),
             models.Index(fields=["owner_key", "created_day"], name="fact_owner_created"),
             models.Index(fields=["owner_key", "resolved_day"], name="fact_owner_resolved"),
+            # The one exact value at a percentile's rank, found inside its ten-minute band.
+            models.Index(fields=["response_s", "created_day"], name="fact_response_day"),
+            models.Index(fields=["resolution_s", "resolved_day"], name="fact_resolution_day"),
         ]
 
     def __str__(self) -> str:

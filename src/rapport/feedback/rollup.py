@@ -13,17 +13,29 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
+from rapport.complaints.models import Complaint
 from rapport.customers.models import INTERNAL_KINDS
 from rapport.domain.calendar import BusinessCalendar, business_time_between
-from rapport.domain.case_rules import Status
-from rapport.feedback.clock import CaseCalendars, local_day
-from rapport.feedback.models import CaseFact, DailyRollup
+from rapport.domain.case_rules import CaseType, Status
+from rapport.feedback.clock import LONDON, CaseCalendars, day_start, local_day
+from rapport.feedback.models import (
+    CaseFact,
+    CauseRollup,
+    DailyRollup,
+    ScoreRollup,
+    SurveyAnswer,
+    SurveyKind,
+    TimingRollup,
+)
 
 CHUNK = 5000
+BUCKET_S = 600  # ten minutes of business time: the width of a TimingRollup band
+TIMINGS = (("response", "created_day", "response_s"), ("resolution", "resolved_day", "resolution_s"))
 CASE_FIELDS = (
     "id",
     "created_at",
@@ -43,6 +55,7 @@ def _chunks(ids: Iterator[int], size: int) -> Iterator[list[int]]:
 
 
 FACT_COLUMNS = (
+    "root_cause_id",
     "case_id",
     "created_day",
     "resolved_day",
@@ -92,7 +105,11 @@ _SECOND = timedelta(seconds=1)
 
 
 def _facts(
-    rows: list[tuple[Any, ...]], inbound: dict[int, int], reopened: set[int], calendars: CaseCalendars
+    rows: list[tuple[Any, ...]],
+    inbound: dict[int, int],
+    reopened: set[int],
+    calendars: CaseCalendars,
+    causes: dict[int, int | None],
 ) -> list[tuple[Any, ...]]:
     by_case = calendars.for_cases([row[0] for row in rows])
     day = connection.ops.adapt_datefield_value
@@ -101,6 +118,7 @@ def _facts(
         calendar = by_case.get(pk, calendars.default)
         facts.append(
             (
+                causes.get(pk),
                 pk,
                 day(local_day(created)),
                 day(local_day(resolved)) if resolved else None,
@@ -141,9 +159,10 @@ def facts_refresh(*, since: datetime | None = None) -> int:
                 in_range, kind="changed", field="status", before__in=[Status.RESOLVED, Status.CLOSED]
             ).values_list("case_id", flat=True)
         )
+        causes = dict(Complaint.objects.filter(in_range).values_list("case_id", "root_cause_id"))
         with transaction.atomic():
             CaseFact.objects.filter(case_id__in=chunk).delete()
-            _insert(CaseFact, FACT_COLUMNS, _facts(rows, inbound, reopened, calendars))
+            _insert(CaseFact, FACT_COLUMNS, _facts(rows, inbound, reopened, calendars, causes))
         written += len(rows)
     return written
 
@@ -178,11 +197,44 @@ def rollup_days(*, first: date | None = None) -> int:
         (day(key[0]), *key[1:], m["created"], m["resolved"], m["first_contact_resolved"], m["reopened"])
         for key, m in counts.items()
     ]
+    timings = _timing_rows(first)
+    complaints = CaseFact.objects.filter(case_type=CaseType.COMPLAINT)
+    if first is not None:
+        complaints = complaints.filter(created_day__gte=first)
+    causes = [
+        (day(d), *rest)
+        for d, *rest in complaints.values_list("created_day", "team_key", "channel", "internal", "root_cause_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
     with transaction.atomic():
         stale = DailyRollup.objects.all() if first is None else DailyRollup.objects.filter(day__gte=first)
         stale.delete()
         _insert(DailyRollup, ROLLUP_COLUMNS, rows)
+        (TimingRollup.objects.all() if first is None else TimingRollup.objects.filter(day__gte=first)).delete()
+        _insert(TimingRollup, ("measure", "day", "bucket", "n"), timings)
+        (CauseRollup.objects.all() if first is None else CauseRollup.objects.filter(day__gte=first)).delete()
+        _insert(CauseRollup, ("day", "team_key", "channel", "internal", "root_cause_id", "n"), causes)
+        scores_recount(first=first)
     return len(rows)
+
+
+def _timing_rows(first: date | None) -> list[tuple[Any, ...]]:
+    """Cases per day and ten-minute band of response and resolution time, counted from the facts."""
+    day = connection.ops.adapt_datefield_value
+    rows: list[tuple[Any, ...]] = []
+    for measure, day_field, value_field in TIMINGS:
+        facts = CaseFact.objects.filter(**{f"{value_field}__isnull": False, f"{day_field}__isnull": False})
+        if first is not None:
+            facts = facts.filter(**{f"{day_field}__gte": first})
+        banded = (
+            facts.annotate(band=F(value_field) / BUCKET_S)
+            .values_list(day_field, "band")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        rows.extend((measure, day(d), band, n) for d, band, n in banded)
+    return rows
 
 
 def rollup_rebuild(*, now: datetime, days: int | None = None) -> int:
@@ -196,3 +248,39 @@ def rollup_rebuild(*, now: datetime, days: int | None = None) -> int:
     touched = Case.objects.filter(updated_at__gte=since).order_by("created_at").values_list("created_at", flat=True)
     earliest = touched.first()
     return rollup_days(first=local_day(earliest) if earliest else local_day(since))
+
+
+SCORED = (SurveyKind.CSAT, SurveyKind.CES, SurveyKind.NPS)
+
+
+def scores_recount(*, first: date | None = None) -> int:
+    """Recount ``ScoreRollup`` from the answers for every office day from ``first`` (all when None)."""
+    answers = SurveyAnswer.objects.filter(kind__in=SCORED, score__isnull=False)
+    if first is not None:
+        answers = answers.filter(answered_at__gte=day_start(first))
+    day = connection.ops.adapt_datefield_value
+    rows = [
+        (day(d), kind, score, n)
+        for d, kind, score, n in answers.annotate(day=TruncDate("answered_at", tzinfo=LONDON))
+        .values_list("day", "kind", "score")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    with transaction.atomic():
+        (ScoreRollup.objects.all() if first is None else ScoreRollup.objects.filter(day__gte=first)).delete()
+        _insert(ScoreRollup, ("day", "kind", "score", "n"), rows)
+    return len(rows)
+
+
+def score_count_up(answer: SurveyAnswer) -> None:
+    """Count one new answer into ``ScoreRollup`` (call inside the answer's transaction)."""
+    if answer.kind not in SCORED or answer.score is None:
+        return
+    key = {"day": local_day(answer.answered_at), "kind": answer.kind, "score": answer.score}
+    if ScoreRollup.objects.filter(**key).update(n=F("n") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ScoreRollup.objects.create(**key, n=1)
+    except IntegrityError:  # another answer created the row first
+        ScoreRollup.objects.filter(**key).update(n=F("n") + 1)

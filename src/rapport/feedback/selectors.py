@@ -30,22 +30,26 @@ from rapport.domain.scoring import (
     csat,
     nps,
     rate,
-    rater_gaps,
+    rater_gaps_from_totals,
 )
 from rapport.feedback.clock import day_start, local_day
 from rapport.feedback.models import (
     RATER_FIELDS,
     CaseFact,
+    CauseRollup,
     DailyRollup,
     FeedbackSettings,
     FollowUp,
     LoyaltyTier,
     Order,
+    ScoreRollup,
     StaffMeasure,
     SurveyAnswer,
     SurveyInvitation,
     SurveyKind,
+    TimingRollup,
 )
+from rapport.feedback.rollup import BUCKET_S
 from rapport.web.policy import feedback as policy
 
 NOT_MEASURED = "not measured"
@@ -184,55 +188,87 @@ def _answers(s: Slice) -> QuerySet[SurveyAnswer]:
 
 
 def _survey_scores(s: Slice) -> tuple[Score, Score, NetPromoter, RaterGaps]:
+    """CSAT, CES and NPS from counts per score (``ScoreRollup`` for a whole period with no other
+    filter, else the slice's answers), and RATER gaps from sums and counts: exact, three queries."""
     answers = _answers(s)
     by_kind: dict[str, list[tuple[int, int]]] = {}
-    for kind, score, n in answers.exclude(score=None).values_list("kind", "score").annotate(n=Count("pk")).order_by():
+    if _dims(s) == Q():
+        counts = (
+            ScoreRollup.objects.filter(day__gte=s.start, day__lt=s.end)
+            .values_list("kind", "score")
+            .annotate(n=Sum("n"))
+        )
+    else:
+        counts = answers.exclude(score=None).values_list("kind", "score").annotate(n=Count("pk"))
+    for kind, score, n in counts.order_by():
         by_kind.setdefault(kind, []).append((score, n))
-    expected: dict[str, list[int]] = {}
-    perceived: dict[str, list[int]] = {}
-    columns = [c for _d, e, p in RATER_FIELDS for c in (e, p)]
-    for row in answers.filter(kind=SurveyKind.RATER).values_list(*columns):
-        for index, (dimension, _e, _p) in enumerate(RATER_FIELDS):
-            if row[2 * index] is not None and row[2 * index + 1] is not None:
-                expected.setdefault(dimension.value, []).append(row[2 * index])
-                perceived.setdefault(dimension.value, []).append(row[2 * index + 1])
+    totals: dict[str, Any] = {}
+    for _d, expected, perceived in RATER_FIELDS:
+        for column in (expected, perceived):
+            totals[f"{column}__sum"] = Sum(column)
+            totals[f"{column}__n"] = Count(column)
+    # Both halves of a dimension or neither: a RATER answer gives all ten scores.
+    sums = answers.filter(kind=SurveyKind.RATER).aggregate(**totals)
     weights = FeedbackSettings.current().rater_weights or None
     return (
         csat(_expand(by_kind.get(SurveyKind.CSAT, []))),
         ces(_expand(by_kind.get(SurveyKind.CES, []))),
         nps(_expand(by_kind.get(SurveyKind.NPS, []))),
-        rater_gaps(expected, perceived, weights),
+        rater_gaps_from_totals(
+            {d.value: (sums[f"{e}__sum"] or 0, sums[f"{e}__n"]) for d, e, _p in RATER_FIELDS},
+            {d.value: (sums[f"{p}__sum"] or 0, sums[f"{p}__n"]) for d, _e, p in RATER_FIELDS},
+            weights,
+        ),
     )
 
 
-BUCKET_S = 600
-
-
-def _exact_distribution(rows: QuerySet[CaseFact], field: str) -> Distribution:
-    """Nearest-rank median and 90th percentile of ``field`` without reading every value: count
-    per ten-minute bucket in the database, find the bucket holding each rank, then read the one
-    value at that rank inside it. Exact, in a fixed number of queries."""
-    buckets = list(
-        rows.annotate(bucket=F(field) / BUCKET_S).values("bucket").annotate(n=Count("pk")).order_by("bucket")
-    )
-    total = sum(b["n"] for b in buckets)
+def _value_at_ranks(buckets: Sequence[tuple[int, int]], facts: QuerySet[CaseFact], field: str) -> Distribution:
+    """Nearest-rank median and 90th percentile from counts per ten-minute band (ascending): find
+    the band holding each rank, then read the one value at that rank inside it. Exact."""
+    total = sum(n for _b, n in buckets)
     if total == 0:
         return Distribution(0, None, None)
     found: dict[int, int] = {}
     for q in (50, 90):
         rank = max(math.ceil(q * total / 100), 1)
         before = 0
-        for b in buckets:
-            if before + b["n"] >= rank:
-                low = b["bucket"] * BUCKET_S
-                inside = rows.filter(**{f"{field}__gte": low, f"{field}__lt": low + BUCKET_S})
-                found[q] = inside.order_by(field).values_list(field, flat=True)[rank - before - 1]
+        for bucket, n in buckets:
+            if before + n >= rank:
+                low = bucket * BUCKET_S
+                rows = facts.filter(**{f"{field}__gte": low, f"{field}__lt": low + BUCKET_S})
+                found[q] = rows.order_by(field).values_list(field, flat=True)[rank - before - 1]
                 break
-            before += b["n"]
+            before += n
     return Distribution(total, found[50], found[90])
 
 
+def _exact_distribution(rows: QuerySet[CaseFact], field: str) -> Distribution:
+    """Median and 90th percentile of ``field`` over any set of facts: counts per ten-minute band
+    in the database, then one value read per rank. Exact, in a fixed number of queries."""
+    buckets = rows.annotate(bucket=F(field) / BUCKET_S).values_list("bucket").annotate(n=Count("pk")).order_by("bucket")
+    return _value_at_ranks(list(buckets), rows, field)
+
+
+def _rolled_up_distribution(s: Slice, measure: str, day_field: str, field: str) -> Distribution:
+    """The same figures for a whole period with no other filter, from ``TimingRollup`` (a few
+    hundred band counts a day instead of every case). The value at a rank is read inside its band
+    through the (value, day) index, so it is still exactly a time some case took."""
+    buckets = (
+        TimingRollup.objects.filter(measure=measure, day__gte=s.start, day__lt=s.end)
+        .values_list("bucket")
+        .annotate(n=Sum("n"))
+        .order_by("bucket")
+    )
+    period = CaseFact.objects.filter(**{f"{day_field}__gte": s.start, f"{day_field}__lt": s.end})
+    return _value_at_ranks(list(buckets), period, field)
+
+
 def _timings(s: Slice) -> tuple[Distribution, Distribution]:
+    if _dims(s) == Q():
+        return (
+            _rolled_up_distribution(s, "response", "created_day", "response_s"),
+            _rolled_up_distribution(s, "resolution", "resolved_day", "resolution_s"),
+        )
     facts = CaseFact.objects.filter(_dims(s))
     response = facts.filter(created_day__gte=s.start, created_day__lt=s.end, response_s__isnull=False)
     resolution = facts.filter(resolved_day__gte=s.start, resolved_day__lt=s.end, resolution_s__isnull=False)
@@ -363,15 +399,23 @@ NO_ROOT_CAUSE = "No root cause recorded yet"
 
 def complaints_by_cause(s: Slice) -> tuple[tuple[str, int], ...]:
     """Complaints raised in the period by the root cause the complaint record names (seed 002's
-    PDCA loop), most frequent first; those with no cause yet counted apart. One grouped query over
-    the same facts as "Complaints raised", joined to the complaint record."""
-    rows = (
-        CaseFact.objects.filter(_dims(s), created_day__gte=s.start, created_day__lt=s.end, case_type=CaseType.COMPLAINT)
-        .values("case__complaint__root_cause__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "case__complaint__root_cause__name")
-    )
-    named = [(r["case__complaint__root_cause__name"], r["n"]) for r in rows]
+    PDCA loop), most frequent first; those with no cause yet counted apart. One grouped query:
+    over ``CauseRollup`` (a few rows a day), or the facts when the slice is one agent's cases."""
+    if s.case_type and s.case_type != CaseType.COMPLAINT:
+        return ()
+    period = {"day__gte": s.start, "day__lt": s.end}
+    if s.owner_id is None:
+        # Every CauseRollup row is a complaint: the case type filter has nothing left to choose.
+        rows = CauseRollup.objects.filter(_dims(replace(s, case_type=""), owner=None), **period).values(
+            "root_cause__name"
+        )
+        counted = rows.annotate(n=Sum("n"))
+    else:
+        rows = CaseFact.objects.filter(
+            _dims(s), created_day__gte=s.start, created_day__lt=s.end, case_type=CaseType.COMPLAINT
+        ).values("root_cause__name")
+        counted = rows.annotate(n=Count("pk"))
+    named = [(r["root_cause__name"], r["n"]) for r in counted.order_by("-n", "root_cause__name")]
     return tuple((name, n) for name, n in named if name) + tuple((NO_ROOT_CAUSE, n) for name, n in named if not name)
 
 

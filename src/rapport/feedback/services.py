@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Q, Sum
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.urls import reverse
 
 from rapport import extensions
@@ -27,6 +27,8 @@ from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType, Status
 from rapport.domain.scoring import SCALES, TierRule, lifetime_value, tier_for
 from rapport.errors import Conflict, FieldError, Forbidden, NotFound
+from rapport.feedback import audiences, rollup
+from rapport.feedback.audiences import DEFAULT_WITHIN_DAYS, Audience, Preview
 from rapport.feedback.models import (
     RATER_FIELDS,
     FeedbackSettings,
@@ -34,6 +36,8 @@ from rapport.feedback.models import (
     InvitationStatus,
     LoyaltyTier,
     Order,
+    RaterCampaign,
+    SkipReason,
     StaffMeasure,
     SurveyAnswer,
     SurveyInvitation,
@@ -51,6 +55,7 @@ SCORE_RANGE = "Choose a score from {low} to {high}."
 COMMENT_TOO_LONG = "Keep your comment to 5,000 characters or fewer."
 MAX_COMMENT = 5000
 ONLY_MANAGERS = "Only managers can record customer value and staff measures."
+RATER_NOT_ALLOWED = "Only team leaders and managers can send RATER questionnaires."
 FOLLOW_UP_DONE = "This follow-up is already closed."
 OUTCOME_REQUIRED = "Say what was done."
 
@@ -135,6 +140,80 @@ def rater_invite(*, actor: User, customer: Customer, now: datetime) -> SurveyInv
     invitation_send(invitation_id=invitation.pk, now=now)
     invitation.refresh_from_db()
     return invitation
+
+
+def rater_campaign_send(
+    *, actor: User, audience: Audience, name: str = "", within_days: int = DEFAULT_WITHIN_DAYS, now: datetime
+) -> tuple[RaterCampaign, Preview]:
+    """Send the RATER questionnaire to a group: one invitation per customer who may be asked,
+    inserted by one INSERT ... SELECT (the same few queries for ten customers or a hundred
+    thousand), recorded as a campaign with its counts; the dispatch job then emails them, checking
+    consent again at sending time. Customers skipped (erased, no email, opted out, asked within
+    ``within_days``) are counted by reason. Nothing is saved if anything fails."""
+    if not policy.can_send_rater(actor):
+        raise Forbidden(RATER_NOT_ALLOWED)
+    name = " ".join((name or "").split())
+    if len(name) > 120:
+        raise FieldError(name="Keep the name to 120 characters or fewer.")
+    team_name = audiences.audience_check(actor, audience, within_days)
+    config = FeedbackSettings.current()
+    with transaction.atomic():
+        customers = audiences.with_skip_reason(
+            audiences.audience_customers(actor, audience), now=now, within_days=within_days
+        )
+        counts = audiences.preview(audiences.audience_customers(actor, audience), now=now, within_days=within_days)
+        campaign = RaterCampaign.objects.create(
+            name=name or f"RATER {now:%d %B %Y}",
+            sent_by=actor,
+            sent_at=now,
+            audience=audience.as_json(),
+            audience_label=audience.label(team_name),
+            within_days=within_days,
+            matched=counts.matched,
+            skipped={reason: n for reason, _label, n in counts.skipped},
+        )
+        invited = _invitations_insert(
+            customers.filter(reason=audiences.ASKED), campaign=campaign, now=now, expiry_days=config.expiry_days
+        )
+        if invited != counts.asked:  # someone was asked by another send meanwhile: keep the record true
+            campaign.skipped[SkipReason.RECENTLY_ASKED.value] = (
+                campaign.skipped.get(SkipReason.RECENTLY_ASKED.value, 0) + counts.asked - invited
+            )
+        campaign.invited = invited
+        campaign.save(update_fields=["invited", "skipped"])
+        transaction.on_commit(_dispatch_soon)
+    return campaign, counts
+
+
+def _invitations_insert(
+    customers: QuerySet[Customer], *, campaign: RaterCampaign, now: datetime, expiry_days: int
+) -> int:
+    """One scheduled RATER invitation per customer, written by one INSERT ... SELECT; returns how
+    many. (``bulk_create`` would take one statement per ~100 rows on SQLite's parameter limit.)"""
+    columns = {
+        "kind": Value(SurveyKind.RATER.value, output_field=models.CharField()),
+        "customer_id": F("pk"),
+        "status": Value(InvitationStatus.SCHEDULED.value, output_field=models.CharField()),
+        "created_at": Value(now, output_field=models.DateTimeField()),
+        "send_after": Value(now, output_field=models.DateTimeField()),
+        "expires_at": Value(now + timedelta(days=expiry_days), output_field=models.DateTimeField()),
+        "note": Value("", output_field=models.CharField()),
+        "campaign_id": Value(campaign.pk, output_field=models.IntegerField()),
+    }
+    aliases = {f"v_{name}": expression for name, expression in columns.items()}
+    select = customers.order_by().annotate(**aliases).values_list(*aliases)
+    sql, params = select.query.get_compiler(connection=connection).as_sql()
+    table = connection.ops.quote_name(SurveyInvitation._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+        return int(cursor.rowcount)
+
+
+def _dispatch_soon() -> None:
+    from rapport.feedback import tasks
+
+    tasks.surveys_dispatch_now()
 
 
 def _email(invitation: SurveyInvitation, *, reminder: bool, base_url: str) -> None:
@@ -294,6 +373,7 @@ def survey_answer(
             raise Conflict(ALREADY_ANSWERED) from None
         invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
         invitation.save(update_fields=["status", "answered_at"])
+        rollup.score_count_up(answer)
         if case is not None:
             CaseEvent.objects.create(
                 case=case, actor=None, at=now, kind="survey_answered", field=answer.kind, after=str(answer.score)

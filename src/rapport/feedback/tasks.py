@@ -29,6 +29,14 @@ def surveys_dispatch() -> dict[str, int]:
     return services.invitations_dispatch(now=timezone.now())
 
 
+@db_task()
+def surveys_dispatch_now() -> dict[str, int]:
+    """The sweep, run at once (after a RATER send) rather than at the next five minutes."""
+    from rapport.feedback import services
+
+    return services.invitations_dispatch(now=timezone.now())
+
+
 @db_periodic_task(crontab(hour="6", minute="15"))
 def nps_invite() -> int:
     from rapport.feedback import services

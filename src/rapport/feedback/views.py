@@ -7,24 +7,26 @@ import csv
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from rapport.accounts.models import User
+from rapport.accounts.models import Team, User
 from rapport.customers.models import Customer
 from rapport.errors import Conflict, FieldError, Forbidden, NotFound
-from rapport.feedback import selectors, services
+from rapport.feedback import audiences, selectors, services
 from rapport.feedback.charts import bar_chart
 from rapport.feedback.clock import local_day
-from rapport.feedback.forms import AnswerForm, DashboardForm, FollowUpCloseForm, OrdersImportForm
-from rapport.feedback.models import SurveyKind
+from rapport.feedback.forms import AnswerForm, DashboardForm, FollowUpCloseForm, OrdersImportForm, RaterSendForm
+from rapport.feedback.models import LoyaltyTier, SurveyKind
 from rapport.portal.views import customer_page
 from rapport.web.forms import show_errors
 from rapport.web.policy import feedback as policy
 from rapport.web.views import actor, staff_page
 
+SENDS_PER_PAGE = 20
 THANKS = "Thank you: your answer is recorded."
 FOLLOW_UP_CLOSED = "Follow-up closed."
 CSV_TABLES = ("summary", "daily", "teams")
@@ -148,6 +150,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "nps_chart": nps_chart,
         "role": role,
         "can_manage": policy.can_manage_value(user),
+        "can_send_rater": policy.can_send_rater(user),
     }
     return render(request, "feedback/index.html", context)
 
@@ -287,3 +290,88 @@ def my_surveys(request: HttpRequest, user: User, customer: Customer) -> HttpResp
     """A signed-in customer's open surveys, so they can answer in the portal as well as by email."""
     items = [(i, services.survey_url(i)) for i in selectors.open_surveys(customer, timezone.now())]
     return render(request, "feedback/my_surveys.html", {"items": items, "nav": "surveys"})
+
+
+def _ids(values: list[str]) -> list[int]:
+    return sorted({int(v) for v in values if v.isdigit()})[: audiences.MAX_PICKED]
+
+
+def _audience(data: dict[str, Any]) -> audiences.Audience:
+    if data.get("send_to") == "customers":
+        return audiences.Audience(customer_ids=tuple(data.get("customers") or ()))
+    return audiences.Audience(
+        group=data.get("group") or "",
+        tier=data.get("tier") or "",
+        team_id=data.get("team"),
+        resolved_from=data.get("resolved_from"),
+        resolved_to=data.get("resolved_to"),
+    )
+
+
+# The service names the picked customers "customer_ids" (as the API does); the form, "customers".
+FORM_FIELD = {"customer_ids": "customers"}
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def rater_send(request: HttpRequest) -> HttpResponse:
+    """Send the RATER questionnaire to a group: find and pick customers or choose a segment,
+    preview who will be asked and who is skipped and why, then confirm."""
+    user = actor(request)
+    if not policy.can_send_rater(user):
+        raise Http404
+    action = request.POST.get("action", "")
+    found = audiences.customer_search(user, request.POST.get("q", "")) if action == "find" else []
+    picked = list(Customer.objects.filter(pk__in=_ids(request.POST.getlist("customers"))).order_by("name", "id"))
+    shown = picked + [c for c in found if c not in picked]
+    scope = policy.rater_team_ids(user)
+    teams = Team.objects.order_by("name") if scope is None else Team.objects.filter(pk__in=scope).order_by("name")
+    form = RaterSendForm(
+        request.POST or None,
+        initial={"send_to": "segment", "within_days": audiences.DEFAULT_WITHIN_DAYS},
+        customers=shown,
+        tiers=list(LoyaltyTier.objects.all()),
+        teams=list(teams),
+    )
+    preview = None
+    status = 200
+    if action in ("preview", "send"):
+        if not form.is_valid():
+            status = 422
+        else:
+            data = form.cleaned_data
+            audience = _audience(data)
+            now = timezone.now()
+            try:
+                if action == "send":
+                    campaign, _counts = services.rater_campaign_send(
+                        actor=user, audience=audience, name=data["name"], within_days=data["within_days"], now=now
+                    )
+                    messages.success(
+                        request,
+                        f"RATER questionnaire sent to {campaign.invited} customer{'s' if campaign.invited != 1 else ''}"
+                        f" ({sum(campaign.skipped.values())} skipped). The emails go out in the next few minutes.",
+                    )
+                    return redirect("feedback:rater_sends")
+                audiences.audience_check(user, audience, data["within_days"])
+                preview = audiences.preview(
+                    audiences.audience_customers(user, audience), now=now, within_days=data["within_days"]
+                )
+            except FieldError as error:
+                show_errors(form, {FORM_FIELD.get(k, k): v for k, v in error.errors.items()})
+                status = 422
+    context = {"form": form, "preview": preview, "found": found, "searched": action == "find"}
+    return render(request, "feedback/rater_send.html", context, status=status)
+
+
+@staff_page
+@require_GET
+def rater_sends(request: HttpRequest) -> HttpResponse:
+    """The RATER sends: who sent what to whom, when, and how it went (response rate, gaps)."""
+    user = actor(request)
+    if not policy.can_send_rater(user):
+        raise Http404
+    paginator = Paginator(audiences.campaigns(user), SENDS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = audiences.campaign_rows(list(page.object_list))
+    return render(request, "feedback/rater_sends.html", {"page": page, "rows": rows})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, Requ
 from rapport.web.policy import privacy as privacy_policy
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from rapport.accounts.models import User
@@ -135,6 +136,10 @@ def permission(customer: Customer, purpose: str, channel: str) -> bool | None:
     return services.contact_permitted(customer, purpose, channel)
 
 
+def refusals(customers: QuerySet[Customer], purpose: str, channel: str) -> Mapping[str, QuerySet[Any]]:
+    return services.contact_refusals(customers, purpose, channel)
+
+
 def request_deadlines(cases: Sequence[Case]) -> Mapping[int, Sequence[extensions.Deadline]]:
     ids = [c.pk for c in cases if c.type == CaseType.DATA_REQUEST]
     if not ids:
@@ -163,6 +168,7 @@ def register() -> None:
     extensions.outbound_preferences.append(outbound)
     extensions.sla_target_adjusters.append(extra_target_time)
     extensions.contact_permissions.append(permission)
+    extensions.contact_refusals.append(refusals)
     extensions.deadlines.append(request_deadlines)
     extensions.legal_holds.append(services.active_hold_reasons)
     extensions.legal_holds.append(rights.restriction_hold_reasons)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from rapport.accounts.models import User
@@ -299,6 +300,24 @@ def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool | 
     if found is not None and not found.granted:
         return False
     return None
+
+
+def contact_refusals(customers: QuerySet[Customer], purpose: str, channel: str) -> dict[str, QuerySet[Any]]:
+    """``contact_permitted`` for many customers at once, as subqueries of refused ids by reason:
+    for surveys, those whose latest consent record says no ("opted_out"); for marketing, also those
+    with no current consent ("no_consent"). Erasure is the caller's to check (``erased_at``)."""
+    if purpose == Purpose.SERVICE:
+        return {}
+    latest = (
+        Consent.objects.filter(customer=OuterRef("pk"), purpose=purpose, channel=channel)
+        .order_by("-at", "-id")
+        .values("granted")[:1]
+    )
+    with_latest = customers.annotate(consented=Subquery(latest))
+    found: dict[str, QuerySet[Any]] = {"opted_out": with_latest.filter(consented=False).values("pk")}
+    if purpose == Purpose.MARKETING:
+        found["no_consent"] = with_latest.filter(consented__isnull=True).values("pk")
+    return found
 
 
 # --- legal holds --------------------------------------------------------------------------------

@@ -45,3 +45,19 @@ def dashboard_scope(actor: User) -> tuple[list[int] | None, int | None]:
 def follow_up_team_ids(actor: User) -> list[int] | None:
     """Teams whose follow-ups ``actor`` works; None means every team (managers)."""
     return None if sees_all_cases(actor) else actor_team_ids(actor)
+
+
+def can_send_rater(actor: User | AnonymousUser) -> bool:
+    """Sending RATER questionnaires to a group, and seeing the sends: team leaders and managers."""
+    return can_follow_up(actor)
+
+
+def rater_team_ids(actor: User) -> list[int] | None:
+    """Whose customers ``actor`` may send RATER questionnaires to: a team leader, customers with a
+    case in one of their teams; managers and admins, every customer (None)."""
+    return None if sees_all_cases(actor) else actor_team_ids(actor)
+
+
+def sees_every_rater_send(actor: User) -> bool:
+    """Managers and admins see every RATER send; a team leader sees the sends they made."""
+    return sees_all_cases(actor)
