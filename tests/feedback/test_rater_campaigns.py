@@ -22,7 +22,8 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyKind,
 )
-from rapport.privacy.services import consent_record
+from rapport.privacy import rights
+from rapport.privacy.services import consent_record, data_request_create
 
 
 def _customer(name: str, now, **fields) -> Customer:
@@ -94,6 +95,17 @@ def test_preview_counts_who_would_be_asked_and_who_is_skipped_why(crowd, manager
     longer = audiences.preview(customers, now=now, within_days=150)
     assert longer.asked == 2
     assert dict((r, n) for r, _l, n in longer.skipped)["recently_asked"] == 2
+
+
+def test_a_person_whose_processing_is_restricted_is_not_asked(crowd, manager, agent, customer_user, customer, now):
+    request = data_request_create(actor=customer_user, customer=customer, kind="restriction", now=now)
+    rights.restriction_grant(
+        actor=agent, reference=request.case.reference, ground="accuracy", reason="Checking her address", now=now
+    )
+    group = Audience(customer_ids=(*(c.pk for c in crowd.values()), customer.pk))
+    found = audiences.preview(audiences.audience_customers(manager, group), now=now, within_days=90)
+    assert (found.matched, found.asked) == (8, 3)
+    assert dict((r, n) for r, _l, n in found.skipped)["restricted"] == 1
 
 
 def test_a_send_invites_who_may_be_asked_and_records_the_campaign(

@@ -305,7 +305,8 @@ def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool | 
 def contact_refusals(customers: QuerySet[Customer], purpose: str, channel: str) -> dict[str, QuerySet[Any]]:
     """``contact_permitted`` for many customers at once, as subqueries of refused ids by reason:
     for surveys, those whose latest consent record says no ("opted_out"); for marketing, also those
-    with no current consent ("no_consent"). Erasure is the caller's to check (``erased_at``)."""
+    with no current consent ("no_consent"); for both, those whose processing is restricted
+    ("restricted", UK GDPR Art 18(2): stored, not used). Erasure is the caller's to check."""
     if purpose == Purpose.SERVICE:
         return {}
     latest = (
@@ -317,6 +318,9 @@ def contact_refusals(customers: QuerySet[Customer], purpose: str, channel: str) 
     found: dict[str, QuerySet[Any]] = {"opted_out": with_latest.filter(consented=False).values("pk")}
     if purpose == Purpose.MARKETING:
         found["no_consent"] = with_latest.filter(consented__isnull=True).values("pk")
+    found["restricted"] = Restriction.objects.filter(
+        customer__in=customers.values("pk"), lifted_at__isnull=True
+    ).values("customer_id")
     return found
 
 
