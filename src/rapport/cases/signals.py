@@ -7,6 +7,10 @@ mail, surveys) queue it with ``transaction.on_commit`` so nothing is sent for a 
     case_created(case, message, actor, now)
     message_added(case, message, actor, now)           any message after the first: reply, note, inbound
     case_changed(case, events, actor, now)             fields changed; ``events`` are the CaseEvents
+
+``now`` is when it happened. Messages that arrive by themselves may add ``historic=True``: the
+customer wrote long before the desk received it (an archive of old mail being imported). It is
+recorded with its own date, but apps that measure the desk's response (SLA clocks) leave it out.
 """
 
 from __future__ import annotations

@@ -17,15 +17,28 @@ from rapport.sla import services
 from rapport.web.policy import sla as sla_policy
 
 
-def on_case_created(sender: Any, *, case: Case, now: datetime, **kwargs: Any) -> None:
-    services.clocks_on_case_created(case=case, now=now)
+# Historic contact (old mail imported long after it was written) is recorded but not measured:
+# targets are for the desk's response, and starting them years late would only report breaches
+# nobody could have prevented and escalate them to today's staff (docs/mail.md).
 
 
-def on_message_added(sender: Any, *, case: Case, message: Message, now: datetime, **kwargs: Any) -> None:
-    services.clocks_on_message(case=case, message=message, now=now)
+def on_case_created(sender: Any, *, case: Case, now: datetime, historic: bool = False, **kwargs: Any) -> None:
+    if not historic:
+        services.clocks_on_case_created(case=case, now=now)
 
 
-def on_case_changed(sender: Any, *, case: Case, events: Sequence[CaseEvent], now: datetime, **kwargs: Any) -> None:
+def on_message_added(
+    sender: Any, *, case: Case, message: Message, now: datetime, historic: bool = False, **kwargs: Any
+) -> None:
+    if not historic:
+        services.clocks_on_message(case=case, message=message, now=now)
+
+
+def on_case_changed(
+    sender: Any, *, case: Case, events: Sequence[CaseEvent], now: datetime, historic: bool = False, **kwargs: Any
+) -> None:
+    if historic:
+        return
     moves = [e for e in events if e.kind == "changed" and e.field == "status"]
     if moves:
         services.clocks_on_status(case=case, before=moves[0].before, after=moves[-1].after, now=now)
