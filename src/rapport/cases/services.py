@@ -587,9 +587,7 @@ def message_receive(
         signals.message_added.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
         status_events = [e for e in events if e.kind == "changed"]
         if status_events:
-            signals.case_changed.send(
-                Case, case=case, events=status_events, actor=None, now=now, historic=historic
-            )
+            signals.case_changed.send(Case, case=case, events=status_events, actor=None, now=now, historic=historic)
     return message
 
 

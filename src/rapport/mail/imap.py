@@ -8,8 +8,8 @@ import contextlib
 import imaplib
 import logging
 import ssl
-from dataclasses import dataclass
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rapport.errors import RapportError

@@ -16,7 +16,6 @@ from rapport.cases.models import Case, CaseEvent, Message
 from rapport.sla import services
 from rapport.web.policy import sla as sla_policy
 
-
 # Historic contact (old mail imported long after it was written) is recorded but not measured:
 # targets are for the desk's response, and starting them years late would only report breaches
 # nobody could have prevented and escalate them to today's staff (docs/mail.md).
