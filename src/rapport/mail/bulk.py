@@ -236,27 +236,25 @@ def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknow
     _insert(rows)
     _insert(events)
     _insert(documents)  # the search index's own triggers (FTS5 on SQLite) see these rows as any insert
-    results = []
-    for email, row in zip(emails, rows, strict=True):
+    # What other apps do about new cases and messages (SLA clocks, complaint records), told for
+    # the whole group at once: each receiver's batch form makes its queries once for the lot.
+    created, added, changed = [], [], []
+    for email in emails:
         case, message = _filed(email)
-        if email.new_case:
-            signals.case_created.send(
-                Case, case=case, message=message, actor=None, now=email.written, historic=email.historic
-            )
-            if acknowledge:
-                outbound.acknowledgement_queue(case=case, message=message, now=now)
-        else:
-            signals.message_added.send(
-                Case, case=case, message=message, actor=None, now=email.written, historic=email.historic
-            )
-            if email.events:
-                signals.case_changed.send(
-                    Case, case=case, events=email.events, actor=None, now=email.written, historic=email.historic
-                )
-            if case.owner_id is not None:
-                outbound.agent_notification_queue(case=case, message=message, now=now)
-        results.append(Received(row.disposition, case.pk))
-    return results
+        told = {"case": case, "message": message, "actor": None, "now": email.written, "historic": email.historic}
+        (created if email.new_case else added).append(told)
+        if email.events:
+            changed.append({**told, "events": email.events})
+    signals.case_created.send_many(Case, created)
+    signals.message_added.send_many(Case, added)
+    signals.case_changed.send_many(Case, [{k: v for k, v in c.items() if k != "message"} for c in changed])
+    for email in emails:
+        case, message = _filed(email)
+        if email.new_case and acknowledge:
+            outbound.acknowledgement_queue(case=case, message=message, now=now)
+        elif not email.new_case and case.owner_id is not None:
+            outbound.agent_notification_queue(case=case, message=message, now=now)
+    return [Received(row.disposition, _filed(email)[0].pk) for email, row in zip(emails, rows, strict=True)]
 
 
 def _insert(objs: list[Any]) -> None:

@@ -33,6 +33,16 @@ def on_message_added(
         services.clocks_on_message(case=case, message=message, now=now)
 
 
+def on_cases_created(items: Sequence[dict[str, Any]]) -> None:
+    """``on_case_created`` for a batch of new cases (``CaseSignal.send_many``)."""
+    services.clocks_on_cases_created([(i["case"], i["now"]) for i in items if not i.get("historic")])
+
+
+def on_messages_added(items: Sequence[dict[str, Any]]) -> None:
+    """``on_message_added`` for a batch of messages, in order."""
+    services.clocks_on_messages([(i["case"], i["message"], i["now"]) for i in items if not i.get("historic")])
+
+
 def on_case_changed(
     sender: Any, *, case: Case, events: Sequence[CaseEvent], now: datetime, historic: bool = False, **kwargs: Any
 ) -> None:
@@ -58,6 +68,8 @@ def register() -> None:
     signals.case_created.connect(on_case_created, dispatch_uid="sla.case_created")
     signals.message_added.connect(on_message_added, dispatch_uid="sla.message_added")
     signals.case_changed.connect(on_case_changed, dispatch_uid="sla.case_changed")
+    signals.case_created.batch_form(on_case_created, on_cases_created)
+    signals.message_added.batch_form(on_message_added, on_messages_added)
     if case_panel not in extensions.case_panels:
         extensions.case_panels.append(case_panel)
     if not any(item.url_name == "sla:index" for item in extensions.nav_items):
