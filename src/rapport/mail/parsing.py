@@ -81,9 +81,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # The usual From header, "Name <address>", "\"Name\" <address>" or a bare address, in plain ASCII:
 # read directly, as the header registry would read it (its full parser is the slow part of parsing).
+_PLAIN_ADDRESS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 _PLAIN_FROM = re.compile(
-    r"""(?:(?P<name>[A-Za-z0-9 _'.-]*?)|"(?P<quoted>[^"\\]*)")\s*<(?P<a>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)>"""
-    r"|(?P<bare>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    rf"""(?:(?P<name>[A-Za-z0-9 _'.-]*?)|"(?P<quoted>[^"\\]*)")\s*<(?P<a>{_PLAIN_ADDRESS})>|(?P<bare>{_PLAIN_ADDRESS})"""
 )
 
 
