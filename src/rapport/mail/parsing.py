@@ -83,7 +83,7 @@ _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # read directly, as the header registry would read it (its full parser is the slow part of parsing).
 _PLAIN_ADDRESS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 _PLAIN_FROM = re.compile(
-    rf"""(?:(?P<name>[A-Za-z0-9 _'.-]*?)|"(?P<quoted>[^"\\]*)")\s*<(?P<a>{_PLAIN_ADDRESS})>|(?P<bare>{_PLAIN_ADDRESS})"""
+    rf"""(?:(?P<name>[A-Za-z0-9 _'.-]*?)|"(?P<q>[^"\\]*)")\s*<(?P<a>{_PLAIN_ADDRESS})>|(?P<bare>{_PLAIN_ADDRESS})"""
 )
 
 
@@ -144,7 +144,7 @@ def _plain_sender(raw_headers: dict[str, str]) -> tuple[str, str] | None:
         return None
     if match["bare"]:
         return "", match["bare"]
-    name = match["quoted"] if match["quoted"] is not None else " ".join((match["name"] or "").split())
+    name = match["q"] if match["q"] is not None else " ".join((match["name"] or "").split())
     return name, match["a"]
 
 
