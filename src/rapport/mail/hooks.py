@@ -24,7 +24,11 @@ def reply_by_email(sender: Any, *, message: Message, now: datetime, **kwargs: An
 
 
 def register() -> None:
+    from rapport import notify
     from rapport.mail.erasure import customer_mail_erase
+    from rapport.mail.outbound import notification_queue
+
+    notify.queue = notification_queue
 
     extensions.erasure_handlers.append(customer_mail_erase)
     extensions.nav_items.append(
