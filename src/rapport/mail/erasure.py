@@ -16,7 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from rapport.customers.models import Customer
-from rapport.mail.models import MailMessage, OutboxAttachment, OutboxEmail, QuarantinedMail
+from rapport.mail.models import (
+    FlagClearance,
+    FlaggedAddress,
+    MailMessage,
+    OutboxAttachment,
+    OutboxEmail,
+    QuarantinedMail,
+)
 
 ERASED = "[erased]"
 
@@ -49,6 +56,9 @@ def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Call
         # Raw bytes cannot be searched in SQL on every database: the quarantine is small and short-lived.
         doomed = [q.pk for q in QuarantinedMail.objects.only("pk", "raw") if address.lower() in bytes(q.raw).lower()]
         changed += QuarantinedMail.objects.filter(Q(pk__in=doomed)).delete()[0]
+        # The address's bounce flag and the record of its clearances name the person too.
+        changed += FlaggedAddress.objects.filter(address=customer.email.lower()).delete()[0]
+        changed += FlagClearance.objects.filter(address=customer.email.lower()).delete()[0]
 
     def delete_files() -> None:
         for name in files:
