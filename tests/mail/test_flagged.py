@@ -126,12 +126,12 @@ def test_a_bounce_after_clearing_flags_the_address_again(receive, agent, custome
 
     address_flag_clear(actor=agent, customer_id=customer.pk, note="Confirmed.", now=now)
     bounce = (
-        "From: MAILER-DAEMON@mx.example.com\nTo: support@rapport.example\nSubject: Undelivered\n"
-        "Message-ID: <b2@mx.example.com>\nMIME-Version: 1.0\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="r"\n\n'
-        "--r\nContent-Type: text/plain\n\nFailed.\n\n--r\nContent-Type: message/delivery-status\n\n"
-        "Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; alice@example.com\nAction: failed\n\n--r--\n"
-    ).encode()
+        b"From: MAILER-DAEMON@mx.example.com\nTo: support@rapport.example\nSubject: Undelivered\n"
+        b"Message-ID: <b2@mx.example.com>\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="r"\n\n'
+        b"--r\nContent-Type: text/plain\n\nFailed.\n\n--r\nContent-Type: message/delivery-status\n\n"
+        b"Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; alice@example.com\nAction: failed\n\n--r--\n"
+    )
 
     receive(bounce, now=now + timedelta(days=1))
 
