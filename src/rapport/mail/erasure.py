@@ -28,6 +28,25 @@ from rapport.mail.models import (
 ERASED = "[erased]"
 
 
+def _notifications_scrub(customer: Customer, scrub: Callable[[str], str]) -> int:
+    """Emails that are not case messages (``notify.email_send``: letters, notifications) are free
+    text that may quote the person (a survey comment with their address): one that names them or is
+    addressed to them keeps only a scrubbed subject; its text and files go."""
+    address = (customer.email or "").lower()
+    changed: list[OutboxEmail] = []
+    for email in OutboxEmail.objects.filter(message__isnull=True).iterator(chunk_size=500):
+        addressed = bool(address) and address in email.to.lower()
+        named = any(scrub(text) != text for text in (email.subject, email.text, email.html))
+        if not (addressed or named):
+            continue
+        if addressed:
+            email.to, email.headers = ERASED, {}
+        email.subject, email.text, email.html = scrub(email.subject), ERASED, ""
+        changed.append(email)
+    OutboxEmail.objects.bulk_update(changed, ["to", "subject", "text", "html", "headers"], batch_size=500)
+    return len(changed) + OutboxAttachment.objects.filter(email__in=[e.pk for e in changed]).delete()[0]
+
+
 def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Callable[[str], str]) -> dict[str, int]:
     """Remove ``customer``'s identity from the email copies of their cases; how many rows changed."""
     changed = 0
@@ -50,6 +69,7 @@ def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Call
     OutboxEmail.objects.bulk_update(outbox, ["to", "subject", "text", "html", "headers"], batch_size=500)
     changed += len(outbox)
     changed += OutboxAttachment.objects.filter(email__in=[e.pk for e in outbox]).delete()[0]
+    changed += _notifications_scrub(customer, scrub)
 
     if customer.email:
         address = customer.email.encode()
