@@ -1,14 +1,16 @@
 """Email that is not a message on a case: survey invitations, staff notifications, reminders.
 
-``email_send`` is the one way the apps send such mail. It delivers through Django's configured
-email backend (SMTP from the EMAIL_* settings; an in-memory outbox in tests). The mail app may
-route it through its outbox for retries; callers do not change.
+``email_send`` is the one way the apps send such mail. When the mail app is installed it sets
+``queue``, and every such email goes through its outbox: written in the caller's transaction, sent
+by a background job, retried with back-off while the mail server is down, sent exactly once.
+Without it, the email is handed straight to Django's configured backend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +23,10 @@ class EmailAttachment:
     content_type: str = "application/octet-stream"
 
 
+queue: Callable[..., Any] | None = None
+"""Set by the mail app: takes ``email_send``'s arguments and puts the email in its outbox."""
+
+
 def email_send(
     *,
     to: Sequence[str],
@@ -31,7 +37,18 @@ def email_send(
     headers: dict[str, str] | None = None,
     from_email: str | None = None,
 ) -> None:
-    """Send one email now. ``text`` is always sent; ``html`` adds an alternative part."""
+    """Send one email. ``text`` is always sent; ``html`` adds an alternative part."""
+    if queue is not None:
+        queue(
+            to=list(to),
+            subject=subject,
+            text=text,
+            html=html,
+            attachments=[(a.filename, a.content, a.content_type) for a in attachments],
+            headers=dict(headers or {}),
+            from_email=from_email,
+        )
+        return
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -220,6 +220,9 @@ RAPPORT_MAIL_DOMAINS = env_list("RAPPORT_MAIL_DOMAINS", [])
 # A customer's reply re-opens a resolved or closed case within this many days; later, a new case.
 RAPPORT_MAIL_REOPEN_DAYS = env_int("RAPPORT_MAIL_REOPEN_DAYS", 30)
 RAPPORT_MAIL_MAX_ATTEMPTS = env_int("RAPPORT_MAIL_MAX_ATTEMPTS", 10)
+# Mail written more than this many days before it is filed (an archive import) is history: filed
+# with its own date, but it starts no SLA clock (docs/mail.md).
+RAPPORT_MAIL_HISTORIC_DAYS = env_int("RAPPORT_MAIL_HISTORIC_DAYS", 7)
 
 LOGGING = {
     "version": 1,

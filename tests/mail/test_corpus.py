@@ -127,3 +127,32 @@ def test_a_20_mb_email_is_filed_with_its_large_attachments_kept(receive, tmp_pat
 
 def test_every_corpus_file_is_covered():
     assert len(list(CORPUS.glob("*.eml"))) >= 14
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "Customer 5 <c5@example.net>",
+        "<c@example.net>",
+        "c@example.net",
+        '"Smith, John" <j@x.org>',
+        "J. O'Neil <j@x.org>",
+        "Name  With  Spaces <a@b.co>",
+        "=?utf-8?q?Zo=C3=AB?= <zoe@example.net>",
+        "Zoë <zoe@example.net>",
+        "a@b.co (Comment)",
+    ],
+)
+def test_the_plain_sender_shortcut_reads_from_as_the_full_parser_does(sender):
+    from email import policy
+    from email.parser import BytesParser
+
+    from rapport.mail import parsing
+
+    raw = f"From: {sender}\nTo: support@rapport.example\nSubject: Hello  again\n\nBody\n".encode()
+    full = BytesParser(policy=policy.default).parsebytes(raw)["From"].addresses[0]
+
+    parsed = parsing.parse(raw)
+
+    assert (parsed.sender_name, parsed.sender) == (full.display_name, full.addr_spec.lower())
+    assert parsed.subject == "Hello again"

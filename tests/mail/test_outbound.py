@@ -245,3 +245,43 @@ def test_customers_who_prefer_another_channel_get_no_acknowledgement(receive, cu
 
     assert result.disposition == "case_created"
     assert OutboxEmail.objects.count() == 0
+
+
+def test_a_staff_notification_goes_through_the_outbox_and_survives_smtp_being_down(
+    settings, django_capture_on_commit_callbacks
+):
+    """``notify.email_send`` (escalations, reminders, survey invitations) is queued like a reply:
+    SMTP down means the job's attempt fails and it is retried later, then sent exactly once."""
+    from django.utils import timezone
+
+    from rapport import notify
+
+    port = free_port()  # nothing listens here yet
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.email_send(
+            to=["leader@example.com"],
+            subject="Target breached on C-000001",
+            text="The first response target has passed.",
+            attachments=[notify.EmailAttachment("summary.txt", b"Breached.", "text/plain")],
+        )
+
+    email = OutboxEmail.objects.get()
+    assert email.state == OutboxState.QUEUED  # the job ran on commit and could not connect
+    assert email.attempts == 1
+    assert email.last_error
+    later = timezone.now() + timedelta(minutes=2)
+    assert outbound.outbox_due(now=later) == [email.pk]
+
+    with SmtpServer(port) as server:
+        assert outbound.outbox_send(email_id=email.pk, now=later) == OutboxState.SENT
+        assert outbound.outbox_send(email_id=email.pk, now=later + timedelta(minutes=5)) == OutboxState.SENT
+    assert len(server.recorder.received) == 1
+    sent = server.recorder.messages()[0]
+    assert sent["Subject"] == "Target breached on C-000001"
+    assert sent["To"] == "leader@example.com"
+    assert [part.get_filename() for part in sent.iter_attachments()] == ["summary.txt"]
+    assert outbound.outbox_due(now=later + timedelta(days=1)) == []

@@ -489,9 +489,11 @@ def case_receive(
     type: str = CaseType.ENQUIRY,
     attachments: Sequence[Upload] = (),
     now: datetime,
+    historic: bool = False,
 ) -> tuple[Case, Message]:
     """Open a case from a message that arrived by itself (an email): no signed-in actor, the same
-    validation, masking, events, search entries and signals as ``case_create``."""
+    validation, masking, events, search entries and signals as ``case_create``. ``now`` is when the
+    customer wrote; ``historic`` marks mail filed long after (see ``signals``)."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     for field, fn in (
@@ -534,7 +536,7 @@ def case_receive(
             ]
         )
         search.index_new([search.case_document(case), search.message_document(message, case.subject)])
-        signals.case_created.send(Case, case=case, message=message, actor=None, now=now)
+        signals.case_created.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
     return case, message
 
 
@@ -547,9 +549,11 @@ def message_receive(
     channel: str = Channel.EMAIL,
     attachments: Sequence[Upload] = (),
     now: datetime,
+    historic: bool = False,
 ) -> Message:
     """Record a message that arrived by itself on ``case``: the customer's reply (which re-opens a
-    case waiting on them, resolved or closed) or a system ``note`` (a delivery failure)."""
+    case waiting on them, resolved or closed) or a system ``note`` (a delivery failure). ``now`` is
+    when it was written, which for imported mail may be before the case's last change."""
     kind = _choice("kind", kind, MessageKind)
     if kind == MessageKind.OUTBOUND:
         raise FieldError(kind="Only inbound messages and notes arrive by themselves.")
@@ -576,14 +580,14 @@ def message_receive(
                 events.append(_event(case, None, now, "changed", "status", case.status, target))
                 _set_status(case, target, now)
                 case.version += 1
-            case.updated_at = now
+            case.updated_at = max(case.updated_at, now)
             case.save()
         CaseEvent.objects.bulk_create(events)
         search.index_new([search.message_document(message, case.subject)])
-        signals.message_added.send(Case, case=case, message=message, actor=None, now=now)
+        signals.message_added.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
         status_events = [e for e in events if e.kind == "changed"]
         if status_events:
-            signals.case_changed.send(Case, case=case, events=status_events, actor=None, now=now)
+            signals.case_changed.send(Case, case=case, events=status_events, actor=None, now=now, historic=historic)
     return message
 
 

@@ -3,7 +3,8 @@
 Sources: RFC 5322 §3.6.4 (Message-ID, In-Reply-To, References), RFC 3834 §5 (Auto-Submitted:
 automatic responses must not be answered), RFC 3464 (delivery status notifications, i.e. bounces),
 RFC 2076 §3.9 and common practice (``Precedence: bulk/junk/list``, ``X-Autoreply``), and the
-domain's case reference (``rapport.domain.references``).
+domain's case reference (``rapport.domain.references``), RFC 5322 §3.6.1 (the Date header: when
+the author submitted the message) and RFC 3501 §2.3.3 (IMAP INTERNALDATE: when the server got it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rapport.domain.references import format_reference
 
@@ -20,6 +21,8 @@ _SUBJECT_REFERENCE = re.compile(r"\[\s*C-?(\d{1,12})\s*\]", re.IGNORECASE)
 _PLUS_REFERENCE = re.compile(r"\+C-?(\d{1,12})@", re.IGNORECASE)
 _DAEMONS = ("mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon")
 MAX_REFERENCES = 20
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(minutes=15)
 
 
 def message_ids(header: str | None) -> list[str]:
@@ -147,3 +150,27 @@ def references_header(chain: Iterable[str]) -> str:
 
 def domain_of(address: str) -> str:
     return address.rsplit("@", 1)[-1].lower() if "@" in address else ""
+
+
+def written_at(
+    date: datetime | None, arrived: datetime | None, now: datetime, *, skew: timedelta = CLOCK_SKEW
+) -> datetime:
+    """When the customer wrote: the Date header (RFC 5322 §3.6.1) when it is believable, else when
+    the mail server received it (IMAP INTERNALDATE, RFC 3501 §2.3.3), else ``now``.
+
+    A date without a time zone, before 1990, or later than ``now`` by more than ``skew`` (a
+    sender's clock set wrong) is not believed; one within the skew is taken as ``now``, so nothing
+    on the desk is dated in the future.
+    """
+    for candidate in (date, arrived):
+        if candidate is None or candidate.tzinfo is None:
+            continue
+        if EARLIEST_DATE <= candidate <= now + skew:
+            return min(candidate, now)
+    return now
+
+
+def is_historic(written: datetime, now: datetime, window: timedelta) -> bool:
+    """Whether mail written at ``written`` and filed at ``now`` is history rather than current
+    work: written more than ``window`` before the desk received it (an archive being imported)."""
+    return now - written > window

@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from rapport.mail import credentials, outbound
 from rapport.mail.inbound import quarantine_retry
-from rapport.mail.models import FlaggedAddress, Mailbox, MailMessage, MailTemplate, OutboxEmail, QuarantinedMail
+from rapport.mail.models import (
+    FlagClearance,
+    FlaggedAddress,
+    Mailbox,
+    MailMessage,
+    MailTemplate,
+    OutboxEmail,
+    QuarantinedMail,
+)
 from rapport.web.policy import mail as mail_policy
 
 
@@ -58,6 +66,21 @@ class MailboxAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(MailTemplate)
 class MailTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["key", "subject"]
+
+
+@admin.register(FlagClearance)
+class FlagClearanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The audit of cleared flags: read-only."""
+
+    list_display = ["address", "cleared_at", "cleared_by", "note", "bounces", "flagged_at"]
+    search_fields = ["address"]
+    readonly_fields = ["address", "bounces", "flagged_at", "reason", "cleared_at", "cleared_by", "note"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(FlaggedAddress)

@@ -27,7 +27,7 @@ from rapport.domain.case_rules import CaseType, Channel, Status, status_after_cu
 from rapport.domain.redaction import mask_sensitive
 from rapport.errors import RapportError
 from rapport.mail import outbound, parsing
-from rapport.mail.inbound import NO_SUBJECT, Received, _content, _subject, mail_receive, quarantine_hold
+from rapport.mail.inbound import NO_SUBJECT, Received, _content, _subject, dated, mail_receive, quarantine_hold
 from rapport.mail.models import Disposition, MailMessage
 from rapport.web.html import sanitise_html
 
@@ -45,6 +45,8 @@ class _Email:
     checked: list[tuple[case_services.Upload, str]]
     keys: list[str]
     number: int | None
+    written: datetime
+    historic: bool
     case: Case | None = None
     new_case: bool = False
     message: Message | None = None
@@ -69,7 +71,7 @@ def file_batch(
         if parsed is not None and parsed.key in known:
             results.append(Received("duplicate", reason="already received"))
             continue
-        email = _prepare(parsed, ours) if parsed is not None else None
+        email = _prepare(parsed, ours, now) if parsed is not None else None
         if email is None:
             results.extend(_file_group(group, now=now, acknowledge=acknowledge, ours=ours))
             group = []
@@ -83,7 +85,7 @@ def file_batch(
     return results
 
 
-def _prepare(parsed: parsing.ParsedMail, ours: set[str]) -> _Email | None:
+def _prepare(parsed: parsing.ParsedMail, ours: set[str], now: datetime) -> _Email | None:
     """The email as a customer's case message, or None when it needs ``mail_receive``."""
     if mail_rules.is_bounce(parsed.content_type, parsed.report_type, parsed.sender):
         return None
@@ -100,7 +102,7 @@ def _prepare(parsed: parsing.ParsedMail, ours: set[str]) -> _Email | None:
         return None
     number = mail_rules.subject_reference(parsed.subject) or mail_rules.address_reference(parsed.to)
     keys = mail_rules.thread_keys(parsed.in_reply_to, parsed.references)[:THREAD_KEYS]
-    return _Email(parsed, body, parsed.html, checked, keys, number)
+    return _Email(parsed, body, parsed.html, checked, keys, number, *dated(parsed, now))
 
 
 def _file_group(
@@ -152,7 +154,7 @@ def _write(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge
             found = cases.get(email.number)
             case = found if found is not None and found.customer_id == customer.pk else None
         resolved = case is not None and case.status in {Status.RESOLVED, Status.CLOSED}
-        if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, now, window):  # type: ignore[union-attr]
+        if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, email.written, window):  # type: ignore[union-attr]
             case = None
         if case is None:
             case = Case(
@@ -161,18 +163,20 @@ def _write(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge
                 channel=Channel.EMAIL,
                 subject=case_services._clean_subject(_subject((parsed.subject or NO_SUBJECT)[:200])),
                 customer=customer,
-                created_at=now,
-                updated_at=now,
+                created_at=email.written,
+                updated_at=email.written,
             )
             pending.append(case)
             email.new_case = True
         else:
             target = status_after_customer_message(Status(case.status))
             if target != case.status:
-                email.events.append(case_services._event(case, None, now, "changed", "status", case.status, target))
-                case_services._set_status(case, target, now)
+                email.events.append(
+                    case_services._event(case, None, email.written, "changed", "status", case.status, target)
+                )
+                case_services._set_status(case, target, email.written)
                 case.version += 1
-            case.updated_at = now
+            case.updated_at = max(case.updated_at, email.written)
         email.case = case
         if parsed.message_id:
             by_message_id[parsed.message_id[:255]] = case
@@ -197,21 +201,21 @@ def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknow
             channel=Channel.EMAIL,
             body=email.body,
             body_html=sanitise_html(email.html) if email.html else "",
-            created_at=now,
+            created_at=email.written,
         )
     Message.objects.bulk_create([e.message for e in emails if e.message is not None])
     rows, events, documents = [], [], []
     touched: dict[int, Case] = {}
     for email in emails:
-        (case, message), parsed = _filed(email), email.parsed
+        (case, message), parsed, written = _filed(email), email.parsed, email.written
         if email.checked:
-            case_services._store_attachments(message, email.checked, now)
+            case_services._store_attachments(message, email.checked, written)
         if email.new_case:
-            events.append(case_services._event(case, None, now, "created", after=case.reference))
+            events.append(case_services._event(case, None, written, "created", after=case.reference))
             documents.append(search.case_document(case))
         else:
             touched[case.pk] = case
-        events.append(case_services._event(case, None, now, "message", after=f"inbound #{message.pk}"))
+        events.append(case_services._event(case, None, written, "message", after=f"inbound #{message.pk}"))
         events.extend(email.events)
         documents.append(search.message_document(message, case.subject))
         rows.append(
@@ -228,25 +232,29 @@ def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknow
                 disposition=Disposition.ADDED if not email.new_case else Disposition.CASE_CREATED,
             )
         )
-    _update_cases(touched.values(), now)
+    _update_cases(touched.values())
     _insert(rows)
     _insert(events)
     _insert(documents)  # the search index's own triggers (FTS5 on SQLite) see these rows as any insert
-    results = []
-    for email, row in zip(emails, rows, strict=True):
+    # What other apps do about new cases and messages (SLA clocks, complaint records), told for
+    # the whole group at once: each receiver's batch form makes its queries once for the lot.
+    created, added, changed = [], [], []
+    for email in emails:
         case, message = _filed(email)
-        if email.new_case:
-            signals.case_created.send(Case, case=case, message=message, actor=None, now=now)
-            if acknowledge:
-                outbound.acknowledgement_queue(case=case, message=message, now=now)
-        else:
-            signals.message_added.send(Case, case=case, message=message, actor=None, now=now)
-            if email.events:
-                signals.case_changed.send(Case, case=case, events=email.events, actor=None, now=now)
-            if case.owner_id is not None:
-                outbound.agent_notification_queue(case=case, message=message, now=now)
-        results.append(Received(row.disposition, case.pk))
-    return results
+        told = {"case": case, "message": message, "actor": None, "now": email.written, "historic": email.historic}
+        (created if email.new_case else added).append(told)
+        if email.events:
+            changed.append({**told, "events": email.events})
+    signals.case_created.send_many(Case, created)
+    signals.message_added.send_many(Case, added)
+    signals.case_changed.send_many(Case, [{k: v for k, v in c.items() if k != "message"} for c in changed])
+    for email in emails:
+        case, message = _filed(email)
+        if email.new_case and acknowledge:
+            outbound.acknowledgement_queue(case=case, message=message, now=now)
+        elif not email.new_case and case.owner_id is not None:
+            outbound.agent_notification_queue(case=case, message=message, now=now)
+    return [Received(row.disposition, _filed(email)[0].pk) for email, row in zip(emails, rows, strict=True)]
 
 
 def _insert(objs: list[Any]) -> None:
@@ -266,7 +274,7 @@ def _insert(objs: list[Any]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _update_cases(cases: Iterable[Case], now: datetime) -> None:
+def _update_cases(cases: Iterable[Case]) -> None:
     """Replies touch their cases: re-opened ones are saved one by one (few), the rest in one update."""
     quiet = []
     for case in cases:
@@ -276,12 +284,12 @@ def _update_cases(cases: Iterable[Case], now: datetime) -> None:
                 resolved_at=case.resolved_at,
                 closed_at=case.closed_at,
                 version=case.version,
-                updated_at=now,
+                updated_at=case.updated_at,
             )
         else:
-            quiet.append(case.pk)
+            quiet.append(case)
     if quiet:
-        Case.objects.filter(pk__in=quiet).update(updated_at=now)
+        Case.objects.bulk_update(quiet, ["updated_at"], batch_size=500)
 
 
 def _filed(email: _Email) -> tuple[Case, Message]:

@@ -1,4 +1,5 @@
-"""How the email channel plugs into the core: agent replies on email cases go out by email."""
+"""How the email channel plugs into the core: agent replies on email cases go out by email,
+notifications go through the outbox, and a bouncing address shows on the customer and their cases."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from rapport import extensions
-from rapport.cases.models import Message, MessageKind
+from rapport.cases.models import Case, Message, MessageKind
 from rapport.cases.signals import message_added
+from rapport.customers.models import Customer
 from rapport.domain.case_rules import Channel
 from rapport.web.policy import mail as mail_policy
 
@@ -23,10 +26,38 @@ def reply_by_email(sender: Any, *, message: Message, now: datetime, **kwargs: An
         case_message_queue(message=message, now=now)
 
 
+def case_address_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
+    """Loaded after the page (htmx) so the case page costs no extra query; empty unless flagged."""
+    if not mail_policy.can_clear_flag(request.user) or not case.customer.email:
+        return None
+    return extensions.Panel(
+        "mail/_address_loader.html", place="side", order=5, context={"customer_id": case.customer_id}
+    )
+
+
+def customer_address_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | None:
+    """On the customer page, only when mail to them bounces (one query on the unique address)."""
+    from rapport.mail.selectors import address_flag
+
+    if not mail_policy.can_clear_flag(request.user):
+        return None
+    flag = address_flag(customer.email)
+    if flag is None:
+        return None
+    context = {"customer": customer, "flag": flag, "can_clear": True, "back": request.get_full_path()}
+    return extensions.Panel("mail/_customer_address_panel.html", place="side", order=5, context=context)
+
+
 def register() -> None:
+    from rapport import notify
     from rapport.mail.erasure import customer_mail_erase
+    from rapport.mail.outbound import notification_queue
+
+    notify.queue = notification_queue
 
     extensions.erasure_handlers.append(customer_mail_erase)
+    extensions.case_panels.append(case_address_panel)
+    extensions.customer_panels.append(customer_address_panel)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Email", url_name="mail:index", section="mail", visible=mail_policy.can_view_mail, order=80

@@ -8,8 +8,9 @@ import contextlib
 import imaplib
 import logging
 import ssl
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rapport.errors import RapportError
 from rapport.mail import credentials
@@ -54,12 +55,17 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime, limit: int = 500, timeout: 
         uids = (data[0] or b"").split()[:limit] if status == "OK" and data else []
         ours = own_addresses()
         for uid in uids:
-            status, fetched = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
-            raw = next((item[1] for item in fetched or [] if isinstance(item, tuple)), None)
-            if status != "OK" or raw is None:
+            status, fetched = conn.uid("FETCH", uid.decode(), "(INTERNALDATE BODY.PEEK[])")
+            item = next((item for item in fetched or [] if isinstance(item, tuple)), None)
+            if status != "OK" or item is None:
                 continue
             result = mail_receive(
-                raw=raw, now=now, mailbox=mailbox, source=f"imap:{mailbox.name}:{uid.decode()}", ours=ours
+                raw=item[1],
+                now=now,
+                mailbox=mailbox,
+                source=f"imap:{mailbox.name}:{uid.decode()}",
+                ours=ours,
+                arrived=internal_date(item[0]),
             )
             # Only now, after the commit inside mail_receive, is the message marked as read.
             conn.uid("STORE", uid.decode(), "+FLAGS", "(\\Seen)")
@@ -76,6 +82,15 @@ def mailbox_poll(*, mailbox: Mailbox, now: datetime, limit: int = 500, timeout: 
             conn.logout()
     Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=now, last_error="")
     return PollResult(received, duplicates, quarantined)
+
+
+def internal_date(envelope: bytes) -> datetime | None:
+    """When the IMAP server received the message (INTERNALDATE, RFC 3501 §2.3.3), from the FETCH
+    response line; None when the server did not say."""
+    moment = imaplib.Internaldate2tuple(envelope)
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(time.mktime(moment), tz=UTC)
 
 
 def _failed(mailbox: Mailbox, now: datetime, exc: Exception, partial: PollResult | None = None) -> PollResult:

@@ -62,9 +62,13 @@ def mail_receive(
     source: str = "",
     acknowledge: bool = True,
     ours: set[str] | None = None,
+    arrived: datetime | None = None,
 ) -> Received:
     """File one email in a transaction of its own (a savepoint when the caller batches several):
-    either all of it is stored, or it is quarantined, or, if even that fails, nothing is."""
+    either all of it is stored, or it is quarantined, or, if even that fails, nothing is.
+
+    ``now`` is when the desk receives it; what it adds to a case is dated when the customer wrote
+    it (``written_at``: its Date header, else ``arrived``, the IMAP server's INTERNALDATE)."""
     try:
         parsed = parsing.parse(raw)
     except parsing.Unparseable as exc:
@@ -73,7 +77,7 @@ def mail_receive(
         return Received("duplicate", reason="already received")
     try:
         with transaction.atomic():
-            return _file(parsed, raw, now=now, mailbox=mailbox, acknowledge=acknowledge, ours=ours)
+            return _file(parsed, raw, now=now, mailbox=mailbox, acknowledge=acknowledge, ours=ours, arrived=arrived)
     except IntegrityError:
         # Fetched twice at once (two workers): the other one filed it.
         if MailMessage.objects.filter(key=parsed.key).exists():
@@ -98,8 +102,10 @@ def _file(
     mailbox: Mailbox | None,
     acknowledge: bool,
     ours: set[str] | None,
+    arrived: datetime | None = None,
 ) -> Received:
     ours = own_addresses() if ours is None else ours
+    written, historic = dated(parsed, now, arrived)
     subject = (parsed.subject or NO_SUBJECT)[:200]
     row = MailMessage(
         key=parsed.key,
@@ -113,7 +119,7 @@ def _file(
     )
     thread_case = _threaded_case(parsed)
     if mail_rules.is_bounce(parsed.content_type, parsed.report_type, parsed.sender):
-        return _bounce(parsed, row, now=now)
+        return _bounce(parsed, row, now=now, written=written, historic=historic)
     reason = mail_rules.automated_reason(parsed.headers, parsed.sender)
     if not reason and parsed.sender in ours:
         reason = "sent from our own address (a mail loop)"
@@ -121,7 +127,9 @@ def _file(
         row.disposition, row.reason = Disposition.AUTOMATED, reason[:200]
         if thread_case is not None:
             note = f"Automated email from {parsed.sender} ({reason}):\n\n{_text(parsed)}"
-            message = case_services.message_receive(case=thread_case, body=note, kind=MessageKind.NOTE, now=now)
+            message = case_services.message_receive(
+                case=thread_case, body=note, kind=MessageKind.NOTE, now=written, historic=historic
+            )
             row.case, row.message = thread_case, message
         row.save()
         return Received(Disposition.AUTOMATED, row.case_id, row.pk, reason=reason)
@@ -134,7 +142,7 @@ def _file(
             case = Case.objects.filter(pk=number, customer=customer).first()
     window = timedelta(days=settings.RAPPORT_MAIL_REOPEN_DAYS)
     resolved = case is not None and case.status in {Status.RESOLVED, Status.CLOSED}
-    if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, now, window):  # type: ignore[union-attr]
+    if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, written, window):  # type: ignore[union-attr]
         case = None
     body, uploads, withheld = _content(parsed)
     if withheld:
@@ -147,12 +155,19 @@ def _file(
             body_html=parsed.html,
             channel=Channel.EMAIL,
             attachments=uploads,
-            now=now,
+            now=written,
+            historic=historic,
         )
         row.disposition = Disposition.CASE_CREATED
     else:
         message = case_services.message_receive(
-            case=case, body=body, body_html=parsed.html, channel=Channel.EMAIL, attachments=uploads, now=now
+            case=case,
+            body=body,
+            body_html=parsed.html,
+            channel=Channel.EMAIL,
+            attachments=uploads,
+            now=written,
+            historic=historic,
         )
         row.disposition = Disposition.ADDED
     row.case, row.message = case, message
@@ -162,6 +177,12 @@ def _file(
     elif row.disposition == Disposition.ADDED:
         outbound.agent_notification_queue(case=case, message=message, now=now)
     return Received(row.disposition, case.pk, row.pk)
+
+
+def dated(parsed: parsing.ParsedMail, now: datetime, arrived: datetime | None = None) -> tuple[datetime, bool]:
+    """When the customer wrote the email, and whether that makes it history (docs/mail.md)."""
+    written = mail_rules.written_at(parsed.date, arrived, now)
+    return written, mail_rules.is_historic(written, now, timedelta(days=settings.RAPPORT_MAIL_HISTORIC_DAYS))
 
 
 def _subject(subject: str) -> str:
@@ -236,7 +257,9 @@ def _customer(parsed: parsing.ParsedMail, now: datetime) -> Customer:
     return customer
 
 
-def _bounce(parsed: parsing.ParsedMail, row: MailMessage, *, now: datetime) -> Received:
+def _bounce(
+    parsed: parsing.ParsedMail, row: MailMessage, *, now: datetime, written: datetime, historic: bool
+) -> Received:
     """A delivery failure: noted on the case whose email bounced, and the address flagged."""
     keys = parsed.bounce_message_ids + mail_rules.thread_keys(parsed.in_reply_to, parsed.references)
     origin = (
@@ -263,7 +286,9 @@ def _bounce(parsed: parsing.ParsedMail, row: MailMessage, *, now: datetime) -> R
         who = ", ".join(recipients) or "the customer"
         note = f"An email to {who} could not be delivered.\n\n{_text(parsed)}"
         row.case = origin.case
-        row.message = case_services.message_receive(case=origin.case, body=note, kind=MessageKind.NOTE, now=now)
+        row.message = case_services.message_receive(
+            case=origin.case, body=note, kind=MessageKind.NOTE, now=written, historic=historic
+        )
     row.save()
     return Received(Disposition.BOUNCE, row.case_id, row.pk, reason=reason)
 

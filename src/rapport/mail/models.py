@@ -3,6 +3,7 @@ flagged addresses and editable templates. The case's words stay in ``cases.Messa
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -153,7 +154,8 @@ class QuarantinedMail(models.Model):
 
 
 class FlaggedAddress(models.Model):
-    """An address mail could not be delivered to (a bounce); shown to staff on the customer."""
+    """An address mail could not be delivered to (a bounce); shown to staff on the customer and
+    the case. Cleared by an agent once the customer confirms the address (``FlagClearance``)."""
 
     address = models.EmailField(unique=True)
     reason = models.TextField()
@@ -165,6 +167,25 @@ class FlaggedAddress(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class FlagClearance(models.Model):
+    """The audit of a cleared flag: which address, how often it had bounced since when, who cleared
+    it, when and why. Kept after the flag itself is gone (a later bounce flags the address anew)."""
+
+    address = models.EmailField(db_index=True)
+    bounces = models.PositiveIntegerField()
+    flagged_at = models.DateTimeField()
+    reason = models.TextField(help_text="Why the address had been flagged (the last delivery failure).")
+    cleared_at = models.DateTimeField()
+    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=500, help_text="How the customer confirmed the address.")
+
+    class Meta:
+        ordering = ["-cleared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.address} cleared {self.cleared_at:%Y-%m-%d}"
 
 
 class TemplateKey(models.TextChoices):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import Context, Template
+from django.utils import timezone
 
 from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
@@ -167,6 +168,25 @@ def outbox_queue(
         [OutboxAttachment(email=email, filename=n, content=c, content_type=t) for n, c, t in attachments]
     )
     return email
+
+
+def notification_queue(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text: str,
+    html: str,
+    attachments: Sequence[tuple[str, bytes, str]],
+    headers: dict[str, str],
+    from_email: str | None,
+) -> None:
+    """``rapport.notify.email_send`` through the outbox: staff notifications, reminders and survey
+    invitations are retried while the mail server is down, like replies, and sent once."""
+    if from_email and from_email != settings.DEFAULT_FROM_EMAIL:
+        headers = {**headers, "From": from_email}
+    outbox_queue(
+        to=to, subject=subject, text=text, html=html, headers=headers, attachments=attachments, now=timezone.now()
+    )
 
 
 def _queue(

@@ -79,6 +79,12 @@ _TAG = re.compile(r"<(script|style|head)[^>]*>.*?</\1>|<[^>]+>", re.IGNORECASE |
 _BLANKS = re.compile(r"\n\s*\n\s*\n+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# The usual From header, "Name <address>", "\"Name\" <address>" or a bare address, in plain ASCII:
+# read directly, as the header registry would read it (its full parser is the slow part of parsing).
+_PLAIN_ADDRESS = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_PLAIN_FROM = re.compile(
+    rf"""(?:(?P<name>[A-Za-z0-9 _'.-]*?)|"(?P<q>[^"\\]*)")\s*<(?P<a>{_PLAIN_ADDRESS})>|(?P<bare>{_PLAIN_ADDRESS})"""
+)
 
 
 _CALENDAR = frozenset({"text/calendar", "application/ics"})
@@ -127,6 +133,27 @@ def _header(msg: Message, name: str) -> str:
     if value is None:
         return ""
     return " ".join(str(value).split())
+
+
+def _plain_sender(raw_headers: dict[str, str]) -> tuple[str, str] | None:
+    value = raw_headers.get("from", "")
+    if not value.isascii():
+        return None
+    match = _PLAIN_FROM.fullmatch(value.strip())
+    if match is None:
+        return None
+    if match["bare"]:
+        return "", match["bare"]
+    name = match["q"] if match["q"] is not None else " ".join((match["name"] or "").split())
+    return name, match["a"]
+
+
+def _plain(raw_headers: dict[str, str], name: str) -> str | None:
+    """An unstructured header's value when nothing in it needs decoding (no encoded words)."""
+    value = raw_headers.get(name)
+    if value is None:
+        return ""
+    return value if value.isascii() and "=?" not in value else None
 
 
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
@@ -239,7 +266,13 @@ def parse(raw: bytes) -> ParsedMail:
         raise Unparseable(f"The message could not be read: {exc}") from exc
     if not list(msg.keys()):
         raise Unparseable("The message has no headers.")
-    senders = _addresses(msg, "From") or _addresses(msg, "Sender") or _addresses(msg, "Return-Path")
+    raw_headers: dict[str, str] = {}
+    for name, value in msg.raw_items():
+        raw_headers.setdefault(name.lower(), " ".join(str(value).split()))
+    plain = _plain_sender(raw_headers)
+    senders = (
+        [plain] if plain else _addresses(msg, "From") or _addresses(msg, "Sender") or _addresses(msg, "Return-Path")
+    )
     if not senders:
         raise Unparseable("The message has no sender address (From).")
     sender_name, sender = senders[0]
@@ -249,9 +282,6 @@ def parse(raw: bytes) -> ParsedMail:
         if found is None:
             raise Unparseable(f"The sender address cannot be read: {sender[:100]}")
         sender_name, sender = "", found.group(0)
-    raw_headers: dict[str, str] = {}
-    for name, value in msg.raw_items():
-        raw_headers.setdefault(name.lower(), " ".join(str(value).split()))
     headers = {name: value for name, value in raw_headers.items() if name in _FLAG_HEADERS}
     try:
         body_part = msg.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
@@ -298,7 +328,9 @@ def parse(raw: bytes) -> ParsedMail:
     return ParsedMail(
         message_id=message_id,
         key=key[:255],
-        subject=_header(msg, "Subject"),
+        subject=_plain(raw_headers, "subject")
+        if _plain(raw_headers, "subject") is not None
+        else _header(msg, "Subject"),
         sender=sender.lower(),
         sender_name=sender_name or "",
         to=[a for _, a in getaddresses([raw_headers.get(n, "") for n in ("to", "cc", "delivered-to")]) if "@" in a],

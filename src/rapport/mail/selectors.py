@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from rapport.mail.models import Mailbox, OutboxEmail, OutboxState, QuarantinedMail, QuarantineState
+from rapport.mail.models import FlaggedAddress, Mailbox, OutboxEmail, OutboxState, QuarantinedMail, QuarantineState
 
 LIST_LIMIT = 50
 
@@ -36,3 +36,10 @@ def mail_overview() -> MailOverview:
             .order_by("-received_at", "-id")[:LIST_LIMIT]
         ),
     )
+
+
+def address_flag(email: str) -> FlaggedAddress | None:
+    """The flag on an email address, if mail to it has bounced (one query on the unique address)."""
+    if not email:
+        return None
+    return FlaggedAddress.objects.filter(address=email.lower()).first()

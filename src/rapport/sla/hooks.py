@@ -19,16 +19,38 @@ from rapport.sla import selectors, services
 from rapport.sla.models import SlaSettings
 from rapport.web.policy import sla as sla_policy
 
-
-def on_case_created(sender: Any, *, case: Case, now: datetime, **kwargs: Any) -> None:
-    services.clocks_on_case_created(case=case, now=now)
-
-
-def on_message_added(sender: Any, *, case: Case, message: Message, now: datetime, **kwargs: Any) -> None:
-    services.clocks_on_message(case=case, message=message, now=now)
+# Historic contact (old mail imported long after it was written) is recorded but not measured:
+# targets are for the desk's response, and starting them years late would only report breaches
+# nobody could have prevented and escalate them to today's staff (docs/mail.md).
 
 
-def on_case_changed(sender: Any, *, case: Case, events: Sequence[CaseEvent], now: datetime, **kwargs: Any) -> None:
+def on_case_created(sender: Any, *, case: Case, now: datetime, historic: bool = False, **kwargs: Any) -> None:
+    if not historic:
+        services.clocks_on_case_created(case=case, now=now)
+
+
+def on_message_added(
+    sender: Any, *, case: Case, message: Message, now: datetime, historic: bool = False, **kwargs: Any
+) -> None:
+    if not historic:
+        services.clocks_on_message(case=case, message=message, now=now)
+
+
+def on_cases_created(items: Sequence[dict[str, Any]]) -> None:
+    """``on_case_created`` for a batch of new cases (``CaseSignal.send_many``)."""
+    services.clocks_on_cases_created([(i["case"], i["now"]) for i in items if not i.get("historic")])
+
+
+def on_messages_added(items: Sequence[dict[str, Any]]) -> None:
+    """``on_message_added`` for a batch of messages, in order."""
+    services.clocks_on_messages([(i["case"], i["message"], i["now"]) for i in items if not i.get("historic")])
+
+
+def on_case_changed(
+    sender: Any, *, case: Case, events: Sequence[CaseEvent], now: datetime, historic: bool = False, **kwargs: Any
+) -> None:
+    if historic:
+        return
     moves = [e for e in events if e.kind == "changed" and e.field == "status"]
     if moves:
         services.clocks_on_status(case=case, before=moves[0].before, after=moves[-1].after, now=now)
@@ -67,6 +89,8 @@ def register() -> None:
         extensions.breaching_soon_windows.append(selectors.breaching_soon)
     post_save.connect(on_settings_saved, sender=SlaSettings, dispatch_uid="sla.settings_saved")
     post_delete.connect(on_settings_saved, sender=SlaSettings, dispatch_uid="sla.settings_deleted")
+    signals.case_created.batch_form(on_case_created, on_cases_created)
+    signals.message_added.batch_form(on_message_added, on_messages_added)
     if case_panel not in extensions.case_panels:
         extensions.case_panels.append(case_panel)
     if not any(item.url_name == "sla:index" for item in extensions.nav_items):

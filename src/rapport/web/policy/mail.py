@@ -25,3 +25,16 @@ def require_manage_mail(actor: User | AnonymousUser) -> User:
         raise Forbidden(NOT_ALLOWED)
     assert isinstance(actor, User)
     return actor
+
+
+def can_clear_flag(actor: User | AnonymousUser) -> bool:
+    """Any member of staff may clear a flagged address once the customer has confirmed it: the
+    agent on the phone with them is the one who learns it."""
+    return is_staff(actor)
+
+
+def require_clear_flag(actor: User | AnonymousUser) -> User:
+    if not can_clear_flag(actor):
+        raise Forbidden("Only staff can clear a flagged address.")
+    assert isinstance(actor, User)
+    return actor
