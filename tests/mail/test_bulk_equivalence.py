@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, SearchDocument
 from rapport.complaints.models import Complaint
@@ -368,6 +368,14 @@ def import_into_fresh_copy(desk, tmp_path, now, *, bulk: bool) -> dict[str, list
     return taken
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason=(
+        "the corpus names cases by the numbers they will get, and PostgreSQL's sequences skip a number"
+        " whenever an insert is rolled back (a duplicate caught by its unique key), so the numbers"
+        " cannot be known in advance there"
+    ),
+)
 def test_the_batch_import_files_a_mailbox_exactly_as_one_by_one(desk, tmp_path, now, monkeypatch):
     monkeypatch.setattr(imports, "BATCH", 40)  # several batches: threads cross batch boundaries
 
