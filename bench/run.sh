@@ -2,6 +2,8 @@
 # Side-by-side load benchmark: Rapport vs django-helpdesk 2.6.1 on this machine, in one run.
 #   bench/run.sh 100000 1000000        (sizes in cases / tickets; each side is topped up to the size)
 # Knobs: ENDPOINTS="queue case api_create" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 THREADS=2 BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
+#        WARMUP=0s (e.g. 5s: load each endpoint that long first, unmeasured, so the first requests of each
+#        thread, which compile templates and fill a cold database connection's cache, are not in the figures)
 #        DB=sqlite|postgres (ours; PG uses $PG_URL, default postgres://postgres@127.0.0.1:5432/rapport_bench)
 # Output: $BENCH_DIR/results/<size>/summary.tsv (ours), the peer's $PEER_DIR/results/<size>/summary.tsv,
 #         and a comparison table from bench/compare.py.
@@ -61,9 +63,16 @@ for SIZE in "$@"; do
     echo "probe $label: $out"; [ "${out%% *}" = 200 ] || { echo "probe failed: $*" >&2; exit 1; }
   }
   echo -e "label\tendpoint\tround\tcases\trps\tp50\tp99\tnon2xx\terrors" > "$OUTD/summary.tsv"
+  WARMUP="${WARMUP:-0s}"
   for r in $(seq 1 "$ROUNDS"); do
     for ep in ${ENDPOINTS:-queue case api_create}; do
       f="$OUTD/$ep.$r.txt"
+      if [ "$WARMUP" != 0s ] && [ "$r" = 1 ]; then
+        case $ep in
+          queue) wrk -t2 -c"$CONC" -d"$WARMUP" -H "$COOKIE" "$BASE/?queue=all" > /dev/null ;;
+          case)  wrk -t2 -c"$CONC" -d"$WARMUP" -H "$COOKIE" -s "$HERE/lua/case_page.lua" "$BASE" > /dev/null ;;
+        esac
+      fi
       case $ep in
         queue) probe queue -H "$COOKIE" "$BASE/?queue=all"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" "$BASE/?queue=all" > "$f" ;;
