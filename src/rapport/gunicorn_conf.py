@@ -39,3 +39,11 @@ proc_name = "rapport"
 # gunicorn 24+ opens a runtime control socket at one fixed path per user; we do not use it, and
 # two servers on one host (demo and a benchmark, say) would take it from each other.
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """Move everything loaded at start-up (Django, the apps, compiled regexes) out of the garbage
+    collector's view, so its full collections do not walk it again on requests."""
+    import gc
+
+    gc.freeze()
