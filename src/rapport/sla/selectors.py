@@ -5,7 +5,6 @@ Both run a fixed number of queries whatever the number of clocks or cases.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,6 +17,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import PRIORITY_CHOICES, Case
 from rapport.domain.sla import clock_state
 from rapport.errors import NotFound
+from rapport.shortlived import ShortLivedCopy
 from rapport.sla.models import Calendar, Clock, Pause, Policy, SlaSettings
 from rapport.web import policy
 from rapport.web.policy import sla as sla_policy
@@ -196,16 +196,12 @@ def default_calendar() -> Calendar | None:
 WINDOW_MAX_AGE = 60.0
 """Seconds a process keeps the window it read: the queue costs no query for it, and another
 process sees a change within a minute (the process that saved it at once)."""
-_window: tuple[float, timedelta] | None = None
+_window: ShortLivedCopy[timedelta] = ShortLivedCopy(lambda: SlaSettings.current().breaching_soon, ttl=WINDOW_MAX_AGE)
 
 
 def breaching_soon() -> timedelta:
     """How far ahead the "breaching soon" queue looks, as a service manager set it in admin."""
-    global _window
-    now = time.monotonic()
-    if _window is None or now - _window[0] > WINDOW_MAX_AGE:
-        _window = (now, SlaSettings.current().breaching_soon)
-    return _window[1]
+    return _window()
 
 
 def sla_settings(actor: User) -> timedelta:
@@ -217,5 +213,4 @@ def sla_settings(actor: User) -> timedelta:
 
 def breaching_soon_forget(*args: object, **kwargs: object) -> None:
     """Drop the cached window (the settings were saved), so the next read is fresh."""
-    global _window
-    _window = None
+    _window.clear()

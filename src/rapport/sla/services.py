@@ -134,7 +134,7 @@ def clocks_on_cases_created(cases: Sequence[tuple[Case, datetime]]) -> None:
     clocks: list[Clock] = []
     soonest: dict[int, tuple[Case, datetime | None]] = {}
     for case, now in cases:
-        policy = _choose(policies, case)
+        policy = policy_for(case, policies)
         if policy is None:
             continue
         targets = (
@@ -147,10 +147,6 @@ def clocks_on_cases_created(cases: Sequence[tuple[Case, datetime]]) -> None:
         soonest[case.pk] = (case, min(dues) if dues else None)
     Clock.objects.bulk_create(clocks)
     _next_breach_set(soonest.values())
-
-
-def _choose(policies: list[Policy], case: Case) -> Policy | None:
-    return policy_for(case, policies)
 
 
 def _next_breach_set(cases: Iterable[tuple[Case, datetime | None]]) -> None:
@@ -185,7 +181,7 @@ def clocks_on_messages(items: Sequence[tuple[Case, Message, datetime]]) -> None:
         else:
             if policies is None:
                 policies = _active_policies()
-            policy = _choose(policies, case)
+            policy = policy_for(case, policies)
         if policy is not None and (
             clock := clock_start(case=case, policy=policy, target=Target.NEXT_RESPONSE, now=now)
         ):

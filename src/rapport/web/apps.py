@@ -11,7 +11,7 @@ class WebConfig(AppConfig):
         from rapport.web.forms import shown_staff, shown_teams
 
         # A user or team saved in this process shows in its own option lists at once; other
-        # processes catch up within ShownChoices' ttl.
+        # processes catch up within the copies' ttl.
         for model, shown in ((User, shown_staff), (Team, shown_teams)):
             for signal in (post_save, post_delete):
                 signal.connect(shown.clear, sender=model, weak=False, dispatch_uid=f"shown-{model.__name__}-{signal}")

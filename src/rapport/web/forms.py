@@ -7,9 +7,7 @@ sees it beside the field it is about.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -23,6 +21,7 @@ from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.errors import FieldError, TooLarge
+from rapport.shortlived import ShortLivedCopy
 
 PRIORITY_FILTER_CHOICES = [("", "Any priority")] + [(p.label, p.label.capitalize()) for p in Priority]
 CONTACT_CHANNELS = [(Channel.PHONE.value, "Phone"), (Channel.FACE_TO_FACE.value, "Face to face")]
@@ -55,34 +54,6 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 Choices = list[tuple[Any, str]]
 
 
-class ShownChoices:
-    """An option list that this process renders again and again (owners, teams), loaded at most
-    once every ``ttl`` seconds instead of on every page.
-
-    Only what is *shown* comes from here: a submitted choice is still checked against the database
-    by the form field, so a colleague deactivated a moment ago can linger in the list for up to
-    ``ttl`` seconds but can never be saved as an owner. Saving a user or a team in this process
-    clears the list at once (``apps.WebConfig.ready``).
-    """
-
-    def __init__(self, load: Callable[[], Choices], *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic):
-        self._load, self._ttl, self._clock = load, ttl, clock
-        self._lock = threading.Lock()
-        self._choices: Choices | None = None
-        self._loaded_at = 0.0
-
-    def __call__(self) -> Choices:
-        with self._lock:
-            now = self._clock()
-            if self._choices is None or now - self._loaded_at >= self._ttl:
-                self._choices, self._loaded_at = self._load(), now
-            return self._choices
-
-    def clear(self, **_signal: Any) -> None:
-        with self._lock:
-            self._choices = None
-
-
 def _staff_choices() -> Choices:
     return [(user.pk, user.name or user.email) for user in staff_members()]
 
@@ -91,8 +62,12 @@ def _team_choices() -> Choices:
     return [(team.pk, team.name) for team in Team.objects.only("id", "name")]
 
 
-shown_staff = ShownChoices(_staff_choices)
-shown_teams = ShownChoices(_team_choices)
+# Owner and team lists as the pages show them, reused by a process for 30 s (ADR 0007). A submitted
+# choice is still checked against the database by the form field, so a colleague deactivated a
+# moment ago can linger in the list but can never be saved as an owner; saving a user or a team in
+# this process clears the list at once (``apps.WebConfig.ready``).
+shown_staff: ShortLivedCopy[Choices] = ShortLivedCopy(_staff_choices, ttl=30.0)
+shown_teams: ShortLivedCopy[Choices] = ShortLivedCopy(_team_choices, ttl=30.0)
 
 
 class OfferedChoiceField(forms.ChoiceField):
