@@ -84,9 +84,10 @@ def main() -> None:
         f" CPU median {statistics.median(cpu):.1f} ms, mean {statistics.fmean(cpu):.1f} ms"
     )
     if profiler:
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
-            int(os.environ.get("TOP", "45"))
-        )
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        # FILTER narrows the listing to matching functions (a regular expression on file:line(name)).
+        restrictions: list[object] = [os.environ["FILTER"]] if os.environ.get("FILTER") else []
+        stats.print_stats(*restrictions, int(os.environ.get("TOP", "45")))
     Case.objects.filter(subject="profile-created").delete()
 
 

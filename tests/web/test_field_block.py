@@ -7,6 +7,10 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
+from rapport.accounts.models import User
+from rapport.web.forms import show_errors
+from rapport.web.templatetags import desk
+
 # web/_field.html and web/_field_error.html as they were written in the template language.
 TEMPLATE_LAYOUT = """{% load desk %}{% if field.is_hidden %}{{ field }}{% else %}{% with kind=field.widget_type %}
 <div class="field{% if field.errors %} field-error{% endif %}{% if kind == 'checkbox' %} field-checkbox{% endif %}">
@@ -69,3 +73,104 @@ def test_errors_and_hints_are_tied_to_the_widget():
     assert 'aria-invalid="true"' in html
     assert "Too &lt;short&gt;. Try again." in html
     assert "As &lt;b&gt;written&lt;/b&gt;" in html
+
+
+# --- remembered layouts ------------------------------------------------------------------------------
+
+LAYOUT = Template("{% include 'web/_field.html' %}")
+
+
+def _laid_out(field, quiet=False) -> str:
+    return LAYOUT.render(Context({"field": field, "quiet": quiet}))
+
+
+@pytest.fixture
+def fresh_blocks(monkeypatch):
+    """Count how often a block is laid out afresh, starting from no remembered blocks."""
+    calls: list[str] = []
+    original = desk._field_block
+
+    def counting(field, quiet):
+        calls.append(field.html_name)
+        return original(field, quiet)
+
+    monkeypatch.setattr(desk, "_blocks", {})
+    monkeypatch.setattr(desk, "_field_block", counting)
+    return calls
+
+
+def test_an_unbound_field_is_laid_out_once_and_reused(fresh_blocks):
+    first = _laid_out(Sample()["kind"])
+    again = _laid_out(Sample()["kind"])
+
+    assert again == first
+    assert fresh_blocks == ["kind"]
+    assert '<option value="a">A &amp; B</option>' in first
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda f: f.fields["kind"].__setattr__("choices", [("a", "A & B"), ("c", "C"), ("d", "D")]),
+        lambda f: f.fields["kind"].widget.attrs.__setitem__("class", "wide"),
+        lambda f: f.fields["kind"].__setattr__("label", "Another label"),
+        lambda f: f.fields["kind"].__setattr__("help_text", "Another hint"),
+        lambda f: f.fields["kind"].__setattr__("required", False),
+        lambda f: f.fields["kind"].__setattr__("disabled", True),
+        lambda f: f.initial.__setitem__("kind", "c"),
+    ],
+)
+def test_anything_the_markup_depends_on_gives_its_own_layout(fresh_blocks, change):
+    plain = _laid_out(Sample()["kind"])
+    changed_form = Sample()
+    change(changed_form)
+
+    changed = _laid_out(changed_form["kind"])
+
+    assert changed != plain
+    assert _lines(changed) == _lines(Template(TEMPLATE_LAYOUT).render(Context({"field": changed_form["kind"]})))
+    assert len(fresh_blocks) == 2
+    # The remembered block is the fresh one, not a neighbour's.
+    assert _laid_out(changed_form["kind"]) == changed
+    assert _laid_out(Sample()["kind"]) == plain
+
+
+def test_quiet_and_prefix_are_part_of_the_layout(fresh_blocks):
+    loud = _laid_out(Sample()["note"])
+    quiet = _laid_out(Sample()["note"], quiet=True)
+    prefixed = _laid_out(Sample(prefix="p")["note"])
+
+    assert "(optional)" in loud
+    assert "(optional)" not in quiet
+    assert 'name="p-note"' in prefixed
+    assert len(fresh_blocks) == 3
+
+
+def test_submitted_or_erroneous_forms_are_always_laid_out_afresh(fresh_blocks):
+    _laid_out(Sample({"name": "abc"})["kind"])
+    _laid_out(Sample({"name": "abc"})["kind"])
+    unbound = Sample()
+    show_errors(unbound, {"kind": ["Choose a kind."]})
+    _laid_out(unbound["kind"])
+
+    assert fresh_blocks == ["kind", "kind", "kind"]
+    assert desk._blocks == {}
+
+
+def test_choices_read_from_the_database_are_not_read_twice(db, fresh_blocks, django_assert_num_queries):
+    class Owners(forms.Form):
+        owner = forms.ModelChoiceField(queryset=User.objects.all(), required=False)
+
+    with django_assert_num_queries(1):
+        _laid_out(Owners()["owner"])
+    with django_assert_num_queries(1):
+        _laid_out(Owners()["owner"])
+    assert fresh_blocks == ["owner", "owner"]
+
+
+def test_remembered_blocks_are_bounded(fresh_blocks, monkeypatch):
+    monkeypatch.setattr(desk, "_BLOCKS_KEPT", 3)
+    for n in range(10):
+        form = Sample(initial={"name": f"n{n}"})
+        assert f'value="n{n}"' in _laid_out(form["name"])
+    assert len(desk._blocks) <= 3

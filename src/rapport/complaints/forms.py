@@ -10,7 +10,7 @@ from django import forms
 from rapport.complaints.models import RootCause
 from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Kind, Nation, RemedyCode, ServiceBreach
-from rapport.web.forms import StaffChoiceField, staff_members
+from rapport.web.forms import StaffChoiceField, shown_staff, staff_members
 
 TEXT = {"rows": 3}
 
@@ -56,6 +56,12 @@ class OwnershipForm(forms.Form):
         max_length=200,
         help_text="Dates as YYYY-MM-DD, separated by commas.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = staff_members()
+        # Shown from the process's list (ADR 0007); a submitted owner is still checked against the database.
+        self.fields["handler"].widget.choices = [("", "Choose…"), *shown_staff()]
 
     def clean_follow_ups(self) -> list[date]:
         days = []
