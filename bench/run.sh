@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side load benchmark: Rapport vs django-helpdesk 2.6.1 on this machine, in one run.
 #   bench/run.sh 100000 1000000        (sizes in cases / tickets; each side is topped up to the size)
-# Knobs: ENDPOINTS="queue case api_create" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 THREADS=2 BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
+# Knobs: ENDPOINTS="queue case api_create" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 (both sides)
+#        RAPPORT_THREADS (ours; default 1: sync workers, as the peer's) BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
 #        WARMUP=0s (e.g. 5s: load each endpoint that long first, unmeasured, so the first requests of each
 #        thread, which compile templates and fill a cold database connection's cache, are not in the figures)
 #        DB=sqlite|postgres (ours; PG uses $PG_URL, default postgres://postgres@127.0.0.1:5432/rapport_bench)
@@ -50,7 +51,7 @@ for SIZE in "$@"; do
   # shellcheck disable=SC1091
   source "$OUTD/env.sh"
   export RAPPORT_REFS_FILE="$OUTD/refs.txt"
-  RAPPORT_ENV=production ALLOWED_HOSTS=127.0.0.1 RAPPORT_SSL_REDIRECT=false \
+  RAPPORT_ENV=production ALLOWED_HOSTS=127.0.0.1 RAPPORT_SSL_REDIRECT=false RAPPORT_THREADS="${RAPPORT_THREADS:-1}" \
     "$RAPPORT" serve --bind "127.0.0.1:$PORT" --workers "$WORKERS" > "$OUTD/serve.log" 2>&1 &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT

@@ -1,19 +1,69 @@
-"""SQLite with a fair queue for writers.
+"""SQLite with a fair queue for writers, and checkpoints off the request path.
 
 SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps and
 retries in steps of up to 100 ms. Under a burst of writes (eight agents saving at once) those
 sleeps, not the work, made the slowest requests slow. Here each write transaction first takes an
 exclusive ``flock`` on a file beside the database: the kernel wakes the next writer the moment the
 lock is free, across threads and processes alike. Reads never take it.
+
+In WAL mode the commit that fills the log past ``wal_autocheckpoint`` pages copies the log back
+into the database and syncs it, inside that commit: with a large database this took tens to
+hundreds of milliseconds while every other writer queued behind the lock. A web process instead
+calls ``checkpoint_in_background()``: its connections leave checkpoints to a thread of its own,
+which runs a PASSIVE checkpoint (one that never blocks readers or writers) twice a second. The
+request path keeps a far larger automatic threshold as a safety net, should that thread fall
+behind.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import sqlite3
+import threading
+import time
 from typing import Any
 
 from django.db.backends.sqlite3 import base
+
+log = logging.getLogger(__name__)
+
+# Pages of log after which a request's own commit still checkpoints (about 80 MB): reached only
+# when the background checkpointer is stopped or far behind. SQLite's default is 1000 (4 MB).
+SAFETY_NET_PAGES = 20_000
+CHECKPOINT_EVERY = 0.5  # seconds; a burst of new cases writes a few thousand pages a second
+_background: dict[str, threading.Thread] = {}
+
+
+def checkpoint(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """One PASSIVE checkpoint: (1 if it could not run now, pages in the log, pages copied back)."""
+    busy, pages, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return int(busy), int(pages), int(copied)
+
+
+def checkpoint_in_background(path: str, *, every: float = CHECKPOINT_EVERY) -> bool:
+    """Checkpoint the database at ``path`` from a daemon thread of this process from now on, and
+    let this process's new connections to it leave checkpoints to that thread. False if one runs."""
+    if not path or path == ":memory:" or path.startswith("file:") or "mode=memory" in path:
+        return False
+    running = _background.get(path)
+    if running is not None and running.is_alive():
+        return False
+
+    def run() -> None:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+        while True:
+            time.sleep(every)
+            try:
+                checkpoint(conn)
+            except sqlite3.Error:  # another process's checkpoint holds it, say: next time
+                log.debug("background checkpoint of %s skipped", path, exc_info=True)
+
+    thread = threading.Thread(target=run, name=f"sqlite-checkpoint:{os.path.basename(path)}", daemon=True)
+    _background[path] = thread
+    thread.start()
+    return True
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -39,6 +89,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._write_lock_held and self._write_lock_fd is not None:
             fcntl.flock(self._write_lock_fd, fcntl.LOCK_UN)
         self._write_lock_held = False
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        conn = super().get_new_connection(conn_params)
+        if str(self.settings_dict["NAME"]) in _background:
+            conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
+        return conn
 
     def _start_transaction_under_autocommit(self) -> None:
         self._acquire_write_lock()
