@@ -64,3 +64,23 @@ def connections_engine() -> str:
     from django.conf import settings
 
     return settings.DATABASES["default"]["ENGINE"]
+
+
+def test_workers_fork_from_a_master_with_every_template_compiled(monkeypatch):
+    from django.template import engines
+
+    assert gunicorn_conf.preload_app is True
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    closed: list[bool] = []
+    monkeypatch.setattr("django.db.connections.close_all", lambda: closed.append(True))
+
+    gunicorn_conf.when_ready(object())
+
+    names = set(loader.get_template_cache)
+    assert {"cases/case.html", "web/desk.html", "web/queue.html", "complaints/_panel.html"} <= names
+    assert closed == [True]  # a forked worker opens its own database connection
+
+
+def test_warming_counts_what_it_compiled():
+    assert gunicorn_conf.warm_templates() > 100
