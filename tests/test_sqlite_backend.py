@@ -126,3 +126,12 @@ def test_the_thread_checkpoints_while_requests_write(wal_wrapper, monkeypatch):
         cursor.executemany("INSERT INTO t VALUES (?)", [("y" * 500,)] * 200)
 
     assert done.wait(timeout=10), seen
+
+
+def test_a_stopped_checkpointer_gives_commits_their_checkpoints_back(wal_wrapper, monkeypatch):
+    class Stopped:
+        def is_alive(self) -> bool:
+            return False
+
+    monkeypatch.setitem(sqlite_base._background, wal_wrapper.settings_dict["NAME"], Stopped())
+    assert _autocheckpoint(wal_wrapper) == 1000

@@ -25,13 +25,27 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("RAPPORT_BIND", "127.0.0.1:8000")
-workers = _int("WEB_CONCURRENCY", max(os.cpu_count() or 1, 2))
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# At least two, so one slow request never stops the desk; at most eight, where SQLite's one writer
+# is the limit long before the cores are.
+workers = _int("WEB_CONCURRENCY", min(max(_cores(), 2), 8))
 threads = _int("RAPPORT_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 # Seconds an idle keep-alive connection is held (threaded workers only: the sync worker closes each
 # connection after its response, so every request goes to whichever process is free).
 keepalive = _int("RAPPORT_KEEPALIVE", 5)
-timeout = _int("RAPPORT_REQUEST_TIMEOUT", 60)  # a worker silent this long is restarted
+# A worker silent this long is restarted; a sync worker is silent while it serves a request, so
+# this is also the longest a request may take.
+timeout = _int("RAPPORT_REQUEST_TIMEOUT", 60)
 graceful_timeout = 30
 # Restart each worker now and then (with jitter, so they do not all restart at once): a slow leak
 # in any library can never take the server down.
@@ -63,9 +77,10 @@ def when_ready(server: object) -> None:
 
 def warm_templates() -> int:
     """Compile every template the project's engines can find; returns how many."""
+    import logging
     from pathlib import Path
 
-    from django.template import TemplateSyntaxError, engines
+    from django.template import engines
     from django.urls import get_resolver
 
     get_resolver().reverse_dict  # noqa: B018 - populating the resolver is the point
@@ -77,8 +92,10 @@ def warm_templates() -> int:
                     continue
                 try:
                     engine.get_template(path.relative_to(directory).as_posix())
-                except TemplateSyntaxError:
-                    continue  # a template for another engine, or a broken one: its page will say so
+                except Exception:
+                    # its page will say so when it is asked for; the server starts all the same
+                    logging.getLogger(__name__).debug("template %s not compiled", path, exc_info=True)
+                    continue
                 compiled += 1
     return compiled
 

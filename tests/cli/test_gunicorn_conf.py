@@ -26,15 +26,25 @@ def _reload_after(monkeypatch):
     importlib.reload(gunicorn_conf)
 
 
+def cores(monkeypatch, n: int) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(n)))
+    monkeypatch.setattr("os.cpu_count", lambda: 64)  # the host's count, which a container may not have
+
+
 def test_one_single_threaded_process_per_core_by_default(monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    cores(monkeypatch, 4)
     conf = load(monkeypatch)
     assert (conf.workers, conf.threads, conf.worker_class) == (4, 1, "sync")
 
 
 def test_at_least_two_processes_so_one_slow_request_never_stops_the_desk(monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    cores(monkeypatch, 1)
     assert load(monkeypatch).workers == 2
+
+
+def test_at_most_eight_where_the_one_writer_is_the_limit(monkeypatch):
+    cores(monkeypatch, 32)
+    assert load(monkeypatch).workers == 8
 
 
 def test_threads_switch_to_threaded_workers(monkeypatch):

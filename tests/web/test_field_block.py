@@ -174,3 +174,22 @@ def test_remembered_blocks_are_bounded(fresh_blocks, monkeypatch):
         form = Sample(initial={"name": f"n{n}"})
         assert f'value="n{n}"' in _laid_out(form["name"])
     assert len(desk._blocks) <= 3
+
+
+def test_long_written_values_are_not_remembered(fresh_blocks):
+    long_text = "A paragraph the customer wrote. " * 20
+    _laid_out(Sample(initial={"note": long_text})["note"])
+    _laid_out(Sample(initial={"note": long_text})["note"])
+    assert fresh_blocks == ["note", "note"]
+    assert desk._blocks == {}
+
+
+def test_equal_values_of_different_types_are_told_apart(fresh_blocks):
+    class Flag(forms.Form):
+        on = forms.BooleanField(required=False)
+
+    unticked = _laid_out(Flag(initial={"on": False})["on"])
+    zero = _laid_out(Flag(initial={"on": 0})["on"])
+
+    assert "checked" not in unticked
+    assert "checked" in zero  # Django's checkbox ticks anything but False, None and ""

@@ -61,5 +61,10 @@ def test_unhashable_arguments_are_reversed_afresh():
     assert ours == "/cases/C-000005/"
 
 
+def test_unhashable_arguments_to_a_missing_view_still_give_nothing_with_as():
+    ours = Template(OURS + "{% url 'no-such-view' ref as link %}[{{ link }}]").render(Context({"ref": Unhashable("x")}))
+    assert ours == "[]"
+
+
 class Unhashable(str):
     __hash__ = None  # type: ignore[assignment]

@@ -51,13 +51,14 @@ def checkpoint_in_background(path: str, *, every: float = CHECKPOINT_EVERY) -> b
     if running is not None and running.is_alive():
         return False
 
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+
     def run() -> None:
-        conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         while True:
             time.sleep(every)
             try:
                 checkpoint(conn)
-            except sqlite3.Error:  # another process's checkpoint holds it, say: next time
+            except Exception:
                 log.debug("background checkpoint of %s skipped", path, exc_info=True)
 
     thread = threading.Thread(target=run, name=f"sqlite-checkpoint:{os.path.basename(path)}", daemon=True)
@@ -92,7 +93,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         conn = super().get_new_connection(conn_params)
-        if str(self.settings_dict["NAME"]) in _background:
+        checkpointer = _background.get(str(self.settings_dict["NAME"]))
+        if checkpointer is not None and checkpointer.is_alive():
             conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
         return conn
 

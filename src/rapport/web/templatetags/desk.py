@@ -76,6 +76,7 @@ def field_block(context: template.Context) -> SafeString:
 # Laid-out fields of unbound forms, by everything their markup depends on (``_block_key``).
 _blocks: dict[tuple[Any, ...], SafeString] = {}
 _BLOCKS_KEPT = 4096
+_LONGEST_VALUE = 200
 
 
 def _block_key(field: BoundField, quiet: bool) -> tuple[Any, ...] | None:
@@ -100,13 +101,17 @@ def _block_key(field: BoundField, quiet: bool) -> tuple[Any, ...] | None:
                 return None  # a queryset's iterator: reading it for a key would cost a query
             value = tuple(value)
         state.append((name, value))
+    value = field.value()
+    if isinstance(value, str) and len(value) > _LONGEST_VALUE:
+        return None  # a paragraph someone wrote: rarely shown twice, and not worth the memory
     key = (
         type(field.field),
         type(widget),
         tuple(state),
         field.html_name,
         field.auto_id,
-        field.value(),
+        type(value),  # 0 and False are equal keys, but a checkbox shows them apart
+        value,
         field.label,
         field.help_text,
         field.field.required,
@@ -371,25 +376,24 @@ class _RememberedURLNode(URLNode):
     def render(self, context: template.Context) -> str:
         args = tuple(arg.resolve(context) for arg in self.args)
         kwargs = tuple(sorted((k, v.resolve(context)) for k, v in self.kwargs.items()))
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        view_name = self.view_name.resolve(context)
+        try:  # as URLNode does: the request's current app, else the namespace it was resolved in
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
         url = ""
         try:
-            url = _reverse(
-                get_urlconf() or settings.ROOT_URLCONF,
-                get_script_prefix(),
-                current_app,
-                self.view_name.resolve(context),
-                args,
-                kwargs,
-            )
+            try:
+                urlconf = get_urlconf() or settings.ROOT_URLCONF
+                url = _reverse(urlconf, get_script_prefix(), current_app, view_name, args, kwargs)
+            except TypeError:  # an argument that cannot be a cache key: reverse it afresh
+                url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
         except NoReverseMatch:
             if self.asvar is None:
                 raise
-        except TypeError:  # an argument that cannot be a cache key: reverse it afresh
-            url = reverse(self.view_name.resolve(context), args=args, kwargs=dict(kwargs), current_app=current_app)
         if self.asvar:
             context[self.asvar] = url
             return ""
