@@ -4,7 +4,9 @@
 
 Runs production settings (DEBUG off, cached templates) against the database in RAPPORT_DATA_DIR,
 signed in as a manager, and prints the median and 99th percentile of N requests, and the CPU time
-they took (steadier than the wall clock when the machine is shared).
+they took (steadier than the wall clock when the machine is shared). With --profile, SORT (a pstats
+key, default cumulative), TOP (45) and FILTER (a regular expression on file:line(function), e.g.
+'rapport/') shape the listing.
 """
 
 from __future__ import annotations
