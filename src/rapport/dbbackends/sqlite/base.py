@@ -36,6 +36,11 @@ CHECKPOINT_EVERY = 0.5  # seconds; a burst of new cases writes a few thousand pa
 _background: dict[str, threading.Thread] = {}
 
 
+def is_file_database(name: str) -> bool:
+    """Whether ``name`` is a database file on disk (not an in-memory or URI database)."""
+    return bool(name) and name != ":memory:" and not name.startswith("file:") and "mode=memory" not in name
+
+
 def checkpoint(conn: sqlite3.Connection) -> tuple[int, int, int]:
     """One PASSIVE checkpoint: (1 if it could not run now, pages in the log, pages copied back)."""
     busy, pages, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
@@ -45,7 +50,7 @@ def checkpoint(conn: sqlite3.Connection) -> tuple[int, int, int]:
 def checkpoint_in_background(path: str, *, every: float = CHECKPOINT_EVERY) -> bool:
     """Checkpoint the database at ``path`` from a daemon thread of this process from now on, and
     let this process's new connections to it leave checkpoints to that thread. False if one runs."""
-    if not path or path == ":memory:" or path.startswith("file:") or "mode=memory" in path:
+    if not is_file_database(path):
         return False
     running = _background.get(path)
     if running is not None and running.is_alive():
@@ -73,9 +78,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
-        if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
-            return None
-        return f"{name}.writelock"
+        return f"{name}.writelock" if is_file_database(name) else None
 
     def _acquire_write_lock(self) -> None:
         path = self._lock_path()

@@ -387,8 +387,7 @@ class _RememberedURLNode(URLNode):
         url = ""
         try:
             try:
-                urlconf = get_urlconf() or settings.ROOT_URLCONF
-                url = _reverse(urlconf, get_script_prefix(), current_app, view_name, args, kwargs)
+                url = _reverse(*_where(), current_app, view_name, args, kwargs)
             except TypeError:  # an argument that cannot be a cache key: reverse it afresh
                 url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
         except NoReverseMatch:
@@ -418,7 +417,12 @@ def _reverse(
 
 def remembered_reverse(view_name: str, *args: Any) -> str:
     """``reverse(view_name, args=args)`` for Python that renders markup, remembered as ``{% url %}`` is."""
-    return _reverse(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), None, view_name, args, ())
+    return _reverse(*_where(), None, view_name, args, ())
+
+
+def _where() -> tuple[str, str]:
+    """The URLconf and script prefix in force, which every remembered reversal is keyed by."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
 
 @register.tag("url")
