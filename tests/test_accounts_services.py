@@ -6,7 +6,7 @@ import pytest
 
 from rapport.accounts.models import User
 from rapport.accounts.services import staff_create, token_authenticate, token_create, token_revoke
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 
 
 def test_staff_create_refuses_a_weak_password_and_makes_no_account(db):

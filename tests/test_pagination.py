@@ -9,7 +9,7 @@ import pytest
 
 from rapport.cases.models import Case
 from rapport.cases.selectors import SORTS
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 from rapport.web.pagination import page_size
 
 

@@ -1,7 +1,7 @@
 """The REST API at /api/v1/: routers, authentication, and one error shape for every failure.
 
 Every error is ``{"detail": "...", "errors": [{"field": "priority", "message": "..."}]}``: the
-services' errors (rapport.errors), ninja's own validation and HTTP errors, oversized requests and
+services' errors (rapport.platform.errors), ninja's own validation and HTTP errors, oversized requests and
 unknown paths alike. A 409 adds ``current``, the case as it is now.
 """
 
@@ -25,10 +25,10 @@ from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
-from rapport.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.feedback import api as feedback_api
 from rapport.learning import api as learning_api
 from rapport.mail import api as mail_api
+from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
 
@@ -66,7 +66,7 @@ def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRes
     return api.create_response(request, body, status=status)
 
 
-# --- errors the services raise (rapport.errors) ------------------------------------------------------
+# --- errors the services raise (rapport.platform.errors) ------------------------------------------------------
 
 
 @api.exception_handler(FieldError)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 USAGE_ERROR = 2
 SETTINGS = "rapport.settings"
-GUNICORN_CONFIG = "python:rapport.gunicorn_conf"
+GUNICORN_CONFIG = "python:rapport.platform.gunicorn_conf"
 WSGI_APP = "rapport.wsgi:application"
 
 
@@ -92,7 +92,7 @@ def _setup_django() -> None:
 def _known_error(error: Exception) -> str | None:
     from django.core.exceptions import ValidationError
 
-    from rapport.errors import FieldError, RapportError
+    from rapport.platform.errors import FieldError, RapportError
 
     if isinstance(error, FieldError):
         return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.errors.items())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from rapport.envconf import env_bool, env_int, env_list, env_str
+from rapport.platform.envconf import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 ENV = env_str("RAPPORT_ENV", "development")
@@ -94,7 +94,7 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'rapport.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["ENGINE"] = "rapport.dbbackends.sqlite"  # writers queue fairly (see there)
+    DATABASES["default"]["ENGINE"] = "rapport.platform.dbbackends.sqlite"  # writers queue fairly (see there)
     # Keep each thread's connection: opening one runs the PRAGMAs below on every request otherwise.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from rapport import access as policy
 from rapport.cases import search
 from rapport.cases.selectors import case_detail
 from rapport.cases.services import Upload, case_create, message_add
-from rapport.errors import NotFound
-from rapport.web import policy
+from rapport.platform.errors import NotFound
 
 
 def test_customer_sees_only_their_own_cases(case, other_case, customer_user):

@@ -8,7 +8,7 @@ import pytest
 
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.cases.services import Upload, case_create, case_update, message_add
-from rapport.errors import Conflict, FieldError, Forbidden, NotFound, TooLarge
+from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, TooLarge
 
 PDF = b"%PDF-1.4 small test file"
 

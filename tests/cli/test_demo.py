@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import Count
 
+from rapport import access as policy
 from rapport.accounts.models import Role, User
 from rapport.cases.models import Case, Message
 from rapport.cases.search import search
@@ -14,7 +15,6 @@ from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
 from rapport.seeding import bulk
 from rapport.seeding.demo import CUSTOMER, DEMO_CASES, DEMO_LOGINS, MANAGER, seed_demo
-from rapport.web import policy
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db

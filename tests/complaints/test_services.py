@@ -17,7 +17,7 @@ from rapport.cases.services import case_update, message_add
 from rapport.complaints import services
 from rapport.complaints.models import ApprovalRequest, AwardStatus, Complaint, ComplaintSettings, FollowUp
 from rapport.domain import complaint_rules as rules
-from rapport.errors import Conflict, FieldError, Forbidden, NotFound
+from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from tests.conftest import make_user
 
 

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.cases.models import Case
 from rapport.customers.models import Customer
-from rapport.errors import FieldError, Forbidden
 from rapport.feedback import audiences, rollup, services
 from rapport.feedback.audiences import Audience
 from rapport.feedback.models import (
@@ -22,6 +21,7 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyKind,
 )
+from rapport.platform.errors import FieldError, Forbidden
 from rapport.privacy import rights
 from rapport.privacy.services import consent_record, data_request_create
 

@@ -9,9 +9,9 @@ from django.core import mail, signing
 
 from rapport import extensions
 from rapport.cases.models import CaseEvent
-from rapport.errors import Conflict, FieldError, NotFound
 from rapport.feedback import services
 from rapport.feedback.models import FeedbackSettings, FollowUp, InvitationStatus, SurveyAnswer, SurveyInvitation
+from rapport.platform.errors import Conflict, FieldError, NotFound
 from tests.conftest import make_user
 
 

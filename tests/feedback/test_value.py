@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from rapport.errors import FieldError, Forbidden
 from rapport.feedback import selectors, services
 from rapport.feedback.models import FeedbackSettings, LoyaltyTier, StaffMeasure
+from rapport.platform.errors import FieldError, Forbidden
 
 
 def _order(customer, reference, when, amount):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from rapport.cli import main
-from rapport.errors import FieldError
 from rapport.learning.demo import DEMO_UNIT
 from rapport.learning.models import Concept, MarkingPoint, Misconception, Tip, Unit
 from rapport.learning.services import Document, units_import
+from rapport.platform.errors import FieldError
 from tests.domain.test_curriculum import count_independently
 from tests.learning.seeds import SEED_FILES, needs_seeds
 

@@ -254,7 +254,7 @@ def test_a_staff_notification_goes_through_the_outbox_and_survives_smtp_being_do
     SMTP down means the job's attempt fails and it is retried later, then sent exactly once."""
     from django.utils import timezone
 
-    from rapport import notify
+    from rapport.platform import notify
 
     port = free_port()  # nothing listens here yet
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

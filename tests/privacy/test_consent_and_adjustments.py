@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from rapport import extensions
 from rapport.domain.adjustments import CHARGE_REFUSED
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 from rapport.privacy.models import Adjustment, Consent
 from rapport.privacy.services import adjustment_end, adjustment_record, charge_check, consent_record
 
@@ -65,7 +65,7 @@ def test_consent_needs_the_wording_and_is_append_only(customer, agent, now):
 
 
 def test_a_customer_cannot_record_consent_for_someone_else(customer_user, other_customer, now):
-    from rapport.errors import NotFound
+    from rapport.platform.errors import NotFound
 
     with pytest.raises(NotFound):
         consent(other_customer, customer_user, now, True)

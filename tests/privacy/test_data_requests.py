@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from rapport import extensions
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 from rapport.privacy.models import DataRequest
 from rapport.privacy.services import EXTENSION_LATE, data_request_create, data_request_update, request_deadline
 
@@ -85,7 +85,7 @@ def test_checklist_steps_are_recorded_and_unknown_ones_refused(customer, custome
 
 
 def test_customers_cannot_update_the_request(customer, customer_user):
-    from rapport.errors import Forbidden
+    from rapport.platform.errors import Forbidden
 
     found = data_request_create(actor=customer_user, customer=customer, kind="access", now=JAN31)
     with pytest.raises(Forbidden):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rapport import extensions
-from rapport.errors import Forbidden
+from rapport.platform.errors import Forbidden
 from rapport.privacy.erasure import (
     ErasureHeld,
     ErasureRefused,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rapport.cases.models import Message
-from rapport.errors import Forbidden
+from rapport.platform.errors import Forbidden
 from rapport.privacy.exports import customer_export
 from rapport.privacy.models import AccessLog, RetentionRun, RetentionSchedule
 from rapport.privacy.retention import RETAINED_MESSAGE, retention_run

@@ -15,7 +15,7 @@ from rapport.cases.models import Case, CaseEvent, Message
 from rapport.cases.services import case_update, message_add
 from rapport.customers.services import customer_update
 from rapport.domain.case_rules import Channel
-from rapport.errors import FieldError, Forbidden, NotFound, Refused
+from rapport.platform.errors import FieldError, Forbidden, NotFound, Refused
 from rapport.privacy import rights
 from rapport.privacy.erasure import ErasureHeld, customer_erase
 from rapport.privacy.models import Consent, Restriction, RetentionSchedule

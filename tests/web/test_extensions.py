@@ -8,7 +8,7 @@ import pytest
 
 from rapport import extensions
 from rapport.cases.services import case_update, message_add
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 from tests.web.conftest import signed_in
 
 TEMPLATES = Path(__file__).parent.parent / "templates"

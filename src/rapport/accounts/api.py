@@ -19,9 +19,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.accounts.services import token_authenticate
-from rapport.web import policy
 
 BAD_TOKEN = "This token is not valid or has been revoked."  # noqa: S105 - a message, not a secret
 SIGN_IN = "Sign in, or send an API token as 'Authorization: Bearer rpt_…'."

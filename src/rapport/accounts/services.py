@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.accounts.models import ApiToken, Role, User
-from rapport.errors import FieldError, NotFound
+from rapport.platform.errors import FieldError, NotFound
 
 TOKEN_PREFIX = "rpt"  # noqa: S105 - a public marker that tells a token apart, not a secret
 TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Wait {minutes} minutes and try again."

@@ -15,9 +15,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rapport import access as policy
 from rapport.accounts import services
 from rapport.accounts.models import User
-from rapport.web import policy
 from rapport.web.forms import SignInForm
 
 BAD_CREDENTIALS = "That email address and password do not match an active account. Check them and try again."

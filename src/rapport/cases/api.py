@@ -17,6 +17,7 @@ from django.utils.datastructures import MultiValueDict
 from ninja import HeaderEx, P, Query, Router, Status
 from ninja.errors import HttpError, ValidationError
 
+from rapport import access as policy
 from rapport.accounts.api import ERRORS, NOT_JSON, actor
 from rapport.cases import search, selectors, services
 from rapport.cases.schemas import (
@@ -36,8 +37,7 @@ from rapport.cases.schemas import (
 )
 from rapport.customers.selectors import customer_for_new_case
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
-from rapport.errors import FieldError, TooLarge
-from rapport.web import policy
+from rapport.platform.errors import FieldError, TooLarge
 
 router = Router(tags=["cases"])
 search_router = Router(tags=["search"])

@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 
+from rapport import access as policy
 from rapport.accounts.api import ErrorOut
 from rapport.domain.case_rules import Priority
 from rapport.domain.references import format_reference
-from rapport.web import policy
 from rapport.web.html import sanitise_html
 
 # The choices, spelt out for the spec and for type checkers; tests/api/test_schemas.py proves they

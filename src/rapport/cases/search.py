@@ -15,10 +15,10 @@ from typing import Any
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case, Message, MessageKind, SearchDocument
 from rapport.customers.models import Customer
-from rapport.web import policy
 
 FTS_TABLE = "cases_searchdocument_fts"
 # Private-use characters mark matches in snippets, so nothing a person types is mistaken for one.

@@ -8,12 +8,12 @@ from datetime import datetime
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
-from rapport.errors import FieldError, NotFound
-from rapport.web import policy
+from rapport.platform.errors import FieldError, NotFound
 from rapport.web.pagination import Keyset, Page
 
 QUEUES = ("mine", "team", "unassigned", "breaching", "all")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Team, User
 from rapport.cases import search, signals
@@ -33,8 +34,7 @@ from rapport.domain.case_rules import (
     status_after_customer_message,
 )
 from rapport.domain.redaction import mask_sensitive
-from rapport.errors import Conflict, FieldError, Forbidden, TooLarge
-from rapport.web import policy
+from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.web.html import sanitise_html
 
 SUBJECT_REQUIRED = "Give the case a subject."

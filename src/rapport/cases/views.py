@@ -17,12 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.cases.selectors import case_detail, customer_other_cases
 from rapport.cases.services import case_update, message_add
-from rapport.errors import Conflict, FieldError
-from rapport.web import policy
+from rapport.platform.errors import Conflict, FieldError
 from rapport.web.forms import CaseEditForm, NoteForm, OfferedChoiceField, ReplyForm, show_errors, split_tags, uploads
 from rapport.web.views import actor, staff_page
 

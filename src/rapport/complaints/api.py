@@ -15,11 +15,11 @@ from ninja import Field, Router, Schema
 
 from rapport.accounts.api import ERRORS, actor
 from rapport.accounts.models import User
+from rapport.complaints import access as complaint_policy
 from rapport.complaints import selectors, services
 from rapport.complaints.models import Complaint, ComplaintSettings
 from rapport.domain import complaint_rules as rules
-from rapport.errors import NotFound
-from rapport.web.policy import complaints as complaint_policy
+from rapport.platform.errors import NotFound
 
 router = Router(tags=["complaints"])
 

@@ -12,12 +12,12 @@ from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent
+from rapport.complaints import access as complaint_policy
 from rapport.complaints import forms, selectors, services
 from rapport.complaints.models import Complaint, ComplaintSettings
 from rapport.customers.models import Customer
 from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType, Status
-from rapport.web.policy import complaints as complaint_policy
 
 DEADLINE_NAME = "Final response"
 

@@ -11,9 +11,9 @@ from datetime import date
 
 from rapport import extensions
 from rapport.complaints.models import Award, Complaint, ComplaintSettings
-from rapport.documents.pdf import Block, Bullets, Heading, Paragraph, render_pdf
 from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Assessment
+from rapport.platform.pdf import Block, Bullets, Heading, Paragraph, render_pdf
 
 
 @dataclass(frozen=True)

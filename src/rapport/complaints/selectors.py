@@ -10,13 +10,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case
+from rapport.complaints import access as complaint_policy
 from rapport.complaints.models import ApprovalRequest, Award, AwardStatus, Complaint, ComplaintSettings, FollowUp
 from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType
-from rapport.web import policy
-from rapport.web.policy import complaints as complaint_policy
 
 
 def stages_done(complaint: Complaint) -> frozenset[rules.Stage]:

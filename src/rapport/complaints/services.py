@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent
 from rapport.cases.services import Upload, message_add
+from rapport.complaints import access as complaint_policy
 from rapport.complaints import letters, selectors
 from rapport.complaints.models import (
     STAFF_LADDER,
@@ -32,10 +34,8 @@ from rapport.complaints.models import (
 from rapport.domain import complaint_rules as rules
 from rapport.domain import consumer_law
 from rapport.domain.case_rules import CaseType
-from rapport.errors import Conflict, FieldError, NotFound
-from rapport.notify import email_send
-from rapport.web import policy
-from rapport.web.policy import complaints as complaint_policy
+from rapport.platform.errors import Conflict, FieldError, NotFound
+from rapport.platform.notify import email_send
 
 NOT_A_COMPLAINT = "No complaint on that case."
 NO_APPROVAL = "No approval request with that id."

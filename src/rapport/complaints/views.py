@@ -17,16 +17,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.views import case_url
+from rapport.complaints import access as complaint_policy
 from rapport.complaints import forms, selectors, services
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType
-from rapport.errors import Conflict, FieldError, Forbidden
-from rapport.web import policy
+from rapport.platform.errors import Conflict, FieldError, Forbidden
 from rapport.web.forms import show_errors
-from rapport.web.policy import complaints as complaint_policy
 from rapport.web.views import actor, staff_page
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from rapport import access as policy
 from rapport.accounts.api import ERRORS, actor
 from rapport.customers import selectors, services
 from rapport.customers.schemas import CustomerIn, CustomerListQuery, CustomerOut, CustomerPage
-from rapport.web import policy
 
 router = Router(tags=["customers"])
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from rapport.web import policy
+from rapport import access as policy
 
 # Spelt out for the spec and type checkers; tests/api/test_schemas.py proves they match the models.
 CustomerKindName = Literal["person", "company", "colleague", "department"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Message
 from rapport.customers.models import Customer
-from rapport.errors import FieldError, NotFound
-from rapport.web import policy
+from rapport.platform.errors import FieldError, NotFound
 from rapport.web.pagination import Keyset, Page
 
 CUSTOMER_KEYSET = Keyset((("name", str, False), ("id", int, False)))

@@ -10,12 +10,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import Channel
-from rapport.errors import FieldError, Forbidden, Refused
-from rapport.web import policy
+from rapport.platform.errors import FieldError, Forbidden, Refused
 
 NAME_REQUIRED = "Give the customer's name."
 FIELDS = ("kind", "name", "organisation", "email", "phone", "address", "preferred_channel", "notes")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.cases.selectors import customer_cases
 from rapport.cases.services import case_create
@@ -20,8 +21,7 @@ from rapport.customers.models import Customer, CustomerKind
 from rapport.customers.selectors import customer_list as list_customers
 from rapport.customers.selectors import customer_timeline
 from rapport.customers.services import customer_create, customer_update
-from rapport.errors import FieldError, Refused
-from rapport.web import policy
+from rapport.platform.errors import FieldError, Refused
 from rapport.web.forms import (
     ContactLogForm,
     CustomerForm,

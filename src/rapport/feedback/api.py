@@ -10,12 +10,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from rapport.access import NO_CUSTOMER, access_customer
 from rapport.accounts.api import ERRORS, ErrorOut, actor
-from rapport.errors import FieldError, NotFound
+from rapport.feedback import access as policy
 from rapport.feedback import audiences, selectors, services
+from rapport.platform.errors import FieldError, NotFound
 from rapport.web.pagination import Keyset
-from rapport.web.policy import NO_CUSTOMER, access_customer
-from rapport.web.policy import feedback as policy
 
 router = Router(tags=["feedback"])
 

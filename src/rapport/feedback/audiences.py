@@ -19,7 +19,7 @@ from rapport.accounts.models import Team, User
 from rapport.cases.models import Case
 from rapport.customers.models import INTERNAL_KINDS, Customer
 from rapport.domain.scoring import RaterGaps, rate, rater_gaps_from_totals
-from rapport.errors import FieldError
+from rapport.feedback import access as policy
 from rapport.feedback.models import (
     RATER_FIELDS,
     CaseFact,
@@ -32,7 +32,7 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyKind,
 )
-from rapport.web.policy import feedback as policy
+from rapport.platform.errors import FieldError
 
 MAX_PICKED = 5000
 MAX_WITHIN_DAYS = 3650

@@ -13,7 +13,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent
 from rapport.cases.signals import case_changed
 from rapport.customers.models import Customer
-from rapport.web.policy import feedback as policy
+from rapport.feedback import access as policy
 
 _registered = False
 

@@ -32,6 +32,7 @@ from rapport.domain.scoring import (
     rate,
     rater_gaps_from_totals,
 )
+from rapport.feedback import access as policy
 from rapport.feedback.clock import day_start, local_day
 from rapport.feedback.models import (
     RATER_FIELDS,
@@ -50,7 +51,6 @@ from rapport.feedback.models import (
     TimingRollup,
 )
 from rapport.feedback.rollup import BUCKET_S
-from rapport.web.policy import feedback as policy
 
 NOT_MEASURED = "not measured"
 

@@ -26,7 +26,7 @@ from rapport.cases.models import Case, CaseEvent
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType, Status
 from rapport.domain.scoring import SCALES, TierRule, lifetime_value, tier_for
-from rapport.errors import Conflict, FieldError, Forbidden, NotFound
+from rapport.feedback import access as policy
 from rapport.feedback import audiences, rollup
 from rapport.feedback.audiences import DEFAULT_WITHIN_DAYS, Audience, Preview
 from rapport.feedback.models import (
@@ -43,8 +43,8 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyKind,
 )
-from rapport.notify import email_send
-from rapport.web.policy import feedback as policy
+from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
+from rapport.platform.notify import email_send
 
 SALT = "rapport.feedback.survey"
 LINK_INVALID = "This survey link is not valid. Check you copied the whole link from the email."

@@ -15,15 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.accounts.models import Team, User
 from rapport.customers.models import Customer
-from rapport.errors import Conflict, FieldError, Forbidden, NotFound
+from rapport.feedback import access as policy
 from rapport.feedback import audiences, selectors, services
 from rapport.feedback.charts import bar_chart
 from rapport.feedback.clock import local_day
 from rapport.feedback.forms import AnswerForm, DashboardForm, FollowUpCloseForm, OrdersImportForm, RaterSendForm
 from rapport.feedback.models import LoyaltyTier, SurveyKind
+from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from rapport.portal.views import customer_page
 from rapport.web.forms import show_errors
-from rapport.web.policy import feedback as policy
 from rapport.web.views import actor, staff_page
 
 SENDS_PER_PAGE = 20

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from rapport.access import require_staff
 from rapport.accounts.api import ERRORS, actor
-from rapport.errors import NotFound
+from rapport.learning import access as policy
 from rapport.learning import selectors, services
 from rapport.learning.models import Question, Unit
-from rapport.web.policy import learning as policy
-from rapport.web.policy import require_staff
+from rapport.platform.errors import NotFound
 
 router = Router(tags=["learning"])
 

@@ -23,9 +23,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from rapport.cli import UserError
-    from rapport.errors import FieldError
     from rapport.learning.services import units_import
     from rapport.learning.sources import read_document
+    from rapport.platform.errors import FieldError
 
     files: list[Path] = []
     for given in args.paths:

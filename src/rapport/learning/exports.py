@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rapport.accounts.models import User
-from rapport.documents.pdf import Bullets, Heading, Paragraph, Table, render_pdf
 from rapport.learning import selectors
 from rapport.learning.models import Evidence, MarkingPoint, SignOffDecision
+from rapport.platform.pdf import Bullets, Heading, Paragraph, Table, render_pdf
 
 CSV_HEADER = (
     "unit",

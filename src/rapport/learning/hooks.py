@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from rapport import extensions
-from rapport.web.policy import is_staff
+from rapport.access import is_staff
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

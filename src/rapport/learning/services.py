@@ -11,12 +11,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.domain import marking
 from rapport.domain.case_rules import CaseType
 from rapport.domain.curriculum import CurriculumError, UnitDocument, parse_unit
-from rapport.errors import FieldError, Forbidden, NotFound
+from rapport.learning import access as learning_policy
 from rapport.learning.models import (
     CASE_KINDS,
     Answer,
@@ -35,8 +36,7 @@ from rapport.learning.models import (
     Unit,
     UnitItem,
 )
-from rapport.web import policy
-from rapport.web.policy import learning as learning_policy
+from rapport.platform.errors import FieldError, Forbidden, NotFound
 
 MAX_ANSWER = 20_000
 MAX_CODE = 40

@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapport.errors import FieldError, Forbidden
+from rapport.learning import access as policy
 from rapport.learning import exports, selectors, services
 from rapport.learning.checks import evidence_checks
 from rapport.learning.forms import AnswerForm, EvidenceForm, OverrideForm, QuestionForm, SignOffForm
 from rapport.learning.models import MarkingPoint, Question
+from rapport.platform.errors import FieldError, Forbidden
 from rapport.web.forms import show_errors
-from rapport.web.policy import learning as policy
 from rapport.web.views import actor, staff_page
 
 QUESTION_ADDED = "Question added."

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from rapport.mail import access as mail_policy
 from rapport.mail import credentials, outbound
 from rapport.mail.inbound import quarantine_retry
 from rapport.mail.models import (
@@ -22,7 +23,6 @@ from rapport.mail.models import (
     OutboxEmail,
     QuarantinedMail,
 )
-from rapport.web.policy import mail as mail_policy
 
 
 class MailboxForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -25,10 +25,10 @@ from rapport.customers.models import Customer, CustomerKind
 from rapport.domain import mail_rules
 from rapport.domain.case_rules import CaseType, Channel, Status, status_after_customer_message
 from rapport.domain.redaction import mask_sensitive
-from rapport.errors import RapportError
 from rapport.mail import outbound, parsing
 from rapport.mail.inbound import NO_SUBJECT, Received, _content, _subject, dated, mail_receive, quarantine_hold
 from rapport.mail.models import Disposition, MailMessage
+from rapport.platform.errors import RapportError
 from rapport.web.html import sanitise_html
 
 log = logging.getLogger(__name__)

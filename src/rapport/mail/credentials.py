@@ -10,7 +10,7 @@ import os
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 
 NO_PASSWORD = "No password: set the environment variable named on the mailbox, or enter one."  # noqa: S105 - a message
 UNREADABLE = "The stored password cannot be read (was SECRET_KEY changed?)."

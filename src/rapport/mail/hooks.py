@@ -14,7 +14,7 @@ from rapport.cases.models import Case, Message, MessageKind
 from rapport.cases.signals import message_added
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import Channel
-from rapport.web.policy import mail as mail_policy
+from rapport.mail import access as mail_policy
 
 
 @receiver(message_added, dispatch_uid="mail.reply_by_email")
@@ -49,9 +49,9 @@ def customer_address_panel(request: HttpRequest, customer: Customer) -> extensio
 
 
 def register() -> None:
-    from rapport import notify
     from rapport.mail.erasure import customer_mail_erase
     from rapport.mail.outbound import notification_queue
+    from rapport.platform import notify
 
     notify.queue = notification_queue
 

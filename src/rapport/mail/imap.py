@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rapport.errors import RapportError
 from rapport.mail import credentials
 from rapport.mail.inbound import mail_receive, own_addresses
 from rapport.mail.models import Mailbox
+from rapport.platform.errors import RapportError
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,6 @@ from rapport.customers.models import Customer, CustomerKind
 from rapport.domain import mail_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Status
-from rapport.errors import RapportError
 from rapport.mail import outbound, parsing
 from rapport.mail.models import (
     Disposition,
@@ -31,6 +30,7 @@ from rapport.mail.models import (
     QuarantinedMail,
     QuarantineState,
 )
+from rapport.platform.errors import RapportError
 
 log = logging.getLogger(__name__)
 NO_SUBJECT = "(no subject)"

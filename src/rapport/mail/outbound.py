@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
-from rapport.documents.pdf import Heading, Paragraph, render_pdf
 from rapport.domain import mail_rules
 from rapport.domain.case_rules import Channel
 from rapport.mail.models import (
@@ -34,6 +33,7 @@ from rapport.mail.models import (
     OutboxState,
     TemplateKey,
 )
+from rapport.platform.pdf import Heading, Paragraph, render_pdf
 
 log = logging.getLogger(__name__)
 STALE_SENDING = timedelta(minutes=15)
@@ -180,7 +180,7 @@ def notification_queue(
     headers: dict[str, str],
     from_email: str | None,
 ) -> None:
-    """``rapport.notify.email_send`` through the outbox: staff notifications, reminders and survey
+    """``rapport.platform.notify.email_send`` through the outbox: staff notifications, reminders and survey
     invitations are retried while the mail server is down, like replies, and sent once."""
     if from_email and from_email != settings.DEFAULT_FROM_EMAIL:
         headers = {**headers, "From": from_email}

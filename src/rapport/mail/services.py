@@ -8,11 +8,11 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
+from rapport import access as policy
 from rapport.accounts.models import User
-from rapport.errors import FieldError, NotFound
+from rapport.mail import access as mail_policy
 from rapport.mail.models import FlagClearance, FlaggedAddress
-from rapport.web import policy
-from rapport.web.policy import mail as mail_policy
+from rapport.platform.errors import FieldError, NotFound
 
 NOTE_REQUIRED = "Say how the customer confirmed their email address."
 NOTE_TOO_LONG = "Keep the note to 500 characters or fewer."

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from rapport.errors import FieldError, NotFound
+from rapport import access as policy
+from rapport.mail import access as mail_policy
 from rapport.mail import outbound, services
 from rapport.mail.inbound import quarantine_retry
 from rapport.mail.models import OutboxEmail, QuarantinedMail, QuarantineState
 from rapport.mail.selectors import address_flag, mail_overview
-from rapport.web import policy
-from rapport.web.policy import mail as mail_policy
+from rapport.platform.errors import FieldError, NotFound
 from rapport.web.views import actor, staff_page
 
 

@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 
 from rapport.cases.services import BODY_REQUIRED, BODY_TOO_LONG, MAX_BODY, SUBJECT_REQUIRED, SUBJECT_TOO_LONG, Upload
 from rapport.domain.attachments import ALLOWED, clean_filename
-from rapport.errors import FieldError, TooLarge
+from rapport.platform.errors import FieldError, TooLarge
 from rapport.portal.wording import CASE_TYPES
 
 TYPE_REQUIRED = "Choose what kind of case this is."

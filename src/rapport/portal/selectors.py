@@ -6,10 +6,10 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.customers.models import Customer
-from rapport.web import policy
 from rapport.web.pagination import Keyset, Page
 
 # Most recently updated first: a reply from us brings a case back to the top.

@@ -1,7 +1,7 @@
 """The customer portal: a customer's own cases, raising a case, and replying on one.
 
 Views are thin: they shape input with a form, call one case service or selector, and render.
-Who may see what is the permission policy's decision (``rapport.web.policy``).
+Who may see what is the permission policy's decision (``rapport.access``).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases import selectors as case_selectors
 from rapport.cases import services as case_services
 from rapport.cases.models import MessageKind
 from rapport.customers.models import Customer
-from rapport.errors import FieldError, Forbidden, NotFound
+from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.portal import selectors
 from rapport.portal.forms import RaiseCaseForm, ReplyForm
-from rapport.web import policy
 
 View = Callable[..., HttpResponse]
 

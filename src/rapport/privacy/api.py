@@ -12,12 +12,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.api import ERRORS, ErrorOut, actor
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 from rapport.privacy import exports, rights, selectors, services
 from rapport.privacy.erasure import customer_erase, erasure_schedule
-from rapport.web import policy
 
 router = Router(tags=["privacy"])
 

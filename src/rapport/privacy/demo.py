@@ -13,7 +13,7 @@ from rapport.accounts.models import Role, User
 from rapport.cases.models import Case
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import CaseType
-from rapport.errors import RapportError
+from rapport.platform.errors import RapportError
 from rapport.privacy import rights, services
 from rapport.privacy.models import DataRequest, RequestKind
 

@@ -27,16 +27,16 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import ApiToken, User
 from rapport.cases import search
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
-from rapport.errors import NotFound, RapportError
+from rapport.platform.errors import NotFound, RapportError
+from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import Adjustment, Erasure, ErasureStatus
-from rapport.web import policy
-from rapport.web.policy import privacy as privacy_policy
 
 ALREADY_ERASED = "This person's data has already been erased."
 HELD = "Erasure is refused while there is a legal reason to keep the data: {reasons}"

@@ -26,17 +26,17 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
 from rapport.customers.models import Customer
-from rapport.documents.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
 from rapport.domain.anonymise import Identity, mentions, third_party_flags
 from rapport.domain.references import format_reference
+from rapport.platform.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
+from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, Restriction
 from rapport.privacy.selectors import known_customers
-from rapport.web import policy
-from rapport.web.policy import privacy as privacy_policy
 
 Section = Callable[[Customer], tuple[str, list[dict[str, Any]]]]
 sections: list[Section] = []

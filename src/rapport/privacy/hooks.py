@@ -14,9 +14,9 @@ from django.utils import timezone
 from rapport import extensions
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
+from rapport.privacy import access as privacy_policy
 from rapport.privacy import demo, rights, services
 from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, RequestKind, RestrictionGround
-from rapport.web.policy import privacy as privacy_policy
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet

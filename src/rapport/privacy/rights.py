@@ -17,12 +17,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent
 from rapport.customers.models import Customer
 from rapport.customers.services import customer_update
 from rapport.domain.case_rules import Channel
-from rapport.errors import FieldError, NotFound, Refused
+from rapport.platform.errors import FieldError, NotFound, Refused
+from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import (
     Consent,
     DataRequest,
@@ -33,8 +35,6 @@ from rapport.privacy.models import (
     RestrictionGround,
 )
 from rapport.privacy.services import data_request_for
-from rapport.web import policy
-from rapport.web.policy import privacy as privacy_policy
 
 NOT_FOR_RESTRICTION = "Only a restriction or objection request can restrict processing."
 NOT_AN_OBJECTION = "Only an objection request can be upheld."

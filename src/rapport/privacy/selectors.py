@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import MessageKind
 from rapport.customers.models import Customer, CustomerKind, PhoneDigits
 from rapport.domain.anonymise import Known, Mentions
+from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, LegalHold, RetentionRun
-from rapport.web import policy
-from rapport.web.policy import privacy as privacy_policy
 
 LOG_LIMIT = 200
 # Keys per lookup query: well under SQLite's 999 bound parameters, so a long history takes
@@ -79,7 +79,7 @@ def access_log_for_staff(actor: User, staff_id: int) -> tuple[User, list[AccessL
     privacy_policy.require_audit(actor)
     staff = User.objects.filter(pk=staff_id).exclude(role="customer").first()
     if staff is None:
-        from rapport.errors import NotFound
+        from rapport.platform.errors import NotFound
 
         raise NotFound("No member of staff with that id.")
     return staff, list(AccessLog.objects.filter(actor=staff).select_related("customer")[:LOG_LIMIT])

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent
 from rapport.cases.services import case_create
@@ -21,7 +22,8 @@ from rapport.domain import data_requests as rules
 from rapport.domain.adjustments import MAX_EXTRA_MINUTES, charge_refusal
 from rapport.domain.bank_holidays import NATIONS
 from rapport.domain.case_rules import CaseType, Channel
-from rapport.errors import FieldError, Forbidden, NotFound
+from rapport.platform.errors import FieldError, Forbidden, NotFound
+from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import (
     AccessLog,
     Adjustment,
@@ -34,8 +36,6 @@ from rapport.privacy.models import (
     RequestKind,
     Restriction,
 )
-from rapport.web import policy
-from rapport.web.policy import privacy as privacy_policy
 
 KIND_REQUIRED = "Choose which right you want to use."
 EXTENSION_LATE = (

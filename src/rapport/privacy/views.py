@@ -13,20 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.customers.models import Customer
 from rapport.domain.references import format_reference
-from rapport.errors import FieldError, Forbidden, Refused
+from rapport.platform.errors import FieldError, Forbidden, Refused
 from rapport.portal.views import customer_page
+from rapport.privacy import access as privacy_policy
 from rapport.privacy import exports, rights, selectors, services
 from rapport.privacy.erasure import ErasureHeld, ErasureRefused, customer_erase, erasure_schedule
 from rapport.privacy.forms import AdjustmentForm, ConsentForm, DataRequestForm, LiftForm, ReasonForm
 from rapport.privacy.models import Erasure
 from rapport.privacy.retention import retention_run
-from rapport.web import policy
 from rapport.web.forms import show_errors
-from rapport.web.policy import privacy as privacy_policy
 from rapport.web.views import actor, staff_page
 
 ADJUSTMENT_RECORDED = "Adjustment recorded."

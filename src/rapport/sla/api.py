@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from rapport.accounts.api import ERRORS, actor
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 from rapport.sla import selectors
 from rapport.sla.schemas import CaseSlaOut, ReportOut, ReportQuery, SettingsOut
 

@@ -15,9 +15,9 @@ from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent, Message
+from rapport.sla import access as sla_policy
 from rapport.sla import selectors, services
 from rapport.sla.models import SlaSettings
-from rapport.web.policy import sla as sla_policy
 
 # Historic contact (old mail imported long after it was written) is recorded but not measured:
 # targets are for the desk's response, and starting them years late would only report breaches

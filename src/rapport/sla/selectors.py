@@ -12,15 +12,15 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import PRIORITY_CHOICES, Case
 from rapport.domain.sla import clock_state
-from rapport.errors import NotFound
-from rapport.shortlived import ShortLivedCopy
+from rapport.platform.errors import NotFound
+from rapport.platform.shortlived import ShortLivedCopy
+from rapport.sla import access as sla_policy
 from rapport.sla.models import Calendar, Clock, Pause, Policy, SlaSettings
-from rapport.web import policy
-from rapport.web.policy import sla as sla_policy
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Min, Q
 
-from rapport import extensions, notify
+from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.domain.case_rules import ACTIVE_STATUSES, Channel, Priority, Status
@@ -28,6 +28,7 @@ from rapport.domain.sla import (
     clock_warn_at,
     target_text,
 )
+from rapport.platform import notify
 from rapport.sla.models import Action, Clock, Escalation, EscalationRule, Pause, Policy, Trigger
 
 # Calls and conversations are answered as they happen (cases.services.contact_log).

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from rapport.errors import NotFound
+from rapport.platform.errors import NotFound
+from rapport.sla import access as sla_policy
 from rapport.sla import selectors
 from rapport.sla.forms import ReportForm
-from rapport.web.policy import sla as sla_policy
 from rapport.web.views import actor, staff_page
 
 

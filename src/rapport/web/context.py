@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from rapport import access as policy
 from rapport import extensions
-from rapport.web import policy
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

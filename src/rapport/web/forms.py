@@ -20,8 +20,8 @@ from rapport.cases.services import Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
-from rapport.errors import FieldError, TooLarge
-from rapport.shortlived import ShortLivedCopy
+from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.shortlived import ShortLivedCopy
 
 PRIORITY_FILTER_CHOICES = [("", "Any priority")] + [(p.label, p.label.capitalize()) for p in Priority]
 CONTACT_CHANNELS = [(Channel.PHONE.value, "Phone"), (Channel.FACE_TO_FACE.value, "Face to face")]

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from rapport.errors import FieldError
+from rapport.platform.errors import FieldError
 
 T = TypeVar("T", bound=Model)
 BAD_CURSOR = "This cursor is not valid; start again from the first page."

@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
 from rapport.domain.references import format_reference
-from rapport.errors import FieldError, NotFound
-from rapport.web import policy
+from rapport.platform.errors import FieldError, NotFound
 from rapport.web.forms import QueueFilterForm, field_error
 from rapport.web.pagination import page_size
 

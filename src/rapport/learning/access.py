@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from rapport.access import actor_team_ids, is_staff
 from rapport.accounts.models import STAFF_ROLES, Role, User
-from rapport.errors import NotFound
 from rapport.learning.models import Answer, Assessor, Evidence
-from rapport.web.policy import actor_team_ids, is_staff
+from rapport.platform.errors import NotFound
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

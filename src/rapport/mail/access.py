@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
+from rapport.access import is_staff
 from rapport.accounts.models import Role, User
-from rapport.errors import Forbidden
-from rapport.web.policy import is_staff
+from rapport.platform.errors import Forbidden
 
 NOT_ALLOWED = "Only admins can manage the email channel."
 

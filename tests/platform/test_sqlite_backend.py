@@ -10,8 +10,8 @@ import threading
 import pytest
 from django.db import connections
 
-from rapport.dbbackends.sqlite import base as sqlite_base
-from rapport.dbbackends.sqlite.base import DatabaseWrapper
+from rapport.platform.dbbackends.sqlite import base as sqlite_base
+from rapport.platform.dbbackends.sqlite.base import DatabaseWrapper
 
 
 def _lock_is_free(path: str) -> bool:

@@ -1,4 +1,4 @@
-from rapport.documents.pdf import Bullets, Heading, Paragraph, Table, fold, render_pdf
+from rapport.platform.pdf import Bullets, Heading, Paragraph, Table, fold, render_pdf
 
 
 def test_a_pdf_carries_title_language_and_real_text():

@@ -21,7 +21,7 @@ from rapport.accounts.models import ALL_CASES_ROLES, Role, User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
 from rapport.customers.models import Customer
 from rapport.domain.references import parse_reference
-from rapport.errors import Forbidden, NotFound
+from rapport.platform.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

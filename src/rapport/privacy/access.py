@@ -6,16 +6,16 @@
 
 Acting on a data request (granting or lifting a restriction, upholding an objection, applying a
 rectification) follows the rule for every other data-request action: staff who may work the
-request's case (``rapport.web.policy.require_work``).
+request's case (``rapport.access.require_work``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rapport.access import can_work_case, is_staff
 from rapport.accounts.models import Role, User
-from rapport.errors import Forbidden
-from rapport.web.policy import can_work_case, is_staff
+from rapport.platform.errors import Forbidden
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -1,4 +1,4 @@
-"""gunicorn settings for `rapport serve` and `rapport demo` (``--config python:rapport.gunicorn_conf``).
+"""gunicorn settings for `rapport serve` and `rapport demo` (``--config python:rapport.platform.gunicorn_conf``).
 
 One single-threaded process per core by default (the sync worker). A request here is CPU work in
 Python with SQLite in the same process, so a second thread in a process only waits for the
@@ -113,9 +113,9 @@ def post_worker_init(worker: object) -> None:
 
 
 def checkpoint_off_requests(database: dict[str, object]) -> bool:
-    """Start this process's background checkpointer for a SQLite file (``rapport.dbbackends.sqlite``)."""
-    from rapport.dbbackends.sqlite import base
+    """Start this process's background checkpointer for a SQLite file (``rapport.platform.dbbackends.sqlite``)."""
+    from rapport.platform.dbbackends.sqlite import base
 
-    if database["ENGINE"] != "rapport.dbbackends.sqlite":
+    if database["ENGINE"] != "rapport.platform.dbbackends.sqlite":
         return False
     return base.checkpoint_in_background(str(database["NAME"]))  # a file database only (it checks)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rapport.access import actor_team_ids, is_staff, sees_all_cases
 from rapport.accounts.models import Role, User
-from rapport.web.policy import actor_team_ids, is_staff, sees_all_cases
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rapport.access import is_staff
 from rapport.accounts.models import Role, User
-from rapport.errors import Forbidden
-from rapport.web.policy import is_staff
+from rapport.platform.errors import Forbidden
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -7,8 +7,8 @@ import importlib
 
 import pytest
 
-from rapport import gunicorn_conf
-from rapport.dbbackends.sqlite import base as sqlite_base
+from rapport.platform import gunicorn_conf
+from rapport.platform.dbbackends.sqlite import base as sqlite_base
 
 
 def load(monkeypatch, **env: str):
@@ -57,7 +57,7 @@ def test_each_web_process_checkpoints_a_sqlite_file_in_the_background(monkeypatc
     monkeypatch.setattr(sqlite_base, "checkpoint_in_background", lambda path: started.append(path) or True)
     path = str(tmp_path / "desk.sqlite3")
 
-    assert gunicorn_conf.checkpoint_off_requests({"ENGINE": "rapport.dbbackends.sqlite", "NAME": path})
+    assert gunicorn_conf.checkpoint_off_requests({"ENGINE": "rapport.platform.dbbackends.sqlite", "NAME": path})
     assert not gunicorn_conf.checkpoint_off_requests({"ENGINE": "django.db.backends.postgresql", "NAME": "desk"})
     assert started == [path]
 

@@ -1,1 +1,0 @@
-"""Documents Rapport produces for people: letters, summaries and exports as PDF."""
