@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.accounts.api import NOT_JSON
+from rapport.platform.textinput import NOT_JSON
 from rapport.api import NO_ENDPOINT, SERVER_ERROR, TOO_LARGE
 from rapport.cases.models import Case
 

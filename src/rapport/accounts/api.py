@@ -25,7 +25,6 @@ from rapport.accounts.services import token_authenticate
 
 BAD_TOKEN = "This token is not valid or has been revoked."  # noqa: S105 - a message, not a secret
 SIGN_IN = "Sign in, or send an API token as 'Authorization: Bearer rpt_…'."
-NOT_JSON = "The request body is not valid JSON."
 CSRF_FAILED = "CSRF check failed: send the X-CSRFToken header with a session request that changes data."
 
 

@@ -7,7 +7,6 @@ this module only turns HTTP into their arguments.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 import pydantic
@@ -15,10 +14,10 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from ninja import HeaderEx, P, Query, Router, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 
 from rapport import access as policy
-from rapport.accounts.api import ERRORS, NOT_JSON, actor
+from rapport.accounts.api import ERRORS, actor
 from rapport.cases import search, selectors, services
 from rapport.cases.schemas import (
     CaseChanges,
@@ -36,8 +35,11 @@ from rapport.cases.schemas import (
     SearchResults,
 )
 from rapport.customers.selectors import customer_for_new_case
-from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
+from rapport.domain.attachments import AttachmentRefused, check_attachment
+from rapport.platform import textinput
+from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.uploads import upload_name
 
 router = Router(tags=["cases"])
 search_router = Router(tags=["search"])
@@ -61,16 +63,11 @@ def _read_payload(request: HttpRequest, schema: type[S]) -> tuple[S, list[servic
     form = request.content_type in FORM_TYPES
     if form:
         _refuse_oversize_request(request)
-        data: Any = {
-            name: values[0] if len(values) == 1 else values
-            for name, values in request.POST.lists()
-            if name != "csrfmiddlewaretoken"
-        }
+        fields = [(name, value) for name, value in request.POST.lists() if name != "csrfmiddlewaretoken"]
+        textinput.check_fields((name, value) for name, values in fields for value in values)
+        data: Any = {name: values[0] if len(values) == 1 else values for name, values in fields}
     else:
-        try:
-            data = json.loads(request.body) if request.body else {}
-        except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
-            raise HttpError(400, NOT_JSON) from None
+        data = textinput.parse_json(request.body) if request.body else {}
     try:
         payload = schema.model_validate(data)
     except pydantic.ValidationError as invalid:
@@ -97,11 +94,11 @@ def _uploads(files: MultiValueDict[str, Any]) -> list[services.Upload]:
     uploads = []
     limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
     for file in files.getlist(FILE_FIELD):
-        name = file.name or "attachment"
+        name = upload_name(file)
         if file.size > limit:
             # Refused before it is read into memory; the domain rule words the answer.
             try:
-                check_attachment(clean_filename(name), b"", file.size, max_bytes=limit)
+                check_attachment(name, b"", file.size, max_bytes=limit)
             except AttachmentRefused as refused:
                 raise TooLarge(attachments=str(refused)) from None
         uploads.append(services.Upload(name, file.read()))
@@ -265,9 +262,6 @@ def search_everything(request: HttpRequest, query: Query[SearchQuery]) -> Any:
 )
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = policy.access_attachment(actor(request), attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file.open("rb"), filename=attachment.filename, content_type=attachment.content_type
     )

@@ -18,10 +18,11 @@ from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
 from rapport.cases.services import Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
-from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
+from rapport.domain.attachments import AttachmentRefused, check_attachment
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.platform.errors import FieldError, TooLarge
 from rapport.platform.shortlived import ShortLivedCopy
+from rapport.platform.uploads import upload_name
 
 PRIORITY_FILTER_CHOICES = [("", "Any priority")] + [(p.label, p.label.capitalize()) for p in Priority]
 CONTACT_CHANNELS = [(Channel.PHONE.value, "Phone"), (Channel.FACE_TO_FACE.value, "Face to face")]
@@ -115,7 +116,7 @@ def uploads(files: Iterable[UploadedFile]) -> list[Upload]:
     result = []
     limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
     for file in files:
-        name = clean_filename(file.name or "attachment")
+        name = upload_name(file)
         if file.size is not None and file.size > limit:
             try:
                 check_attachment(name, b"", file.size, max_bytes=limit)
