@@ -15,14 +15,14 @@ from .conftest import fields
 BOUNDARY = "rapport-test-boundary"
 
 
-def multipart(values: dict[str, str], files: list[tuple[str, bytes]] = ()) -> bytes:
+def multipart(values: dict[str, str], files: list[tuple[str, bytes]] = (), field: str = "attachments") -> bytes:
     """A multipart/form-data body written by hand, so a file name reaches the server exactly as sent."""
     parts = [
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in values.items()
     ]
     parts += [
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; filename="{name}"\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
         f"Content-Type: text/plain\r\n\r\n".encode()
         + content
         + b"\r\n"

@@ -96,3 +96,14 @@ def filename_part(filename: str) -> str:
     """The last path part of ``filename`` without control characters (may be empty)."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable()).strip()
+
+
+_UNSAFE_IN_ARCHIVES = frozenset('<>:"/\\|?*')
+
+
+def archive_filename(filename: str) -> str:
+    """``filename`` as a path part inside a zip that opens safely everywhere: the characters Windows
+    forbids in names (``< > : " / \\ | ? *``) and control characters become ``_``, and a name that
+    is only dots cannot climb out of its folder."""
+    name = "".join("_" if ch in _UNSAFE_IN_ARCHIVES or not ch.isprintable() else ch for ch in filename).strip()
+    return name if name.strip(".") else "_" + name
