@@ -113,7 +113,7 @@ def error_body(
 # --- /me -------------------------------------------------------------------------------------------
 
 
-class TeamRef(Schema):
+class MyTeamOut(Schema):
     id: int
     name: str
 
@@ -130,7 +130,7 @@ class MeOut(Schema):
     email: str
     role: str
     staff: bool
-    teams: list[TeamRef]
+    teams: list[MyTeamOut]
     customer: CustomerSelf | None
 
 
@@ -139,6 +139,7 @@ router = Router(tags=["me"])
 
 @router.get("", response={200: MeOut, **ERRORS}, summary="The signed-in user")
 def me(request: HttpRequest) -> dict[str, Any]:
+    """Who the token or session belongs to: role, teams (staff) or customer record (customers)."""
     user = actor(request)
     staff = policy.is_staff(user)
     customer = None if staff else policy.visible_customers(user).first()

@@ -35,7 +35,7 @@ from rapport.cases.schemas import (
     SearchResults,
 )
 from rapport.customers.selectors import customer_for_new_case
-from rapport.domain.attachments import AttachmentRefused, check_attachment
+from rapport.domain.attachments import ALLOWED, AttachmentRefused, check_attachment
 from rapport.platform import textinput
 from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, TooLarge
@@ -155,6 +155,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
     openapi_extra=_body_doc(CaseIn, "The case and its first message; as a form, files go in 'attachments'."),
 )
 def create_case(request: HttpRequest, response: HttpResponse) -> Any:
+    """A new case with its first message, for an existing customer (staff) or the caller (customers).
+    Answers 201 with the case, its ``Location`` and ``ETag``."""
     user = actor(request)
     payload, uploads = _read_payload(request, CaseIn)
     customer = customer_for_new_case(user, payload.customer)
@@ -179,6 +181,7 @@ def create_case(request: HttpRequest, response: HttpResponse) -> Any:
 
 @router.get("/{reference}", response={200: CaseOut, **ERRORS}, summary="One case")
 def get_case(request: HttpRequest, reference: str, response: HttpResponse) -> Any:
+    """The case, with its version as the ``ETag`` (send it back as ``If-Match`` to change the case)."""
     case = policy.access_case(actor(request), reference)
     _etag(response, case.version)
     return case
@@ -218,6 +221,7 @@ def list_messages(request: HttpRequest, reference: str, page: Query[PageQuery]) 
     openapi_extra=_body_doc(MessageIn, "The message; as a form, files go in 'attachments'."),
 )
 def add_message(request: HttpRequest, reference: str) -> Any:
+    """A reply, an internal note (staff) or the customer's own message, with any files."""
     payload, uploads = _read_payload(request, MessageIn)
     message = services.message_add(
         actor=actor(request),
@@ -254,13 +258,18 @@ def search_everything(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     openapi_extra={
         "responses": {
             "200": {
-                "description": "The file, as an attachment.",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "The file, as an attachment, with the type it was checked as on upload.",
+                "content": {
+                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for content_type in sorted({kind.content_type for kind in ALLOWED.values()})
+                },
             }
         }
     },
 )
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file on a message the caller may see: always a download, never cached
+    (``Cache-Control: private, no-store``) and sandboxed if opened."""
     attachment = policy.access_attachment(actor(request), attachment_id)
     return private_download(
         attachment.file.open("rb"), filename=attachment.filename, content_type=attachment.content_type
