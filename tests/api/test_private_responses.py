@@ -54,3 +54,12 @@ def test_an_api_download_carries_the_same_headers_as_the_page(client, auth, agen
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == 'attachment; filename="receipt.pdf"'
+
+
+def test_a_file_missing_from_storage_is_a_404_in_the_error_shape_not_a_crash(client, auth, agent, attachment):
+    attachment.file.delete(save=False)
+
+    response = client.get(f"/api/v1/attachments/{attachment.pk}", **auth(agent))
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "The file is missing from storage.", "errors": []}

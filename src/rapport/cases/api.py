@@ -271,6 +271,4 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     """A file on a message the caller may see: always a download, never cached
     (``Cache-Control: private, no-store``) and sandboxed if opened."""
     attachment = policy.access_attachment(actor(request), attachment_id)
-    return private_download(
-        attachment.file.open("rb"), filename=attachment.filename, content_type=attachment.content_type
-    )
+    return private_download(attachment.file, filename=attachment.filename, content_type=attachment.content_type)

@@ -20,9 +20,13 @@ from rapport.web.pagination import Keyset
 router = Router(tags=["feedback"])
 
 
+# Periods are compared with the one before them, which must still be a date.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
 class KpiQuery(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: date | None = Field(None, ge=EARLIEST, le=LATEST)
+    end: date | None = Field(None, ge=EARLIEST, le=LATEST)
     team: int | None = None
     agent: int | None = None
     channel: str = ""

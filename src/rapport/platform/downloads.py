@@ -8,15 +8,22 @@ no script and reaches nothing).
 
 from __future__ import annotations
 
-from typing import IO
-
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
+from rapport.platform.errors import NotFound
+
+MISSING = "The file is missing from storage."
 PRIVATE = "private, no-store"
 SANDBOX = "default-src 'none'; sandbox"
 
 
-def private_download(handle: IO[bytes], *, filename: str, content_type: str) -> FileResponse:
+def private_download(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+    """``file`` as a download named ``filename``; ``NotFound`` when storage no longer has it."""
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(MISSING) from None
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = PRIVATE

@@ -148,10 +148,6 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     public messages). Always a download, never rendered by the browser."""
     try:
         found = policy.access_attachment(request.user, attachment_id)
+        return private_download(found.file, filename=found.filename, content_type=found.content_type)
     except NotFound as missing:
         raise Http404(missing.message) from None
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    return private_download(handle, filename=found.filename, content_type=found.content_type)
