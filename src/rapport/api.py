@@ -68,7 +68,8 @@ class RapportParser(Parser):
         return textinput.parse_json(request.body)
 
     def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest) -> Any:
-        textinput.check_fields((name, value) for name, values in data.lists() for value in values if isinstance(value, str))
+        texts = ((name, value) for name, values in data.lists() for value in values if isinstance(value, str))
+        textinput.check_fields(texts)
         return super().parse_querydict(data, list_fields, request)
 
 

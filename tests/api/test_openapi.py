@@ -106,7 +106,7 @@ def spec(client):
 
 
 def operations(spec):
-    return [(method, path, operation) for path, methods in spec["paths"].items() for method, operation in methods.items()]
+    return [(method, path, op) for path, methods in spec["paths"].items() for method, op in methods.items()]
 
 
 def test_operation_ids_read_as_names(spec):

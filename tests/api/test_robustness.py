@@ -92,7 +92,9 @@ def test_the_refusal_names_the_file_as_sent(client, auth, agent, endpoints):
 
     response = client.post(path, multipart(values, [("..", b"hello")]), content_type=FORM, **auth(agent))
 
-    assert fields(response)["attachments"] == ['".." cannot be used as a file name: rename the file and attach it again.']
+    assert fields(response)["attachments"] == [
+        '".." cannot be used as a file name: rename the file and attach it again.'
+    ]
 
 
 def test_a_well_named_file_next_to_the_check_is_still_kept(client, auth, agent, endpoints):

@@ -9,11 +9,10 @@ operations that erase or block a person's data only ever reach a customer made f
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-import time
 
 import pytest
 

@@ -21,9 +21,10 @@ def test_a_file_name_with_markup_characters_is_made_safe_inside_the_zip(agent, t
 
     archive = zipfile.ZipFile(io.BytesIO(bundle.content))
     [stored] = [name for name in archive.namelist() if name.startswith("files/")]
-    assert stored.endswith('-_b__bill_.txt')
+    assert stored.endswith("-_b__bill_.txt")
     assert not set('<>"') & set(stored)
     assert archive.read(stored) == b"Amount due"
-    [listed] = [a for c in json.loads(archive.read("data.json"))["cases"] for m in c["messages"] for a in m["attachments"]]
+    cases = json.loads(archive.read("data.json"))["cases"]
+    [listed] = [a for c in cases for m in c["messages"] for a in m["attachments"]]
     assert listed["file"] == stored
     assert listed["filename"] == '<b>"bill".txt'  # the name as the person knows it stays in the data

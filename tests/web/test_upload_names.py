@@ -9,7 +9,7 @@ from rapport.cases.models import Attachment, Message
 from tests.api.test_robustness import BOUNDARY, multipart
 
 FORM = f"multipart/form-data; boundary={BOUNDARY}"
-REFUSED = '&quot;..&quot; cannot be used as a file name: rename the file and attach it again.'
+REFUSED = "&quot;..&quot; cannot be used as a file name: rename the file and attach it again."
 
 
 def test_the_portal_refuses_a_file_named_dot_dot_beside_the_field(customer_client, case):

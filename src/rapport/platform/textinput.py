@@ -18,7 +18,9 @@ MAX_DEPTH = 32
 NOT_JSON = "The request body is not valid JSON."
 TOO_DEEP = f"The JSON is nested too deeply: at most {MAX_DEPTH} levels of arrays and objects."
 HAS_NUL = "This text contains a NUL character (\\u0000), which cannot be stored: remove it."
-HAS_SURROGATE = "This text contains an unpaired surrogate (such as \\ud800), which is not a character: send valid Unicode."
+HAS_SURROGATE = (
+    "This text contains an unpaired surrogate (such as \\ud800), which is not a character: send valid Unicode."
+)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
