@@ -88,6 +88,20 @@ def _seed() -> Desk:
     return Desk(tokens=tokens, shared={k: v for k, v in shared.items() if v}, sacrificial=sacrificial)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_connection():
+    """Requests go through the WSGI handler inside each operation's transaction: as Django's own
+    test client does, keep the handler from closing the connection (and the transaction) after each."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="session")
 def fuzz_media(tmp_path_factory) -> str:
     """One upload folder for the whole run, so files seeded at the start can be downloaded."""
