@@ -58,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         # The production server runs the production profile: it refuses to start without secrets.
         os.environ["RAPPORT_ENV"] = "production"
+    if args.command == "demo":
+        demo_environment(os.environ, host=args.host)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     try:
         _setup_django()
@@ -304,6 +306,19 @@ def _duration(seconds: float) -> str:
 # --- servers --------------------------------------------------------------------------------------
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def demo_environment(env: dict[str, str] | os._Environ[str], *, host: str) -> None:
+    """The demo runs as a server others may reach: no debug pages (they list every URL and
+    setting), its own secret key (settings make one under the data directory), and the host it
+    listens on accepted. Whatever the environment already says wins."""
+    env.setdefault("RAPPORT_DEBUG", "false")
+    if "ALLOWED_HOSTS" not in env and host not in LOOPBACK_HOSTS:
+        everywhere = host in {"0.0.0.0", "::", ""}  # noqa: S104 - the operator asked for every interface
+        env["ALLOWED_HOSTS"] = "*" if everywhere else ",".join([*LOOPBACK_HOSTS, host])
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.db import connections
@@ -320,16 +335,63 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("Demo data already there: reusing the database (delete it to start again).")
     _collectstatic()
     connections.close_all()  # the children open their own
+    print(email_destination(), flush=True)
     url = f"http://{args.host}:{args.port}/"
-    print("\nSign in at", url, "with:")
-    for login in DEMO_LOGINS:
-        print(f"  {login.role:<26} {login.email:<30} password: {login.password}")
-    print("\nPress Ctrl-C to stop.\n", flush=True)
+
+    def announce() -> None:
+        print("\nSign in at", url, "with:")
+        for login in DEMO_LOGINS:
+            print(f"  {login.role:<26} {login.email:<30} password: {login.password}")
+        print("\nPress Ctrl-C to stop.\n", flush=True)
+
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
     env["RAPPORT_DATA_DIR"] = str(settings.DATA_DIR)  # the children use this database whatever their cwd
     server = [*_gunicorn(f"{args.host}:{args.port}", workers=2)]
     worker = [sys.executable, "-m", "rapport.cli", "worker"]
-    return _supervise({"web server": server, "worker": worker}, env)
+    print("Starting the web server and the worker …", flush=True)
+    return _supervise({"web server": server, "worker": worker}, env, ready=(url + "login/", announce))
+
+
+def email_destination() -> str:
+    """One line on where the demo's email goes (said once, rather than a line per failed send)."""
+    from django.conf import settings
+
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        return (
+            f"Email is not sent: each message is written to a file in {settings.EMAIL_FILE_PATH}/ "
+            "(set EMAIL_HOST to send through a mail server)."
+        )
+    if backend == "console":
+        return "Email is not sent: each message is printed here."
+    if backend == "smtp":
+        return f"Email is sent through the mail server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
+    return f"Email goes to {settings.EMAIL_BACKEND}."
+
+
+def wait_until_answering(
+    url: str,
+    *,
+    alive: Callable[[], bool],
+    timeout: float = 120.0,
+    clock: Callable[[], float] = time.monotonic,
+    pause: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Whether the server at ``url`` answered (any HTTP status) before ``timeout`` seconds, while
+    ``alive()`` held. A web server that preloads the application takes seconds to start listening."""
+    import urllib.error
+    import urllib.request
+
+    deadline = clock() + timeout
+    while clock() < deadline and alive():
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - our own server, http only
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered, with an error status: it is up
+        except OSError:
+            pause(0.25)
+    return False
 
 
 def _gunicorn(bind: str, *, workers: int | None) -> list[str]:
@@ -339,14 +401,23 @@ def _gunicorn(bind: str, *, workers: int | None) -> list[str]:
     return [*command, WSGI_APP]
 
 
-def _supervise(commands: dict[str, list[str]], env: dict[str, str]) -> int:
-    """Run the commands side by side; stop them all on Ctrl-C, SIGTERM, or when one of them stops."""
+def _supervise(
+    commands: dict[str, list[str]], env: dict[str, str], *, ready: tuple[str, Callable[[], None]] | None = None
+) -> int:
+    """Run the commands side by side; stop them all on Ctrl-C, SIGTERM, or when one of them stops.
+    ``ready``: a URL and what to do once it answers (say where to sign in only when one can)."""
     children = {name: subprocess.Popen(command, env=env) for name, command in commands.items()}  # noqa: S603
 
     # Both stop everything, even where SIGINT was ignored (a background job of a script).
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     status = 0
     try:
+        if ready is not None:
+            url, announce = ready
+            if wait_until_answering(url, alive=lambda: all(c.poll() is None for c in children.values())):
+                announce()
+            elif all(c.poll() is None for c in children.values()):
+                print(f"rapport: the web server did not answer at {url} in time; still waiting.", file=sys.stderr)
         while True:
             ended = {name: child.poll() for name, child in children.items() if child.poll() is not None}
             if ended:

@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "rapport"
 @pytest.mark.parametrize(
     "text",
     [
-        "=HYPERLINK(\"http://evil.example\")",
+        '=HYPERLINK("http://evil.example")',
         "+SUM(A1:A2)",
         "-2+3+cmd|' /C calc'!A0",  # starts with a digit after the minus: still a formula
         "-1+1",

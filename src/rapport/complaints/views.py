@@ -319,4 +319,3 @@ def trend_bars(trend: selectors.Report) -> list[dict[str, Any]]:
             }
         )
     return bars
-

@@ -67,9 +67,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="sla-attainment-{report.start}-{report.end}.csv"'
     out = csv_export.writer(response)
     out.writerow(["dimension", "group", "met", "missed", "attainment_percent"])
-    out.writerow(
-        ["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""]
-    )
+    out.writerow(["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""])
     for group, rows in report.groups.items():
         for row in rows:
             out.writerow([group, row.key, row.met, row.missed, "" if row.percent is None else row.percent])
