@@ -93,9 +93,12 @@ def _setup_django() -> None:
 
 def _known_error(error: Exception) -> str | None:
     from django.core.exceptions import ValidationError
+    from django.db import InterfaceError, OperationalError
 
     from rapport.platform.errors import FieldError, RapportError
 
+    if isinstance(error, OperationalError | InterfaceError):  # no such database, refused, no rights …
+        return f"cannot use the {_database_label()}: {_first_line(error)}"
     if isinstance(error, FieldError):
         return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.errors.items())
     if isinstance(error, RapportError):
@@ -103,6 +106,22 @@ def _known_error(error: Exception) -> str | None:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def _database_label() -> str:
+    """Which database, as DATABASE_URL named it, without its password."""
+    from django.db import connection
+
+    where = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite database {where['NAME']}"
+    host = f" on {where['HOST'] or 'localhost'}" + (f":{where['PORT']}" if where["PORT"] else "")
+    return f"{connection.display_name} database {where['NAME']!r}{host} (DATABASE_URL)"
 
 
 def _fail(message: str) -> int:
@@ -475,8 +494,101 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # run_huey gives the "huey" logger its own handler; without this each line also reaches the
     # root handler from settings.LOGGING and is printed twice.
     logging.getLogger("huey").propagate = False
+    queue_wait()
+    queue_logging()
     call_command("run_huey", workers=max(args.workers, 1), worker_type="thread")
     return 0
+
+
+QUEUE_FIRST_WAIT = 1.0
+QUEUE_LONGEST_WAIT = 60.0
+QUEUE_DOWN = "rapport: the job queue is not reachable ({error}); attempt {attempt}, trying again in {wait:.0f}s"
+
+
+def queue_wait(
+    *,
+    say: Callable[[str], None] | None = None,
+    pause: Callable[[float], None] = time.sleep,
+    first: float = QUEUE_FIRST_WAIT,
+    longest: float = QUEUE_LONGEST_WAIT,
+) -> int:
+    """Wait until the job queue (Redis, or Huey's SQLite file) answers, saying so once per attempt
+    with a growing wait (1 s, 2 s, 4 s … up to a minute), rather than letting the consumer log a
+    traceback for every poll. Returns the attempts that failed. Ctrl-C or SIGTERM stops it."""
+    import sqlite3
+
+    import redis
+    from huey.contrib.djhuey import HUEY
+
+    say = say or (lambda line: print(line, file=sys.stderr, flush=True))
+    failed = 0
+    wait = first
+    while True:
+        try:
+            HUEY.storage.queue_size()  # a round trip to the queue's storage
+        except (redis.RedisError, sqlite3.Error, OSError) as error:
+            failed += 1
+            say(QUEUE_DOWN.format(error=_first_line(error), attempt=failed, wait=wait))
+            pause(wait)
+            wait = min(wait * 2, longest)
+            continue
+        if failed:
+            say(f"rapport: the job queue answers again after {failed} failed attempts; starting the worker.")
+        return failed
+
+
+def queue_logging() -> None:
+    """The consumer's log lines, as Huey formats them, but an outage of the queue is one line (no
+    traceback) and then a line only as the wait doubles (``QueueOutage``). Set up before
+    ``run_huey``, which then leaves the "huey" logger alone."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s"))
+    handler.addFilter(QueueOutage())
+    huey_log = logging.getLogger("huey")
+    huey_log.handlers = [handler]
+    huey_log.setLevel(logging.INFO)
+
+
+class QueueOutage:
+    """A logging filter for the consumer: while the queue cannot be reached, Huey logs a traceback
+    for every poll (several a second per thread). The first failure becomes one line, and later
+    ones are held back until a wait that doubles (1 s, 2 s … a minute) has passed, with how many
+    were held. Any other record resets the wait."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        first: float = QUEUE_FIRST_WAIT,
+        longest: float = QUEUE_LONGEST_WAIT,
+    ) -> None:
+        self.clock, self.first, self.longest = clock, first, longest
+        self.wait = first
+        self.quiet_until = float("-inf")
+        self.held = 0
+
+    def filter(self, record: Any) -> bool:
+        import sqlite3
+
+        import redis
+
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, redis.RedisError | sqlite3.Error | OSError):
+            self.wait, self.quiet_until = self.first, float("-inf")
+            return True
+        now = self.clock()
+        if now < self.quiet_until:
+            self.held += 1
+            return False
+        held = f" ({self.held} more like it held back)" if self.held else ""
+        record.msg = f"{record.getMessage()}: {_first_line(error)}{held}; the same held back for {self.wait:.0f}s"
+        record.args, record.exc_info, record.exc_text = (), None, None
+        self.quiet_until = now + self.wait
+        self.wait = min(self.wait * 2, self.longest)
+        self.held = 0
+        return True
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -530,9 +642,10 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     from rapport.accounts.services import token_revoke
+    from rapport.platform import words
 
     count = token_revoke(key_id=args.id) if args.id else token_revoke(user=_user(args.user))
-    print(f"Revoked {count} token{'s' if count != 1 else ''}.")
+    print(f"Revoked {words.count(count, 'token')}.")
     return 0
 
 
