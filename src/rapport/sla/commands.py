@@ -66,9 +66,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if left.total:
         recorded += (
             f"; still to do: {count(left.warnings, 'warning')}, {count(left.breaches, 'breach')} and "
-            f"{count(left.escalations, 'escalation')} (run it again" + (" without --once)" if args.once else ")")
+            f"{count(left.escalations, 'escalation')}"
         )
     progress.finish(recorded)
+    if left.total:
+        print("Run it again" + (" without --once" if args.once else "") + " to record the rest.")
     return 0
 
 
