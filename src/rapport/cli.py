@@ -368,7 +368,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     server = [*_gunicorn(f"{args.host}:{args.port}", workers=2)]
     worker = [sys.executable, "-m", "rapport.cli", "worker"]
     print("Starting the web server and the worker …", flush=True)
-    return _supervise({"web server": server, "worker": worker}, env, ready=(url + "login/", announce))
+    return _supervise({"web server": server, "worker": worker}, env, ready=(_probe_url(args.host, args.port), announce))
+
+
+def _probe_url(host: str, port: int) -> str:
+    """Where to ask whether the demo's server is up: a wildcard address is reached on loopback."""
+    host = "127.0.0.1" if host in {"0.0.0.0", "", "::"} else host  # noqa: S104 - not a bind
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/login/"
 
 
 def email_destination() -> str:
@@ -436,7 +442,8 @@ def _supervise(
             if wait_until_answering(url, alive=lambda: all(c.poll() is None for c in children.values())):
                 announce()
             elif all(c.poll() is None for c in children.values()):
-                print(f"rapport: the web server did not answer at {url} in time; still waiting.", file=sys.stderr)
+                print(f"rapport: the web server has not answered at {url} yet.", file=sys.stderr)
+                announce()
         while True:
             ended = {name: child.poll() for name, child in children.items() if child.poll() is not None}
             if ended:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport.cli import demo_environment, email_destination, wait_until_answering
+from rapport.cli import _probe_url, demo_environment, email_destination, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +42,19 @@ def test_the_demo_answers_to_the_host_it_listens_on(host, allowed):
     env: dict[str, str] = {}
     demo_environment(env, host=host)
     assert env.get("ALLOWED_HOSTS") == allowed
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8000/login/"),
+        ("0.0.0.0", "http://127.0.0.1:8000/login/"),  # noqa: S104
+        ("::1", "http://[::1]:8000/login/"),
+        ("desk.local", "http://desk.local:8000/login/"),
+    ],
+)
+def test_readiness_is_asked_where_the_server_can_be_reached(host, url):
+    assert _probe_url(host, 8000) == url
 
 
 def test_the_demo_says_once_where_email_goes(settings, tmp_path):
