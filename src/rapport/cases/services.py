@@ -21,9 +21,10 @@ from django.utils.text import slugify
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Team, User
-from rapport.cases import search, signals
-from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, Tag
+from rapport.cases import journal, search, signals
+from rapport.cases.models import Attachment, Case, Message, MessageKind, Tag
 from rapport.customers.models import Customer
+from rapport.domain import case_lifecycle as lifecycle
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import (
     CaseType,
@@ -31,7 +32,6 @@ from rapport.domain.case_rules import (
     Priority,
     Status,
     can_move,
-    status_after_customer_message,
 )
 from rapport.domain.redaction import mask_sensitive
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
@@ -121,18 +121,30 @@ def _store_attachments(message: Message, checked: list[tuple[Upload, str]], now:
         attachment.save()
 
 
-def _event(
-    case: Case, actor: User | None, now: datetime, kind: str, field: str = "", before: object = "", after: object = ""
-) -> CaseEvent:
-    return CaseEvent(
-        case=case,
-        actor=actor,
-        at=now,
-        kind=kind,
-        field=field,
-        before="" if before is None else str(before),
-        after="" if after is None else str(after),
+def case_state(case: Case) -> lifecycle.CaseState[datetime]:
+    """What the lifecycle knows of ``case``."""
+    return lifecycle.CaseState(
+        status=Status(case.status),
+        owned=case.owner_id is not None,
+        first_response_at=case.first_response_at,
+        resolved_at=case.resolved_at,
+        closed_at=case.closed_at,
+        version=case.version,
     )
+
+
+def _adopt(case: Case, state: lifecycle.CaseState[datetime]) -> None:
+    case.status = state.status.value
+    case.first_response_at = state.first_response_at
+    case.resolved_at = state.resolved_at
+    case.closed_at = state.closed_at
+    case.version = state.version
+
+
+def _entries(
+    case: Case, actor: User | None, at: datetime, specs: Sequence[lifecycle.EventSpec[Any]]
+) -> list[journal.Entry]:
+    return [journal.Entry(case, s.kind, at, actor, s.field, s.before, s.after) for s in specs]
 
 
 def _tags(names: Sequence[str]) -> list[Tag]:
@@ -195,7 +207,7 @@ def case_create(
     with transaction.atomic():
         case = Case.objects.create(
             type=values["type"],
-            status=Status.OPEN if owner else Status.NEW,
+            status=lifecycle.opened(owned=owner is not None).status,
             priority=values["priority"],
             channel=values["channel"],
             subject=values["subject"],
@@ -216,12 +228,7 @@ def case_create(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        CaseEvent.objects.bulk_create(
-            [
-                _event(case, actor, now, "created", after=case.reference),
-                _event(case, actor, now, "message", after=f"inbound #{message.pk}"),
-            ]
-        )
+        _record_opening(case, message, actor)
         search.index_new([search.case_document(case), search.message_document(message, case.subject)])
         signals.case_created.send(Case, case=case, message=message, actor=actor, now=now)
     return case
@@ -255,10 +262,9 @@ def case_update(
         _check_close_guards(case, actor, new)
         events = _apply(case, actor, new, now)
         if events:
-            case.version += 1
             case.updated_at = now
             case.save()
-            CaseEvent.objects.bulk_create(events)
+            events = journal.record_many(events)
             if "subject" in new:
                 search.index([search.case_document(case)])
             signals.case_changed.send(Case, case=case, events=events, actor=actor, now=now)
@@ -349,25 +355,23 @@ def _check_close_guards(case: Case, actor: User, new: dict[str, Any]) -> None:
             raise FieldError({"status": list(refusals)})
 
 
-def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[CaseEvent]:
-    events = []
+def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[journal.Entry]:
+    """Apply validated changes as one edit of the lifecycle; the events to record, in order."""
+    leading: list[lifecycle.EventSpec[object]] = []
+    trailing: list[lifecycle.EventSpec[object]] = []
     for field in ("subject", "type", "priority"):
         if field in new and getattr(case, field) != new[field]:
             before = getattr(case, field)
             label = (lambda v: Priority(v).label) if field == "priority" else str
-            events.append(_event(case, actor, now, "changed", field, label(before), label(new[field])))
+            leading.append(lifecycle.EventSpec(lifecycle.CHANGED, field, label(before), label(new[field])))
             setattr(case, field, new[field].value if hasattr(new[field], "value") else new[field])
-    if "status" in new and case.status != new["status"]:
-        events.append(_event(case, actor, now, "changed", "status", case.status, new["status"]))
-        _set_status(case, new["status"], now)
+    status = new["status"] if "status" in new and case.status != new["status"] else None
+    owner = None
     if "owner" in new and case.owner_id != (new["owner"].pk if new["owner"] else None):
-        events.append(_event(case, actor, now, "changed", "owner", case.owner or "", new["owner"] or ""))
+        owner = (str(case.owner or ""), str(new["owner"] or ""))
         case.owner = new["owner"]
-        if case.owner and case.status == Status.NEW:
-            events.append(_event(case, actor, now, "changed", "status", case.status, Status.OPEN))
-            case.status = Status.OPEN
     if "team" in new and case.team_id != (new["team"].pk if new["team"] else None):
-        events.append(_event(case, actor, now, "changed", "team", case.team or "", new["team"] or ""))
+        trailing.append(lifecycle.EventSpec(lifecycle.CHANGED, "team", str(case.team or ""), str(new["team"] or "")))
         case.team = new["team"]
     if "tags" in new:
         before_tags = sorted(case.tags.values_list("name", flat=True))
@@ -375,20 +379,35 @@ def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[
         after_tags = sorted(t.name for t in tags)
         if before_tags != after_tags:
             case.tags.set(tags)
-            events.append(_event(case, actor, now, "changed", "tags", ", ".join(before_tags), ", ".join(after_tags)))
-    return events
+            trailing.append(
+                lifecycle.EventSpec(lifecycle.CHANGED, "tags", ", ".join(before_tags), ", ".join(after_tags))
+            )
+    edit = lifecycle.Edit(status=status, owner=owner, leading=tuple(leading), trailing=tuple(trailing))
+    state, specs = lifecycle.step(case_state(case), edit, now)
+    _adopt(case, state)
+    return _entries(case, actor, now, specs)
 
 
-def _set_status(case: Case, status: str, now: datetime) -> None:
-    case.status = status
-    if status == Status.RESOLVED:
-        case.resolved_at = now
-    elif status == Status.CLOSED:
-        case.closed_at = now
-        case.resolved_at = case.resolved_at or now
-    else:
-        case.resolved_at = None
-        case.closed_at = None
+def case_receive_step(case: Case, *, at: datetime) -> list[journal.Entry]:
+    """A customer's message reaches ``case`` (not yet saved): its status and clocks move as the
+    lifecycle says (a re-open). The events to record; the caller saves the case."""
+    state, specs = lifecycle.step(case_state(case), lifecycle.CustomerWrote(), at)
+    _adopt(case, state)
+    return _entries(case, None, at, specs)
+
+
+def _record_opening(case: Case, message: Message, actor: User | None) -> None:
+    journal.record_many(
+        [
+            journal.Entry(case, journal.CREATED.name, case.created_at, actor, after=case.reference),
+            journal.Entry(case, journal.MESSAGE.name, message.created_at, actor, after=f"inbound #{message.pk}"),
+        ]
+    )
+
+
+def _message_entry(case: Case, message: Message, actor: User | None) -> journal.Entry:
+    kind = journal.NOTE if message.kind == MessageKind.NOTE else journal.MESSAGE
+    return journal.Entry(case, kind.name, message.created_at, actor, after=f"{message.kind} #{message.pk}")
 
 
 def message_add(
@@ -442,35 +461,24 @@ def message_add(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        events = [
-            _event(case, actor, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")
-        ]
-        target = case.status
-        if kind == MessageKind.INBOUND:
-            target = status_after_customer_message(Status(case.status))
-        elif kind == MessageKind.OUTBOUND:
-            if case.first_response_at is None:
-                case.first_response_at = now
-                events.append(_event(case, actor, now, "first_response", after=now.isoformat()))
-            if case.status == Status.NEW:
-                target = Status.OPEN
-        if staff and status_after and kind != MessageKind.INBOUND:
-            if status_after != target and not can_move(Status(target), status_after):
-                raise FieldError(
-                    status_after=f"A {target.replace('_', ' ')} case cannot move to {status_after.replace('_', ' ')}."
-                )
-            if status_after in {Status.RESOLVED, Status.CLOSED} and status_after != case.status:
-                refusals = extensions.close_refusals(case, actor, status_after)
-                if refusals:
-                    raise FieldError({"status_after": list(refusals)})
-            target = status_after
-        if target != case.status:
-            events.append(_event(case, actor, now, "changed", "status", case.status, target))
-            _set_status(case, target, now)
-            case.version += 1
+        chosen = Status(status_after) if staff and status_after and kind != MessageKind.INBOUND else None
+        action: lifecycle.Action = (
+            lifecycle.CustomerWrote()
+            if kind == MessageKind.INBOUND
+            else lifecycle.StaffWrote(reply=kind == MessageKind.OUTBOUND, status_after=chosen)
+        )
+        try:
+            state, specs = lifecycle.step(case_state(case), action, now)
+        except lifecycle.MoveRefused as refused:
+            raise FieldError(status_after=str(refused)) from None
+        if chosen in {Status.RESOLVED, Status.CLOSED} and chosen != case.status:
+            refusals = extensions.close_refusals(case, actor, chosen)
+            if refusals:
+                raise FieldError({"status_after": list(refusals)})
+        _adopt(case, state)
         case.updated_at = now
         case.save()
-        CaseEvent.objects.bulk_create(events)
+        events = journal.record_many([_message_entry(case, message, actor), *_entries(case, actor, now, specs)])
         search.index_new([search.message_document(message, case.subject)])
         signals.message_added.send(Case, case=case, message=message, actor=actor, now=now)
         status_events = [e for e in events if e.kind == "changed"]
@@ -513,7 +521,7 @@ def case_receive(
     with transaction.atomic():
         case = Case.objects.create(
             type=values["type"],
-            status=Status.NEW,
+            status=lifecycle.opened(owned=False).status,
             channel=values["channel"],
             subject=values["subject"],
             customer=customer,
@@ -529,12 +537,7 @@ def case_receive(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        CaseEvent.objects.bulk_create(
-            [
-                _event(case, None, now, "created", after=case.reference),
-                _event(case, None, now, "message", after=f"inbound #{message.pk}"),
-            ]
-        )
+        _record_opening(case, message, None)
         search.index_new([search.case_document(case), search.message_document(message, case.subject)])
         signals.case_created.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
     return case, message
@@ -571,18 +574,14 @@ def message_receive(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        events = [
-            _event(case, None, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")
-        ]
+        entries = [_message_entry(case, message, None)]
         if kind == MessageKind.INBOUND:
-            target = status_after_customer_message(Status(case.status))
-            if target != case.status:
-                events.append(_event(case, None, now, "changed", "status", case.status, target))
-                _set_status(case, target, now)
-                case.version += 1
+            state, specs = lifecycle.step(case_state(case), lifecycle.CustomerWrote(), now)
+            _adopt(case, state)
+            entries.extend(_entries(case, None, now, specs))
             case.updated_at = max(case.updated_at, now)
             case.save()
-        CaseEvent.objects.bulk_create(events)
+        events = journal.record_many(entries)
         search.index_new([search.message_document(message, case.subject)])
         signals.message_added.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
         status_events = [e for e in events if e.kind == "changed"]

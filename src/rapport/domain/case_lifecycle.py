@@ -138,9 +138,8 @@ def step(state: CaseState[T], action: Action, at: T) -> tuple[CaseState[T], list
             if state.owned and state.status == Status.NEW:
                 state = _move(state, Status.OPEN, at, events)
         events.extend(action.trailing)  # type: ignore[arg-type]
-    elif isinstance(action, AnsweredInPerson):
-        if state.first_response_at is None:
-            state = replace(state, first_response_at=at)
+    elif isinstance(action, AnsweredInPerson) and state.first_response_at is None:
+        state = replace(state, first_response_at=at)
     if any(e.kind == CHANGED for e in events):
         state = replace(state, version=state.version + 1)
     return state, events

@@ -18,12 +18,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 
-from rapport.cases import search, signals
+from rapport.cases import journal, search, signals
 from rapport.cases import services as case_services
-from rapport.cases.models import Case, CaseEvent, Message, MessageKind
+from rapport.cases.models import Case, Message, MessageKind
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain import mail_rules
-from rapport.domain.case_rules import CaseType, Channel, Status, status_after_customer_message
+from rapport.domain.case_rules import CaseType, Channel, Status
 from rapport.domain.redaction import mask_sensitive
 from rapport.mail import outbound, parsing
 from rapport.mail.inbound import NO_SUBJECT, Received, _content, _subject, dated, mail_receive, quarantine_hold
@@ -50,7 +50,7 @@ class _Email:
     case: Case | None = None
     new_case: bool = False
     message: Message | None = None
-    events: list[CaseEvent] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)  # journal entries, then the events recorded
 
 
 def file_batch(
@@ -169,13 +169,7 @@ def _write(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge
             pending.append(case)
             email.new_case = True
         else:
-            target = status_after_customer_message(Status(case.status))
-            if target != case.status:
-                email.events.append(
-                    case_services._event(case, None, email.written, "changed", "status", case.status, target)
-                )
-                case_services._set_status(case, target, email.written)
-                case.version += 1
+            email.events.extend(case_services.case_receive_step(case, at=email.written))
             case.updated_at = max(case.updated_at, email.written)
         email.case = case
         if parsed.message_id:
@@ -211,11 +205,11 @@ def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknow
         if email.checked:
             case_services._store_attachments(message, email.checked, written)
         if email.new_case:
-            events.append(case_services._event(case, None, written, "created", after=case.reference))
+            events.append(journal.Entry(case, journal.CREATED.name, written, after=case.reference))
             documents.append(search.case_document(case))
         else:
             touched[case.pk] = case
-        events.append(case_services._event(case, None, written, "message", after=f"inbound #{message.pk}"))
+        events.append(journal.Entry(case, journal.MESSAGE.name, written, after=f"inbound #{message.pk}"))
         events.extend(email.events)
         documents.append(search.message_document(message, case.subject))
         rows.append(
@@ -234,7 +228,12 @@ def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknow
         )
     _update_cases(touched.values())
     _insert(rows)
-    _insert(events)
+    recorded = iter(journal.record_many(events, ids=False))
+    for email in emails:  # the signals carry the rows as written
+        if email.new_case:
+            next(recorded)
+        next(recorded)
+        email.events = [next(recorded) for _ in email.events]
     _insert(documents)  # the search index's own triggers (FTS5 on SQLite) see these rows as any insert
     # What other apps do about new cases and messages (SLA clocks, complaint records), told for
     # the whole group at once: each receiver's batch form makes its queries once for the lot.
