@@ -311,9 +311,9 @@ def dated(label: str) -> Renderer:
 
     def render(event: CaseEvent) -> SafeString:
         field_text = format_html(" · {}", humanise(event.field).lower()) if event.field else ""
-        actor = actor_label(event, "")
+        actor = format_html(" {}", actor_label(event, "")) if event.actor_id is not None else ""
         return format_html(
-            '<span class="event-kind">{}</span> {}{}: {}', label, actor, field_text, moment_words(event.after)
+            '<span class="event-kind">{}</span>{}{}: {}', label, actor, field_text, moment_words(event.after)
         )
 
     return render

@@ -138,7 +138,7 @@ def test_dated_events_read_as_dates_not_codes(db, case, now):
     cases = [
         ("sla_warning", "resolution", "2026-11-13T09:30:00+00:00", "SLA warning</span> · resolution: 13 Nov 2026, 09:30"),
         ("sla_breached", "first_response", "2026-07-01T08:05:00+00:00", "SLA breached</span> · first response: 1 Jul 2026, 09:05"),
-        ("follow_up_done", "", "2026-03-02", "Follow up done</span> : 2 Mar 2026"),
+        ("follow_up_done", "", "2026-03-02", "Follow up done</span>: 2 Mar 2026"),
         ("final_response_sent", "", "refer to the <Ombudsman> by 2026-12-24", "refer to the &lt;Ombudsman&gt; by 24 Dec 2026"),
         ("sla_paused", "", "waiting_on_customer", "SLA paused</span>: waiting on customer"),
     ]  # fmt: skip
