@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from rapport.cases import journal
 from rapport.cases.models import CaseEvent
 from rapport.customers.models import Customer
-from rapport.web.components.message_card import message_card
+from rapport.web.components.message_card import staff_card
 from rapport.web.templatetags.desk import when
 
 
@@ -24,5 +24,5 @@ def event_entry(event: CaseEvent) -> SafeString:
 def timeline_entry(entry: Any, customer: Customer) -> SafeString:
     """One ``cases.views.Entry``: a message or an event."""
     if entry.message is not None:
-        return message_card(entry.message, customer)
+        return staff_card(entry.message, customer)
     return event_entry(entry.event)
