@@ -18,6 +18,7 @@ from rapport.cases import journal
 from rapport.cases.models import Attachment, Case, Message, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import Status
+from rapport.privacy import purge as purge_files
 from rapport.privacy.erasure import ERASED_FILE, erase_files
 from rapport.privacy.models import AccessLog, RetentionCategory, RetentionRun, RetentionSchedule
 
@@ -94,4 +95,7 @@ def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
                     **({"held": held} if held else {}),
                 }
             )
+        if applied_any and total:
+            # What went is gone from the rows; clear it from the files too (``rapport.privacy.purge``).
+            transaction.on_commit(purge_files.database_files_clean_job)
         return RetentionRun.objects.create(at=now, dry_run=not applied_any, report=report, total=total)
