@@ -198,11 +198,14 @@ def record_many(entries: Iterable[Entry], *, ids: bool = True) -> list[CaseEvent
     events = [_row(e) for e in entries]
     if not events:
         return events
-    if ids or _needs_ids(events):
-        CaseEvent.objects.bulk_create(events)
-    else:
-        _insert(events)
-    _tell(events)
+    # The rows, the subscribers inside the transaction and the deliveries owed hold together even
+    # for a caller that holds no transaction (no savepoint: inside one, this adds no query).
+    with transaction.atomic(savepoint=False):
+        if ids or _needs_ids(events):
+            CaseEvent.objects.bulk_create(events)
+        else:
+            _insert(events)
+        _tell(events)
     return events
 
 

@@ -768,8 +768,9 @@ def contact_log(
             now=now,
         )
         # A call or a conversation is answered as it happens: the first response is now.
-        Case.objects.filter(pk=case.pk).update(first_response_at=now)
-        case.first_response_at = now
+        state, _ = lifecycle.step(case_state(case), lifecycle.AnsweredInPerson(), now)
+        Case.objects.filter(pk=case.pk).update(first_response_at=state.first_response_at)
+        case.first_response_at = state.first_response_at
         if resolved:
             case = case_update(
                 actor=actor,

@@ -1,5 +1,8 @@
-"""Filing a batch of imported emails at once: the same rules as ``inbound.mail_receive``, with the
-lookups made once per group of emails and the rows written with ``bulk_create``.
+"""Filing a batch of imported emails at once: the same rules as ``inbound.mail_receive``. Each
+email is threaded here (Message-ID references, then a case reference for the same customer), and
+the group is filed by ``cases.services.cases_receive_many``, which makes its queries once for the
+lot, locks the cases answered and writes the rows in bulk; senders' customer records come from
+``customers.services.customers_for_senders``.
 
 An email that needs more than a case and a message (a bounce, automated mail, a loop, something
 kept aside, anything that fails a check) is filed by ``mail_receive`` itself, in order, after the

@@ -7,9 +7,11 @@ rows, so it would take a quarter of an hour just to insert them. Columns come fr
 ``_meta`` (anything not set here gets its field default), so a new column with a default needs no
 change here; a new required column fails loudly.
 
-The rows are what the services would have written (rapport.cases.services): the same events in
-the same order, a search document for each case, message and customer, and case fields (status,
-first response, resolved, closed, version) that follow from the steps. `tests/cli` checks this
+The rows are what the services would have written (rapport.cases.services): each plan is replayed
+through the case lifecycle (rapport.domain.case_lifecycle) as the services replay their work, so
+the events come in the same order and the case fields (status, first response, resolved, closed,
+version) follow from the steps by the same rules; and a search document for each case, message and
+customer. `tests/cli` checks this
 against the services themselves.
 
 Seeding adds to what is there: ids are taken from the table (SQLite, inside the batch's write lock)
