@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from rapport.cases import services as case_services
 from rapport.cases.models import Case
@@ -204,29 +204,13 @@ def _write_rows(
                 disposition=Disposition.CASE_CREATED if receipt.opened else Disposition.ADDED,
             )
         )
-    _insert(rows)
+    MailMessage.objects.bulk_create(rows)
     for receipt in receipts:
         if receipt.opened and acknowledge:
             outbound.acknowledgement_queue(case=receipt.case, message=receipt.message, now=now)
         elif not receipt.opened and receipt.case.owner_id is not None:
             outbound.agent_notification_queue(case=receipt.case, message=receipt.message, now=now)
     return [Received(row.disposition, receipt.case.pk) for row, receipt in zip(rows, receipts, strict=True)]
-
-
-def _insert(rows: list[MailMessage]) -> None:
-    """Insert the email records with one ``executemany``: the values prepared by each field as
-    ``bulk_create`` would, without compiling a statement per batch of rows or reading ids back."""
-    if not rows:
-        return
-    meta = MailMessage._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from _meta
-    values = [tuple(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields) for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
 
 
 def _threads(emails: list[_Email]) -> dict[str, int]:
