@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport import access as policy
 from rapport.accounts.models import User
+from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent
 from rapport.cases.services import Upload, message_add
 from rapport.complaints import access as complaint_policy
@@ -73,14 +74,12 @@ def _event(
     before: object = "",
     after: object = "",
     field: str = "",
-) -> CaseEvent:
-    return CaseEvent(
-        case_id=complaint.case_id, actor=actor, at=now, kind=kind, field=field, before=str(before), after=str(after)
-    )
+) -> journal.Entry:
+    return journal.Entry(complaint.case_id, kind, now, actor, field, str(before), str(after))
 
 
-def _record(complaint: Complaint, events: Sequence[CaseEvent], now: datetime) -> None:
-    CaseEvent.objects.bulk_create(events)
+def _record(complaint: Complaint, events: Sequence[journal.Entry], now: datetime) -> None:
+    journal.record_many(events)
     Case.objects.filter(pk=complaint.case_id, updated_at__lt=now).update(updated_at=now)
 
 
@@ -328,8 +327,8 @@ def complaint_escalate(*, actor: User, reference: str, reason: str, now: datetim
             lead = ComplaintSettings.current().complaints_lead
             if lead is not None and complaint.case.owner_id != lead.pk:
                 Case.objects.filter(pk=complaint.case_id).update(owner=lead, version=F("version") + 1, updated_at=now)
-                CaseEvent.objects.create(
-                    case_id=complaint.case_id,
+                journal.record(
+                    case=complaint.case_id,
                     actor=actor,
                     at=now,
                     kind="changed",
@@ -632,16 +631,14 @@ def final_response_warnings(*, now: datetime | None = None) -> int:
             continue
         if (complaint.case_id, state.value) in given:
             continue
-        events.append(
-            CaseEvent(case_id=complaint.case_id, actor=None, at=now, kind=WARNING_EVENT, field="", after=state.value)
-        )
+        events.append(journal.Entry(complaint.case_id, WARNING_EVENT, now, after=state.value))
         person = complaint.handler or complaint.case.owner
         if person is not None and person.email:
             due = timezone.localdate(selectors.final_response_due(complaint, config))
             said = "is overdue" if state is rules.DeadlineState.OVERDUE else f"is due by {due:%d %B %Y}"
             mails.append((person.email, complaint.case.reference, said))
     with transaction.atomic():
-        CaseEvent.objects.bulk_create(events)
+        journal.record_many(events)
         for address, reference, said in mails:
             transaction.on_commit(
                 lambda a=address, r=reference, s=said: email_send(
