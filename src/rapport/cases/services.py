@@ -368,7 +368,7 @@ def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[
     status = new["status"] if "status" in new and case.status != new["status"] else None
     owner = None
     if "owner" in new and case.owner_id != (new["owner"].pk if new["owner"] else None):
-        owner = (str(case.owner or ""), str(new["owner"] or ""))
+        owner = (journal.person(case.owner), journal.person(new["owner"]))
         case.owner = new["owner"]
     if "team" in new and case.team_id != (new["team"].pk if new["team"] else None):
         trailing.append(lifecycle.EventSpec(lifecycle.CHANGED, "team", str(case.team or ""), str(new["team"] or "")))
