@@ -8,15 +8,17 @@ compares the two), escaping every text as the template's autoescape did.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from rapport.cases.models import CaseEvent, Message
 from rapport.customers.models import CHANNEL_CHOICES, Customer
+from rapport.extensions import Badge
 from rapport.web.html import sanitise_html
 from rapport.web.templatetags.desk import event_value, humanise, remembered_reverse, when
 
@@ -30,7 +32,7 @@ _KINDS = {"note": "Internal note", "inbound": "From the customer"}
 def timeline_entry(entry: Any, customer: Customer) -> SafeString:
     """One ``views.Entry``: a message or an event."""
     if entry.message is not None:
-        return mark_safe(_message(entry.message, customer))  # noqa: S308 - escaped in _message
+        return mark_safe(_message(entry.message, customer, entry.badges))  # noqa: S308 - escaped in _message
     return mark_safe(_event(entry.event))  # noqa: S308 - escaped in _event
 
 
@@ -39,7 +41,17 @@ def _or(value: Any, fallback: str) -> str:
     return escape(value) if value else fallback
 
 
-def _message(message: Message, customer: Customer) -> str:
+def _badges(badges: Sequence[Badge]) -> str:
+    """Markers other apps put on a message (an emailed reply's delivery state)."""
+    return "".join(
+        format_html(
+            ' · <span class="{}"{}>{}</span>', b.css, format_html(' title="{}"', b.title) if b.title else "", b.text
+        )
+        for b in badges
+    )
+
+
+def _message(message: Message, customer: Customer, entry_badges: Sequence[Badge] = ()) -> str:
     if message.kind == "inbound":
         recorded = message.author and message.author_id != customer.user_id
         author = escape(customer.name) + (f" (recorded by {escape(message.author)})" if recorded else "")
@@ -63,7 +75,7 @@ def _message(message: Message, customer: Customer) -> str:
         f'\n<li id="message-{message.pk}" class="message message-{escape(message.kind)}">\n<header>\n'
         f'<strong class="kind">{_KINDS.get(message.kind, "Reply to the customer")}</strong>\n'
         f"· {author}\n"
-        f"· {channel} · {when(message.created_at)}\n</header>\n"
+        f"· {channel} · {when(message.created_at)}{_badges(entry_badges)}\n</header>\n"
         f"{body}{files}\n</li>\n"
     )
 
