@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0002_default_root_causes_and_limits"),
+        ("complaints", "0003_authority_limits_per_period"),
     ]
 
     operations = [

@@ -47,5 +47,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("complaints", "0003_letterhead_and_adr_schemes")]
+    dependencies = [("complaints", "0004_letterhead_and_adr_schemes")]
     operations = [migrations.RunPython(forwards, backwards)]
