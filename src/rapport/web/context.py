@@ -22,5 +22,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if staff
         else [],
         # A callable: the template asks for it only where the header is drawn (not in htmx partials).
-        "header_alerts": (lambda: extensions.header_alerts_for(user)) if staff else (),  # type: ignore[arg-type]
+        "header_alerts": (lambda: extensions.header_alerts_for(user)) if staff else (),
     }
