@@ -10,6 +10,7 @@ from django import forms
 from rapport.complaints.models import RootCause
 from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Kind, Nation, RemedyCode, ServiceBreach
+from rapport.platform.widgets import DateInput
 from rapport.web.forms import StaffChoiceField, shown_staff, staff_members
 
 TEXT = {"rows": 3}
@@ -48,7 +49,7 @@ class OwnershipForm(forms.Form):
     handler = StaffChoiceField(label="Owner", queryset=staff_members(), required=False, empty_label="Choose…")
     action_plan = forms.CharField(label="Action plan", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
     promised_date = forms.DateField(
-        label="Date promised to the customer", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date promised to the customer", widget=DateInput()
     )
     follow_ups = forms.CharField(
         label="Follow-up dates",
@@ -115,11 +116,11 @@ class FactsForm(forms.Form):
     kind = forms.ChoiceField(
         label="What was bought", choices=[(k.value, k.value.replace("_", " ").capitalize()) for k in Kind]
     )
-    contract_date = forms.DateField(label="Contract date", widget=forms.DateInput(attrs={"type": "date"}))
+    contract_date = forms.DateField(label="Contract date", widget=DateInput())
     delivered = forms.DateField(
-        label="Delivered or performed", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Delivered or performed", required=False, widget=DateInput()
     )
-    reported = forms.DateField(label="Problem reported", widget=forms.DateInput(attrs={"type": "date"}))
+    reported = forms.DateField(label="Problem reported", widget=DateInput())
     price = forms.DecimalField(label="Price (£)", min_value=0, max_digits=10, decimal_places=2, required=False)
     repairs_tried = forms.IntegerField(
         label="Repairs or replacements already done", min_value=0, initial=0, required=False

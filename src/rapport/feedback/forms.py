@@ -12,6 +12,7 @@ from rapport.cases.models import TYPE_CHOICES
 from rapport.customers.models import CHANNEL_CHOICES
 from rapport.domain.scoring import SCALES
 from rapport.feedback.models import RATER_FIELDS, SurveyKind
+from rapport.platform.widgets import DateInput
 
 PERIODS = [("7", "Last 7 days"), ("28", "Last 28 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
 GROUPS = [("", "All customers"), ("external", "External customers"), ("internal", "Internal customers")]
@@ -21,8 +22,8 @@ TOO_LONG = "Choose a period of at most two years."
 
 class DashboardForm(forms.Form):
     period = forms.ChoiceField(choices=PERIODS, required=False, initial="28", label="Period")
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label="From", widget=DateInput())
+    end = forms.DateField(required=False, label="To (inclusive)", widget=DateInput())
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="All teams")
     agent = forms.ModelChoiceField(
         queryset=User.objects.filter(role__in=sorted(STAFF_ROLES), is_active=True),
@@ -114,10 +115,10 @@ class RaterSendForm(forms.Form):
     tier = forms.ChoiceField(required=False, label="Loyalty tier")
     team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Customers of the team")
     resolved_from = forms.DateField(
-        required=False, label="With a case resolved from", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="With a case resolved from", widget=DateInput()
     )
     resolved_to = forms.DateField(
-        required=False, label="to (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label="to (inclusive)", widget=DateInput()
     )
     within_days = forms.IntegerField(
         min_value=1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from rapport.domain.case_rules import Channel
+from rapport.platform.widgets import DateInput
 from rapport.privacy.models import AdjustmentKind, LawfulBasis, Purpose, RequestKind
 
 CHANNELS = [(c.value, c.value.replace("_", " ").capitalize()) for c in Channel]
@@ -54,7 +55,7 @@ class LiftForm(forms.Form):
     """Lifting a restriction: the person is told first (UK GDPR Art 18(3))."""
 
     told_on = forms.DateField(
-        label="Date the person was told the restriction will be lifted", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date the person was told the restriction will be lifted", widget=DateInput()
     )
     told_how = forms.CharField(label="How they were told", max_length=100, help_text="For example: email, letter.")
     reason = forms.CharField(label="Why it is lifted", max_length=300)
