@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -366,3 +367,31 @@ def test_naming_customers_in_a_report_is_recorded_as_access(monkeypatch, team_le
         )
     signed_in(team_leader).get("/complaints/reports/repeat.csv", {"start": "2026-01-01", "end": "2026-12-31"})
     assert seen == [(team_leader.pk, customer.pk, "complaint report export")]
+
+
+def test_the_complaints_list_names_the_complaint_handler_and_the_case_owner_apart(
+    manager, agent, team_leader, complaint_case, now
+):
+    # given a complaint handled by the team leader on a case the agent owns
+    from rapport.complaints import services
+
+    services.complaint_take_ownership(
+        actor=team_leader,
+        reference=complaint_case.reference,
+        handler=team_leader,
+        action_plan="Refund today.",
+        promised_date=now.date() + timedelta(days=2),
+        now=now,
+    )
+
+    # when the manager lists open complaints
+    page = signed_in(manager).get("/complaints/").content.decode()
+
+    # then each person is named under their own heading, and "Owner" alone is not used
+    table = page.split("Awaiting a final response")[1]
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    row = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert "Owner" not in headings
+    assert cells[headings.index("Complaint handler") - 1] == str(team_leader)
+    assert cells[headings.index("Case owner") - 1] == str(agent)

@@ -46,11 +46,11 @@ class ApologiseForm(SaidForm):
 
 class OwnershipForm(forms.Form):
     prefix = "own"
-    handler = StaffChoiceField(label="Owner", queryset=staff_members(), required=False, empty_label="Choose…")
-    action_plan = forms.CharField(label="Action plan", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
-    promised_date = forms.DateField(
-        label="Date promised to the customer", widget=DateInput()
+    handler = StaffChoiceField(
+        label="Complaint handler", queryset=staff_members(), required=False, empty_label="Choose…"
     )
+    action_plan = forms.CharField(label="Action plan", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
+    promised_date = forms.DateField(label="Date promised to the customer", widget=DateInput())
     follow_ups = forms.CharField(
         label="Follow-up dates",
         required=False,
@@ -117,9 +117,7 @@ class FactsForm(forms.Form):
         label="What was bought", choices=[(k.value, k.value.replace("_", " ").capitalize()) for k in Kind]
     )
     contract_date = forms.DateField(label="Contract date", widget=DateInput())
-    delivered = forms.DateField(
-        label="Delivered or performed", required=False, widget=DateInput()
-    )
+    delivered = forms.DateField(label="Delivered or performed", required=False, widget=DateInput())
     reported = forms.DateField(label="Problem reported", widget=DateInput())
     price = forms.DecimalField(label="Price (£)", min_value=0, max_digits=10, decimal_places=2, required=False)
     repairs_tried = forms.IntegerField(

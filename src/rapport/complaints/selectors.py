@@ -64,7 +64,7 @@ def open_complaints(actor: User, now: datetime, *, limit: int = 200) -> list[Ope
     config = ComplaintSettings.current()
     rows = (
         Complaint.objects.filter(final_response_at__isnull=True, case__in=policy.visible_cases(actor))
-        .select_related("case__customer", "handler", "root_cause")
+        .select_related("case__customer", "case__owner", "handler", "root_cause")
         .order_by("received_at", "id")[:limit]
     )
     return [
