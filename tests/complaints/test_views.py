@@ -170,8 +170,8 @@ def test_reports_are_for_team_leaders_and_export_csv(agent_client, team_leader, 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
         ["Basis", "Kind", "Granted", "Cost (£)"],
-        ["Goodwill", "goodwill", "1", "15.00"],
-        ["Legal remedies", "refund", "1", "30.00"],
+        ["Goodwill", "Goodwill", "1", "15.00"],
+        ["Legal remedies", "Refund", "1", "30.00"],
     ]
     causes = list(csv.reader(io.StringIO(leader.get("/complaints/reports/root_cause.csv", query).content.decode())))
     assert causes[1] == ["Product fault", "1", "100.0%"]
@@ -395,3 +395,26 @@ def test_the_complaints_list_names_the_complaint_handler_and_the_case_owner_apar
     assert "Owner" not in headings
     assert cells[headings.index("Complaint handler") - 1] == str(team_leader)
     assert cells[headings.index("Case owner") - 1] == str(agent)
+
+
+def test_an_award_reads_as_words_not_codes(agent, team_leader, complaint_case, now):
+    # given a legal refund above the agent's limit, waiting for approval
+    award = services.award_request(
+        actor=agent,
+        reference=complaint_case.reference,
+        kind="refund",
+        basis="legal",
+        amount="120",
+        remedy="final_reject",
+        now=now,
+    )
+    leader = signed_in(team_leader)
+
+    # when the approver opens the request and the case
+    approval = leader.get(f"/complaints/approvals/{award.approval.pk}/").content.decode()
+    case_page = leader.get(f"/cases/{complaint_case.reference}/").content.decode()
+
+    # then the basis and remedy are named as people say them
+    assert "<dd>Legal entitlement: final right to reject</dd>" in approval
+    assert "final_reject" not in approval
+    assert "Refund £120 (final right to reject)" in case_page

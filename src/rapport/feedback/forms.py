@@ -114,12 +114,8 @@ class RaterSendForm(forms.Form):
     group = forms.ChoiceField(choices=SEGMENT_GROUPS, required=False, label="Internal or external")
     tier = forms.ChoiceField(required=False, label="Loyalty tier")
     team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Customers of the team")
-    resolved_from = forms.DateField(
-        required=False, label="With a case resolved from", widget=DateInput()
-    )
-    resolved_to = forms.DateField(
-        required=False, label="to (inclusive)", widget=DateInput()
-    )
+    resolved_from = forms.DateField(required=False, label="With a case resolved from", widget=DateInput())
+    resolved_to = forms.DateField(required=False, label="to (inclusive)", widget=DateInput())
     within_days = forms.IntegerField(
         min_value=1,
         max_value=3650,

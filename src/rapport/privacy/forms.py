@@ -54,8 +54,6 @@ class DataRequestForm(forms.Form):
 class LiftForm(forms.Form):
     """Lifting a restriction: the person is told first (UK GDPR Art 18(3))."""
 
-    told_on = forms.DateField(
-        label="Date the person was told the restriction will be lifted", widget=DateInput()
-    )
+    told_on = forms.DateField(label="Date the person was told the restriction will be lifted", widget=DateInput())
     told_how = forms.CharField(label="How they were told", max_length=100, help_text="For example: email, letter.")
     reason = forms.CharField(label="Why it is lifted", max_length=300)

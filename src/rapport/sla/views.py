@@ -66,15 +66,18 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sla-attainment-{report.start}-{report.end}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["dimension", "group", "met", "missed", "attainment_percent"])
+    # Headings and dimensions in words: the file is read by people in a spreadsheet.
+    writer.writerow(["Dimension", "Group", "Met", "Missed", "Attainment (%)"])
     writer.writerow(
-        ["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""]
+        ["All", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""]
     )
     for group, rows in report.groups.items():
         for row in rows:
             # A leading = + - @ would be a formula to a spreadsheet: names are quoted as text.
             key = f"'{row.key}" if row.key[:1] in "=+-@" else row.key
-            writer.writerow([group, key, row.met, row.missed, "" if row.percent is None else row.percent])
+            writer.writerow(
+                [selectors.GROUPS[group][1], key, row.met, row.missed, "" if row.percent is None else row.percent]
+            )
     return response
 
 
