@@ -124,3 +124,19 @@ def test_every_code_of_every_vocabulary_has_a_label():
 )
 def test_labels(vocabulary, code, shown):
     assert label(vocabulary, code) == shown
+
+
+def test_portal_pages_show_labels_and_dates_not_codes(demo):
+    from rapport.seeding.demo import CUSTOMER
+
+    user = User.objects.get(email=CUSTOMER.email)
+    client = signed_in(user)
+    cases = Case.objects.filter(customer__user=user).order_by("-id")[:5]
+    found = []
+    for path in ["/portal/", "/privacy/request/", "/privacy/choices/", *[f"/portal/cases/{c.reference}/" for c in cases]]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = visible_text(response.content.decode())
+        found += [f"{path}: {code}" for code in sorted(set(CODE.findall(text)))]
+        found += [f"{path}: {moment}" for moment in sorted(set(ISO_MOMENT.findall(text)))]
+    assert found == []
