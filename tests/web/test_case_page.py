@@ -122,7 +122,7 @@ def test_reply_with_a_status_and_attachments(agent_client, case):
     ("data", "files", "status", "message"),
     [
         ({"reply-body": ""}, [], 422, "Write a reply."),
-        ({"reply-body": "  \n "}, [], 422, "Write a message."),
+        ({"reply-body": "  \n "}, [], 422, "Write a reply."),  # spaces only: the same mistake, the same words
         ({"reply-body": "Hi", "reply-status_after": "lost"}, [], 422, "Select a valid choice."),
         ({"reply-body": "Hi"}, [("evil.exe", b"MZ\x90\x00")], 422, "files of this type are not accepted"),
         ({"reply-body": "Hi"}, [("fake.pdf", b"not a pdf")], 422, "does not contain what its name says"),

@@ -133,7 +133,12 @@ def test_portal_pages_show_labels_and_dates_not_codes(demo):
     client = signed_in(user)
     cases = Case.objects.filter(customer__user=user).order_by("-id")[:5]
     found = []
-    for path in ["/portal/", "/privacy/request/", "/privacy/choices/", *[f"/portal/cases/{c.reference}/" for c in cases]]:
+    for path in [
+        "/portal/",
+        "/privacy/request/",
+        "/privacy/choices/",
+        *[f"/portal/cases/{c.reference}/" for c in cases],
+    ]:
         response = client.get(path)
         assert response.status_code == 200, path
         text = visible_text(response.content.decode())

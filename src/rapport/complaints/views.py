@@ -26,6 +26,7 @@ from rapport.complaints import forms, selectors, services
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType
 from rapport.platform.errors import Conflict, FieldError, Forbidden
+from rapport.platform.forms import Form
 from rapport.platform.widgets import DateInput
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
@@ -241,7 +242,7 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     return redirect("complaints:index")
 
 
-class PeriodForm(django_forms.Form):
+class PeriodForm(Form):
     start = django_forms.DateField(label="From", required=False, widget=DateInput())
     end = django_forms.DateField(label="To", required=False, widget=DateInput())
 

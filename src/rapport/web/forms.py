@@ -21,6 +21,7 @@ from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.forms import Form
 from rapport.platform.shortlived import ShortLivedCopy
 
 PRIORITY_FILTER_CHOICES = [("", "Any priority")] + [(p.label, p.label.capitalize()) for p in Priority]
@@ -128,7 +129,7 @@ def uploads(files: Iterable[UploadedFile]) -> list[Upload]:
 # --- sign-in ---------------------------------------------------------------------------------------
 
 
-class SignInForm(forms.Form):
+class SignInForm(Form):
     email = forms.CharField(
         label="Email address",
         max_length=254,
@@ -147,7 +148,7 @@ class SignInForm(forms.Form):
 # --- queue -----------------------------------------------------------------------------------------
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     """Renders the queue filters; ``QueueFilter.from_params`` parses them."""
 
     queue = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -194,7 +195,7 @@ def status_choices_after_reply(case: Case) -> list[tuple[str, str]]:
     return [("", keep)] + [(s.value, labels[s.value]) for s in Status if s != base and can_move(base, s)]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     prefix = "reply"
 
     body = forms.CharField(
@@ -211,7 +212,7 @@ class ReplyForm(forms.Form):
         self.fields["status_after"].choices = status_choices_after_reply(case)
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     prefix = "note"
 
     body = forms.CharField(
@@ -224,7 +225,7 @@ class NoteForm(forms.Form):
     attachments = AttachmentsField()
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(Form):
     """The case's working fields. ``version`` is the version the agent read (optimistic locking)."""
 
     prefix = "edit"
@@ -235,7 +236,11 @@ class CaseEditForm(forms.Form):
     owner = StaffChoiceField(required=False, queryset=staff_members(), empty_label="Nobody")
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all(), empty_label="No team")
     tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page, then make your changes again."},
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self.initial_for(case))
@@ -276,7 +281,7 @@ class CaseEditForm(forms.Form):
 # --- customers -------------------------------------------------------------------------------------
 
 
-class CustomerSearchForm(forms.Form):
+class CustomerSearchForm(Form):
     q = forms.CharField(
         required=False, label="Name or email", help_text="The start of a name, or a whole email address."
     )
@@ -287,7 +292,7 @@ class CustomerSearchForm(forms.Form):
         super().__init__(initial=initial, auto_id="filter-%s")
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(Form):
     kind = forms.ChoiceField(choices=CustomerKind.choices, initial=CustomerKind.PERSON)
     name = forms.CharField(max_length=200, error_messages={"required": "Give the customer's name."})
     organisation = forms.CharField(required=False, max_length=200)
@@ -311,7 +316,7 @@ class CustomerForm(forms.Form):
         return {name: getattr(customer, name) for name in CustomerForm.base_fields}
 
 
-class ContactLogForm(forms.Form):
+class ContactLogForm(Form):
     """A phone call or a conversation at the counter, recorded as a case."""
 
     prefix = "contact"
@@ -330,7 +335,7 @@ class ContactLogForm(forms.Form):
     resolved = forms.BooleanField(label="Resolved during the contact", required=False)
 
 
-class RaiseCaseForm(forms.Form):
+class RaiseCaseForm(Form):
     """A case raised by staff on the customer's behalf (their first message, as received)."""
 
     subject = forms.CharField(max_length=200, error_messages={"required": "Give the case a subject."})
