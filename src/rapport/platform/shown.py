@@ -44,3 +44,10 @@ def shown_datetime(value: datetime | str | None) -> str:
         return shown_date(parsed)
     local = timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
     return f"{shown_date(local.date())}, {local:%H:%M}"
+
+
+def sentences(parts: list[str]) -> str:
+    """Reasons as one run of sentences: each ends with its own full stop, none gains a second
+    ("…C-000061. Open…", never "…C-000061.; Open…")."""
+    cleaned = [part.strip() for part in parts if part and part.strip()]
+    return " ".join(part if part[-1] in ".!?" else f"{part}." for part in cleaned)
