@@ -7,12 +7,14 @@ sees it beside the field it is about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import slugify
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
@@ -41,6 +43,21 @@ def show_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
 
 def split_tags(text: str) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+TAG_CHARACTERS = "Tags can only use letters, numbers and hyphens: change “{tag}”."
+TAG_TOO_LONG = "Keep each tag to 50 characters or fewer: “{tag}” is longer."
+
+
+def check_tags(text: str) -> None:
+    """Refuse a tag that would be stored as something else (``<script>x</script>`` as
+    ``scriptxscript``), rather than change it silently; capitals and spaces are only tidied."""
+    for tag in split_tags(text):
+        tidied = re.sub(r"\s+", "-", tag.lower())
+        if slugify(tag) != tidied:
+            raise forms.ValidationError(TAG_CHARACTERS.format(tag=tag), code="tag")
+        if len(tidied) > 50:
+            raise forms.ValidationError(TAG_TOO_LONG.format(tag=tag[:50] + "…"), code="tag")
 
 
 def staff_members() -> Any:
@@ -235,7 +252,9 @@ class CaseEditForm(Form):
     type = forms.ChoiceField(label="Case type", choices=TYPE_CHOICES)
     owner = StaffChoiceField(required=False, queryset=staff_members(), empty_label="Nobody")
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all(), empty_label="No team")
-    tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
+    tags = forms.CharField(
+        required=False, max_length=500, help_text="Separate tags with commas.", validators=[check_tags]
+    )
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
@@ -350,7 +369,9 @@ class RaiseCaseForm(Form):
     priority = forms.TypedChoiceField(choices=PRIORITY_CHOICES, coerce=int, initial=Priority.NORMAL)
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all(), empty_label="No team (triage)")
     owner = StaffChoiceField(required=False, queryset=staff_members(), empty_label="Nobody yet")
-    tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
+    tags = forms.CharField(
+        required=False, max_length=500, help_text="Separate tags with commas.", validators=[check_tags]
+    )
     attachments = AttachmentsField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
