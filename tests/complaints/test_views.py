@@ -401,15 +401,16 @@ def test_the_complaints_list_names_the_complaint_handler_and_the_case_owner_apar
     assert cells[headings.index("Case owner") - 1] == str(agent)
 
 
-def test_an_award_reads_as_words_not_codes(agent, team_leader, complaint_case, now):
+def test_an_award_reads_as_words_not_codes(agent, team_leader, assessed, now):
     # given a legal refund above the agent's limit, waiting for approval
+    complaint_case = assessed
     award = services.award_request(
         actor=agent,
         reference=complaint_case.reference,
         kind="refund",
         basis="legal",
         amount="120",
-        remedy="final_reject",
+        remedy="short_term_reject",
         now=now,
     )
     leader = signed_in(team_leader)
@@ -419,6 +420,6 @@ def test_an_award_reads_as_words_not_codes(agent, team_leader, complaint_case, n
     case_page = leader.get(f"/cases/{complaint_case.reference}/").content.decode()
 
     # then the basis and remedy are named as people say them
-    assert "<dd>Legal entitlement: final right to reject</dd>" in approval
-    assert "final_reject" not in approval
-    assert "Refund £120 (final right to reject)" in case_page
+    assert "<dd>Legal entitlement: short-term right to reject</dd>" in approval
+    assert "short_term_reject" not in approval
+    assert "Refund £120 (short-term right to reject)" in case_page
