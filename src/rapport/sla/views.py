@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rapport.platform import csv_export
 from rapport.platform.errors import NotFound
 from rapport.sla import access as sla_policy
 from rapport.sla import selectors
@@ -65,18 +65,14 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sla-attainment-{report.start}-{report.end}.csv"'
-    writer = csv.writer(response)
+    out = csv_export.writer(response)
     # Headings and dimensions in words: the file is read by people in a spreadsheet.
-    writer.writerow(["Dimension", "Group", "Met", "Missed", "Attainment (%)"])
-    writer.writerow(
-        ["All", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""]
-    )
+    out.writerow(["Dimension", "Group", "Met", "Missed", "Attainment (%)"])
+    out.writerow(["All", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""])
     for group, rows in report.groups.items():
         for row in rows:
-            # A leading = + - @ would be a formula to a spreadsheet: names are quoted as text.
-            key = f"'{row.key}" if row.key[:1] in "=+-@" else row.key
-            writer.writerow(
-                [selectors.GROUPS[group][1], key, row.met, row.missed, "" if row.percent is None else row.percent]
+            out.writerow(
+                [selectors.GROUPS[group][1], row.key, row.met, row.missed, "" if row.percent is None else row.percent]
             )
     return response
 
