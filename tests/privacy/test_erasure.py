@@ -38,6 +38,20 @@ def test_other_apps_holds_refuse_erasure_too(customer, manager, now, monkeypatch
         customer_erase(actor=manager, customer_id=customer.pk, now=now)
 
 
+def test_several_reasons_read_as_sentences(customer, manager, now, monkeypatch):
+    # given two holds, one already a sentence with its full stop and one a bare phrase
+    reasons = ["A complaint is open on C-000061.", "Open data request on C-000062"]
+    monkeypatch.setattr(extensions, "legal_holds", [lambda c: reasons])
+
+    # when erasure is asked for
+    with pytest.raises(ErasureHeld) as refused:
+        customer_erase(actor=manager, customer_id=customer.pk, now=now)
+
+    # then the message joins them as sentences, never ".;"
+    assert refused.value.message.endswith(": A complaint is open on C-000061. Open data request on C-000062.")
+    assert ".;" not in refused.value.message
+
+
 def test_scheduled_erasure_waits_for_the_hold_then_runs(
     history, customer, manager, now, django_capture_on_commit_callbacks
 ):

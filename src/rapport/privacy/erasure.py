@@ -40,6 +40,7 @@ from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKi
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
 from rapport.platform.errors import NotFound, RapportError
+from rapport.platform.shown import sentences
 from rapport.privacy import access as privacy_policy
 from rapport.privacy import purge
 from rapport.privacy.models import Adjustment, Erasure, ErasureStatus
@@ -68,7 +69,7 @@ class ErasureHeld(ErasureRefused):
     """Refused: ``reasons`` says why the data must be kept for now."""
 
     def __init__(self, reasons: list[str]) -> None:
-        super().__init__(HELD.format(reasons="; ".join(reasons)))
+        super().__init__(HELD.format(reasons=sentences(reasons)))
         self.reasons = reasons
 
 
