@@ -154,7 +154,7 @@ def _tags(names: Sequence[str]) -> list[Tag]:
     names = [n for n in names if n.strip()]
     problems = [p for n in names if (p := tag_problem(n))]
     if problems:
-        raise FieldError(tags=problems)
+        raise FieldError({"tags": problems})
     slugs = sorted({tidy_tag(n) for n in names})
     existing = {t.name: t for t in Tag.objects.filter(name__in=slugs)}
     missing = [Tag(name=s) for s in slugs if s not in existing]
