@@ -205,6 +205,11 @@ class AwardIn(Schema):
 
 class FinalResponseIn(Schema):
     deadlock: bool = False
+    body: str | None = Field(
+        None,
+        max_length=20_000,
+        description="The letter's opening and outcome as the handler confirmed them; leave out for the template's.",
+    )
 
 
 class DecisionIn(Schema):
@@ -311,7 +316,9 @@ def award(request: HttpRequest, reference: str, payload: AwardIn) -> Any:
 def final_response(request: HttpRequest, reference: str, payload: FinalResponseIn) -> Any:
     """Send the final response (or deadlock letter) to the customer. A 409 when it has already
     been sent."""
-    services.final_response_send(actor=actor(request), reference=reference, deadlock=payload.deadlock)
+    services.final_response_send(
+        actor=actor(request), reference=reference, deadlock=payload.deadlock, body=payload.body
+    )
     return _current(request, reference)
 
 

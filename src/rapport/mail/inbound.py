@@ -268,6 +268,8 @@ def _bounce(
                 bounces=flagged.bounces + 1, reason=reason, flagged_at=now
             )
     row.disposition, row.reason = Disposition.BOUNCE, reason
+    if origin is not None:
+        outbound.outbox_bounced(message_id_header=origin.message_id_header, reason=reason)
     if origin is not None and origin.case is not None:
         who = ", ".join(recipients) or "the customer"
         note = f"An email to {who} could not be delivered.\n\n{_text(parsed)}"
