@@ -154,10 +154,11 @@ def _field(loc: Sequence[Any]) -> str | None:
     return names[-1] if names else None
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], field: str | None) -> str:
     kind = error.get("type")
     if kind == "missing":
-        return "This field is required."
+        # The pages' voice ("Enter the subject."), never Django's generic "This field is required."
+        return f"Enter the {field.replace('_', ' ')}." if field else "Enter every required value."
     if kind == "extra_forbidden":
         return "This field cannot be set here."
     if kind in {"literal_error", "enum"}:
@@ -171,7 +172,8 @@ def _message(error: dict[str, Any]) -> str:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str | None, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+        field = _field(error.get("loc", ()))
+        errors.setdefault(field, []).append(_message(error, field))
     return _respond(request, 422, error_body(CHECK_FIELDS, errors))
 
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
-from rapport.cases.services import Upload
+from rapport.cases.services import NOTE_REQUIRED, REPLY_REQUIRED, Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain import case_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment
@@ -212,7 +212,7 @@ class ReplyForm(Form):
         label="Your reply",
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write a reply."},
+        error_messages={"required": REPLY_REQUIRED},
     )
     status_after = OfferedChoiceField(label="Status after reply", required=False, accepted=STATUS_CHOICES)
     attachments = AttachmentsField()
@@ -230,7 +230,7 @@ class NoteForm(Form):
         help_text="Only staff can see notes. The customer never sees them.",
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write a note."},
+        error_messages={"required": NOTE_REQUIRED},
     )
     attachments = AttachmentsField()
 
