@@ -8,23 +8,24 @@ from django.http import HttpRequest
 
 from rapport.complaints.models import AuthorityLimit, Complaint, ComplaintSettings, RootCause
 from rapport.customers.admin import ReadOnlyAdmin
+from rapport.platform.admin import SettingsHistoryAdmin
 
 
 @admin.register(RootCause)
-class RootCauseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RootCauseAdmin(SettingsHistoryAdmin):
     list_display = ("name", "code", "active")
     list_filter = ("active",)
     prepopulated_fields = {"code": ("name",)}
 
 
 @admin.register(AuthorityLimit)
-class AuthorityLimitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuthorityLimitAdmin(SettingsHistoryAdmin):
     list_display = ("role", "kind", "limit_pence")
     list_filter = ("kind", "role")
 
 
 @admin.register(ComplaintSettings)
-class ComplaintSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ComplaintSettingsAdmin(SettingsHistoryAdmin):
     fieldsets = (
         ("Final response", {"fields": ("final_response_weeks", "warn_days", "complaints_lead", "checks_from")}),
         ("Ombudsman or ADR body", {"fields": ("adr_body", "adr_details", "referral_months")}),

@@ -11,6 +11,7 @@ from django.db import models
 from rapport.accounts.models import Role
 from rapport.cases.models import Case
 from rapport.domain.complaint_rules import AwardKind, Basis, CustomerResponse, Level, Outcome, RefusalGround
+from rapport.platform import settings_history
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.AGENT, Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN)]
 STAFF_LADDER: tuple[str, ...] = tuple(value for value, _ in STAFF_ROLE_CHOICES)
@@ -33,6 +34,7 @@ def pence(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
+@settings_history.track()
 class RootCause(models.Model):
     """One entry in the root-cause taxonomy (admin-editable): why complaints happen, for PDCA."""
 
@@ -48,6 +50,7 @@ class RootCause(models.Model):
         return self.name
 
 
+@settings_history.track()
 class ComplaintSettings(models.Model):
     """The organisation's complaint rules and letters: one row (admin-editable).
 
@@ -90,6 +93,7 @@ class ComplaintSettings(models.Model):
         return found
 
 
+@settings_history.track()
 class AuthorityLimit(models.Model):
     """How much a role may grant of one kind without approval (admin-editable), in pence."""
 
