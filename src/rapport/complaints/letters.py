@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from rapport import extensions
 from rapport.complaints.models import Award, Complaint, ComplaintSettings
 from rapport.domain import complaint_rules as rules
@@ -43,11 +45,13 @@ def _day(day: date) -> str:
 
 
 def adr_paragraph(config: ComplaintSettings, refer_by: date) -> str:
-    return (
-        f"If you are not satisfied with our response, you have the right to refer your complaint to "
-        f"{config.adr_body}. You must do so within {config.referral_months} months of the date of this "
-        f"letter, that is by {_day(refer_by)}; after that date it may not be able to consider your complaint. "
-        f"{config.adr_details}"
+    return _(
+        "If you are not satisfied with our response, you have the right to refer your complaint to "
+        "{adr_body}. You must do so within {months} months of the date of this "
+        "letter, that is by {refer_by}; after that date it may not be able to consider your complaint. "
+        "{adr_details}"
+    ).format(
+        adr_body=config.adr_body, months=config.referral_months, refer_by=_day(refer_by), adr_details=config.adr_details
     )
 
 
@@ -77,8 +81,8 @@ def final_response(
     legal = [a for a in awards if a.basis == rules.Basis.LEGAL]
     goodwill = [a for a in awards if a.basis == rules.Basis.GOODWILL]
     if assessment is not None or legal:
-        blocks.append(Heading("What the law entitles you to", level=2))
-        text.append("What the law entitles you to")
+        blocks.append(Heading(_("What the law entitles you to"), level=2))
+        text.append(_("What the law entitles you to"))
         if assessment is not None:
             blocks.append(Paragraph(assessment.explanation))
             text.append(assessment.explanation)
@@ -87,17 +91,17 @@ def final_response(
             blocks.append(Bullets(items))
             text.extend(f"- {i}" for i in items)
     if goodwill:
-        blocks.append(Heading("What we offer as goodwill", level=2))
-        intro = "On top of your legal rights, and not in place of them, we offer:"
+        blocks.append(Heading(_("What we offer as goodwill"), level=2))
+        intro = _("On top of your legal rights, and not in place of them, we offer:")
         items = [f"{a.get_kind_display()}: £{a.amount:,.2f}" + (f" ({a.note})" if a.note else "") for a in goodwill]
         blocks += [Paragraph(intro), Bullets(items)]
-        text += ["What we offer as goodwill", intro, *(f"- {i}" for i in items)]
+        text += [_("What we offer as goodwill"), intro, *(f"- {i}" for i in items)]
 
-    blocks.append(Heading("Your right to refer your complaint", level=2))
+    blocks.append(Heading(_("Your right to refer your complaint"), level=2))
     adr = adr_paragraph(config, refer_by)
     blocks.append(Paragraph(adr, bold=True))
-    text += ["Your right to refer your complaint", adr]
-    title = ("Deadlock letter" if deadlock else "Final response") + f" {case.reference}"
+    text += [_("Your right to refer your complaint"), adr]
+    title = (_("Deadlock letter") if deadlock else _("Final response")) + f" {case.reference}"
     prefs = extensions.preferences_for(case.customer)
     return Letter(
         title=title,
