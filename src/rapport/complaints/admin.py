@@ -20,7 +20,7 @@ class RootCauseAdmin(SettingsHistoryAdmin):
 
 @admin.register(AuthorityLimit)
 class AuthorityLimitAdmin(SettingsHistoryAdmin):
-    list_display = ("role", "kind", "limit_pence")
+    list_display = ("role", "kind", "limit_pence", "period", "period_limit_pence")
     list_filter = ("kind", "role")
 
 
