@@ -33,6 +33,8 @@ ALLOWED = {
     "cli.py": "tells the demo's child processes which data directory the database is in",
     "platform/dbbackends/sqlite/base.py": "SQLite's write-lock file beside the database file",
     "platform/gunicorn_conf.py": "compiles the templates shipped with the code at start-up",
+    "platform/envconf.py": "the demo's own secret key, kept in a file beside its database",
+    "privacy/erasure.py": "deletes the copies Django's file email backend leaves on a demo machine",
     "mail/commands.py": "`rapport mail import PATH`: the operator's own mbox or Maildir",
     "mail/sources.py": "streams that operator's mbox or Maildir; each message is then stored through storage",
     "feedback/commands.py": "`rapport feedback import PATH`: the operator's own CSV file",
