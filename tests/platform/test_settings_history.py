@@ -10,7 +10,7 @@ from django.test import Client
 
 from rapport.accounts.models import User
 from rapport.cases.models import Tag
-from rapport.complaints.models import AuthorityLimit, ComplaintSettings, RootCause
+from rapport.complaints.models import AdrScheme, AuthorityLimit, ComplaintSettings, RootCause
 from rapport.feedback.models import FeedbackSettings, LoyaltyTier
 from rapport.mail.models import Mailbox, MailTemplate
 from rapport.platform import settings_history
@@ -22,6 +22,7 @@ from rapport.sla.models import Calendar, EscalationRule, Policy, SlaSettings
 pytestmark = pytest.mark.django_db
 
 SETTINGS = [
+    AdrScheme,
     AuthorityLimit,
     ComplaintSettings,
     RootCause,

@@ -122,7 +122,7 @@ def test_reply_with_a_status_and_attachments(agent_client, case):
     ("data", "files", "status", "message"),
     [
         ({"reply-body": ""}, [], 422, "Write a reply."),
-        ({"reply-body": "  \n "}, [], 422, "Write a message."),
+        ({"reply-body": "  \n "}, [], 422, "Write a reply."),  # spaces only: the same mistake, the same words
         ({"reply-body": "Hi", "reply-status_after": "lost"}, [], 422, "Select a valid choice."),
         ({"reply-body": "Hi"}, [("evil.exe", b"MZ\x90\x00")], 422, "files of this type are not accepted"),
         ({"reply-body": "Hi"}, [("fake.pdf", b"not a pdf")], 422, "does not contain what its name says"),
@@ -215,6 +215,38 @@ def edit_data(case, **changes):
     }
     data.update({f"edit-{name}": value for name, value in changes.items()})
     return data
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (
+            "kettle, <script>x</script>",
+            "Tags can only use letters, numbers and hyphens: change “&lt;script&gt;x&lt;/script&gt;”.",
+        ),
+        ("caf\u00e9", "Tags can only use letters, numbers and hyphens: change “caf\u00e9”."),
+        ("x" * 60, "Keep each tag to 50 characters or fewer"),
+    ],
+)
+def test_a_tag_that_would_be_changed_is_refused_beside_the_tags_field(agent_client, case, tags, message):
+    # when an agent saves tags that could only be stored altered
+    response = agent_client.post(url(case, "edit"), edit_data(case, tags=tags))
+
+    # then nothing is saved and the tags field says why
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert message in html
+    assert '<a href="#id_edit-tags">' + message in html  # the summary links to the field it names
+    case.refresh_from_db()
+    assert list(case.tags.all()) == []
+    assert case.version == 1
+
+
+def test_capitals_and_spaces_in_tags_are_only_tidied(agent_client, case):
+    response = agent_client.post(url(case, "edit"), edit_data(case, tags="Repeat Customer, Kettle"))
+
+    assert response.status_code == 302
+    assert sorted(t.name for t in case.tags.all()) == ["kettle", "repeat-customer"]
 
 
 def test_edit_changes_the_case_and_records_events(agent_client, case, agent):
@@ -332,8 +364,10 @@ def test_an_htmx_post_with_errors_answers_with_the_page_to_swap(agent_client, ca
 # Session, user, the case (with customer, owner, team), the agent's teams, messages, their
 # attachments, events, tags, the customer's other cases, and the owner and team choices (loaded
 # on the process's first view, then reused: see test_owner_and_team_lists_are_reused).
-CASE_PAGE_QUERIES = 14  # 11 for the core; privacy: the access-log row, the adjustments panel and the
-# restriction banner (UK GDPR Art 18: everyone working a case of a restricted person must see it)
+CASE_PAGE_QUERIES = 16  # 11 for the core; privacy: the access-log row, the adjustments panel and the
+# restriction banner (UK GDPR Art 18: everyone working a case of a restricted person must see it);
+# mail: the emailed replies' delivery states, and whether email is failing (the header's warning,
+# read on the process's first view, then reused for a minute)
 
 
 @pytest.mark.parametrize("extra_messages", [1, 11])
@@ -360,7 +394,9 @@ def test_case_page_query_count_does_not_grow_with_messages(
 
 def test_owner_and_team_lists_are_reused_by_later_views(agent_client, case, django_assert_num_queries):
     agent_client.get(url(case))
-    with django_assert_num_queries(CASE_PAGE_QUERIES - 2):
+    with django_assert_num_queries(
+        CASE_PAGE_QUERIES - 4
+    ):  # the lists and the email check reused; no emailed reply to look up
         response = agent_client.get(url(case))
     assert response.status_code == 200
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rapport.complaints.models import AuthorityLimit, Complaint, ComplaintSettings, RootCause
+from rapport.complaints.models import AdrScheme, AuthorityLimit, Complaint, ComplaintSettings, RootCause
 from rapport.customers.admin import ReadOnlyAdmin
 from rapport.platform.admin import SettingsHistoryAdmin
 
@@ -16,6 +16,12 @@ class RootCauseAdmin(SettingsHistoryAdmin):
     list_display = ("name", "code", "active")
     list_filter = ("active",)
     prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(AdrScheme)
+class AdrSchemeAdmin(SettingsHistoryAdmin):
+    list_display = ("category", "adr_body", "referral_months")
+    search_fields = ("category", "adr_body")
 
 
 @admin.register(AuthorityLimit)
@@ -28,6 +34,7 @@ class AuthorityLimitAdmin(SettingsHistoryAdmin):
 class ComplaintSettingsAdmin(SettingsHistoryAdmin):
     fieldsets = (
         ("Final response", {"fields": ("final_response_weeks", "warn_days", "complaints_lead", "checks_from")}),
+        ("Letterhead", {"fields": ("organisation_name", "organisation_address", "organisation_contact")}),
         ("Ombudsman or ADR body", {"fields": ("adr_body", "adr_details", "referral_months")}),
         ("Letters", {"fields": ("final_response_template", "deadlock_template")}),
     )

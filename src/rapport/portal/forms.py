@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport.cases.services import BODY_REQUIRED, BODY_TOO_LONG, MAX_BODY, SUBJECT_REQUIRED, SUBJECT_TOO_LONG, Upload
 from rapport.domain.attachments import ALLOWED, clean_filename
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.forms import Form
 from rapport.portal.wording import CASE_TYPES
 
 TYPE_REQUIRED = _("Choose what kind of case this is.")
@@ -54,7 +55,7 @@ def attachments_hint() -> str:
     )
 
 
-class PortalForm(forms.Form):
+class PortalForm(Form):
     """Shared behaviour: attachments become service ``Upload``s; service errors go back on fields."""
 
     attachments: MultipleFileField
