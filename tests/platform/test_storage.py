@@ -33,6 +33,7 @@ ALLOWED = {
     "cli.py": "tells the demo's child processes which data directory the database is in",
     "platform/dbbackends/sqlite/base.py": "SQLite's write-lock file beside the database file",
     "platform/gunicorn_conf.py": "compiles the templates shipped with the code at start-up",
+    "platform/pdf.py": "the fonts installed on the system, read to print letters",
     "platform/envconf.py": "the demo's own secret key, kept in a file beside its database",
     "privacy/erasure.py": "deletes the copies Django's file email backend leaves on a demo machine",
     "mail/commands.py": "`rapport mail import PATH`: the operator's own mbox or Maildir",
