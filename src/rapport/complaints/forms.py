@@ -177,7 +177,7 @@ class FinalResponseForm(Form):
     deadlock = forms.BooleanField(label="Send as a deadlock letter (we cannot resolve this)", required=False)
 
 
-class FinalLetterForm(forms.Form):
+class FinalLetterForm(Form):
     """The letter's wording, edited on its preview before it is sent."""
 
     deadlock = forms.BooleanField(label="Send as a deadlock letter (we cannot resolve this)", required=False)

@@ -7,19 +7,18 @@ sees it beside the field it is about.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import slugify
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
 from rapport.cases.services import Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
+from rapport.domain import case_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.platform.errors import FieldError, TooLarge
@@ -45,19 +44,12 @@ def split_tags(text: str) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
-TAG_CHARACTERS = "Tags can only use letters, numbers and hyphens: change “{tag}”."
-TAG_TOO_LONG = "Keep each tag to 50 characters or fewer: “{tag}” is longer."
-
-
 def check_tags(text: str) -> None:
-    """Refuse a tag that would be stored as something else (``<script>x</script>`` as
-    ``scriptxscript``), rather than change it silently; capitals and spaces are only tidied."""
+    """Refuse a tag that would be stored as something else (``case_rules.tag_problem``), as the
+    service does for the API."""
     for tag in split_tags(text):
-        tidied = re.sub(r"\s+", "-", tag.lower())
-        if slugify(tag) != tidied:
-            raise forms.ValidationError(TAG_CHARACTERS.format(tag=tag), code="tag")
-        if len(tidied) > 50:
-            raise forms.ValidationError(TAG_TOO_LONG.format(tag=tag[:50] + "…"), code="tag")
+        if problem := case_rules.tag_problem(tag):
+            raise forms.ValidationError(problem, code="tag")
 
 
 def staff_members() -> Any:
