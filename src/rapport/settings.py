@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves its API docs page's assets locally rather than from a CDN
     "huey.contrib.djhuey",
+    "rapport.platform",
     "rapport.web",
     "rapport.accounts",
     "rapport.customers",
@@ -208,6 +209,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- locale -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Customer-facing text is marked for translation (ADR 0011); Welsh is listed, its catalogue is to come.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

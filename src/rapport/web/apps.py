@@ -15,3 +15,12 @@ class WebConfig(AppConfig):
         for model, shown in ((User, shown_staff), (Team, shown_teams)):
             for signal in (post_save, post_delete):
                 signal.connect(shown.clear, sender=model, weak=False, dispatch_uid=f"shown-{model.__name__}-{signal}")
+
+        from rapport import access, extensions
+
+        # Managers read the history of settings on the desk (ADR 0011).
+        changes = extensions.NavItem(
+            "Setting changes", "setting_changes", "settings", access.can_read_settings_history, order=95
+        )
+        if changes not in extensions.nav_items:
+            extensions.nav_items.append(changes)
