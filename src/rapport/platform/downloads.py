@@ -21,7 +21,7 @@ SANDBOX = "default-src 'none'; sandbox"
 def private_download(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """``file`` as a download named ``filename``; ``NotFound`` when storage no longer has it."""
     try:
-        handle = file.open("rb")
+        handle = file.storage.open(file.name, "rb")
     except FileNotFoundError:
         raise NotFound(MISSING) from None
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
