@@ -97,7 +97,6 @@ ContactPermissionHook = Callable[["Customer", str, str], bool | None]
 ContactRefusalHook = Callable[["QuerySet[Customer]", str, str], Mapping[str, "QuerySet[Any]"]]
 DemoSeederHook = Callable[[datetime], None]
 CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
-AccessObserverHook = Callable[["User", "Customer", str, str], None]
 OutboundPreferencesHook = Callable[["Customer"], OutboundPreferences | None]
 RecordGuardHook = Callable[["Customer"], Sequence[str]]
 ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], Mapping[str, int]]
@@ -148,10 +147,6 @@ close_guards: list[CloseGuardHook] = []
 case is resolved or closed; any reason refuses the change with that message (e.g. a complaint
 without its HEAT stages, customer response and root cause)."""
 
-access_observers: list[AccessObserverHook] = []
-"""Told whenever staff view or export a person's data: (actor, customer, what, why). The privacy
-app keeps the access log from these calls."""
-
 outbound_preferences: list[OutboundPreferencesHook] = []
 """How outbound messages to a customer must be shaped; the mail app follows the merged answer."""
 
@@ -198,12 +193,6 @@ def breaching_soon_window() -> timedelta:
 def close_refusals(case: Case, actor: User, target: str) -> list[str]:
     """Every reason a registered guard gives for not moving ``case`` to ``target`` now."""
     return [reason for hook in close_guards for reason in hook(case, actor, target)]
-
-
-def record_access(actor: User, customer: Customer, what: str, why: str = "") -> None:
-    """Tell every access observer that ``actor`` viewed or exported ``customer``'s data."""
-    for hook in access_observers:
-        hook(actor, customer, what, why)
 
 
 def preferences_for(customer: Customer) -> OutboundPreferences:

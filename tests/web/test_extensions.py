@@ -23,7 +23,6 @@ def registered(monkeypatch, settings):
         "queue_badges",
         "nav_items",
         "close_guards",
-        "access_observers",
         "outbound_preferences",
         "contact_permissions",
         "legal_holds",
@@ -58,9 +57,11 @@ def test_guards_are_not_asked_about_other_moves(registered, agent, case):
     assert asked == ["resolved"]
 
 
-def test_panels_and_access_observers_reach_the_case_and_customer_pages(registered, agent, case):
+def test_panels_and_access_sinks_reach_the_case_and_customer_pages(registered, monkeypatch, agent, case):
+    from rapport.access import log
+
     seen = []
-    registered.access_observers.append(lambda actor, customer, what, why: seen.append((actor.pk, customer.pk, what)))
+    monkeypatch.setattr(log, "sinks", [lambda batch: seen.extend((a.actor_id, a.customer_id, a.what) for a in batch)])
     registered.case_panels.append(
         lambda request, c: extensions.Panel(
             "web/_test_panel.html", place="top", context={"text": f"Panel {c.reference}"}

@@ -182,7 +182,7 @@ def create_case(request: HttpRequest, response: HttpResponse) -> Any:
 
 @router.get("/{reference}", response={200: CaseOut, **ERRORS}, summary="One case")
 def get_case(request: HttpRequest, reference: str, response: HttpResponse) -> Any:
-    case = policy.access_case(actor(request), reference)
+    case = policy.access_case(actor(request), reference, why=policy.VIA_API)
     _etag(response, case.version)
     return case
 
@@ -210,7 +210,9 @@ def update_case(
 @router.get("/{reference}/messages", response={200: MessagePage, **ERRORS}, summary="A case's messages")
 def list_messages(request: HttpRequest, reference: str, page: Query[PageQuery]) -> Any:
     """Oldest first. Customers never see internal notes."""
-    _case, messages = selectors.case_messages(actor(request), reference, cursor=page.cursor, size=page.limit)
+    _case, messages = selectors.case_messages(
+        actor(request), reference, cursor=page.cursor, size=page.limit, why=policy.VIA_API
+    )
     return messages
 
 
@@ -238,7 +240,7 @@ def add_message(request: HttpRequest, reference: str) -> Any:
 @router.get("/{reference}/events", response={200: EventPage, **ERRORS}, summary="A case's timeline (staff)")
 def list_events(request: HttpRequest, reference: str, page: Query[PageQuery]) -> Any:
     """Every change to the case, oldest first: who, what, when, before and after."""
-    return selectors.case_timeline(actor(request), reference, cursor=page.cursor, size=page.limit)
+    return selectors.case_timeline(actor(request), reference, cursor=page.cursor, size=page.limit, why=policy.VIA_API)
 
 
 # --- search and attachments ------------------------------------------------------------------------
@@ -264,7 +266,7 @@ def search_everything(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     },
 )
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = policy.access_attachment(actor(request), attachment_id)
+    attachment = policy.access_attachment(actor(request), attachment_id, why=policy.VIA_API)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

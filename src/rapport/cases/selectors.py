@@ -148,9 +148,9 @@ def case_queue(
     return keyset.paginate(cases, cursor=cursor, size=size)
 
 
-def case_detail(actor: User, reference: str) -> tuple[Case, list[Message], list[CaseEvent]]:
+def case_detail(actor: User, reference: str, *, why: str = "") -> tuple[Case, list[Message], list[CaseEvent]]:
     """The case, its messages (with attachments) as the actor may see them, and its timeline."""
-    case = policy.access_case(actor, reference)
+    case = policy.access_case(actor, reference, why=why)
     messages = list(policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor")) if policy.can_see_internal(actor) else []
     prefetch_related_objects([case], "tags")
@@ -181,8 +181,10 @@ def customer_other_cases(actor: User, customer_id: int, *, besides: int, limit: 
 MESSAGE_KEYSET = Keyset((("created_at", datetime, False), ("id", int, False)))
 
 
-def case_messages(actor: User, reference: str, *, cursor: str | None, size: int) -> tuple[Case, Page[Message]]:
-    case = policy.access_case(actor, reference)
+def case_messages(
+    actor: User, reference: str, *, cursor: str | None, size: int, why: str = ""
+) -> tuple[Case, Page[Message]]:
+    case = policy.access_case(actor, reference, why=why)
     messages = policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments")
     return case, MESSAGE_KEYSET.paginate(messages, cursor=cursor, size=size)
 
@@ -192,12 +194,12 @@ def case_messages(actor: User, reference: str, *, cursor: str | None, size: int)
 EVENT_KEYSET = Keyset((("at", datetime, False), ("id", int, False)))
 
 
-def case_timeline(actor: User, reference: str, *, cursor: str | None, size: int) -> Page[CaseEvent]:
+def case_timeline(actor: User, reference: str, *, cursor: str | None, size: int, why: str = "") -> Page[CaseEvent]:
     """A page of the case's events, oldest first. Staff only: anyone else gets the same answer as
     for a missing case."""
     if not policy.can_see_internal(actor):
         raise NotFound(policy.NO_CASE)
-    case = policy.access_case(actor, reference)
+    case = policy.access_case(actor, reference, why=why)
     events = CaseEvent.objects.filter(case=case).select_related("actor")
     return EVENT_KEYSET.paginate(events, cursor=cursor, size=size)
 

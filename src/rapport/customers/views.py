@@ -124,8 +124,7 @@ def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
 def _render_page(
     request: HttpRequest, customer_id: int, *, contact_form: ContactLogForm | None = None, status: int = 200
 ) -> HttpResponse:
-    customer = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), customer, "customer record", "customer page")
+    customer = policy.access_customer(actor(request), customer_id, why="customer page")
     context: dict[str, Any] = {
         "customer": customer,
         "cases": customer_cases(actor(request), customer.pk),

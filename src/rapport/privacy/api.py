@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from rapport import access as policy
-from rapport import extensions
 from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.platform.errors import FieldError
 from rapport.privacy import exports, rights, selectors, services
@@ -181,8 +180,7 @@ def get_request(request: HttpRequest, reference: str) -> Any:
     summary="A customer's adjustments",
 )
 def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
-    customer = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), customer, "adjustments", "API")
+    customer = policy.access_customer(actor(request), customer_id, what="adjustments", why=policy.VIA_API)
     return selectors.adjustments(customer)
 
 
@@ -203,8 +201,7 @@ def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn
     summary="Consent history, newest first",
 )
 def list_consents(request: HttpRequest, customer_id: int) -> Any:
-    customer = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), customer, "consents", "API")
+    customer = policy.access_customer(actor(request), customer_id, what="consents", why=policy.VIA_API)
     return selectors.consent_history(customer)
 
 

@@ -27,7 +27,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapport import access as policy
-from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
 from rapport.customers.models import Customer
@@ -58,8 +57,9 @@ def customer_export(*, actor: User, customer_id: int | str, why: str, now: datet
     so the bundle shows it."""
     privacy_policy.require_export(actor)
     now = now or timezone.now()
-    customer = policy.access_customer(actor, customer_id)
-    extensions.record_access(actor, customer, "subject access export", why or "subject access request")
+    customer = policy.access_customer(
+        actor, customer_id, what="subject access export", why=why or "subject access request"
+    )
     data, files = collect(customer, now=now)
     large_print = Adjustment.objects.filter(
         customer=customer, kind=AdjustmentKind.LARGE_PRINT, ended_at__isnull=True
@@ -143,8 +143,7 @@ def customer_review(*, actor: User, customer_id: int | str) -> tuple[Customer, l
     """The review list alone, for the screen a team leader reads before releasing a bundle; it
     shows other people's data, so it is an export-level read and goes in the access log."""
     privacy_policy.require_export(actor)
-    customer = policy.access_customer(actor, customer_id)
-    extensions.record_access(actor, customer, "subject access review", "review before release")
+    customer = policy.access_customer(actor, customer_id, what="subject access review", why="review before release")
     cases, by_case = _messages_by_case(customer)
     return customer, review_items(customer, cases, by_case)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from rapport import extensions
+from rapport.access import log as access_log
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
@@ -32,10 +33,6 @@ def active_adjustments(customer_ids: Sequence[int]) -> dict[int, list[Adjustment
     for adjustment in Adjustment.objects.filter(customer_id__in=customer_ids, ended_at__isnull=True):
         found.setdefault(adjustment.customer_id, []).append(adjustment)
     return found
-
-
-def access_observer(actor: User, customer: Customer, what: str, why: str) -> None:
-    services.access_record(actor=actor, customer=customer, what=what, why=why)
 
 
 def adjustment_badges(actor: User, cases: Sequence[Case]) -> Mapping[int, Sequence[extensions.Badge]]:
@@ -160,7 +157,7 @@ def nav_visible(user: User) -> bool:
 
 
 def register() -> None:
-    extensions.access_observers.append(access_observer)
+    access_log.sinks.append(services.access_log_write)
     extensions.queue_badges.append(adjustment_badges)
     extensions.case_panels.append(adjustments_panel)
     extensions.case_panels.append(data_request_panel)
