@@ -14,7 +14,7 @@ from rapport.accounts.models import Team, User
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
 from rapport.platform.errors import FieldError, NotFound
-from rapport.web.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page
 
 QUEUES = ("mine", "team", "unassigned", "breaching", "all")
 # The "breaching soon" queue: active cases whose next SLA target passes within a window (or has

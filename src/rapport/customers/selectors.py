@@ -9,7 +9,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import Message
 from rapport.customers.models import Customer
 from rapport.platform.errors import FieldError, NotFound
-from rapport.web.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page
 
 CUSTOMER_KEYSET = Keyset((("name", str, False), ("id", int, False)))
 

@@ -38,7 +38,7 @@ def cmd_import_orders(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from rapport.cli import UserError
+    from rapport.platform.errors import UserError
     from rapport.feedback.services import orders_import_csv
 
     try:

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rapport.cli import UserError
+    from rapport.platform.errors import UserError
     from rapport.learning.services import units_import
     from rapport.learning.sources import read_document
     from rapport.platform.errors import FieldError

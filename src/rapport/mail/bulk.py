@@ -29,7 +29,7 @@ from rapport.mail import outbound, parsing
 from rapport.mail.inbound import NO_SUBJECT, Received, _content, _subject, dated, mail_receive, quarantine_hold
 from rapport.mail.models import Disposition, MailMessage
 from rapport.platform.errors import RapportError
-from rapport.web.html import sanitise_html
+from rapport.platform.html import sanitise_html
 
 log = logging.getLogger(__name__)
 THREAD_KEYS = 50  # as many of a reply's references as the one-by-one path looks up

@@ -24,7 +24,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from rapport.cli import UserError
+    from rapport.platform.errors import UserError
     from rapport.mail.imports import mail_import
 
     path = Path(args.path)

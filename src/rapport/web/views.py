@@ -27,8 +27,8 @@ from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
 from rapport.domain.references import format_reference
 from rapport.platform.errors import FieldError, NotFound
+from rapport.platform.pagination import page_size
 from rapport.web.forms import QueueFilterForm, field_error
-from rapport.web.pagination import page_size
 
 View = Callable[..., HttpResponse]
 QUEUE_TABS = (

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rapport.cases.models import CaseEvent, Message
 from rapport.customers.models import CHANNEL_CHOICES, Customer
-from rapport.web.html import sanitise_html
+from rapport.platform.html import sanitise_html
 from rapport.web.templatetags.desk import event_value, humanise, remembered_reverse, when
 
 register = template.Library()
