@@ -24,8 +24,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from rapport.platform.errors import UserError
     from rapport.mail.imports import mail_import
+    from rapport.platform.errors import UserError
 
     path = Path(args.path)
     if not path.exists():
