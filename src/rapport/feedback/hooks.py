@@ -56,8 +56,12 @@ def register() -> None:
     case_changed.connect(on_case_changed, dispatch_uid="feedback.surveys_after_resolution")
     extensions.customer_panels.append(value_panel)
     extensions.demo_seeders.append(_demo)
-    from rapport.feedback import personal_data
+    from rapport.feedback import personal_data, tasks
+    from rapport.feedback.services import DISPATCH_NOW_JOB
+    from rapport.platform import jobs
     from rapport.privacy import exports
+
+    jobs.register(DISPATCH_NOW_JOB, tasks.surveys_dispatch_now)
 
     exports.sections.extend([personal_data.surveys_section, personal_data.orders_section])
     extensions.erasure_handlers.append(personal_data.erase)

@@ -49,11 +49,13 @@ def customer_address_panel(request: HttpRequest, customer: Customer) -> extensio
 
 
 def register() -> None:
+    from rapport.mail import tasks
     from rapport.mail.erasure import customer_mail_erase
-    from rapport.mail.outbound import notification_queue
-    from rapport.platform import notify
+    from rapport.mail.outbound import OUTBOX_SEND_JOB, notification_queue
+    from rapport.platform import jobs, notify
 
     notify.queue = notification_queue
+    jobs.register(OUTBOX_SEND_JOB, tasks.outbox_send_task)
 
     extensions.erasure_handlers.append(customer_mail_erase)
     extensions.case_panels.append(case_address_panel)
