@@ -174,9 +174,10 @@ def register() -> None:
 
     extensions.demo_seeders.append(seed_demo)
     from rapport.complaints import personal_data
-    from rapport.privacy import exports
 
-    exports.sections.extend(
+    extensions.subject_access_sections.extend(
         [personal_data.complaints_section, personal_data.awards_section, personal_data.letters_section]
     )
     extensions.erasure_handlers.append(personal_data.erase)
+    extensions.case_findings.register(extensions.COMPLAINT_HANDLING, selectors.handling_findings)
+    extensions.case_facts.register(extensions.ROOT_CAUSE, selectors.root_causes)

@@ -59,11 +59,10 @@ def register() -> None:
     from rapport.feedback import personal_data, tasks
     from rapport.feedback.services import DISPATCH_NOW_JOB
     from rapport.platform import jobs
-    from rapport.privacy import exports
 
     jobs.register(DISPATCH_NOW_JOB, tasks.surveys_dispatch_now)
 
-    exports.sections.extend([personal_data.surveys_section, personal_data.orders_section])
+    extensions.subject_access_sections.extend([personal_data.surveys_section, personal_data.orders_section])
     extensions.erasure_handlers.append(personal_data.erase)
     extensions.nav_items.append(
         extensions.NavItem(

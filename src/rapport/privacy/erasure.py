@@ -17,7 +17,7 @@ that takes the person's identity out of a text, each updates its own rows and re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -43,9 +43,6 @@ HELD = "Erasure is refused while there is a legal reason to keep the data: {reas
 ALREADY_SCHEDULED = "Erasure is already scheduled for when the legal reasons end."
 ERASED_MESSAGE = "[Message erased at the customer's request]"
 ERASED_FILE = "erased"
-ERASED_TEXT = "[Erased at the customer's request]"
-
-Scrub = Callable[[str], str]
 
 
 class ErasureRefused(RapportError):

@@ -9,7 +9,8 @@ exemptions and other people's data first). Items that may be other people's data
 other customers of the desk are found by full name, email or phone in one batched query).
 
 Other apps add their own sections (survey answers, complaints) by appending a callable to
-``sections``: given the customer, it returns a section title and a list of JSON-ready records.
+``rapport.extensions.subject_access_sections``: given the customer, it returns a section title and
+a list of JSON-ready records.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from rapport import access as policy
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
 from rapport.customers.models import Customer
@@ -36,9 +37,6 @@ from rapport.platform.pdf import Block, Bullets, Heading, Paragraph, Table, rend
 from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, Restriction
 from rapport.privacy.selectors import known_customers
-
-Section = Callable[[Customer], tuple[str, list[dict[str, Any]]]]
-sections: list[Section] = []
 
 
 @dataclass(frozen=True)
@@ -258,7 +256,7 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
         ],
         "review": review,
     }
-    for section in sections:
+    for section in extensions.subject_access_sections:
         title, records = section(customer)
         data.setdefault("other", {})[title] = records
     return data, files
