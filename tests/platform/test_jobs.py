@@ -24,7 +24,7 @@ def test_a_job_runs_with_its_arguments(monkeypatch):
 
 def test_an_unknown_job_is_refused_not_dropped(monkeypatch):
     monkeypatch.setattr(jobs, "_jobs", {})
-    with pytest.raises(LookupError, match="'nobody.registered'"):
+    with pytest.raises(LookupError, match=r"'nobody\.registered'"):
         jobs.enqueue("nobody.registered")
 
 
