@@ -20,14 +20,18 @@ from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType
 
 
-def stages_done(complaint: Complaint) -> frozenset[rules.Stage]:
-    done = {
+def stage_times(complaint: Complaint) -> dict[rules.Stage, datetime | None]:
+    """When each HEAT stage was recorded on ``complaint`` (None: not yet)."""
+    return {
         rules.Stage.HEAR: complaint.heard_at,
         rules.Stage.EMPATHISE: complaint.empathised_at,
         rules.Stage.APOLOGISE: complaint.apologised_at,
         rules.Stage.TAKE_OWNERSHIP: complaint.owned_at,
     }
-    return frozenset(stage for stage, at in done.items() if at is not None)
+
+
+def stages_done(complaint: Complaint) -> frozenset[rules.Stage]:
+    return rules.stages_done(stage_times(complaint))
 
 
 def closing_facts(complaint: Complaint | None) -> rules.ClosingFacts:
