@@ -128,7 +128,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "rapport.platform.queue.SecureSqliteHuey",
         "name": "rapport",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": ENV == "test",
