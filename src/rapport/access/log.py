@@ -1,8 +1,8 @@
 """The core side of the access log: who read which person's data, when, what and why.
 
-The gates (and the few reads that name many people at once: exports, reports, API lists of full
-records) call ``accessed``; the app that keeps the log registers a sink in ``sinks`` from its
-``AppConfig.ready()`` (the privacy app's ``AccessLog``), so the core never imports it.
+The gates call ``accessed``, and so do the few reads that name many people at once (reports, the
+API's list of whole customer records). The app that keeps the log registers a sink in ``sinks``
+from its ``AppConfig.ready()`` (the privacy app's ``AccessLog``), so the core never imports it.
 
 - Only staff reads are logged: a customer reading their own data is not access by someone else.
 - One row per person and thing read per request: the desk and the API run every request in a
