@@ -74,17 +74,18 @@ def accessed(
 ) -> int:
     """Record that staff ``actor`` read the data of ``customer_ids``: the people not yet recorded
     in this request, in one batch. Returns how many were recorded."""
-    if not is_staff(actor) or not sinks:
+    actor_id = actor.pk
+    if not is_staff(actor) or not sinks or actor_id is None:
         return 0
     what, why = what[:WHAT_LENGTH], why[:WHY_LENGTH]
     seen = _logged.get()
-    fresh = [pk for pk in dict.fromkeys(customer_ids) if seen is None or (actor.pk, pk, what) not in seen]
+    fresh = [pk for pk in dict.fromkeys(customer_ids) if seen is None or (actor_id, pk, what) not in seen]
     if not fresh:
         return 0
     at = now or timezone.now()
-    batch = [Access(actor.pk, pk, at, what, why) for pk in fresh]
+    batch = [Access(actor_id, pk, at, what, why) for pk in fresh]
     for sink in sinks:
         sink(batch)
     if seen is not None:
-        seen.update((actor.pk, pk, what) for pk in fresh)
+        seen.update((actor_id, pk, what) for pk in fresh)
     return len(batch)
