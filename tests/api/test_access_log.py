@@ -74,7 +74,7 @@ def test_downloading_a_file_is_a_read_by_page_and_by_api(client, auth, agent, ca
     assert client.get(f"/api/v1/attachments/{attachment.pk}", **auth(agent)).status_code == 200
     assert signed_in(agent).get(f"/attachments/{attachment.pk}/").status_code == 200
     what = f"file {attachment.pk} on case {case.reference}"
-    assert _log() == [(agent.pk, case.customer_id, what, "API"), (agent.pk, case.customer_id, what, "")]
+    assert _log() == [(agent.pk, case.customer_id, what, "API"), (agent.pk, case.customer_id, what, "download")]
 
 
 def test_a_reply_is_left_to_the_journal(client, auth, agent, case):

@@ -146,7 +146,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A file from a case, for anyone the policy lets see it (staff, or the customer on their own
     public messages). Always a download, never rendered by the browser."""
     try:
-        found = policy.access_attachment(request.user, attachment_id)
+        found = policy.access_attachment(request.user, attachment_id, why="download")
     except NotFound as missing:
         raise Http404(missing.message) from None
     try:
