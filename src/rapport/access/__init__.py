@@ -21,8 +21,12 @@ from rapport.access.gates import (
 )
 from rapport.access.log import Access, accessed
 from rapport.access.policy import (
+    CUSTOMER_CASE_FIELDS,
+    CUSTOMER_CASE_FILTERS,
+    CUSTOMER_RECORD_FIELDS,
     actor_customer_id,
     actor_team_ids,
+    audience_of,
     can_manage_customers,
     can_reply_as_customer,
     can_see_internal,
@@ -38,7 +42,10 @@ from rapport.access.policy import (
 )
 
 __all__ = [
+    "CUSTOMER_CASE_FIELDS",
+    "CUSTOMER_CASE_FILTERS",
     "CUSTOMER_RECORD",
+    "CUSTOMER_RECORD_FIELDS",
     "NO_ATTACHMENT",
     "NO_CASE",
     "NO_CUSTOMER",
@@ -50,6 +57,7 @@ __all__ = [
     "accessed",
     "actor_customer_id",
     "actor_team_ids",
+    "audience_of",
     "can_manage_customers",
     "can_reply_as_customer",
     "can_see_internal",

@@ -47,7 +47,7 @@ def adjustment_badges(actor: User, cases: Sequence[Case]) -> Mapping[int, Sequen
 
 
 def overdue_request_badges(actor: User, cases: Sequence[Case]) -> Mapping[int, Sequence[extensions.Badge]]:
-    """"Data request overdue" on the queue rows of open data requests past their response date:
+    """ "Data request overdue" on the queue rows of open data requests past their response date:
     one query, and none when the page has no data-request case."""
     ids = [c.pk for c in cases if c.type == CaseType.DATA_REQUEST]
     if not ids:
