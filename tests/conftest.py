@@ -23,12 +23,14 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from rapport.mail.selectors import mail_failing
     from rapport.web.forms import shown_staff, shown_teams
 
     def clear():
         cache.clear()
         shown_staff.clear()  # the process's option lists outlive a test's rolled-back rows
         shown_teams.clear()
+        mail_failing.clear()
 
     clear()
     yield

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from rapport.accounts.models import User
-    from rapport.cases.models import Case
+    from rapport.cases.models import Case, Message
     from rapport.customers.models import Customer
     from rapport.domain.calendar import BusinessCalendar
 
@@ -100,6 +100,16 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A warning in the header of every desk page, e.g. "email is not being delivered". ``url_name``
+    links to where to act, for those who may."""
+
+    text: str
+    url_name: str = ""
+    link_text: str = ""
+
+
+@dataclass(frozen=True)
 class Deadline:
     """A dated obligation on a case that the SLA views show beside its targets (a data request's
     statutory response date, a complaint's final-response date)."""
@@ -139,6 +149,8 @@ ErasureHook = Callable[["Customer", Sequence[int], Scrub], Mapping[str, int]]
 SubjectAccessSection = Callable[["Customer"], tuple[str, list[dict[str, Any]]]]
 CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
+MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
+HeaderAlertHook = Callable[["User"], Alert | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -240,9 +252,9 @@ class KpiSource:
 
 
 kpi_sources: Registry[KpiSource] = Registry("KPI source")
-SLA_ATTAINMENT = "sla_attainment"
 """Measures the dashboards show beside their own (``"sla_attainment"``: targets met among those
 decided, from the SLA app's clocks)."""
+SLA_ATTAINMENT = "sla_attainment"
 
 
 def kpi(name: str, scope: KpiScope) -> float | None:
@@ -254,10 +266,10 @@ def kpi(name: str, scope: KpiScope) -> float | None:
 CaseFactHook = Callable[[int, int], Mapping[int, Any]]
 
 case_facts: Registry[CaseFactHook] = Registry("case fact")
-ROOT_CAUSE = "root_cause"
 """Facts other apps hold about cases, for the KPI rollups: given the first and last case id of a
 batch, the fact by case id for those that have one (``"root_cause"``: the id of the root cause a
 complaint names)."""
+ROOT_CAUSE = "root_cause"
 
 
 def case_fact(name: str, first_id: int, last_id: int) -> Mapping[int, Any]:
@@ -291,19 +303,28 @@ class Finding:
 CaseFindingsHook = Callable[[Sequence["Case"]], Mapping[int, Sequence[Finding]]]
 
 case_findings: Registry[CaseFindingsHook] = Registry("case finding")
-COMPLAINT_HANDLING = "complaint_handling"
-DATA_REQUEST_TIMELINESS = "data_request_timeliness"
-ADJUSTMENTS_FOLLOWED = "adjustments_followed"
 """What an app's records say about how cases were handled, by case id, for a batch of cases (a
 fixed number of queries): ``"complaint_handling"`` (every HEAT stage recorded), ``"data_request_
 timeliness"`` (answered by the statutory date), ``"adjustments_followed"`` (replies followed the
 reasonable adjustments in force). Read by learning evidence, and by quality reviews and the gap
 evidence of improvement initiatives."""
+COMPLAINT_HANDLING = "complaint_handling"
+DATA_REQUEST_TIMELINESS = "data_request_timeliness"
+ADJUSTMENTS_FOLLOWED = "adjustments_followed"
 
 
 def findings_for(name: str, cases: Sequence[Case]) -> Mapping[int, Sequence[Finding]]:
     hook = case_findings.get(name)
     return hook(cases) if hook and cases else {}
+
+
+message_badges: list[MessageBadgeHook] = []
+"""Markers on the messages of a case's timeline (e.g. an emailed reply's delivery state): given the
+case and its messages, the badges by message id (one query per hook, none when nothing applies)."""
+
+header_alerts: list[HeaderAlertHook] = []
+"""Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
+no query most of the time (a short-lived copy, ADR 0007)."""
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
@@ -385,6 +406,21 @@ def badges_for(actor: User, cases: Sequence[Case]) -> dict[int, list[Badge]]:
         for case_id, badges in hook(actor, cases).items():
             found.setdefault(case_id, []).extend(badges)
     return found
+
+
+def message_badges_for(case: Case, messages: Sequence[Message]) -> dict[int, list[Badge]]:
+    """Every badge the registered hooks give the messages on a case's timeline, by message id."""
+    found: dict[int, list[Badge]] = {}
+    if not messages:
+        return found
+    for hook in message_badges:
+        for message_id, badges in hook(case, messages).items():
+            found.setdefault(message_id, []).extend(badges)
+    return found
+
+
+def header_alerts_for(user: User) -> list[Alert]:
+    return [alert for hook in header_alerts if (alert := hook(user)) is not None]
 
 
 def deadlines_for(cases: Sequence[Case]) -> dict[int, list[Deadline]]:
