@@ -184,6 +184,12 @@ RAPPORT_MAX_ATTACHMENT_BYTES = env_int("RAPPORT_MAX_ATTACHMENT_BYTES", 10 * 1024
 RAPPORT_MAX_ATTACHMENTS = env_int("RAPPORT_MAX_ATTACHMENTS", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = RAPPORT_MAX_ATTACHMENT_BYTES * 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first keeps a file whose name Django would drop (".."), so it is refused by name, not lost.
+FILE_UPLOAD_HANDLERS = [
+    "rapport.platform.uploads.KeepUnusableNames",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- static -------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

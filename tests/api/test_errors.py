@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.accounts.api import NOT_JSON
 from rapport.api import NO_ENDPOINT, SERVER_ERROR, TOO_LARGE
 from rapport.cases.models import Case
+from rapport.platform.textinput import NOT_JSON
 
 from .conftest import fields
 

@@ -15,8 +15,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from rapport.cases.services import BODY_REQUIRED, BODY_TOO_LONG, MAX_BODY, SUBJECT_REQUIRED, SUBJECT_TOO_LONG, Upload
-from rapport.domain.attachments import ALLOWED, clean_filename
+from rapport.domain.attachments import ALLOWED
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.forms import Form
+from rapport.platform.uploads import upload_name
 from rapport.portal.wording import CASE_TYPES
 
 TYPE_REQUIRED = "Choose what kind of case this is."
@@ -53,7 +55,7 @@ def attachments_hint() -> str:
     )
 
 
-class PortalForm(forms.Form):
+class PortalForm(Form):
     """Shared behaviour: attachments become service ``Upload``s; service errors go back on fields."""
 
     attachments: MultipleFileField
@@ -76,9 +78,8 @@ class PortalForm(forms.Form):
         limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
         for file in files:
             if file.size is not None and file.size > limit:
-                name = clean_filename(file.name or "")
-                raise TooLarge(attachments=FILE_TOO_BIG.format(name=name, limit=filesizeformat(limit)))
-        return [Upload(filename=file.name or "", content=file.read()) for file in files]
+                raise TooLarge(attachments=FILE_TOO_BIG.format(name=upload_name(file), limit=filesizeformat(limit)))
+        return [Upload(filename=upload_name(file), content=file.read()) for file in files]
 
     def show_service_errors(self, error: FieldError) -> None:
         """Put a service's errors on the form: each beside its field, anything else at the top."""
