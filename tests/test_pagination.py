@@ -10,7 +10,7 @@ import pytest
 from rapport.cases.models import Case
 from rapport.cases.selectors import SORTS
 from rapport.platform.errors import FieldError
-from rapport.web.pagination import page_size
+from rapport.platform.pagination import page_size
 
 
 @pytest.fixture

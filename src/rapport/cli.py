@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rapport.platform.errors import UserError
+
 if TYPE_CHECKING:
     from rapport.seeding.bulk import SeedProgress
 
@@ -34,10 +36,6 @@ USAGE_ERROR = 2
 SETTINGS = "rapport.settings"
 GUNICORN_CONFIG = "python:rapport.platform.gunicorn_conf"
 WSGI_APP = "rapport.wsgi:application"
-
-
-class UserError(Exception):
-    """Something the person running the command can put right: shown as one line, exit status 2."""
 
 
 PASS_THROUGH = frozenset({"check", "manage"})  # everything after the word goes to Django untouched

@@ -1,10 +1,18 @@
-"""Where one capability plugs into another without importing it.
+"""Where one capability plugs into the core, and into another, without importing it.
 
-The core (cases, customers, the desk) knows nothing of SLAs, complaints, privacy, feedback or mail.
-Each of those apps registers what it adds here from its ``AppConfig.ready()``, and the core asks
-the registries when it renders a page, builds a queue or seeds the demo. Registries are plain lists
-of callables, so a test can see exactly what is registered and an app that is not installed adds
-nothing.
+The core (cases, customers, the desk) knows nothing of SLAs, complaints, privacy, feedback or mail,
+and no capability imports another (ADR 0004, ADR 0010; import-linter checks both). Each app
+registers what it adds here from its ``AppConfig.ready()``, and the core, or another app, asks the
+registries when it renders a page, builds a queue, counts a KPI or seeds the demo. Registries are
+plain lists of callables, or ``Registry`` when each entry has a name, so a test can see exactly
+what is registered and an app that is not installed adds nothing (its answer is "not measured").
+
+Registries between capabilities (wave 2 registers the same way): KPI sources (``kpi_sources``),
+facts other apps hold about cases (``case_facts``: a complaint's root cause), the business
+calendar a case is measured in (``case_calendars``), findings about how a case was handled
+(``case_findings``: the evidence learning, quality reviews and improvement gaps read), sections of
+a subject access bundle (``subject_access_sections``); automation actions and routing methods
+will be ``Registry`` objects too.
 
 Every hook receives the objects the core already loaded, and hooks that decorate lists (queue
 badges) receive the whole page at once, so that each hook costs one query per page, never one per
@@ -13,18 +21,44 @@ row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Q, QuerySet
     from django.http import HttpRequest
 
     from rapport.accounts.models import User
     from rapport.cases.models import Case, Message
     from rapport.customers.models import Customer
+    from rapport.domain.calendar import BusinessCalendar
+
+V = TypeVar("V")
+
+
+class Registry(Generic[V]):
+    """Entries by name, each registered once (a second, different entry under a name is refused:
+    two apps answering for one KPI would be a silent conflict)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._entries: dict[str, V] = {}
+
+    def register(self, name: str, entry: V) -> None:
+        if self._entries.get(name, entry) is not entry:
+            raise ValueError(f"{self.what} {name!r} is already registered.")
+        self._entries[name] = entry
+
+    def get(self, name: str) -> V | None:
+        return self._entries.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._entries))
 
 
 PanelPlace = Literal["top", "work", "side"]
@@ -107,10 +141,12 @@ ContactPermissionHook = Callable[["Customer", str, str], bool | None]
 ContactRefusalHook = Callable[["QuerySet[Customer]", str, str], Mapping[str, "QuerySet[Any]"]]
 DemoSeederHook = Callable[[datetime], None]
 CloseGuardHook = Callable[["Case", "User", str], Sequence[str]]
-AccessObserverHook = Callable[["User", "Customer", str, str], None]
 OutboundPreferencesHook = Callable[["Customer"], OutboundPreferences | None]
 RecordGuardHook = Callable[["Customer"], Sequence[str]]
-ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], Mapping[str, int]]
+Scrub = Callable[[str], str]
+"""Removes an erased person's identity from a text (names, email addresses, phone numbers)."""
+ErasureHook = Callable[["Customer", Sequence[int], Scrub], Mapping[str, int]]
+SubjectAccessSection = Callable[["Customer"], tuple[str, list[dict[str, Any]]]]
 CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
 MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
@@ -160,10 +196,6 @@ close_guards: list[CloseGuardHook] = []
 case is resolved or closed; any reason refuses the change with that message (e.g. a complaint
 without its HEAT stages, customer response and root cause)."""
 
-access_observers: list[AccessObserverHook] = []
-"""Told whenever staff view or export a person's data: (actor, customer, what, why). The privacy
-app keeps the access log from these calls."""
-
 outbound_preferences: list[OutboundPreferencesHook] = []
 """How outbound messages to a customer must be shaped; the mail app follows the merged answer."""
 
@@ -190,6 +222,101 @@ breaching_soon_windows: list[BreachingSoonHook] = []
 ``BREACHING_SOON_DEFAULT``. The SLA app's answer is the window a service manager sets in admin."""
 
 BREACHING_SOON_DEFAULT = timedelta(hours=4)
+
+subject_access_sections: list[SubjectAccessSection] = []
+"""What each app holds about a person, for their subject access bundle (UK GDPR Art 15): given the
+customer, a section title and JSON-ready records (survey answers, complaints, awards, letters)."""
+
+
+# --- between capabilities -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    """What a KPI is counted over: ``cases(prefix)`` is the filter on the cases in the slice, with
+    ``prefix`` the path from the counted model to its case (``"case__"``); the period is
+    [``start``, ``end``)."""
+
+    cases: Callable[[str], Q]
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class KpiSource:
+    """A measure another app holds: ``measure`` answers a percentage or figure for a scope, or
+    None when nothing is decided yet ("not measured")."""
+
+    label: str
+    measure: Callable[[KpiScope], float | None]
+
+
+kpi_sources: Registry[KpiSource] = Registry("KPI source")
+"""Measures the dashboards show beside their own (``"sla_attainment"``: targets met among those
+decided, from the SLA app's clocks)."""
+SLA_ATTAINMENT = "sla_attainment"
+
+
+def kpi(name: str, scope: KpiScope) -> float | None:
+    """The measure registered as ``name`` over ``scope``; None when no app measures it."""
+    source = kpi_sources.get(name)
+    return source.measure(scope) if source else None
+
+
+CaseFactHook = Callable[[int, int], Mapping[int, Any]]
+
+case_facts: Registry[CaseFactHook] = Registry("case fact")
+"""Facts other apps hold about cases, for the KPI rollups: given the first and last case id of a
+batch, the fact by case id for those that have one (``"root_cause"``: the id of the root cause a
+complaint names)."""
+ROOT_CAUSE = "root_cause"
+
+
+def case_fact(name: str, first_id: int, last_id: int) -> Mapping[int, Any]:
+    hook = case_facts.get(name)
+    return hook(first_id, last_id) if hook else {}
+
+
+class CaseCalendars(Protocol):
+    """The business calendars cases are measured in, for one batch job (it may remember what it
+    loaded): ``default`` for cases with no calendar of their own."""
+
+    default: BusinessCalendar | None
+
+    def for_cases(self, case_ids: Sequence[int]) -> Mapping[int, BusinessCalendar]: ...
+
+
+case_calendars: list[Callable[[], CaseCalendars]] = []
+"""Where the business calendar of a case comes from (the SLA app: its policy's calendar); the first
+registered answers. Reports count business time in it."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fact the desk's records give about how a case was handled; ``met`` is None when it is
+    neither (not decided yet)."""
+
+    text: str
+    met: bool | None
+
+
+CaseFindingsHook = Callable[[Sequence["Case"]], Mapping[int, Sequence[Finding]]]
+
+case_findings: Registry[CaseFindingsHook] = Registry("case finding")
+"""What an app's records say about how cases were handled, by case id, for a batch of cases (a
+fixed number of queries): ``"complaint_handling"`` (every HEAT stage recorded), ``"data_request_
+timeliness"`` (answered by the statutory date), ``"adjustments_followed"`` (replies followed the
+reasonable adjustments in force). Read by learning evidence, and by quality reviews and the gap
+evidence of improvement initiatives."""
+COMPLAINT_HANDLING = "complaint_handling"
+DATA_REQUEST_TIMELINESS = "data_request_timeliness"
+ADJUSTMENTS_FOLLOWED = "adjustments_followed"
+
+
+def findings_for(name: str, cases: Sequence[Case]) -> Mapping[int, Sequence[Finding]]:
+    hook = case_findings.get(name)
+    return hook(cases) if hook and cases else {}
+
 
 message_badges: list[MessageBadgeHook] = []
 """Markers on the messages of a case's timeline (e.g. an emailed reply's delivery state): given the
@@ -218,12 +345,6 @@ def breaching_soon_window() -> timedelta:
 def close_refusals(case: Case, actor: User, target: str) -> list[str]:
     """Every reason a registered guard gives for not moving ``case`` to ``target`` now."""
     return [reason for hook in close_guards for reason in hook(case, actor, target)]
-
-
-def record_access(actor: User, customer: Customer, what: str, why: str = "") -> None:
-    """Tell every access observer that ``actor`` viewed or exported ``customer``'s data."""
-    for hook in access_observers:
-        hook(actor, customer, what, why)
 
 
 def preferences_for(customer: Customer) -> OutboundPreferences:

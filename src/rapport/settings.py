@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.web.middleware.SecurityHeadersMiddleware",
+    "rapport.web.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"

@@ -40,20 +40,22 @@ def many(agent, team, customer, case, now):
     return case
 
 
-# Each count is the bearer token (1) plus what the list needs, whatever the page size.
+# Each count is the bearer token (1) plus what the list needs, whatever the page size. A member of
+# staff reading a case's messages or timeline, or whole customer records, adds one insert to the
+# access log (one row per person, all in one statement).
 LISTS = [
     # the agent's team scope, the page, its tags
     ("agent", "/api/v1/cases", 4),
     # the page (customer, owner and team joined), its tags
     ("manager", "/api/v1/cases?status=any&sort=priority", 3),
-    # the case through the policy (team scope, case), the page with authors, its attachments
-    ("agent", "/api/v1/cases/{reference}/messages", 5),
+    # the case through the policy (team scope, case), the access log, the page with authors, its attachments
+    ("agent", "/api/v1/cases/{reference}/messages", 6),
     # the customer's id, the case, the page, its attachments (tags are not shown to customers)
     ("customer_user", "/api/v1/cases/{reference}/messages", 5),
-    # the team scope, the case, the page with actors
-    ("agent", "/api/v1/cases/{reference}/events", 4),
-    # the page
-    ("agent", "/api/v1/customers", 2),
+    # the team scope, the case, the access log, the page with actors
+    ("agent", "/api/v1/cases/{reference}/events", 5),
+    # the page, the access log (every customer listed, in one insert)
+    ("agent", "/api/v1/customers", 3),
     # the customer's id, the page, its tags (loaded by the queue, though not shown to customers)
     ("customer_user", "/api/v1/cases", 4),
 ]

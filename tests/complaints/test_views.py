@@ -353,11 +353,11 @@ def test_the_case_page_of_a_complaint_costs_the_same_with_many_awards(agent, age
 
 
 def test_naming_customers_in_a_report_is_recorded_as_access(monkeypatch, team_leader, agent, customer, team, now):
-    from rapport import extensions
+    from rapport.access import log
     from rapport.cases.services import case_create
 
     seen = []
-    monkeypatch.setattr(extensions, "access_observers", [lambda a, c, what, why: seen.append((a.pk, c.pk, why))])
+    monkeypatch.setattr(log, "sinks", [lambda batch: seen.extend((a.actor_id, a.customer_id, a.why) for a in batch)])
     for i in range(2):
         case_create(
             actor=agent,

@@ -23,7 +23,6 @@ def registered(monkeypatch, settings):
         "queue_badges",
         "nav_items",
         "close_guards",
-        "access_observers",
         "outbound_preferences",
         "contact_permissions",
         "legal_holds",
@@ -58,9 +57,11 @@ def test_guards_are_not_asked_about_other_moves(registered, agent, case):
     assert asked == ["resolved"]
 
 
-def test_panels_and_access_observers_reach_the_case_and_customer_pages(registered, agent, case):
+def test_panels_and_access_sinks_reach_the_case_and_customer_pages(registered, monkeypatch, agent, case):
+    from rapport.access import log
+
     seen = []
-    registered.access_observers.append(lambda actor, customer, what, why: seen.append((actor.pk, customer.pk, what)))
+    monkeypatch.setattr(log, "sinks", [lambda batch: seen.extend((a.actor_id, a.customer_id, a.what) for a in batch)])
     registered.case_panels.append(
         lambda request, c: extensions.Panel(
             "web/_test_panel.html", place="top", context={"text": f"Panel {c.reference}"}
@@ -117,3 +118,34 @@ def test_merged_preferences_and_permissions(registered, customer):
     assert not extensions.contact_permitted(customer, "marketing", "email")
     registered.legal_holds += [lambda c: ["Open complaint C-000001"]]
     assert extensions.hold_reasons(customer) == ["Open complaint C-000001"]
+
+
+def test_a_named_registry_refuses_a_second_answer_for_one_name():
+    registry: extensions.Registry[int] = extensions.Registry("KPI source")
+    registry.register("sla_attainment", 1)
+    registry.register("sla_attainment", 1)  # the same entry again (an app registering twice) is harmless
+    with pytest.raises(ValueError, match="KPI source 'sla_attainment' is already registered"):
+        registry.register("sla_attainment", 2)
+    assert list(registry) == ["sla_attainment"]
+
+
+def test_capabilities_answer_each_other_through_the_registries():
+    """What the installed apps register for one another: nothing is imported across apps."""
+    assert extensions.SLA_ATTAINMENT in extensions.kpi_sources
+    assert extensions.ROOT_CAUSE in extensions.case_facts
+    assert {
+        extensions.COMPLAINT_HANDLING,
+        extensions.DATA_REQUEST_TIMELINESS,
+        extensions.ADJUSTMENTS_FOLLOWED,
+    } <= set(extensions.case_findings)
+    assert extensions.case_calendars
+
+
+def test_a_measure_no_app_registers_is_not_measured(monkeypatch, now):
+    from django.db.models import Q
+
+    monkeypatch.setattr(extensions, "kpi_sources", extensions.Registry("KPI source"))
+    scope = extensions.KpiScope(cases=lambda prefix: Q(), start=now, end=now)
+    assert extensions.kpi(extensions.SLA_ATTAINMENT, scope) is None
+    monkeypatch.setattr(extensions, "case_facts", extensions.Registry("case fact"))
+    assert extensions.case_fact(extensions.ROOT_CAUSE, 1, 10) == {}

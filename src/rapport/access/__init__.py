@@ -1,199 +1,75 @@
-"""The one permission policy: who may see and do what. Pages, API, exports and mail all ask it.
+"""The one permission policy and the gates every page, API handler, export and email load
+protected rows through (ADR 0010).
 
-Rules (issue: core):
-- customers see only their own cases and never internal notes;
-- agents and team leaders see cases of their teams, cases they own, and cases not yet given
-  to a team (the triage pool);
-- managers and admins see every case;
-- any staff member may see customers (to log a call they must find the caller first).
+- ``policy``: who may see and do what in the core, and the scopes that bound every query;
+- ``gates``: ``access_case``, ``access_customer``, ``access_attachment``: the same ``NotFound``
+  for missing and forbidden rows, and a staff read of a person's data logged inside the gate;
+- ``log``: the core side of the access log; the privacy app registers where it is kept.
 
-Protected rows load through one gate per kind (``access_case`` …) that raises the same
-``NotFound`` for missing and forbidden rows.
+Capabilities write their own rules in ``rapport/<capability>/access.py`` on these predicates.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from django.db.models import Q, QuerySet
-
-from rapport.accounts.models import ALL_CASES_ROLES, Role, User
-from rapport.cases.models import Attachment, Case, Message, MessageKind
-from rapport.customers.models import Customer
-from rapport.domain.references import parse_reference
-from rapport.platform.errors import Forbidden, NotFound
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-NO_CASE = "No case with that reference."
-NO_CUSTOMER = "No customer with that id."
-NO_ATTACHMENT = "No attachment with that id."
-
-
-def is_staff(actor: User | AnonymousUser) -> bool:
-    return bool(actor.is_authenticated and actor.is_active and getattr(actor, "is_desk_staff", False))
-
-
-def sees_all_cases(actor: User) -> bool:
-    return actor.role in ALL_CASES_ROLES
-
-
-def case_scope(actor: User | AnonymousUser) -> Q | None:
-    """The filter on Case that bounds what ``actor`` may see; None means every case."""
-    if not actor.is_authenticated or not actor.is_active:
-        return Q(pk__in=[])
-    assert isinstance(actor, User)
-    if actor.role == Role.CUSTOMER:
-        customer_id = actor_customer_id(actor)
-        return Q(customer_id=customer_id) if customer_id else Q(pk__in=[])
-    if sees_all_cases(actor):
-        return None
-    team_ids = actor_team_ids(actor)
-    return Q(team_id__in=team_ids) | Q(owner_id=actor.pk) | Q(team__isnull=True)
-
-
-def actor_team_ids(actor: User) -> list[int]:
-    cached = getattr(actor, "_team_ids", None)
-    if cached is None:
-        cached = list(actor.teams.values_list("id", flat=True))
-        actor._team_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def actor_customer_id(actor: User) -> int | None:
-    """The customer record a portal user signs in for (looked up once per request)."""
-    if not hasattr(actor, "_customer_id"):
-        actor._customer_id = (  # type: ignore[attr-defined]
-            Customer.objects.filter(user=actor).values_list("id", flat=True).first()
-        )
-    return actor._customer_id  # type: ignore[attr-defined,no-any-return]
-
-
-def visible_cases(actor: User | AnonymousUser) -> QuerySet[Case]:
-    scope = case_scope(actor)
-    cases = Case.objects.all()
-    return cases if scope is None else cases.filter(scope)
-
-
-def access_case(actor: User | AnonymousUser, reference: str | int, *, for_update: bool = False) -> Case:
-    """The case ``reference`` if ``actor`` may see it, else ``NotFound`` (missing or forbidden)."""
-    number = reference if isinstance(reference, int) else parse_reference(reference)
-    if number is None:
-        raise NotFound(NO_CASE)
-    cases = visible_cases(actor).select_related("customer", "owner", "team")
-    if for_update:
-        cases = cases.select_for_update(of=("self",))
-    try:
-        return cases.get(pk=number)
-    except Case.DoesNotExist:
-        raise NotFound(NO_CASE) from None
-
-
-def can_see_internal(actor: User | AnonymousUser) -> bool:
-    """Internal notes and staff-only detail: staff only, by any path."""
-    return is_staff(actor)
-
-
-def visible_messages(actor: User | AnonymousUser, case: Case) -> QuerySet[Message]:
-    messages = Message.objects.filter(case=case)
-    return messages if can_see_internal(actor) else messages.exclude(kind=MessageKind.NOTE)
-
-
-def require_staff(actor: User | AnonymousUser) -> User:
-    if not is_staff(actor):
-        raise NotFound()
-    assert isinstance(actor, User)
-    return actor
-
-
-def can_work_case(actor: User, case: Case) -> bool:
-    """Staff who can see a case may work it (reply, note, assign, change status)."""
-    return is_staff(actor)
-
-
-def require_work(actor: User, case: Case) -> None:
-    if not can_work_case(actor, case):
-        raise Forbidden("Only staff may change a case.")
-
-
-def can_reply_as_customer(actor: User, case: Case) -> bool:
-    return actor.role == Role.CUSTOMER and case.customer.user_id == actor.pk
-
-
-def visible_customers(actor: User | AnonymousUser) -> QuerySet[Customer]:
-    if is_staff(actor):
-        return Customer.objects.all()
-    if actor.is_authenticated:
-        return Customer.objects.filter(user=actor)
-    return Customer.objects.none()
-
-
-def access_customer(actor: User | AnonymousUser, customer_id: int | str) -> Customer:
-    try:
-        pk = int(customer_id)
-    except (TypeError, ValueError):
-        raise NotFound(NO_CUSTOMER) from None
-    try:
-        return visible_customers(actor).get(pk=pk)
-    except Customer.DoesNotExist:
-        raise NotFound(NO_CUSTOMER) from None
-
-
-def access_attachment(actor: User | AnonymousUser, attachment_id: int | str) -> Attachment:
-    """An attachment is visible when its case is, and for customers only on public messages."""
-    try:
-        pk = int(attachment_id)
-    except (TypeError, ValueError):
-        raise NotFound(NO_ATTACHMENT) from None
-    attachments = Attachment.objects.select_related("message").filter(message__case__in=visible_cases(actor))
-    if not can_see_internal(actor):
-        attachments = attachments.exclude(message__kind=MessageKind.NOTE)
-    try:
-        return attachments.get(pk=pk)
-    except Attachment.DoesNotExist:
-        raise NotFound(NO_ATTACHMENT) from None
-
-
-CUSTOMER_CASE_FIELDS = frozenset(
-    {
-        "reference",
-        "subject",
-        "type",
-        "status",
-        "channel",
-        "created_at",
-        "updated_at",
-        "first_response_at",
-        "resolved_at",
-        "closed_at",
-        "url",
-    }
+from rapport.access.gates import (
+    CUSTOMER_RECORD,
+    NO_ATTACHMENT,
+    NO_CASE,
+    NO_CUSTOMER,
+    VIA_API,
+    access_attachment,
+    access_case,
+    access_customer,
 )
-"""What a customer may see of their own case, through any path: the allow-list the customer-facing
-API schema is built from. Who works it (owner, team), how the desk ranks it (priority, tags) and its
-internal targets (SLA deadlines) are the organisation's business, not the customer's."""
-
-CUSTOMER_RECORD_FIELDS = frozenset(
-    {"id", "kind", "name", "organisation", "email", "phone", "address", "preferred_channel", "created_at", "updated_at"}
+from rapport.access.log import Access, accessed
+from rapport.access.policy import (
+    CUSTOMER_CASE_FIELDS,
+    CUSTOMER_CASE_FILTERS,
+    CUSTOMER_RECORD_FIELDS,
+    actor_customer_id,
+    actor_team_ids,
+    audience_of,
+    can_manage_customers,
+    can_read_settings_history,
+    can_reply_as_customer,
+    can_see_internal,
+    can_work_case,
+    case_scope,
+    is_staff,
+    require_staff,
+    require_work,
+    sees_all_cases,
+    visible_cases,
+    visible_customers,
+    visible_messages,
 )
-"""What a customer may see of their own customer record: their details, not the desk's notes or how
-the desk classes them."""
 
-CUSTOMER_CASE_FILTERS = frozenset({"status", "type", "channel", "sort", "cursor", "limit"})
-"""The case-list filters a customer may use: none that would reveal what they may not see."""
-
-
-def audience_of(actor: User | AnonymousUser) -> str:
-    """Which view of cases and customer records ``actor`` gets: "staff" (everything the desk records)
-    or "customer" (the allow-lists above)."""
-    return "staff" if can_see_internal(actor) else "customer"
-
-
-def can_manage_customers(actor: User | AnonymousUser) -> bool:
-    return is_staff(actor)
-
-
-def can_read_settings_history(actor: User | AnonymousUser) -> bool:
-    """Managers and admins read who changed which rule or setting, and how (ADR 0011)."""
-    return is_staff(actor) and getattr(actor, "role", "") in {Role.MANAGER, Role.ADMIN}
+__all__ = [
+    "CUSTOMER_CASE_FIELDS",
+    "CUSTOMER_CASE_FILTERS",
+    "CUSTOMER_RECORD",
+    "CUSTOMER_RECORD_FIELDS",
+    "NO_ATTACHMENT",
+    "NO_CASE",
+    "NO_CUSTOMER",
+    "VIA_API",
+    "Access",
+    "access_attachment",
+    "access_case",
+    "access_customer",
+    "accessed",
+    "actor_customer_id",
+    "actor_team_ids",
+    "audience_of",
+    "can_manage_customers",
+    "can_read_settings_history",
+    "can_reply_as_customer",
+    "can_see_internal",
+    "can_work_case",
+    "case_scope",
+    "is_staff",
+    "require_staff",
+    "require_work",
+    "sees_all_cases",
+    "visible_cases",
+    "visible_customers",
+    "visible_messages",
+]

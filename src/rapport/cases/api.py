@@ -196,7 +196,7 @@ def create_case(request: HttpRequest, response: HttpResponse) -> Any:
 @router.get("/{reference}", response={200: CaseView, **ERRORS}, summary="One case")
 def get_case(request: HttpRequest, reference: str, response: HttpResponse) -> Any:
     """The case, with its version as the ``ETag`` (send it back as ``If-Match`` to change the case)."""
-    case = policy.access_case(actor(request), reference)
+    case = policy.access_case(actor(request), reference, why=policy.VIA_API)
     _etag(response, case.version)
     return _case_view(request, case)
 
@@ -224,7 +224,9 @@ def update_case(
 @router.get("/{reference}/messages", response={200: MessagePage, **ERRORS}, summary="A case's messages")
 def list_messages(request: HttpRequest, reference: str, page: Query[PageQuery]) -> Any:
     """Oldest first. Customers never see internal notes."""
-    _case, messages = selectors.case_messages(actor(request), reference, cursor=page.cursor, size=page.limit)
+    _case, messages = selectors.case_messages(
+        actor(request), reference, cursor=page.cursor, size=page.limit, why=policy.VIA_API
+    )
     return messages
 
 
@@ -253,7 +255,7 @@ def add_message(request: HttpRequest, reference: str) -> Any:
 @router.get("/{reference}/events", response={200: EventPage, **ERRORS}, summary="A case's timeline (staff)")
 def list_events(request: HttpRequest, reference: str, page: Query[PageQuery]) -> Any:
     """Every change to the case, oldest first: who, what, when, before and after."""
-    return selectors.case_timeline(actor(request), reference, cursor=page.cursor, size=page.limit)
+    return selectors.case_timeline(actor(request), reference, cursor=page.cursor, size=page.limit, why=policy.VIA_API)
 
 
 # --- search and attachments ------------------------------------------------------------------------
@@ -284,5 +286,5 @@ def search_everything(request: HttpRequest, query: Query[SearchQuery]) -> Any:
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A file on a message the caller may see: always a download, never cached
     (``Cache-Control: private, no-store``) and sandboxed if opened."""
-    attachment = policy.access_attachment(actor(request), attachment_id)
+    attachment = policy.access_attachment(actor(request), attachment_id, why=policy.VIA_API)
     return private_download(attachment.file, filename=attachment.filename, content_type=attachment.content_type)

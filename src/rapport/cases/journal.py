@@ -41,6 +41,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from rapport.cases.models import Case, CaseEvent, JournalDelivery
+from rapport.platform import jobs
+
+DELIVER_JOB = "cases.journal_deliver"  # registered by CasesConfig.ready(): tasks.journal_deliver
 
 if TYPE_CHECKING:
     from django.utils.safestring import SafeString
@@ -246,10 +249,8 @@ def _tell(events: list[CaseEvent]) -> None:
                 owed.extend(JournalDelivery(subscriber=subscriber.name, event_id=e.pk) for e in found)
     if owed:
         JournalDelivery.objects.bulk_create(owed)
-        from rapport.cases import tasks  # the job queue, imported when first needed
-
         for name in sorted({d.subscriber for d in owed}):
-            transaction.on_commit(lambda n=name: tasks.journal_deliver(n))  # type: ignore[misc]
+            transaction.on_commit(lambda n=name: jobs.enqueue(DELIVER_JOB, n))  # type: ignore[misc]
 
 
 def deliver(subscriber_name: str, *, limit: int = 1000) -> int:

@@ -18,7 +18,7 @@ from rapport import access as policy
 from rapport.accounts.api import ErrorOut
 from rapport.domain.case_rules import Priority
 from rapport.domain.references import format_reference
-from rapport.web.html import sanitise_html
+from rapport.platform.html import sanitise_html
 
 # The choices, spelt out for the spec and for type checkers; tests/api/test_schemas.py proves they
 # match the domain enums, so they cannot drift.

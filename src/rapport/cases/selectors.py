@@ -15,7 +15,7 @@ from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
 from rapport.platform.errors import FieldError, NotFound
-from rapport.web.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page
 
 QUEUES = ("mine", "team", "unassigned", "breaching", "all")
 # The "breaching soon" queue: active cases whose next SLA target passes within a window (or has
@@ -149,9 +149,9 @@ def case_queue(
     return keyset.paginate(cases, cursor=cursor, size=size)
 
 
-def case_detail(actor: User, reference: str) -> tuple[Case, list[Message], list[CaseEvent]]:
+def case_detail(actor: User, reference: str, *, why: str = "") -> tuple[Case, list[Message], list[CaseEvent]]:
     """The case, its messages (with attachments) as the actor may see them, and its timeline."""
-    case = policy.access_case(actor, reference)
+    case = policy.access_case(actor, reference, why=why)
     messages = list(policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor")) if policy.can_see_internal(actor) else []
     journal.resolve_people(events)
@@ -183,8 +183,10 @@ def customer_other_cases(actor: User, customer_id: int, *, besides: int, limit: 
 MESSAGE_KEYSET = Keyset((("created_at", datetime, False), ("id", int, False)))
 
 
-def case_messages(actor: User, reference: str, *, cursor: str | None, size: int) -> tuple[Case, Page[Message]]:
-    case = policy.access_case(actor, reference)
+def case_messages(
+    actor: User, reference: str, *, cursor: str | None, size: int, why: str = ""
+) -> tuple[Case, Page[Message]]:
+    case = policy.access_case(actor, reference, why=why)
     messages = policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments")
     return case, MESSAGE_KEYSET.paginate(messages, cursor=cursor, size=size)
 
@@ -194,12 +196,12 @@ def case_messages(actor: User, reference: str, *, cursor: str | None, size: int)
 EVENT_KEYSET = Keyset((("at", datetime, False), ("id", int, False)))
 
 
-def case_timeline(actor: User, reference: str, *, cursor: str | None, size: int) -> Page[CaseEvent]:
+def case_timeline(actor: User, reference: str, *, cursor: str | None, size: int, why: str = "") -> Page[CaseEvent]:
     """A page of the case's events, oldest first. Staff only: anyone else gets the same answer as
     for a missing case."""
     if not policy.can_see_internal(actor):
         raise NotFound(policy.NO_CASE)
-    case = policy.access_case(actor, reference)
+    case = policy.access_case(actor, reference, why=why)
     events = CaseEvent.objects.filter(case=case).select_related("actor")
     return EVENT_KEYSET.paginate(events, cursor=cursor, size=size)
 

@@ -36,7 +36,7 @@ from rapport.domain.case_rules import (
 )
 from rapport.domain.redaction import mask_sensitive
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
-from rapport.web.html import sanitise_html
+from rapport.platform.html import sanitise_html
 
 SUBJECT_REQUIRED = "Give the case a subject."
 SUBJECT_TOO_LONG = "Keep the subject to 200 characters or fewer."

@@ -84,10 +84,9 @@ def _render(
     conflict: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    case, messages_, events = case_detail(actor(request), reference)
+    case, messages_, events = case_detail(actor(request), reference, why="case page")
     if request.method == "GET" and reference != case.reference:
         return redirect(case_url(case))
-    extensions.record_access(actor(request), case.customer, f"case {case.reference}", "case page")
     context = {
         "case": case,
         "customer": case.customer,

@@ -17,8 +17,9 @@ from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.accounts.models import User
 from rapport.complaints import access as complaint_policy
 from rapport.complaints import selectors, services
-from rapport.complaints.models import Complaint, ComplaintSettings
-from rapport.domain import complaint_rules as rules
+from rapport.complaints.calculations import complaint_view
+from rapport.complaints.fetch import fetch_complaint_info
+from rapport.complaints.models import Award, Complaint
 from rapport.platform.errors import NotFound
 
 router = Router(tags=["complaints"])
@@ -87,38 +88,23 @@ class ComplaintOut(Schema):
     awards: list[AwardOut]
 
 
-def _out(complaint: Complaint) -> dict[str, Any]:
-    config = ComplaintSettings.current()
-    now = timezone.now()
-    at = {
-        rules.Stage.HEAR: complaint.heard_at,
-        rules.Stage.EMPATHISE: complaint.empathised_at,
-        rules.Stage.APOLOGISE: complaint.apologised_at,
-        rules.Stage.TAKE_OWNERSHIP: complaint.owned_at,
+def _approval_out(award: Award) -> dict[str, Any] | None:
+    approval = getattr(award, "approval", None)
+    if approval is None:
+        return None
+    return {
+        "id": approval.pk,
+        "approver_role": approval.approver_role,
+        "approved": approval.approved,
+        "reason": approval.reason,
+        "decided_at": approval.decided_at,
     }
-    assessment = services.assessment_for(complaint, timezone.localdate(now))
-    awards = []
-    for award in complaint.awards.select_related("approval"):
-        approval = getattr(award, "approval", None)
-        awards.append(
-            {
-                "id": award.pk,
-                "kind": award.kind,
-                "basis": award.basis,
-                "remedy": award.remedy,
-                "amount": award.amount,
-                "status": award.status,
-                "approval": None
-                if approval is None
-                else {
-                    "id": approval.pk,
-                    "approver_role": approval.approver_role,
-                    "approved": approval.approved,
-                    "reason": approval.reason,
-                    "decided_at": approval.decided_at,
-                },
-            }
-        )
+
+
+def _out(complaint: Complaint) -> dict[str, Any]:
+    """The complaint as the case page's HEAT panel shows it: the same view-model (``calculations``)."""
+    view = complaint_view(fetch_complaint_info(complaint.case), now=timezone.now())
+    complaint, assessment = view.info.complaint, view.assessment
     return {
         "reference": complaint.case.reference,
         "received_at": complaint.received_at,
@@ -130,14 +116,14 @@ def _out(complaint: Complaint) -> dict[str, Any]:
         "handler_id": complaint.handler_id,
         "action_plan": complaint.action_plan,
         "promised_date": complaint.promised_date,
-        "stages": [{"stage": s.value, "done": at[s] is not None, "at": at[s]} for s in rules.STAGES],
+        "stages": [{"stage": s.stage.value, "done": s.done, "at": s.at} for s in view.stages],
         "outcome": complaint.outcome,
         "customer_response": complaint.customer_response,
         "root_cause": complaint.root_cause.code if complaint.root_cause else None,
         "level": complaint.level,
-        "closing_refusals": list(rules.closing_refusals(selectors.closing_facts(complaint))),
-        "final_response_due": selectors.final_response_due(complaint, config),
-        "deadline": selectors.deadline_state(complaint, config, now).value,
+        "closing_refusals": list(view.refusals),
+        "final_response_due": view.due,
+        "deadline": view.state.value,
         "final_response_at": complaint.final_response_at,
         "assessment": None
         if assessment is None
@@ -147,7 +133,18 @@ def _out(complaint: Complaint) -> dict[str, Any]:
             "limitation_until": assessment.limitation_until,
             "explanation": assessment.explanation,
         },
-        "awards": awards,
+        "awards": [
+            {
+                "id": award.pk,
+                "kind": award.kind,
+                "basis": award.basis,
+                "remedy": award.remedy,
+                "amount": award.amount,
+                "status": award.status,
+                "approval": _approval_out(award),
+            }
+            for award in view.info.awards
+        ],
     }
 
 

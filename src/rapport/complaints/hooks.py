@@ -13,7 +13,9 @@ from rapport.accounts.models import User
 from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent
 from rapport.complaints import access as complaint_policy
-from rapport.complaints import forms, selectors, services
+from rapport.complaints import forms, selectors
+from rapport.complaints.calculations import complaint_view
+from rapport.complaints.fetch import fetch_complaint_info
 from rapport.complaints.models import Complaint, ComplaintSettings
 from rapport.customers.models import Customer
 from rapport.domain import complaint_rules as rules
@@ -84,13 +86,9 @@ def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
         return None
     actor = request.user
     assert isinstance(actor, User)
-    complaint = Complaint.objects.filter(case=case).select_related(
-        "handler", "root_cause", "override_by"
-    ).first() or Complaint(case=case, received_at=case.created_at)
-    config = ComplaintSettings.current()
     now = timezone.now()
-    done = selectors.stages_done(complaint)
-    awards = list(complaint.awards.select_related("approval", "requested_by")) if complaint.pk else []
+    view = complaint_view(fetch_complaint_info(case), now=now)
+    complaint = view.info.complaint
     initial_facts = dict(complaint.facts or {})
     return extensions.Panel(
         "complaints/_panel.html",
@@ -98,17 +96,17 @@ def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
         order=10,
         context={
             "complaint": complaint,
-            "stages": [{"stage": s, "done": s in done, "prompts": rules.LEAPS_PROMPTS[s]} for s in rules.STAGES],
-            "refusals": rules.closing_refusals(selectors.closing_facts(complaint if complaint.pk else None)),
-            "due": selectors.final_response_due(complaint, config),
-            "state": selectors.deadline_state(complaint, config, now),
-            "config": config,
-            "assessment": services.assessment_for(complaint, timezone.localdate(now)),
-            "legal_awards": [a for a in awards if a.basis == rules.Basis.LEGAL],
-            "goodwill_awards": [a for a in awards if a.basis == rules.Basis.GOODWILL],
-            "next_level": rules.next_level(rules.Level(complaint.level)),
+            "stages": view.stages,
+            "refusals": view.refusals,
+            "due": view.due,
+            "state": view.state,
+            "config": view.info.config,
+            "assessment": view.assessment,
+            "legal_awards": view.legal_awards,
+            "goodwill_awards": view.goodwill_awards,
+            "next_level": view.next_level,
             "can_override": complaint_policy.can_override(actor),
-            "follow_ups": list(complaint.follow_ups.all()) if complaint.pk else [],
+            "follow_ups": view.info.follow_ups,
             "hear_form": forms.HearForm(
                 initial={
                     "account": complaint.account,
@@ -174,9 +172,10 @@ def register() -> None:
 
     extensions.demo_seeders.append(seed_demo)
     from rapport.complaints import personal_data
-    from rapport.privacy import exports
 
-    exports.sections.extend(
+    extensions.subject_access_sections.extend(
         [personal_data.complaints_section, personal_data.awards_section, personal_data.letters_section]
     )
     extensions.erasure_handlers.append(personal_data.erase)
+    extensions.case_findings.register(extensions.COMPLAINT_HANDLING, selectors.handling_findings)
+    extensions.case_facts.register(extensions.ROOT_CAUSE, selectors.root_causes)

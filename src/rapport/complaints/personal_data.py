@@ -16,7 +16,8 @@ from typing import Any
 from rapport.cases.models import CaseEvent
 from rapport.complaints.models import ApprovalRequest, Award, Complaint, FollowUp
 from rapport.customers.models import Customer
-from rapport.privacy.erasure import ERASED_TEXT, Scrub
+from rapport.domain.anonymise import ERASED_TEXT
+from rapport.extensions import Scrub
 
 THEIR_WORDS = "\nIn their words: "  # how the hear event records the verbatim account
 STAFF_TEXT = ("summary", "empathy", "apology", "action_plan", "outcome_text", "override_reason")

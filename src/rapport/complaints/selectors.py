@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from rapport import access as policy
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.complaints import access as complaint_policy
@@ -20,14 +21,18 @@ from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType
 
 
-def stages_done(complaint: Complaint) -> frozenset[rules.Stage]:
-    done = {
+def stage_times(complaint: Complaint) -> dict[rules.Stage, datetime | None]:
+    """When each HEAT stage was recorded on ``complaint`` (None: not yet)."""
+    return {
         rules.Stage.HEAR: complaint.heard_at,
         rules.Stage.EMPATHISE: complaint.empathised_at,
         rules.Stage.APOLOGISE: complaint.apologised_at,
         rules.Stage.TAKE_OWNERSHIP: complaint.owned_at,
     }
-    return frozenset(stage for stage, at in done.items() if at is not None)
+
+
+def stages_done(complaint: Complaint) -> frozenset[rules.Stage]:
+    return rules.stages_done(stage_times(complaint))
 
 
 def closing_facts(complaint: Complaint | None) -> rules.ClosingFacts:
@@ -104,6 +109,34 @@ def complaints_of_cases(cases: Sequence[Case]) -> dict[int, Complaint]:
     if not ids:
         return {}
     return {c.case_id: c for c in Complaint.objects.filter(case_id__in=ids)}
+
+
+# --- what other apps ask about complaints (rapport.extensions) -----------------------------------
+
+NO_COMPLAINT = "No complaint record on this case."
+EVERY_STAGE = "Went through every HEAT stage (hear, empathise, apologise, take ownership)."
+STAGES_MISSING = "HEAT stages not recorded: {missing}."
+
+
+def handling_findings(cases: Sequence[Case]) -> dict[int, list[extensions.Finding]]:
+    """Whether each complaint went through every HEAT stage (Hear, Empathise, Apologise, Take
+    ownership; seeds 002 and 004), from its complaint record. One query."""
+    found = {case.pk: [extensions.Finding(NO_COMPLAINT, False)] for case in cases}
+    for complaint in Complaint.objects.filter(case_id__in=list(found)):
+        missing = [s.label for s in rules.STAGES if s not in stages_done(complaint)]
+        found[complaint.case_id] = [
+            extensions.Finding(STAGES_MISSING.format(missing=", ".join(missing)), False)
+            if missing
+            else extensions.Finding(EVERY_STAGE, True)
+        ]
+    return found
+
+
+def root_causes(first_id: int, last_id: int) -> dict[int, int | None]:
+    """The root cause each complaint names, by case id, for cases ``first_id`` to ``last_id`` (the
+    KPI rollups' batches). One query."""
+    complaints = Complaint.objects.filter(case_id__gte=first_id, case_id__lte=last_id)
+    return dict(complaints.values_list("case_id", "root_cause_id"))
 
 
 # --- reports ---------------------------------------------------------------------------------------

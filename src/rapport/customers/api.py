@@ -21,6 +21,8 @@ def list_customers(request: HttpRequest, filters: Query[CustomerListQuery]) -> A
     gets their own record only, in the customer view (``audience``: "customer")."""
     user = actor(request)
     page = selectors.customer_list(user, query=filters.q, kind=filters.kind, cursor=filters.cursor, size=filters.limit)
+    # Unlike the desk's list page, this gives whole records (address, notes): each one is a read.
+    policy.accessed(user, [c.pk for c in page.items], what=policy.CUSTOMER_RECORD, why=policy.VIA_API)
     return {"audience": policy.audience_of(user), "items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -36,6 +38,6 @@ def create_customer(request: HttpRequest, payload: CustomerIn, response: HttpRes
 def get_customer(request: HttpRequest, customer_id: int) -> Any:
     """One customer: staff see any, a customer only themselves (others are not found)."""
     user = actor(request)
-    customer = policy.access_customer(user, customer_id)
+    customer = policy.access_customer(user, customer_id, why=policy.VIA_API)
     customer.audience = policy.audience_of(user)  # type: ignore[attr-defined]  # the view the schema serialises
     return customer

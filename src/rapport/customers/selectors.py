@@ -9,7 +9,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import Message
 from rapport.customers.models import Customer
 from rapport.platform.errors import FieldError, NotFound
-from rapport.web.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page
 
 CUSTOMER_KEYSET = Keyset((("name", str, False), ("id", int, False)))
 
@@ -46,6 +46,6 @@ def customer_for_new_case(actor: User, customer_id: int | None) -> Customer:
     if customer_id is None:
         raise FieldError(customer=CUSTOMER_REQUIRED)
     try:
-        return policy.access_customer(actor, customer_id)
+        return policy.access_customer(actor, customer_id, for_write=True)
     except NotFound:
         raise FieldError(customer=policy.NO_CUSTOMER) from None

@@ -22,6 +22,7 @@ from rapport.customers.selectors import customer_list as list_customers
 from rapport.customers.selectors import customer_timeline
 from rapport.customers.services import customer_create, customer_update
 from rapport.platform.errors import FieldError, Refused
+from rapport.platform.pagination import page_size
 from rapport.web.forms import (
     ContactLogForm,
     CustomerForm,
@@ -32,7 +33,6 @@ from rapport.web.forms import (
     split_tags,
     uploads,
 )
-from rapport.web.pagination import page_size
 from rapport.web.views import actor, staff_page
 
 CUSTOMER_ADDED = "Customer added."
@@ -124,8 +124,7 @@ def customer_page(request: HttpRequest, customer_id: int) -> HttpResponse:
 def _render_page(
     request: HttpRequest, customer_id: int, *, contact_form: ContactLogForm | None = None, status: int = 200
 ) -> HttpResponse:
-    customer = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), customer, "customer record", "customer page")
+    customer = policy.access_customer(actor(request), customer_id, why="customer page")
     context: dict[str, Any] = {
         "customer": customer,
         "cases": customer_cases(actor(request), customer.pk),

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 ERASED = "[erased]"
+ERASED_TEXT = "[Erased at the customer's request]"  # what stands where a person's own words were
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{8,}\d(?!\w)")
 MIN_PART = 3  # shorter name parts ("Al", "Jo") would blank ordinary words

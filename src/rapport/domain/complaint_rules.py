@@ -24,8 +24,9 @@ Sources:
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -51,6 +52,13 @@ class Stage(StrEnum):
 
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
+
+
+def stages_done(recorded: Mapping[Stage, datetime | None]) -> frozenset[Stage]:
+    """The stages that have happened: those with the time they were recorded. The one definition
+    of "done" (the HEAT panel, the API, the closing checks and learning evidence all use it)."""
+    return frozenset(stage for stage in STAGES if recorded.get(stage) is not None)
+
 
 LEAPS_PROMPTS: dict[Stage, tuple[str, ...]] = {
     Stage.HEAR: (

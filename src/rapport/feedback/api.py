@@ -15,7 +15,7 @@ from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.feedback import access as policy
 from rapport.feedback import audiences, selectors, services
 from rapport.platform.errors import FieldError, NotFound
-from rapport.web.pagination import Keyset
+from rapport.platform.pagination import Keyset
 
 router = Router(tags=["feedback"])
 

@@ -1,8 +1,9 @@
 """The business calendar the KPIs count time in.
 
 Response and resolution times are reported in business time (seed 000, domain.md §3), in the
-calendar the case is measured in by the SLA engine: the calendar of the case's SLA policy when the
-case has SLA clocks, else the SLA default calendar (the catch-all policy's), else the office
+calendar the case is measured in, as the app that measures cases says
+(``rapport.extensions.case_calendars``; the SLA engine: the calendar of the case's SLA policy when
+the case has SLA clocks, else its default calendar, the catch-all policy's), else the office
 calendar below (Monday to Friday 09:00-17:30 in Europe/London, closed on England and Wales bank
 holidays). ``CaseCalendars`` is the one place the KPIs get calendars from.
 """
@@ -14,9 +15,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from rapport import extensions
 from rapport.domain.calendar import BusinessCalendar
-from rapport.sla.models import Calendar, Clock
-from rapport.sla.selectors import default_calendar
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAY_HOURS = [("09:00", "17:30")]
@@ -28,26 +28,17 @@ def office_calendar() -> BusinessCalendar:
 
 
 class CaseCalendars:
-    """Business calendars for batches of cases: two queries per batch (the cases' clocks' policy
-    calendars, then those calendars), the fallback looked up once."""
+    """Business calendars for batches of cases: what the registered source says (two queries per
+    batch for the SLA engine's), the office calendar for the rest."""
 
     def __init__(self) -> None:
-        configured = default_calendar()
-        self.default = configured.business_calendar() if configured else office_calendar()
-        self._known: dict[int, BusinessCalendar] = {}
+        self._source = extensions.case_calendars[0]() if extensions.case_calendars else None
+        self.default = (self._source.default if self._source else None) or office_calendar()
 
     def for_cases(self, case_ids: Sequence[int]) -> dict[int, BusinessCalendar]:
-        """The calendar of each case in ``case_ids`` that has SLA clocks (the policy of its first
-        clock); cases missing from the answer use ``self.default``."""
-        calendar_of: dict[int, int] = {}
-        clocks = Clock.objects.filter(case_id__in=list(case_ids)).order_by("case_id", "started_at", "id")
-        for case_id, calendar_id in clocks.values_list("case_id", "policy__calendar_id"):
-            calendar_of.setdefault(case_id, calendar_id)
-        missing = set(calendar_of.values()) - set(self._known)
-        if missing:
-            for calendar in Calendar.objects.filter(pk__in=missing):
-                self._known[calendar.pk] = calendar.business_calendar()
-        return {case_id: self._known[calendar_id] for case_id, calendar_id in calendar_of.items()}
+        """The calendar of each case in ``case_ids`` that has one of its own; cases missing from
+        the answer use ``self.default``."""
+        return dict(self._source.for_cases(case_ids)) if self._source else {}
 
 
 def local_day(moment: datetime) -> date:

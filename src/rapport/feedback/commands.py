@@ -40,8 +40,8 @@ def cmd_import_orders(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from rapport.cli import UserError
     from rapport.feedback.services import orders_import_csv
+    from rapport.platform.errors import UserError
 
     try:
         text = Path(args.path).read_text(encoding="utf-8-sig")

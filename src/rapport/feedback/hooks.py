@@ -65,10 +65,13 @@ def register() -> None:
     )
     extensions.customer_panels.append(value_panel)
     extensions.demo_seeders.append(_demo)
-    from rapport.feedback import personal_data
-    from rapport.privacy import exports
+    from rapport.feedback import personal_data, tasks
+    from rapport.feedback.services import DISPATCH_NOW_JOB
+    from rapport.platform import jobs
 
-    exports.sections.extend([personal_data.surveys_section, personal_data.orders_section])
+    jobs.register(DISPATCH_NOW_JOB, tasks.surveys_dispatch_now)
+
+    extensions.subject_access_sections.extend([personal_data.surveys_section, personal_data.orders_section])
     extensions.erasure_handlers.append(personal_data.erase)
     extensions.nav_items.append(
         extensions.NavItem(

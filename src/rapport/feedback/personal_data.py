@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapport.customers.models import Customer
+from rapport.domain.anonymise import ERASED_TEXT
 from rapport.domain.references import format_reference
+from rapport.extensions import Scrub
 from rapport.feedback.models import RATER_FIELDS, FollowUp, Order, SurveyAnswer, SurveyInvitation
-from rapport.privacy.erasure import ERASED_TEXT, Scrub
 
 
 def _iso(value: Any) -> str | None:

@@ -8,7 +8,7 @@ and ``rapport feedback rollup``), so the figures are exact as of the last rebuil
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -17,8 +17,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
+from rapport import extensions
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
-from rapport.complaints.models import Complaint
 from rapport.customers.models import INTERNAL_KINDS
 from rapport.domain.calendar import BusinessCalendar, business_time_between
 from rapport.domain.case_rules import CaseType, Status
@@ -109,7 +109,7 @@ def _facts(
     inbound: dict[int, int],
     reopened: set[int],
     calendars: CaseCalendars,
-    causes: dict[int, int | None],
+    causes: Mapping[int, int | None],
 ) -> list[tuple[Any, ...]]:
     by_case = calendars.for_cases([row[0] for row in rows])
     day = connection.ops.adapt_datefield_value
@@ -159,7 +159,7 @@ def facts_refresh(*, since: datetime | None = None) -> int:
                 in_range, kind="changed", field="status", before__in=[Status.RESOLVED, Status.CLOSED]
             ).values_list("case_id", flat=True)
         )
-        causes = dict(Complaint.objects.filter(in_range).values_list("case_id", "root_cause_id"))
+        causes = extensions.case_fact(extensions.ROOT_CAUSE, low, high)
         with transaction.atomic():
             CaseFact.objects.filter(case_id__in=chunk).delete()
             _insert(CaseFact, FACT_COLUMNS, _facts(rows, inbound, reopened, calendars, causes))

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
+from rapport import extensions
 from rapport.accounts.models import Team, User
 from rapport.cases.models import Case
 from rapport.customers.models import INTERNAL_KINDS, Customer
@@ -294,20 +295,12 @@ def _case_dims(s: Slice, prefix: str = "") -> Q:
 
 def sla_attainment(s: Slice) -> float | None:
     """Percentage of SLA targets met among those decided, for clocks started in the period on the
-    slice's cases (the SLA app's clocks: met = stopped before breach, missed = breached; running
-    clocks are not yet decided). One grouped query; None ("not measured") when nothing decided."""
-    from rapport.sla.models import Clock
-
-    counted = (
-        Clock.objects.filter(
-            _case_dims(s, "case__"),
-            started_at__gte=day_start(s.start),
-            started_at__lt=day_start(s.end),
-        )
-        .filter(Q(stopped_at__isnull=False) | Q(breached_at__isnull=False))
-        .aggregate(met=Count("pk", filter=Q(breached_at__isnull=True)), decided=Count("pk"))
+    slice's cases: the SLA app's measure (``rapport.extensions.kpi_sources``), None ("not
+    measured") when nothing was decided or no app measures it."""
+    scope = extensions.KpiScope(
+        cases=lambda prefix: _case_dims(s, prefix), start=day_start(s.start), end=day_start(s.end)
     )
-    return rate(counted["met"], counted["decided"])
+    return extensions.kpi(extensions.SLA_ATTAINMENT, scope)
 
 
 def figures(s: Slice) -> Figures:

@@ -46,6 +46,7 @@ from rapport.feedback.models import (
     SurveyInvitation,
     SurveyKind,
 )
+from rapport.platform import jobs
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from rapport.platform.notify import email_send
 
@@ -213,10 +214,11 @@ def _invitations_insert(
         return int(cursor.rowcount)
 
 
-def _dispatch_soon() -> None:
-    from rapport.feedback import tasks
+DISPATCH_NOW_JOB = "feedback.surveys_dispatch_now"  # registered by feedback.hooks: tasks.surveys_dispatch_now
 
-    tasks.surveys_dispatch_now()
+
+def _dispatch_soon() -> None:
+    jobs.enqueue(DISPATCH_NOW_JOB)
 
 
 def _email(invitation: SurveyInvitation, *, reminder: bool, base_url: str) -> None:

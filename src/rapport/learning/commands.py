@@ -24,10 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rapport.cli import UserError
     from rapport.learning.services import units_import
     from rapport.learning.sources import read_document
-    from rapport.platform.errors import FieldError
+    from rapport.platform.errors import FieldError, UserError
 
     files: list[Path] = []
     for given in args.paths:

@@ -24,9 +24,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from rapport.cli import UserError
     from rapport.mail.imports import mail_import
     from rapport.mail.sources import count_messages
+    from rapport.platform.errors import UserError
     from rapport.platform.progress import Progress
 
     path = Path(args.path)

@@ -79,11 +79,13 @@ def delivery_badges(case: Case, messages: Sequence[Message]) -> dict[int, list[e
 
 
 def register() -> None:
+    from rapport.mail import tasks
     from rapport.mail.erasure import customer_mail_erase
-    from rapport.mail.outbound import notification_queue
-    from rapport.platform import notify
+    from rapport.mail.outbound import OUTBOX_SEND_JOB, notification_queue
+    from rapport.platform import jobs, notify
 
     notify.queue = notification_queue
+    jobs.register(OUTBOX_SEND_JOB, tasks.outbox_send_task)
 
     extensions.erasure_handlers.append(customer_mail_erase)
     extensions.case_panels.append(case_address_panel)

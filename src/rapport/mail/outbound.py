@@ -34,6 +34,7 @@ from rapport.mail.models import (
     OutboxState,
     TemplateKey,
 )
+from rapport.platform import jobs
 from rapport.platform.pdf import Heading, Paragraph, render_pdf
 
 log = logging.getLogger(__name__)
@@ -257,11 +258,12 @@ def _queue(
     return email
 
 
-def _enqueue(email_id: int) -> None:
-    from rapport.mail import tasks
+OUTBOX_SEND_JOB = "mail.outbox_send"  # registered by mail.hooks: tasks.outbox_send_task
 
+
+def _enqueue(email_id: int) -> None:
     try:
-        tasks.outbox_send_task(email_id)
+        jobs.enqueue(OUTBOX_SEND_JOB, email_id)
     except Exception:
         log.exception("could not queue outbox email %s; the periodic flush will send it", email_id)
 

@@ -67,3 +67,8 @@ class Refused(RapportError):
     def __init__(self, message: str) -> None:
         super().__init__(str(message))
         self.message = str(message)
+
+
+class UserError(Exception):
+    """Something the person running a command can put right: shown as one line, exit status 2
+    (``rapport`` and every app's ``commands`` module raise it)."""

@@ -10,7 +10,7 @@ from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.customers.models import Customer
-from rapport.web.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page
 
 # Most recently updated first: a reply from us brings a case back to the top.
 MY_CASES = Keyset((("updated_at", datetime, True), ("id", int, True)))

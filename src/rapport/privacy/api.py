@@ -14,7 +14,6 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from rapport import access as policy
-from rapport import extensions
 from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.platform.errors import FieldError
 from rapport.privacy import exports, rights, selectors, services
@@ -191,8 +190,7 @@ def get_request(request: HttpRequest, reference: str) -> Any:
 )
 def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
     """Reasonable adjustments recorded for the customer (Equality Act 2010); the read is logged."""
-    customer = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), customer, "adjustments", "API")
+    customer = policy.access_customer(actor(request), customer_id, what="adjustments", why=policy.VIA_API)
     return selectors.adjustments(customer)
 
 
@@ -215,8 +213,7 @@ def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn
 )
 def list_consents(request: HttpRequest, customer_id: int) -> Any:
     """Every consent answer the customer has given, newest first; the read is logged."""
-    customer = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), customer, "consents", "API")
+    customer = policy.access_customer(actor(request), customer_id, what="consents", why=policy.VIA_API)
     return selectors.consent_history(customer)
 
 

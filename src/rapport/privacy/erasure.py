@@ -21,7 +21,7 @@ import contextlib
 import email
 import email.policy
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -50,9 +50,6 @@ HELD = "Erasure is refused while there is a legal reason to keep the data: {reas
 ALREADY_SCHEDULED = "Erasure is already scheduled for when the legal reasons end."
 ERASED_MESSAGE = "[Message erased at the customer's request]"
 ERASED_FILE = "erased"
-ERASED_TEXT = "[Erased at the customer's request]"
-
-Scrub = Callable[[str], str]
 
 
 class ErasureRefused(RapportError):

@@ -9,7 +9,8 @@ exemptions and other people's data first). Items that may be other people's data
 other customers of the desk are found by full name, email or phone in one batched query).
 
 Other apps add their own sections (survey answers, complaints) by appending a callable to
-``sections``: given the customer, it returns a section title and a list of JSON-ready records.
+``rapport.extensions.subject_access_sections``: given the customer, it returns a section title and
+a list of JSON-ready records.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,9 +39,6 @@ from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, Restriction
 from rapport.privacy.selectors import known_customers
 
-Section = Callable[[Customer], tuple[str, list[dict[str, Any]]]]
-sections: list[Section] = []
-
 
 @dataclass(frozen=True)
 class Bundle:
@@ -59,8 +56,9 @@ def customer_export(*, actor: User, customer_id: int | str, why: str, now: datet
     so the bundle shows it."""
     privacy_policy.require_export(actor)
     now = now or timezone.now()
-    customer = policy.access_customer(actor, customer_id)
-    extensions.record_access(actor, customer, "subject access export", why or "subject access request")
+    customer = policy.access_customer(
+        actor, customer_id, what="subject access export", why=why or "subject access request"
+    )
     data, files = collect(customer, now=now)
     large_print = Adjustment.objects.filter(
         customer=customer, kind=AdjustmentKind.LARGE_PRINT, ended_at__isnull=True
@@ -144,8 +142,7 @@ def customer_review(*, actor: User, customer_id: int | str) -> tuple[Customer, l
     """The review list alone, for the screen a team leader reads before releasing a bundle; it
     shows other people's data, so it is an export-level read and goes in the access log."""
     privacy_policy.require_export(actor)
-    customer = policy.access_customer(actor, customer_id)
-    extensions.record_access(actor, customer, "subject access review", "review before release")
+    customer = policy.access_customer(actor, customer_id, what="subject access review", why="review before release")
     cases, by_case = _messages_by_case(customer)
     return customer, review_items(customer, cases, by_case)
 
@@ -260,7 +257,7 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
         ],
         "review": review,
     }
-    for section in sections:
+    for section in extensions.subject_access_sections:
         title, records = section(customer)
         data.setdefault("other", {})[title] = records
     return data, files

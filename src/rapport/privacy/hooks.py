@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from rapport import extensions
+from rapport.access import log as access_log
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
-from rapport.privacy import demo, rights, services
+from rapport.privacy import demo, findings, rights, services
 from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, RequestKind, RestrictionGround
 
 if TYPE_CHECKING:
@@ -32,10 +33,6 @@ def active_adjustments(customer_ids: Sequence[int]) -> dict[int, list[Adjustment
     for adjustment in Adjustment.objects.filter(customer_id__in=customer_ids, ended_at__isnull=True):
         found.setdefault(adjustment.customer_id, []).append(adjustment)
     return found
-
-
-def access_observer(actor: User, customer: Customer, what: str, why: str) -> None:
-    services.access_record(actor=actor, customer=customer, what=what, why=why)
 
 
 def adjustment_badges(actor: User, cases: Sequence[Case]) -> Mapping[int, Sequence[extensions.Badge]]:
@@ -178,7 +175,7 @@ def nav_visible(user: User) -> bool:
 
 
 def register() -> None:
-    extensions.access_observers.append(access_observer)
+    access_log.sinks.append(services.access_log_write)
     extensions.queue_badges.append(adjustment_badges)
     extensions.queue_badges.append(overdue_request_badges)
     extensions.case_panels.append(adjustments_panel)
@@ -195,6 +192,8 @@ def register() -> None:
     extensions.case_panels.append(restriction_banner)
     extensions.customer_panels.append(restriction_banner)
     extensions.demo_seeders.append(demo.seed)
+    extensions.case_findings.register(extensions.DATA_REQUEST_TIMELINESS, findings.timeliness_findings)
+    extensions.case_findings.register(extensions.ADJUSTMENTS_FOLLOWED, findings.adjustment_findings)
     extensions.nav_items.append(
         extensions.NavItem(label="Privacy", url_name="privacy:index", section="privacy", visible=nav_visible, order=60)
     )

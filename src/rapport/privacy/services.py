@@ -6,8 +6,9 @@ writes too and follow the same shape (keyword-only, ``now`` injected, the policy
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -37,6 +38,9 @@ from rapport.privacy.models import (
     RequestKind,
     Restriction,
 )
+
+if TYPE_CHECKING:
+    from rapport.access import Access
 
 KIND_REQUIRED = "Choose which right you want to use."
 EXTENSION_LATE = (
@@ -220,14 +224,11 @@ def data_request_update(
 # --- access log ---------------------------------------------------------------------------------
 
 
-def access_record(
-    *, actor: User | None, customer: Customer, what: str, why: str = "", now: datetime | None = None
-) -> None:
-    """Append who looked at or exported ``customer``'s data (staff only: a person reading their own
-    data through the portal is not an access by someone else)."""
-    if actor is not None and not policy.is_staff(actor):
-        return
-    AccessLog.objects.create(actor=actor, customer=customer, at=now or timezone.now(), what=what[:200], why=why[:200])
+def access_log_write(batch: Sequence[Access]) -> None:
+    """Keep a batch of reads the gates report (``rapport.access.log``): one insert, append-only."""
+    AccessLog.objects.bulk_create(
+        AccessLog(actor_id=a.actor_id, customer_id=a.customer_id, at=a.at, what=a.what, why=a.why) for a in batch
+    )
 
 
 # --- consent ------------------------------------------------------------------------------------

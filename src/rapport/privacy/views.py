@@ -98,8 +98,7 @@ def _customer_context(request: HttpRequest, customer: Customer, **forms: Any) ->
 @staff_page
 @require_GET
 def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
-    found = policy.access_customer(actor(request), customer_id)
-    extensions.record_access(actor(request), found, "privacy page", "privacy and adjustments")
+    found = policy.access_customer(actor(request), customer_id, what="privacy page", why="privacy and adjustments")
     return render(request, "privacy/customer.html", _customer_context(request, found))
 
 

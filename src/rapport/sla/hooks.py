@@ -97,6 +97,9 @@ def register() -> None:
         extensions.nav_items.append(
             extensions.NavItem(label="SLAs", url_name="sla:index", section="sla", visible=_can_see_report, order=30)
         )
+    if selectors.PolicyCalendars not in extensions.case_calendars:
+        extensions.case_calendars.append(selectors.PolicyCalendars)
+    extensions.kpi_sources.register(extensions.SLA_ATTAINMENT, selectors.ATTAINMENT)
     from rapport.sla.demo import seed_demo
 
     if seed_demo not in extensions.demo_seeders:

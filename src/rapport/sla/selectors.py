@@ -16,6 +16,8 @@ from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import PRIORITY_CHOICES, Case
+from rapport.domain.calendar import BusinessCalendar
+from rapport.domain.scoring import rate
 from rapport.domain.sla import clock_state
 from rapport.platform.errors import NotFound
 from rapport.platform.shortlived import ShortLivedCopy
@@ -189,6 +191,44 @@ def default_calendar() -> Calendar | None:
         .first()
     )
     return catch_all.calendar if catch_all else None
+
+
+class PolicyCalendars:
+    """The business calendars cases are measured in, for batches of cases (the KPI rollups ask,
+    through ``rapport.extensions.case_calendars``): the calendar of the policy of a case's first
+    clock; ``default`` is the catch-all policy's. Two queries per batch (the cases' clocks' policy
+    calendars, then those calendars not loaded yet), the default looked up once."""
+
+    def __init__(self) -> None:
+        configured = default_calendar()
+        self.default: BusinessCalendar | None = configured.business_calendar() if configured else None
+        self._known: dict[int, BusinessCalendar] = {}
+
+    def for_cases(self, case_ids: Sequence[int]) -> dict[int, BusinessCalendar]:
+        calendar_of: dict[int, int] = {}
+        clocks = Clock.objects.filter(case_id__in=list(case_ids)).order_by("case_id", "started_at", "id")
+        for case_id, calendar_id in clocks.values_list("case_id", "policy__calendar_id"):
+            calendar_of.setdefault(case_id, calendar_id)
+        missing = set(calendar_of.values()) - set(self._known)
+        if missing:
+            for calendar in Calendar.objects.filter(pk__in=missing):
+                self._known[calendar.pk] = calendar.business_calendar()
+        return {case_id: self._known[calendar_id] for case_id, calendar_id in calendar_of.items()}
+
+
+def attainment_kpi(scope: extensions.KpiScope) -> float | None:
+    """Percentage of targets met among those decided, for clocks started in the period on the
+    scope's cases (met = stopped before breach, missed = breached; running clocks are not decided
+    yet). One grouped query; None ("not measured") when nothing was decided."""
+    counted = (
+        Clock.objects.filter(scope.cases("case__"), started_at__gte=scope.start, started_at__lt=scope.end)
+        .filter(Q(stopped_at__isnull=False) | Q(breached_at__isnull=False))
+        .aggregate(met=Count("pk", filter=Q(breached_at__isnull=True)), decided=Count("pk"))
+    )
+    return rate(counted["met"], counted["decided"])
+
+
+ATTAINMENT = extensions.KpiSource("SLA attainment", attainment_kpi)
 
 
 # -- the "breaching soon" window ------------------------------------------------------------------

@@ -28,8 +28,8 @@ from rapport.cases.selectors import QueueFilter, case_queue
 from rapport.domain.references import format_reference
 from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, NotFound
+from rapport.platform.pagination import page_size
 from rapport.web.forms import QueueFilterForm, field_error
-from rapport.web.pagination import page_size
 
 View = Callable[..., HttpResponse]
 QUEUE_TABS = (
@@ -151,7 +151,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A file from a case, for anyone the policy lets see it (staff, or the customer on their own
     public messages). Always a download, never rendered by the browser."""
     try:
-        found = policy.access_attachment(request.user, attachment_id)
+        found = policy.access_attachment(request.user, attachment_id, why="download")
         return private_download(found.file, filename=found.filename, content_type=found.content_type)
     except NotFound as missing:
         raise Http404(missing.message) from None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from rapport.cases.models import Message
 from rapport.customers.models import CHANNEL_CHOICES, Customer
-from rapport.web.html import sanitise_html
+from rapport.platform.html import sanitise_html
 from rapport.web.templatetags.desk import remembered_reverse, when
 
 if TYPE_CHECKING:

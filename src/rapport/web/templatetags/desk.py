@@ -22,7 +22,7 @@ from django.utils.timesince import timesince
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, Case
 from rapport.cases.search import MARK_CLOSE, MARK_OPEN
 from rapport.extensions import Badge
-from rapport.web.html import sanitise_html
+from rapport.platform.html import sanitise_html
 
 register = template.Library()
 
@@ -211,7 +211,7 @@ def _split_markers(text: str) -> list[str]:
 
 @register.filter
 def sanitised(html: str) -> SafeString:
-    """Stored message HTML, sanitised again on the way out (web.html)."""
+    """Stored message HTML, sanitised again on the way out (platform.html)."""
     return mark_safe(sanitise_html(html or ""))  # noqa: S308 - nh3 removes anything unsafe
 
 
