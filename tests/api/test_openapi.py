@@ -27,6 +27,7 @@ PATHS = {
     "/api/v1/privacy/requests/{reference}/objection": {"post"},
     "/api/v1/privacy/requests/{reference}/rectification": {"post"},
     "/api/v1/complaints/{reference}": {"get"},
+    "/api/v1/complaints/{reference}/assessment": {"get", "put"},
     "/api/v1/complaints/{reference}/hear": {"post"},
     "/api/v1/complaints/{reference}/empathise": {"post"},
     "/api/v1/complaints/{reference}/apologise": {"post"},

@@ -32,6 +32,29 @@ def complaint_case(agent, customer, team, now):
     )
 
 
+def assess_goods(actor, reference, now, *, price="189.00"):
+    """Record facts that open the short-term right to reject, repair and replacement (goods delivered
+    ten days ago), so legal awards have an assessment to implement."""
+    from rapport.complaints import services
+
+    delivered = now.date() - timedelta(days=10)
+    facts = {
+        "kind": "goods",
+        "contract_date": delivered,
+        "delivered": delivered,
+        "reported": now.date(),
+        "price": price,
+    }
+    return services.complaint_assess(actor=actor, reference=reference, facts=facts, now=now)
+
+
+@pytest.fixture
+def assessed(agent, complaint_case, now):
+    """A complaint whose statutory assessment is on file."""
+    assess_goods(agent, complaint_case.reference, now)
+    return complaint_case
+
+
 @pytest.fixture
 def heat_done(agent, complaint_case, now):
     """A complaint with all four HEAT stages recorded."""

@@ -15,7 +15,7 @@ from rapport import extensions
 from rapport.cases.models import CaseEvent, MessageKind
 from rapport.cases.services import case_update, message_add
 from rapport.complaints import services
-from rapport.complaints.models import ApprovalRequest, AwardStatus, Complaint, ComplaintSettings, FollowUp
+from rapport.complaints.models import ApprovalRequest, Award, AwardStatus, Complaint, ComplaintSettings, FollowUp
 from rapport.domain import complaint_rules as rules
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from tests.conftest import make_user
@@ -235,8 +235,9 @@ def test_an_award_within_authority_is_granted_at_once(agent, complaint_case, now
 
 
 def test_a_legal_refund_above_the_limit_goes_for_approval_and_cannot_be_refused_for_budget(
-    agent, team_leader, manager, complaint_case, now
+    agent, team_leader, manager, assessed, now
 ):
+    complaint_case = assessed
     # given: an agent may refund up to £50
     award = services.award_request(
         actor=agent,
@@ -474,3 +475,134 @@ def test_a_letter_template_with_stray_braces_still_makes_a_letter():
     assert fill("Dear {customer}, {unknown} { {0} {customer.__class__} {reference}", fields) == (
         "Dear Alice, {unknown} { {0} {customer.__class__} C-000001"
     )
+
+
+# --- authority over the running total, per-person caps, legal awards that implement an assessment ---
+
+
+def test_ten_small_goodwill_awards_are_weighed_as_one(agent, complaint_case, now):
+    # given: an agent may grant £20 of goodwill
+    ref = complaint_case.reference
+    # when: they post ten £20 goodwill gestures on one complaint
+    awards = [
+        services.award_request(actor=agent, reference=ref, kind="goodwill", basis="goodwill", amount="20", now=now)
+        for _ in range(10)
+    ]
+    # then: the first is granted; every later one takes the total above £20 and waits for approval
+    assert [a.status for a in awards] == [AwardStatus.GRANTED] + [AwardStatus.AWAITING_APPROVAL] * 9
+    # the approver is the lowest role whose limit covers the running total: £40 a team leader (£50), £60 a manager
+    assert [a.approval.approver_role for a in awards[1:3]] == ["team_leader", "manager"]
+    assert ApprovalRequest.objects.filter(award__complaint__case=complaint_case).count() == 9
+
+
+def test_legal_and_goodwill_totals_are_kept_apart(agent, assessed, now):
+    ref = assessed.reference
+    goodwill = services.award_request(actor=agent, reference=ref, kind="refund", basis="goodwill", amount="40", now=now)
+    legal = services.award_request(
+        actor=agent, reference=ref, kind="refund", basis="legal", amount="40", remedy="repair", now=now
+    )
+    assert goodwill.status == legal.status == AwardStatus.GRANTED  # each £40 is within the £50 refund limit
+
+
+def test_a_refused_award_no_longer_counts_towards_the_total(agent, manager, complaint_case, now):
+    ref = complaint_case.reference
+    big = services.award_request(actor=agent, reference=ref, kind="goodwill", basis="goodwill", amount="200", now=now)
+    services.approval_decide(
+        actor=manager, approval_id=big.approval.pk, approve=False, ground="budget", reason="No.", now=now
+    )
+    small = services.award_request(actor=agent, reference=ref, kind="goodwill", basis="goodwill", amount="20", now=now)
+    assert small.status == AwardStatus.GRANTED
+
+
+def test_a_per_person_cap_applies_across_complaints_and_starts_again_next_period(agent, customer, team, now):
+    from rapport.cases.services import case_create
+    from rapport.complaints.models import AuthorityLimit
+
+    # given: agents may grant £20 of goodwill per complaint and £30 a day in all
+    AuthorityLimit.objects.filter(role="agent", kind="goodwill").update(period="day", period_limit_pence=3_000)
+    first, second, third = (
+        case_create(
+            actor=agent,
+            customer=customer,
+            subject=f"Late delivery {n}",
+            body="Late.",
+            type="complaint",
+            channel="email",
+            team=team,
+            owner=agent,
+            now=now,
+        ).reference
+        for n in range(3)
+    )
+    # when / then: £20 today is granted, a second £20 today goes above the £30 cap
+    granted = services.award_request(
+        actor=agent, reference=first, kind="goodwill", basis="goodwill", amount="20", now=now
+    )
+    held = services.award_request(
+        actor=agent, reference=second, kind="goodwill", basis="goodwill", amount="20", now=now
+    )
+    assert (granted.status, held.status) == (AwardStatus.GRANTED, AwardStatus.AWAITING_APPROVAL)
+    # the next day the cap starts again
+    tomorrow = services.award_request(
+        actor=agent, reference=third, kind="goodwill", basis="goodwill", amount="20", now=now + timedelta(days=1)
+    )
+    assert tomorrow.status == AwardStatus.GRANTED
+
+
+def test_a_period_needs_its_cap():
+    from django.core.exceptions import ValidationError
+
+    from rapport.complaints.models import AuthorityLimit
+
+    limit = AuthorityLimit.objects.get(role="agent", kind="goodwill")
+    limit.period = "week"
+    with pytest.raises(ValidationError, match="Give both a period and its cap"):
+        limit.full_clean()
+
+
+def test_a_legal_award_with_no_assessment_on_file_is_refused_and_nothing_is_stored(agent, complaint_case, now):
+    with pytest.raises(FieldError) as refused:
+        services.award_request(
+            actor=agent,
+            reference=complaint_case.reference,
+            kind="refund",
+            basis="legal",
+            amount="10",
+            remedy="repair",
+            now=now,
+        )
+    assert refused.value.errors == {"remedy": [rules.NO_ASSESSMENT_FOR_LEGAL]}
+    assert not Award.objects.exists()
+    assert "award_granted" not in kinds(complaint_case)
+
+
+def test_a_legal_award_for_a_remedy_the_assessment_does_not_give_is_refused(agent, assessed, now):
+    # goods delivered ten days ago, never repaired: no final right to reject yet (CRA s.24(5))
+    with pytest.raises(FieldError) as refused:
+        services.award_request(
+            actor=agent,
+            reference=assessed.reference,
+            kind="refund",
+            basis="legal",
+            amount="10",
+            remedy="final_reject",
+            now=now,
+        )
+    assert "does not give the customer final reject" in refused.value.errors["remedy"][0]
+    assert not Award.objects.exists()
+
+
+def test_a_legal_award_after_the_right_has_lapsed_is_refused(agent, assessed, now):
+    # thirty days after delivery the short-term right to reject has gone (CRA s.22(3))
+    later = now + timedelta(days=40)
+    with pytest.raises(FieldError) as refused:
+        services.award_request(
+            actor=agent,
+            reference=assessed.reference,
+            kind="refund",
+            basis="legal",
+            amount="10",
+            remedy="short_term_reject",
+            now=later,
+        )
+    assert "short term reject" in refused.value.errors["remedy"][0]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.cases.models import CaseEvent
 from rapport.complaints import services
 from rapport.complaints.models import Complaint
+from tests.complaints.conftest import assess_goods
 from tests.conftest import make_user
 from tests.web.conftest import signed_in
 
@@ -65,14 +66,15 @@ def test_customers_and_other_teams_get_not_found(customer_client, other_agent_cl
     assert customer_client.get("/complaints/").status_code == 404
 
 
-def test_an_approval_is_decided_on_its_page(agent, team_leader, complaint_case, now):
+def test_an_approval_is_decided_on_its_page(agent, team_leader, assessed, now):
+    complaint_case = assessed
     award = services.award_request(
         actor=agent,
         reference=complaint_case.reference,
         kind="refund",
         basis="legal",
         amount="120",
-        remedy="final_reject",
+        remedy="repair",
         now=now,
     )
     leader = signed_in(team_leader)
@@ -123,6 +125,7 @@ def test_the_complaints_list_runs_a_fixed_number_of_queries(
 
 
 def test_reports_are_for_team_leaders_and_export_csv(agent_client, team_leader, heat_done, agent, now):
+    assess_goods(agent, heat_done.reference, now)
     services.complaint_record_outcome(
         actor=agent,
         reference=heat_done.reference,
@@ -332,6 +335,7 @@ def test_the_case_page_of_a_complaint_costs_the_same_with_many_awards(agent, age
     services.award_request(
         actor=agent, reference=heat_done.reference, kind="goodwill", basis="goodwill", amount="5", now=now
     )
+    assess_goods(agent, heat_done.reference, now)
     queries()  # the first view loads the process's owner and team lists
     one = queries()
     for _ in range(9):

@@ -196,3 +196,68 @@ def test_waiting_longer_never_makes_a_deadline_look_better(due, offset, later, w
     earlier = deadline_state(due, today, warn)
     then = deadline_state(due, today + timedelta(days=later), warn)
     assert STATE_ORDER.index(then) >= STATE_ORDER.index(earlier)
+
+
+# --- running totals, per-person caps and legal awards ---------------------------------------------
+
+
+def test_a_limit_bounds_the_running_total_not_one_award():
+    # given: an agent (limit £50) has already granted £40 on this complaint
+    # when: they ask for £20 more
+    check = check_authority(Decimal("20"), "agent", LIMITS, LADDER, already=Decimal("40"))
+    # then: the £60 total is above their limit and goes to a team leader
+    assert check == rules.AuthorityCheck(False, "team_leader", Decimal("60"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=8_000), min_size=1, max_size=30))
+def test_splitting_an_award_never_grants_more_than_the_limit(parts_pence):
+    """However an amount is split, what an agent grants alone on one complaint stays within their limit."""
+    granted_alone = Decimal(0)
+    already = Decimal(0)
+    for pence in parts_pence:
+        part = Decimal(pence) / 100
+        check = check_authority(part, "agent", LIMITS, LADDER, already=already)
+        already += part  # awaiting approval counts as well as granted
+        if check.within_authority:
+            granted_alone += part
+        assert check.total == already
+    assert granted_alone <= LIMITS["agent"]
+    assert (already <= LIMITS["agent"]) == (granted_alone == already)
+
+
+def test_a_per_person_cap_for_the_period_sends_the_award_up():
+    period = rules.PeriodLimit(limit=Decimal("30"), granted=Decimal("20"))
+    # within the £50 complaint limit, but £20 + £20 is above the £30 cap for the day
+    assert check_authority(Decimal("20"), "agent", LIMITS, LADDER, period=period) == rules.AuthorityCheck(
+        False, "team_leader", Decimal("20")
+    )
+    assert check_authority(Decimal("10"), "agent", LIMITS, LADDER, period=period).within_authority
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "start"),
+    [
+        (rules.LimitPeriod.DAY, date(2026, 12, 4), date(2026, 12, 4)),
+        (rules.LimitPeriod.WEEK, date(2026, 12, 4), date(2026, 11, 30)),  # a Friday: its Monday
+        (rules.LimitPeriod.WEEK, date(2026, 11, 30), date(2026, 11, 30)),
+        (rules.LimitPeriod.MONTH, date(2026, 12, 4), date(2026, 12, 1)),
+    ],
+)
+def test_a_period_starts_on_its_first_local_day(period, today, start):
+    assert rules.period_start(period, today) == start
+
+
+def test_a_legal_award_needs_an_assessed_open_remedy():
+    from rapport.domain.consumer_law import Remedy, RemedyCode
+
+    on = date(2026, 12, 4)
+    repair = Remedy(RemedyCode.REPAIR, "CRA 2015 s.23", date(2032, 11, 24), "")
+    lapsed = Remedy(RemedyCode.SHORT_TERM_REJECT, "CRA 2015 s.22", date(2026, 12, 3), "")
+    assert rules.legal_award_problem(repair, "repair", assessed=True, on=on) is None
+    assert rules.legal_award_problem(None, "repair", assessed=False, on=on) == rules.NO_ASSESSMENT_FOR_LEGAL
+    assert rules.legal_award_problem(None, "final_reject", assessed=True, on=on) == (
+        "The remedy assessment on file does not give the customer final reject on 4 December 2026. "
+        "Update the purchase facts, or record this as goodwill."
+    )
+    assert "ended on 3 December 2026" in rules.legal_award_problem(lapsed, "short_term_reject", assessed=True, on=on)

@@ -19,7 +19,7 @@ class RootCauseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(AuthorityLimit)
 class AuthorityLimitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("role", "kind", "limit_pence")
+    list_display = ("role", "kind", "limit_pence", "period", "period_limit_pence")
     list_filter = ("kind", "role")
 
 

@@ -331,3 +331,114 @@ def report(request: HttpRequest, name: ReportName, start: date, end: date) -> An
         "header": list(built.header),
         "rows": [list(r) for r in built.rows],
     }
+
+
+# --- the statutory remedy assessment: the facts and the result ---------------------------------------
+
+
+class PurchaseFactsIn(Schema):
+    """What happened, as dates and flags: one purchase and one problem with it (see the Consumer Rights
+    Act 2015 and the Consumer Contracts Regulations 2013 for what each fact decides)."""
+
+    kind: Literal["goods", "digital_content", "service"]
+    contract_date: date
+    reported: date = Field(description="The day the consumer raised the problem.")
+    delivered: date | None = Field(None, description="Delivered, supplied or performed; null if not yet.")
+    installation_notified: date | None = None
+    price: Decimal = Field(Decimal("0"), ge=0, le=Decimal("10000000"), max_digits=12, decimal_places=2)
+    perishable_days: int | None = Field(None, ge=1, le=36_500)
+    repairs_tried: int = Field(0, ge=0, le=1000)
+    repair_requested: date | None = None
+    repair_returned: date | None = None
+    repair_impossible: bool = False
+    trader_failed_reasonable_time: bool = False
+    motor_vehicle: bool = False
+    installation_fault: bool = False
+    presumption_rebutted: bool = False
+    service_breach: Literal["reasonable_care", "reasonable_time", "information"] | None = None
+    distance_sale: bool = False
+    cancellation_info_given: bool = True
+    cancellation_info_received: date | None = None
+    nation: Literal["england", "wales", "scotland", "northern_ireland"] = "england"
+
+
+class PurchaseFactsOut(PurchaseFactsIn):
+    pass
+
+
+class RemedyDetailOut(Schema):
+    code: str
+    label: str
+    section: str
+    until: date | None
+    reason: str
+
+
+class AssessmentResultOut(Schema):
+    remedies: list[RemedyDetailOut]
+    short_term_reject_until: date | None
+    presumed_at_delivery: bool
+    deduction_for_use_allowed: bool
+    cancellation_until: date | None
+    limitation_until: date
+    explanation: str
+
+
+class RemedyAssessmentOut(Schema):
+    reference: str
+    assessed_on: date
+    facts: PurchaseFactsOut | None = Field(description="The facts on file; null until they are recorded.")
+    result: AssessmentResultOut | None = Field(description="The statutory position on assessed_on; null without facts.")
+
+
+def _assessment_out(complaint: Complaint) -> dict[str, Any]:
+    today = timezone.localdate()
+    assessment = services.assessment_for(complaint, today)
+    return {
+        "reference": complaint.case.reference,
+        "assessed_on": today,
+        "facts": complaint.facts or None,
+        "result": None
+        if assessment is None
+        else {
+            "remedies": [
+                {
+                    "code": r.code.value,
+                    "label": r.code.value.replace("_", " ").capitalize(),
+                    "section": r.section,
+                    "until": r.until,
+                    "reason": r.reason,
+                }
+                for r in assessment.remedies
+            ],
+            "short_term_reject_until": assessment.short_term_reject_until,
+            "presumed_at_delivery": assessment.presumed_at_delivery,
+            "deduction_for_use_allowed": assessment.deduction_for_use_allowed,
+            "cancellation_until": assessment.cancellation_until,
+            "limitation_until": assessment.limitation_until,
+            "explanation": assessment.explanation,
+        },
+    }
+
+
+@router.get(
+    "/{reference}/assessment",
+    response={200: RemedyAssessmentOut, **ERRORS},
+    summary="The purchase facts and the statutory remedies",
+)
+def assessment_get(request: HttpRequest, reference: str) -> Any:
+    """The purchase facts on file and what the law gives the customer today: each remedy with its
+    section and last day. Legal-entitlement awards must implement one of these remedies."""
+    return _assessment_out(services.complaint_access(actor(request), reference))
+
+
+@router.put(
+    "/{reference}/assessment",
+    response={200: RemedyAssessmentOut, **ERRORS},
+    summary="Record the purchase facts and assess",
+)
+def assessment_put(request: HttpRequest, reference: str, payload: PurchaseFactsIn) -> Any:
+    """Replace the purchase facts and assess the statutory remedies on today's date. Facts that
+    contradict each other, or a date after today, are refused with a 422 naming the problem."""
+    services.complaint_assess(actor=actor(request), reference=reference, facts=payload.model_dump())
+    return _assessment_out(services.complaint_access(actor(request), reference))

@@ -7,10 +7,19 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from rapport.accounts.models import Role
 from rapport.cases.models import Case
-from rapport.domain.complaint_rules import AwardKind, Basis, CustomerResponse, Level, Outcome, RefusalGround
+from rapport.domain.complaint_rules import (
+    AwardKind,
+    Basis,
+    CustomerResponse,
+    Level,
+    LimitPeriod,
+    Outcome,
+    RefusalGround,
+)
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.AGENT, Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN)]
 STAFF_LADDER: tuple[str, ...] = tuple(value for value, _ in STAFF_ROLE_CHOICES)
@@ -95,11 +104,30 @@ class AuthorityLimit(models.Model):
 
     role = models.CharField(max_length=20, choices=STAFF_ROLE_CHOICES)
     kind = models.CharField(max_length=20, choices=[(k.value, k.value.capitalize()) for k in AwardKind])
-    limit_pence = models.PositiveIntegerField()
+    limit_pence = models.PositiveIntegerField(
+        help_text="The most this role may grant on one complaint, all awards of this kind and basis together."
+    )
+    period = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("", "No per-person cap")] + [(p.value, f"Per {p.value}") for p in LimitPeriod],
+        help_text="Also cap what one person grants of this kind in a day, week or month (optional).",
+    )
+    period_limit_pence = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The per-person cap for that period, in pence."
+    )
 
     class Meta:
         ordering = ["kind", "limit_pence"]
-        constraints = [models.UniqueConstraint(fields=["role", "kind"], name="authority_role_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "kind"], name="authority_role_kind"),
+            models.CheckConstraint(
+                condition=(Q(period="") & Q(period_limit_pence__isnull=True))
+                | (~Q(period="") & Q(period_limit_pence__isnull=False)),
+                name="authority_period_has_cap",
+                violation_error_message="Give both a period and its cap, or neither.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.kind} £{self.limit_pence / 100:,.2f}"

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from rapport import access as policy
@@ -416,6 +416,38 @@ def limits_for(kind: str) -> dict[str, Decimal]:
     return {row.role: Decimal(row.limit_pence) / 100 for row in AuthorityLimit.objects.filter(kind=kind)}
 
 
+OPEN_AWARD_STATUSES = (AwardStatus.GRANTED, AwardStatus.AWAITING_APPROVAL)
+
+
+def _pounds(pence: int | None) -> Decimal:
+    return Decimal(pence or 0) / 100
+
+
+def _awarded_on(complaint: Complaint, kind: str, basis: str) -> Decimal:
+    """What is granted or awaiting approval on this complaint, of one kind and basis (the running total)."""
+    total = Award.objects.filter(complaint=complaint, kind=kind, basis=basis, status__in=OPEN_AWARD_STATUSES).aggregate(
+        total=Sum("amount_pence")
+    )["total"]
+    return _pounds(total)
+
+
+def _period_limit(actor: User, kind: str, basis: str, now: datetime) -> rules.PeriodLimit | None:
+    """The actor's per-period cap for this kind with what they have granted in the period, if one is set.
+
+    The actor's row is locked first, so two awards by one person on different complaints are
+    totalled one after the other, never both against the same figure."""
+    row = AuthorityLimit.objects.filter(role=actor.role, kind=kind).exclude(period="").first()
+    if row is None or row.period_limit_pence is None:
+        return None
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    start = rules.period_start(rules.LimitPeriod(row.period), timezone.localdate(now))
+    since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    granted = Award.objects.filter(
+        requested_by=actor, kind=kind, basis=basis, status__in=OPEN_AWARD_STATUSES, requested_at__gte=since
+    ).aggregate(total=Sum("amount_pence"))["total"]
+    return rules.PeriodLimit(limit=_pounds(row.period_limit_pence), granted=_pounds(granted))
+
+
 def _amount(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).strip().lstrip("£").replace(",", ""))
@@ -443,7 +475,11 @@ def award_request(
     now: datetime | None = None,
 ) -> Award:
     """Grant a refund, goodwill gesture or compensation within the actor's authority, or send it for
-    approval to the lowest role whose limit covers it. A legal entitlement follows the same trail."""
+    approval to the lowest role whose limit covers it. A legal entitlement follows the same trail.
+
+    Limits bound the running total on the complaint (legal and goodwill apart), and the actor's
+    total for the period where a per-person cap is set; a legal entitlement must implement a remedy
+    that the statutory assessment on file finds open today (``rules.legal_award_problem``)."""
     now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     try:
@@ -467,7 +503,22 @@ def award_request(
         raise FieldError(errors)
     with transaction.atomic():
         complaint = complaint_access(actor, reference, for_update=True)
-        check = rules.check_authority(value, actor.role, limits_for(kind_value), STAFF_LADDER)
+        if basis_value is rules.Basis.LEGAL:
+            today = timezone.localdate(now)
+            assessment = assessment_for(complaint, today)
+            problem = rules.legal_award_problem(
+                assessment.remedy(remedy) if assessment else None, remedy, assessed=assessment is not None, on=today
+            )
+            if problem:
+                raise FieldError(remedy=problem)
+        check = rules.check_authority(
+            value,
+            actor.role,
+            limits_for(kind_value),
+            STAFF_LADDER,
+            already=_awarded_on(complaint, kind_value, basis_value),
+            period=_period_limit(actor, kind_value, basis_value, now),
+        )
         award = Award.objects.create(
             complaint=complaint,
             kind=kind_value,
@@ -484,13 +535,14 @@ def award_request(
             events = [_event(complaint, actor, now, "award_granted", after=described)]
         else:
             ApprovalRequest.objects.create(award=award, approver_role=check.approver_role or STAFF_LADDER[-1])
+            total = f" (£{check.total:,.2f} on this complaint)" if check.total != value else ""
             events = [
                 _event(
                     complaint,
                     actor,
                     now,
                     "approval_requested",
-                    after=f"{described} above the {actor.get_role_display().lower()} limit; "
+                    after=f"{described}{total} above the {actor.get_role_display().lower()} limit; "
                     f"sent to {check.approver_role}",
                 )
             ]

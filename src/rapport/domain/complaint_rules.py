@@ -29,6 +29,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from rapport.domain.consumer_law import Remedy
+
 
 class Stage(StrEnum):
     """The HEAT stages, in the order they are worked."""
@@ -153,31 +155,110 @@ class AuthorityCheck:
 
     within_authority: bool
     approver_role: str | None
-    """The lowest role whose limit covers the amount; None when no role's does (the top role decides)."""
+    """The lowest role whose limit covers the total; None when no role's does (the top role decides)."""
+    total: Decimal = Decimal(0)
+    """The running total the limit was checked against (this award and those before it)."""
+
+
+class LimitPeriod(StrEnum):
+    """How long a per-person cap runs before it starts again (local calendar periods)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+def period_start(period: LimitPeriod, today: date) -> date:
+    """The first day of the period ``today`` falls in: the day itself, its Monday, or the 1st."""
+    if period is LimitPeriod.DAY:
+        return today
+    if period is LimitPeriod.WEEK:
+        return today - timedelta(days=today.weekday())
+    return today.replace(day=1)
+
+
+@dataclass(frozen=True)
+class PeriodLimit:
+    """A cap on what one person grants of one kind in a period (day, week or month), where set."""
+
+    limit: Decimal
+    granted: Decimal
+    """What the actor has already granted, or asked for, of this kind in the current period."""
 
 
 def check_authority(
-    amount: Decimal, actor_role: str, limits: dict[str, Decimal], ladder: tuple[str, ...]
+    amount: Decimal,
+    actor_role: str,
+    limits: dict[str, Decimal],
+    ladder: tuple[str, ...],
+    *,
+    already: Decimal = Decimal(0),
+    period: PeriodLimit | None = None,
 ) -> AuthorityCheck:
     """Whether ``actor_role`` may grant ``amount`` alone, given each role's limit for this kind.
 
+    A limit bounds the running total, not one award: ``already`` is what has been granted or asked
+    for on the same complaint, of the same kind and basis, so ten awards of £20 weigh as one of
+    £200 (splitting an award never gets round a limit; legal and goodwill are totalled apart, as
+    reports keep them apart: seed 002, "mandatory legal requirements vs voluntary best practice").
+    Where the organisation also caps what one person grants in a period (``period``), the actor's
+    total for the period counts too.
+
     ``ladder`` lists roles from least to most senior. A role with no limit set has no authority
     (limit 0). Anything above the actor's limit goes to the lowest more senior role whose limit
-    covers it, or to the most senior role when none does (work beyond a limit is escalated, never
-    silently done: seed 000); a top-role actor above their own limit needs another holder of that
-    role to approve (the policy never lets the requester decide their own request). The basis
+    covers the total, or to the most senior role when none does (work beyond a limit is escalated,
+    never silently done: seed 000); a top-role actor above their own limit needs another holder of
+    that role to approve (the policy never lets the requester decide their own request). The basis
     (legal or goodwill) does not change who approves: a legal entitlement above the limit still
     goes through the approval trail.
     """
-    if amount < 0:
-        raise ValueError("amount must be zero or more")
-    if amount <= limits.get(actor_role, Decimal(0)):
-        return AuthorityCheck(True, None)
+    if amount < 0 or already < 0:
+        raise ValueError("amounts must be zero or more")
+    total = already + amount
+    within_period = period is None or period.granted + amount <= period.limit
+    if total <= limits.get(actor_role, Decimal(0)) and within_period:
+        return AuthorityCheck(True, None, total)
     start = ladder.index(actor_role) + 1 if actor_role in ladder else 0
     for role in ladder[start:]:
-        if amount <= limits.get(role, Decimal(0)):
-            return AuthorityCheck(False, role)
-    return AuthorityCheck(False, ladder[-1] if ladder else None)
+        if total <= limits.get(role, Decimal(0)):
+            return AuthorityCheck(False, role, total)
+    return AuthorityCheck(False, ladder[-1] if ladder else None, total)
+
+
+NO_ASSESSMENT_FOR_LEGAL = (
+    "Record the purchase facts and assess the statutory remedies before granting a legal entitlement, "
+    "or record this as goodwill."
+)
+REMEDY_NOT_ASSESSED = (
+    "The remedy assessment on file does not give the customer {remedy} on {on}. "
+    "Update the purchase facts, or record this as goodwill."
+)
+REMEDY_EXPIRED = (
+    "The customer's right to {remedy} ended on {until} (the assessment on file). "
+    "Update the purchase facts, or record this as goodwill."
+)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def legal_award_problem(remedy: Remedy | None, wanted: str, *, assessed: bool, on: date) -> str | None:
+    """Why a legal-entitlement award may not be granted, or None when the assessment supports it.
+
+    A legal award implements a remedy the law gives the customer (CRA 2015 ss.19-24, 42-44, 54-56;
+    CCR 2013 regs.29-34): it must name one that the statutory assessment on file finds open on the
+    day, so a report of legal awards means what it says. ``remedy`` is that assessment's entry for
+    ``wanted`` (None when the assessment has none, or when ``assessed`` is False: no facts on file).
+    """
+    label = wanted.replace("_", " ")
+    if not assessed:
+        return NO_ASSESSMENT_FOR_LEGAL
+    if remedy is None:
+        return REMEDY_NOT_ASSESSED.format(remedy=label, on=_day(on))
+    if remedy.until is not None and remedy.until < on:
+        return REMEDY_EXPIRED.format(remedy=label, until=_day(remedy.until))
+    return None
 
 
 def refusal_problem(basis: Basis, ground: RefusalGround | None, reason: str) -> str | None:
