@@ -1,6 +1,6 @@
 """``{% load links %}``: remembered reversals for the desk's busiest pages (``web.reversing``).
 
-``{% remembered_url %}`` takes what ``{% remembered_url %}`` takes and gives what it gives; a template uses it
+``{% remembered_url %}`` takes what ``{% url %}`` takes and gives what it gives; a template uses it
 on purpose where a page reverses the same names many times. ``case_path`` is a case page's path
 for tables of cases.
 """
@@ -23,7 +23,7 @@ register.filter("case_path", case_path)
 
 
 class RememberedURLNode(URLNode):
-    """Django's ``{% remembered_url %}`` node, reversing through ``web.reversing.remembered`` (same answers)."""
+    """Django's ``{% url %}`` node, reversing through ``web.reversing.remembered`` (same answers)."""
 
     def render(self, context: template.Context) -> str:
         args = [arg.resolve(context) for arg in self.args]
@@ -50,6 +50,6 @@ class RememberedURLNode(URLNode):
 
 @register.tag
 def remembered_url(parser: template.base.Parser, token: template.base.Token) -> RememberedURLNode:
-    """``{% remembered_url 'view' arg … [as name] %}``: parsed as ``{% remembered_url %}`` is, remembered."""
+    """``{% remembered_url 'view' arg … [as name] %}``: parsed as ``{% url %}`` is, remembered."""
     node = defaulttags.url(parser, token)
     return RememberedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
