@@ -10,11 +10,11 @@ row costs about what it cost as an f-string.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, Case
 from rapport.domain.case_rules import Priority
@@ -55,6 +55,22 @@ _MARKER = {
 }
 _NOBODY, _NO_TEAM, _NO_TAGS, _NO_TARGET = map(_muted, ("Nobody", "None", "None", "No running target"))
 _BREACHED = format_html('<span class="breach-overdue">{}</span> ', "Breached")
+_NOTHING = SafeString("")  # an empty cell part: already safe, so format_html passes it straight through
+
+
+def queue_rows(cases: Iterable[Case], badges: Mapping[int, Sequence[Badge]], now: datetime) -> SafeString:
+    """Every row of a queue page in one call: a template loop around ``queue_row`` cost more per
+    row than the row's own escaping."""
+    return _joined(queue_row(case, badges, now) for case in cases)
+
+
+def customer_case_rows(cases: Iterable[Case]) -> SafeString:
+    """Every row of the customer page's table of cases in one call."""
+    return _joined(customer_case_row(case) for case in cases)
+
+
+def _joined(rows: Iterable[SafeString]) -> SafeString:
+    return mark_safe("".join(rows))  # noqa: S308 - each row is a SafeString from format_html
 
 
 def queue_row(case: Case, badges: Mapping[int, Sequence[Badge]], now: datetime) -> SafeString:
@@ -67,15 +83,19 @@ def queue_row(case: Case, badges: Mapping[int, Sequence[Badge]], now: datetime) 
     return format_html(
         QUEUE_ROW,
         *_reference_and_subject(case),
-        format_html_join("", ' <span class="{}"{}>{}</span>', map(_badge, row_badges)) if row_badges else "",
+        format_html_join(_NOTHING, ' <span class="{}"{}>{}</span>', map(_badge, row_badges))
+        if row_badges
+        else _NOTHING,
         text(case.customer.name),
         _MARKER[case.customer.is_internal],
         _status(case),
         _PRIORITY[case.priority],
         _owner(case),
         text(case.team) if case.team_id else _NO_TEAM,
-        format_html_join("", '<span class="tag">{}</span> ', ((text(tag.name),) for tag in tags)) if tags else _NO_TAGS,
-        _BREACHED if breach_at and breach_at <= now else "",
+        format_html_join(_NOTHING, '<span class="tag">{}</span> ', ((text(tag.name),) for tag in tags))
+        if tags
+        else _NO_TAGS,
+        _BREACHED if breach_at and breach_at <= now else _NOTHING,
         when(breach_at) if breach_at else _NO_TARGET,
         when(case.updated_at),
     )
@@ -111,6 +131,6 @@ def _owner(case: Case) -> SafeString:
     return text(case.owner) if case.owner_id else _NOBODY
 
 
-def _badge(badge: Badge) -> tuple[str, str, str]:
-    title = format_html(' title="{}"', badge.title) if badge.title else ""
-    return badge.css, title, badge.text
+def _badge(badge: Badge) -> tuple[SafeString, SafeString, SafeString]:
+    title = format_html(' title="{}"', text(badge.title)) if badge.title else _NOTHING
+    return text(badge.css), title, text(badge.text)
