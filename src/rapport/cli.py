@@ -58,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         # The production server runs the production profile: it refuses to start without secrets.
         os.environ["RAPPORT_ENV"] = "production"
+    if args.command == "demo":
+        demo_environment(os.environ, host=args.host)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     try:
         _setup_django()
@@ -91,9 +93,12 @@ def _setup_django() -> None:
 
 def _known_error(error: Exception) -> str | None:
     from django.core.exceptions import ValidationError
+    from django.db import InterfaceError, OperationalError
 
     from rapport.platform.errors import FieldError, RapportError
 
+    if isinstance(error, OperationalError | InterfaceError):  # no such database, refused, no rights …
+        return f"cannot use the {_database_label()}: {_first_line(error)}"
     if isinstance(error, FieldError):
         return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.errors.items())
     if isinstance(error, RapportError):
@@ -101,6 +106,22 @@ def _known_error(error: Exception) -> str | None:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return None
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def _database_label() -> str:
+    """Which database, as DATABASE_URL named it, without its password."""
+    from django.db import connection
+
+    where = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite database {where['NAME']}"
+    host = f" on {where['HOST'] or 'localhost'}" + (f":{where['PORT']}" if where["PORT"] else "")
+    return f"{connection.display_name} database {where['NAME']!r}{host} (DATABASE_URL)"
 
 
 def _fail(message: str) -> int:
@@ -304,6 +325,19 @@ def _duration(seconds: float) -> str:
 # --- servers --------------------------------------------------------------------------------------
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def demo_environment(env: dict[str, str] | os._Environ[str], *, host: str) -> None:
+    """The demo runs as a server others may reach: no debug pages (they list every URL and
+    setting), its own secret key (settings make one under the data directory), and the host it
+    listens on accepted. Whatever the environment already says wins."""
+    env.setdefault("RAPPORT_DEBUG", "false")
+    if "ALLOWED_HOSTS" not in env and host not in LOOPBACK_HOSTS:
+        everywhere = host in {"0.0.0.0", "::", ""}  # noqa: S104 - the operator asked for every interface
+        env["ALLOWED_HOSTS"] = "*" if everywhere else ",".join([*LOOPBACK_HOSTS, host])
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.db import connections
@@ -320,16 +354,69 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("Demo data already there: reusing the database (delete it to start again).")
     _collectstatic()
     connections.close_all()  # the children open their own
+    print(email_destination(), flush=True)
     url = f"http://{args.host}:{args.port}/"
-    print("\nSign in at", url, "with:")
-    for login in DEMO_LOGINS:
-        print(f"  {login.role:<26} {login.email:<30} password: {login.password}")
-    print("\nPress Ctrl-C to stop.\n", flush=True)
+
+    def announce() -> None:
+        print("\nSign in at", url, "with:")
+        for login in DEMO_LOGINS:
+            print(f"  {login.role:<26} {login.email:<30} password: {login.password}")
+        print("\nPress Ctrl-C to stop.\n", flush=True)
+
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
     env["RAPPORT_DATA_DIR"] = str(settings.DATA_DIR)  # the children use this database whatever their cwd
     server = [*_gunicorn(f"{args.host}:{args.port}", workers=2)]
     worker = [sys.executable, "-m", "rapport.cli", "worker"]
-    return _supervise({"web server": server, "worker": worker}, env)
+    print("Starting the web server and the worker …", flush=True)
+    return _supervise({"web server": server, "worker": worker}, env, ready=(_probe_url(args.host, args.port), announce))
+
+
+def _probe_url(host: str, port: int) -> str:
+    """Where to ask whether the demo's server is up: a wildcard address is reached on loopback."""
+    host = "127.0.0.1" if host in {"0.0.0.0", "", "::"} else host  # noqa: S104 - not a bind
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/login/"
+
+
+def email_destination() -> str:
+    """One line on where the demo's email goes (said once, rather than a line per failed send)."""
+    from django.conf import settings
+
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        return (
+            f"Email is not sent: each message is written to a file in {settings.EMAIL_FILE_PATH}/ "
+            "(set EMAIL_HOST to send through a mail server)."
+        )
+    if backend == "console":
+        return "Email is not sent: each message is printed here."
+    if backend == "smtp":
+        return f"Email is sent through the mail server at {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
+    return f"Email goes to {settings.EMAIL_BACKEND}."
+
+
+def wait_until_answering(
+    url: str,
+    *,
+    alive: Callable[[], bool],
+    timeout: float = 120.0,
+    clock: Callable[[], float] = time.monotonic,
+    pause: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Whether the server at ``url`` answered (any HTTP status) before ``timeout`` seconds, while
+    ``alive()`` held. A web server that preloads the application takes seconds to start listening."""
+    import urllib.error
+    import urllib.request
+
+    deadline = clock() + timeout
+    while clock() < deadline and alive():
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - our own server, http only
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered, with an error status: it is up
+        except OSError:
+            pause(0.25)
+    return False
 
 
 def _gunicorn(bind: str, *, workers: int | None) -> list[str]:
@@ -339,14 +426,24 @@ def _gunicorn(bind: str, *, workers: int | None) -> list[str]:
     return [*command, WSGI_APP]
 
 
-def _supervise(commands: dict[str, list[str]], env: dict[str, str]) -> int:
-    """Run the commands side by side; stop them all on Ctrl-C, SIGTERM, or when one of them stops."""
+def _supervise(
+    commands: dict[str, list[str]], env: dict[str, str], *, ready: tuple[str, Callable[[], None]] | None = None
+) -> int:
+    """Run the commands side by side; stop them all on Ctrl-C, SIGTERM, or when one of them stops.
+    ``ready``: a URL and what to do once it answers (say where to sign in only when one can)."""
     children = {name: subprocess.Popen(command, env=env) for name, command in commands.items()}  # noqa: S603
 
     # Both stop everything, even where SIGINT was ignored (a background job of a script).
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     status = 0
     try:
+        if ready is not None:
+            url, announce = ready
+            if wait_until_answering(url, alive=lambda: all(c.poll() is None for c in children.values())):
+                announce()
+            elif all(c.poll() is None for c in children.values()):
+                print(f"rapport: the web server has not answered at {url} yet.", file=sys.stderr)
+                announce()
         while True:
             ended = {name: child.poll() for name, child in children.items() if child.poll() is not None}
             if ended:
@@ -404,8 +501,101 @@ def cmd_worker(args: argparse.Namespace) -> int:
     # run_huey gives the "huey" logger its own handler; without this each line also reaches the
     # root handler from settings.LOGGING and is printed twice.
     logging.getLogger("huey").propagate = False
+    queue_wait()
+    queue_logging()
     call_command("run_huey", workers=max(args.workers, 1), worker_type="thread")
     return 0
+
+
+QUEUE_FIRST_WAIT = 1.0
+QUEUE_LONGEST_WAIT = 60.0
+QUEUE_DOWN = "rapport: the job queue is not reachable ({error}); attempt {attempt}, trying again in {wait:.0f}s"
+
+
+def queue_wait(
+    *,
+    say: Callable[[str], None] | None = None,
+    pause: Callable[[float], None] = time.sleep,
+    first: float = QUEUE_FIRST_WAIT,
+    longest: float = QUEUE_LONGEST_WAIT,
+) -> int:
+    """Wait until the job queue (Redis, or Huey's SQLite file) answers, saying so once per attempt
+    with a growing wait (1 s, 2 s, 4 s … up to a minute), rather than letting the consumer log a
+    traceback for every poll. Returns the attempts that failed. Ctrl-C or SIGTERM stops it."""
+    import sqlite3
+
+    import redis
+    from huey.contrib.djhuey import HUEY
+
+    say = say or (lambda line: print(line, file=sys.stderr, flush=True))
+    failed = 0
+    wait = first
+    while True:
+        try:
+            HUEY.storage.queue_size()  # a round trip to the queue's storage
+        except (redis.RedisError, sqlite3.Error, OSError) as error:
+            failed += 1
+            say(QUEUE_DOWN.format(error=_first_line(error), attempt=failed, wait=wait))
+            pause(wait)
+            wait = min(wait * 2, longest)
+            continue
+        if failed:
+            say(f"rapport: the job queue answers again after {failed} failed attempts; starting the worker.")
+        return failed
+
+
+def queue_logging() -> None:
+    """The consumer's log lines, as Huey formats them, but an outage of the queue is one line (no
+    traceback) and then a line only as the wait doubles (``QueueOutage``). Set up before
+    ``run_huey``, which then leaves the "huey" logger alone."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s"))
+    handler.addFilter(QueueOutage())
+    huey_log = logging.getLogger("huey")
+    huey_log.handlers = [handler]
+    huey_log.setLevel(logging.INFO)
+
+
+class QueueOutage:
+    """A logging filter for the consumer: while the queue cannot be reached, Huey logs a traceback
+    for every poll (several a second per thread). The first failure becomes one line, and later
+    ones are held back until a wait that doubles (1 s, 2 s … a minute) has passed, with how many
+    were held. Any other record resets the wait."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        first: float = QUEUE_FIRST_WAIT,
+        longest: float = QUEUE_LONGEST_WAIT,
+    ) -> None:
+        self.clock, self.first, self.longest = clock, first, longest
+        self.wait = first
+        self.quiet_until = float("-inf")
+        self.held = 0
+
+    def filter(self, record: Any) -> bool:
+        import sqlite3
+
+        import redis
+
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, redis.RedisError | sqlite3.Error | OSError):
+            self.wait, self.quiet_until = self.first, float("-inf")
+            return True
+        now = self.clock()
+        if now < self.quiet_until:
+            self.held += 1
+            return False
+        held = f" ({self.held} more like it held back)" if self.held else ""
+        record.msg = f"{record.getMessage()}: {_first_line(error)}{held}; the same held back for {self.wait:.0f}s"
+        record.args, record.exc_info, record.exc_text = (), None, None
+        self.quiet_until = now + self.wait
+        self.wait = min(self.wait * 2, self.longest)
+        self.held = 0
+        return True
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -459,9 +649,10 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     from rapport.accounts.services import token_revoke
+    from rapport.platform import words
 
     count = token_revoke(key_id=args.id) if args.id else token_revoke(user=_user(args.user))
-    print(f"Revoked {count} token{'s' if count != 1 else ''}.")
+    print(f"Revoked {words.count(count, 'token')}.")
     return 0
 
 

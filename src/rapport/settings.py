@@ -11,7 +11,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from rapport.platform.envconf import env_bool, env_int, env_list, env_str
+from rapport.platform.envconf import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_required_list,
+    env_str,
+    secret_from_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 ENV = env_str("RAPPORT_ENV", "development")
@@ -27,10 +35,20 @@ if PRODUCTION:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     if len(SECRET_KEY) < 50:
         raise RuntimeError("SECRET_KEY must be set (50+ random characters) in production")
+elif ENV == "test":
+    SECRET_KEY = env_str("SECRET_KEY", "test-only-key-not-for-any-server-" + "x" * 20)
 else:
-    SECRET_KEY = env_str("SECRET_KEY", "development-only-key-not-for-production-" + "x" * 20)
+    # No key is published with the code: signed links (surveys) and sessions could be forged with
+    # it. Each installation makes its own on first start and keeps it beside its data.
+    SECRET_KEY = env_str("SECRET_KEY", "") or secret_from_file(DATA_DIR / "secret_key")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION:
+    # No fallback: a server that guesses its own host names answers for hosts it does not serve.
+    ALLOWED_HOSTS = env_required_list(
+        "ALLOWED_HOSTS", "the host names this desk answers to, comma-separated (desk.example.org)"
+    )
+else:
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -127,7 +145,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "rapport.platform.queue.SecureSqliteHuey",
         "name": "rapport",
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": ENV == "test",
@@ -151,8 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (rapport/accounts/throttle.py): failures allowed per account and address, and
+# accounts with a failure allowed per address, in each window; addresses exempt from the second.
 RAPPORT_LOGIN_ATTEMPTS = env_int("RAPPORT_LOGIN_ATTEMPTS", 5)
+RAPPORT_LOGIN_ADDRESS_ACCOUNTS = env_int("RAPPORT_LOGIN_ADDRESS_ACCOUNTS", 10)
 RAPPORT_LOGIN_WINDOW_SECONDS = env_int("RAPPORT_LOGIN_WINDOW_SECONDS", 900)
+RAPPORT_LOGIN_ALLOWLIST = env_networks("RAPPORT_LOGIN_ALLOWLIST")
 
 # --- attachments --------------------------------------------------------------------------------
 MEDIA_ROOT = str(DATA_DIR / "uploads")
@@ -207,6 +229,15 @@ RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))
 RAPPORT_BASE_URL = env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
 
 # --- outbound mail (SMTP) ---------------------------------------------------------------------------
+# Outside production, with no mail server named, mail is written to files under DATA_DIR/mail
+# (one file per email) rather than retried against a server that is not there.
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -12,7 +12,7 @@ from rapport.cases.services import VERSION_CONFLICT, case_create, case_update
 from .conftest import fields
 
 CASE_KEYS = {
-    "reference", "subject", "type", "status", "priority", "channel", "customer", "owner", "team", "tags",
+    "audience", "reference", "subject", "type", "status", "priority", "channel", "customer", "owner", "team", "tags",
     "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "next_breach_at", "version", "url",
 }  # fmt: skip
 
@@ -165,8 +165,10 @@ def test_a_customer_opens_a_case_for_themselves(client, auth, customer_user, cus
     assert response.status_code == 201
     case = Case.objects.get()
     assert case.customer == customer
-    # the desk, not the customer, sets channel and priority
-    assert (case.channel, response.json()["priority"]) == ("portal", "normal")
+    # the desk, not the customer, sets channel and priority; the answer is the customer's view
+    assert (case.channel, case.priority) == ("portal", 2)
+    assert response.json()["audience"] == "customer"
+    assert "priority" not in response.json()
 
 
 @pytest.mark.parametrize(
@@ -249,7 +251,45 @@ def test_customers_do_not_see_the_desks_tags(client, auth, customer_user, agent,
     seen_by_customer = client.get(f"/api/v1/cases/{case.reference}", **auth(customer_user)).json()
     seen_by_agent = client.get(f"/api/v1/cases/{case.reference}", **auth(agent)).json()
 
-    assert (seen_by_customer["tags"], seen_by_agent["tags"]) == ([], ["difficult"])
+    assert "tags" not in seen_by_customer
+    assert seen_by_agent["tags"] == ["difficult"]
+
+
+CUSTOMER_CASE_KEYS = {
+    "audience", "reference", "subject", "type", "status", "channel", "created_at", "updated_at",
+    "first_response_at", "resolved_at", "closed_at", "url",
+}  # fmt: skip
+
+
+def test_customers_get_only_what_the_policy_lets_them_see(client, auth, customer_user, agent, case, now):
+    # given: a case with an owner, a team and tags
+    case_update(actor=agent, reference=case.reference, expected_version=1, changes={"tags": ["vip"], "owner": agent.pk})
+    for url in ("/api/v1/cases", f"/api/v1/cases/{case.reference}"):
+        # when: the customer reads their case
+        body = client.get(url, **auth(customer_user)).json()
+        item = body["items"][0] if "items" in body else body
+        # then: exactly the customer view: no owner, team, tags, priority or SLA deadline
+        assert set(item) == CUSTOMER_CASE_KEYS
+        assert item["url"] == f"/portal/cases/{case.reference}/"
+        staff = client.get(url, **auth(agent)).json()
+        assert "next_breach_at" in (staff["items"][0] if "items" in staff else staff)
+
+
+def test_the_customer_view_is_the_policys_allow_list():
+    from rapport import access as policy
+    from rapport.cases.schemas import CustomerCaseOut
+
+    assert set(CustomerCaseOut.model_fields) - {"audience"} == policy.CUSTOMER_CASE_FIELDS
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"priority": "high"}, {"queue": "breaching"}, {"sort": "breach"}, {"sort": "priority"}, {"owner": "1"}],
+)
+def test_customers_cannot_filter_or_sort_by_what_they_may_not_see(client, auth, customer_user, case, params):
+    response = client.get("/api/v1/cases", params, **auth(customer_user))
+    assert response.status_code == 422
+    assert fields(response) == {name: ["Only staff can filter or sort cases by this."] for name in params}
 
 
 def test_customers_cannot_filter_by_the_desks_tags(client, auth, customer_user, agent, case):

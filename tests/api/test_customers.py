@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rapport import access as policy
 from rapport.customers.models import Customer
 
 from .conftest import fields
@@ -62,8 +63,18 @@ def test_a_customer_reads_their_record_without_the_desks_notes(client, auth, cus
     Customer.objects.filter(pk=customer.pk).update(notes="Complains a lot.")
 
     body = client.get(f"/api/v1/customers/{customer.pk}", **auth(customer_user)).json()
+    listed = client.get("/api/v1/customers", **auth(customer_user)).json()
 
-    assert (body["name"], body["notes"]) == ("Alice Jones", None)
+    assert body["name"] == "Alice Jones"
+    assert "notes" not in body
+    assert listed["items"] == [body]
+    assert set(body) - {"audience"} == policy.CUSTOMER_RECORD_FIELDS
+
+
+def test_the_customers_own_view_is_the_policys_allow_list():
+    from rapport.customers.schemas import OwnRecordOut
+
+    assert set(OwnRecordOut.model_fields) - {"audience"} == policy.CUSTOMER_RECORD_FIELDS
 
 
 @pytest.mark.parametrize("target", ["other_customer", "missing"])

@@ -25,6 +25,7 @@ from rapport.domain.data_requests import (
     format_day,
     pause_days,
     response_due,
+    timing,
 )
 
 D = date
@@ -367,3 +368,25 @@ def test_extension_never_shortens_and_is_allowed_exactly_through_the_first_month
     last_day = add_calendar_months(received, 1) + timedelta(days=paused)
     assert extension_allowed(received, last_day, paused_days=paused)
     assert not extension_allowed(received, last_day + timedelta(days=1), paused_days=paused)
+
+
+# --- overdue requests --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "overdue", "days", "soon", "label"),
+    [
+        (date(2026, 11, 25), date(2026, 12, 4), True, 9, False, "Overdue by 9 days"),
+        (date(2026, 12, 3), date(2026, 12, 4), True, 1, False, "Overdue by 1 day"),
+        (date(2026, 12, 4), date(2026, 12, 4), False, 0, True, "Due soon"),  # the last day is still in time
+        (date(2026, 12, 10), date(2026, 12, 4), False, 0, True, "Due soon"),
+        (date(2026, 12, 11), date(2026, 12, 4), False, 0, False, "On time"),
+    ],
+)
+def test_a_request_is_overdue_from_the_day_after_its_due_date(due, today, overdue, days, soon, label):
+    found = timing(due, today)
+    assert (found.overdue, found.days_overdue, found.due_soon, found.label) == (overdue, days, soon, label)
+
+
+def test_a_completed_request_is_never_overdue():
+    assert not timing(date(2026, 11, 25), date(2026, 12, 4), completed_on=date(2026, 12, 1)).overdue

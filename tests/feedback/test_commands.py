@@ -17,5 +17,5 @@ def test_rollup_and_import_orders(case, tmp_path, capsys):
     orders.write_text("customer_email,reference,placed_at,amount\nALICE@example.com,Z-1,2026-02-01,12.00\n")
     assert main(["feedback", "import-orders", str(orders)]) == 0
     assert Order.objects.get().amount_pence == 1200
-    assert "1 orders added" in capsys.readouterr().out
+    assert "1 order added" in capsys.readouterr().out
     assert main(["feedback", "import-orders", str(tmp_path / "missing.csv")]) != 0

@@ -100,7 +100,7 @@ def test_the_command_imports_a_folder_and_reports_what_it_did(tmp_path, capsys):
     assert main(["learning", "import", str(tmp_path / "unit.txt")]) == 0
 
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "imported unit.txt: 3 concepts, 1 tips, 2 misconceptions, 3 marking points"
+    assert out[0] == "imported unit.txt: 3 concepts, 1 tip, 2 misconceptions, 3 marking points"
     assert out[1].startswith("updated  unit.txt")
     assert Unit.objects.count() == 1
 

@@ -175,5 +175,5 @@ def test_rapport_mail_poll_fetches_every_active_mailbox(dovecot, mailbox, capsys
 
     assert main(["mail", "poll"]) == 0
 
-    assert "Support: 1 filed, 0 already had, 0 quarantined" in capsys.readouterr().out
+    assert "Support: 1 message filed, 0 already had, 0 quarantined" in capsys.readouterr().out
     assert Case.objects.count() == 1

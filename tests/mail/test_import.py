@@ -31,7 +31,7 @@ def test_importing_an_eml_file(tmp_path, capsys):
 
     assert main(["mail", "import", str(path)]) == 0
 
-    assert "1 messages: 1 case created." in capsys.readouterr().out
+    assert "1 message: 1 new case (took" in capsys.readouterr().out
     assert Case.objects.get().subject == "Refund – café voucher"
     assert OutboxEmail.objects.count() == 0  # archives are not acknowledged unless asked
 
@@ -52,8 +52,8 @@ def test_importing_an_mbox_twice_files_each_message_once(tmp_path, capsys):
     assert main(["mail", "import", str(path)]) == 0
 
     out = capsys.readouterr().out
-    assert "3 messages: 1 added, 2 case created." in out
-    assert "3 messages: 3 duplicate." in out
+    assert "3 messages: 1 added to a case, 2 new cases (took" in out
+    assert "3 messages: 3 already filed (took" in out
     assert Case.objects.count() == 2
     assert MailMessage.objects.count() == 3
     first = MailMessage.objects.get(key="a1@example.net").message
@@ -70,7 +70,7 @@ def test_importing_a_maildir(tmp_path, capsys):
 
     assert main(["mail", "import", str(tmp_path / "Maildir"), "--acknowledge"]) == 0
 
-    assert "3 messages: 2 case created, 1 quarantined." in capsys.readouterr().out
+    assert "3 messages: 2 new cases, 1 quarantined (took" in capsys.readouterr().out
     assert OutboxEmail.objects.count() == 2
 
 

@@ -38,7 +38,9 @@ def test_other_apps_holds_refuse_erasure_too(customer, manager, now, monkeypatch
         customer_erase(actor=manager, customer_id=customer.pk, now=now)
 
 
-def test_scheduled_erasure_waits_for_the_hold_then_runs(history, customer, manager, now):
+def test_scheduled_erasure_waits_for_the_hold_then_runs(
+    history, customer, manager, now, django_capture_on_commit_callbacks
+):
     hold = legal_hold_place(actor=manager, customer=customer, reason="Regulator inquiry", now=now)
     erasure_schedule(actor=manager, customer_id=customer.pk, now=now)
     with pytest.raises(ErasureRefused):
@@ -46,10 +48,15 @@ def test_scheduled_erasure_waits_for_the_hold_then_runs(history, customer, manag
 
     assert scheduled_erasures_run(now=now + timedelta(days=1)) == []
     legal_hold_release(actor=manager, hold_id=hold.pk, now=now + timedelta(days=2))
-    assert scheduled_erasures_run(now=now + timedelta(days=3)) == [customer.pk]
+    with django_capture_on_commit_callbacks(execute=False) as completion:
+        assert scheduled_erasures_run(now=now + timedelta(days=3)) == [customer.pk]
 
     customer.refresh_from_db()
     assert customer.erased_at == now + timedelta(days=3)
+    # the rows are anonymised; complete once the files are cleared (a job after commit)
+    assert Erasure.objects.get().status == "clearing_files"
+    for callback in completion:
+        callback()
     assert Erasure.objects.get().status == "done"
 
 

@@ -215,3 +215,53 @@ def test_portal_choices_record_consent_with_the_wording_shown(customer_client, c
     # saving again without changes adds nothing
     customer_client.post("/privacy/choices/", {"choice-0": "yes", "choice-2": "yes"})
     assert Consent.objects.filter(customer=customer).count() == 3
+
+
+# --- overdue requests stand out wherever they are listed ---------------------------------------------
+
+
+@pytest.fixture
+def overdue_request(customer, customer_user):
+    """An access request received 45 days ago: its month has run out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    found = data_request_create(actor=customer_user, customer=customer, kind="access")
+    DataRequest.objects.filter(pk=found.pk).update(received_on=timezone.localdate() - timedelta(days=45))
+    found.refresh_from_db()
+    return found
+
+
+def test_the_privacy_page_marks_overdue_requests_and_counts_them(
+    manager_client, overdue_request, customer, customer_user
+):
+    data_request_create(actor=customer_user, customer=customer, kind="erasure")  # received today: on time
+    html = manager_client.get("/privacy/").content.decode()
+    assert '<strong class="sla-breached">Overdue by ' in html
+    assert 'Overdue: <strong class="sla-breached">1</strong>' in html
+    assert "Open: <strong>2</strong>" in html
+    assert "On time" in html
+    assert page_problems(html) == []
+
+
+def test_the_case_page_and_the_queue_mark_an_overdue_request(agent_client, overdue_request):
+    ref = overdue_request.case.reference
+    case_page = agent_client.get(f"/cases/{ref}/").content.decode()
+    assert '<strong class="sla-breached">Overdue by ' in case_page
+    queue = agent_client.get("/?queue=all").content.decode()
+    assert "Data request overdue" in queue
+
+
+def test_completing_the_request_clears_the_marker(agent_client, overdue_request):
+    from django.utils import timezone
+
+    DataRequest.objects.filter(pk=overdue_request.pk).update(completed_on=timezone.localdate())
+    assert "Data request overdue" not in agent_client.get("/?queue=all").content.decode()
+
+
+def test_the_api_says_a_request_is_overdue(client, auth, agent, overdue_request):
+    body = client.get(f"/api/v1/privacy/requests/{overdue_request.case.reference}", **auth(agent)).json()
+    assert body["overdue"] is True
+    assert body["days_overdue"] >= 1
+    assert body["completed_on"] is None

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
-from rapport.accounts import services
+from rapport.accounts import throttle
 from rapport.accounts.views import BAD_CREDENTIALS, SIGNED_OUT
 from tests.web.html_checks import page_problems
 
@@ -99,7 +99,7 @@ def test_the_sixth_attempt_is_refused_even_with_the_right_password(client, agent
     response = sign_in(client, "agent@example.com")
 
     assert response.status_code == 429
-    assert services.too_many_attempts_message() in response.content.decode()
+    assert "Too many sign-in attempts. Wait" in response.content.decode()
     assert signed_in_user_id(client) is None
 
 
@@ -123,7 +123,7 @@ def test_a_successful_sign_in_clears_the_count(client, agent, settings):
         sign_in(client, "agent@example.com", "guess")
     sign_in(client, "agent@example.com")
 
-    assert services.login_allowed(email="agent@example.com", ip="127.0.0.1")
+    assert throttle.login_refusal(email="agent@example.com", ip="127.0.0.1") is None
     for _ in range(4):
         sign_in(Client(), "agent@example.com", "guess")
     assert sign_in(Client(), "agent@example.com").status_code == 302
@@ -179,3 +179,37 @@ def test_forwarded_addresses_from_untrusted_peers_are_ignored(agent, settings):
     for n in range(5):
         sign_in(Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"), "agent@example.com", "guess")
     assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "agent@example.com").status_code == 429
+
+
+def test_one_address_trying_many_accounts_is_stopped(agent, settings):
+    # given thirty accounts, each tried once from one address (password spraying)
+    settings.RAPPORT_LOGIN_ADDRESS_ACCOUNTS = 10
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [sign_in(sprayer, f"person{n}@example.com", "Winter2026!").status_code for n in range(30)]
+
+    # then the first ten are answered and the other twenty refused, without a password check …
+    assert statuses == [200] * 10 + [429] * 20
+    # … even for a real account with its right password, from that address
+    assert sign_in(sprayer, "agent@example.com").status_code == 429
+    assert signed_in_user_id(sprayer) is None
+    # while the owner, elsewhere, signs in
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(owner, "agent@example.com").status_code == 302
+
+
+def test_a_contact_centre_on_the_allowlist_is_not_stopped_by_the_address_count(agent, settings):
+    from ipaddress import ip_network
+
+    settings.RAPPORT_LOGIN_ADDRESS_ACCOUNTS = 10
+    settings.RAPPORT_LOGIN_ALLOWLIST = (ip_network("203.0.113.0/28"),)
+    centre = Client(REMOTE_ADDR="203.0.113.9")
+    for n in range(30):
+        assert sign_in(centre, f"agent{n}@example.com", "typo").status_code == 200
+
+    assert sign_in(centre, "agent@example.com").status_code == 302
+    # The per-account count still holds there.
+    settings.RAPPORT_LOGIN_ATTEMPTS = 5
+    other = Client(REMOTE_ADDR="203.0.113.10")
+    for _ in range(5):
+        sign_in(other, "agent@example.com", "guess")
+    assert sign_in(other, "agent@example.com").status_code == 429

@@ -155,5 +155,40 @@ def access_attachment(actor: User | AnonymousUser, attachment_id: int | str) -> 
         raise NotFound(NO_ATTACHMENT) from None
 
 
+CUSTOMER_CASE_FIELDS = frozenset(
+    {
+        "reference",
+        "subject",
+        "type",
+        "status",
+        "channel",
+        "created_at",
+        "updated_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "url",
+    }
+)
+"""What a customer may see of their own case, through any path: the allow-list the customer-facing
+API schema is built from. Who works it (owner, team), how the desk ranks it (priority, tags) and its
+internal targets (SLA deadlines) are the organisation's business, not the customer's."""
+
+CUSTOMER_RECORD_FIELDS = frozenset(
+    {"id", "kind", "name", "organisation", "email", "phone", "address", "preferred_channel", "created_at", "updated_at"}
+)
+"""What a customer may see of their own customer record: their details, not the desk's notes or how
+the desk classes them."""
+
+CUSTOMER_CASE_FILTERS = frozenset({"status", "type", "channel", "sort", "cursor", "limit"})
+"""The case-list filters a customer may use: none that would reveal what they may not see."""
+
+
+def audience_of(actor: User | AnonymousUser) -> str:
+    """Which view of cases and customer records ``actor`` gets: "staff" (everything the desk records)
+    or "customer" (the allow-lists above)."""
+    return "staff" if can_see_internal(actor) else "customer"
+
+
 def can_manage_customers(actor: User | AnonymousUser) -> bool:
     return is_staff(actor)

@@ -7,9 +7,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +16,6 @@ from rapport.accounts.models import ApiToken, Role, User
 from rapport.platform.errors import FieldError, NotFound
 
 TOKEN_PREFIX = "rpt"  # noqa: S105 - a public marker that tells a token apart, not a secret
-TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Wait {minutes} minutes and try again."
 
 
 def _digest(secret: str) -> str:
@@ -68,33 +65,6 @@ def token_revoke(*, key_id: str | None = None, user: User | None = None, now: da
     if key_id and not count:
         raise NotFound("No active token with that id.")
     return count
-
-
-def _attempt_key(email: str, ip: str) -> str:
-    return f"login-attempts:{hashlib.sha256(f'{email.lower()}|{ip}'.encode()).hexdigest()}"
-
-
-def login_allowed(*, email: str, ip: str) -> bool:
-    """Sign-in attempts are limited per address and account (``RAPPORT_LOGIN_ATTEMPTS`` per window)."""
-    return int(cache.get(_attempt_key(email, ip), 0)) < settings.RAPPORT_LOGIN_ATTEMPTS
-
-
-def login_failed(*, email: str, ip: str) -> None:
-    key = _attempt_key(email, ip)
-    window = settings.RAPPORT_LOGIN_WINDOW_SECONDS
-    if not cache.add(key, 1, timeout=window):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window)
-
-
-def login_succeeded(*, email: str, ip: str) -> None:
-    cache.delete(_attempt_key(email, ip))
-
-
-def too_many_attempts_message() -> str:
-    return TOO_MANY_ATTEMPTS.format(minutes=max(1, settings.RAPPORT_LOGIN_WINDOW_SECONDS // 60))
 
 
 def staff_create(*, email: str, name: str, role: str, password: str | None) -> User:

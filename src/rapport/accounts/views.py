@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport import access as policy
-from rapport.accounts import services
+from rapport.accounts import throttle
 from rapport.accounts.models import User
 from rapport.web.forms import SignInForm
 
@@ -64,17 +64,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         ip = client_ip(request)
-        if not services.login_allowed(email=email, ip=ip):
-            form.add_error(None, services.too_many_attempts_message())
+        refusal = throttle.login_refusal(email=email, ip=ip)
+        if refusal is not None:
+            form.add_error(None, refusal)
             status = 429
         else:
             # The model backend refuses inactive accounts, with the same answer as a wrong password.
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
-                services.login_failed(email=email, ip=ip)
+                throttle.login_failed(email=email, ip=ip)
                 form.add_error(None, BAD_CREDENTIALS)
             else:
-                services.login_succeeded(email=email, ip=ip)
+                throttle.login_succeeded(email=email, ip=ip)
                 login(request, user)
                 return redirect(landing(request, user))
     elif request.method == "POST":

@@ -20,12 +20,14 @@ from ninja.errors import HttpError, ValidationError
 from rapport import access as policy
 from rapport.accounts.api import ERRORS, NOT_JSON, actor
 from rapport.cases import search, selectors, services
+from rapport.cases.models import Case
 from rapport.cases.schemas import (
     CaseChanges,
     CaseIn,
     CaseListQuery,
     CaseOut,
-    CasePage,
+    CasePageView,
+    CaseView,
     ConflictOut,
     EventPage,
     MessageIn,
@@ -145,15 +147,27 @@ def _etag(response: HttpResponse, version: int) -> None:
 # --- cases ---------------------------------------------------------------------------------------
 
 
-@router.get("", response={200: CasePage, **ERRORS}, summary="List cases (a queue)")
+def _case_view(request: HttpRequest, case: Case) -> Case:
+    """Mark ``case`` with the view the caller gets (``policy.audience_of``): the response schema
+    reads ``audience`` to serialise it as the staff view (``CaseOut``) or the customer's
+    (``CustomerCaseOut``), which holds only the fields the policy lets a customer see."""
+    case.audience = policy.audience_of(actor(request))  # type: ignore[attr-defined]
+    return case
+
+
+@router.get("", response={200: CasePageView, **ERRORS}, summary="List cases (a queue)")
 def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
-    """Cases the caller may see, newest change first unless ``sort`` says otherwise."""
-    return selectors.case_list(actor(request), filters.filter_params(), cursor=filters.cursor, size=filters.limit)
+    """Cases the caller may see, newest change first unless ``sort`` says otherwise. Customers get
+    the customer view of each case (``audience``: "customer") and may filter only by status, type
+    and channel."""
+    user = actor(request)
+    page = selectors.case_list(user, filters.filter_params(), cursor=filters.cursor, size=filters.limit)
+    return {"audience": policy.audience_of(user), "items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.post(
     "",
-    response={201: CaseOut, **ERRORS},
+    response={201: CaseView, **ERRORS},
     summary="Open a case",
     openapi_extra=_body_doc(CaseIn, "The case and its first message; as a form, files go in 'attachments'."),
 )
@@ -177,14 +191,14 @@ def create_case(request: HttpRequest, response: HttpResponse) -> Any:
     )
     response["Location"] = f"/api/v1/cases/{case.reference}"
     _etag(response, case.version)
-    return Status(201, case)
+    return Status(201, _case_view(request, case))
 
 
-@router.get("/{reference}", response={200: CaseOut, **ERRORS}, summary="One case")
+@router.get("/{reference}", response={200: CaseView, **ERRORS}, summary="One case")
 def get_case(request: HttpRequest, reference: str, response: HttpResponse) -> Any:
     case = policy.access_case(actor(request), reference)
     _etag(response, case.version)
-    return case
+    return _case_view(request, case)
 
 
 @router.patch("/{reference}", response={200: CaseOut, 409: ConflictOut, **ERRORS}, summary="Change a case")

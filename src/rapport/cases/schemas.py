@@ -76,6 +76,9 @@ class TeamRef(Schema):
 
 
 class CaseOut(Schema):
+    """A case as the desk sees it (staff)."""
+
+    audience: Literal["staff"] = Field("staff", description="Which view of the case this is.")
     reference: str
     subject: str
     type: CaseTypeName
@@ -112,9 +115,46 @@ class CaseOut(Schema):
         return f"/cases/{obj.reference}/"
 
 
+class CustomerCaseOut(Schema):
+    """A case as its customer sees it: exactly the fields ``rapport.access.CUSTOMER_CASE_FIELDS``
+    allows (a test holds the two together), built from that allow-list rather than from the staff
+    view with fields left out, so a field added for staff never reaches customers by accident."""
+
+    audience: Literal["customer"] = Field("customer", description="Which view of the case this is.")
+    reference: str
+    subject: str
+    type: CaseTypeName
+    status: StatusName
+    channel: ChannelName
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    url: str = Field(description="The case in the customer portal.")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/portal/cases/{obj.reference}/"
+
+
+CaseView = Annotated[CaseOut | CustomerCaseOut, Field(discriminator="audience")]
+"""One case: the staff view or the customer view, as the permission policy decides (``audience``)."""
+
+
 class CasePage(Schema):
+    audience: Literal["staff"] = "staff"
     items: list[CaseOut]
     next_cursor: str | None
+
+
+class CustomerCasePage(Schema):
+    audience: Literal["customer"] = "customer"
+    items: list[CustomerCaseOut]
+    next_cursor: str | None
+
+
+CasePageView = Annotated[CasePage | CustomerCasePage, Field(discriminator="audience")]
 
 
 class AttachmentOut(Schema):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from rapport import access as policy
@@ -234,3 +234,26 @@ def _scope_sql(actor: User) -> tuple[str, list[object]]:
     outer = Case.objects.filter(scope, id=RawSQL("d.case_id", [])).values("id")
     sql, params = outer.query.sql_with_params()
     return f"EXISTS ({sql})", list(params)
+
+
+def compact_index(*, pages: int = 500) -> int:
+    """Merge SQLite's full-text index into one segment, ``pages`` pages of work per transaction.
+
+    FTS5 keeps a deleted or replaced document's terms in older segments until they merge, so
+    erased words stay in the index (and the file) until then. One 'optimize' does it all at once but
+    holds the write lock for tens of seconds on a large desk; a negative 'merge' does the same work
+    incrementally, and each step commits, so other writers get in between. Done when a step
+    changes fewer than two rows (SQLite FTS5 documentation, "The 'merge' command"). The number of
+    steps; 0 on PostgreSQL, whose index holds no deleted text once the rows are vacuumed."""
+    if connection.vendor != "sqlite":
+        return 0
+    steps = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = connection.connection
+            before = raw.total_changes
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('merge', %s)", [-pages])  # noqa: S608 - a constant
+            changed = raw.total_changes - before
+        steps += 1
+        if changed < 2:
+            return steps

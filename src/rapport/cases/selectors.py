@@ -203,15 +203,31 @@ def case_timeline(actor: User, reference: str, *, cursor: str | None, size: int)
 
 
 TAG_FILTER_STAFF_ONLY = "Filtering by tag is for staff."
+STAFF_ONLY_FILTER = "Only staff can filter or sort cases by this."
+STAFF_ONLY_SORTS = frozenset({"priority", "breach"})
 
 
 def case_list(actor: User, params: dict[str, str | list[str]], *, cursor: str | None, size: int) -> Page[Case]:
     """The API's list of cases: the queue with its filters. Tags are the desk's own labels, so a
     customer may not filter by them any more than see them."""
     flt = QueueFilter.from_params(params)
-    if flt.tag and not policy.can_see_internal(actor):
-        raise FieldError(tag=TAG_FILTER_STAFF_ONLY)
+    if not policy.can_see_internal(actor):
+        _refuse_staff_filters(params)
     return case_queue(actor, flt, cursor=cursor, size=size)
+
+
+def _refuse_staff_filters(params: dict[str, str | list[str]]) -> None:
+    """Customers filter and sort only by what they may see (``policy.CUSTOMER_CASE_FILTERS``): a
+    filter on priority, owner or SLA deadlines would tell them what the customer view leaves out."""
+    refused = {
+        name
+        for name, value in params.items()
+        if name not in policy.CUSTOMER_CASE_FILTERS and not (name == "queue" and value == "all")
+    }
+    if params.get("sort") in STAFF_ONLY_SORTS:
+        refused.add("sort")
+    if refused:
+        raise FieldError({name: [TAG_FILTER_STAFF_ONLY if name == "tag" else STAFF_ONLY_FILTER] for name in refused})
 
 
 def case_assignment(*, team_id: int | None, owner_id: int | None) -> tuple[Team | None, User | None]:

@@ -4,7 +4,6 @@ decisions, and the reports with their CSV exports."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from rapport.complaints import access as complaint_policy
 from rapport.complaints import forms, selectors, services
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType
+from rapport.platform import csv_export
 from rapport.platform.errors import Conflict, FieldError, Forbidden
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
@@ -285,9 +285,9 @@ def report_csv(request: HttpRequest, name: str) -> HttpResponse:
     _record_access(actor(request), built, "complaint report export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="complaints-{name}-{start}-{end}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(built.header)
-    writer.writerows([_safe_cell(c) for c in row] for row in built.rows)
+    out = csv_export.writer(response)
+    out.writerow(built.header)
+    out.writerows(built.rows)
     return response
 
 
@@ -319,8 +319,3 @@ def trend_bars(trend: selectors.Report) -> list[dict[str, Any]]:
             }
         )
     return bars
-
-
-def _safe_cell(value: str) -> str:
-    """Cells a spreadsheet would run as a formula are quoted (CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Schema
 from pydantic import ConfigDict
-
-from rapport import access as policy
 
 # Spelt out for the spec and type checkers; tests/api/test_schemas.py proves they match the models.
 CustomerKindName = Literal["person", "company", "colleague", "department"]
@@ -17,6 +14,9 @@ ChannelName = Literal["email", "portal", "phone", "face_to_face", "chat", "lette
 
 
 class CustomerOut(Schema):
+    """A customer as the desk sees it (staff)."""
+
+    audience: Literal["staff"] = Field("staff", description="Which view of the record this is.")
     id: int
     kind: CustomerKindName
     internal: bool = Field(description="A colleague or department: served against internal targets (OLAs).")
@@ -26,7 +26,7 @@ class CustomerOut(Schema):
     phone: str
     address: str
     preferred_channel: ChannelName
-    notes: str | None = Field(description="The desk's notes on the customer: staff only, null for customers.")
+    notes: str = Field(description="The desk's notes on the customer.")
     created_at: datetime
     updated_at: datetime
     url: str
@@ -36,19 +36,43 @@ class CustomerOut(Schema):
         return bool(obj.is_internal)
 
     @staticmethod
-    def resolve_notes(obj: Any, context: Any) -> str | None:
-        request: HttpRequest | None = (context or {}).get("request")
-        actor = getattr(request, "auth", None)
-        return obj.notes if actor is not None and policy.can_see_internal(actor) else None
-
-    @staticmethod
     def resolve_url(obj: Any) -> str:
         return f"/customers/{obj.pk}/"
 
 
+class OwnRecordOut(Schema):
+    """A customer's own record as they see it: exactly ``rapport.access.CUSTOMER_RECORD_FIELDS``
+    (a test holds the two together), built from that allow-list, not the staff view minus fields."""
+
+    audience: Literal["customer"] = Field("customer", description="Which view of the record this is.")
+    id: int
+    kind: CustomerKindName
+    name: str
+    organisation: str
+    email: str
+    phone: str
+    address: str
+    preferred_channel: ChannelName
+    created_at: datetime
+    updated_at: datetime
+
+
+CustomerView = Annotated[CustomerOut | OwnRecordOut, Field(discriminator="audience")]
+
+
 class CustomerPage(Schema):
+    audience: Literal["staff"] = "staff"
     items: list[CustomerOut]
     next_cursor: str | None
+
+
+class OwnRecordPage(Schema):
+    audience: Literal["customer"] = "customer"
+    items: list[OwnRecordOut]
+    next_cursor: str | None
+
+
+CustomerPageView = Annotated[CustomerPage | OwnRecordPage, Field(discriminator="audience")]
 
 
 class CustomerListQuery(Schema):

@@ -192,3 +192,35 @@ def _check_pause(paused_days: int) -> None:
 def _corresponding_day_name(start: date) -> str:
     suffix = "th" if 11 <= start.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(start.day % 10, "th")
     return f"{start.day}{suffix}"
+
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Where an open request stands against its due date on ``today``.
+
+    Overdue means the last day to respond (Art 12(3): "without undue delay and in any event within
+    one month") has passed with no response: the controller is then in breach, and the ICO expects
+    it to respond at once and say why it was late. A completed request is never overdue."""
+
+    due: date
+    overdue: bool
+    days_overdue: int
+    due_soon: bool
+    """Due within ``DUE_SOON_DAYS`` days (today included) and not overdue."""
+
+    @property
+    def label(self) -> str:
+        if self.overdue:
+            return f"Overdue by {self.days_overdue} day{'' if self.days_overdue == 1 else 's'}"
+        return "Due soon" if self.due_soon else "On time"
+
+
+def timing(due: date, today: date, *, completed_on: date | None = None) -> Timing:
+    """The request's standing on ``today`` (overdue from the day after ``due``)."""
+    if completed_on is not None:
+        return Timing(due=due, overdue=False, days_overdue=0, due_soon=False)
+    late = (today - due).days
+    return Timing(due=due, overdue=late > 0, days_overdue=max(late, 0), due_soon=0 <= -late < DUE_SOON_DAYS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rapport.platform.words import count
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     feedback = subparsers.add_parser("feedback", help="surveys, KPI rollups and customer value")
@@ -29,7 +31,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     rows = rollup_rebuild(now=timezone.now(), days=args.days)
-    print(f"{rows} daily rollup rows in {time.monotonic() - started:.1f} s")
+    print(f"{count(rows, 'daily rollup row')} in {time.monotonic() - started:.1f} s")
     return 0
 
 
@@ -46,7 +48,10 @@ def cmd_import_orders(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"cannot read {args.path}: {error}") from None
     result = orders_import_csv(actor=None, text=text, now=timezone.now())
-    print(f"{result.created} orders added, {result.skipped} already recorded, {len(result.errors)} rows refused")
+    print(
+        f"{count(result.created, 'order')} added, {result.skipped:,} already recorded, "
+        f"{count(len(result.errors), 'row')} refused"
+    )
     for error in result.errors[:50]:
         print(f"  {error}")
     return 0 if not result.errors else 1
@@ -57,7 +62,7 @@ def cmd_tiers(args: argparse.Namespace) -> int:
 
     from rapport.feedback.services import tiers_apply
 
-    print(f"{tiers_apply(now=timezone.now())} customers changed tier")
+    print(f"{count(tiers_apply(now=timezone.now()), 'customer')} changed tier")
     return 0
 
 

@@ -3,7 +3,6 @@ service-profit chain and the orders import."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from rapport.feedback.charts import bar_chart
 from rapport.feedback.clock import local_day
 from rapport.feedback.forms import AnswerForm, DashboardForm, FollowUpCloseForm, OrdersImportForm, RaterSendForm
 from rapport.feedback.models import LoyaltyTier, SurveyKind
+from rapport.platform import csv_export
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from rapport.portal.views import customer_page
 from rapport.web.forms import show_errors
@@ -30,7 +30,6 @@ SENDS_PER_PAGE = 20
 THANKS = "Thank you: your answer is recorded."
 FOLLOW_UP_CLOSED = "Follow-up closed."
 CSV_TABLES = ("summary", "daily", "teams")
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _hours(seconds: int | None) -> str:
@@ -74,13 +73,9 @@ def _summary_rows(board: selectors.Dashboard) -> list[tuple[str, str, str]]:
 def _csv(name: str, header: list[str], rows: list[Any]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        # Cells that a spreadsheet would run as a formula are quoted as text (CSV injection).
-        writer.writerow(
-            ["'" + c if isinstance(c, str) and c[:1] in FORMULA_STARTS and not c[1:2].isdigit() else c for c in row]
-        )
+    out = csv_export.writer(response)
+    out.writerow(header)
+    out.writerows(rows)
     return response
 
 

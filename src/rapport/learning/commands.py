@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from rapport.platform.words import count
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     learning = subparsers.add_parser("learning", help="staff learning: study units")
@@ -51,8 +53,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(f"{reasons} (nothing imported)") from None
     for item in imported:
         counts = (
-            f"{item.unit.concepts.count()} concepts, {item.unit.tips.count()} tips, "
-            f"{item.unit.misconceptions.count()} misconceptions, {item.unit.marking_points.count()} marking points"
+            f"{count(item.unit.concepts.count(), 'concept')}, {count(item.unit.tips.count(), 'tip')}, "
+            f"{count(item.unit.misconceptions.count(), 'misconception')}, "
+            f"{count(item.unit.marking_points.count(), 'marking point')}"
         )
         print(f"{'imported' if item.created else 'updated '} {item.source_name}: {counts}")
     return 0

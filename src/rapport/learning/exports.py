@@ -3,7 +3,6 @@ with how far they have come, the answers that earned it and the evidence signed 
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +10,7 @@ from datetime import datetime
 from rapport.accounts.models import User
 from rapport.learning import selectors
 from rapport.learning.models import Evidence, MarkingPoint, SignOffDecision
+from rapport.platform import csv_export
 from rapport.platform.pdf import Bullets, Heading, Paragraph, Table, render_pdf
 
 CSV_HEADER = (
@@ -54,25 +54,20 @@ def describe(evidence: Evidence) -> str:
     return f"{evidence.get_kind_display()} ({where}): {evidence.summary}"
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet runs cells that start with these as formulas (CSV injection).
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def portfolio_csv(learner: User) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_export.writer(out)
     writer.writerow(CSV_HEADER)
     for row in portfolio_rows(learner):
         accepted = row.accepted
         writer.writerow(
             [
-                _cell(row.point.unit.title),
+                row.point.unit.title,
                 row.point.position,
-                _cell(row.point.text),
+                row.point.text,
                 row.progress.label,
-                _cell(" | ".join(describe(e) for e in row.evidence)),
-                _cell("; ".join(by for _, by, _ in accepted)),
+                " | ".join(describe(e) for e in row.evidence),
+                "; ".join(by for _, by, _ in accepted),
                 "; ".join(at for _, _, at in accepted),
             ]
         )

@@ -26,15 +26,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from rapport.cli import UserError
     from rapport.mail.imports import mail_import
+    from rapport.mail.sources import count_messages
+    from rapport.platform.progress import Progress
 
     path = Path(args.path)
     if not path.exists():
         raise UserError(f"{path} does not exist.")
     try:
-        summary = mail_import(path=path, now=timezone.now(), acknowledge=args.acknowledge)
+        progress = Progress("Messages filed", total=count_messages(path))
+        summary = mail_import(
+            path=path,
+            now=timezone.now(),
+            acknowledge=args.acknowledge,
+            progress=lambda so_far: progress.update(so_far.total),
+        )
     except (OSError, ValueError) as exc:
         raise UserError(str(exc)) from None
-    print(summary.describe())
+    progress.finish(summary.describe())
     return 0
 
 
@@ -43,13 +51,14 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
     from rapport.mail.imap import mailbox_poll
     from rapport.mail.models import Mailbox
+    from rapport.platform.words import count
 
     failed = 0
     for mailbox in Mailbox.objects.filter(active=True):
         result = mailbox_poll(mailbox=mailbox, now=timezone.now())
         print(
-            f"{mailbox.name}: {result.received} filed, {result.duplicates} already had, "
-            f"{result.quarantined} quarantined" + (f"; error: {result.error}" if result.error else "")
+            f"{mailbox.name}: {count(result.received, 'message')} filed, {result.duplicates:,} already had, "
+            f"{result.quarantined:,} quarantined" + (f"; error: {result.error}" if result.error else "")
         )
         failed += bool(result.error)
     return 1 if failed else 0

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from rapport.mail.bulk import file_batch
 from rapport.mail.inbound import mail_receive, own_addresses
 from rapport.mail.sources import read_messages
+from rapport.platform.words import count
 
 BATCH = 500
 
@@ -27,8 +28,23 @@ class ImportSummary:
         return sum(self.counts.values())
 
     def describe(self) -> str:
-        parts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in sorted(self.counts.items()))
-        return f"{self.total} messages: {parts or 'none'}."
+        parts = ", ".join(_outcome(what, n) for what, n in sorted(self.counts.items()))
+        return f"{count(self.total, 'message')}: {parts or 'none'}."
+
+
+def _outcome(disposition: str, n: int) -> str:
+    """What happened to ``n`` messages, in words that agree with the number."""
+    if disposition == "case_created":
+        return count(n, "new case")
+    if disposition == "added":
+        return f"{n:,} added to {'a case' if n == 1 else 'cases'}"
+    if disposition == "duplicate":
+        return f"{n:,} already filed"
+    if disposition == "bounce":
+        return count(n, "delivery failure")
+    if disposition == "automated":
+        return f"{n:,} automated (no case)"
+    return f"{n:,} {disposition.replace('_', ' ')}"
 
 
 def mail_import(

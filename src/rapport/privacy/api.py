@@ -10,7 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
 
 from rapport import access as policy
 from rapport import extensions
@@ -33,6 +34,9 @@ class DataRequestOut(Schema):
     kind: str
     received_on: date
     due: date
+    overdue: bool = Field(description="The response date has passed and the request is not completed.")
+    days_overdue: int
+    completed_on: date | None
     steps: list[str]
 
 
@@ -144,11 +148,15 @@ class ErasureOut(Schema):
 
 def _request_out(found: Any) -> dict[str, Any]:
     deadline = services.request_deadline(found)
+    timing = services.request_timing(found, timezone.localdate())
     return {
         "case": found.case.reference,
         "kind": found.kind,
         "received_on": found.received_on,
         "due": deadline.due,
+        "overdue": timing.overdue,
+        "days_overdue": timing.days_overdue,
+        "completed_on": found.completed_on,
         "steps": list(deadline.steps),
     }
 

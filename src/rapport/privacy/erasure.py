@@ -23,7 +23,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
 from rapport.platform.errors import NotFound, RapportError
 from rapport.privacy import access as privacy_policy
+from rapport.privacy import purge
 from rapport.privacy.models import Adjustment, Erasure, ErasureStatus
 
 ALREADY_ERASED = "This person's data has already been erased."
@@ -82,11 +83,10 @@ def customer_erase(*, actor: User, customer_id: int | str, now: datetime | None 
         summary = anonymise(customer, now=now, actor=actor)
         scheduled = Erasure.objects.filter(customer=customer, status=ErasureStatus.SCHEDULED).first()
         erasure = scheduled or Erasure(customer=customer, requested_by=actor, requested_at=now)
-        erasure.status = ErasureStatus.DONE
-        erasure.done_at = now
+        erasure.status = ErasureStatus.CLEARING_FILES
         erasure.summary = summary
         erasure.save()
-    _compact_search_index()
+        _complete_after_commit(erasure)
     return erasure
 
 
@@ -113,13 +113,17 @@ def scheduled_erasures_run(*, now: datetime) -> list[int]:
             continue
         with transaction.atomic():
             erasure.summary = anonymise(customer, now=now, actor=erasure.requested_by)
-            erasure.status = ErasureStatus.DONE
-            erasure.done_at = now
+            erasure.status = ErasureStatus.CLEARING_FILES
             erasure.save()
+            _complete_after_commit(erasure)
         done.append(customer.pk)
-    if done:
-        _compact_search_index()
     return done
+
+
+def _complete_after_commit(erasure: Erasure) -> None:
+    """Once the rows are anonymised for good, clear the files and record the erasure complete
+    (a job: merging a large full-text index takes a while; ``rapport.privacy.purge``)."""
+    transaction.on_commit(lambda: purge.erasure_complete_job(erasure.pk))
 
 
 def _pk(value: int | str) -> int:
@@ -316,14 +320,6 @@ def _any(terms: list[str], fields: tuple[str, ...]) -> Q:
         for term in terms:
             match |= Q(**{f"{field}__icontains": term})
     return match
-
-
-def _compact_search_index() -> None:
-    """SQLite's FTS5 keeps deleted terms in old segments until they merge: merge them now, so
-    the erased words are gone from the index itself and not only from its documents."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('optimize')")  # noqa: S608 - a constant
 
 
 def traces(customer_identities: list[Identity]) -> list[tuple[str, str]]:

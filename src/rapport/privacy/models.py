@@ -184,6 +184,7 @@ class Restriction(models.Model):
 
 class ErasureStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled for when the hold ends"
+    CLEARING_FILES = "clearing_files", "Erased from the records; clearing the database files"
     DONE = "done", "Done"
 
 

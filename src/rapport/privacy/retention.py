@@ -17,6 +17,7 @@ from rapport import extensions
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import Status
+from rapport.privacy import purge as purge_files
 from rapport.privacy.erasure import ERASED_FILE, erase_files
 from rapport.privacy.models import AccessLog, RetentionCategory, RetentionRun, RetentionSchedule
 
@@ -95,4 +96,7 @@ def retention_run(*, now: datetime, dry_run: bool) -> RetentionRun:
                     **({"held": held} if held else {}),
                 }
             )
+        if applied_any and total:
+            # What went is gone from the rows; clear it from the files too (``rapport.privacy.purge``).
+            transaction.on_commit(purge_files.database_files_clean_job)
         return RetentionRun.objects.create(at=now, dry_run=not applied_any, report=report, total=total)

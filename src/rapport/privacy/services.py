@@ -141,6 +141,11 @@ def request_deadline(request: DataRequest) -> rules.DeadlineExplanation:
     )
 
 
+def request_timing(request: DataRequest, today: date) -> rules.Timing:
+    """Whether the request is overdue, due soon or on time on ``today``."""
+    return rules.timing(request_deadline(request).due, today, completed_on=request.completed_on)
+
+
 def data_request_update(
     *, actor: User, reference: str, changes: dict[str, Any], now: datetime | None = None
 ) -> DataRequest:

@@ -54,10 +54,15 @@ def _customer_url(customer_id: int) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = actor(request)
-    requests = list(selectors.open_requests(user))
-    rows = [(r, services.request_deadline(r).due) for r in requests]
+    today = timezone.localdate()
+    rows = [(r, services.request_timing(r, today)) for r in selectors.open_requests(user)]
     context = {
         "rows": rows,
+        "figures": {
+            "open": len(rows),
+            "overdue": sum(1 for _, t in rows if t.overdue),
+            "due_soon": sum(1 for _, t in rows if t.due_soon),
+        },
         "runs": selectors.retention_runs() if privacy_policy.can_audit(user) else [],
         "can_audit": privacy_policy.can_audit(user),
         "can_erase": privacy_policy.can_erase(user),

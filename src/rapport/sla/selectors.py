@@ -21,7 +21,7 @@ from rapport.platform import caches
 from rapport.platform.errors import NotFound
 from rapport.platform.shortlived import ShortLivedCopy
 from rapport.sla import access as sla_policy
-from rapport.sla.models import Calendar, Clock, Pause, Policy, SlaSettings
+from rapport.sla.models import Calendar, Clock, EscalationRule, Pause, Policy, SlaSettings, Trigger
 
 
 @dataclass(frozen=True)
@@ -212,3 +212,35 @@ def sla_settings(actor: User) -> timedelta:
     if not sla_policy.can_view_case_sla(actor):
         raise NotFound()
     return breaching_soon()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the SLA check has still to record: warnings and breaches that are due, and escalations
+    whose trigger has been reached (one query each)."""
+
+    warnings: int
+    breaches: int
+    escalations: int
+
+    @property
+    def total(self) -> int:
+        return self.warnings + self.breaches + self.escalations
+
+
+def sla_pending(*, now: datetime) -> Pending:
+    running = Clock.objects.filter(stopped_at__isnull=True)
+    escalations = 0
+    for rule in EscalationRule.objects.filter(is_active=True):
+        reached = Q(warned_at__isnull=False) if rule.trigger == Trigger.WARNING else Q(breached_at__isnull=False)
+        clocks = running.filter(reached).exclude(escalations__rule=rule)
+        if rule.policy_id is not None:
+            clocks = clocks.filter(policy_id=rule.policy_id)
+        if rule.target:
+            clocks = clocks.filter(target=rule.target)
+        escalations += clocks.count()
+    return Pending(
+        warnings=running.filter(warn_at__lte=now, warned_at__isnull=True).count(),
+        breaches=running.filter(due_at__lte=now, breached_at__isnull=True).count(),
+        escalations=escalations,
+    )

@@ -7,7 +7,7 @@ signals in that transaction), so a failed write leaves no clock behind. Time is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -430,26 +430,35 @@ def _next_breach_refresh_many(clocks: Sequence[Clock]) -> None:
     Case.objects.bulk_update(stale, ["next_breach_at"], batch_size=RETARGET_BATCH)
 
 
-def clocks_backfill() -> int:
+def clocks_backfill(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Measure active cases that have no clock yet (opened before any policy existed), as if the
     engine had run all along: start at opening, meet the first response when it was sent, replay
-    the status history for pauses. Returns the number of cases measured."""
+    the status history for pauses. Returns the number of cases measured.
+
+    ``progress(examined, total)`` is called after each case (a long run at scale)."""
     cases = Case.objects.filter(status__in=sorted(ACTIVE_STATUSES)).exclude(sla_clocks__isnull=False)
+    total = cases.count() if progress is not None else 0
     measured = 0
-    for case in cases.select_related("customer").order_by("id").iterator(chunk_size=500):
-        with transaction.atomic():
-            moves = list(CaseEvent.objects.filter(case=case, kind="changed", field="status").order_by("at", "id"))
-            opened_as = moves[0].before if moves else case.status
-            if not clocks_on_case_created(case=case, now=case.created_at, status=opened_as):
-                continue
-            if case.first_response_at is not None:
-                first = Clock.objects.filter(case=case, target=Target.FIRST_RESPONSE, stopped_at__isnull=True)
-                clocks_stop(first.select_related("policy__calendar"), case.first_response_at)
-            for move in moves:
-                clocks_on_status(case=case, before=move.before, after=move.after, now=move.at)
-            case_next_breach_refresh(case)
-        measured += 1
+    for examined, case in enumerate(cases.select_related("customer").order_by("id").iterator(chunk_size=500), 1):
+        measured += _backfill_case(case)
+        if progress is not None:
+            progress(examined, total)
     return measured
+
+
+def _backfill_case(case: Case) -> bool:
+    with transaction.atomic():
+        moves = list(CaseEvent.objects.filter(case=case, kind="changed", field="status").order_by("at", "id"))
+        opened_as = moves[0].before if moves else case.status
+        if not clocks_on_case_created(case=case, now=case.created_at, status=opened_as):
+            return False
+        if case.first_response_at is not None:
+            first = Clock.objects.filter(case=case, target=Target.FIRST_RESPONSE, stopped_at__isnull=True)
+            clocks_stop(first.select_related("policy__calendar"), case.first_response_at)
+        for move in moves:
+            clocks_on_status(case=case, before=move.before, after=move.after, now=move.at)
+        case_next_breach_refresh(case)
+    return True
 
 
 # -- the periodic check ---------------------------------------------------------------------------

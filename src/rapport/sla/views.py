@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rapport.platform import csv_export
 from rapport.platform.errors import NotFound
 from rapport.sla import access as sla_policy
 from rapport.sla import selectors
@@ -65,16 +65,12 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sla-attainment-{report.start}-{report.end}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["dimension", "group", "met", "missed", "attainment_percent"])
-    writer.writerow(
-        ["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""]
-    )
+    out = csv_export.writer(response)
+    out.writerow(["dimension", "group", "met", "missed", "attainment_percent"])
+    out.writerow(["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""])
     for group, rows in report.groups.items():
         for row in rows:
-            # A leading = + - @ would be a formula to a spreadsheet: names are quoted as text.
-            key = f"'{row.key}" if row.key[:1] in "=+-@" else row.key
-            writer.writerow([group, key, row.met, row.missed, "" if row.percent is None else row.percent])
+            out.writerow([group, row.key, row.met, row.missed, "" if row.percent is None else row.percent])
     return response
 
 

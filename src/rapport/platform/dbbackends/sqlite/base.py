@@ -13,6 +13,11 @@ calls ``checkpoint_in_background()``: its connections leave checkpoints to a thr
 which runs a PASSIVE checkpoint (one that never blocks readers or writers) twice a second. The
 request path keeps a far larger automatic threshold as a safety net, should that thread fall
 behind.
+
+Every connection sets ``secure_delete``: SQLite then overwrites deleted and replaced content with
+zeros instead of leaving it in free space, whatever the library's compile-time default (Debian's
+leaves it off). With ``truncate_log`` after an erasure, erased data is gone from the database file
+and from its write-ahead log (UK GDPR Art 17: erasure is of the data, not only of its rows).
 """
 
 from __future__ import annotations
@@ -45,6 +50,25 @@ def checkpoint(conn: sqlite3.Connection) -> tuple[int, int, int]:
     """One PASSIVE checkpoint: (1 if it could not run now, pages in the log, pages copied back)."""
     busy, pages, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return int(busy), int(pages), int(copied)
+
+
+def truncate_log(path: str, *, attempts: int = 50, wait: float = 0.1) -> bool:
+    """Copy the whole write-ahead log of the database at ``path`` back into it and truncate the log
+    to zero bytes (a TRUNCATE checkpoint), so what was erased is not left in old log frames. Waits
+    for readers of older snapshots to finish; False if they never did within the attempts."""
+    if not is_file_database(path) or not os.path.exists(path):
+        return True
+    conn = sqlite3.connect(path, timeout=wait, isolation_level=None)
+    try:
+        conn.execute("PRAGMA secure_delete=ON")
+        for _ in range(attempts):
+            busy, _pages, _copied = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            time.sleep(wait)
+        return False
+    finally:
+        conn.close()
 
 
 def checkpoint_in_background(path: str, *, every: float = CHECKPOINT_EVERY) -> bool:
@@ -96,6 +120,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         conn = super().get_new_connection(conn_params)
+        conn.execute("PRAGMA secure_delete=ON")
         checkpointer = _background.get(str(self.settings_dict["NAME"]))
         if checkpointer is not None and checkpointer.is_alive():
             conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
