@@ -144,3 +144,28 @@ def test_files_go_only_when_the_erasure_commits(history, customer, manager, now,
     for callback in pending:
         callback()
     assert not default_storage.exists(name)
+
+
+def test_local_copies_of_sent_mail_that_name_the_person_go_on_commit(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMessage, get_connection
+
+    from rapport.domain.anonymise import Identity
+    from rapport.privacy.erasure import erase_local_mail
+
+    # given: the file email backend (no mail server) wrote one email to Llŷr, encoded, and one to someone else
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    for to, subject in [("llyr@example.net", "Llŷr Prydderch: your refund"), ("other@example.net", "Your case")]:
+        with get_connection(file_path=str(tmp_path)) as connection:
+            EmailMessage(subject, "Thank you.", "desk@example.org", [to], connection=connection).send()
+    assert len(list(tmp_path.iterdir())) == 2
+    assert b"Ll=C5=B7r" in b"".join(p.read_bytes() for p in tmp_path.iterdir())  # an RFC 2047 word on disk
+    # when: the person is erased
+    with django_capture_on_commit_callbacks(execute=True):
+        count = erase_local_mail([Identity("Llŷr Prydderch", "nobody@example.net")])
+    # then: the file naming them is gone; the other stays
+    assert count == 1
+    [kept] = list(tmp_path.iterdir())
+    assert b"other@example.net" in kept.read_bytes()

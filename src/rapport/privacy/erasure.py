@@ -17,11 +17,16 @@ that takes the person's identity out of a text, each updates its own rows and re
 
 from __future__ import annotations
 
+import contextlib
+import email
+import email.policy
+import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Q
@@ -183,6 +188,7 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
     summary["messages"] = len(messages)
 
     summary["files"] = erase_files(Attachment.objects.filter(message__case_id__in=case_ids))
+    summary["local_mail_files"] = erase_local_mail(identities)
 
     changed_events = 0
     for event in CaseEvent.objects.filter(case_id__in=case_ids).exclude(before="", after=""):
@@ -245,6 +251,44 @@ def erase_files(attachments: models.QuerySet[Attachment]) -> int:
         for name in doomed:
             if default_storage.exists(name):
                 default_storage.delete(name)
+
+    transaction.on_commit(delete)
+    return len(doomed)
+
+
+def _mail_text(data: bytes) -> str:
+    """What a file of Django's file email backend says, decoded: headers (RFC 2047 words) and every
+    text part (quoted-printable or base64), lower-cased, so a name in any encoding is found."""
+    found = [data.decode("utf-8", "replace")]
+    for chunk in data.split(b"-" * 79):  # the backend writes a line of 79 dashes after each message
+        message = email.message_from_bytes(chunk, policy=email.policy.default)
+        found.extend(str(value) for value in message.values())
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                with contextlib.suppress(LookupError, ValueError):
+                    found.append(str(part.get_content()))
+    return " ".join(found).lower()
+
+
+def erase_local_mail(identities: Iterable[Identity]) -> int:
+    """Delete, once the transaction commits, the files that Django's file email backend wrote
+    (outside production, with no mail server: ``EMAIL_FILE_PATH``) which name the person. They are
+    copies of sent mail kept on this machine, so erasure removes them like any other copy."""
+    folder = getattr(settings, "EMAIL_FILE_PATH", "")
+    if "filebased" not in settings.EMAIL_BACKEND or not folder or not os.path.isdir(folder):
+        return 0
+    terms = [t.lower() for i in identities for t in i.search_terms()]
+    doomed = []
+    for entry in os.scandir(folder):
+        if entry.is_file():
+            with open(entry.path, "rb") as handle:
+                if any(term in _mail_text(handle.read()) for term in terms):
+                    doomed.append(entry.path)
+
+    def delete() -> None:
+        for path in doomed:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
 
     transaction.on_commit(delete)
     return len(doomed)
