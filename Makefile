@@ -11,11 +11,20 @@ export UV_PYTHON_DOWNLOADS := never
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
+# PDFs (complaint letters, large print) are set in DejaVu Sans so Welsh and other text print as written.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(FONT):
+	@echo "Installing Debian's fonts-dejavu-core (the font PDFs are printed in) …"
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core || \
+	  { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core; }
+
 .venv/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-demo: .venv/.synced
+demo: .venv/.synced | $(FONT)
 	$(RUN) rapport demo
 
 lint: .venv/.synced
@@ -26,20 +35,20 @@ lint: .venv/.synced
 	RAPPORT_ENV=production SECRET_KEY=$$($(RUN) python -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=desk.example.org \
 	  $(RUN) python manage.py check --deploy --fail-level WARNING
 
-test: lint
+test: lint | $(FONT)
 	$(RUN) pytest -q -m "not browser"
 
-test-fast: .venv/.synced
+test-fast: .venv/.synced | $(FONT)
 	$(RUN) pytest -q -x -m "not browser"
 
-test-postgres: .venv/.synced
+test-postgres: .venv/.synced | $(FONT)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test-browser: .venv/.synced node_modules/.installed
+test-browser: .venv/.synced node_modules/.installed | $(FONT)
 	$(RUN) pytest -q -m browser tests/browser
 
 clean:

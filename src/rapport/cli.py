@@ -351,7 +351,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if result.created:
         print(f"Demo data created: {result.cases} cases, {result.customers} customers, {result.staff} staff.")
     else:
+        from rapport.seeding.timeshift import demo_shift
+
+        moved = demo_shift(now=timezone.now())
         print("Demo data already there: reusing the database (delete it to start again).")
+        if moved:
+            print(f"Moved the demo's times forward by {moved.days} days {moved.seconds // 3600} hours, to now.")
     _collectstatic()
     connections.close_all()  # the children open their own
     print(email_destination(), flush=True)

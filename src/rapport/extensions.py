@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from rapport.accounts.models import User
-    from rapport.cases.models import Case
+    from rapport.cases.models import Case, Message
     from rapport.customers.models import Customer
 
 
@@ -66,6 +66,16 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A warning in the header of every desk page, e.g. "email is not being delivered". ``url_name``
+    links to where to act, for those who may."""
+
+    text: str
+    url_name: str = ""
+    link_text: str = ""
+
+
+@dataclass(frozen=True)
 class Deadline:
     """A dated obligation on a case that the SLA views show beside its targets (a data request's
     statutory response date, a complaint's final-response date)."""
@@ -103,6 +113,8 @@ RecordGuardHook = Callable[["Customer"], Sequence[str]]
 ErasureHook = Callable[["Customer", Sequence[int], Callable[[str], str]], Mapping[str, int]]
 CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
+MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
+HeaderAlertHook = Callable[["User"], Alert | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -178,6 +190,14 @@ breaching_soon_windows: list[BreachingSoonHook] = []
 ``BREACHING_SOON_DEFAULT``. The SLA app's answer is the window a service manager sets in admin."""
 
 BREACHING_SOON_DEFAULT = timedelta(hours=4)
+
+message_badges: list[MessageBadgeHook] = []
+"""Markers on the messages of a case's timeline (e.g. an emailed reply's delivery state): given the
+case and its messages, the badges by message id (one query per hook, none when nothing applies)."""
+
+header_alerts: list[HeaderAlertHook] = []
+"""Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
+no query most of the time (a short-lived copy, ADR 0007)."""
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
@@ -265,6 +285,21 @@ def badges_for(actor: User, cases: Sequence[Case]) -> dict[int, list[Badge]]:
         for case_id, badges in hook(actor, cases).items():
             found.setdefault(case_id, []).extend(badges)
     return found
+
+
+def message_badges_for(case: Case, messages: Sequence[Message]) -> dict[int, list[Badge]]:
+    """Every badge the registered hooks give the messages on a case's timeline, by message id."""
+    found: dict[int, list[Badge]] = {}
+    if not messages:
+        return found
+    for hook in message_badges:
+        for message_id, badges in hook(case, messages).items():
+            found.setdefault(message_id, []).extend(badges)
+    return found
+
+
+def header_alerts_for(user: User) -> list[Alert]:
+    return [alert for hook in header_alerts if (alert := hook(user)) is not None]
 
 
 def deadlines_for(cases: Sequence[Case]) -> dict[int, list[Deadline]]:

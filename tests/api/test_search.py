@@ -39,3 +39,23 @@ def test_a_bad_search_is_a_422_naming_the_field(client, auth, agent, params, fie
 
     assert response.status_code == 422
     assert list(fields(response)) == [field]
+
+
+@pytest.mark.parametrize("typed", ["reference", "bare"])
+def test_staff_find_a_case_by_its_reference_first(client, auth, agent, case, typed):
+    q = case.reference if typed == "reference" else str(case.pk)
+
+    found = hits(client, auth, agent, q)
+
+    assert found[0]["kind"] == "case"
+    assert found[0]["case"] == case.reference
+    assert found[0]["url"] == f"/cases/{case.reference}/"
+    assert [hit["case"] for hit in found if hit["kind"] == "case"].count(case.reference) == 1
+
+
+def test_a_customer_finds_their_own_case_by_reference_and_not_another(client, auth, customer_user, case, other_case):
+    [own] = hits(client, auth, customer_user, f"{case.pk:06d}")
+    assert (own["kind"], own["case"]) == ("case", case.reference)
+
+    assert hits(client, auth, customer_user, other_case.reference) == []
+    assert hits(client, auth, customer_user, str(other_case.pk)) == []

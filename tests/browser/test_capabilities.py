@@ -29,6 +29,7 @@ def complaint(agent, customer, team, now):
         "/complaints/",
         "/complaints/reports/",
         "/cases/{complaint}/",
+        "/complaints/{complaint}/final-response/",
         "/privacy/",
         "/privacy/customers/{customer}/",
         "/privacy/adjustments/",

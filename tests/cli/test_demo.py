@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from rapport import access as policy
 from rapport.accounts.models import Role, User
-from rapport.cases.models import Case, Message
+from rapport.cases.models import Case, CaseEvent, Message
 from rapport.cases.search import search
 from rapport.customers.models import Customer, CustomerKind
-from rapport.domain.case_rules import CaseType, Channel, Priority, Status
+from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
 from rapport.seeding import bulk
 from rapport.seeding.demo import CUSTOMER, DEMO_CASES, DEMO_LOGINS, MANAGER, seed_demo
+from rapport.seeding.scenarios import SCENARIOS, Scenario, request_kind_of
+from rapport.seeding.timeshift import demo_shift
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +107,89 @@ def test_demo_shows_a_restriction_of_processing(demo):
     from rapport.privacy.models import Restriction
 
     assert Restriction.objects.filter(lifted_at__isnull=True).count() == 1
+
+
+# --- a real week in a real team ------------------------------------------------------------------
+
+BREACHING_SOON = timedelta(hours=4)
+
+
+def standing(now) -> dict[str, list[int]]:
+    """Open cases with a running target, by where they stand at ``now``, as the queue shows them."""
+    found: dict[str, list[int]] = {"within": [], "near": [], "breached": []}
+    active = Case.objects.filter(status__in=sorted(ACTIVE_STATUSES), next_breach_at__isnull=False)
+    for case_id, due in active.values_list("id", "next_breach_at"):
+        if due <= now:
+            found["breached"].append(case_id)
+        elif due <= now + BREACHING_SOON:
+            found["near"].append(case_id)
+        else:
+            found["within"].append(case_id)
+    return found
+
+
+def test_most_open_cases_are_within_target_a_few_near_and_a_handful_breached(demo, now):
+    found = standing(now)
+    measured = sum(len(ids) for ids in found.values())
+
+    assert measured >= 30
+    assert len(found["within"]) >= 0.6 * measured
+    assert 1 <= len(found["near"]) <= 0.25 * measured
+    assert 1 <= len(found["breached"]) <= 0.15 * measured
+
+
+def test_a_later_start_moves_the_demo_to_now_and_keeps_the_picture(demo, now):
+    # given: the demo as it was made, and where each open case stood
+    before = standing(now)
+    first_case = Case.objects.order_by("id").values_list("created_at", flat=True).first()
+
+    # when: it is started again nine days and five hours later
+    later = now + timedelta(days=9, hours=5)
+    moved = demo_shift(now=later)
+
+    # then: every time moved by the same amount, and every case stands where it stood
+    assert moved == later - now
+    assert CaseEvent.objects.aggregate(at=Max("at"))["at"] == later
+    assert Case.objects.order_by("id").values_list("created_at", flat=True).first() == first_case + moved
+    assert standing(later) == before
+    assert not Case.objects.filter(updated_at__gt=later).exists()
+    assert demo_shift(now=later) == timedelta(0)  # already current: nothing moves
+
+
+def test_every_data_request_is_the_right_its_words_ask_for(demo):
+    from rapport.privacy.models import DataRequest
+
+    requests = list(DataRequest.objects.select_related("case"))
+    assert {r.kind for r in requests} == {
+        "access",
+        "erasure",
+        "rectification",
+        "restriction",
+        "objection",
+        "portability",
+    }
+    for request in requests:
+        assert request.kind == request_kind_of(request.case.subject), request.case.subject
+    for subject in ("GDPR access request", "Subject access request"):
+        assert not DataRequest.objects.filter(case__subject=subject).exclude(kind="access").exists()
+
+
+def _scenarios_for(subject: str) -> list[Scenario]:
+    def pattern(template: str) -> re.Pattern[str]:
+        return re.compile("^" + re.sub(r"\\\{\w+\\\}", ".+", re.escape(template)) + "$")
+
+    return [s for s in SCENARIOS if any(pattern(t).match(subject) for t in s.subjects)]
+
+
+def test_each_case_is_of_a_type_its_words_fit(demo):
+    for subject, case_type, kind in Case.objects.values_list("subject", "type", "customer__kind"):
+        scenarios = _scenarios_for(subject)
+        assert scenarios, subject
+        assert case_type in {t for s in scenarios for t in s.types}, (subject, case_type)
+        internal = kind in {CustomerKind.COLLEAGUE, CustomerKind.DEPARTMENT}
+        assert (case_type == CaseType.INTERNAL_REQUEST) == internal, (subject, case_type, kind)
+
+
+def test_no_note_or_message_is_written_twice_on_a_case(demo):
+    repeated = Message.objects.values("case_id", "kind", "body").annotate(n=Count("id")).filter(n__gt=1).order_by()
+    assert list(repeated) == []

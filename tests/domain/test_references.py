@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rapport.domain.references import format_reference, parse_reference
+from rapport.domain.references import format_reference, parse_reference, reference_asked_for
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,24 @@ def test_format_refuses_non_positive_numbers():
 @given(st.integers(min_value=1, max_value=10**12 - 1))
 def test_round_trip(number):
     assert parse_reference(format_reference(number)) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("C-000041", 41),
+        ("c-41", 41),
+        ("C41", 41),
+        ("000041", 41),
+        ("41", 41),
+        (" #41 ", 41),
+        ("0", None),
+        ("C-000000", None),
+        ("41 kettles", None),
+        ("order 41", None),
+        ("", None),
+        ("-41", None),
+    ],
+)
+def test_a_reference_or_bare_number_asks_for_a_case(text, number):
+    assert reference_asked_for(text) == number

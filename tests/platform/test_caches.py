@@ -48,6 +48,7 @@ def test_the_domains_memos_are_registered_from_above_it():
 def test_each_cache_names_its_key_age_limit_and_what_it_copies():
     import rapport.feedback.clock
     import rapport.mail.parsing
+    import rapport.mail.selectors
     import rapport.sla.selectors
     import rapport.web.templatetags.desk  # noqa: F401 - registers the desk's caches
 
@@ -58,6 +59,7 @@ def test_each_cache_names_its_key_age_limit_and_what_it_copies():
     assert entries["web.shown_staff"].copies == ("accounts.User",)
     assert entries["web.shown_teams"].copies == ("accounts.Team",)
     assert entries["web.url_reversals"].max_age is None
+    assert entries["mail.failing"].max_age == 60.0
     assert {"web.field_blocks", "mail.parsed_headers", "feedback.office_calendar"} <= set(entries)
     assert all(entry.key for entry in entries.values())
     # Only a pure function of its key may live without an age limit, and such a thing copies nothing.

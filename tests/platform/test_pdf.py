@@ -23,7 +23,10 @@ def test_large_print_sets_bigger_type():
     assert large.count(b"/Type /Page\n") > small.count(b"/Type /Page\n") >= 1
 
 
-def test_text_outside_latin_1_is_folded_not_fatal():
-    assert fold("\u201cquoted\u201d \u2013 it\u2019s fine") == '"quoted" - it\'s fine'
-    assert fold("\u4e2d") == "?"
+def test_text_is_composed_and_printed_as_written():
+    assert fold("Lly\u0302r") == "Ll\u0177r"  # a decomposed ŷ becomes one character, one glyph
+    assert fold("\u201cquoted\u201d \u2013 it\u2019s \u20ac5") == "\u201cquoted\u201d \u2013 it\u2019s \u20ac5"
+
+
+def test_a_character_the_font_lacks_is_not_fatal():
     assert render_pdf("\u4e2d title", [Paragraph("\u2603 snowman")]).startswith(b"%PDF-")

@@ -104,3 +104,38 @@ def test_internal_notes_are_labelled_as_such_for_staff(agent_client, agent, case
     html = agent_client.get("/search/", {"q": "goodwill voucher"}).content.decode()
 
     assert "Internal note" in html
+
+
+# --- a reference goes straight to the case ------------------------------------------------------
+
+
+def _as_typed(case, form):
+    return {
+        "reference": case.reference,
+        "lower": case.reference.lower(),
+        "padded": f"{case.pk:06d}",
+        "bare": str(case.pk),
+    }[form]
+
+
+@pytest.mark.parametrize("form", ["reference", "lower", "padded", "bare"])
+def test_a_reference_or_its_number_goes_straight_to_the_case(agent_client, case, form):
+    response = agent_client.get("/search/", {"q": _as_typed(case, form)})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.reference}/"
+
+
+def test_a_reference_the_searcher_may_not_see_is_searched_as_words(agent_client, case, other_case):
+    # given: other_case belongs to another team, so the agent may not see it
+    # when
+    response = agent_client.get("/search/", {"q": other_case.reference})
+
+    # then: the ordinary results page, exactly as for a reference that does not exist
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="/cases/{other_case.reference}/' not in html
+    missing = agent_client.get("/search/", {"q": "C-999999"})
+    assert missing.status_code == 200
+    assert "No results for" in html
+    assert "No results for" in missing.content.decode()

@@ -170,6 +170,20 @@ class CaseEvent(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class JournalDelivery(models.Model):
+    """An event a job subscriber is owed (``cases.journal``): written with the event, deleted when
+    the subscriber has handled it, so delivery survives a lost job or a failing subscriber."""
+
+    subscriber = models.CharField(max_length=100)
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["subscriber", "event"], name="journal_delivery_owed")]
+
+    def __str__(self) -> str:
+        return f"event {self.event_id} for {self.subscriber}"
+
+
 class SearchDocument(models.Model):
     """Text that search finds: one row per case subject, message and customer.
 

@@ -19,6 +19,8 @@ from rapport import access as policy
 from rapport.accounts.models import User
 from rapport.cases.models import Case, Message, MessageKind, SearchDocument
 from rapport.customers.models import Customer
+from rapport.domain.references import reference_asked_for
+from rapport.platform.errors import NotFound
 
 FTS_TABLE = "cases_searchdocument_fts"
 # Private-use characters mark matches in snippets, so nothing a person types is mistaken for one.
@@ -96,9 +98,39 @@ def _terms(text: str) -> list[str]:
     return _WORD.findall(text.lower())[:12]
 
 
-def search(actor: User, text: str, *, limit: int = 50) -> list[Hit]:
+def case_asked_for(actor: User, text: str) -> Case | None:
+    """The case ``text`` names by its reference or bare number, when the actor may see it.
+
+    Loaded through the access gate, so a case the actor may not see is answered exactly like one
+    that does not exist (None): a search never tells anyone that a reference is in use."""
+    number = reference_asked_for(text)
+    if number is None:
+        return None
+    try:
+        return policy.access_case(actor, number)
+    except NotFound:
+        return None
+
+
+def case_hit(case: Case) -> Hit:
+    """A case found by its reference: first in any list of hits."""
+    return Hit("case", case.pk, case.pk, case.customer_id, False, case.subject[:200], "", 0.0)
+
+
+def search(actor: User, text: str, *, limit: int = 50, by_reference: bool = True) -> list[Hit]:
     """Ranked hits the actor may see: cases and messages within their case scope; customers for
-    staff only; internal notes for staff only."""
+    staff only; internal notes for staff only. A reference or case number the actor may see puts
+    that case first (its number may appear in other text too, which is still searched);
+    ``by_reference=False`` when the caller has already looked the reference up."""
+    named = case_asked_for(actor, text) if by_reference else None
+    hits = _ranked(actor, text, limit=limit)
+    if named is None:
+        return hits
+    others = [hit for hit in hits if not (hit.kind == "case" and hit.object_id == named.pk)]
+    return [case_hit(named), *others][:limit]
+
+
+def _ranked(actor: User, text: str, *, limit: int) -> list[Hit]:
     terms = _terms(text)
     if not terms:
         return []

@@ -7,8 +7,8 @@ rules can be tested at any date.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,9 +21,10 @@ from django.utils.text import slugify
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Team, User
-from rapport.cases import search, signals
+from rapport.cases import journal, search, signals
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, Tag
 from rapport.customers.models import Customer
+from rapport.domain import case_lifecycle as lifecycle
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import (
     CaseType,
@@ -31,7 +32,6 @@ from rapport.domain.case_rules import (
     Priority,
     Status,
     can_move,
-    status_after_customer_message,
 )
 from rapport.domain.redaction import mask_sensitive
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
@@ -121,18 +121,30 @@ def _store_attachments(message: Message, checked: list[tuple[Upload, str]], now:
         attachment.save()
 
 
-def _event(
-    case: Case, actor: User | None, now: datetime, kind: str, field: str = "", before: object = "", after: object = ""
-) -> CaseEvent:
-    return CaseEvent(
-        case=case,
-        actor=actor,
-        at=now,
-        kind=kind,
-        field=field,
-        before="" if before is None else str(before),
-        after="" if after is None else str(after),
+def case_state(case: Case) -> lifecycle.CaseState[datetime]:
+    """What the lifecycle knows of ``case``."""
+    return lifecycle.CaseState(
+        status=Status(case.status),
+        owned=case.owner_id is not None,
+        first_response_at=case.first_response_at,
+        resolved_at=case.resolved_at,
+        closed_at=case.closed_at,
+        version=case.version,
     )
+
+
+def _adopt(case: Case, state: lifecycle.CaseState[datetime]) -> None:
+    case.status = state.status.value
+    case.first_response_at = state.first_response_at
+    case.resolved_at = state.resolved_at
+    case.closed_at = state.closed_at
+    case.version = state.version
+
+
+def _entries(
+    case: Case, actor: User | None, at: datetime, specs: Sequence[lifecycle.EventSpec[Any]]
+) -> list[journal.Entry]:
+    return [journal.Entry(case, s.kind, at, actor, s.field, s.before, s.after) for s in specs]
 
 
 def _tags(names: Sequence[str]) -> list[Tag]:
@@ -195,7 +207,7 @@ def case_create(
     with transaction.atomic():
         case = Case.objects.create(
             type=values["type"],
-            status=Status.OPEN if owner else Status.NEW,
+            status=lifecycle.opened(owned=owner is not None).status,
             priority=values["priority"],
             channel=values["channel"],
             subject=values["subject"],
@@ -216,12 +228,7 @@ def case_create(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        CaseEvent.objects.bulk_create(
-            [
-                _event(case, actor, now, "created", after=case.reference),
-                _event(case, actor, now, "message", after=f"inbound #{message.pk}"),
-            ]
-        )
+        _record_opening(case, message, actor)
         search.index_new([search.case_document(case), search.message_document(message, case.subject)])
         signals.case_created.send(Case, case=case, message=message, actor=actor, now=now)
     return case
@@ -255,10 +262,9 @@ def case_update(
         _check_close_guards(case, actor, new)
         events = _apply(case, actor, new, now)
         if events:
-            case.version += 1
             case.updated_at = now
             case.save()
-            CaseEvent.objects.bulk_create(events)
+            events = journal.record_many(events)
             if "subject" in new:
                 search.index([search.case_document(case)])
             signals.case_changed.send(Case, case=case, events=events, actor=actor, now=now)
@@ -349,25 +355,23 @@ def _check_close_guards(case: Case, actor: User, new: dict[str, Any]) -> None:
             raise FieldError({"status": list(refusals)})
 
 
-def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[CaseEvent]:
-    events = []
+def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[journal.Entry]:
+    """Apply validated changes as one edit of the lifecycle; the events to record, in order."""
+    leading: list[lifecycle.EventSpec[object]] = []
+    trailing: list[lifecycle.EventSpec[object]] = []
     for field in ("subject", "type", "priority"):
         if field in new and getattr(case, field) != new[field]:
             before = getattr(case, field)
             label = (lambda v: Priority(v).label) if field == "priority" else str
-            events.append(_event(case, actor, now, "changed", field, label(before), label(new[field])))
+            leading.append(lifecycle.EventSpec(lifecycle.CHANGED, field, label(before), label(new[field])))
             setattr(case, field, new[field].value if hasattr(new[field], "value") else new[field])
-    if "status" in new and case.status != new["status"]:
-        events.append(_event(case, actor, now, "changed", "status", case.status, new["status"]))
-        _set_status(case, new["status"], now)
+    status = new["status"] if "status" in new and case.status != new["status"] else None
+    owner = None
     if "owner" in new and case.owner_id != (new["owner"].pk if new["owner"] else None):
-        events.append(_event(case, actor, now, "changed", "owner", case.owner or "", new["owner"] or ""))
+        owner = (str(case.owner or ""), str(new["owner"] or ""))
         case.owner = new["owner"]
-        if case.owner and case.status == Status.NEW:
-            events.append(_event(case, actor, now, "changed", "status", case.status, Status.OPEN))
-            case.status = Status.OPEN
     if "team" in new and case.team_id != (new["team"].pk if new["team"] else None):
-        events.append(_event(case, actor, now, "changed", "team", case.team or "", new["team"] or ""))
+        trailing.append(lifecycle.EventSpec(lifecycle.CHANGED, "team", str(case.team or ""), str(new["team"] or "")))
         case.team = new["team"]
     if "tags" in new:
         before_tags = sorted(case.tags.values_list("name", flat=True))
@@ -375,20 +379,35 @@ def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[
         after_tags = sorted(t.name for t in tags)
         if before_tags != after_tags:
             case.tags.set(tags)
-            events.append(_event(case, actor, now, "changed", "tags", ", ".join(before_tags), ", ".join(after_tags)))
-    return events
+            trailing.append(
+                lifecycle.EventSpec(lifecycle.CHANGED, "tags", ", ".join(before_tags), ", ".join(after_tags))
+            )
+    edit = lifecycle.Edit(status=status, owner=owner, leading=tuple(leading), trailing=tuple(trailing))
+    state, specs = lifecycle.step(case_state(case), edit, now)
+    _adopt(case, state)
+    return _entries(case, actor, now, specs)
 
 
-def _set_status(case: Case, status: str, now: datetime) -> None:
-    case.status = status
-    if status == Status.RESOLVED:
-        case.resolved_at = now
-    elif status == Status.CLOSED:
-        case.closed_at = now
-        case.resolved_at = case.resolved_at or now
-    else:
-        case.resolved_at = None
-        case.closed_at = None
+def case_receive_step(case: Case, *, at: datetime) -> list[journal.Entry]:
+    """A customer's message reaches ``case`` (not yet saved): its status and clocks move as the
+    lifecycle says (a re-open). The events to record; the caller saves the case."""
+    state, specs = lifecycle.step(case_state(case), lifecycle.CustomerWrote(), at)
+    _adopt(case, state)
+    return _entries(case, None, at, specs)
+
+
+def _record_opening(case: Case, message: Message, actor: User | None) -> None:
+    journal.record_many(
+        [
+            journal.Entry(case, journal.CREATED.name, case.created_at, actor, after=case.reference),
+            journal.Entry(case, journal.MESSAGE.name, message.created_at, actor, after=f"inbound #{message.pk}"),
+        ]
+    )
+
+
+def _message_entry(case: Case, message: Message, actor: User | None) -> journal.Entry:
+    kind = journal.NOTE if message.kind == MessageKind.NOTE else journal.MESSAGE
+    return journal.Entry(case, kind.name, message.created_at, actor, after=f"{message.kind} #{message.pk}")
 
 
 def message_add(
@@ -442,35 +461,24 @@ def message_add(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        events = [
-            _event(case, actor, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")
-        ]
-        target = case.status
-        if kind == MessageKind.INBOUND:
-            target = status_after_customer_message(Status(case.status))
-        elif kind == MessageKind.OUTBOUND:
-            if case.first_response_at is None:
-                case.first_response_at = now
-                events.append(_event(case, actor, now, "first_response", after=now.isoformat()))
-            if case.status == Status.NEW:
-                target = Status.OPEN
-        if staff and status_after and kind != MessageKind.INBOUND:
-            if status_after != target and not can_move(Status(target), status_after):
-                raise FieldError(
-                    status_after=f"A {target.replace('_', ' ')} case cannot move to {status_after.replace('_', ' ')}."
-                )
-            if status_after in {Status.RESOLVED, Status.CLOSED} and status_after != case.status:
-                refusals = extensions.close_refusals(case, actor, status_after)
-                if refusals:
-                    raise FieldError({"status_after": list(refusals)})
-            target = status_after
-        if target != case.status:
-            events.append(_event(case, actor, now, "changed", "status", case.status, target))
-            _set_status(case, target, now)
-            case.version += 1
+        chosen = Status(status_after) if staff and status_after and kind != MessageKind.INBOUND else None
+        action: lifecycle.Action = (
+            lifecycle.CustomerWrote()
+            if kind == MessageKind.INBOUND
+            else lifecycle.StaffWrote(reply=kind == MessageKind.OUTBOUND, status_after=chosen)
+        )
+        try:
+            state, specs = lifecycle.step(case_state(case), action, now)
+        except lifecycle.MoveRefused as refused:
+            raise FieldError(status_after=str(refused)) from None
+        if chosen in {Status.RESOLVED, Status.CLOSED} and chosen != case.status:
+            refusals = extensions.close_refusals(case, actor, chosen)
+            if refusals:
+                raise FieldError({"status_after": list(refusals)})
+        _adopt(case, state)
         case.updated_at = now
         case.save()
-        CaseEvent.objects.bulk_create(events)
+        events = journal.record_many([_message_entry(case, message, actor), *_entries(case, actor, now, specs)])
         search.index_new([search.message_document(message, case.subject)])
         signals.message_added.send(Case, case=case, message=message, actor=actor, now=now)
         status_events = [e for e in events if e.kind == "changed"]
@@ -513,7 +521,7 @@ def case_receive(
     with transaction.atomic():
         case = Case.objects.create(
             type=values["type"],
-            status=Status.NEW,
+            status=lifecycle.opened(owned=False).status,
             channel=values["channel"],
             subject=values["subject"],
             customer=customer,
@@ -529,12 +537,7 @@ def case_receive(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        CaseEvent.objects.bulk_create(
-            [
-                _event(case, None, now, "created", after=case.reference),
-                _event(case, None, now, "message", after=f"inbound #{message.pk}"),
-            ]
-        )
+        _record_opening(case, message, None)
         search.index_new([search.case_document(case), search.message_document(message, case.subject)])
         signals.case_created.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
     return case, message
@@ -571,24 +574,167 @@ def message_receive(
             created_at=now,
         )
         _store_attachments(message, checked, now)
-        events = [
-            _event(case, None, now, "note" if kind == MessageKind.NOTE else "message", after=f"{kind} #{message.pk}")
-        ]
+        entries = [_message_entry(case, message, None)]
         if kind == MessageKind.INBOUND:
-            target = status_after_customer_message(Status(case.status))
-            if target != case.status:
-                events.append(_event(case, None, now, "changed", "status", case.status, target))
-                _set_status(case, target, now)
-                case.version += 1
+            state, specs = lifecycle.step(case_state(case), lifecycle.CustomerWrote(), now)
+            _adopt(case, state)
+            entries.extend(_entries(case, None, now, specs))
             case.updated_at = max(case.updated_at, now)
             case.save()
-        CaseEvent.objects.bulk_create(events)
+        events = journal.record_many(entries)
         search.index_new([search.message_document(message, case.subject)])
         signals.message_added.send(Case, case=case, message=message, actor=None, now=now, historic=historic)
         status_events = [e for e in events if e.kind == "changed"]
         if status_events:
             signals.case_changed.send(Case, case=case, events=status_events, actor=None, now=now, historic=historic)
     return message
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A message that arrived by itself, for ``cases_receive_many``: from ``customer``, written at
+    ``now``, answering the case ``case_id`` or the case an earlier arrival of the batch went to
+    (``joins``, its index), or opening a case when it answers none."""
+
+    customer: Customer
+    subject: str
+    body: str
+    now: datetime
+    body_html: str = ""
+    attachments: Sequence[Upload] = ()
+    historic: bool = False
+    case_id: int | None = None
+    joins: int | None = None
+    content_types: tuple[str, ...] | None = None  # set by ``arrival_check``: checked already
+
+
+def _checked(arrival: Arrival) -> tuple[Arrival, list[tuple[Upload, str]]]:
+    if arrival.content_types is None:
+        arrival = arrival_check(arrival)
+    return arrival, list(zip(arrival.attachments, arrival.content_types or (), strict=True))
+
+
+@dataclass
+class Receipt:
+    """What an arrival became: its case (``opened`` when the arrival opened it) and message."""
+
+    case: Case
+    message: Message
+    opened: bool
+    events: list[CaseEvent]
+
+
+def arrival_check(arrival: Arrival) -> Arrival:
+    """The arrival as ``cases_receive_many`` files it (masked, checked), or ``FieldError``: a caller
+    that files many can set a refused one aside before the batch is written."""
+    if arrival.content_types is not None:
+        return arrival
+    checked = _checked_uploads(arrival.attachments)
+    return replace(
+        arrival,
+        subject=_clean_subject(arrival.subject),
+        body=_clean_body(mask_sensitive(arrival.body).text),
+        attachments=tuple(upload for upload, _ in checked),
+        content_types=tuple(content_type for _, content_type in checked),
+    )
+
+
+def cases_receive_many(
+    *, arrivals: Sequence[Arrival], reopens: Callable[[datetime | None, datetime], bool] | None = None
+) -> list[Receipt]:
+    """File many arrivals at once, in order, exactly as ``case_receive`` and ``message_receive``
+    would one by one: the same cases, messages, events, clocks, search entries and signals, with
+    the queries made once for the batch and the rows written in bulk.
+
+    The cases answered are locked for the batch (as ``message_receive`` locks its case), so a
+    change made meanwhile is never overwritten. A resolved or closed case re-opens only if
+    ``reopens(resolved_or_closed_at, written)`` says so; otherwise the arrival opens a new case."""
+    checked = [_checked(arrival) for arrival in arrivals]
+    arrivals = [arrival for arrival, _ in checked]
+    if not arrivals:
+        return []
+    with transaction.atomic():
+        ids = sorted({a.case_id for a in arrivals if a.case_id is not None})
+        locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        read = {pk: case.version for pk, case in locked.items()}
+        routed: list[tuple[Case, bool, list[journal.Entry]]] = []
+        opened: list[Case] = []
+        for arrival in arrivals:
+            case = locked.get(arrival.case_id) if arrival.case_id is not None else None
+            if arrival.joins is not None:
+                case = routed[arrival.joins][0]
+            ended = case is not None and case.status in {Status.RESOLVED, Status.CLOSED}
+            if ended and reopens is not None and not reopens(case.resolved_at or case.closed_at, arrival.now):  # type: ignore[union-attr]
+                case = None
+            if case is None:
+                case = Case(
+                    type=CaseType.ENQUIRY,
+                    status=lifecycle.opened(owned=False).status,
+                    channel=Channel.EMAIL,
+                    subject=arrival.subject,
+                    customer=arrival.customer,
+                    created_at=arrival.now,
+                    updated_at=arrival.now,
+                )
+                opened.append(case)
+                routed.append((case, True, []))
+            else:
+                routed.append((case, False, case_receive_step(case, at=arrival.now)))
+                case.updated_at = max(case.updated_at, arrival.now)
+        Case.objects.bulk_create(opened)
+        messages = [
+            Message(
+                case=case,
+                kind=MessageKind.INBOUND,
+                channel=Channel.EMAIL,
+                body=arrival.body,
+                body_html=sanitise_html(arrival.body_html) if arrival.body_html else "",
+                created_at=arrival.now,
+            )
+            for arrival, (case, _, _) in zip(arrivals, routed, strict=True)
+        ]
+        Message.objects.bulk_create(messages)
+        entries: list[journal.Entry] = []
+        documents = []
+        for (arrival, uploads), (case, new, moved), message in zip(checked, routed, messages, strict=True):
+            _store_attachments(message, uploads, arrival.now)
+            if new:
+                entries.append(journal.Entry(case, journal.CREATED.name, arrival.now, after=case.reference))
+                documents.append(search.case_document(case))
+            entries.append(_message_entry(case, message, None))
+            entries.extend(moved)
+            documents.append(search.message_document(message, case.subject))
+        touched = {case.pk: case for case, new, _ in routed if not new and case.pk in locked}
+        changed = [case for case in touched.values() if case.version != read[case.pk]]
+        quiet = [case for case in touched.values() if case.version == read[case.pk]]
+        Case.objects.bulk_update(changed, ["status", "resolved_at", "closed_at", "version", "updated_at"])
+        Case.objects.bulk_update(quiet, ["updated_at"], batch_size=500)
+        recorded = iter(journal.record_many(entries, ids=False))
+        receipts = []
+        for (case, new, moved), message in zip(routed, messages, strict=True):
+            if new:
+                next(recorded)
+            next(recorded)
+            receipts.append(Receipt(case, message, new, [next(recorded) for _ in moved]))
+        search.index_new(documents)
+        # What other apps do about new cases and messages (SLA clocks, complaint records), told for
+        # the whole batch at once: each receiver's batch form makes its queries once for the lot.
+        created, added, moves = [], [], []
+        for arrival, receipt in zip(arrivals, receipts, strict=True):
+            told = {
+                "case": receipt.case,
+                "message": receipt.message,
+                "actor": None,
+                "now": arrival.now,
+                "historic": arrival.historic,
+            }
+            (created if receipt.opened else added).append(told)
+            if receipt.events:
+                moves.append({**{k: v for k, v in told.items() if k != "message"}, "events": receipt.events})
+        signals.case_created.send_many(Case, created)
+        signals.message_added.send_many(Case, added)
+        signals.case_changed.send_many(Case, moves)
+    return receipts
 
 
 def contact_log(
@@ -622,8 +768,9 @@ def contact_log(
             now=now,
         )
         # A call or a conversation is answered as it happens: the first response is now.
-        Case.objects.filter(pk=case.pk).update(first_response_at=now)
-        case.first_response_at = now
+        state, _ = lifecycle.step(case_state(case), lifecycle.AnsweredInPerson(), now)
+        Case.objects.filter(pk=case.pk).update(first_response_at=state.first_response_at)
+        case.first_response_at = state.first_response_at
         if resolved:
             case = case_update(
                 actor=actor,

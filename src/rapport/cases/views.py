@@ -6,6 +6,7 @@ is swapped into the page (the forms ask for ``#main``), so nothing here branches
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,11 +42,15 @@ class Entry:
     at: datetime
     message: Message | None = None
     event: CaseEvent | None = None
+    badges: Sequence[extensions.Badge] = ()  # markers other apps put on a message (delivery state)
 
 
-def timeline(messages_: list[Message], events: list[CaseEvent]) -> list[Entry]:
+def timeline(
+    messages_: list[Message], events: list[CaseEvent], badges: Mapping[int, Sequence[extensions.Badge]] | None = None
+) -> list[Entry]:
     """Messages and events in the order they happened; at the same moment, the case's opening
     comes first, then what was said, then what changed because of it."""
+    badges = badges or {}
 
     def order(entry: Entry) -> tuple[datetime, int, int]:
         if entry.message is not None:
@@ -53,7 +58,7 @@ def timeline(messages_: list[Message], events: list[CaseEvent]) -> list[Entry]:
         assert entry.event is not None
         return (entry.at, 0 if entry.event.kind == "created" else 2, entry.event.pk)
 
-    entries = [Entry(at=m.created_at, message=m) for m in messages_]
+    entries = [Entry(at=m.created_at, message=m, badges=badges.get(m.pk, ())) for m in messages_]
     entries += [Entry(at=e.at, event=e) for e in events if e.kind not in MESSAGE_EVENTS]
     return sorted(entries, key=order)
 
@@ -86,7 +91,7 @@ def _render(
     context = {
         "case": case,
         "customer": case.customer,
-        "timeline": timeline(messages_, events),
+        "timeline": timeline(messages_, events, extensions.message_badges_for(case, messages_)),
         "reply_form": reply_form or ReplyForm(case=case),
         "note_form": note_form or NoteForm(),
         "edit_form": edit_form or CaseEditForm(case=case),

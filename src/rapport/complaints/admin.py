@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rapport.complaints.models import AuthorityLimit, Complaint, ComplaintSettings, RootCause
+from rapport.complaints.models import AdrScheme, AuthorityLimit, Complaint, ComplaintSettings, RootCause
 from rapport.customers.admin import ReadOnlyAdmin
 
 
@@ -15,6 +15,12 @@ class RootCauseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "code", "active")
     list_filter = ("active",)
     prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(AdrScheme)
+class AdrSchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("category", "adr_body", "referral_months")
+    search_fields = ("category", "adr_body")
 
 
 @admin.register(AuthorityLimit)
@@ -27,6 +33,7 @@ class AuthorityLimitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class ComplaintSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     fieldsets = (
         ("Final response", {"fields": ("final_response_weeks", "warn_days", "complaints_lead", "checks_from")}),
+        ("Letterhead", {"fields": ("organisation_name", "organisation_address", "organisation_contact")}),
         ("Ombudsman or ADR body", {"fields": ("adr_body", "adr_details", "referral_months")}),
         ("Letters", {"fields": ("final_response_template", "deadlock_template")}),
     )

@@ -204,6 +204,11 @@ class AwardIn(Schema):
 
 class FinalResponseIn(Schema):
     deadlock: bool = False
+    body: str | None = Field(
+        None,
+        max_length=20_000,
+        description="The letter's opening and outcome as the handler confirmed them; leave out for the template's.",
+    )
 
 
 class DecisionIn(Schema):
@@ -300,7 +305,9 @@ def award(request: HttpRequest, reference: str, payload: AwardIn) -> Any:
     summary="Send the final response",
 )
 def final_response(request: HttpRequest, reference: str, payload: FinalResponseIn) -> Any:
-    services.final_response_send(actor=actor(request), reference=reference, deadlock=payload.deadlock)
+    services.final_response_send(
+        actor=actor(request), reference=reference, deadlock=payload.deadlock, body=payload.body
+    )
     return _current(request, reference)
 
 

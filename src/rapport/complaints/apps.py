@@ -7,6 +7,6 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Complaints"
 
     def ready(self) -> None:
-        from rapport.complaints import hooks
+        from rapport.complaints import events, hooks  # noqa: F401 - events registers its kinds
 
         hooks.register()

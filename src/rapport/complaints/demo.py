@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from rapport.accounts.models import Role, User
 from rapport.cases.models import Case
 from rapport.complaints import services
-from rapport.complaints.models import Complaint, ComplaintSettings
+from rapport.complaints.models import AdrScheme, Complaint, ComplaintSettings
 from rapport.domain.case_rules import CaseType
 
 
@@ -22,6 +22,7 @@ def seed_demo(now: datetime) -> None:
         return
     config = ComplaintSettings.current()
     config.complaints_lead = lead
+    letterhead_and_adr(config)
     config.save()
     complaints = list(Case.objects.filter(type=CaseType.COMPLAINT).select_related("owner").order_by("created_at", "id"))
     done = [c for c in complaints if c.resolved_at is not None]
@@ -32,6 +33,25 @@ def seed_demo(now: datetime) -> None:
         _owned(active[0], manager, now)
     if len(active) > 1:
         _heard(active[1], manager)
+
+
+# The demo organisation is a retailer of home goods that also repairs boilers and sells broadband.
+# Retailers answer to a consumer ADR body, not the Financial Ombudsman Service (which is for
+# financial firms); broadband complaints go to a communications scheme (Ofcom requires one).
+DEMO_ADDRESS = "14 Harbour Walk\nCardiff\nCF10 4PA"
+DEMO_CONTACT = "Complaints team: 029 2018 0123 · complaints@rapport.example"
+RETAIL_ADR = ("RetailADR", "Website www.retailadr.org.uk. The service is free for you to use.")
+CATEGORY_ADR = (
+    ("Broadband", "The Communications Ombudsman", "Website www.commsombudsman.org. The service is free to use."),
+)
+
+
+def letterhead_and_adr(config: ComplaintSettings) -> None:
+    config.organisation_address = DEMO_ADDRESS
+    config.organisation_contact = DEMO_CONTACT
+    config.adr_body, config.adr_details = RETAIL_ADR
+    for category, body, details in CATEGORY_ADR:
+        AdrScheme.objects.get_or_create(category=category, defaults={"adr_body": body, "adr_details": details})
 
 
 def _heard(case: Case, actor: User) -> None:

@@ -171,3 +171,20 @@ class DecisionForm(forms.Form):
 class FinalResponseForm(forms.Form):
     prefix = "final"
     deadlock = forms.BooleanField(label="Send as a deadlock letter (we cannot resolve this)", required=False)
+
+
+class FinalLetterForm(forms.Form):
+    """The letter's wording, edited on its preview before it is sent."""
+
+    deadlock = forms.BooleanField(label="Send as a deadlock letter (we cannot resolve this)", required=False)
+    body = forms.CharField(
+        label="The letter",
+        help_text=(
+            "The greeting, what you found and what you will do. Leave a blank line between paragraphs. "
+            "What the law entitles the customer to, any goodwill, their right to refer the complaint and "
+            "your signature are added below it and cannot be removed."
+        ),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=20_000,
+        error_messages={"required": "Write the letter: it cannot be empty."},
+    )

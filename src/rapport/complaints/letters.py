@@ -1,6 +1,12 @@
-"""The final response (or deadlock) letter: the organisation's template, the outcome, what the law
-entitles the customer to and what is offered as goodwill (kept apart), and always the ombudsman or
-ADR paragraph with its time limit (DISP 1.6.2R(1)(f); ADR Regulations 2015 reg.19(3))."""
+"""The final response (or deadlock) letter: the organisation's letterhead, the date, the outcome in
+the organisation's words (which the handler may edit before sending), what the law entitles the
+customer to and what is offered as goodwill (kept apart), the signature of the person who handled
+it, and always the ombudsman or ADR paragraph with its time limit (DISP 1.6.2R(1)(f); ADR
+Regulations 2015 reg.19(3)).
+
+The case's subject is shown as a label on its own line ("Your complaint: …"), never inside a
+sentence: subjects are whatever the customer or an agent typed, and read badly in the middle of one.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +15,75 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+
 from rapport import extensions
-from rapport.complaints.models import Award, Complaint, ComplaintSettings
+from rapport.accounts.models import User
+from rapport.complaints.models import AdrScheme, Award, Complaint, ComplaintSettings
 from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Assessment
-from rapport.platform.pdf import Block, Bullets, Heading, Paragraph, render_pdf
+from rapport.platform.pdf import Block, Bullets, Heading, Lines, Paragraph, render_pdf
+
+SIGN_OFF = "Yours sincerely,"
+
+
+@dataclass(frozen=True)
+class Adr:
+    """The ombudsman or ADR body a complaint may be referred to, and within how long."""
+
+    body: str
+    details: str
+    months: int
 
 
 @dataclass(frozen=True)
 class Letter:
     title: str
-    blocks: tuple[Block, ...]
-    text: str
+    letterhead: tuple[str, ...]
+    dated: date
+    reference: str
+    subject: str
+    body: str  # the opening and outcome: the part the handler may edit before sending
+    sections: tuple[tuple[Block, str], ...]  # the law, goodwill and ADR parts: a block and its text each
+    signature: tuple[str, ...]
     filename: str
     refer_by: date
+    adr: Adr
     large_print: bool = False
 
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.body)
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        head: list[Block] = [
+            Lines(self.letterhead, align="R", bold_first=True),
+            Lines([day(self.dated)]),
+            Lines([f"Our reference: {self.reference}", f"Your complaint: {self.subject}"]),
+            Heading(self.title, level=2),
+        ]
+        return (
+            *head,
+            *(Paragraph(p) for p in self.paragraphs),
+            *(block for block, _ in self.sections),
+            Lines([SIGN_OFF, "", *self.signature]),
+        )
+
+    @property
+    def text(self) -> str:
+        """The letter as the email's text: the same words as the PDF attached to it."""
+        parts = [
+            day(self.dated),
+            f"Our reference: {self.reference}\nYour complaint: {self.subject}",
+            *self.paragraphs,
+            *(text for _, text in self.sections),
+            "\n".join([SIGN_OFF, "", *self.signature]),
+        ]
+        return "\n\n".join(parts)
+
     def pdf(self) -> bytes:
-        return render_pdf(self.title, self.blocks, large_print=self.large_print)
+        return render_pdf(f"{self.title} {self.reference}", self.blocks, large_print=self.large_print, show_title=False)
 
 
 FIELD = re.compile(r"\{(\w+)\}")
@@ -38,17 +95,60 @@ def fill(template: str, fields: dict[str, str]) -> str:
     return FIELD.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def adr_paragraph(config: ComplaintSettings, refer_by: date) -> str:
+def day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def letterhead(config: ComplaintSettings) -> tuple[str, ...]:
+    """The organisation's name, address and contact line, as set in admin."""
+    name = config.organisation_name.strip() or settings.RAPPORT_ORGANISATION
+    address = [line.strip() for line in config.organisation_address.splitlines() if line.strip()]
+    contact = [config.organisation_contact.strip()] if config.organisation_contact.strip() else []
+    return (name, *address, *contact)
+
+
+def adr_for(complaint: Complaint, config: ComplaintSettings) -> Adr:
+    """The scheme for the complaint's product or service when one is set, else the organisation's."""
+    product = complaint.product.strip()
+    scheme = AdrScheme.objects.filter(category__iexact=product).first() if product else None
+    if scheme is not None:
+        return Adr(scheme.adr_body, scheme.adr_details, scheme.referral_months)
+    return Adr(config.adr_body, config.adr_details, config.referral_months)
+
+
+def adr_paragraph(adr: Adr, refer_by: date) -> str:
     return (
         f"If you are not satisfied with our response, you have the right to refer your complaint to "
-        f"{config.adr_body}. You must do so within {config.referral_months} months of the date of this "
-        f"letter, that is by {_day(refer_by)}; after that date it may not be able to consider your complaint. "
-        f"{config.adr_details}"
-    )
+        f"{adr.body}. You must do so within {adr.months} months of the date of this "
+        f"letter, that is by {day(refer_by)}; after that date it may not be able to consider your complaint. "
+        f"{adr.details}"
+    ).strip()
+
+
+def signature(signatory: User | None, organisation: str) -> tuple[str, ...]:
+    """The handler's name and role, and the organisation they write for."""
+    if signatory is None:
+        return ("The complaints team", organisation)
+    role = signatory.get_role_display() if signatory.role else ""
+    return (signatory.name or signatory.email, f"{role}, {organisation}" if role else organisation)
+
+
+def opening(complaint: Complaint, config: ComplaintSettings, *, deadlock: bool) -> str:
+    """The organisation's template, filled: what the handler sees and may edit before sending."""
+    case = complaint.case
+    template = config.deadlock_template if deadlock else config.final_response_template
+    fields = {
+        "customer": case.customer.name,
+        "subject": case.subject,
+        "reference": case.reference,
+        "received": day(complaint.received_at.date()),
+        "outcome": complaint.outcome_text,
+    }
+    return "\n\n".join(paragraphs(fill(template, fields)))
 
 
 def final_response(
@@ -59,51 +159,51 @@ def final_response(
     awards: Sequence[Award],
     deadlock: bool,
     today: date,
+    signatory: User | None = None,
+    body: str | None = None,
 ) -> Letter:
+    """The letter; ``body`` replaces the template's opening and outcome (the handler's edit)."""
     case = complaint.case
-    refer_by = rules.referral_until(today, config.referral_months)
-    template = config.deadlock_template if deadlock else config.final_response_template
-    fields = {
-        "customer": case.customer.name,
-        "subject": case.subject,
-        "reference": case.reference,
-        "received": _day(complaint.received_at.date()),
-        "outcome": complaint.outcome_text,
-    }
-    opening = [p.strip() for p in fill(template.replace("\r\n", "\n"), fields).split("\n\n") if p.strip()]
-    blocks: list[Block] = [Paragraph(p) for p in opening]
-    text: list[str] = list(opening)
+    adr = adr_for(complaint, config)
+    refer_by = rules.referral_until(today, adr.months)
+    sections: list[tuple[Block, str]] = []
 
     legal = [a for a in awards if a.basis == rules.Basis.LEGAL]
     goodwill = [a for a in awards if a.basis == rules.Basis.GOODWILL]
     if assessment is not None or legal:
-        blocks.append(Heading("What the law entitles you to", level=2))
-        text.append("What the law entitles you to")
+        heading = "What the law entitles you to"
+        sections.append((Heading(heading, level=2), heading))
         if assessment is not None:
-            blocks.append(Paragraph(assessment.explanation))
-            text.append(assessment.explanation)
+            sections.append((Paragraph(assessment.explanation), assessment.explanation))
         if legal:
             items = [f"{a.get_kind_display()}: £{a.amount:,.2f} ({a.remedy.replace('_', ' ')})" for a in legal]
-            blocks.append(Bullets(items))
-            text.extend(f"- {i}" for i in items)
+            sections.append((Bullets(items), "\n".join(f"- {i}" for i in items)))
     if goodwill:
-        blocks.append(Heading("What we offer as goodwill", level=2))
+        heading = "What we offer as goodwill"
         intro = "On top of your legal rights, and not in place of them, we offer:"
         items = [f"{a.get_kind_display()}: £{a.amount:,.2f}" + (f" ({a.note})" if a.note else "") for a in goodwill]
-        blocks += [Paragraph(intro), Bullets(items)]
-        text += ["What we offer as goodwill", intro, *(f"- {i}" for i in items)]
+        sections += [
+            (Heading(heading, level=2), heading),
+            (Paragraph(intro), intro),
+            (Bullets(items), "\n".join(f"- {i}" for i in items)),
+        ]
+    heading = "Your right to refer your complaint"
+    referral = adr_paragraph(adr, refer_by)
+    sections += [(Heading(heading, level=2), heading), (Paragraph(referral, bold=True), referral)]
 
-    blocks.append(Heading("Your right to refer your complaint", level=2))
-    adr = adr_paragraph(config, refer_by)
-    blocks.append(Paragraph(adr, bold=True))
-    text += ["Your right to refer your complaint", adr]
-    title = ("Deadlock letter" if deadlock else "Final response") + f" {case.reference}"
+    head = letterhead(config)
     prefs = extensions.preferences_for(case.customer)
     return Letter(
-        title=title,
-        blocks=tuple(blocks),
-        text="\n\n".join(text),
+        title="Our final response to your complaint",
+        letterhead=head,
+        dated=today,
+        reference=case.reference,
+        subject=case.subject,
+        body=body if body is not None and body.strip() else opening(complaint, config, deadlock=deadlock),
+        sections=tuple(sections),
+        signature=signature(signatory, head[0]),
         filename=f"{'deadlock' if deadlock else 'final-response'}-{case.reference}.pdf",
         refer_by=refer_by,
+        adr=adr,
         large_print=prefs.large_print,
     )

@@ -24,16 +24,19 @@ from rapport.domain.complaint_rules import (
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.AGENT, Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN)]
 STAFF_LADDER: tuple[str, ...] = tuple(value for value, _ in STAFF_ROLE_CHOICES)
 
+# The case's subject is the customer's words or an agent's label ("Kettle not heating", "Re: order
+# 4471"): it stands on its own line in the letter ("Your complaint: …"), never inside a sentence.
 DEFAULT_FINAL_RESPONSE = (
     "Dear {customer},\n\n"
-    "Thank you for your complaint about {subject} (our reference {reference}), which we received on {received}.\n\n"
+    "Thank you for your complaint, which we received on {received}. I have looked into everything you "
+    "told us, and this letter sets out what we found and what we will do.\n\n"
     "{outcome}\n\n"
     "This is our final response to your complaint."
 )
 DEFAULT_DEADLOCK = (
     "Dear {customer},\n\n"
-    "We have not been able to resolve your complaint about {subject} (our reference {reference}), received on "
-    "{received}, to your satisfaction.\n\n{outcome}\n\n"
+    "Thank you for your complaint, which we received on {received}. I am sorry that we have not been able "
+    "to resolve it to your satisfaction.\n\n{outcome}\n\n"
     "We have done all we can, and this letter is our final response."
 )
 
@@ -62,7 +65,17 @@ class ComplaintSettings(models.Model):
 
     Letter templates take ``{customer}``, ``{subject}``, ``{reference}``, ``{received}`` and
     ``{outcome}``; the ombudsman or ADR paragraph is always added after them and cannot be removed.
+    Letters carry the organisation's name and address at the top (the letterhead), and the ADR body
+    here is the organisation's own unless a complaint category names another (``AdrScheme``).
     """
+
+    organisation_name = models.CharField(
+        max_length=200, blank=True, help_text="Printed at the top of letters; blank: the organisation's name."
+    )
+    organisation_address = models.TextField(blank=True, help_text="One line per line of the address.")
+    organisation_contact = models.CharField(
+        max_length=200, blank=True, help_text="How to reach the complaints team, e.g. a phone number and email."
+    )
 
     final_response_weeks = models.PositiveSmallIntegerField(default=8)
     warn_days = models.PositiveSmallIntegerField(default=14, help_text="Warn this many days before the deadline.")
@@ -97,6 +110,27 @@ class ComplaintSettings(models.Model):
     def current(cls) -> ComplaintSettings:
         found, _ = cls.objects.get_or_create(pk=1)
         return found
+
+
+class AdrScheme(models.Model):
+    """The ombudsman or ADR body for complaints about one product or service, when it is not the
+    organisation's own: a retailer that also sells energy or broadband answers to a different
+    scheme for those (admin-editable). Matched on the complaint's "product or service"."""
+
+    category = models.CharField(
+        max_length=100, unique=True, help_text="The product or service, as the complaint names it (any case)."
+    )
+    adr_body = models.CharField(max_length=200)
+    adr_details = models.TextField(blank=True)
+    referral_months = models.PositiveSmallIntegerField(default=6)
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = "ombudsman or ADR body for a category"
+        verbose_name_plural = "ombudsman or ADR bodies by category"
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.adr_body}"
 
 
 class AuthorityLimit(models.Model):

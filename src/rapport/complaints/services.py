@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport import access as policy
 from rapport.accounts.models import User
+from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent
 from rapport.cases.services import Upload, message_add
 from rapport.complaints import access as complaint_policy
@@ -73,14 +74,12 @@ def _event(
     before: object = "",
     after: object = "",
     field: str = "",
-) -> CaseEvent:
-    return CaseEvent(
-        case_id=complaint.case_id, actor=actor, at=now, kind=kind, field=field, before=str(before), after=str(after)
-    )
+) -> journal.Entry:
+    return journal.Entry(complaint.case_id, kind, now, actor, field, str(before), str(after))
 
 
-def _record(complaint: Complaint, events: Sequence[CaseEvent], now: datetime) -> None:
-    CaseEvent.objects.bulk_create(events)
+def _record(complaint: Complaint, events: Sequence[journal.Entry], now: datetime) -> None:
+    journal.record_many(events)
     Case.objects.filter(pk=complaint.case_id, updated_at__lt=now).update(updated_at=now)
 
 
@@ -328,8 +327,8 @@ def complaint_escalate(*, actor: User, reference: str, reason: str, now: datetim
             lead = ComplaintSettings.current().complaints_lead
             if lead is not None and complaint.case.owner_id != lead.pk:
                 Case.objects.filter(pk=complaint.case_id).update(owner=lead, version=F("version") + 1, updated_at=now)
-                CaseEvent.objects.create(
-                    case_id=complaint.case_id,
+                journal.record(
+                    case=complaint.case_id,
                     actor=actor,
                     at=now,
                     kind="changed",
@@ -632,16 +631,14 @@ def final_response_warnings(*, now: datetime | None = None) -> int:
             continue
         if (complaint.case_id, state.value) in given:
             continue
-        events.append(
-            CaseEvent(case_id=complaint.case_id, actor=None, at=now, kind=WARNING_EVENT, field="", after=state.value)
-        )
+        events.append(journal.Entry(complaint.case_id, WARNING_EVENT, now, after=state.value))
         person = complaint.handler or complaint.case.owner
         if person is not None and person.email:
             due = timezone.localdate(selectors.final_response_due(complaint, config))
             said = "is overdue" if state is rules.DeadlineState.OVERDUE else f"is due by {due:%d %B %Y}"
             mails.append((person.email, complaint.case.reference, said))
     with transaction.atomic():
-        CaseEvent.objects.bulk_create(events)
+        journal.record_many(events)
         for address, reference, said in mails:
             transaction.on_commit(
                 lambda a=address, r=reference, s=said: email_send(
@@ -656,12 +653,24 @@ def final_response_warnings(*, now: datetime | None = None) -> int:
 # --- final response --------------------------------------------------------------------------------
 
 
+LETTER_EMPTY = "Write the letter: it cannot be empty."
+LETTER_TOO_LONG = "The letter is too long: keep it under 20,000 characters."
+LETTER_MAX = 20_000
+
+
 def final_response_letter(
-    *, actor: User, reference: str, deadlock: bool = False, now: datetime | None = None
+    *, actor: User, reference: str, deadlock: bool = False, now: datetime | None = None, body: str | None = None
 ) -> letters.Letter:
-    """The letter ``final_response_send`` would send now, for the handler to read first."""
+    """The letter ``final_response_send`` would send now, for the handler to read (and edit) first.
+    ``body`` is the handler's edit of the opening and outcome; the law, goodwill and ombudsman
+    parts are always added and cannot be edited away. Signed by the complaint's handler."""
     now = now or timezone.now()
     complaint = complaint_access(actor, reference)
+    if body is not None:
+        if not body.strip():
+            raise FieldError(body=LETTER_EMPTY)
+        if len(body) > LETTER_MAX:
+            raise FieldError(body=LETTER_TOO_LONG)
     return letters.final_response(
         complaint,
         ComplaintSettings.current(),
@@ -669,13 +678,16 @@ def final_response_letter(
         awards=list(complaint.awards.filter(status=AwardStatus.GRANTED)),
         deadlock=deadlock,
         today=timezone.localdate(now),
+        signatory=complaint.handler or actor,
+        body=body,
     )
 
 
 def final_response_send(
-    *, actor: User, reference: str, deadlock: bool = False, now: datetime | None = None
+    *, actor: User, reference: str, deadlock: bool = False, now: datetime | None = None, body: str | None = None
 ) -> Complaint:
-    """Send the final response (or deadlock) letter as an outbound message with the PDF attached.
+    """Send the final response (or deadlock) letter as an outbound message with the PDF attached;
+    ``body`` is the wording the handler confirmed on the preview (None: the template's).
 
     The letter always names the ombudsman or ADR body, its details and the time limit to refer."""
     now = now or timezone.now()
@@ -685,8 +697,7 @@ def final_response_send(
             raise Conflict(RESPONSE_SENT, current=complaint)
         if not complaint.outcome_text:
             raise FieldError(outcome=OUTCOME_REQUIRED)
-        config = ComplaintSettings.current()
-        letter = final_response_letter(actor=actor, reference=reference, deadlock=deadlock, now=now)
+        letter = final_response_letter(actor=actor, reference=reference, deadlock=deadlock, now=now, body=body)
         message_add(
             actor=actor,
             reference=complaint.case.reference,
@@ -701,7 +712,7 @@ def final_response_send(
         kind = "deadlock_letter_sent" if deadlock else "final_response_sent"
         _record(
             complaint,
-            [_event(complaint, actor, now, kind, after=f"refer to {config.adr_body} by {letter.refer_by.isoformat()}")],
+            [_event(complaint, actor, now, kind, after=f"refer to {letter.adr.body} by {letter.refer_by.isoformat()}")],
             now,
         )
     return complaint

@@ -10,5 +10,6 @@ urlpatterns = [
     path("approvals/<int:approval_id>/", views.approval_decide, name="approval"),
     path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done, name="follow_up_done"),
     path("<str:reference>/letter.pdf", views.letter_preview, name="letter_preview"),
+    path("<str:reference>/final-response/", views.final_response, name="final_response"),
     path("<str:reference>/<slug:action>/", views.complaint_action, name="action"),
 ]

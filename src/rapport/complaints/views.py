@@ -125,12 +125,6 @@ ACTIONS: dict[str, Action] = {
         lambda user, ref, d: services.complaint_override(actor=user, reference=ref, reason=d["reason"]),
         "Override recorded: the complaint may now be closed.",
     ),
-    "final": Action(
-        "Send the final response",
-        forms.FinalResponseForm,
-        lambda user, ref, d: services.final_response_send(actor=user, reference=ref, deadlock=d["deadlock"]),
-        "Final response sent to the customer with the letter attached.",
-    ),
 }
 
 
@@ -172,16 +166,71 @@ def complaint_action(request: HttpRequest, reference: str, action: str) -> HttpR
     )
 
 
+FINAL_SENT = "Final response sent to the customer with the letter attached."
+
+
+def _letter_choice(request: HttpRequest) -> tuple[bool, str | None]:
+    """Deadlock or not, and the edited wording, from the preview form (or the panel's link)."""
+    data = request.POST if request.method == "POST" else request.GET
+    deadlock = data.get("deadlock") in {"1", "on", "true"} or data.get("final-deadlock") in {"1", "on", "true"}
+    body = request.POST.get("body") if request.method == "POST" else None
+    return deadlock, body
+
+
 @staff_page
-@require_GET
+@require_http_methods(["GET", "POST"])
 def letter_preview(request: HttpRequest, reference: str) -> HttpResponse:
-    """The final response (or, with ``?deadlock=1``, deadlock) letter as it would be sent now."""
-    letter = services.final_response_letter(
-        actor=actor(request), reference=reference, deadlock=request.GET.get("deadlock") == "1"
-    )
+    """The final response (or, with ``deadlock``, deadlock) letter as a PDF, as it would be sent
+    now; posted from the preview page, with the handler's edited wording."""
+    deadlock, body = _letter_choice(request)
+    try:
+        letter = services.final_response_letter(actor=actor(request), reference=reference, deadlock=deadlock, body=body)
+    except FieldError as error:
+        return HttpResponse("; ".join(m for ms in error.errors.values() for m in ms), status=error.status)
     response = HttpResponse(letter.pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="preview-{letter.filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def final_response(request: HttpRequest, reference: str) -> HttpResponse:
+    """Preview, edit, confirm: the letter is shown as it will be sent, its wording can be changed
+    (and shown again), and only "Send final response" sends it."""
+    user = actor(request)
+    case = policy.access_case(user, reference)
+    if case.type != CaseType.COMPLAINT:
+        raise Http404
+    deadlock, body = _letter_choice(request)
+    status = 200
+    form = forms.FinalLetterForm(request.POST or None)
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            deadlock, body = form.cleaned_data["deadlock"], form.cleaned_data["body"]
+            try:
+                if request.POST.get("send") == "1":
+                    services.final_response_send(actor=user, reference=case.reference, deadlock=deadlock, body=body)
+                    messages.success(request, FINAL_SENT)
+                    return redirect(case_url(case, "complaint-title"))
+                status = 200
+            except FieldError as error:
+                show_errors(form, error.errors)
+                status = error.status
+            except (Forbidden, Conflict) as refused:
+                form.add_error(None, refused.message)
+                status = 403 if isinstance(refused, Forbidden) else 409
+    edited = form.cleaned_data["body"] if form.is_bound and form.is_valid() else None
+    letter = services.final_response_letter(actor=user, reference=case.reference, deadlock=deadlock, body=edited)
+    if not form.is_bound:
+        form = forms.FinalLetterForm(initial={"deadlock": deadlock, "body": letter.body})
+    return render(
+        request,
+        "complaints/final_response.html",
+        {"case": case, "form": form, "letter": letter, "deadlock": deadlock},
+        status=status,
+    )
 
 
 @staff_page

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from rapport import access as policy
@@ -15,6 +17,7 @@ from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.case_rules import Channel
+from rapport.domain.mail_rules import domain_of
 from rapport.platform.errors import FieldError, Forbidden, Refused
 
 NAME_REQUIRED = "Give the customer's name."
@@ -78,6 +81,42 @@ def customer_create(*, actor: User, now: datetime | None = None, **values: Any) 
         customer = Customer.objects.create(created_at=now, updated_at=now, **clean)
         search.index_new([search.customer_document(customer)])
     return customer
+
+
+def customers_for_senders(
+    *, senders: Mapping[str, str], internal_domains: Iterable[str], now: datetime
+) -> dict[str, Customer]:
+    """The customer record of each sender of mail (``{address: display name}``), created for a new
+    address: a colleague when the address is in one of ``internal_domains``, a person otherwise.
+    Keyed by the address in lower case; the oldest record wins when an address has several. One
+    query, and one insert for the new ones, whatever the number of senders."""
+    from rapport.cases import search  # search indexes customers too; imported here to keep apps acyclic
+
+    addresses = {address.lower(): name for address, name in senders.items()}
+    found: dict[str, Customer] = {}
+    # Unordered so the lookup walks the lower(email) index.
+    for customer in Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=addresses).order_by():
+        held = found.get(customer.email_ci)  # type: ignore[attr-defined]
+        if held is None or customer.pk < held.pk:
+            found[customer.email_ci] = customer  # type: ignore[attr-defined]
+    internal = {d.lower() for d in internal_domains}
+    new = {
+        address: Customer(
+            kind=CustomerKind.COLLEAGUE if domain_of(address) in internal else CustomerKind.PERSON,
+            name=" ".join(name.split())[:200] or address,
+            email=address[:254],
+            preferred_channel=Channel.EMAIL,
+            created_at=now,
+            updated_at=now,
+        )
+        for address, name in addresses.items()
+        if address not in found
+    }
+    if new:
+        Customer.objects.bulk_create(list(new.values()))
+        search.index_new([search.customer_document(c) for c in new.values()])
+        found.update(new)
+    return found
 
 
 def customer_update(*, actor: User, customer_id: int, now: datetime | None = None, **values: Any) -> Customer:

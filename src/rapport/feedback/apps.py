@@ -7,6 +7,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback and insight"
 
     def ready(self) -> None:
-        from rapport.feedback import hooks
+        from rapport.feedback import events, hooks  # noqa: F401 - events registers its kinds
 
         hooks.register()

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
 from rapport import extensions
-from rapport.accounts.models import User
-from rapport.cases.models import Case, CaseEvent
-from rapport.cases.signals import case_changed
+from rapport.cases import journal
+from rapport.cases.models import CaseEvent
 from rapport.customers.models import Customer
 from rapport.feedback import access as policy
 
 _registered = False
 
 
-def on_case_changed(
-    sender: Any, *, case: Case, events: list[CaseEvent], actor: User, now: datetime, **kwargs: Any
-) -> None:
-    """A case just resolved gets its CSAT and CES invitations, sent after the configured delay."""
+def surveys_after_resolution(events: Sequence[CaseEvent]) -> None:
+    """A case just resolved gets its CSAT and CES invitations, sent after the configured delay.
+
+    A journal subscriber to ``changed`` events, called inside the change's transaction: the
+    invitations are written with the resolution (or not at all), and sent once it commits."""
     from rapport.feedback import services, tasks
 
-    if not services.resolved_now(events):
-        return
-    invitations = services.invitations_after_resolution(case=case, now=now)
-    for invitation in invitations:
-        delay = max((invitation.send_after - now).total_seconds(), 0)
-        transaction.on_commit(lambda pk=invitation.pk, d=delay: tasks.invitation_send_later(pk, d))
+    by_case: dict[int, list[CaseEvent]] = {}
+    for event in events:
+        by_case.setdefault(event.case_id, []).append(event)
+    for found in by_case.values():
+        if not services.resolved_now(found):
+            continue
+        invitations = services.invitations_after_resolution(case=found[0].case, now=found[-1].at)
+        for invitation in invitations:
+            delay = max((invitation.send_after - found[-1].at).total_seconds(), 0)
+            transaction.on_commit(lambda pk=invitation.pk, d=delay: tasks.invitation_send_later(pk, d))
 
 
 def value_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | None:
@@ -53,7 +57,12 @@ def register() -> None:
     if _registered:
         return
     _registered = True
-    case_changed.connect(on_case_changed, dispatch_uid="feedback.surveys_after_resolution")
+    journal.subscribe(
+        "changed",
+        surveys_after_resolution,
+        delivery=journal.Delivery.IN_TRANSACTION,
+        name="feedback.surveys_after_resolution",
+    )
     extensions.customer_panels.append(value_panel)
     extensions.demo_seeders.append(_demo)
     from rapport.feedback import personal_data

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from rapport import extensions
 from rapport.accounts.models import Role, User
+from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType, Status
@@ -375,7 +376,7 @@ def survey_answer(
         invitation.save(update_fields=["status", "answered_at"])
         rollup.score_count_up(answer)
         if case is not None:
-            CaseEvent.objects.create(
+            journal.record(
                 case=case, actor=None, at=now, kind="survey_answered", field=answer.kind, after=str(answer.score)
             )
         _follow_up_if_low(answer, now)
@@ -392,7 +393,7 @@ def _follow_up_if_low(answer: SurveyAnswer, now: datetime) -> FollowUp | None:
         answer=answer, case=answer.case, team_id=answer.team_id, reason=reason, created_at=now
     )
     if answer.case is not None:
-        CaseEvent.objects.create(
+        journal.record(
             case=answer.case, actor=None, at=now, kind="follow_up_opened", after=f"{reason} (#{follow_up.pk})"
         )
     leaders = User.objects.filter(role=Role.TEAM_LEADER, is_active=True)
@@ -430,9 +431,7 @@ def follow_up_close(*, actor: User, follow_up_id: int, outcome: str, now: dateti
         follow_up.done_at, follow_up.done_by, follow_up.outcome = now, actor, outcome[:5000]
         follow_up.save(update_fields=["done_at", "done_by", "outcome"])
         if follow_up.case is not None:
-            CaseEvent.objects.create(
-                case=follow_up.case, actor=actor, at=now, kind="follow_up_closed", after=outcome[:500]
-            )
+            journal.record(case=follow_up.case, actor=actor, at=now, kind="follow_up_closed", after=outcome[:500])
     return follow_up
 
 

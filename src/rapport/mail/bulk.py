@@ -1,5 +1,8 @@
-"""Filing a batch of imported emails at once: the same rules as ``inbound.mail_receive``, with the
-lookups made once per group of emails and the rows written with ``bulk_create``.
+"""Filing a batch of imported emails at once: the same rules as ``inbound.mail_receive``. Each
+email is threaded here (Message-ID references, then a case reference for the same customer), and
+the group is filed by ``cases.services.cases_receive_many``, which makes its queries once for the
+lot, locks the cases answered and writes the rows in bulk; senders' customer records come from
+``customers.services.customers_for_senders``.
 
 An email that needs more than a case and a message (a bounce, automated mail, a loop, something
 kept aside, anything that fails a check) is filed by ``mail_receive`` itself, in order, after the
@@ -10,26 +13,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models.functions import Lower
+from django.db import transaction
 
-from rapport.cases import search, signals
 from rapport.cases import services as case_services
-from rapport.cases.models import Case, CaseEvent, Message, MessageKind
-from rapport.customers.models import Customer, CustomerKind
+from rapport.cases.models import Case
+from rapport.customers import services as customer_services
 from rapport.domain import mail_rules
-from rapport.domain.case_rules import CaseType, Channel, Status, status_after_customer_message
-from rapport.domain.redaction import mask_sensitive
 from rapport.mail import outbound, parsing
 from rapport.mail.inbound import NO_SUBJECT, Received, _content, _subject, dated, mail_receive, quarantine_hold
 from rapport.mail.models import Disposition, MailMessage
 from rapport.platform.errors import RapportError
-from rapport.web.html import sanitise_html
 
 log = logging.getLogger(__name__)
 THREAD_KEYS = 50  # as many of a reply's references as the one-by-one path looks up
@@ -37,20 +34,12 @@ THREAD_KEYS = 50  # as many of a reply's references as the one-by-one path looks
 
 @dataclass
 class _Email:
-    """One email on the bulk path: what was parsed, and what it became."""
+    """One email on the bulk path: what was parsed, and the arrival it is filed as."""
 
     parsed: parsing.ParsedMail
-    body: str
-    html: str
-    checked: list[tuple[case_services.Upload, str]]
+    arrival: case_services.Arrival
     keys: list[str]
     number: int | None
-    written: datetime
-    historic: bool
-    case: Case | None = None
-    new_case: bool = False
-    message: Message | None = None
-    events: list[CaseEvent] = field(default_factory=list)
 
 
 def file_batch(
@@ -91,18 +80,27 @@ def _prepare(parsed: parsing.ParsedMail, ours: set[str], now: datetime) -> _Emai
         return None
     if mail_rules.automated_reason(parsed.headers, parsed.sender) or parsed.sender in ours:
         return None
+    written, historic = dated(parsed, now)
     try:
         text, uploads, withheld = _content(parsed)
         if withheld:
             return None  # the raw email is kept beside the message
-        body = case_services._clean_body(mask_sensitive(text).text)
-        checked = case_services._checked_uploads(uploads)
-        case_services._clean_subject(_subject((parsed.subject or NO_SUBJECT)[:200]))
+        arrival = case_services.arrival_check(
+            case_services.Arrival(
+                customer=None,  # type: ignore[arg-type]  # known once the group's senders are looked up
+                subject=_subject((parsed.subject or NO_SUBJECT)[:200]),
+                body=text,
+                body_html=parsed.html,
+                attachments=uploads,
+                now=written,
+                historic=historic,
+            )
+        )
     except (RapportError, ValueError, UnicodeError, LookupError):
         return None
     number = mail_rules.subject_reference(parsed.subject) or mail_rules.address_reference(parsed.to)
     keys = mail_rules.thread_keys(parsed.in_reply_to, parsed.references)[:THREAD_KEYS]
-    return _Email(parsed, body, parsed.html, checked, keys, number, *dated(parsed, now))
+    return _Email(parsed, arrival, keys, number)
 
 
 def _file_group(
@@ -127,97 +125,71 @@ def _file_group(
 
 
 def _write(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge: bool) -> list[Received]:
+    """Thread each email as ``mail_receive`` would (Message-ID references, then a case reference
+    for the same customer) and file them through ``cases_receive_many``."""
     emails = [email for _, _, email in group]
-    customers = _customers(emails, now)
-    threads = _threads(emails)
-    cases = {c.pk: c for c in Case.objects.filter(pk__in={*threads.values(), *(e.number for e in emails if e.number)})}
-    for case in cases.values():
-        case._rapport_read_version = case.version  # type: ignore[attr-defined]
-    window = timedelta(days=settings.RAPPORT_MAIL_REOPEN_DAYS)
-    pending: list[Case] = []  # new cases not yet written (they get their numbers when written)
-    by_message_id: dict[str, Case] = {}
+    senders: dict[str, str] = {}
     for email in emails:
-        parsed = email.parsed
-        customer = customers[parsed.sender.lower()]
-        thread_case = None
+        senders.setdefault(email.parsed.sender.lower(), email.parsed.sender_name)
+    customers = customer_services.customers_for_senders(
+        senders=senders, internal_domains=settings.RAPPORT_MAIL_DOMAINS, now=now
+    )
+    threads = _threads(emails)
+    owners = dict(
+        Case.objects.filter(pk__in={*threads.values(), *(e.number for e in emails if e.number)}).values_list(
+            "pk", "customer_id"
+        )
+    )
+    window = timedelta(days=settings.RAPPORT_MAIL_REOPEN_DAYS)
+
+    def reopens(ended_at: datetime | None, written: datetime) -> bool:
+        return mail_rules.reopens(ended_at, written, window)
+
+    receipts: list[case_services.Receipt] = []
+    chunk: list[case_services.Arrival] = []  # arrivals not yet filed (they get case numbers when filed)
+    where: dict[str, int] = {}  # Message-ID → the index of the email that carried it
+
+    def flush() -> None:
+        receipts.extend(case_services.cases_receive_many(arrivals=chunk, reopens=reopens))
+        owners.update((r.case.pk, r.case.customer_id) for r in receipts[-len(chunk) :])
+        chunk.clear()
+
+    for index, email in enumerate(emails):
+        customer = customers[email.parsed.sender.lower()]
+        case_id: int | None = None
+        joins: int | None = None
         for key in email.keys:
-            if key in by_message_id:
-                thread_case = by_message_id[key]
+            if key in where:
+                earlier = where[key]
+                if customers[emails[earlier].parsed.sender.lower()].pk == customer.pk:
+                    if earlier < len(receipts):
+                        case_id = receipts[earlier].case.pk
+                    else:
+                        joins = earlier - len(receipts)
                 break
             if key in threads:
-                thread_case = cases.get(threads[key])
+                if owners.get(threads[key]) == customer.pk:
+                    case_id = threads[key]
                 break
-        case = thread_case if thread_case is not None and thread_case.customer_id == customer.pk else None
-        if case is None and email.number is not None:
-            if email.number not in cases and pending:
-                _write_cases(pending, cases)
-            found = cases.get(email.number)
-            case = found if found is not None and found.customer_id == customer.pk else None
-        resolved = case is not None and case.status in {Status.RESOLVED, Status.CLOSED}
-        if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, email.written, window):  # type: ignore[union-attr]
-            case = None
-        if case is None:
-            case = Case(
-                type=CaseType.ENQUIRY,
-                status=Status.NEW,
-                channel=Channel.EMAIL,
-                subject=case_services._clean_subject(_subject((parsed.subject or NO_SUBJECT)[:200])),
-                customer=customer,
-                created_at=email.written,
-                updated_at=email.written,
-            )
-            pending.append(case)
-            email.new_case = True
-        else:
-            target = status_after_customer_message(Status(case.status))
-            if target != case.status:
-                email.events.append(
-                    case_services._event(case, None, email.written, "changed", "status", case.status, target)
-                )
-                case_services._set_status(case, target, email.written)
-                case.version += 1
-            case.updated_at = max(case.updated_at, email.written)
-        email.case = case
-        if parsed.message_id:
-            by_message_id[parsed.message_id[:255]] = case
-    _write_cases(pending, cases)
-    return _write_rows(group, now=now, acknowledge=acknowledge)
+        if case_id is None and joins is None and email.number is not None:
+            if email.number not in owners and chunk:
+                flush()
+            if owners.get(email.number) == customer.pk:
+                case_id = email.number
+        chunk.append(replace(email.arrival, customer=customer, case_id=case_id, joins=joins))
+        if email.parsed.message_id:
+            where[email.parsed.message_id[:255]] = index
+    if chunk:
+        flush()
+    return _write_rows(group, receipts, now=now, acknowledge=acknowledge)
 
 
-def _write_cases(pending: list[Case], cases: dict[int, Case]) -> None:
-    Case.objects.bulk_create(pending)
-    for case in pending:
-        case._rapport_read_version = case.version  # type: ignore[attr-defined]
-    cases.update((c.pk, c) for c in pending)
-    pending.clear()
-
-
-def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge: bool) -> list[Received]:
-    emails = [email for _, _, email in group]
-    for email in emails:
-        email.message = Message(
-            case=email.case,
-            kind=MessageKind.INBOUND,
-            channel=Channel.EMAIL,
-            body=email.body,
-            body_html=sanitise_html(email.html) if email.html else "",
-            created_at=email.written,
-        )
-    Message.objects.bulk_create([e.message for e in emails if e.message is not None])
-    rows, events, documents = [], [], []
-    touched: dict[int, Case] = {}
-    for email in emails:
-        (case, message), parsed, written = _filed(email), email.parsed, email.written
-        if email.checked:
-            case_services._store_attachments(message, email.checked, written)
-        if email.new_case:
-            events.append(case_services._event(case, None, written, "created", after=case.reference))
-            documents.append(search.case_document(case))
-        else:
-            touched[case.pk] = case
-        events.append(case_services._event(case, None, written, "message", after=f"inbound #{message.pk}"))
-        events.extend(email.events)
-        documents.append(search.message_document(message, case.subject))
+def _write_rows(
+    group: list[tuple[str, bytes, _Email]], receipts: list[case_services.Receipt], *, now: datetime, acknowledge: bool
+) -> list[Received]:
+    rows = []
+    for (_, _, email), receipt in zip(group, receipts, strict=True):
+        parsed = email.parsed
         rows.append(
             MailMessage(
                 key=parsed.key,
@@ -227,104 +199,18 @@ def _write_rows(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknow
                 sender=parsed.sender[:254],
                 subject=(parsed.subject or NO_SUBJECT)[:200],
                 created_at=now,
-                case=case,
-                message=message,
-                disposition=Disposition.ADDED if not email.new_case else Disposition.CASE_CREATED,
+                case=receipt.case,
+                message=receipt.message,
+                disposition=Disposition.CASE_CREATED if receipt.opened else Disposition.ADDED,
             )
         )
-    _update_cases(touched.values())
-    _insert(rows)
-    _insert(events)
-    _insert(documents)  # the search index's own triggers (FTS5 on SQLite) see these rows as any insert
-    # What other apps do about new cases and messages (SLA clocks, complaint records), told for
-    # the whole group at once: each receiver's batch form makes its queries once for the lot.
-    created, added, changed = [], [], []
-    for email in emails:
-        case, message = _filed(email)
-        told = {"case": case, "message": message, "actor": None, "now": email.written, "historic": email.historic}
-        (created if email.new_case else added).append(told)
-        if email.events:
-            changed.append({**told, "events": email.events})
-    signals.case_created.send_many(Case, created)
-    signals.message_added.send_many(Case, added)
-    signals.case_changed.send_many(Case, [{k: v for k, v in c.items() if k != "message"} for c in changed])
-    for email in emails:
-        case, message = _filed(email)
-        if email.new_case and acknowledge:
-            outbound.acknowledgement_queue(case=case, message=message, now=now)
-        elif not email.new_case and case.owner_id is not None:
-            outbound.agent_notification_queue(case=case, message=message, now=now)
-    return [Received(row.disposition, _filed(email)[0].pk) for email, row in zip(emails, rows, strict=True)]
-
-
-def _insert(objs: list[Any]) -> None:
-    """Insert rows whose ids nobody needs back with one ``executemany``: the values prepared by
-    each field as ``bulk_create`` would, without compiling a statement per batch of rows (as
-    ``rapport.seeding.bulk`` does)."""
-    if not objs:
-        return
-    meta = type(objs[0])._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from _meta
-    rows = [tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields) for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _update_cases(cases: Iterable[Case]) -> None:
-    """Replies touch their cases: re-opened ones are saved one by one (few), the rest in one update."""
-    quiet = []
-    for case in cases:
-        if case.version != case._rapport_read_version:  # type: ignore[attr-defined]
-            Case.objects.filter(pk=case.pk).update(
-                status=case.status,
-                resolved_at=case.resolved_at,
-                closed_at=case.closed_at,
-                version=case.version,
-                updated_at=case.updated_at,
-            )
-        else:
-            quiet.append(case)
-    if quiet:
-        Case.objects.bulk_update(quiet, ["updated_at"], batch_size=500)
-
-
-def _filed(email: _Email) -> tuple[Case, Message]:
-    if email.case is None or email.message is None:
-        raise ValueError("an email reached writing without its case and message")
-    return email.case, email.message
-
-
-def _customers(emails: list[_Email], now: datetime) -> dict[str, Customer]:
-    """Every sender's customer record (the oldest one for an address), created for new senders."""
-    addresses = {e.parsed.sender.lower() for e in emails}
-    found: dict[str, Customer] = {}
-    for customer in Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=addresses).order_by():
-        held = found.get(customer.email_ci)  # type: ignore[attr-defined]
-        if held is None or customer.pk < held.pk:
-            found[customer.email_ci] = customer  # type: ignore[attr-defined]
-    internal = {d.lower() for d in settings.RAPPORT_MAIL_DOMAINS}
-    new: dict[str, Customer] = {}
-    for email in emails:
-        address = email.parsed.sender.lower()
-        if address in found or address in new:
-            continue
-        new[address] = Customer(
-            kind=CustomerKind.COLLEAGUE if mail_rules.domain_of(address) in internal else CustomerKind.PERSON,
-            name=" ".join(email.parsed.sender_name.split())[:200] or address,
-            email=address[:254],
-            preferred_channel=Channel.EMAIL,
-            created_at=now,
-            updated_at=now,
-        )
-    if new:
-        Customer.objects.bulk_create(list(new.values()))
-        search.index_new([search.customer_document(c) for c in new.values()])
-        found.update(new)
-    return found
+    MailMessage.objects.bulk_create(rows)
+    for receipt in receipts:
+        if receipt.opened and acknowledge:
+            outbound.acknowledgement_queue(case=receipt.case, message=receipt.message, now=now)
+        elif not receipt.opened and receipt.case.owner_id is not None:
+            outbound.agent_notification_queue(case=receipt.case, message=receipt.message, now=now)
+    return [Received(row.disposition, receipt.case.pk) for row, receipt in zip(rows, receipts, strict=True)]
 
 
 def _threads(emails: list[_Email]) -> dict[str, int]:

@@ -3,6 +3,7 @@ notifications go through the outbox, and a bouncing address shows on the custome
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,35 @@ def customer_address_panel(request: HttpRequest, customer: Customer) -> extensio
     return extensions.Panel("mail/_customer_address_panel.html", place="side", order=5, context=context)
 
 
+EMAIL_FAILING = "Email is not being delivered: replies to customers are waiting in the outbox."
+EMAIL_FAILING_AGENT = EMAIL_FAILING + " Tell an admin; call customers who need an answer now."
+
+
+def header_alert(user: Any) -> extensions.Alert | None:
+    """Warn every member of staff while outbound email is failing: they are telling customers
+    things that are not reaching them. From a short-lived copy: no query on most pages."""
+    from rapport.mail.selectors import mail_failing
+
+    if not mail_failing():
+        return None
+    if mail_policy.can_view_mail(user):
+        return extensions.Alert(EMAIL_FAILING, url_name="mail:index", link_text="See the outbox")
+    return extensions.Alert(EMAIL_FAILING_AGENT)
+
+
+def delivery_badge(state: Any) -> extensions.Badge:
+    """A ``selectors.DeliveryState`` as the timeline shows it: words first, colour repeats them."""
+    return extensions.Badge(f"Email: {state.label}", css=f"delivery delivery-{state.state}", title=state.detail)
+
+
+def delivery_badges(case: Case, messages: Sequence[Message]) -> dict[int, list[extensions.Badge]]:
+    """Each emailed reply's delivery state on the timeline (one query, none without emailed replies)."""
+    from rapport.mail.selectors import delivery_states
+
+    sent = [m.pk for m in messages if m.kind == MessageKind.OUTBOUND and m.channel == Channel.EMAIL]
+    return {pk: [delivery_badge(state)] for pk, state in delivery_states(sent).items()}
+
+
 def register() -> None:
     from rapport.mail.erasure import customer_mail_erase
     from rapport.mail.outbound import notification_queue
@@ -58,6 +88,8 @@ def register() -> None:
     extensions.erasure_handlers.append(customer_mail_erase)
     extensions.case_panels.append(case_address_panel)
     extensions.customer_panels.append(customer_address_panel)
+    extensions.header_alerts.append(header_alert)
+    extensions.message_badges.append(delivery_badges)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Email", url_name="mail:index", section="mail", visible=mail_policy.can_view_mail, order=80

@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 
-from rapport.cases import search
 from rapport.cases import services as case_services
 from rapport.cases.models import Case, MessageKind
-from rapport.customers.models import Customer, CustomerKind
+from rapport.customers import services as customer_services
+from rapport.customers.models import Customer
 from rapport.domain import mail_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Status
@@ -239,22 +238,9 @@ def _threaded_case(parsed: parsing.ParsedMail) -> Case | None:
 
 def _customer(parsed: parsing.ParsedMail, now: datetime) -> Customer:
     address = parsed.sender.lower()
-    # Unordered so the lookup walks the lower(email) index; the oldest record wins a tie.
-    matches = list(Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci=address).order_by()[:5])
-    if matches:
-        return min(matches, key=lambda c: c.pk)
-    internal = mail_rules.domain_of(address) in {d.lower() for d in settings.RAPPORT_MAIL_DOMAINS}
-    name = " ".join(parsed.sender_name.split())[:200] or address
-    customer = Customer.objects.create(
-        kind=CustomerKind.COLLEAGUE if internal else CustomerKind.PERSON,
-        name=name,
-        email=address[:254],
-        preferred_channel=Channel.EMAIL,
-        created_at=now,
-        updated_at=now,
-    )
-    search.index_new([search.customer_document(customer)])
-    return customer
+    return customer_services.customers_for_senders(
+        senders={address: parsed.sender_name}, internal_domains=settings.RAPPORT_MAIL_DOMAINS, now=now
+    )[address]
 
 
 def _bounce(
@@ -282,6 +268,8 @@ def _bounce(
                 bounces=flagged.bounces + 1, reason=reason, flagged_at=now
             )
     row.disposition, row.reason = Disposition.BOUNCE, reason
+    if origin is not None:
+        outbound.outbox_bounced(message_id_header=origin.message_id_header, reason=reason)
     if origin is not None and origin.case is not None:
         who = ", ".join(recipients) or "the customer"
         note = f"An email to {who} could not be delivered.\n\n{_text(parsed)}"

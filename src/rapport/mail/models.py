@@ -82,6 +82,7 @@ class OutboxState(models.TextChoices):
     FAILED = "failed", "Failed (gave up)"
     UNCERTAIN = "uncertain", "Interrupted while sending: check before sending again"
     SUPPRESSED = "suppressed", "Not sent (customer's contact preferences)"
+    BOUNCED = "bounced", "Bounced (the receiving server refused it)"
 
 
 class OutboxEmail(models.Model):

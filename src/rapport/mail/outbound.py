@@ -330,6 +330,16 @@ def outbox_recover(*, now: datetime) -> int:
     )
 
 
+def outbox_bounced(*, message_id_header: str, reason: str) -> int:
+    """The receiving server sent our email back (a delivery status notification): its outbox row
+    says so, so the reply on the case shows it was not delivered. Returns the rows marked."""
+    return (
+        OutboxEmail.objects.filter(message_id_header=message_id_header)
+        .exclude(state=OutboxState.SUPPRESSED)
+        .update(state=OutboxState.BOUNCED, last_error=reason[:2000])
+    )
+
+
 def outbox_requeue(*, email: OutboxEmail, now: datetime) -> bool:
     """An admin's "send again" for a failed or uncertain email."""
     updated = OutboxEmail.objects.filter(pk=email.pk, state__in=[OutboxState.FAILED, OutboxState.UNCERTAIN]).update(

@@ -6,8 +6,10 @@ in the metadata, real text (never images of text), a readable size, and a large-
 (16 pt and up, as RNIB's clear print guidance recommends) for customers who asked for it as a
 reasonable adjustment (Equality Act 2010 s.20).
 
-The built-in PDF fonts cover Latin-1 only, so text is first folded to it: typographic quotes and
-dashes become their plain forms and anything else unrepresentable becomes "?" rather than failing.
+Text is set in DejaVu Sans, a Unicode TrueType font (Debian's ``fonts-dejavu-core``, which the
+set-up installs), so Welsh (ŵ, ŷ), the euro sign and other non-Latin-1 text print as written; the
+built-in PDF fonts cover Latin-1 only and printed "Llŷr" as "Ll?r". fpdf2 embeds only the glyphs a
+document uses. No font is fetched at run time or kept in the repository.
 """
 
 from __future__ import annotations
@@ -15,29 +17,37 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 from fpdf import FPDF
 
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u2192": "->",
-    }
-)
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FAMILY = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+FONT_PACKAGE = "fonts-dejavu-core"
+
+
+class FontMissing(RuntimeError):
+    """The Unicode font PDFs are set in is not installed on this machine."""
+
+
+def font_paths(font_dir: Path | None = None) -> dict[str, Path]:
+    """The font file for each style; ``FontMissing`` names the package when one is absent."""
+    folder = font_dir or FONT_DIR
+    paths = {style: folder / name for style, name in FONT_FILES.items()}
+    missing = [str(path) for path in paths.values() if not path.is_file()]
+    if missing:
+        raise FontMissing(
+            f"PDFs need the DejaVu Sans font, missing at {', '.join(missing)}. "
+            f"Install it with: sudo apt-get install {FONT_PACKAGE}"
+        )
+    return paths
 
 
 def fold(text: str) -> str:
-    """``text`` in the Latin-1 characters the built-in fonts can show."""
-    text = unicodedata.normalize("NFC", str(text).translate(_FOLD))
-    return text.encode("latin-1", "replace").decode("latin-1")
+    """``text`` as printed: composed (NFC), so a letter and its accent are one glyph."""
+    return unicodedata.normalize("NFC", str(text))
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,16 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Lines:
+    """Short lines set close together, e.g. an address or a letter's signature; ``align`` "R" puts
+    them at the right margin (a letterhead)."""
+
+    lines: Sequence[str]
+    align: Literal["L", "R"] = "L"
+    bold_first: bool = False
+
+
+@dataclass(frozen=True)
 class Bullets:
     items: Sequence[str]
 
@@ -64,13 +84,25 @@ class Table:
     widths: Sequence[int] = field(default_factory=tuple)
 
 
-Block = Heading | Paragraph | Bullets | Table
+Block = Heading | Paragraph | Lines | Bullets | Table
 
 
-def render_pdf(title: str, blocks: Sequence[Block], *, large_print: bool = False, author: str = "") -> bytes:
-    """The PDF for ``blocks`` under ``title``; ``large_print`` sets body text at 16 pt, else 11 pt."""
+def render_pdf(
+    title: str,
+    blocks: Sequence[Block],
+    *,
+    large_print: bool = False,
+    author: str = "",
+    show_title: bool = True,
+    font_dir: Path | None = None,
+) -> bytes:
+    """The PDF for ``blocks`` under ``title``; ``large_print`` sets body text at 16 pt, else 11 pt.
+    ``show_title`` False keeps the title in the metadata only (a letter prints its own heading
+    below its letterhead)."""
     base = 16 if large_print else 11
     pdf = FPDF(format="A4")
+    for style, path in font_paths(font_dir).items():
+        pdf.add_font(FONT_FAMILY, style, str(path))
     pdf.set_title(fold(title))
     pdf.set_lang("en-GB")
     if author:
@@ -79,25 +111,33 @@ def render_pdf(title: str, blocks: Sequence[Block], *, large_print: bool = False
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(20, 18, 20)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", base + 6)
-    pdf.multi_cell(0, (base + 6) * 0.55, fold(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(base * 0.4)
+    if show_title:
+        pdf.set_font(FONT_FAMILY, "B", base + 6)
+        pdf.multi_cell(0, (base + 6) * 0.55, fold(title), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(base * 0.4)
     line = base * 0.5
     for block in blocks:
         if isinstance(block, Heading):
             size = base + (4 if block.level == 1 else 2)
             pdf.ln(line * 0.5)
-            pdf.set_font("Helvetica", "B", size)
-            pdf.multi_cell(0, size * 0.55, fold(block.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT_FAMILY, "B", size)
+            pdf.multi_cell(0, size * 0.55, fold(block.text), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(line * 0.3)
         elif isinstance(block, Paragraph):
-            pdf.set_font("Helvetica", "B" if block.bold else "", base)
-            pdf.multi_cell(0, line, fold(block.text), new_x="LMARGIN", new_y="NEXT")
+            # Ragged right, never justified: justified lines open wide gaps between words, which
+            # readers with dyslexia find hard (British Dyslexia Association style guide).
+            pdf.set_font(FONT_FAMILY, "B" if block.bold else "", base)
+            pdf.multi_cell(0, line, fold(block.text), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(line * 0.5)
+        elif isinstance(block, Lines):
+            for index, text in enumerate(block.lines):
+                pdf.set_font(FONT_FAMILY, "B" if block.bold_first and index == 0 else "", base)
+                pdf.multi_cell(0, line, fold(text), align=block.align, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(line * 0.5)
         elif isinstance(block, Bullets):
-            pdf.set_font("Helvetica", "", base)
+            pdf.set_font(FONT_FAMILY, "", base)
             for item in block.items:
-                pdf.multi_cell(0, line, fold(f"-  {item}"), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, line, fold(f"•  {item}"), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(line * 0.5)
         else:
             _table(pdf, block, base, line)
@@ -105,7 +145,7 @@ def render_pdf(title: str, blocks: Sequence[Block], *, large_print: bool = False
 
 
 def _table(pdf: FPDF, table: Table, base: int, line: float) -> None:
-    pdf.set_font("Helvetica", "", base - 1)
+    pdf.set_font(FONT_FAMILY, "", base - 1)
     widths = tuple(table.widths) or None
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=line) as grid:
         header = grid.row()

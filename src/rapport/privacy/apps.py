@@ -7,6 +7,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy and adjustments"
 
     def ready(self) -> None:
-        from rapport.privacy import hooks
+        from rapport.privacy import events, hooks  # noqa: F401 - events registers its kinds
 
         hooks.register()

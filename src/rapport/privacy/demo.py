@@ -16,6 +16,7 @@ from rapport.domain.case_rules import CaseType
 from rapport.platform.errors import RapportError
 from rapport.privacy import rights, services
 from rapport.privacy.models import DataRequest, RequestKind
+from rapport.seeding.scenarios import request_kind_of
 
 ADJUSTMENTS: tuple[dict[str, Any], ...] = (
     {"kind": "large_print", "detail": "16 pt minimum, Arial"},
@@ -43,13 +44,17 @@ def seed(now: datetime) -> None:
             wording="Can we email you about offers and new products? You can say no at any time.",
             now=now - timedelta(days=60),
         )
-    # The demo's data-protection cases become data requests with their statutory facts.
-    kinds = [k.value for k in RequestKind]
+    # The demo's data-protection cases become data requests with their statutory facts: the right
+    # each exercises is the one its words ask for.
     cases = Case.objects.filter(type=CaseType.DATA_REQUEST, data_request__isnull=True).order_by("id")
     DataRequest.objects.bulk_create(
         [
-            DataRequest(case=case, kind=kinds[i % len(kinds)], received_on=timezone.localtime(case.created_at).date())
-            for i, case in enumerate(cases)
+            DataRequest(
+                case=case,
+                kind=request_kind_of(case.subject) or RequestKind.ACCESS,
+                received_on=timezone.localtime(case.created_at).date(),
+            )
+            for case in cases
         ]
     )
     # One restriction granted, so the banner (case and customer pages) and the lift form show.

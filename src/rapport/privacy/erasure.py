@@ -35,7 +35,7 @@ from django.utils import timezone
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import ApiToken, User
-from rapport.cases import search
+from rapport.cases import journal, search
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
@@ -227,11 +227,8 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
         + [search.message_document(m, m.case.subject) for m in refreshed]
     )
     summary["elsewhere"] = _sweep(swept)
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(case_id=pk, actor=actor, at=now, kind="erased", after="identity erased (UK GDPR Art 17)")
-            for pk in case_ids
-        ]
+    journal.record_many(
+        [journal.Entry(pk, "erased", now, actor, after="identity erased (UK GDPR Art 17)") for pk in case_ids]
     )
     return summary
 

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from rapport import extensions
-from rapport.cases.models import Attachment, Case, CaseEvent, Message, SearchDocument
+from rapport.cases import journal
+from rapport.cases.models import Attachment, Case, Message, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.case_rules import Status
 from rapport.privacy import purge as purge_files
@@ -48,9 +49,7 @@ def _closed_cases(now: datetime, cutoff: datetime, dry_run: bool) -> tuple[int, 
     Message.objects.filter(case_id__in=ids).update(body=RETAINED_MESSAGE, body_html="")
     erase_files(Attachment.objects.filter(message__case_id__in=ids).exclude(filename=ERASED_FILE))
     SearchDocument.objects.filter(case_id__in=ids, kind="message").update(body=RETAINED_MESSAGE)
-    CaseEvent.objects.bulk_create(
-        [CaseEvent(case_id=pk, at=now, kind="retention_purged", after="content removed (retention)") for pk in ids]
-    )
+    journal.record_many([journal.Entry(pk, "retention_purged", now, after="content removed (retention)") for pk in ids])
     return len(ids), held
 
 

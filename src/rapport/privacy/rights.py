@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from rapport import access as policy
 from rapport.accounts.models import User
+from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent
 from rapport.customers.models import Customer
 from rapport.customers.services import customer_update
@@ -94,7 +95,7 @@ def _tick(request: DataRequest, *steps: str) -> None:
 
 
 def _event(case: Case, actor: User, now: datetime, kind: str, field: str, before: str, after: str) -> CaseEvent:
-    return CaseEvent.objects.create(
+    return journal.record(
         case=case, actor=actor, at=now, kind=kind, field=field, before=before[:2000], after=after[:2000]
     )
 

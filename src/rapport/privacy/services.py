@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from rapport import access as policy
 from rapport.accounts.models import User
-from rapport.cases.models import Case, CaseEvent
+from rapport.cases import journal
+from rapport.cases.models import Case
 from rapport.cases.services import case_create
 from rapport.customers.models import Customer
 from rapport.domain import data_requests as rules
@@ -210,19 +211,8 @@ def data_request_update(
         if errors:
             raise FieldError(errors)
         request.save()
-        CaseEvent.objects.bulk_create(
-            [
-                CaseEvent(
-                    case=case,
-                    actor=actor,
-                    at=now,
-                    kind="data_request",
-                    field=field,
-                    before="" if before is None else str(before),
-                    after="" if after is None else str(after),
-                )
-                for field, before, after in events
-            ]
+        journal.record_many(
+            [journal.Entry(case, "data_request", now, actor, field, before, after) for field, before, after in events]
         )
     return request
 

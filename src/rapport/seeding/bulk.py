@@ -7,9 +7,11 @@ rows, so it would take a quarter of an hour just to insert them. Columns come fr
 ``_meta`` (anything not set here gets its field default), so a new column with a default needs no
 change here; a new required column fails loudly.
 
-The rows are what the services would have written (rapport.cases.services): the same events in
-the same order, a search document for each case, message and customer, and case fields (status,
-first response, resolved, closed, version) that follow from the steps. `tests/cli` checks this
+The rows are what the services would have written (rapport.cases.services): each plan is replayed
+through the case lifecycle (rapport.domain.case_lifecycle) as the services replay their work, so
+the events come in the same order and the case fields (status, first response, resolved, closed,
+version) follow from the steps by the same rules; and a search document for each case, message and
+customer. `tests/cli` checks this
 against the services themselves.
 
 Seeding adds to what is there: ids are taken from the table (SQLite, inside the batch's write lock)
@@ -37,7 +39,8 @@ from django.utils import timezone
 from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent, Message, SearchDocument, Tag
 from rapport.customers.models import Customer, CustomerKind
-from rapport.domain.case_rules import Channel, Status, status_after_customer_message
+from rapport.domain import case_lifecycle as lifecycle
+from rapport.domain.case_rules import Channel, Status
 from rapport.domain.references import format_reference
 from rapport.seeding import plans
 from rapport.seeding.organisation import StaffMember, TeamStaff, staff_pool_ensure
@@ -227,12 +230,11 @@ class CaseRows:
         logged = plan.logged_by_staff
         # Who typed the first message in: the agent for calls, visits and letters; the customer otherwise.
         creator = worker.id if logged or channel == Channel.LETTER else None
-        status: str = Status.OPEN if logged else Status.NEW
         owner_id = worker.id if logged else None
         created = stamp = when(plan.created_at)
-        first_response = created if logged else None
-        resolved = closed = None
-        version = 1
+        state: lifecycle.CaseState[int] = lifecycle.opened(owned=logged)
+        if logged:  # a call, a visit: answered as it happens
+            state, _ = lifecycle.step(state, lifecycle.AnsweredInPerson(), plan.created_at)
 
         mid = next(message_ids)
         message((mid, case_id, INBOUND, channel, creator, plan.body, stamp))
@@ -246,39 +248,34 @@ class CaseRows:
             if action == MESSAGE:
                 kind = step.kind
                 mid = next(message_ids)
-                author = None if kind == INBOUND and creator is None else worker.id
-                message((mid, case_id, kind, channel, author, step.body, stamp))
+                actor = None if kind == INBOUND and creator is None else worker.id
+                message((mid, case_id, kind, channel, actor, step.body, stamp))
                 document(("message", mid, case_id, None, kind == NOTE, subject, step.body))
-                event((case_id, author, stamp, "note" if kind == NOTE else "message", "", "", f"{kind} #{mid}"))
-                target = status
-                if kind == INBOUND:
-                    target = status_after_customer_message(Status(status))
-                elif kind == OUTBOUND:
-                    if first_response is None:
-                        first_response = stamp
-                        event((case_id, author, stamp, "first_response", "", "", _iso(step.at)))
-                    if status == Status.NEW:
-                        target = Status.OPEN
-                if step.status and kind != INBOUND:
-                    target = step.status
-                if target != status:
-                    event((case_id, author, stamp, "changed", "status", status, target))
-                    status = target
-                    resolved, closed = _stamps(status, stamp, resolved)
-                    version += 1
+                event((case_id, actor, stamp, "note" if kind == NOTE else "message", "", "", f"{kind} #{mid}"))
+                move: lifecycle.Action = (
+                    lifecycle.CustomerWrote()
+                    if kind == INBOUND
+                    else lifecycle.StaffWrote(
+                        reply=kind == OUTBOUND, status_after=Status(step.status) if step.status else None
+                    )
+                )
             elif action == ASSIGN:
-                event((case_id, leader.id, stamp, "changed", "owner", "", worker.name))
+                actor = leader.id
+                move = lifecycle.Edit(owner=("", worker.name))
                 owner_id = worker.id
-                if status == Status.NEW:
-                    event((case_id, leader.id, stamp, "changed", "status", status, Status.OPEN))
-                    status = Status.OPEN
-                version += 1
             else:  # STATUS
-                event((case_id, worker.id, stamp, "changed", "status", status, step.status))
-                status = step.status
-                resolved, closed = _stamps(status, stamp, resolved)
-                version += 1
+                actor = worker.id
+                move = lifecycle.Edit(status=Status(step.status))
+            state, specs = lifecycle.step(state, move, step.at)
+            for spec in specs:
+                after = _iso(spec.after) if spec.kind == lifecycle.FIRST_RESPONSE else spec.after
+                event((case_id, actor, stamp, spec.kind, spec.field, spec.before, after))
 
+        status = state.status.value
+        first_response = None if state.first_response_at is None else when(state.first_response_at)
+        resolved = None if state.resolved_at is None else when(state.resolved_at)
+        closed = None if state.closed_at is None else when(state.closed_at)
+        version = state.version
         self.cases.append(
             (
                 case_id,
@@ -304,17 +301,8 @@ class CaseRows:
         return status
 
 
-def _stamps(status: str, at: Any, resolved: Any) -> tuple[Any, Any]:
-    """resolved_at and closed_at after a move to ``status`` at ``at`` (as services._set_status)."""
-    if status == Status.RESOLVED:
-        return at, None
-    if status == Status.CLOSED:
-        return resolved or at, at
-    return None, None
-
-
-def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=UTC).isoformat()
+def _iso(ts: int | str) -> str:
+    return datetime.fromtimestamp(int(ts), tz=UTC).isoformat()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from rapport.cases import services as cases
 from rapport.cases.models import Case
 from rapport.customers import services as customers
 from rapport.customers.models import Customer, CustomerKind
-from rapport.domain.case_rules import CaseType, Channel, Priority, Status
+from rapport.domain.calendar import BusinessCalendar, business_time_between
+from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
 from rapport.seeding import plans
 from rapport.seeding.organisation import teams_ensure
 from rapport.seeding.plans import ASSIGN, DAY, INBOUND, MESSAGE, CasePlan, Weighted
@@ -30,11 +31,13 @@ from rapport.seeding.scenarios import (
     BILLING,
     COMPANY_SCENARIOS,
     COMPLAINTS,
+    DATA_REQUEST_SCENARIOS,
     DEPARTMENTS,
     EXTERNAL_SCENARIOS,
     FRONT_LINE,
     INTERNAL_SCENARIOS,
     SCENARIOS,
+    SCENARIOS_BY_KEY,
     TECHNICAL,
     Scenario,
 )
@@ -78,14 +81,36 @@ OTHER_STAFF = (
 )
 DEMO_STATUSES = Weighted(
     [
-        (Status.NEW, 12),
-        (Status.OPEN, 24),
-        (Status.WAITING_ON_CUSTOMER, 14),
-        (Status.WAITING_ON_THIRD_PARTY, 8),
-        (Status.RESOLVED, 18),
-        (Status.CLOSED, 24),
+        (Status.NEW, 8),
+        (Status.OPEN, 16),
+        (Status.WAITING_ON_CUSTOMER, 9),
+        (Status.WAITING_ON_THIRD_PARTY, 5),
+        (Status.RESOLVED, 20),
+        (Status.CLOSED, 42),
     ]
 )
+
+# How a real team's open work stands against its targets on an ordinary day: most cases well within
+# target, a few close to it, a handful breached. Each open case is placed by how much of its target
+# (in business time) has gone, so the picture holds whatever the day and hour the demo is made.
+WITHIN, NEAR, BREACHED = "within", "near", "breached"
+TARGET_STANDING = Weighted([(WITHIN, 82), (NEAR, 10), (BREACHED, 8)])
+STANDING_SHARE = {WITHIN: (0.05, 0.5), BREACHED: (1.15, 1.6)}
+WELL_WITHIN = timedelta(hours=5)  # business time left on a case well within target
+# The service levels the demo's SLA policies set (the SLA app's defaults), in business hours:
+# (first response, resolution). Urgent cases run on a 24/7 calendar.
+DEMO_TARGETS = {
+    Priority.URGENT: (1, 8),
+    Priority.HIGH: (4, 16),
+    Priority.NORMAL: (8, 40),
+    Priority.LOW: (8, 40),
+}
+COMPLAINT_TARGETS = (4, 80)
+INTERNAL_TARGETS = (16, 80)
+OFFICE_HOURS = BusinessCalendar(
+    hours=dict.fromkeys(range(5), (("09:00", "17:30"),)), tz="Europe/London", holidays="england"
+)
+ALWAYS_OPEN = BusinessCalendar.always_open()
 
 
 @dataclass(frozen=True)
@@ -229,6 +254,9 @@ def _coverage(rng: random.Random) -> list[dict[str, object]]:
     for name, values in (("status", Status), ("channel", Channel), ("priority", Priority), ("type", CaseType)):
         for value in values:
             forced[next(order)][name] = value
+    # Every kind of data subject request, each with words that ask for it.
+    for scenario in DATA_REQUEST_SCENARIOS:
+        forced[next(order)]["scenario"] = scenario.key
     # The printed customer has a handful of cases to show in the portal.
     for _ in range(6):
         forced[next(order)]["portal_customer"] = True
@@ -248,26 +276,37 @@ def _cases(
     window = DEMO_WEEKS * 7 * DAY
     specs = []
     for want in _coverage(rng):
-        created = now_ts - int(window * rng.random() ** 1.3)  # busier recently
         scenario, customer, channel = _who_and_how(rng, want, external, internal, portal)
         team = scenario.team
         worker = rng.choice(desk.agents[team])
         status = str(want.get("status") or DEMO_STATUSES.draw(rng))
+        forced_type = want.get("type")
+        case_type = str(forced_type) if forced_type else plans.draw_type(rng, scenario)
+        priority = int(want["priority"]) if "priority" in want else plans.draw_priority(rng, case_type)  # type: ignore[call-overload]
+        if status in ACTIVE_STATUSES:
+            internal_customer = customer.kind in {CustomerKind.COLLEAGUE, CustomerKind.DEPARTMENT}
+            created = _placed(
+                rng, now, status=status, case_type=case_type, priority=priority, internal=internal_customer
+            )
+        else:
+            created = now_ts - int(window * rng.random() ** 0.8)  # finished work, spread over the weeks
         first = customer.name.split(" ", 1)[0] if customer.kind != CustomerKind.DEPARTMENT else pools.person(rng)[0]
         slots = pools.slots(rng, scenario, first=first, agent=worker.name.split(" ", 1)[0], created_at=created)
-        case_type = want.get("type")
+        young = now_ts - created < DAY
         plan = plans.plan_case(
             rng,
             scenario,
             slots,
             channel=channel,
             status=status,
-            messages=rng.choice((2, 3, 3, 4, 4)),
+            messages=rng.choice((2, 2, 3) if young else (2, 3, 3, 4, 4)),
             created_at=created,
             now=now_ts,
-            case_type=str(case_type) if case_type else None,
-            priority=int(want["priority"]) if "priority" in want else None,  # type: ignore[call-overload]
+            case_type=case_type,
+            priority=priority,
         )
+        if status == Status.OPEN:
+            plan = _answered_lately(rng, plan, now_ts)
         # Some new cases are still in the pool, waiting for triage to give them a team.
         untriaged = status == Status.NEW and rng.random() < 0.5
         specs.append((plan, customer, worker, untriaged))
@@ -278,6 +317,69 @@ def _cases(
             plan, customer=customer, worker=worker, desk=desk, portal_user=portal.get(customer.pk), untriaged=untriaged
         )
     return len(specs)
+
+
+def _answered_lately(rng: random.Random, plan: plans.CasePlan, now_ts: int) -> plans.CasePlan:
+    """An open case whose last message is the customer's: they wrote within the last hour or so
+    (the desk answers the customer's word within its next-response target; an older unanswered
+    message would be a breach, which the demo places on purpose, not by chance)."""
+    steps = list(plan.steps)
+    messages = [i for i, step in enumerate(steps) if step.action == MESSAGE]
+    if not messages or steps[messages[-1]].kind != INBOUND:
+        return plan
+    last = messages[-1]
+    floor = steps[last - 1].at if last else plan.created_at
+    steps[last] = steps[last]._replace(at=max(steps[last].at, floor, now_ts - rng.randrange(5 * 60, 90 * 60)))
+    for i in range(last + 1, len(steps)):
+        steps[i] = steps[i]._replace(at=max(steps[i].at, steps[last].at))
+    return plan._replace(steps=tuple(steps))
+
+
+def _placed(rng: random.Random, now: datetime, *, status: str, case_type: str, priority: int, internal: bool) -> int:
+    """When an open case was opened, so that the target that governs it now (the first response
+    while it is new, else the resolution) stands as a real desk's would: mostly within target."""
+    first_response, resolution = (
+        INTERNAL_TARGETS
+        if internal
+        else COMPLAINT_TARGETS
+        if case_type == CaseType.COMPLAINT and priority != Priority.URGENT
+        else DEMO_TARGETS[Priority(priority)]
+    )
+    target = timedelta(hours=first_response if status == Status.NEW else resolution)
+    calendar = ALWAYS_OPEN if priority == Priority.URGENT else OFFICE_HOURS
+    standing = TARGET_STANDING.draw(rng)
+    if standing == NEAR:
+        # Due within the next few hours of the clock on the wall ("breaching soon"); out of hours
+        # nothing falls due so soon, and the case is simply within target.
+        left = business_time_between(calendar, now, now + timedelta(minutes=rng.randrange(30, 210)))
+        if left > timedelta(0):
+            return int(_business_ago(calendar, now, target - left).timestamp())
+        standing = WITHIN
+    low, high = STANDING_SHARE[standing]
+    if status != Status.NEW and standing == WITHIN:
+        # Its first reply went out in time, so at least that much of the day has passed since.
+        low = max(low, min(first_response / (target / timedelta(hours=1)) * 1.2, 0.5))
+    used = target * rng.uniform(low, max(low, high))
+    if standing == WITHIN:
+        # Well within target: not yet in the "breaching soon" window, where the target allows it.
+        used = max(min(used, target - WELL_WITHIN), target * 0.02)
+    return int(_business_ago(calendar, now, used).timestamp())
+
+
+def _business_ago(calendar: BusinessCalendar, now: datetime, used: timedelta) -> datetime:
+    """The latest instant from which ``used`` business time has passed by ``now``."""
+    low, high = now - used, now - used * 8 - timedelta(days=14)  # `high` is surely far enough back
+    if business_time_between(calendar, low, now) >= used:
+        return low
+    for _ in range(40):  # bisect to within a second
+        middle = high + (low - high) / 2
+        if business_time_between(calendar, middle, now) >= used:
+            high = middle
+        else:
+            low = middle
+        if low - high < timedelta(seconds=1):
+            break
+    return high
 
 
 def _who_and_how(
@@ -300,7 +402,10 @@ def _who_and_how(
     else:
         channel = wanted_channel or plans.draw_channel(rng, internal=False)
         # Only customers with a sign-in write through the portal.
-        customer = rng.choice([c for c in external if c.pk in portal] if channel == Channel.PORTAL else external)
+        pool = [c for c in external if c.pk in portal] if channel == Channel.PORTAL else external
+        if "scenario" in want:  # a data subject request is a person's
+            pool = [c for c in pool if c.kind == CustomerKind.PERSON]
+        customer = rng.choice(pool)
     if customer.kind in {CustomerKind.COLLEAGUE, CustomerKind.DEPARTMENT}:
         choices: tuple[Scenario, ...] = INTERNAL_SCENARIOS
     elif customer.kind == CustomerKind.COMPANY:
@@ -311,7 +416,7 @@ def _who_and_how(
         choices = tuple(s for s in choices if wanted_type in s.types) or tuple(
             s for s in SCENARIOS if wanted_type in s.types
         )
-    scenario = rng.choice(choices)
+    scenario = SCENARIOS_BY_KEY[str(want["scenario"])] if "scenario" in want else rng.choice(choices)
     if channel == Channel.PORTAL and customer.pk not in portal:
         channel = Channel.EMAIL
     return scenario, customer, str(channel)

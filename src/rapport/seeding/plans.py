@@ -179,8 +179,17 @@ def plan_case(
         t = min(t + rng.randrange(low, high), now)
         return t
 
+    said: set[str] = set()
+
     def say(kind: str, pool: Sequence[str], low: int, high: int, status_after: str = "") -> None:
-        steps.append(Step(later(low, high), MESSAGE, kind, fill(rng.choice(pool), slots), status_after))
+        # Nobody writes the same note or message twice on one case: an optional step (one that
+        # moves no status) with nothing new left to say is left out.
+        fresh = [text for text in pool if text not in said]
+        if not fresh and not status_after and kind != OUTBOUND:
+            return
+        text = rng.choice(fresh or pool)
+        said.add(text)
+        steps.append(Step(later(low, high), MESSAGE, kind, fill(text, slots), status_after))
 
     rest = messages - 1
     if status == Status.NEW:

@@ -40,6 +40,7 @@ class Scenario:
     products: tuple[str, ...] = ("order",)
     asks: tuple[str, ...] = ()  # the desk needs something from the customer
     third_party: tuple[str, ...] = ()  # a note when the case waits on someone outside the team
+    request_kind: str = ""  # a data subject request: the right it exercises (privacy RequestKind)
 
 
 GENERIC_ASKS = (
@@ -251,6 +252,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             "You may complain to the ICO if you are unhappy with our response.\n\n{agent}",
         ),
         tags=("gdpr", "subject-access"),
+        request_kind="access",
     ),
     Scenario(
         key="erasure",
@@ -277,6 +279,108 @@ SCENARIOS: tuple[Scenario, ...] = (
             "{date}. You will not hear from us again unless you get in touch.\n\n{agent}",
         ),
         tags=("gdpr", "erasure", "marketing-consent"),
+        request_kind="erasure",
+    ),
+    Scenario(
+        key="rectification",
+        team=COMPLAINTS,
+        audience=EXTERNAL,
+        types=(CaseType.DATA_REQUEST,),
+        subjects=("Please correct my details", "Wrong date of birth on my account", "My name is spelt wrongly"),
+        openings=(
+            "Your letters have my date of birth wrong and my surname misspelt. Please correct the details you "
+            "hold about me. Account {account}. {first}",
+        ),
+        replies=(
+            "Dear {first},\n\nThank you for telling us. We will correct your details within one month and "
+            "confirm once it is done. If we have shared them with anyone, we will tell them too.\n\n{agent}",
+        ),
+        asks=(
+            "Dear {first},\n\nSo that we change the right record, could you send a copy of a document showing "
+            "your correct name and date of birth?\n\n{agent}",
+        ),
+        notes=("Checked CRM and billing: both show the old spelling. Corrections queued with billing.",),
+        follow_ups=("I have attached a copy of my driving licence.",),
+        closings=(
+            "Dear {first},\n\nYour name and date of birth are now correct on every system, and the credit "
+            "reference agency has been told.\n\n{agent}",
+        ),
+        tags=("gdpr", "rectification"),
+        request_kind="rectification",
+    ),
+    Scenario(
+        key="restriction",
+        team=COMPLAINTS,
+        audience=EXTERNAL,
+        types=(CaseType.DATA_REQUEST,),
+        subjects=("Stop using my data until the address is checked", "Restrict use of my details"),
+        openings=(
+            "The address you hold for me is wrong and I have asked you to check it. Until you have, please "
+            "do not use my details for anything except keeping them. {first}",
+        ),
+        replies=(
+            "Dear {first},\n\nWe have restricted the use of your data while we check the address: we will "
+            "keep it, but not use it, and we will tell you before the restriction is lifted.\n\n{agent}",
+        ),
+        notes=("Address dispute: restriction recorded while the postcode is checked with Royal Mail's file.",),
+        follow_ups=("Thank you. The right postcode is {postcode}.",),
+        closings=(
+            "Dear {first},\n\nWe have corrected your address and lifted the restriction, as we said we "
+            "would tell you.\n\n{agent}",
+        ),
+        tags=("gdpr", "restriction"),
+        request_kind="restriction",
+    ),
+    Scenario(
+        key="objection",
+        team=COMPLAINTS,
+        audience=EXTERNAL,
+        types=(CaseType.DATA_REQUEST,),
+        subjects=(
+            "I object to profiling for offers",
+            "Stop using my data for marketing",
+            "Objection to direct marketing",
+        ),
+        openings=(
+            "I object to you using my purchase history to target offers at me. Please stop using my data for "
+            "marketing and profiling. {first}",
+        ),
+        replies=(
+            "Dear {first},\n\nWe have stopped using your data for marketing and profiling, as the law "
+            "requires when you object to direct marketing. You will still hear from us about your orders.\n\n"
+            "{agent}",
+        ),
+        notes=("Marketing suppression and profiling opt-out set on the account.",),
+        follow_ups=("Thanks. Does that include the catalogue by post?",),
+        closings=(
+            "Dear {first},\n\nYes: the catalogue by post has stopped too. Your objection is recorded on your "
+            "account.\n\n{agent}",
+        ),
+        tags=("gdpr", "objection", "marketing-consent"),
+        request_kind="objection",
+    ),
+    Scenario(
+        key="portability",
+        team=COMPLAINTS,
+        audience=EXTERNAL,
+        types=(CaseType.DATA_REQUEST,),
+        subjects=("My order history as a file", "Data portability request"),
+        openings=(
+            "Please send me my order history and account details in a format I can load into a spreadsheet, "
+            "so I can take them to another provider. {first}",
+        ),
+        replies=(
+            "Dear {first},\n\nWe will send your account details and order history as a CSV file within one "
+            "month. It opens in any spreadsheet.\n\n{agent}",
+        ),
+        notes=("Export run from the order system; checked for other people's data before release.",),
+        follow_ups=("Could you include the delivery addresses too?",),
+        closings=(
+            "Dear {first},\n\nYour data is attached as a CSV file, protected by a password we have sent by "
+            "text.\n\n{agent}",
+        ),
+        tags=("gdpr", "portability"),
+        request_kind="portability",
     ),
     Scenario(
         key="change_address",
@@ -623,5 +727,15 @@ EXTERNAL_SCENARIOS = tuple(s for s in SCENARIOS if s.audience == EXTERNAL)
 COMPANY_SCENARIOS = tuple(s for s in SCENARIOS if s.audience in {EXTERNAL, COMPANY})
 INTERNAL_SCENARIOS = tuple(s for s in SCENARIOS if s.audience == INTERNAL)
 TEAM_NAMES = (FRONT_LINE, BILLING, TECHNICAL, COMPLAINTS)
+DATA_REQUEST_SCENARIOS = tuple(s for s in SCENARIOS if s.request_kind)
+# A data request's subjects name no slots, so the right a case exercises is read back from its subject.
+REQUEST_KIND_BY_SUBJECT = {subject: s.request_kind for s in DATA_REQUEST_SCENARIOS for subject in s.subjects}
+
+
+def request_kind_of(subject: str) -> str | None:
+    """The right a demo data request exercises, from the subject it was given."""
+    return REQUEST_KIND_BY_SUBJECT.get(subject)
+
+
 DEPARTMENTS = ("Finance", "HR", "Facilities", "Marketing", "Sales", "Legal", "Operations", "Payroll")
 ALL_TAGS = tuple(sorted({t for s in SCENARIOS for t in s.tags} | set(GENERIC_TAGS)))

@@ -7,6 +7,6 @@ class SlaConfig(AppConfig):
     verbose_name = "Service levels"
 
     def ready(self) -> None:
-        from rapport.sla import hooks
+        from rapport.sla import events, hooks  # noqa: F401 - events registers its kinds
 
         hooks.register()

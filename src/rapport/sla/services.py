@@ -16,6 +16,7 @@ from django.db.models import F, Min, Q
 
 from rapport import extensions
 from rapport.accounts.models import Role, User
+from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.domain.case_rules import ACTIVE_STATUSES, Channel, Priority, Status
 from rapport.domain.sla import (
@@ -39,8 +40,8 @@ CHOSEN_BY = frozenset({"priority", "type", "channel"})
 RETARGET_BATCH = 500
 
 
-def _event(case: Case, now: datetime, kind: str, field: str = "", before: str = "", after: str = "") -> CaseEvent:
-    return CaseEvent(case=case, actor=None, at=now, kind=kind, field=field, before=before, after=after)
+def _event(case: Case, now: datetime, kind: str, field: str = "", before: str = "", after: str = "") -> journal.Entry:
+    return journal.Entry(case, kind, now, None, field, before, after)
 
 
 def _active_policies() -> list[Policy]:
@@ -220,8 +221,8 @@ def clocks_stop(clocks: Iterable[Clock], now: datetime) -> None:
         if clock.due_at is not None and clock.due_at <= now and clock.breached_at is None:
             # Conditional, like the check's own update: whichever records the breach first wins.
             if Clock.objects.filter(pk=clock.pk, breached_at__isnull=True).update(breached_at=clock.due_at):
-                CaseEvent.objects.create(
-                    case_id=clock.case_id,
+                journal.record(
+                    case=clock.case_id,
                     at=now,
                     kind="sla_breached",
                     field=clock.target,
@@ -242,7 +243,7 @@ def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> N
     when the case had none). Waiting on the customer (a pause status of the policy): running clocks
     pause, and resume when the wait ends."""
     clocks = _running_or_paused(case)
-    events: list[CaseEvent] = []
+    events: list[journal.Entry] = []
     if after in STOPPED:
         clocks_stop(clocks, now)
         _end_pauses(case, now)
@@ -269,7 +270,7 @@ def clocks_on_status(*, case: Case, before: str, after: str, now: datetime) -> N
         if resuming:
             _end_pauses(case, now)
             events.append(_event(case, now, "sla_resumed", before=before.replace("_", " ")))
-    CaseEvent.objects.bulk_create(events)
+    journal.record_many(events)
     case_next_breach_refresh(case)
 
 
@@ -302,7 +303,7 @@ def _resolution_resume(case: Case, status: str, now: datetime) -> bool:
             *([Pause(case=case, status=status, started_at=now)] if waiting else []),
         ]
     )
-    CaseEvent.objects.create(
+    journal.record(
         case=case, actor=None, at=now, kind="sla_resumed", field=Target.RESOLUTION, before=Status.RESOLVED.value
     )
     clocks_retarget(case_ids=[case.pk], now=now, reason="re-opened")
@@ -359,7 +360,7 @@ def clocks_retarget(
 
 
 def _retarget_batch(clocks: list[Clock], policies: Sequence[Policy], now: datetime, reason: str) -> int:
-    events: list[CaseEvent] = []
+    events: list[journal.Entry] = []
     moved: list[Clock] = []
     for clock in clocks:
         case = clock.case
@@ -406,7 +407,7 @@ def _retarget_batch(clocks: list[Clock], policies: Sequence[Policy], now: dateti
         ["policy", "target_time", "warn_percent", "used", "running_since", "due_at", "warn_at", "breached_at"],
         batch_size=RETARGET_BATCH,
     )
-    CaseEvent.objects.bulk_create(events)
+    journal.record_many(events)
     _next_breach_refresh_many(clocks)
     return len(moved)
 
@@ -492,7 +493,7 @@ def _record(now: datetime, batch: int, *, due: str, done: str, kind: str) -> int
             recorded_now = Clock.objects.filter(pk=clock.pk, stopped_at__isnull=True, **{f"{done}__isnull": True})
             if not recorded_now.update(**{done: when}):
                 continue  # another run recorded it first
-            CaseEvent.objects.create(
+            journal.record(
                 case=clock.case,
                 actor=None,
                 at=now,
@@ -525,7 +526,7 @@ def _escalate(rule: EscalationRule, now: datetime, batch: int) -> int:
             outcome = _act(rule, case, clock, now)
             escalation.outcome = outcome[:200]
             escalation.save(update_fields=["outcome"])
-            CaseEvent.objects.create(
+            journal.record(
                 case=case, actor=None, at=now, kind="escalated", field=clock.target, after=f"{rule.name}: {outcome}"
             )
         applied += 1
@@ -539,7 +540,7 @@ def _act(rule: EscalationRule, case: Case, clock: Clock, now: datetime) -> str:
             return "priority already urgent"
         before, after = Priority(case.priority), Priority(case.priority + 1)
         Case.objects.filter(pk=case.pk).update(priority=int(after), version=F("version") + 1, updated_at=now)
-        CaseEvent.objects.create(
+        journal.record(
             case=case, actor=None, at=now, kind="changed", field="priority", before=before.label, after=after.label
         )
         clocks_retarget(case_ids=[case.pk], now=now, reason=f"priority {after.label}")
@@ -548,7 +549,7 @@ def _act(rule: EscalationRule, case: Case, clock: Clock, now: datetime) -> str:
         team = rule.reassign_to
         if team is None or team.pk == case.team_id:
             return "already with that team" if team else "no team to reassign to"
-        CaseEvent.objects.bulk_create(
+        journal.record_many(
             [
                 _event(case, now, "changed", "team", str(case.team or ""), str(team)),
                 *([_event(case, now, "changed", "owner", str(case.owner), "")] if case.owner else []),

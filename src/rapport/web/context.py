@@ -21,4 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_extra": sorted((item for item in extensions.nav_items if item.visible(user)), key=lambda item: item.order)
         if staff
         else [],
+        # A callable: the template asks for it only where the header is drawn (not in htmx partials).
+        "header_alerts": (lambda: extensions.header_alerts_for(user)) if staff else (),
     }

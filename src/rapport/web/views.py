@@ -115,7 +115,11 @@ def _queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
-    hits = case_search.search(actor(request), text) if text else []
+    named = case_search.case_asked_for(actor(request), text)
+    if named is not None:
+        # A reference (or a case number) goes straight to the case, as a person typing one expects.
+        return redirect("cases:detail", named.reference)
+    hits = case_search.search(actor(request), text, by_reference=False) if text else []
     groups = []
     for kind, heading in SEARCH_GROUPS:
         rows = [_search_row(hit) for hit in hits if hit.kind == kind]

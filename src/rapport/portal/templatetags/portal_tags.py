@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
+from rapport.cases.models import Message
 from rapport.portal import wording
+from rapport.web.components import message_card
 from rapport.web.templatetags import desk
 
 register = template.Library()
@@ -26,3 +29,9 @@ def attachment_url(attachment_id: int) -> str:
 register.simple_tag(desk.field_widget)
 register.filter("error_anchor", desk.error_anchor)
 register.filter("message_html", desk.sanitised)
+
+
+@register.simple_tag
+def message_card_for_customer(message: Message, organisation: str) -> SafeString:
+    """A message of the customer's case, as they read it (``web.components.message_card``)."""
+    return message_card.customer_card(message, organisation=organisation)

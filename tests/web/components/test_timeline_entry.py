@@ -128,3 +128,28 @@ def test_python_entries_match_the_template_entries(db, case, agent, customer_use
     assert "javascript:" not in ours
     assert "(recorded by Agent" in ours
     assert "1.2\xa0KB" in ours
+
+
+def test_dated_events_read_as_dates_not_codes(db, case, now):
+    # given SLA and complaint events whose values are moments in ISO form
+    from rapport.cases import journal
+    from rapport.web.components.timeline_entry import event_entry
+
+    cases = [
+        ("sla_warning", "resolution", "2026-11-13T09:30:00+00:00",
+         "SLA warning</span> · resolution: 13 Nov 2026, 09:30"),
+        ("sla_breached", "first_response", "2026-07-01T08:05:00+00:00",
+         "SLA breached</span> · first response: 1 Jul 2026, 09:05"),
+        ("follow_up_done", "", "2026-03-02", "Follow up done</span>: 2 Mar 2026"),
+        ("final_response_sent", "", "refer to the <Ombudsman> by 2026-12-24",
+         "refer to the &lt;Ombudsman&gt; by 24 Dec 2026"),
+        ("sla_paused", "", "waiting_on_customer", "SLA paused</span>: waiting on customer"),
+    ]  # fmt: skip
+    for kind, field, after, words in cases:
+        # when the journal records them and the timeline shows them
+        event = journal.record(case=case, kind=kind, at=now, field=field, after=after)
+        html = event_entry(event)
+        # then people read dates as the desk writes them, and never the code or the ISO text
+        assert words in html
+        assert "T09:30" not in html
+        assert "_" not in html.split("</span>", 1)[0]

@@ -1,0 +1,25 @@
+"""Background jobs of the event journal (thin: they call ``cases.journal``)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task()
+def journal_deliver(subscriber: str) -> int:
+    """Deliver the events ``subscriber`` is owed (queued when they are recorded)."""
+    from rapport.cases import journal
+
+    total = 0
+    while done := journal.deliver(subscriber):
+        total += done
+    return total
+
+
+@db_periodic_task(crontab(minute="*"))
+def journal_redeliver() -> int:
+    """Deliver what a lost or failed job left owed (at-least-once delivery, ADR 0009)."""
+    from rapport.cases import journal
+
+    return journal.deliver_all()

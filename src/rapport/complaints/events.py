@@ -1,0 +1,46 @@
+"""Complaint handling's case events, registered with the journal (``cases.journal``) when the app loads."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from rapport.cases import journal
+from rapport.cases.models import CaseEvent
+
+_BY_DAY = re.compile(r"^(?P<text>.*) by (?P<day>\d{4}-\d{2}-\d{2})$")
+
+
+def _letter(label: str) -> journal.Renderer:
+    """A final response or deadlock letter: "refer to the Ombudsman by 13 Nov 2026"."""
+
+    def render(event: CaseEvent) -> SafeString:
+        found = _BY_DAY.match(event.after)
+        after = f"{found['text']} by {journal.moment_words(found['day'])}" if found else event.after
+        return format_html('<span class="event-kind">{}</span> {}: {}', label, journal.actor_label(event, ""), after)
+
+    return render
+
+
+def _warning(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">Final response warning</span>: {}', journal.humanise(event.after).lower()
+    )
+
+
+GENERIC = (
+    "heat_hear", "heat_empathise", "heat_apologise", "heat_take_ownership", "liability_admitted",
+    "complaint_outcome", "customer_response", "root_cause", "complaint_override", "complaint_escalated",
+    "remedies_assessed", "award_granted", "approval_requested", "approval_decided",
+)  # fmt: skip
+KINDS = (
+    *(journal.EventKind(name, "complaints", journal.generic, fields=None) for name in GENERIC),
+    journal.EventKind("follow_up_done", "complaints", journal.dated("Follow up done")),
+    journal.EventKind("final_response_warning", "complaints", _warning),
+    journal.EventKind("final_response_sent", "complaints", _letter("Final response sent")),
+    journal.EventKind("deadlock_letter_sent", "complaints", _letter("Deadlock letter sent")),
+)
+for kind in KINDS:
+    journal.register(kind)
