@@ -486,3 +486,14 @@ def test_customers_cannot_read_the_timeline(client, auth, customer_user, case):
     response = client.get(f"/api/v1/cases/{case.reference}/events", **auth(customer_user))
 
     assert response.status_code == 404
+
+
+def test_a_tag_that_would_be_changed_is_refused_through_the_api_too(client, auth, agent, case):
+    response = patch(client, case, {"version": 1, "tags": ["vip", "<script>x</script>"]}, auth(agent))
+
+    assert response.status_code == 422
+    assert fields(response) == {
+        "tags": ["Tags can only use letters, numbers and hyphens: change “<script>x</script>”."]
+    }
+    case.refresh_from_db()
+    assert list(case.tags.all()) == []  # nothing stored

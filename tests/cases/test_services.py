@@ -52,7 +52,7 @@ def test_update_records_before_and_after(case, agent, now):
     assert updated.version == 2
     changes = {e.field: (e.before, e.after) for e in updated.events.filter(kind="changed")}
     assert changes["status"] == ("new", "waiting_on_customer")
-    assert changes["owner"] == ("", str(agent))
+    assert changes["owner"] == ("", str(agent.pk))  # people by id, never by name
     assert changes["tags"] == ("", "kettle, warranty")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -172,8 +173,8 @@ def test_reports_are_for_team_leaders_and_export_csv(agent_client, team_leader, 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
         ["Basis", "Kind", "Granted", "Cost (£)"],
-        ["Goodwill", "goodwill", "1", "15.00"],
-        ["Legal remedies", "refund", "1", "30.00"],
+        ["Goodwill", "Goodwill", "1", "15.00"],
+        ["Legal remedies", "Refund", "1", "30.00"],
     ]
     causes = list(csv.reader(io.StringIO(leader.get("/complaints/reports/root_cause.csv", query).content.decode())))
     assert causes[1] == ["Product fault", "1", "100.0%"]
@@ -370,3 +371,55 @@ def test_naming_customers_in_a_report_is_recorded_as_access(monkeypatch, team_le
         )
     signed_in(team_leader).get("/complaints/reports/repeat.csv", {"start": "2026-01-01", "end": "2026-12-31"})
     assert seen == [(team_leader.pk, customer.pk, "complaint report export")]
+
+
+def test_the_complaints_list_names_the_complaint_handler_and_the_case_owner_apart(
+    manager, agent, team_leader, complaint_case, now
+):
+    # given a complaint handled by the team leader on a case the agent owns
+    from rapport.complaints import services
+
+    services.complaint_take_ownership(
+        actor=team_leader,
+        reference=complaint_case.reference,
+        handler=team_leader,
+        action_plan="Refund today.",
+        promised_date=now.date() + timedelta(days=2),
+        now=now,
+    )
+
+    # when the manager lists open complaints
+    page = signed_in(manager).get("/complaints/").content.decode()
+
+    # then each person is named under their own heading, and "Owner" alone is not used
+    table = page.split("Awaiting a final response")[1]
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', table)
+    row = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    assert "Owner" not in headings
+    assert cells[headings.index("Complaint handler") - 1] == str(team_leader)
+    assert cells[headings.index("Case owner") - 1] == str(agent)
+
+
+def test_an_award_reads_as_words_not_codes(agent, team_leader, assessed, now):
+    # given a legal refund above the agent's limit, waiting for approval
+    complaint_case = assessed
+    award = services.award_request(
+        actor=agent,
+        reference=complaint_case.reference,
+        kind="refund",
+        basis="legal",
+        amount="120",
+        remedy="short_term_reject",
+        now=now,
+    )
+    leader = signed_in(team_leader)
+
+    # when the approver opens the request and the case
+    approval = leader.get(f"/complaints/approvals/{award.approval.pk}/").content.decode()
+    case_page = leader.get(f"/cases/{complaint_case.reference}/").content.decode()
+
+    # then the basis and remedy are named as people say them
+    assert "<dd>Legal entitlement: short-term right to reject</dd>" in approval
+    assert "short_term_reject" not in approval
+    assert "Refund £120 (short-term right to reject)" in case_page

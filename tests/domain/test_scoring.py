@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from rapport.domain.scoring import (
     NO_DATA,
+    NetPromoter,
     Risk,
     TierRule,
     ces,
@@ -21,6 +22,7 @@ from rapport.domain.scoring import (
     nps,
     percentile,
     rater_gaps,
+    signed,
     tier_for,
 )
 
@@ -58,6 +60,24 @@ def test_nps_worked_example_with_its_wald_interval():
     assert result.low == pytest.approx(30 - 100 * 1.959964 * 0.0061**0.5, abs=1e-3)
     assert result.high == pytest.approx(30 + 100 * 1.959964 * 0.0061**0.5, abs=1e-3)
     assert "n=100" in str(result)
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [(12.4, 0, "+12"), (-3.6, 0, "-4"), (-0.4, 0, "0"), (0.4, 0, "0"), (-0.004, 2, "0.00"), (-0.25, 2, "-0.25")],
+)
+def test_signed_figures_never_show_a_negative_zero(value, places, shown):
+    assert signed(value, places=places) == shown
+
+
+def test_an_nps_interval_that_starts_just_below_zero_reads_from_zero():
+    result = NetPromoter(n=50, promoters=20, passives=16, detractors=14, value=12.0, low=-0.4, high=24.4)
+    assert str(result) == "+12 (95% CI 0 to +24, n=50)"
+
+
+@given(st.floats(min_value=-100, max_value=100))
+def test_no_figure_reads_minus_zero(value):
+    assert signed(value) not in {"-0", "+0"}
 
 
 def test_results_are_frozen():

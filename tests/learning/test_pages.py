@@ -230,13 +230,13 @@ def test_the_portfolio_exports_as_csv_and_pdf(answer, agent, assessor, complaint
     pdf = client.get(f"/learning/learners/{agent.pk}/portfolio.pdf")
 
     assert rows[0] == [
-        "unit",
-        "marking_point",
-        "marking_point_text",
-        "progress",
-        "evidence",
-        "signed_off_by",
-        "signed_off_at",
+        "Unit",
+        "Marking point",
+        "Marking point text",
+        "Progress",
+        "Evidence",
+        "Signed off by",
+        "Signed off on",
     ]
     assert [r[3] for r in rows[1:]] == ["Practised", "Signed off", "Practised"]
     assert rows[2][4].startswith(f"Complaint taken through every HEAT stage ({complaint.reference}): =HYPERLINK")

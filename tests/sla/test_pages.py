@@ -168,9 +168,9 @@ def test_the_report_as_csv(case, agent, team_leader, now, clock_now):
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
-    assert rows[0] == ["dimension", "group", "met", "missed", "attainment_percent"]
-    assert ["all", "All targets", "1", "0", "100.0"] in rows
-    assert ["policy", "Standard", "1", "0", "100.0"] in rows
+    assert rows[0] == ["Dimension", "Group", "Met", "Missed", "Attainment (%)"]
+    assert ["All", "All targets", "1", "0", "100.0"] in rows
+    assert ["Policy", "Standard", "1", "0", "100.0"] in rows
 
 
 def test_bad_report_dates_re_render_with_a_message(team_leader, clock_now):

@@ -122,7 +122,7 @@ def test_reply_with_a_status_and_attachments(agent_client, case):
     ("data", "files", "status", "message"),
     [
         ({"reply-body": ""}, [], 422, "Write a reply."),
-        ({"reply-body": "  \n "}, [], 422, "Write a message."),
+        ({"reply-body": "  \n "}, [], 422, "Write a reply."),  # spaces only: the same mistake, the same words
         ({"reply-body": "Hi", "reply-status_after": "lost"}, [], 422, "Select a valid choice."),
         ({"reply-body": "Hi"}, [("evil.exe", b"MZ\x90\x00")], 422, "files of this type are not accepted"),
         ({"reply-body": "Hi"}, [("fake.pdf", b"not a pdf")], 422, "does not contain what its name says"),
@@ -215,6 +215,38 @@ def edit_data(case, **changes):
     }
     data.update({f"edit-{name}": value for name, value in changes.items()})
     return data
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (
+            "kettle, <script>x</script>",
+            "Tags can only use letters, numbers and hyphens: change “&lt;script&gt;x&lt;/script&gt;”.",
+        ),
+        ("caf\u00e9", "Tags can only use letters, numbers and hyphens: change “caf\u00e9”."),
+        ("x" * 60, "Keep each tag to 50 characters or fewer"),
+    ],
+)
+def test_a_tag_that_would_be_changed_is_refused_beside_the_tags_field(agent_client, case, tags, message):
+    # when an agent saves tags that could only be stored altered
+    response = agent_client.post(url(case, "edit"), edit_data(case, tags=tags))
+
+    # then nothing is saved and the tags field says why
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert message in html
+    assert '<a href="#id_edit-tags">' + message in html  # the summary links to the field it names
+    case.refresh_from_db()
+    assert list(case.tags.all()) == []
+    assert case.version == 1
+
+
+def test_capitals_and_spaces_in_tags_are_only_tidied(agent_client, case):
+    response = agent_client.post(url(case, "edit"), edit_data(case, tags="Repeat Customer, Kettle"))
+
+    assert response.status_code == 302
+    assert sorted(t.name for t in case.tags.all()) == ["kettle", "repeat-customer"]
 
 
 def test_edit_changes_the_case_and_records_events(agent_client, case, agent):

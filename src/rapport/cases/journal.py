@@ -347,10 +347,50 @@ def _created(event: CaseEvent) -> SafeString:
 
 
 _CODED = frozenset({"status", "type", "priority"})
+PERSON_FIELDS = frozenset({"owner"})
+"""Fields whose before/after hold a person's user id, never their name: the audit trail points at
+people by identity, so erasing someone never rewrites it by matching text, and a namesake's
+entries are never touched (UK GDPR Art 17; issue: erasure by identity)."""
+FORMER_STAFF = "a former member of staff"
 
 
-def _value(value: str, field: str) -> str:
-    """A before/after value as people read it: codes humanised, names as written."""
+def person(user: Any) -> str:
+    """The stored value for a person in a before/after: their user id, or "" for nobody."""
+    return str(user.pk) if user is not None else ""
+
+
+def resolve_people(events: Sequence[CaseEvent]) -> None:
+    """Load the names of the people ``events`` point at, in one query, for their renderers."""
+    ids = {
+        int(value)
+        for event in events
+        if event.field in PERSON_FIELDS
+        for value in (event.before, event.after)
+        if value.isdigit()
+    }
+    names: dict[int, str] = {}
+    if ids:
+        from rapport.accounts.models import User
+
+        names = dict(User.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for event in events:
+        event._people = names  # type: ignore[attr-defined]
+
+
+def _person_name(event: CaseEvent, value: str) -> str:
+    if not value.isdigit():
+        return value  # recorded before people were stored by id, or a name nobody could match
+    names: dict[int, str] | None = getattr(event, "_people", None)
+    if names is None:
+        resolve_people([event])
+        names = event._people  # type: ignore[attr-defined]
+    return names.get(int(value)) or FORMER_STAFF
+
+
+def _value(value: str, field: str, event: CaseEvent) -> str:
+    """A before/after value as people read it: codes humanised, people by their current name."""
+    if field in PERSON_FIELDS:
+        return _person_name(event, value)
     return humanise(value) if field in _CODED else value
 
 
@@ -362,8 +402,8 @@ def _changed(event: CaseEvent) -> SafeString:
         '<span class="after">{}</span>',
         actor_label(event, "The system"),
         humanise(event.field).lower(),
-        _value(event.before, event.field) or "(none)",
-        _value(event.after, event.field) or "(none)",
+        _value(event.before, event.field, event) or "(none)",
+        _value(event.after, event.field, event) or "(none)",
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Team, User
+from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
 from rapport.platform.errors import FieldError, NotFound
@@ -153,6 +154,7 @@ def case_detail(actor: User, reference: str) -> tuple[Case, list[Message], list[
     case = policy.access_case(actor, reference)
     messages = list(policy.visible_messages(actor, case).select_related("author").prefetch_related("attachments"))
     events = list(CaseEvent.objects.filter(case=case).select_related("actor")) if policy.can_see_internal(actor) else []
+    journal.resolve_people(events)
     prefetch_related_objects([case], "tags")
     return case, messages, events
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from rapport import access as policy
 from rapport import extensions
@@ -32,6 +31,8 @@ from rapport.domain.case_rules import (
     Priority,
     Status,
     can_move,
+    tag_problem,
+    tidy_tag,
 )
 from rapport.domain.redaction import mask_sensitive
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
@@ -148,7 +149,13 @@ def _entries(
 
 
 def _tags(names: Sequence[str]) -> list[Tag]:
-    slugs = sorted({slugify(n)[:50] for n in names if slugify(n)})
+    """The tags named, created as needed; a name that would be stored as something else is refused
+    (``case_rules.tag_problem``), never changed silently."""
+    names = [n for n in names if n.strip()]
+    problems = [p for n in names if (p := tag_problem(n))]
+    if problems:
+        raise FieldError({"tags": problems})
+    slugs = sorted({tidy_tag(n) for n in names})
     existing = {t.name: t for t in Tag.objects.filter(name__in=slugs)}
     missing = [Tag(name=s) for s in slugs if s not in existing]
     if missing:
@@ -368,7 +375,7 @@ def _apply(case: Case, actor: User, new: dict[str, Any], now: datetime) -> list[
     status = new["status"] if "status" in new and case.status != new["status"] else None
     owner = None
     if "owner" in new and case.owner_id != (new["owner"].pk if new["owner"] else None):
-        owner = (str(case.owner or ""), str(new["owner"] or ""))
+        owner = (journal.person(case.owner), journal.person(new["owner"]))
         case.owner = new["owner"]
     if "team" in new and case.team_id != (new["team"].pk if new["team"] else None):
         trailing.append(lifecycle.EventSpec(lifecycle.CHANGED, "team", str(case.team or ""), str(new["team"] or "")))

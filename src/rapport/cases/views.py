@@ -136,7 +136,8 @@ def _add_message(
             show_errors(form, error.errors)
             status = error.status
         else:
-            messages.success(request, done)
+            # The page takes focus to the new message (app.js), not back to the top.
+            messages.success(request, done, extra_tags=f"message-{message.pk}")
             return redirect(case_url(case, f"message-{message.pk}"))
     return _render(request, case.reference, status=status, **{form_name: form})
 

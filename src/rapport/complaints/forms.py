@@ -10,12 +10,14 @@ from django import forms
 from rapport.complaints.models import RootCause
 from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Kind, Nation, RemedyCode, ServiceBreach
+from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 from rapport.web.forms import StaffChoiceField, shown_staff, staff_members
 
 TEXT = {"rows": 3}
 
 
-class HearForm(forms.Form):
+class HearForm(Form):
     prefix = "hear"
     account = forms.CharField(
         label="The customer's account, in their own words",
@@ -28,7 +30,7 @@ class HearForm(forms.Form):
     product = forms.CharField(label="Product or service complained about", max_length=100, required=False)
 
 
-class SaidForm(forms.Form):
+class SaidForm(Form):
     said = forms.CharField(label="What you said", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
 
 
@@ -43,13 +45,13 @@ class ApologiseForm(SaidForm):
     )
 
 
-class OwnershipForm(forms.Form):
+class OwnershipForm(Form):
     prefix = "own"
-    handler = StaffChoiceField(label="Owner", queryset=staff_members(), required=False, empty_label="Choose…")
-    action_plan = forms.CharField(label="Action plan", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
-    promised_date = forms.DateField(
-        label="Date promised to the customer", widget=forms.DateInput(attrs={"type": "date"})
+    handler = StaffChoiceField(
+        label="Complaint handler", queryset=staff_members(), required=False, empty_label="Choose…"
     )
+    action_plan = forms.CharField(label="Action plan", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
+    promised_date = forms.DateField(label="Date promised to the customer", widget=DateInput())
     follow_ups = forms.CharField(
         label="Follow-up dates",
         required=False,
@@ -74,7 +76,7 @@ class OwnershipForm(forms.Form):
         return days
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     prefix = "outcome"
     outcome = forms.ChoiceField(
         label="Outcome",
@@ -98,7 +100,7 @@ class OutcomeForm(forms.Form):
         field.choices = [("", "Not yet known")] + [(c.code, c.name) for c in RootCause.objects.filter(active=True)]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
 
 
@@ -110,16 +112,18 @@ class EscalateForm(ReasonForm):
     prefix = "escalate"
 
 
-class FactsForm(forms.Form):
+class FactsForm(Form):
     prefix = "facts"
     kind = forms.ChoiceField(
         label="What was bought", choices=[(k.value, k.value.replace("_", " ").capitalize()) for k in Kind]
     )
-    contract_date = forms.DateField(label="Contract date", widget=forms.DateInput(attrs={"type": "date"}))
-    delivered = forms.DateField(
-        label="Delivered or performed", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    contract_date = forms.DateField(label="Contract date", widget=DateInput())
+    delivered = forms.DateField(label="Delivered or performed", required=False, widget=DateInput())
+    reported = forms.DateField(
+        label="Problem reported",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date the problem was reported."},
     )
-    reported = forms.DateField(label="Problem reported", widget=forms.DateInput(attrs={"type": "date"}))
     price = forms.DecimalField(label="Price (£)", min_value=0, max_digits=10, decimal_places=2, required=False)
     repairs_tried = forms.IntegerField(
         label="Repairs or replacements already done", min_value=0, initial=0, required=False
@@ -139,7 +143,7 @@ class FactsForm(forms.Form):
         return {k: v for k, v in data.items() if v not in (None, "")}
 
 
-class AwardForm(forms.Form):
+class AwardForm(Form):
     prefix = "award"
     basis = forms.ChoiceField(
         label="Basis",
@@ -156,7 +160,7 @@ class AwardForm(forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label="Decision", widget=forms.RadioSelect, choices=[("approve", "Approve"), ("refuse", "Refuse")]
     )
@@ -168,12 +172,12 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs=TEXT), max_length=20_000)
 
 
-class FinalResponseForm(forms.Form):
+class FinalResponseForm(Form):
     prefix = "final"
     deadlock = forms.BooleanField(label="Send as a deadlock letter (we cannot resolve this)", required=False)
 
 
-class FinalLetterForm(forms.Form):
+class FinalLetterForm(Form):
     """The letter's wording, edited on its preview before it is sent."""
 
     deadlock = forms.BooleanField(label="Send as a deadlock letter (we cannot resolve this)", required=False)

@@ -15,6 +15,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.complaints import access as complaint_policy
 from rapport.complaints.models import ApprovalRequest, Award, AwardStatus, Complaint, ComplaintSettings, FollowUp
+from rapport.customers.models import CHANNEL_CHOICES
 from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType
 
@@ -64,7 +65,7 @@ def open_complaints(actor: User, now: datetime, *, limit: int = 200) -> list[Ope
     config = ComplaintSettings.current()
     rows = (
         Complaint.objects.filter(final_response_at__isnull=True, case__in=policy.visible_cases(actor))
-        .select_related("case__customer", "handler", "root_cause")
+        .select_related("case__customer", "case__owner", "handler", "root_cause")
         .order_by("received_at", "id")[:limit]
     )
     return [
@@ -125,14 +126,24 @@ def _period(start: date, end: date) -> QuerySet[Complaint]:
     return Complaint.objects.filter(received_at__date__gte=start, received_at__date__lte=end)
 
 
-def _count_by(qs: QuerySet[Complaint], field: str, label: str, title: str, name: str) -> Report:
+AWARD_KINDS = dict(Award._meta.get_field("kind").choices or [])
+
+
+def _count_by(
+    qs: QuerySet[Complaint], field: str, label: str, title: str, name: str, labels: dict[str, str] | None = None
+) -> Report:
+    """``labels``: what each stored code reads as, for a field that holds codes (a channel)."""
     rows = qs.values(field).annotate(n=Count("id")).order_by("-n", field)
     total = sum(r["n"] for r in rows)
+    shown = labels or {}
     return Report(
         name,
         title,
         (label, "Complaints", "Share"),
-        [(str(r[field] or "Not recorded"), str(r["n"]), f"{100 * r['n'] / total:.1f}%") for r in rows],
+        [
+            (shown.get(r[field], str(r[field] or "Not recorded")), str(r["n"]), f"{100 * r['n'] / total:.1f}%")
+            for r in rows
+        ],
     )
 
 
@@ -148,7 +159,7 @@ def report(name: str, *, start: date, end: date) -> Report:
     if name == "product":
         return _count_by(qs, "product", "Product", "Complaints by product", name)
     if name == "channel":
-        return _count_by(qs, "case__channel", "Channel", "Complaints by channel", name)
+        return _count_by(qs, "case__channel", "Channel", "Complaints by channel", name, dict(CHANNEL_CHOICES))
     if name == "time_to_resolve":
         months: dict[str, list[float]] = {}
         for received, resolved in qs.filter(case__resolved_at__isnull=False).values_list(
@@ -190,7 +201,7 @@ def report(name: str, *, start: date, end: date) -> Report:
         rows = [
             (
                 "Legal remedies" if a["basis"] == rules.Basis.LEGAL else "Goodwill",
-                a["kind"],
+                AWARD_KINDS.get(a["kind"], a["kind"]),
                 str(a["n"]),
                 f"{(a['total'] or 0) / 100:.2f}",
             )

@@ -333,8 +333,8 @@ def complaint_escalate(*, actor: User, reference: str, reason: str, now: datetim
                     at=now,
                     kind="changed",
                     field="owner",
-                    before=str(complaint.case.owner or ""),
-                    after=str(lead),
+                    before=journal.person(complaint.case.owner),
+                    after=journal.person(lead),
                 )
     return complaint
 

@@ -26,6 +26,8 @@ from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType
 from rapport.platform import csv_export
 from rapport.platform.errors import Conflict, FieldError, Forbidden
+from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
 
@@ -289,9 +291,9 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     return redirect("complaints:index")
 
 
-class PeriodForm(django_forms.Form):
-    start = django_forms.DateField(label="From", required=False, widget=django_forms.DateInput(attrs={"type": "date"}))
-    end = django_forms.DateField(label="To", required=False, widget=django_forms.DateInput(attrs={"type": "date"}))
+class PeriodForm(Form):
+    start = django_forms.DateField(label="From", required=False, widget=DateInput())
+    end = django_forms.DateField(label="To", required=False, widget=DateInput())
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:

@@ -6,6 +6,7 @@ third party, is resolved when the answer is given, and closed when nothing more 
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum, StrEnum
 
 
@@ -79,3 +80,27 @@ def status_after_customer_message(current: Status) -> Status:
     if current in {Status.WAITING_ON_CUSTOMER, Status.RESOLVED, Status.CLOSED}:
         return Status.OPEN
     return current
+
+
+# --- tags ------------------------------------------------------------------------------------------
+
+TAG_CHARACTERS = "Tags can only use letters, numbers and hyphens: change “{tag}”."
+TAG_TOO_LONG = "Keep each tag to 50 characters or fewer: “{tag}” is longer."
+TAG_MAX = 50
+_TAG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def tidy_tag(tag: str) -> str:
+    """A tag as stored: lower case, spaces as hyphens. Nothing else is changed silently."""
+    return re.sub(r"\s+", "-", tag.strip().lower())
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why ``tag`` can't be stored as written (it would become something else, e.g.
+    ``<script>x</script>`` as ``scriptxscript``), or None. Capitals and spaces are only tidied."""
+    tidied = tidy_tag(tag)
+    if not _TAG.fullmatch(tidied):
+        return TAG_CHARACTERS.format(tag=tag)
+    if len(tidied) > TAG_MAX:
+        return TAG_TOO_LONG.format(tag=tag[:TAG_MAX] + "…")
+    return None

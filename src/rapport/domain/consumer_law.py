@@ -142,6 +142,18 @@ class RemedyCode(StrEnum):
     CANCEL = "cancel"
 
 
+REMEDY_LABELS: dict[str, str] = {
+    RemedyCode.SHORT_TERM_REJECT: "Short-term right to reject",
+    RemedyCode.REPAIR: "Repair",
+    RemedyCode.REPLACEMENT: "Replacement",
+    RemedyCode.PRICE_REDUCTION: "Price reduction",
+    RemedyCode.FINAL_REJECT: "Final right to reject",
+    RemedyCode.REPEAT_PERFORMANCE: "Repeat performance",
+    RemedyCode.CANCEL: "Cancel the contract",
+}
+"""Each remedy as a person reads it (the names the Consumer Rights Act 2015 ss.19-24 and 54-56 use)."""
+
+
 SHORT_TERM_REJECT_DAYS = 30  # CRA s.22(3)
 AFTER_REPAIR_MINIMUM_DAYS = 7  # CRA s.22(7)
 PRESUMPTION_MONTHS = 6  # CRA s.19(14), s.42(9)

@@ -72,6 +72,15 @@ class Score:
         return f"{self.value:.1f}%" if self.kind == "csat" else f"{self.value:.2f}"
 
 
+def signed(value: float | None, *, places: int = 0) -> str:
+    """A figure that can fall either side of zero, with its sign: "+12", "-3", and "0" for anything
+    that rounds to zero (never "-0" or "+0", which read as a direction that is not there)."""
+    rounded = round(value or 0.0, places)
+    if rounded == 0:
+        return f"{0:.{places}f}"
+    return f"{rounded:+.{places}f}"
+
+
 def csat(scores: Sequence[int]) -> Score:
     """Customer satisfaction: the share of 1-5 answers that are 4 or 5, in per cent (seed 004)."""
     checked = _checked("csat", scores)
@@ -108,7 +117,7 @@ class NetPromoter:
     def __str__(self) -> str:
         if self.value is None:
             return NO_DATA
-        return f"{self.value:+.0f} (95% CI {self.low:+.0f} to {self.high:+.0f}, n={self.n})"
+        return f"{signed(self.value)} (95% CI {signed(self.low)} to {signed(self.high)}, n={self.n})"
 
 
 def nps(scores: Sequence[int]) -> NetPromoter:
@@ -166,7 +175,7 @@ class RaterGaps:
         return self.overall is not None
 
     def __str__(self) -> str:
-        return NO_DATA if self.overall is None else f"{self.overall:+.2f}"
+        return NO_DATA if self.overall is None else signed(self.overall, places=2)
 
 
 def _dimension(key: str) -> Dimension:

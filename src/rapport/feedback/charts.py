@@ -6,6 +6,7 @@ Series are told apart by pattern and label as well as colour (WCAG 2.2, 1.4.1 us
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,10 +39,33 @@ class BarChart:
     baseline: int = HEIGHT - BOTTOM
 
 
+def axis_ticks(highest: float, *, whole: bool = True) -> tuple[float, ...]:
+    """Gridlines from 0 to a round number at or above ``highest``, in at most four equal steps of
+    1, 2 or 5 times a power of ten; counts (``whole``) step by whole numbers, never "4.5 cases"."""
+    highest = max(highest, 1)
+    rough = highest / 4
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    if whole:
+        step = max(1, math.ceil(step))
+    return tuple(i * step for i in range(math.ceil(highest / step - 1e-9) + 1))
+
+
+def _tick_label(value: float, whole: bool) -> str:
+    return str(round(value)) if whole else f"{value:g}"
+
+
 def bar_chart(
-    *, title: str, description: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+    *,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    whole: bool = True,
 ) -> BarChart:
-    top = max([max(values, default=0) for _name, values in series] + [1])
+    """``whole``: the values are counts, so the axis is marked in whole numbers."""
+    gridlines = axis_ticks(max([max(values, default=0) for _name, values in series] + [0]), whole=whole)
+    top = gridlines[-1]
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     group_w = plot_w / max(len(categories), 1)
     bar_w = max(group_w * 0.8 / max(len(series), 1), 1)
@@ -59,7 +83,7 @@ def bar_chart(
                     label=f"{categories[i]}: {name} {value:g}",
                 )
             )
-    ticks = tuple((round(HEIGHT - BOTTOM - plot_h * f, 2), f"{top * f:g}") for f in (0, 0.5, 1))
+    ticks = tuple((round(HEIGHT - BOTTOM - plot_h * t / top, 2), _tick_label(t, whole)) for t in gridlines)
     step = max(len(categories) // 7, 1)
     labels = tuple((round(LEFT + i * group_w + group_w / 2, 2), c) for i, c in enumerate(categories) if i % step == 0)
     return BarChart(title, description, tuple(name for name, _ in series), tuple(bars), ticks, labels)

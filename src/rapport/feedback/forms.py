@@ -12,6 +12,8 @@ from rapport.cases.models import TYPE_CHOICES
 from rapport.customers.models import CHANNEL_CHOICES
 from rapport.domain.scoring import SCALES
 from rapport.feedback.models import RATER_FIELDS, SurveyKind
+from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 
 PERIODS = [("7", "Last 7 days"), ("28", "Last 28 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
 GROUPS = [("", "All customers"), ("external", "External customers"), ("internal", "Internal customers")]
@@ -19,10 +21,10 @@ END_BEFORE_START = "The end date must be after the start date."
 TOO_LONG = "Choose a period of at most two years."
 
 
-class DashboardForm(forms.Form):
+class DashboardForm(Form):
     period = forms.ChoiceField(choices=PERIODS, required=False, initial="28", label="Period")
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label="From", widget=DateInput())
+    end = forms.DateField(required=False, label="To (inclusive)", widget=DateInput())
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="All teams")
     agent = forms.ModelChoiceField(
         queryset=User.objects.filter(role__in=sorted(STAFF_ROLES), is_active=True),
@@ -56,7 +58,7 @@ def _scale(kind: str) -> list[tuple[int, str]]:
     return [(n, str(n)) for n in range(low, high + 1)]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """One score (CSAT, CES, NPS) or the ten RATER scores, and an optional comment."""
 
     comment = forms.CharField(
@@ -81,11 +83,11 @@ class AnswerForm(forms.Form):
         self.order_fields([f for f in self.fields if f != "comment"] + ["comment"])
 
 
-class FollowUpCloseForm(forms.Form):
+class FollowUpCloseForm(Form):
     outcome = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="What was done")
 
 
-class OrdersImportForm(forms.Form):
+class OrdersImportForm(Form):
     file = forms.FileField(label="Orders CSV", help_text="Columns: customer_email, reference, placed_at, amount.")
 
 
@@ -93,7 +95,7 @@ SEND_TO = [("customers", "Customers I choose"), ("segment", "A segment of custom
 SEGMENT_GROUPS = [("", "Internal and external"), ("external", "External customers"), ("internal", "Internal customers")]
 
 
-class RaterSendForm(forms.Form):
+class RaterSendForm(Form):
     """Who gets a RATER questionnaire: chosen customers or a segment. The audience rules (what may
     be combined, who is reachable) are checked by ``audiences.audience_check``."""
 
@@ -103,7 +105,13 @@ class RaterSendForm(forms.Form):
         label="Name of this send",
         help_text="For the list of sends, e.g. 'Spring 2026'.",
     )
-    send_to = forms.ChoiceField(choices=SEND_TO, widget=forms.RadioSelect, initial="segment", label="Send to")
+    send_to = forms.ChoiceField(
+        choices=SEND_TO,
+        widget=forms.RadioSelect,
+        initial="segment",
+        label="Send to",
+        error_messages={"required": "Choose who to send it to."},
+    )
     q = forms.CharField(
         required=False, max_length=100, label="Find customers", help_text="Part of a name or email address."
     )
@@ -113,13 +121,10 @@ class RaterSendForm(forms.Form):
     group = forms.ChoiceField(choices=SEGMENT_GROUPS, required=False, label="Internal or external")
     tier = forms.ChoiceField(required=False, label="Loyalty tier")
     team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Customers of the team")
-    resolved_from = forms.DateField(
-        required=False, label="With a case resolved from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    resolved_to = forms.DateField(
-        required=False, label="to (inclusive)", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    resolved_from = forms.DateField(required=False, label="With a case resolved from", widget=DateInput())
+    resolved_to = forms.DateField(required=False, label="to (inclusive)", widget=DateInput())
     within_days = forms.IntegerField(
+        error_messages={"required": "Enter the number of days."},
         min_value=1,
         max_value=3650,
         initial=90,

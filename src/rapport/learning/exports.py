@@ -12,15 +12,16 @@ from rapport.learning import selectors
 from rapport.learning.models import Evidence, MarkingPoint, SignOffDecision
 from rapport.platform import csv_export
 from rapport.platform.pdf import Bullets, Heading, Paragraph, Table, render_pdf
+from rapport.platform.shown import shown_date
 
 CSV_HEADER = (
-    "unit",
-    "marking_point",
-    "marking_point_text",
-    "progress",
-    "evidence",
-    "signed_off_by",
-    "signed_off_at",
+    "Unit",
+    "Marking point",
+    "Marking point text",
+    "Progress",
+    "Evidence",
+    "Signed off by",
+    "Signed off on",
 )
 
 
@@ -79,7 +80,7 @@ def portfolio_pdf(learner: User, *, now: datetime) -> bytes:
     done = sum(1 for r in rows if r.progress == selectors.Progress.SIGNED_OFF)
     blocks: list[Heading | Paragraph | Bullets | Table] = [
         Heading(f"Learning portfolio: {learner.name}"),
-        Paragraph(f"Prepared {now.date().isoformat()}. {done} of {len(rows)} marking points signed off."),
+        Paragraph(f"Prepared {shown_date(now)}. {done} of {len(rows)} marking points signed off."),
         Heading("Progress by marking point", level=2),
         Table(
             header=("Unit", "Point", "Progress", "Signed off by"),

@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 
 from rapport.learning.models import EvidenceKind, MarkingPoint, SignOffDecision
+from rapport.platform.forms import Form
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(Form):
     title = forms.CharField(max_length=200, label="Title")
     situation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -22,7 +23,7 @@ class QuestionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}),
         label="Your answer",
@@ -30,7 +31,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(Form):
     point = forms.TypedChoiceField(coerce=int, label="Marking point")
     credited = forms.TypedChoiceField(
         choices=[("yes", "Credit this point"), ("no", "Do not credit this point")],
@@ -45,7 +46,7 @@ class OverrideForm(forms.Form):
         self.fields["point"].choices = [(p.pk, f"{p.position}. {p.text[:90]}") for p in points]  # type: ignore[attr-defined]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     kind = forms.ChoiceField(choices=EvidenceKind.choices, label="Kind of evidence")
     case_reference = forms.CharField(
         required=False, max_length=20, label="Case reference", help_text="For case work, e.g. RP-000123."
@@ -68,7 +69,7 @@ class EvidenceForm(forms.Form):
         ]
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(Form):
     decision = forms.ChoiceField(choices=SignOffDecision.choices, widget=forms.RadioSelect, label="Decision")
     comment = forms.CharField(
         required=False,

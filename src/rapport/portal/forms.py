@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from rapport.cases.services import BODY_REQUIRED, BODY_TOO_LONG, MAX_BODY, SUBJECT_REQUIRED, SUBJECT_TOO_LONG, Upload
 from rapport.domain.attachments import ALLOWED, clean_filename
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.forms import Form
 from rapport.portal.wording import CASE_TYPES
 
 TYPE_REQUIRED = "Choose what kind of case this is."
@@ -53,7 +54,7 @@ def attachments_hint() -> str:
     )
 
 
-class PortalForm(forms.Form):
+class PortalForm(Form):
     """Shared behaviour: attachments become service ``Upload``s; service errors go back on fields."""
 
     attachments: MultipleFileField

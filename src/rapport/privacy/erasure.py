@@ -40,6 +40,7 @@ from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKi
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
 from rapport.platform.errors import NotFound, RapportError
+from rapport.platform.shown import sentences
 from rapport.privacy import access as privacy_policy
 from rapport.privacy import purge
 from rapport.privacy.models import Adjustment, Erasure, ErasureStatus
@@ -68,7 +69,7 @@ class ErasureHeld(ErasureRefused):
     """Refused: ``reasons`` says why the data must be kept for now."""
 
     def __init__(self, reasons: list[str]) -> None:
-        super().__init__(HELD.format(reasons="; ".join(reasons)))
+        super().__init__(HELD.format(reasons=sentences(reasons)))
         self.reasons = reasons
 
 
@@ -190,9 +191,15 @@ def anonymise(customer: Customer, *, now: datetime, actor: User | None = None) -
     summary["files"] = erase_files(Attachment.objects.filter(message__case_id__in=case_ids))
     summary["local_mail_files"] = erase_local_mail(identities)
 
+    # The journal points at people by id (``journal.PERSON_FIELDS``); its text is scrubbed of the
+    # person's identity, never of a namesake's (a member of staff named like the customer keeps
+    # every entry that names them, here and on other customers' cases).
+    in_events = _scrubber(swept, name_parts=False)
     changed_events = 0
     for event in CaseEvent.objects.filter(case_id__in=case_ids).exclude(before="", after=""):
-        before, after = own(event.before), own(event.after)
+        if event.field in journal.PERSON_FIELDS:
+            continue
+        before, after = in_events(event.before), in_events(event.after)
         if (before, after) != (event.before, event.after):
             # Append-only for the desk; erasure is the one lawful rewrite (Art 17), done in SQL.
             CaseEvent.objects.filter(pk=event.pk).update(before=before, after=after)
@@ -314,16 +321,25 @@ SWEEP_SKIP = frozenset(
 )
 
 
+def namesakes(customer: Customer, name: str) -> bool:
+    """Whether someone else goes by ``name``: another customer, or a user other than the person's own
+    sign-in (a member of staff named like the customer)."""
+    name = name.strip()
+    if not name:
+        return False
+    others = Customer.objects.filter(name__iexact=name, erased_at__isnull=True).exclude(pk=customer.pk)
+    users = User.objects.filter(name__iexact=name).exclude(pk=customer.user_id) if customer.user_id else None
+    return others.exists() or (users if users is not None else User.objects.filter(name__iexact=name)).exists()
+
+
 def sweep_identities(customer: Customer, identities: list[Identity]) -> list[Identity]:
-    """The identities to sweep other people's text for: a name another customer also has is left
-    out (it would blank what is written about the namesake), the email and phone stay in."""
-    swept = []
-    for identity in identities:
-        shared = Customer.objects.filter(name__iexact=identity.name.strip(), erased_at__isnull=True).exclude(
-            pk=customer.pk
-        )
-        swept.append(Identity("", identity.email, identity.phone) if identity.name and shared.exists() else identity)
-    return swept
+    """The identities to sweep other people's text for, by identity: a name someone else also goes
+    by (another customer, a member of staff) is left out, since a mention of it may be theirs and is
+    theirs to keep; the email and phone, which are the person's alone, stay in."""
+    return [
+        Identity("", identity.email, identity.phone) if namesakes(customer, identity.name) else identity
+        for identity in identities
+    ]
 
 
 def _sweep(identities: list[Identity]) -> int:
@@ -363,10 +379,12 @@ def _any(terms: list[str], fields: tuple[str, ...]) -> Q:
     return match
 
 
-def traces(customer_identities: list[Identity]) -> list[tuple[str, str]]:
-    """Every (table, column) whose text still holds one of the identities' search terms; the
-    check behind "no trace remains" (tests and the erasure page use it)."""
-    terms = [t.lower() for i in customer_identities for t in i.search_terms()]
+def traces(customer: Customer, identities: list[Identity]) -> list[tuple[str, str]]:
+    """Where the person can still be found, by identity: every (table, column) whose text holds
+    their email or phone, or their name where nobody else goes by it. A namesake's rightful
+    mentions (a member of staff called the same) are not traces of this person. The check behind
+    "no trace remains" (the tests use it)."""
+    terms = [t.lower() for i in sweep_identities(customer, identities) for t in i.search_terms()]
     found: list[tuple[str, str]] = []
     for model in apps.get_models():
         fields = _text_fields(model) + [

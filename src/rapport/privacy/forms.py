@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from rapport.domain.case_rules import Channel
+from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 from rapport.privacy.models import AdjustmentKind, LawfulBasis, Purpose, RequestKind
 
 CHANNELS = [(c.value, c.value.replace("_", " ").capitalize()) for c in Channel]
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(Form):
     kind = forms.ChoiceField(label="Adjustment", choices=AdjustmentKind.choices)
     detail = forms.CharField(
         label="Details", max_length=300, required=False, help_text="For example: 18 pt minimum, or calls after 2pm."
@@ -20,7 +22,7 @@ class AdjustmentForm(forms.Form):
     extra_minutes = forms.IntegerField(label="Extra time on targets (business minutes)", min_value=0, required=False)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
     channel = forms.ChoiceField(label="Channel", choices=CHANNELS)
     basis = forms.ChoiceField(label="Lawful basis", choices=LawfulBasis.choices)
@@ -33,11 +35,11 @@ class ConsentForm(forms.Form):
     wording = forms.CharField(label="Exact wording shown or read out", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="Reason", max_length=200)
 
 
-class DataRequestForm(forms.Form):
+class DataRequestForm(Form):
     kind = forms.ChoiceField(
         label="Which right do you want to use?", choices=RequestKind.choices, widget=forms.RadioSelect
     )
@@ -50,11 +52,9 @@ class DataRequestForm(forms.Form):
     )
 
 
-class LiftForm(forms.Form):
+class LiftForm(Form):
     """Lifting a restriction: the person is told first (UK GDPR Art 18(3))."""
 
-    told_on = forms.DateField(
-        label="Date the person was told the restriction will be lifted", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    told_on = forms.DateField(label="Date the person was told the restriction will be lifted", widget=DateInput())
     told_how = forms.CharField(label="How they were told", max_length=100, help_text="For example: email, letter.")
     reason = forms.CharField(label="Why it is lifted", max_length=300)

@@ -261,7 +261,7 @@ class CaseRows:
                 )
             elif action == ASSIGN:
                 actor = leader.id
-                move = lifecycle.Edit(owner=("", worker.name))
+                move = lifecycle.Edit(owner=("", str(worker.id)))
                 owner_id = worker.id
             else:  # STATUS
                 actor = worker.id

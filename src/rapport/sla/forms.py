@@ -7,12 +7,18 @@ from typing import Any
 
 from django import forms
 
+from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 from rapport.sla.models import TARGET_CHOICES
 
 
-class ReportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+class ReportForm(Form):
+    start = forms.DateField(
+        label="From", widget=DateInput(), error_messages={"required": "Enter the first day of the report."}
+    )
+    end = forms.DateField(
+        label="To", widget=DateInput(), error_messages={"required": "Enter the last day of the report."}
+    )
     target = forms.ChoiceField(required=False, choices=[("", "Every target"), *TARGET_CHOICES])
 
     def __init__(self, data: Any, *, today: date) -> None:

@@ -552,7 +552,7 @@ def _act(rule: EscalationRule, case: Case, clock: Clock, now: datetime) -> str:
         journal.record_many(
             [
                 _event(case, now, "changed", "team", str(case.team or ""), str(team)),
-                *([_event(case, now, "changed", "owner", str(case.owner), "")] if case.owner else []),
+                *([_event(case, now, "changed", "owner", journal.person(case.owner), "")] if case.owner else []),
             ]
         )
         Case.objects.filter(pk=case.pk).update(team=team, owner=None, version=F("version") + 1, updated_at=now)

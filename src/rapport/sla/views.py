@@ -66,11 +66,14 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sla-attainment-{report.start}-{report.end}.csv"'
     out = csv_export.writer(response)
-    out.writerow(["dimension", "group", "met", "missed", "attainment_percent"])
-    out.writerow(["all", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""])
+    # Headings and dimensions in words: the file is read by people in a spreadsheet.
+    out.writerow(["Dimension", "Group", "Met", "Missed", "Attainment (%)"])
+    out.writerow(["All", report.overall.key, report.overall.met, report.overall.missed, report.overall.percent or ""])
     for group, rows in report.groups.items():
         for row in rows:
-            out.writerow([group, row.key, row.met, row.missed, "" if row.percent is None else row.percent])
+            out.writerow(
+                [selectors.GROUPS[group][1], row.key, row.met, row.missed, "" if row.percent is None else row.percent]
+            )
     return response
 
 

@@ -18,10 +18,12 @@ from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
 from rapport.cases.services import Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
+from rapport.domain import case_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.platform import caches
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.forms import Form
 from rapport.platform.shortlived import ShortLivedCopy
 
 PRIORITY_FILTER_CHOICES = [("", "Any priority")] + [(p.label, p.label.capitalize()) for p in Priority]
@@ -41,6 +43,14 @@ def show_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
 
 def split_tags(text: str) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def check_tags(text: str) -> None:
+    """Refuse a tag that would be stored as something else (``case_rules.tag_problem``), as the
+    service does for the API."""
+    for tag in split_tags(text):
+        if problem := case_rules.tag_problem(tag):
+            raise forms.ValidationError(problem, code="tag")
 
 
 def staff_members() -> Any:
@@ -133,7 +143,7 @@ def uploads(files: Iterable[UploadedFile]) -> list[Upload]:
 # --- sign-in ---------------------------------------------------------------------------------------
 
 
-class SignInForm(forms.Form):
+class SignInForm(Form):
     email = forms.CharField(
         label="Email address",
         max_length=254,
@@ -152,7 +162,7 @@ class SignInForm(forms.Form):
 # --- queue -----------------------------------------------------------------------------------------
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     """Renders the queue filters; ``QueueFilter.from_params`` parses them."""
 
     queue = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -199,7 +209,7 @@ def status_choices_after_reply(case: Case) -> list[tuple[str, str]]:
     return [("", keep)] + [(s.value, labels[s.value]) for s in Status if s != base and can_move(base, s)]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     prefix = "reply"
 
     body = forms.CharField(
@@ -216,7 +226,7 @@ class ReplyForm(forms.Form):
         self.fields["status_after"].choices = status_choices_after_reply(case)
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     prefix = "note"
 
     body = forms.CharField(
@@ -229,7 +239,7 @@ class NoteForm(forms.Form):
     attachments = AttachmentsField()
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(Form):
     """The case's working fields. ``version`` is the version the agent read (optimistic locking)."""
 
     prefix = "edit"
@@ -239,8 +249,14 @@ class CaseEditForm(forms.Form):
     type = forms.ChoiceField(label="Case type", choices=TYPE_CHOICES)
     owner = StaffChoiceField(required=False, queryset=staff_members(), empty_label="Nobody")
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all(), empty_label="No team")
-    tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    tags = forms.CharField(
+        required=False, max_length=500, help_text="Separate tags with commas.", validators=[check_tags]
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page, then make your changes again."},
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self.initial_for(case))
@@ -281,7 +297,7 @@ class CaseEditForm(forms.Form):
 # --- customers -------------------------------------------------------------------------------------
 
 
-class CustomerSearchForm(forms.Form):
+class CustomerSearchForm(Form):
     q = forms.CharField(
         required=False, label="Name or email", help_text="The start of a name, or a whole email address."
     )
@@ -292,7 +308,7 @@ class CustomerSearchForm(forms.Form):
         super().__init__(initial=initial, auto_id="filter-%s")
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(Form):
     kind = forms.ChoiceField(choices=CustomerKind.choices, initial=CustomerKind.PERSON)
     name = forms.CharField(max_length=200, error_messages={"required": "Give the customer's name."})
     organisation = forms.CharField(required=False, max_length=200)
@@ -316,7 +332,7 @@ class CustomerForm(forms.Form):
         return {name: getattr(customer, name) for name in CustomerForm.base_fields}
 
 
-class ContactLogForm(forms.Form):
+class ContactLogForm(Form):
     """A phone call or a conversation at the counter, recorded as a case."""
 
     prefix = "contact"
@@ -335,7 +351,7 @@ class ContactLogForm(forms.Form):
     resolved = forms.BooleanField(label="Resolved during the contact", required=False)
 
 
-class RaiseCaseForm(forms.Form):
+class RaiseCaseForm(Form):
     """A case raised by staff on the customer's behalf (their first message, as received)."""
 
     subject = forms.CharField(max_length=200, error_messages={"required": "Give the case a subject."})
@@ -350,7 +366,9 @@ class RaiseCaseForm(forms.Form):
     priority = forms.TypedChoiceField(choices=PRIORITY_CHOICES, coerce=int, initial=Priority.NORMAL)
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all(), empty_label="No team (triage)")
     owner = StaffChoiceField(required=False, queryset=staff_members(), empty_label="Nobody yet")
-    tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
+    tags = forms.CharField(
+        required=False, max_length=500, help_text="Separate tags with commas.", validators=[check_tags]
+    )
     attachments = AttachmentsField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

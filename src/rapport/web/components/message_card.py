@@ -5,6 +5,9 @@ for all three. Built with ``format_html``; the body's HTML is the sanitised copy
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.template.defaultfilters import date, filesizeformat, truncatechars
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -14,6 +17,9 @@ from rapport.cases.models import Message
 from rapport.customers.models import CHANNEL_CHOICES, Customer
 from rapport.web.html import sanitise_html
 from rapport.web.templatetags.desk import remembered_reverse, when
+
+if TYPE_CHECKING:
+    from rapport.extensions import Badge
 
 _CHANNELS = dict(CHANNEL_CHOICES)
 _KINDS = {"note": "Internal note", "inbound": "From the customer"}
@@ -58,17 +64,27 @@ def _attachments(message: Message) -> SafeString:
     return format_html('\n<ul class="attachments" aria-label="Attachments">\n{}</ul>', _files(message, download=False))
 
 
-def staff_card(message: Message, customer: Customer) -> SafeString:
+def _badges(badges: Sequence[Badge]) -> SafeString:
+    """Markers other apps put on a message (an emailed reply's delivery state)."""
+    return format_html_join(
+        "",
+        ' · <span class="{}"{}>{}</span>',
+        ((b.css, format_html(' title="{}"', b.title) if b.title else "", b.text) for b in badges),
+    )
+
+
+def staff_card(message: Message, customer: Customer, badges: Sequence[Badge] = ()) -> SafeString:
     """The message on its case's page."""
     return format_html(
         '\n<li id="message-{}" class="message message-{}">\n<header>\n'
-        '<strong class="kind">{}</strong>\n· {}\n· {} · {}\n</header>\n{}{}\n</li>\n',
+        '<strong class="kind">{}</strong>\n· {}\n· {} · {}{}\n</header>\n{}{}\n</li>\n',
         message.pk,
         message.kind,
         kind_label(message.kind),
         _author(message, customer),
         _CHANNELS.get(message.channel, message.channel),
         when(message.created_at),
+        _badges(badges),
         _body(message),
         _attachments(message),
     )

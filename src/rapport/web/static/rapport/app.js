@@ -28,13 +28,30 @@
   function focusProblem(root) {
     var summary = (root || document).querySelector(".error-summary");
     if (summary) { summary.focus(); }
+    return Boolean(summary);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { focusProblem(document); });
+  // After sending something, take people to what they sent (the element a status message names
+  // with data-focus, or the #fragment of the address), else to the status message itself: never
+  // back to the top of the page.
+  function focusOutcome() {
+    var named = document.querySelector(".flash [data-focus]");
+    var id = named ? named.getAttribute("data-focus") : window.location.hash.slice(1);
+    var target = id ? document.getElementById(id) : null;
+    if (!target) { target = document.querySelector(".flash"); }
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!focusProblem(document) && (window.location.hash || document.querySelector(".flash"))) { focusOutcome(); }
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target || !document.body.contains(target)) { target = document; }
-    focusProblem(target);
+    var posted = event.detail && event.detail.requestConfig && event.detail.requestConfig.verb === "post";
+    if (!focusProblem(target) && posted) { focusOutcome(); }
   });
 
   document.addEventListener("keydown", function (event) {
