@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-fast test-postgres test-browser lint check-deploy serve worker clean
+.PHONY: demo test test-fast test-postgres test-browser test-api-fuzz lint check-deploy serve worker clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -36,13 +36,19 @@ lint: .venv/.synced
 	  $(RUN) python manage.py check --deploy --fail-level WARNING
 
 test: lint | $(FONT)
-	$(RUN) pytest -q -m "not browser"
+	$(RUN) pytest -q -m "not browser and not fuzz"
 
 test-fast: .venv/.synced | $(FONT)
-	$(RUN) pytest -q -x -m "not browser"
+	$(RUN) pytest -q -x -m "not browser and not fuzz"
 
 test-postgres: .venv/.synced | $(FONT)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser and not fuzz"
+
+# schemathesis over the whole OpenAPI document: a throw-away test database seeded with the demo
+# organisation, in a data folder of its own that is removed afterwards (SQLite unless DATABASE_URL).
+test-api-fuzz: .venv/.synced | $(FONT)
+	data=$$(mktemp -d) && trap 'rm -rf "$$data"' EXIT && \
+	  RAPPORT_DATA_DIR=$$data $(RUN) pytest -q -m fuzz -p no:logging tests/fuzz
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -3,23 +3,34 @@
 Every error is ``{"detail": "...", "errors": [{"field": "priority", "message": "..."}]}``: the
 services' errors (rapport.platform.errors), ninja's own validation and HTTP errors, oversized requests and
 unknown paths alike. A 409 adds ``current``, the case as it is now.
+
+Input that no database can store (a NUL character, a lone surrogate, JSON nested without end) or
+that cannot be read at all (a form without its boundary) is refused here, in the parser and the
+error handlers, for every operation at once (``rapport.platform.textinput``). Every answer is
+``Cache-Control: private, no-store``: what the API returns is about people.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any
 
 from django.core import signals
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.cache import patch_cache_control
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
+from ninja.parser import Parser
 
 from rapport.accounts import api as accounts_api
-from rapport.accounts.api import AUTH, NOT_JSON, SIGN_IN, TokenRefused, error_body
+from rapport.accounts.api import AUTH, SIGN_IN, TokenRefused, error_body
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
@@ -28,6 +39,7 @@ from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
 from rapport.learning import api as learning_api
 from rapport.mail import api as mail_api
+from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
@@ -38,8 +50,40 @@ CHECK_FIELDS = "Some fields need correcting; each is named in errors."
 TOO_LARGE = "The request is too large."
 NO_ENDPOINT = "No such endpoint. The paths are listed at /api/v1/openapi.json."
 SERVER_ERROR = "Something went wrong on our side. It has been logged; try again shortly."
+NO_BOUNDARY = (
+    "This multipart/form-data body has no valid boundary: let your HTTP library set the Content-Type "
+    "header (it adds '; boundary=…'), or send JSON."
+)
+PART_HEADERS_TOO_LONG = (
+    "A part of this form has headers over 1,024 bytes: a file name or field name is too long "
+    "(file names may be at most 255 characters)."
+)
+FORM_UNREADABLE = "This form cannot be read ({problem}); send multipart/form-data as a browser does, or JSON."
 
-api = NinjaAPI(
+
+class RapportParser(Parser):
+    """ninja's parser, refusing what cannot be stored (``rapport.platform.textinput``)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return textinput.parse_json(request.body)
+
+    def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest) -> Any:
+        texts = ((name, value) for name, values in data.lists() for value in values if isinstance(value, str))
+        textinput.check_fields(texts)
+        return super().parse_querydict(data, list_fields, request)
+
+
+class RapportAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``cases_list`` for ``list_cases`` under the tag "cases": the tag, then what the handler
+        does, its name without the tag's own word (``me`` alone becomes ``me_get``)."""
+        tag = (operation.tags or ["api"])[0]
+        own = {tag, tag.removesuffix("s")}
+        words = [word for word in operation.view_func.__name__.split("_") if word not in own]
+        return "_".join([tag, *(words or [next(iter(operation.methods)).lower()])])
+
+
+api = RapportAPI(
     title="Rapport API",
     version="1",
     description=(
@@ -48,6 +92,7 @@ api = NinjaAPI(
         "back as `cursor`."
     ),
     auth=AUTH,
+    parser=RapportParser(),
 )
 api.add_router("/me", accounts_api.router)
 api.add_router("/cases", cases_api.router)
@@ -109,10 +154,11 @@ def _field(loc: Sequence[Any]) -> str | None:
     return names[-1] if names else None
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], field: str | None) -> str:
     kind = error.get("type")
     if kind == "missing":
-        return "This field is required."
+        # The pages' voice ("Enter the subject."), never Django's generic "This field is required."
+        return f"Enter the {field.replace('_', ' ')}." if field else "Enter every required value."
     if kind == "extra_forbidden":
         return "This field cannot be set here."
     if kind in {"literal_error", "enum"}:
@@ -126,7 +172,8 @@ def _message(error: dict[str, Any]) -> str:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str | None, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field(error.get("loc", ())), []).append(_message(error))
+        field = _field(error.get("loc", ()))
+        errors.setdefault(field, []).append(_message(error, field))
     return _respond(request, 422, error_body(CHECK_FIELDS, errors))
 
 
@@ -139,9 +186,24 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # ninja says "Cannot parse request body" when a JSON body is malformed.
-    detail = NOT_JSON if exc.status_code == 400 and exc.message.startswith("Cannot parse") else exc.message
+    # ninja wraps whatever the parser raised in "Cannot parse request body": answer the parser's own refusal.
+    if isinstance(exc.__cause__, RapportError):
+        return api.on_exception(request, exc.__cause__)
+    detail = textinput.NOT_JSON if exc.status_code == 400 and exc.message.startswith("Cannot parse") else exc.message
     return _respond(request, exc.status_code, error_body(detail))
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Django reads a form on first use of request.POST or FILES, in the handler or in the CSRF check.
+    problem = str(exc)
+    if problem.startswith("Invalid boundary"):
+        detail = NO_BOUNDARY
+    elif "header size" in problem:
+        detail = PART_HEADERS_TOO_LONG
+    else:
+        detail = FORM_UNREADABLE.format(problem=problem.rstrip("."))
+    return _respond(request, 400, error_body(detail))
 
 
 @api.exception_handler(Http404)
@@ -163,6 +225,39 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
     signals.got_request_exception.send(sender=None, request=request)
     return _respond(request, 500, error_body(SERVER_ERROR))
+
+
+# --- for every operation -----------------------------------------------------------------------------
+
+
+def _checked_path(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Path parameters are text too: a NUL in ``/cases/%00`` is refused like one in a body."""
+
+    @wraps(run)
+    def checked(request: HttpRequest, *args: Any, **path: Any) -> HttpResponse:
+        try:
+            textinput.check_fields((name, value) for name, value in path.items() if isinstance(value, str))
+        except FieldError as refused:
+            return api.on_exception(request, refused)
+        return run(request, *args, **path)
+
+    return checked
+
+
+def _private(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every answer, errors and files included, is kept by no shared cache and no browser disk."""
+
+    @wraps(run)
+    def private(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = run(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return private
+
+
+api.add_decorator(_checked_path, mode="view")
+api.add_decorator(_private, mode="view")
 
 
 # --- unknown paths -------------------------------------------------------------------------------------

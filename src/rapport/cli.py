@@ -4,7 +4,8 @@
     rapport demo [--host H --port P]     demo data once, then the web server and a worker
     rapport seed --cases N [--seed S]    add N realistic cases quickly (benchmarks, load tests)
     rapport serve [--bind A --workers N] the production web server (gunicorn)
-    rapport worker [--workers N]         the background worker (Huey)
+    rapport worker [--workers N] [--no-scheduler]
+                                         the background worker (Huey); one host runs the scheduler
     rapport createadmin                  an admin account (prompts for the password)
     rapport token create|revoke          API tokens
     rapport check [...]                  Django's system checks
@@ -166,6 +167,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="the background worker (Huey)")
     p.add_argument("--workers", type=_positive, default=2, help="worker threads (2)")
+    p.add_argument(
+        "--scheduler",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also enqueue periodic jobs (default); with several hosts, exactly one runs the scheduler",
+    )
     p.set_defaults(handler=cmd_worker)
 
     p = sub.add_parser("createadmin", help="create an admin account")
@@ -508,7 +515,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     logging.getLogger("huey").propagate = False
     queue_wait()
     queue_logging()
-    call_command("run_huey", workers=max(args.workers, 1), worker_type="thread")
+    # Each periodic job also claims its period (rapport.platform.periodic), so a second scheduler
+    # started by mistake wastes a little work but never does a period's work twice.
+    call_command("run_huey", workers=max(args.workers, 1), worker_type="thread", periodic=args.scheduler)
     return 0
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves its API docs page's assets locally rather than from a CDN
     "huey.contrib.djhuey",
+    "rapport.platform",
     "rapport.web",
     "rapport.accounts",
     "rapport.customers",
@@ -183,6 +184,12 @@ RAPPORT_MAX_ATTACHMENT_BYTES = env_int("RAPPORT_MAX_ATTACHMENT_BYTES", 10 * 1024
 RAPPORT_MAX_ATTACHMENTS = env_int("RAPPORT_MAX_ATTACHMENTS", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = RAPPORT_MAX_ATTACHMENT_BYTES * 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first keeps a file whose name Django would drop (".."), so it is refused by name, not lost.
+FILE_UPLOAD_HANDLERS = [
+    "rapport.platform.uploads.KeepUnusableNames",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- static -------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -202,6 +209,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- locale -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Customer-facing text is marked for translation (ADR 0011); Welsh is listed, its catalogue is to come.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

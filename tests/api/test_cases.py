@@ -497,3 +497,13 @@ def test_a_tag_that_would_be_changed_is_refused_through_the_api_too(client, auth
     }
     case.refresh_from_db()
     assert list(case.tags.all()) == []  # nothing stored
+
+
+@pytest.mark.parametrize(("kind", "message"), [("outbound", "Write a reply."), ("note", "Write a note.")])
+def test_an_empty_reply_or_note_gets_the_pages_words_through_the_api(client, auth, agent, case, kind, message):
+    response = client.post(
+        f"/api/v1/cases/{case.reference}/messages", {"kind": kind, "body": "   "}, content_type="application/json",
+        **auth(agent),
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert fields(response) == {"body": [message]}

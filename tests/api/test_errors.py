@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.accounts.api import NOT_JSON
 from rapport.api import NO_ENDPOINT, SERVER_ERROR, TOO_LARGE
 from rapport.cases.models import Case
+from rapport.platform.textinput import NOT_JSON
 
 from .conftest import fields
 
@@ -68,7 +68,7 @@ def test_every_field_error_is_reported_at_once(client, auth, agent, customer):
 
     assert response.status_code == 422
     assert set(fields(response)) == {"subject", "body", "type", "priority", "channel"}
-    assert fields(response)["subject"] == ["This field is required."]
+    assert fields(response)["subject"] == ["Enter the subject."]  # as the pages say it
 
 
 def test_a_bug_is_a_500_in_the_error_shape_and_still_reaches_the_logs(client, auth, agent, monkeypatch, caplog):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import typing
+
+import pydantic
 import pytest
 
 PATHS = {
@@ -95,3 +99,87 @@ def test_the_docs_page_loads_its_scripts_from_this_site(client, settings):
     assert "/api/v1/openapi.json" in html
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/api/v1/openapi.json").json()
+
+
+def operations(spec):
+    return [(method, path, op) for path, methods in spec["paths"].items() for method, op in methods.items()]
+
+
+def test_operation_ids_read_as_names(spec):
+    ids = {f"{method} {path}": operation["operationId"] for method, path, operation in operations(spec)}
+
+    assert ids["get /api/v1/cases"] == "cases_list"
+    assert ids["post /api/v1/cases"] == "cases_create"
+    assert ids["get /api/v1/me"] == "me_get"
+    assert ids["get /api/v1/sla/report"] == "sla_report"
+    assert ids["post /api/v1/complaints/approvals/{approval_id}/decision"] == "complaints_decide"
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)+", name) for name in ids.values()), ids
+    assert not [name for name in ids.values() if "rapport" in name or "_api_" in name]
+    assert len(set(ids.values())) == len(ids)
+
+
+def test_every_operation_has_a_description(spec):
+    undescribed = [f"{method.upper()} {path}" for method, path, operation in operations(spec)
+                   if not operation.get("description", "").strip()]  # fmt: skip
+
+    assert undescribed == []
+
+
+def _models_in(annotation):
+    """Every pydantic model an annotation names, however deeply (lists, unions, dicts)."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        yield annotation
+        for field in annotation.model_fields.values():
+            yield from _models_in(field.annotation)
+    for argument in typing.get_args(annotation):
+        yield from _models_in(argument)
+
+
+def test_no_two_schemas_share_a_name():
+    # The document names each schema by its class name: two classes with one name means one
+    # operation is documented with the other's shape (as the SLA report once had the complaint report's).
+    from rapport.api import api
+
+    seen: dict[str, set[str]] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                responses = [m for m in operation.response_models.values() if isinstance(m, type)]
+                wrappers = [*operation.models, *responses]
+                for wrapper in wrappers:
+                    for field in wrapper.model_fields.values():
+                        for model in _models_in(field.annotation):
+                            seen.setdefault(model.__name__, set()).add(f"{model.__module__}.{model.__qualname__}")
+
+    assert {name: places for name, places in seen.items() if len(places) > 1} == {}
+    assert {"AttainmentReportOut", "ComplaintReportOut"} <= set(seen)
+
+
+def test_the_sla_report_is_documented_with_its_own_shape(spec):
+    response = spec["paths"]["/api/v1/sla/report"]["get"]["responses"]["200"]
+    name = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    assert set(spec["components"]["schemas"][name]["properties"]) == {"start", "end", "overall", "rows"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/complaints/approvals/{approval_id}/decision", "/api/v1/complaints/{reference}/final-response"]
+)
+def test_the_conflicts_of_a_decision_and_a_final_response_are_documented(spec, path):
+    response = spec["paths"][path]["post"]["responses"]["409"]
+
+    assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_attachments_are_documented_as_the_types_they_are_served_with(spec):
+    from rapport.domain.attachments import ALLOWED
+
+    content = spec["paths"]["/api/v1/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"]
+
+    assert set(content) == {kind.content_type for kind in ALLOWED.values()}
+    assert "application/octet-stream" not in content

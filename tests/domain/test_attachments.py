@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
+from rapport.domain.attachments import (
+    AttachmentRefused,
+    archive_filename,
+    check_attachment,
+    clean_filename,
+    upload_filename,
+)
 
 LIMIT = 1000
 
@@ -45,3 +51,23 @@ def test_clean_filename_drops_paths_and_control_characters():
     assert clean_filename("../../etc/passwd") == "passwd"
     assert clean_filename("C:\\Users\\a\\scan\x00.pdf") == "scan.pdf"
     assert clean_filename("\x07") == "attachment"
+
+
+@pytest.mark.parametrize("sent", ["..", ".", "a/..", "C:\\photos\\..", "\x01\x02", "   ", ""])
+def test_an_upload_whose_name_cleans_to_nothing_is_refused_naming_it(sent):
+    with pytest.raises(AttachmentRefused, match="cannot be used as a file name"):
+        upload_filename(sent)
+
+
+def test_an_upload_keeps_its_cleaned_name():
+    assert upload_filename("C:\\Users\\me\\receipt.pdf") == "receipt.pdf"
+    assert upload_filename("a" * 300 + ".pdf") == ("a" * 300 + ".pdf")[-255:]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [('<b>"bill".txt', '_b__bill_.txt'), ("a:b|c?.pdf", "a_b_c_.pdf"), ("..", "_.."), ("tab\there.txt", "tab_here.txt"),
+     ("receipt.pdf", "receipt.pdf")],
+)  # fmt: skip
+def test_a_name_inside_an_archive_holds_nothing_a_file_system_refuses(name, safe):
+    assert archive_filename(name) == safe

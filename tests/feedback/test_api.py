@@ -146,3 +146,11 @@ def test_agents_and_customers_cannot_send_or_list(client, auth, agent, customer_
     for user in (agent, customer_user):
         assert _post(client, auth, user, {"customer_ids": [customer.pk]}).status_code == 404
         assert client.get(RATER, **auth(user)).status_code == 404
+
+
+def test_a_period_too_far_back_for_its_comparison_is_a_422_naming_it(client, auth, manager):
+    # the period is compared with the one before it, which must still be a date
+    response = client.get("/api/v1/feedback/kpis?start=0001-01-02&end=2026-03-08", **auth(manager))
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["start"]

@@ -58,7 +58,7 @@ def test_an_expired_link_says_so(invitation, client: Client):
     invitation.save()
     page = client.get(services.survey_url(invitation))
     assert page.status_code == 410
-    assert services.EXPIRED in page.content.decode()
+    assert str(services.EXPIRED) in page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["agent", "team_leader", "manager"])

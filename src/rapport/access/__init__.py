@@ -192,3 +192,8 @@ def audience_of(actor: User | AnonymousUser) -> str:
 
 def can_manage_customers(actor: User | AnonymousUser) -> bool:
     return is_staff(actor)
+
+
+def can_read_settings_history(actor: User | AnonymousUser) -> bool:
+    """Managers and admins read who changed which rule or setting, and how (ADR 0011)."""
+    return is_staff(actor) and getattr(actor, "role", "") in {Role.MANAGER, Role.ADMIN}

@@ -25,7 +25,6 @@ from rapport.accounts.services import token_authenticate
 
 BAD_TOKEN = "This token is not valid or has been revoked."  # noqa: S105 - a message, not a secret
 SIGN_IN = "Sign in, or send an API token as 'Authorization: Bearer rpt_…'."
-NOT_JSON = "The request body is not valid JSON."
 CSRF_FAILED = "CSRF check failed: send the X-CSRFToken header with a session request that changes data."
 
 
@@ -114,7 +113,7 @@ def error_body(
 # --- /me -------------------------------------------------------------------------------------------
 
 
-class TeamRef(Schema):
+class MyTeamOut(Schema):
     id: int
     name: str
 
@@ -131,7 +130,7 @@ class MeOut(Schema):
     email: str
     role: str
     staff: bool
-    teams: list[TeamRef]
+    teams: list[MyTeamOut]
     customer: CustomerSelf | None
 
 
@@ -140,6 +139,7 @@ router = Router(tags=["me"])
 
 @router.get("", response={200: MeOut, **ERRORS}, summary="The signed-in user")
 def me(request: HttpRequest) -> dict[str, Any]:
+    """Who the token or session belongs to: role, teams (staff) or customer record (customers)."""
     user = actor(request)
     staff = policy.is_staff(user)
     customer = None if staff else policy.visible_customers(user).first()

@@ -7,7 +7,6 @@ this module only turns HTTP into their arguments.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 import pydantic
@@ -15,10 +14,10 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from ninja import HeaderEx, P, Query, Router, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 
 from rapport import access as policy
-from rapport.accounts.api import ERRORS, NOT_JSON, actor
+from rapport.accounts.api import ERRORS, actor
 from rapport.cases import search, selectors, services
 from rapport.cases.models import Case
 from rapport.cases.schemas import (
@@ -38,8 +37,11 @@ from rapport.cases.schemas import (
     SearchResults,
 )
 from rapport.customers.selectors import customer_for_new_case
-from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
+from rapport.domain.attachments import ALLOWED, AttachmentRefused, check_attachment
+from rapport.platform import textinput
+from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.uploads import upload_name
 
 router = Router(tags=["cases"])
 search_router = Router(tags=["search"])
@@ -63,16 +65,11 @@ def _read_payload(request: HttpRequest, schema: type[S]) -> tuple[S, list[servic
     form = request.content_type in FORM_TYPES
     if form:
         _refuse_oversize_request(request)
-        data: Any = {
-            name: values[0] if len(values) == 1 else values
-            for name, values in request.POST.lists()
-            if name != "csrfmiddlewaretoken"
-        }
+        fields = [(name, value) for name, value in request.POST.lists() if name != "csrfmiddlewaretoken"]
+        textinput.check_fields((name, value) for name, values in fields for value in values)
+        data: Any = {name: values[0] if len(values) == 1 else values for name, values in fields}
     else:
-        try:
-            data = json.loads(request.body) if request.body else {}
-        except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
-            raise HttpError(400, NOT_JSON) from None
+        data = textinput.parse_json(request.body) if request.body else {}
     try:
         payload = schema.model_validate(data)
     except pydantic.ValidationError as invalid:
@@ -99,11 +96,11 @@ def _uploads(files: MultiValueDict[str, Any]) -> list[services.Upload]:
     uploads = []
     limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
     for file in files.getlist(FILE_FIELD):
-        name = file.name or "attachment"
+        name = upload_name(file)
         if file.size > limit:
             # Refused before it is read into memory; the domain rule words the answer.
             try:
-                check_attachment(clean_filename(name), b"", file.size, max_bytes=limit)
+                check_attachment(name, b"", file.size, max_bytes=limit)
             except AttachmentRefused as refused:
                 raise TooLarge(attachments=str(refused)) from None
         uploads.append(services.Upload(name, file.read()))
@@ -172,6 +169,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseListQuery]) -> Any:
     openapi_extra=_body_doc(CaseIn, "The case and its first message; as a form, files go in 'attachments'."),
 )
 def create_case(request: HttpRequest, response: HttpResponse) -> Any:
+    """A new case with its first message, for an existing customer (staff) or the caller (customers).
+    Answers 201 with the case, its ``Location`` and ``ETag``."""
     user = actor(request)
     payload, uploads = _read_payload(request, CaseIn)
     customer = customer_for_new_case(user, payload.customer)
@@ -196,6 +195,7 @@ def create_case(request: HttpRequest, response: HttpResponse) -> Any:
 
 @router.get("/{reference}", response={200: CaseView, **ERRORS}, summary="One case")
 def get_case(request: HttpRequest, reference: str, response: HttpResponse) -> Any:
+    """The case, with its version as the ``ETag`` (send it back as ``If-Match`` to change the case)."""
     case = policy.access_case(actor(request), reference)
     _etag(response, case.version)
     return _case_view(request, case)
@@ -235,6 +235,7 @@ def list_messages(request: HttpRequest, reference: str, page: Query[PageQuery]) 
     openapi_extra=_body_doc(MessageIn, "The message; as a form, files go in 'attachments'."),
 )
 def add_message(request: HttpRequest, reference: str) -> Any:
+    """A reply, an internal note (staff) or the customer's own message, with any files."""
     payload, uploads = _read_payload(request, MessageIn)
     message = services.message_add(
         actor=actor(request),
@@ -271,17 +272,17 @@ def search_everything(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     openapi_extra={
         "responses": {
             "200": {
-                "description": "The file, as an attachment.",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "The file, as an attachment, with the type it was checked as on upload.",
+                "content": {
+                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for content_type in sorted({kind.content_type for kind in ALLOWED.values()})
+                },
             }
         }
     },
 )
 def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file on a message the caller may see: always a download, never cached
+    (``Cache-Control: private, no-store``) and sandboxed if opened."""
     attachment = policy.access_attachment(actor(request), attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    return private_download(attachment.file, filename=attachment.filename, content_type=attachment.content_type)

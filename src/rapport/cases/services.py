@@ -41,6 +41,10 @@ from rapport.web.html import sanitise_html
 SUBJECT_REQUIRED = "Give the case a subject."
 SUBJECT_TOO_LONG = "Keep the subject to 200 characters or fewer."
 BODY_REQUIRED = "Write a message."
+REPLY_REQUIRED = "Write a reply."
+NOTE_REQUIRED = "Write a note."
+# The same mistake gets the same words on the pages and through the API.
+BODY_REQUIRED_FOR = {MessageKind.OUTBOUND: REPLY_REQUIRED, MessageKind.NOTE: NOTE_REQUIRED}
 BODY_TOO_LONG = "Messages are limited to 100,000 characters."
 VERSION_CONFLICT = "Someone else changed this case since you opened it. Review the current state and try again."
 CUSTOMER_ONLY_OWN = "Customers can raise cases only for themselves."
@@ -79,10 +83,10 @@ def _clean_subject(subject: str) -> str:
     return subject
 
 
-def _clean_body(body: str, field: str = "body") -> str:
+def _clean_body(body: str, field: str = "body", *, kind: str = "") -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
-        raise FieldError(**{field: BODY_REQUIRED})
+        raise FieldError(**{field: BODY_REQUIRED_FOR.get(kind, BODY_REQUIRED)})
     if len(body) > MAX_BODY:
         raise FieldError(**{field: BODY_TOO_LONG})
     return body
@@ -439,7 +443,7 @@ def message_add(
     errors: dict[str, list[str]] = {}
     try:
         # What customers send is masked before it is stored (card numbers, bank details, NI numbers).
-        body = _clean_body(mask_sensitive(body).text if kind == MessageKind.INBOUND else body)
+        body = _clean_body(mask_sensitive(body).text if kind == MessageKind.INBOUND else body, kind=kind)
     except FieldError as exc:
         errors.update(exc.errors)
     if status_after not in (None, ""):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
+
+from rapport.platform.periodic import MINUTE, periodic_job
 
 
 @db_task()
@@ -17,7 +19,7 @@ def journal_deliver(subscriber: str) -> int:
     return total
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_job(crontab(minute="*"), every=MINUTE)
 def journal_redeliver() -> int:
     """Deliver what a lost or failed job left owed (at-least-once delivery, ADR 0009)."""
     from rapport.cases import journal

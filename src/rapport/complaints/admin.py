@@ -8,29 +8,30 @@ from django.http import HttpRequest
 
 from rapport.complaints.models import AdrScheme, AuthorityLimit, Complaint, ComplaintSettings, RootCause
 from rapport.customers.admin import ReadOnlyAdmin
+from rapport.platform.admin import SettingsHistoryAdmin
 
 
 @admin.register(RootCause)
-class RootCauseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RootCauseAdmin(SettingsHistoryAdmin):
     list_display = ("name", "code", "active")
     list_filter = ("active",)
     prepopulated_fields = {"code": ("name",)}
 
 
 @admin.register(AdrScheme)
-class AdrSchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AdrSchemeAdmin(SettingsHistoryAdmin):
     list_display = ("category", "adr_body", "referral_months")
     search_fields = ("category", "adr_body")
 
 
 @admin.register(AuthorityLimit)
-class AuthorityLimitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuthorityLimitAdmin(SettingsHistoryAdmin):
     list_display = ("role", "kind", "limit_pence", "period", "period_limit_pence")
     list_filter = ("kind", "role")
 
 
 @admin.register(ComplaintSettings)
-class ComplaintSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ComplaintSettingsAdmin(SettingsHistoryAdmin):
     fieldsets = (
         ("Final response", {"fields": ("final_response_weeks", "warn_days", "complaints_lead", "checks_from")}),
         ("Letterhead", {"fields": ("organisation_name", "organisation_address", "organisation_contact")}),

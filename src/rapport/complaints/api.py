@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from rapport.accounts.api import ERRORS, actor
+from rapport.accounts.api import ERRORS, ErrorOut, actor
 from rapport.accounts.models import User
 from rapport.complaints import access as complaint_policy
 from rapport.complaints import selectors, services
@@ -161,6 +161,7 @@ def _current(request: HttpRequest, reference: str) -> dict[str, Any]:
     summary="A complaint's HEAT record and remedies",
 )
 def get_complaint(request: HttpRequest, reference: str) -> Any:
+    """The complaint on a case: its HEAT stages, outcome, deadline, statutory assessment and awards."""
     return _current(request, reference)
 
 
@@ -223,18 +224,21 @@ class DecisionIn(Schema):
     summary="Hear: the customer's account",
 )
 def hear(request: HttpRequest, reference: str, payload: HearIn) -> Any:
+    """Record the customer's account and the agreed summary (HEAT: hear)."""
     services.complaint_hear(actor=actor(request), reference=reference, **payload.model_dump())
     return _current(request, reference)
 
 
 @router.post("/{reference}/empathise", response={200: ComplaintOut, **ERRORS}, summary="Empathise")
 def empathise(request: HttpRequest, reference: str, payload: SaidIn) -> Any:
+    """Record what was said to acknowledge how the customer feels (HEAT: empathise)."""
     services.complaint_empathise(actor=actor(request), reference=reference, said=payload.said)
     return _current(request, reference)
 
 
 @router.post("/{reference}/apologise", response={200: ComplaintOut, **ERRORS}, summary="Apologise")
 def apologise(request: HttpRequest, reference: str, payload: SaidIn) -> Any:
+    """Record the apology, and whether it admits liability (HEAT: apologise)."""
     services.complaint_apologise(
         actor=actor(request), reference=reference, said=payload.said, liability_admitted=payload.liability_admitted
     )
@@ -247,6 +251,7 @@ def apologise(request: HttpRequest, reference: str, payload: SaidIn) -> Any:
     summary="Take ownership",
 )
 def ownership(request: HttpRequest, reference: str, payload: OwnershipIn) -> Any:
+    """Name the handler, the action plan, the date promised and the follow-ups (HEAT: take ownership)."""
     handler = User.objects.filter(pk=payload.handler_id).first()
     services.complaint_take_ownership(
         actor=actor(request),
@@ -265,6 +270,7 @@ def ownership(request: HttpRequest, reference: str, payload: OwnershipIn) -> Any
     summary="Outcome and root cause",
 )
 def outcome(request: HttpRequest, reference: str, payload: OutcomeIn) -> Any:
+    """Record whether the complaint is upheld, the customer's response and the root cause."""
     services.complaint_record_outcome(actor=actor(request), reference=reference, **payload.model_dump())
     return _current(request, reference)
 
@@ -275,6 +281,7 @@ def outcome(request: HttpRequest, reference: str, payload: OutcomeIn) -> Any:
     summary="Escalate one level",
 )
 def escalate(request: HttpRequest, reference: str, payload: ReasonIn) -> Any:
+    """Move the complaint up one level, with the reason."""
     services.complaint_escalate(actor=actor(request), reference=reference, reason=payload.reason)
     return _current(request, reference)
 
@@ -285,6 +292,7 @@ def escalate(request: HttpRequest, reference: str, payload: ReasonIn) -> Any:
     summary="Override closing checks",
 )
 def override(request: HttpRequest, reference: str, payload: ReasonIn) -> Any:
+    """Close despite the closing checks that still fail, with the reason (managers)."""
     services.complaint_override(actor=actor(request), reference=reference, reason=payload.reason)
     return _current(request, reference)
 
@@ -295,16 +303,19 @@ def override(request: HttpRequest, reference: str, payload: ReasonIn) -> Any:
     summary="Grant or ask approval",
 )
 def award(request: HttpRequest, reference: str, payload: AwardIn) -> Any:
+    """Grant a refund, goodwill or compensation within the caller's authority, or ask for approval."""
     services.award_request(actor=actor(request), reference=reference, **payload.model_dump())
     return _current(request, reference)
 
 
 @router.post(
     "/{reference}/final-response",
-    response={200: ComplaintOut, **ERRORS},
+    response={200: ComplaintOut, 409: ErrorOut, **ERRORS},
     summary="Send the final response",
 )
 def final_response(request: HttpRequest, reference: str, payload: FinalResponseIn) -> Any:
+    """Send the final response (or deadlock letter) to the customer. A 409 when it has already
+    been sent."""
     services.final_response_send(
         actor=actor(request), reference=reference, deadlock=payload.deadlock, body=payload.body
     )
@@ -313,22 +324,28 @@ def final_response(request: HttpRequest, reference: str, payload: FinalResponseI
 
 @router.post(
     "/approvals/{approval_id}/decision",
-    response={200: ApprovalOut, **ERRORS},
+    response={200: ApprovalOut, 409: ErrorOut, **ERRORS},
     summary="Decide an approval",
 )
 def decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> Any:
+    """Approve or refuse an award waiting for approval, with the reason. A 409 when it has
+    already been decided."""
     return services.approval_decide(actor=actor(request), approval_id=approval_id, **payload.model_dump())
 
 
-class ReportOut(Schema):
+class ComplaintReportOut(Schema):
+    """One complaint report as a table: its header and rows, every cell as text."""
+
     name: str
     title: str
     header: list[str]
     rows: list[list[str]]
 
 
-@router.get("/reports/{name}", response={200: ReportOut, **ERRORS}, summary="One complaint report")
+@router.get("/reports/{name}", response={200: ComplaintReportOut, **ERRORS}, summary="One complaint report")
 def report(request: HttpRequest, name: ReportName, start: date, end: date) -> Any:
+    """A complaint report (root causes, products, channels, time to resolve, upheld rates,
+    remedies, repeat complainants, the trend) for complaints received from ``start`` to ``end``."""
     if not complaint_policy.can_see_reports(actor(request)):
         raise NotFound()
     built = selectors.report(name, start=start, end=end)

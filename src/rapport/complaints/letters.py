@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 from rapport import extensions
 from rapport.accounts.models import User
@@ -24,7 +25,7 @@ from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Assessment
 from rapport.platform.pdf import Block, Bullets, Heading, Lines, Paragraph, render_pdf
 
-SIGN_OFF = "Yours sincerely,"
+SIGN_OFF = gettext_noop("Yours sincerely,")  # translated where it is written
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,14 @@ class Letter:
         head: list[Block] = [
             Lines(self.letterhead, align="R", bold_first=True),
             Lines([day(self.dated)]),
-            Lines([f"Our reference: {self.reference}", f"Your complaint: {self.subject}"]),
+            Lines([_our_reference(self.reference), _your_complaint(self.subject)]),
             Heading(self.title, level=2),
         ]
         return (
             *head,
             *(Paragraph(p) for p in self.paragraphs),
             *(block for block, _ in self.sections),
-            Lines([SIGN_OFF, "", *self.signature]),
+            Lines([gettext(SIGN_OFF), "", *self.signature]),
         )
 
     @property
@@ -75,15 +76,23 @@ class Letter:
         """The letter as the email's text: the same words as the PDF attached to it."""
         parts = [
             day(self.dated),
-            f"Our reference: {self.reference}\nYour complaint: {self.subject}",
+            f"{_our_reference(self.reference)}\n{_your_complaint(self.subject)}",
             *self.paragraphs,
             *(text for _, text in self.sections),
-            "\n".join([SIGN_OFF, "", *self.signature]),
+            "\n".join([gettext(SIGN_OFF), "", *self.signature]),
         ]
         return "\n\n".join(parts)
 
     def pdf(self) -> bytes:
         return render_pdf(f"{self.title} {self.reference}", self.blocks, large_print=self.large_print, show_title=False)
+
+
+def _our_reference(reference: str) -> str:
+    return gettext("Our reference: {reference}").format(reference=reference)
+
+
+def _your_complaint(subject: str) -> str:
+    return gettext("Your complaint: {subject}").format(subject=subject)
 
 
 FIELD = re.compile(r"\{(\w+)\}")
@@ -122,17 +131,19 @@ def adr_for(complaint: Complaint, config: ComplaintSettings) -> Adr:
 
 def adr_paragraph(adr: Adr, refer_by: date) -> str:
     return (
-        f"If you are not satisfied with our response, you have the right to refer your complaint to "
-        f"{adr.body}. You must do so within {adr.months} months of the date of this "
-        f"letter, that is by {day(refer_by)}; after that date it may not be able to consider your complaint. "
-        f"{adr.details}"
+        gettext(
+            "If you are not satisfied with our response, you have the right to refer your complaint to "
+            "{body}. You must do so within {months} months of the date of this "
+            "letter, that is by {refer_by}; after that date it may not be able to consider your complaint. "
+            "{details}"
+        ).format(body=adr.body, months=adr.months, refer_by=day(refer_by), details=adr.details)
     ).strip()
 
 
 def signature(signatory: User | None, organisation: str) -> tuple[str, ...]:
     """The handler's name and role, and the organisation they write for."""
     if signatory is None:
-        return ("The complaints team", organisation)
+        return (gettext("The complaints team"), organisation)
     role = signatory.get_role_display() if signatory.role else ""
     return (signatory.name or signatory.email, f"{role}, {organisation}" if role else organisation)
 
@@ -171,7 +182,7 @@ def final_response(
     legal = [a for a in awards if a.basis == rules.Basis.LEGAL]
     goodwill = [a for a in awards if a.basis == rules.Basis.GOODWILL]
     if assessment is not None or legal:
-        heading = "What the law entitles you to"
+        heading = gettext("What the law entitles you to")
         sections.append((Heading(heading, level=2), heading))
         if assessment is not None:
             sections.append((Paragraph(assessment.explanation), assessment.explanation))
@@ -179,22 +190,22 @@ def final_response(
             items = [f"{a.get_kind_display()}: £{a.amount:,.2f} ({a.remedy.replace('_', ' ')})" for a in legal]
             sections.append((Bullets(items), "\n".join(f"- {i}" for i in items)))
     if goodwill:
-        heading = "What we offer as goodwill"
-        intro = "On top of your legal rights, and not in place of them, we offer:"
+        heading = gettext("What we offer as goodwill")
+        intro = gettext("On top of your legal rights, and not in place of them, we offer:")
         items = [f"{a.get_kind_display()}: £{a.amount:,.2f}" + (f" ({a.note})" if a.note else "") for a in goodwill]
         sections += [
             (Heading(heading, level=2), heading),
             (Paragraph(intro), intro),
             (Bullets(items), "\n".join(f"- {i}" for i in items)),
         ]
-    heading = "Your right to refer your complaint"
+    heading = gettext("Your right to refer your complaint")
     referral = adr_paragraph(adr, refer_by)
     sections += [(Heading(heading, level=2), heading), (Paragraph(referral, bold=True), referral)]
 
     head = letterhead(config)
     prefs = extensions.preferences_for(case.customer)
     return Letter(
-        title="Our final response to your complaint",
+        title=gettext("Our final response to your complaint"),
         letterhead=head,
         dated=today,
         reference=case.reference,

@@ -20,6 +20,7 @@ from rapport.domain.complaint_rules import (
     Outcome,
     RefusalGround,
 )
+from rapport.platform import settings_history
 
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.AGENT, Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN)]
 STAFF_LADDER: tuple[str, ...] = tuple(value for value, _ in STAFF_ROLE_CHOICES)
@@ -45,6 +46,7 @@ def pence(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
+@settings_history.track()
 class RootCause(models.Model):
     """One entry in the root-cause taxonomy (admin-editable): why complaints happen, for PDCA."""
 
@@ -60,6 +62,7 @@ class RootCause(models.Model):
         return self.name
 
 
+@settings_history.track()
 class ComplaintSettings(models.Model):
     """The organisation's complaint rules and letters: one row (admin-editable).
 
@@ -112,6 +115,7 @@ class ComplaintSettings(models.Model):
         return found
 
 
+@settings_history.track()
 class AdrScheme(models.Model):
     """The ombudsman or ADR body for complaints about one product or service, when it is not the
     organisation's own: a retailer that also sells energy or broadband answers to a different
@@ -133,6 +137,7 @@ class AdrScheme(models.Model):
         return f"{self.category}: {self.adr_body}"
 
 
+@settings_history.track()
 class AuthorityLimit(models.Model):
     """How much a role may grant of one kind without approval (admin-editable), in pence."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from rapport.complaints import services
+from rapport.platform.periodic import DAY, periodic_job
 
 
-@db_periodic_task(crontab(minute="0", hour="7"))
+@periodic_job(crontab(minute="0", hour="7"), every=DAY)
 def warn_final_response_deadlines() -> int:
     """Each morning, warn about complaints whose final response is due soon or overdue."""
     return services.final_response_warnings()

@@ -26,6 +26,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerListQuery]) -> A
 
 @router.post("", response={201: CustomerOut, **ERRORS}, summary="Add a customer (staff)")
 def create_customer(request: HttpRequest, payload: CustomerIn, response: HttpResponse) -> Any:
+    """A new customer record; answers 201 with its ``Location``."""
     customer = services.customer_create(actor=actor(request), **payload.model_dump())
     response["Location"] = f"/api/v1/customers/{customer.pk}"
     return Status(201, customer)
@@ -33,6 +34,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn, response: HttpRes
 
 @router.get("/{customer_id}", response={200: CustomerView, **ERRORS}, summary="One customer")
 def get_customer(request: HttpRequest, customer_id: int) -> Any:
+    """One customer: staff see any, a customer only themselves (others are not found)."""
     user = actor(request)
     customer = policy.access_customer(user, customer_id)
     customer.audience = policy.audience_of(user)  # type: ignore[attr-defined]  # the view the schema serialises

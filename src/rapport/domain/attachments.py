@@ -75,6 +75,35 @@ def check_attachment(filename: str, head: bytes, size: int, *, max_bytes: int) -
 
 def clean_filename(filename: str) -> str:
     """A display name without path parts or control characters, at most 255 characters."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip() or "attachment"
+    return (filename_part(filename) or "attachment")[-255:]
+
+
+def upload_filename(sent: str) -> str:
+    """The display name for a file someone chose to upload, or ``AttachmentRefused`` when its name
+    cleans to nothing (``..``, ``a/..``, only spaces or control characters).
+
+    Unlike mail, where a nameless part is still kept as "attachment", an upload comes from a person
+    who can rename the file: taking it under another name, or dropping it, would surprise them.
+    """
+    name = filename_part(sent)
+    if name in {"", ".", ".."}:
+        shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in sent[:80]) or "(no name)"
+        raise AttachmentRefused(f'"{shown}" cannot be used as a file name: rename the file and attach it again.')
     return name[-255:]
+
+
+def filename_part(filename: str) -> str:
+    """The last path part of ``filename`` without control characters (may be empty)."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable()).strip()
+
+
+_UNSAFE_IN_ARCHIVES = frozenset('<>:"/\\|?*')
+
+
+def archive_filename(filename: str) -> str:
+    """``filename`` as a path part inside a zip that opens safely everywhere: the characters Windows
+    forbids in names (``< > : " / \\ | ? *``) and control characters become ``_``, and a name that
+    is only dots cannot climb out of its folder."""
+    name = "".join("_" if ch in _UNSAFE_IN_ARCHIVES or not ch.isprintable() else ch for ch in filename).strip()
+    return name if name.strip(".") else "_" + name

@@ -15,15 +15,16 @@ from rapport.feedback.models import (
     SurveyAnswer,
     SurveyInvitation,
 )
+from rapport.platform.admin import SettingsHistoryAdmin
 
 
 @admin.register(FeedbackSettings)
-class FeedbackSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FeedbackSettingsAdmin(SettingsHistoryAdmin):
     list_display = ("__str__", "delay_minutes", "expiry_days", "reminder_days", "margin", "retention", "discount_rate")
 
 
 @admin.register(LoyaltyTier)
-class LoyaltyTierAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoyaltyTierAdmin(SettingsHistoryAdmin):
     list_display = ("label", "name", "threshold_pence", "benefits")
 
 

@@ -20,9 +20,13 @@ from rapport.web.pagination import Keyset
 router = Router(tags=["feedback"])
 
 
+# Periods are compared with the one before them, which must still be a date.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
 class KpiQuery(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: date | None = Field(None, ge=EARLIEST, le=LATEST)
+    end: date | None = Field(None, ge=EARLIEST, le=LATEST)
     team: int | None = None
     agent: int | None = None
     channel: str = ""
@@ -80,7 +84,7 @@ def kpis(request: HttpRequest, query: Query[KpiQuery]) -> Any:
     return {"start": board.slice.start, "end": board.slice.end, "measures": rows, "complaints_by_root_cause": causes}
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     score: int | None = None
     comment: str = ""
     rater: dict[str, int] | None = None
@@ -99,7 +103,8 @@ class AnswerOut(Schema):
     auth=None,
     summary="Answer a survey by its signed link (no sign-in)",
 )
-def answer_survey(request: HttpRequest, token: str, payload: AnswerIn) -> Any:
+def answer_survey(request: HttpRequest, token: str, payload: SurveyAnswerIn) -> Any:
+    """Answer a survey from the signed link in its email; no sign-in. A 409 once it has been answered."""
     answer = services.survey_answer(
         token=token, score=payload.score, comment=payload.comment, rater=payload.rater, now=timezone.now()
     )
@@ -133,6 +138,7 @@ class ValueOut(Schema):
     summary="Record an order (managers)",
 )
 def record_order(request: HttpRequest, customer_id: int, payload: OrderIn) -> Any:
+    """Record an order for the customer (amount in pounds, such as 12.50), for lifetime value and churn."""
     user = actor(request)
     customer = access_customer(user, customer_id)
     order = services.order_record(
@@ -152,6 +158,7 @@ def record_order(request: HttpRequest, customer_id: int, payload: OrderIn) -> An
     summary="Customer value (staff)",
 )
 def customer_value(request: HttpRequest, customer_id: int) -> Any:
+    """The customer's lifetime value, loyalty tier, churn risk and number of orders."""
     user = actor(request)
     if not policy.can_view_dashboards(user):
         raise NotFound(NO_CUSTOMER)
@@ -304,6 +311,7 @@ def rater_send(request: HttpRequest, payload: RaterSendIn) -> Any:
     summary="RATER sends with response rates and gaps, newest first (team leaders, managers)",
 )
 def rater_sends(request: HttpRequest, query: Query[SendsQuery]) -> Any:
+    """Past RATER sends, newest first: who was asked and skipped, response rates and service-quality gaps."""
     user = actor(request)
     if not policy.can_send_rater(user):
         raise NotFound()

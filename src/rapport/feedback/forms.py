@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import TYPE_CHOICES
 from rapport.customers.models import CHANNEL_CHOICES
-from rapport.domain.scoring import SCALES
+from rapport.domain.scoring import SCALES, Dimension
 from rapport.feedback.models import RATER_FIELDS, SurveyKind
 from rapport.platform.forms import Form
 from rapport.platform.widgets import DateInput
@@ -53,6 +55,16 @@ class DashboardForm(Form):
         return data
 
 
+# The RATER dimensions as the survey page names them to the customer.
+DIMENSIONS = {
+    Dimension.RELIABILITY: _("Reliability"),
+    Dimension.ASSURANCE: _("Assurance"),
+    Dimension.TANGIBLES: _("Tangibles"),
+    Dimension.EMPATHY: _("Empathy"),
+    Dimension.RESPONSIVENESS: _("Responsiveness"),
+}
+
+
 def _scale(kind: str) -> list[tuple[int, str]]:
     low, high = SCALES[kind]
     return [(n, str(n)) for n in range(low, high + 1)]
@@ -62,19 +74,25 @@ class AnswerForm(Form):
     """One score (CSAT, CES, NPS) or the ten RATER scores, and an optional comment."""
 
     comment = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label="Anything to add?"
+        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), label=_("Anything to add?")
     )
 
     def __init__(self, *args: Any, kind: str, question: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if kind == SurveyKind.RATER:
             for dimension, expected, perceived in RATER_FIELDS:
-                name = dimension.value.capitalize()
+                name = DIMENSIONS.get(dimension, dimension.value.capitalize())
                 self.fields[expected] = forms.TypedChoiceField(
-                    choices=_scale("rater"), coerce=int, widget=forms.RadioSelect, label=f"{name}: what you expected"
+                    choices=_scale("rater"),
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    label=gettext("{dimension}: what you expected").format(dimension=name),
                 )
                 self.fields[perceived] = forms.TypedChoiceField(
-                    choices=_scale("rater"), coerce=int, widget=forms.RadioSelect, label=f"{name}: what you got"
+                    choices=_scale("rater"),
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    label=gettext("{dimension}: what you got").format(dimension=name),
                 )
         else:
             self.fields["score"] = forms.TypedChoiceField(

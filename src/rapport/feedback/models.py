@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from rapport.domain.scoring import Dimension
+from rapport.platform import settings_history
 
 
 class SurveyKind(models.TextChoices):
@@ -19,6 +20,7 @@ class SurveyKind(models.TextChoices):
     RATER = "rater", "Service quality (RATER)"
 
 
+@settings_history.track()
 class FeedbackSettings(models.Model):
     """The organisation's survey and customer-value settings, edited in Django admin (one row)."""
 
@@ -244,6 +246,7 @@ class Order(models.Model):
         return Decimal(self.amount_pence) / 100
 
 
+@settings_history.track()
 class LoyaltyTier(models.Model):
     """A loyalty tier: customers whose lifetime value reaches the threshold get its name as their
     ``Customer.tier``, which SLA policies may match (e.g. a priority policy for "gold")."""

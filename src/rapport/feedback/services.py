@@ -19,6 +19,8 @@ from django.core import signing
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport import extensions
 from rapport.accounts.models import Role, User
@@ -48,12 +50,12 @@ from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from rapport.platform.notify import email_send
 
 SALT = "rapport.feedback.survey"
-LINK_INVALID = "This survey link is not valid. Check you copied the whole link from the email."
-ALREADY_ANSWERED = "This survey has already been answered. Thank you for your feedback."
-EXPIRED = "This survey has closed."
-SCORE_REQUIRED = "Choose a score."
-SCORE_RANGE = "Choose a score from {low} to {high}."
-COMMENT_TOO_LONG = "Keep your comment to 5,000 characters or fewer."
+LINK_INVALID = _("This survey link is not valid. Check you copied the whole link from the email.")
+ALREADY_ANSWERED = _("This survey has already been answered. Thank you for your feedback.")
+EXPIRED = _("This survey has closed.")
+SCORE_REQUIRED = _("Choose a score.")
+SCORE_RANGE = _("Choose a score from {low} to {high}.")
+COMMENT_TOO_LONG = _("Keep your comment to 5,000 characters or fewer.")
 MAX_COMMENT = 5000
 ONLY_MANAGERS = "Only managers can record customer value and staff measures."
 RATER_NOT_ALLOWED = "Only team leaders and managers can send RATER questionnaires."
@@ -61,10 +63,10 @@ FOLLOW_UP_DONE = "This follow-up is already closed."
 OUTCOME_REQUIRED = "Say what was done."
 
 QUESTIONS = {
-    SurveyKind.CSAT: "How satisfied are you with how we handled your case? (1 very dissatisfied, 5 very satisfied)",
-    SurveyKind.CES: "How easy was it to get your issue resolved? (1 very difficult, 7 very easy)",
-    SurveyKind.NPS: "How likely are you to recommend us to a friend or colleague? (0 not at all, 10 extremely)",
-    SurveyKind.RATER: "For each part of our service, tell us what you expected and what you got (1 low, 7 high).",
+    SurveyKind.CSAT: _("How satisfied are you with how we handled your case? (1 very dissatisfied, 5 very satisfied)"),
+    SurveyKind.CES: _("How easy was it to get your issue resolved? (1 very difficult, 7 very easy)"),
+    SurveyKind.NPS: _("How likely are you to recommend us to a friend or colleague? (0 not at all, 10 extremely)"),
+    SurveyKind.RATER: _("For each part of our service, tell us what you expected and what you got (1 low, 7 high)."),
 }
 
 
@@ -219,16 +221,29 @@ def _dispatch_soon() -> None:
 
 def _email(invitation: SurveyInvitation, *, reminder: bool, base_url: str) -> None:
     link = base_url.rstrip("/") + survey_url(invitation)
-    about = f" about case {invitation.case.reference}" if invitation.case else ""
-    first = "A reminder: we would" if reminder else "We would"
+    reference = invitation.case.reference if invitation.case else ""
+    about_case = gettext("How did we do about case {reference}?").format(reference=reference)
+    subject = about_case if reference else gettext("How did we do?")
+    if reminder:
+        subject = gettext("Reminder: {subject}").format(subject=subject)
+        first = gettext("A reminder: we would value your answer to one short question")
+    else:
+        first = gettext("We would value your answer to one short question")
+    about = gettext(" about case {reference}").format(reference=reference) if reference else ""
     email_send(
         to=[invitation.customer.email],
-        subject=("Reminder: " if reminder else "") + f"How did we do{about}?",
-        text=(
-            f"Dear {invitation.customer.name},\n\n{first} value your answer to one short question{about}:\n"
-            f"{QUESTIONS[SurveyKind(invitation.kind)]}\n\nAnswer here (no sign-in needed): {link}\n\n"
-            f"The link works once and closes on {invitation.expires_at:%d %B %Y}. "
+        subject=subject,
+        text=gettext(
+            "Dear {name},\n\n{first}{about}:\n{question}\n\nAnswer here (no sign-in needed): {link}\n\n"
+            "The link works once and closes on {closes}. "
             "If you would rather not receive surveys, reply to tell us and we will stop.\n"
+        ).format(
+            name=invitation.customer.name,
+            first=first,
+            about=about,
+            question=QUESTIONS[SurveyKind(invitation.kind)],
+            link=link,
+            closes=f"{invitation.expires_at:%d %B %Y}",
         ),
     )
 

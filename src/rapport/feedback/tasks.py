@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
+
+from rapport.platform.periodic import DAY, HOUR, MINUTE, periodic_job
 
 
 @db_task()
@@ -22,7 +24,7 @@ def invitation_send_later(invitation_id: int, delay_seconds: float) -> None:
         invitation_send.schedule(args=(invitation_id,), delay=delay_seconds)
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@periodic_job(crontab(minute="*/5"), every=5 * MINUTE)
 def surveys_dispatch() -> dict[str, int]:
     from rapport.feedback import services
 
@@ -37,14 +39,14 @@ def surveys_dispatch_now() -> dict[str, int]:
     return services.invitations_dispatch(now=timezone.now())
 
 
-@db_periodic_task(crontab(hour="6", minute="15"))
+@periodic_job(crontab(hour="6", minute="15"), every=DAY)
 def nps_invite() -> int:
     from rapport.feedback import services
 
     return services.nps_invitations_create(now=timezone.now())
 
 
-@db_periodic_task(crontab(minute="7"))
+@periodic_job(crontab(minute="7"), every=HOUR)
 def rollup_refresh_recent() -> int:
     """Hourly: recount the days whose cases can still change (the last 35 days)."""
     from rapport.feedback import rollup
@@ -52,7 +54,7 @@ def rollup_refresh_recent() -> int:
     return rollup.rollup_rebuild(now=timezone.now(), days=35)
 
 
-@db_periodic_task(crontab(hour="2", minute="30"))
+@periodic_job(crontab(hour="2", minute="30"), every=DAY)
 def rollup_refresh_all() -> int:
     """Nightly: rebuild every rollup row from the cases, so the figures stay exact."""
     from rapport.feedback import rollup, services

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.accounts.models import Team, User
@@ -27,7 +28,7 @@ from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
 
 SENDS_PER_PAGE = 20
-THANKS = "Thank you: your answer is recorded."
+THANKS = _("Thank you: your answer is recorded.")
 FOLLOW_UP_CLOSED = "Follow-up closed."
 CSV_TABLES = ("summary", "daily", "teams")
 

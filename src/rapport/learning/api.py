@@ -54,7 +54,7 @@ class UnitOut(UnitSummaryOut):
     questions: list[int]
 
 
-class AnswerIn(Schema):
+class PracticeAnswerIn(Schema):
     text: str = Field(max_length=services.MAX_ANSWER)
 
 
@@ -133,6 +133,7 @@ def _marked_out(marked: selectors.MarkedAnswer) -> dict[str, Any]:
 
 @router.get("/units", response={200: list[UnitSummaryOut], **ERRORS}, summary="Study units")
 def list_units(request: HttpRequest) -> Any:
+    """Every study unit: code, title and source."""
     require_staff(actor(request))
     return list(selectors.unit_list())
 
@@ -143,6 +144,8 @@ def list_units(request: HttpRequest) -> Any:
     summary="One study unit, in full",
 )
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
+    """A study unit with its concepts (and where each is practised), tips, misconceptions,
+    marking points and questions."""
     require_staff(actor(request))
     unit = selectors.unit_detail(unit_id)
     if unit is None:
@@ -155,7 +158,9 @@ def get_unit(request: HttpRequest, unit_id: int) -> Any:
     response={201: MarkedAnswerOut, **ERRORS},
     summary="Answer a practice question; the answer comes back marked",
 )
-def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn, response: HttpResponse) -> Any:
+def answer_question(request: HttpRequest, question_id: int, payload: PracticeAnswerIn, response: HttpResponse) -> Any:
+    """Submit an answer to a practice question; it comes back marked against the unit's marking
+    points, with any misconceptions flagged."""
     me = require_staff(actor(request))
     question = Question.objects.select_related("unit").filter(pk=question_id).first()
     if question is None:
@@ -171,5 +176,6 @@ def answer_question(request: HttpRequest, question_id: int, payload: AnswerIn, r
     summary="A marked answer",
 )
 def get_answer(request: HttpRequest, answer_id: int) -> Any:
+    """A marked answer: the caller's own, or any for a team leader or manager."""
     answer = policy.access_answer(actor(request), answer_id)
     return _marked_out(selectors.marked_answer(answer))

@@ -23,6 +23,7 @@ from rapport.mail.models import (
     OutboxEmail,
     QuarantinedMail,
 )
+from rapport.platform.admin import SettingsHistoryAdmin
 
 
 class MailboxForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -57,14 +58,14 @@ class MailboxForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MailboxAdmin(SettingsHistoryAdmin):
     form = MailboxForm
     list_display = ["name", "address", "host", "folder", "active", "last_polled_at", "last_error"]
     readonly_fields = ["last_polled_at", "last_error"]
 
 
 @admin.register(MailTemplate)
-class MailTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MailTemplateAdmin(SettingsHistoryAdmin):
     list_display = ["key", "subject"]
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from rapport.platform import settings_history
 
+
+@settings_history.track(exclude=("password_encrypted", "last_polled_at", "last_error"))
 class Mailbox(models.Model):
     """An IMAP mailbox the desk polls. The password is read from an environment variable named here,
     or kept encrypted at rest (``password_encrypted``, set through admin)."""
@@ -194,6 +197,7 @@ class TemplateKey(models.TextChoices):
     AGENT_NOTIFICATION = "agent_notification", "Agent notification of a customer reply"
 
 
+@settings_history.track()
 class MailTemplate(models.Model):
     """Wording of automatic emails, editable in admin. Django template syntax; variables:
     ``case``, ``reference``, ``customer``, ``message``, ``agent``."""

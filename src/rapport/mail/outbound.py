@@ -19,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import Context, Template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
@@ -39,11 +40,14 @@ log = logging.getLogger(__name__)
 STALE_SENDING = timedelta(minutes=15)
 
 DEFAULT_TEMPLATES = {
+    # The customer's wording is translatable; the agent's notification is staff mail.
     TemplateKey.ACKNOWLEDGEMENT: (
-        "We have your message: {{ case.subject }}",
-        "Dear {{ customer.name }},\n\n"
-        "Thank you for writing to us. Your reference is {{ reference }}; please keep it in the subject "
-        "if you write again.\n\nSomeone from the team will reply as soon as they can.\n",
+        _("We have your message: {{ case.subject }}"),
+        _(
+            "Dear {{ customer.name }},\n\n"
+            "Thank you for writing to us. Your reference is {{ reference }}; please keep it in the subject "
+            "if you write again.\n\nSomeone from the team will reply as soon as they can.\n"
+        ),
     ),
     TemplateKey.AGENT_NOTIFICATION: (
         "Customer replied on {{ reference }}: {{ case.subject }}",

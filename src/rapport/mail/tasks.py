@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from rapport.mail import imap, outbound
 from rapport.mail.models import Mailbox
+from rapport.platform.periodic import MINUTE, periodic_job
 
 
 @db_task()
@@ -15,7 +16,7 @@ def outbox_send_task(email_id: int) -> str:
     return outbound.outbox_send(email_id=email_id, now=timezone.now())
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_job(crontab(minute="*"), every=MINUTE)
 def outbox_flush() -> int:
     """Send what is due (retries after back-off, and anything whose job was never queued)."""
     now = timezone.now()
@@ -26,7 +27,7 @@ def outbox_flush() -> int:
     return len(due)
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_job(crontab(minute="*"), every=MINUTE)
 def mailboxes_poll() -> int:
     """Fetch new mail from every active mailbox."""
     total = 0

@@ -1,4 +1,7 @@
-"""Errors that services raise and every edge (pages, API, CLI) turns into a clear answer."""
+"""Errors that services raise and every edge (pages, API, CLI) turns into a clear answer.
+
+Messages may be marked for translation (``gettext_lazy`` constants); each error holds them as
+plain text in the language active when it was raised (``str(message)``)."""
 
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ class NotFound(RapportError):
     status = 404
 
     def __init__(self, what: str = "Not found.") -> None:
-        super().__init__(what)
-        self.message = what
+        super().__init__(str(what))
+        self.message = str(what)
 
 
 class Forbidden(RapportError):
@@ -25,8 +28,8 @@ class Forbidden(RapportError):
     status = 403
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)
 
 
 class FieldError(RapportError):
@@ -35,9 +38,9 @@ class FieldError(RapportError):
     status = 422
 
     def __init__(self, errors: dict[str, list[str]] | None = None, **single: str) -> None:
-        self.errors: dict[str, list[str]] = dict(errors or {})
+        self.errors: dict[str, list[str]] = {k: [str(m) for m in v] for k, v in (errors or {}).items()}
         for field, message in single.items():
-            self.errors.setdefault(field, []).append(message)
+            self.errors.setdefault(field, []).append(str(message))
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
 
 
@@ -51,8 +54,8 @@ class Conflict(RapportError):
     status = 409
 
     def __init__(self, message: str, current: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)
         self.current = current
 
 
@@ -62,5 +65,5 @@ class Refused(RapportError):
     status = 409
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)

@@ -13,17 +13,20 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.cases.services import BODY_REQUIRED, BODY_TOO_LONG, MAX_BODY, SUBJECT_REQUIRED, SUBJECT_TOO_LONG, Upload
-from rapport.domain.attachments import ALLOWED, clean_filename
+from rapport.domain.attachments import ALLOWED
 from rapport.platform.errors import FieldError, TooLarge
 from rapport.platform.forms import Form
+from rapport.platform.uploads import upload_name
 from rapport.portal.wording import CASE_TYPES
 
-TYPE_REQUIRED = "Choose what kind of case this is."
-FILE_TOO_BIG = "{name} is too big. Each file must be {limit} or smaller."
-TOO_MANY_FILES = "You can attach up to {count} files at a time."
-CHOOSE_FILES_AGAIN = "For your security, your browser does not keep chosen files: please choose them again."
+TYPE_REQUIRED = _("Choose what kind of case this is.")
+FILE_TOO_BIG = _("{name} is too big. Each file must be {limit} or smaller.")
+TOO_MANY_FILES = _("You can attach up to {count} files at a time.")
+CHOOSE_FILES_AGAIN = _("For your security, your browser does not keep chosen files: please choose them again.")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -48,9 +51,8 @@ class MultipleFileField(forms.FileField):
 
 def attachments_hint() -> str:
     types = ", ".join(sorted(ALLOWED))
-    return (
-        f"You can attach up to {settings.RAPPORT_MAX_ATTACHMENTS} files, each up to "
-        f"{filesizeformat(settings.RAPPORT_MAX_ATTACHMENT_BYTES)}. We accept these types: {types}."
+    return gettext("You can attach up to {count} files, each up to {size}. We accept these types: {types}.").format(
+        count=settings.RAPPORT_MAX_ATTACHMENTS, size=filesizeformat(settings.RAPPORT_MAX_ATTACHMENT_BYTES), types=types
     )
 
 
@@ -77,9 +79,8 @@ class PortalForm(Form):
         limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
         for file in files:
             if file.size is not None and file.size > limit:
-                name = clean_filename(file.name or "")
-                raise TooLarge(attachments=FILE_TOO_BIG.format(name=name, limit=filesizeformat(limit)))
-        return [Upload(filename=file.name or "", content=file.read()) for file in files]
+                raise TooLarge(attachments=FILE_TOO_BIG.format(name=upload_name(file), limit=filesizeformat(limit)))
+        return [Upload(filename=upload_name(file), content=file.read()) for file in files]
 
     def show_service_errors(self, error: FieldError) -> None:
         """Put a service's errors on the form: each beside its field, anything else at the top."""
@@ -98,32 +99,32 @@ class PortalForm(Form):
 
 class RaiseCaseForm(PortalForm):
     subject = forms.CharField(
-        label="Subject",
+        label=_("Subject"),
         max_length=200,
-        help_text="A few words that sum it up, for example \u201cKettle stopped working\u201d.",
+        help_text=_("A few words that sum it up, for example \u201cKettle stopped working\u201d."),
         error_messages={"required": SUBJECT_REQUIRED, "max_length": SUBJECT_TOO_LONG},
     )
     type = forms.ChoiceField(
-        label="What kind of case is it?",
+        label=_("What kind of case is it?"),
         choices=[(value, wording.label) for value, wording in CASE_TYPES.items()],
         widget=forms.RadioSelect,
         error_messages={"required": TYPE_REQUIRED, "invalid_choice": TYPE_REQUIRED},
     )
     body = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Tell us what happened and what you'd like us to do. Include any order or account numbers.",
+        help_text=_("Tell us what happened and what you'd like us to do. Include any order or account numbers."),
         error_messages={"required": BODY_REQUIRED, "max_length": BODY_TOO_LONG},
     )
-    attachments = MultipleFileField(label="Attach files (optional)")
+    attachments = MultipleFileField(label=_("Attach files (optional)"))
 
 
 class ReplyForm(PortalForm):
     body = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": BODY_REQUIRED, "max_length": BODY_TOO_LONG},
     )
-    attachments = MultipleFileField(label="Attach files (optional)")
+    attachments = MultipleFileField(label=_("Attach files (optional)"))

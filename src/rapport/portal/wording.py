@@ -8,47 +8,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from rapport.domain.case_rules import CaseType, Status
 
 
 @dataclass(frozen=True)
 class Wording:
-    label: str
+    label: str  # marked for translation: the words are chosen when a page is drawn
     explanation: str
 
 
 STATUS: dict[str, Wording] = {
-    Status.NEW: Wording("Received", "We've got your case and someone will pick it up soon."),
-    Status.OPEN: Wording("We're working on it", "Someone is looking into this for you."),
+    Status.NEW: Wording(_("Received"), _("We've got your case and someone will pick it up soon.")),
+    Status.OPEN: Wording(_("We're working on it"), _("Someone is looking into this for you.")),
     Status.WAITING_ON_CUSTOMER: Wording(
-        "Waiting for your reply",
-        "We need something from you before we can carry on. Please read our latest message and reply below.",
+        _("Waiting for your reply"),
+        _("We need something from you before we can carry on. Please read our latest message and reply below."),
     ),
     Status.WAITING_ON_THIRD_PARTY: Wording(
-        "We're working on it", "We're waiting to hear back from someone else. We'll update you when we do."
+        _("We're working on it"), _("We're waiting to hear back from someone else. We'll update you when we do.")
     ),
     Status.RESOLVED: Wording(
-        "Resolved", "We think this is sorted. If it isn't, reply below and we'll pick it up again."
+        _("Resolved"), _("We think this is sorted. If it isn't, reply below and we'll pick it up again.")
     ),
     Status.CLOSED: Wording(
-        "Closed", "This case is closed. If you need to tell us more, reply below and we'll reopen it."
+        _("Closed"), _("This case is closed. If you need to tell us more, reply below and we'll reopen it.")
     ),
 }
 
 # The kinds of case a customer can raise themselves, in the order the form offers them.
 CASE_TYPES: dict[str, Wording] = {
-    CaseType.ENQUIRY: Wording("A question", "You'd like some information or advice from us."),
+    CaseType.ENQUIRY: Wording(_("A question"), _("You'd like some information or advice from us.")),
     CaseType.REQUEST: Wording(
-        "A request", "You'd like us to do something, such as update your details, book a visit or send a replacement."
+        _("A request"),
+        _("You'd like us to do something, such as update your details, book a visit or send a replacement."),
     ),
     CaseType.COMPLAINT: Wording(
-        "A complaint", "You're unhappy with something we did, or didn't do, and you'd like us to put it right."
+        _("A complaint"), _("You're unhappy with something we did, or didn't do, and you'd like us to put it right.")
     ),
 }
 
 OTHER_TYPES: dict[str, str] = {
-    CaseType.INTERNAL_REQUEST: "Internal request",
-    CaseType.DATA_REQUEST: "Request about your personal data",
+    CaseType.INTERNAL_REQUEST: _("Internal request"),
+    CaseType.DATA_REQUEST: _("Request about your personal data"),
 }
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import admin
 
 from rapport.customers.admin import ReadOnlyAdmin
+from rapport.platform.admin import SettingsHistoryAdmin
 from rapport.privacy.models import LegalHold, RetentionRun, RetentionSchedule
 
 
 @admin.register(RetentionSchedule)
-class RetentionScheduleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RetentionScheduleAdmin(SettingsHistoryAdmin):
     list_display = ("category", "keep_days", "active", "apply", "basis")
     list_editable = ("keep_days", "active", "apply")
 

@@ -179,6 +179,7 @@ def create_request(request: HttpRequest, payload: DataRequestIn) -> Any:
     "/requests/{reference}", response={200: DataRequestOut, **ERRORS}, summary="A data request and its deadline"
 )
 def get_request(request: HttpRequest, reference: str) -> Any:
+    """The data request on a case: its kind, when it was received, when it is due and the steps left."""
     case = policy.access_case(actor(request), reference)
     return _request_out(services.data_request_for(case))
 
@@ -189,6 +190,7 @@ def get_request(request: HttpRequest, reference: str) -> Any:
     summary="A customer's adjustments",
 )
 def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
+    """Reasonable adjustments recorded for the customer (Equality Act 2010); the read is logged."""
     customer = policy.access_customer(actor(request), customer_id)
     extensions.record_access(actor(request), customer, "adjustments", "API")
     return selectors.adjustments(customer)
@@ -200,6 +202,7 @@ def list_adjustments(request: HttpRequest, customer_id: int) -> Any:
     summary="Record an adjustment (staff)",
 )
 def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn) -> Any:
+    """Record a reasonable adjustment for the customer: how to contact them, extra time, a named contact."""
     user = actor(request)
     customer = policy.access_customer(user, customer_id)
     return Status(201, services.adjustment_record(actor=user, customer=customer, **payload.model_dump()))
@@ -211,6 +214,7 @@ def add_adjustment(request: HttpRequest, customer_id: int, payload: AdjustmentIn
     summary="Consent history, newest first",
 )
 def list_consents(request: HttpRequest, customer_id: int) -> Any:
+    """Every consent answer the customer has given, newest first; the read is logged."""
     customer = policy.access_customer(actor(request), customer_id)
     extensions.record_access(actor(request), customer, "consents", "API")
     return selectors.consent_history(customer)
@@ -220,6 +224,7 @@ def list_consents(request: HttpRequest, customer_id: int) -> Any:
     "/customers/{customer_id}/consents", response={201: ConsentOut, **ERRORS}, summary="Record a consent answer"
 )
 def add_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Any:
+    """Record a consent answer with its purpose, channel, lawful basis, method and the wording shown."""
     user = actor(request)
     customer = policy.access_customer(user, customer_id)
     return Status(201, services.consent_record(actor=user, customer=customer, **payload.model_dump()))
@@ -231,12 +236,27 @@ def add_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> A
     summary="Who viewed or exported this person's data",
 )
 def customer_access_log(request: HttpRequest, customer_id: int) -> Any:
+    """Who viewed or exported the customer's data, when and why (staff)."""
     user = policy.require_staff(actor(request))
     return selectors.access_log_for_customer(user, policy.access_customer(user, customer_id))
 
 
-@router.post("/customers/{customer_id}/export", response={200: None, **ERRORS}, summary="Subject access bundle (zip)")
+@router.post(
+    "/customers/{customer_id}/export",
+    response=ERRORS,
+    summary="Subject access bundle (zip)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The bundle, as an attachment.",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def export(request: HttpRequest, customer_id: int, payload: ExportIn) -> HttpResponse:
+    """The subject access bundle as a zip: data.json, a readable summary (HTML and PDF) and the files.
+    The export is written to the customer's access log first, with the reason."""
     user = policy.require_staff(actor(request))
     bundle = exports.customer_export(actor=user, customer_id=customer_id, why=payload.reason)
     response = HttpResponse(bundle.content, content_type="application/zip")
@@ -277,6 +297,7 @@ def restrict(request: HttpRequest, reference: str, payload: RestrictIn) -> Any:
     summary="Lift the restriction, recording when the person was told (Art 18(3))",
 )
 def lift(request: HttpRequest, customer_id: int, payload: LiftIn) -> Any:
+    """End the restriction of processing once the person has been told (Art 18(3))."""
     user = policy.require_staff(actor(request))
     return rights.restriction_lift(actor=user, customer_id=customer_id, **payload.model_dump())
 
@@ -287,6 +308,7 @@ def lift(request: HttpRequest, customer_id: int, payload: LiftIn) -> Any:
     summary="Restrictions of processing, newest first (the history)",
 )
 def list_restrictions(request: HttpRequest, customer_id: int) -> Any:
+    """Every restriction placed on the customer's data and when each was lifted, newest first."""
     user = policy.require_staff(actor(request))
     return rights.restrictions(policy.access_customer(user, customer_id))
 
@@ -297,6 +319,7 @@ def list_restrictions(request: HttpRequest, customer_id: int) -> Any:
     summary="Uphold an objection to direct marketing: withdraw marketing on every channel (Art 21(3))",
 )
 def uphold_objection(request: HttpRequest, reference: str) -> Any:
+    """Withdraw direct-marketing consent on every channel for the person who objected (Art 21(3))."""
     user = policy.require_staff(actor(request))
     return rights.objection_uphold(actor=user, reference=reference)
 
@@ -307,6 +330,7 @@ def uphold_objection(request: HttpRequest, reference: str) -> Any:
     summary="Apply a rectification to the customer's record (Art 16)",
 )
 def rectify(request: HttpRequest, reference: str, payload: RectificationIn) -> Any:
+    """Correct the customer's record as the rectification request asks; fields left out stay as they are."""
     user = policy.require_staff(actor(request))
     changes = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
     return rights.rectification_apply(actor=user, reference=reference, changes=changes)

@@ -32,6 +32,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import Identity, mentions, third_party_flags
+from rapport.domain.attachments import archive_filename
 from rapport.domain.references import format_reference
 from rapport.platform.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
 from rapport.privacy import access as privacy_policy
@@ -162,7 +163,7 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
             for attachment in message.attachments.all():
                 if not attachment.file.name:
                     continue
-                path = f"files/{attachment.pk}-{attachment.filename}"
+                path = f"files/{attachment.pk}-{archive_filename(attachment.filename)}"
                 files.append((path, attachment))
                 attachments.append(
                     {

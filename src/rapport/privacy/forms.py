@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rapport.domain.case_rules import Channel
 from rapport.platform.forms import Form
@@ -41,14 +42,14 @@ class ReasonForm(Form):
 
 class DataRequestForm(Form):
     kind = forms.ChoiceField(
-        label="Which right do you want to use?", choices=RequestKind.choices, widget=forms.RadioSelect
+        label=_("Which right do you want to use?"), choices=RequestKind.choices, widget=forms.RadioSelect
     )
     details = forms.CharField(
-        label="Tell us more",
+        label=_("Tell us more"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Optional. For example, which information you want, or what needs correcting.",
+        help_text=_("Optional. For example, which information you want, or what needs correcting."),
     )
 
 

@@ -12,6 +12,7 @@ from django.db import models
 
 from rapport.cases.models import Case
 from rapport.customers.models import Customer
+from rapport.platform import settings_history
 
 
 class RequestKind(models.TextChoices):
@@ -211,6 +212,7 @@ class RetentionCategory(models.TextChoices):
     ACCESS_LOG = "access_log", "Access log entries"
 
 
+@settings_history.track()
 class RetentionSchedule(models.Model):
     """How long one category of data is kept (editable in Django admin)."""
 

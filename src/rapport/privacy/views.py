@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access as policy
@@ -41,7 +42,7 @@ RESTRICTED = "Processing restricted: the data is now only stored."
 LIFTED = "Restriction lifted; the person was told beforehand."
 UPHELD = "Objection upheld: marketing consent is withdrawn on every channel."
 CORRECTED = "The record is corrected. Tell the person what changed (checklist)."
-REQUEST_RECEIVED = (
+REQUEST_RECEIVED = _(
     "Thank you. We've received your request, reference {reference}. We will respond by {due} at the latest."
 )
 
@@ -385,11 +386,11 @@ def portal_request(request: HttpRequest, user: User, customer: Customer) -> Http
 
 # What the customer sees beside each choice is what the consent record keeps (UK GDPR Art 7(1)).
 PORTAL_CHOICES = (
-    ("marketing", "email", "Email me about offers and new products."),
-    ("marketing", "phone", "Phone me about offers and new products."),
-    ("survey", "email", "Email me short surveys about the service I received."),
+    ("marketing", "email", _("Email me about offers and new products.")),
+    ("marketing", "phone", _("Phone me about offers and new products.")),
+    ("survey", "email", _("Email me short surveys about the service I received.")),
 )
-CHOICES_SAVED = "Thank you. We've saved your choices."
+CHOICES_SAVED = _("Thank you. We've saved your choices.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -407,7 +408,7 @@ def portal_choices(request: HttpRequest, user: User, customer: Customer) -> Http
                 "name": f"choice-{i}",
                 "purpose": purpose,
                 "channel": channel,
-                "wording": wording,
+                "wording": str(wording),  # recorded as the customer read it
                 "checked": current.get((purpose, channel), permitted is not False and purpose != "marketing"),
             }
         )

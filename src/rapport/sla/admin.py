@@ -8,11 +8,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from rapport.platform.admin import SettingsHistoryAdmin
 from rapport.sla.models import Calendar, Clock, Escalation, EscalationRule, Pause, Policy, SlaSettings
 
 
 @admin.register(SlaSettings)
-class SlaSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SlaSettingsAdmin(SettingsHistoryAdmin):
     """One row: added by the migration (or here, once, if it was removed), never deleted."""
 
     list_display = ("__str__", "breaching_soon")
@@ -29,12 +30,12 @@ class SlaSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CalendarAdmin(SettingsHistoryAdmin):
     list_display = ("name", "tz", "holidays")
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PolicyAdmin(SettingsHistoryAdmin):
     list_display = (
         "name",
         "is_active",
@@ -54,7 +55,7 @@ class PolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(EscalationRule)
-class EscalationRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EscalationRuleAdmin(SettingsHistoryAdmin):
     list_display = ("name", "is_active", "trigger", "action", "policy", "target", "reassign_to")
     list_filter = ("is_active", "trigger", "action")
 

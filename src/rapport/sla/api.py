@@ -12,13 +12,15 @@ from ninja import Query, Router
 from rapport.accounts.api import ERRORS, actor
 from rapport.platform.errors import FieldError
 from rapport.sla import selectors
-from rapport.sla.schemas import CaseSlaOut, ReportOut, ReportQuery, SettingsOut
+from rapport.sla.schemas import AttainmentReportOut, CaseSlaOut, ReportQuery, SettingsOut
 
 router = Router(tags=["sla"])
 
 
 @router.get("/cases/{reference}", response={200: CaseSlaOut, **ERRORS}, summary="A case's service levels")
 def case_sla(request: HttpRequest, reference: str) -> Any:
+    """Each target on the case: the time allowed, used and left in business time, its state, and
+    the pauses and deadlines behind it. Staff only."""
     sla = selectors.case_sla(actor(request), reference, now=timezone.now())
     return {
         "reference": sla.case.reference,
@@ -46,8 +48,10 @@ def case_sla(request: HttpRequest, reference: str) -> Any:
     }
 
 
-@router.get("/report", response={200: ReportOut, **ERRORS}, summary="SLA attainment")
+@router.get("/report", response={200: AttainmentReportOut, **ERRORS}, summary="SLA attainment")
 def report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
+    """Targets met and missed between two office days, overall and by group; ``target`` narrows
+    it to one kind of target. Staff only."""
     if query.end < query.start:
         raise FieldError(end="The end date must be on or after the start date.")
     found = selectors.attainment(actor(request), start=query.start, end=query.end, target=query.target)
@@ -72,4 +76,5 @@ def report(request: HttpRequest, query: Query[ReportQuery]) -> Any:
 
 @router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="SLA settings (staff)")
 def sla_settings(request: HttpRequest) -> Any:
+    """The desk's SLA settings that clients need to show the queue as the desk does."""
     return {"breaching_soon_seconds": int(selectors.sla_settings(actor(request)).total_seconds())}

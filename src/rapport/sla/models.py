@@ -20,6 +20,7 @@ from rapport.domain.calendar import BusinessCalendar
 from rapport.domain.case_rules import Status
 from rapport.domain.sla import Clock as ClockSnapshot
 from rapport.domain.sla import Target
+from rapport.platform import settings_history
 
 NATION_CHOICES = [
     ("england", "England and Wales"),
@@ -34,6 +35,7 @@ PAUSABLE = frozenset({Status.WAITING_ON_CUSTOMER, Status.WAITING_ON_THIRD_PARTY}
 _BUILT: dict[tuple[str, str, str, str], BusinessCalendar] = {}
 
 
+@settings_history.track()
 class Calendar(models.Model):
     """Weekly opening hours, a time zone, one nation's bank holidays and extra closures.
 
@@ -108,6 +110,7 @@ def validate_breaching_soon(value: timedelta) -> None:
         raise ValidationError(BAD_BREACHING_SOON)
 
 
+@settings_history.track()
 class SlaSettings(models.Model):
     """The organisation's SLA settings, edited in Django admin: one row (id 1)."""
 
@@ -139,6 +142,7 @@ class SlaSettings(models.Model):
         return found if found is not None else cls(pk=1)
 
 
+@settings_history.track()
 class Policy(models.Model):
     """Targets for the cases it matches. Blank criteria match anything; the most specific matching
     policy wins (``rapport.domain.sla.choose_policy``). ``internal`` policies are OLAs: they apply
@@ -266,6 +270,7 @@ class Action(models.TextChoices):
     NOTIFY_MANAGER = "notify_manager", "Notify a manager"
 
 
+@settings_history.track()
 class EscalationRule(models.Model):
     """What the escalation job does when a clock reaches a trigger. Blank policy or target: any."""
 

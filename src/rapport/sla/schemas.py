@@ -62,7 +62,9 @@ class ReportQuery(Schema):
     target: Literal["", "first_response", "next_response", "resolution"] = ""
 
 
-class ReportOut(Schema):
+class AttainmentReportOut(Schema):
+    """SLA attainment over a period: overall, and by team, channel, priority and type."""
+
     start: date
     end: date
     overall: AttainmentOut

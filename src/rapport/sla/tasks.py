@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
+from rapport.platform.periodic import MINUTE, periodic_job
 from rapport.sla.services import sla_check
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_job(crontab(minute="*"), every=MINUTE)
 def sla_check_periodic() -> None:
     sla_check(now=timezone.now())

@@ -16,15 +16,16 @@ from django.core.files.uploadedfile import UploadedFile
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
-from rapport.cases.services import Upload
+from rapport.cases.services import NOTE_REQUIRED, REPLY_REQUIRED, Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain import case_rules
-from rapport.domain.attachments import AttachmentRefused, check_attachment, clean_filename
+from rapport.domain.attachments import AttachmentRefused, check_attachment
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.platform import caches
 from rapport.platform.errors import FieldError, TooLarge
 from rapport.platform.forms import Form
 from rapport.platform.shortlived import ShortLivedCopy
+from rapport.platform.uploads import upload_name
 
 PRIORITY_FILTER_CHOICES = [("", "Any priority")] + [(p.label, p.label.capitalize()) for p in Priority]
 CONTACT_CHANNELS = [(Channel.PHONE.value, "Phone"), (Channel.FACE_TO_FACE.value, "Face to face")]
@@ -130,7 +131,7 @@ def uploads(files: Iterable[UploadedFile]) -> list[Upload]:
     result = []
     limit = settings.RAPPORT_MAX_ATTACHMENT_BYTES
     for file in files:
-        name = clean_filename(file.name or "attachment")
+        name = upload_name(file)
         if file.size is not None and file.size > limit:
             try:
                 check_attachment(name, b"", file.size, max_bytes=limit)
@@ -216,7 +217,7 @@ class ReplyForm(Form):
         label="Your reply",
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write a reply."},
+        error_messages={"required": REPLY_REQUIRED},
     )
     status_after = OfferedChoiceField(label="Status after reply", required=False, accepted=STATUS_CHOICES)
     attachments = AttachmentsField()
@@ -234,7 +235,7 @@ class NoteForm(Form):
         help_text="Only staff can see notes. The customer never sees them.",
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write a note."},
+        error_messages={"required": NOTE_REQUIRED},
     )
     attachments = AttachmentsField()
 

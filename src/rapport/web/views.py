@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from rapport.accounts.models import User
 from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
 from rapport.domain.references import format_reference
+from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, NotFound
 from rapport.web.forms import QueueFilterForm, field_error
 from rapport.web.pagination import page_size
@@ -151,14 +152,6 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     public messages). Always a download, never rendered by the browser."""
     try:
         found = policy.access_attachment(request.user, attachment_id)
+        return private_download(found.file, filename=found.filename, content_type=found.content_type)
     except NotFound as missing:
         raise Http404(missing.message) from None
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    response = FileResponse(handle, as_attachment=True, filename=found.filename, content_type=found.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

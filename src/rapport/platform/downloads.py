@@ -1,0 +1,31 @@
+"""A stored file sent to someone allowed to see it: always a download, never cached or rendered.
+
+The desk page and the API send attachments through this one function, so both carry the same
+headers: ``Cache-Control: private, no-store`` (a shared cache or the browser's disk keeps no copy
+of personal data) and a sandboxing ``Content-Security-Policy`` (a file opened in the browser runs
+no script and reaches nothing).
+"""
+
+from __future__ import annotations
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
+
+from rapport.platform.errors import NotFound
+
+MISSING = "The file is missing from storage."
+PRIVATE = "private, no-store"
+SANDBOX = "default-src 'none'; sandbox"
+
+
+def private_download(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+    """``file`` as a download named ``filename``; ``NotFound`` when storage no longer has it."""
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise NotFound(MISSING) from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = PRIVATE
+    response["Content-Security-Policy"] = SANDBOX
+    return response
