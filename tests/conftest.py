@@ -20,17 +20,16 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_caches():
+    """Every cache starts empty: the shared one, and each per-process one (``platform.caches``),
+    whose copies would otherwise outlive a test's rolled-back rows."""
     from django.core.cache import cache
 
-    from rapport.mail.selectors import mail_failing
-    from rapport.web.forms import shown_staff, shown_teams
+    from rapport.platform import caches
 
     def clear():
         cache.clear()
-        shown_staff.clear()  # the process's option lists outlive a test's rolled-back rows
-        shown_teams.clear()
-        mail_failing.clear()
+        caches.clear_all()
 
     clear()
     yield

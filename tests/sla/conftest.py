@@ -43,13 +43,3 @@ def ola(always):
     return Policy.objects.create(
         name="Internal", internal=True, calendar=always, first_response=24 * H, resolution=48 * H
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_breaching_soon_window():
-    """The window is cached per process; a test that sets it must not leak it into the next."""
-    from rapport.sla.selectors import breaching_soon_forget
-
-    breaching_soon_forget()
-    yield
-    breaching_soon_forget()

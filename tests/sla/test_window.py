@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rapport.accounts.models import User
 from rapport.sla.models import BAD_BREACHING_SOON, SlaSettings
-from rapport.web.templatetags.desk import duration_words
+from rapport.web.templatetags.times import duration_words
 from tests.web.conftest import signed_in
 
 H = timedelta(hours=1)

@@ -186,6 +186,40 @@ def test_the_customer_page_shows_details_cases_and_timeline(agent_client, case, 
     assert page_problems(html) == []
 
 
+def test_the_customer_pages_rows_follow_the_script_prefix(agent_client, case, customer):
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    set_script_prefix("/desk/")  # as a WSGI server mounting the desk under /desk/ does
+    try:
+        html = agent_client.get(f"/customers/{customer.pk}/").content.decode()
+    finally:
+        clear_script_prefix()
+
+    assert f'<th scope="row"><a href="/desk/cases/{case.reference}/">{case.reference}</a></th>' in html
+
+
+def test_the_customer_page_costs_the_same_queries_for_one_case_or_many(
+    agent_client, case, customer, agent, team, now, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rapport.cases.services import case_create
+
+    agent_client.get(f"/customers/{customer.pk}/")  # the process's short-lived copies are read once
+    with CaptureQueriesContext(connection) as one:
+        agent_client.get(f"/customers/{customer.pk}/")
+    for n in range(5):
+        case_create(
+            actor=agent, customer=customer, subject=f"Another {n}", body="More.", channel="email", team=team, now=now
+        )
+
+    with django_assert_num_queries(len(one)):
+        response = agent_client.get(f"/customers/{customer.pk}/")
+
+    assert response.content.decode().count('<th scope="row"><a href="/cases/C-') == 6
+
+
 def test_a_missing_customer_is_a_404(agent_client, db):
     assert agent_client.get("/customers/999999/").status_code == 404
 

@@ -7,7 +7,7 @@ import pytest
 from rapport.cases.search import MARK_CLOSE, MARK_OPEN
 from rapport.cases.services import case_create, message_add
 from rapport.customers.services import customer_create
-from rapport.web.templatetags.desk import marked
+from rapport.web.templatetags.markup import marked
 from tests.web.html_checks import page_problems
 
 

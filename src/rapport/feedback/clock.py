@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from rapport import extensions
 from rapport.domain.calendar import BusinessCalendar
+from rapport.platform import caches
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAY_HOURS = [("09:00", "17:30")]
 
 
-@lru_cache(maxsize=1)
+@caches.memo("feedback.office_calendar", key="nothing: one value", maxsize=1)
 def office_calendar() -> BusinessCalendar:
     return BusinessCalendar(hours=dict.fromkeys(range(5), WEEKDAY_HOURS), tz="Europe/London", holidays="england")
 

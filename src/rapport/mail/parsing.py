@@ -4,7 +4,6 @@ inline images and forwarded messages (kept whole, as ``.eml`` attachments)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +17,7 @@ from html import unescape
 from typing import Any
 
 from rapport.domain import mail_rules
+from rapport.platform import caches
 
 
 class _Policy(EmailPolicy):
@@ -33,7 +33,7 @@ class _Policy(EmailPolicy):
             return super().header_fetch_parse(name, value)
 
 
-@functools.lru_cache(maxsize=2048)
+@caches.memo("mail.parsed_headers", key="header name, raw value", maxsize=2048)
 def _fetch(name: str, value: str) -> Any:
     return policy.default.header_fetch_parse(name, value)
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from rapport.mail.models import FlaggedAddress, Mailbox, OutboxEmail, OutboxState, QuarantinedMail, QuarantineState
+from rapport.platform import caches
 from rapport.platform.shortlived import ShortLivedCopy
 
 LIST_LIMIT = 50
@@ -88,7 +89,8 @@ def _header_trouble() -> bool:
 
 HEADER_MAX_AGE = 60.0
 # Display only (ADR 0007): every staff page shows it, so each process reads it at most once a minute.
-mail_failing: ShortLivedCopy[bool] = ShortLivedCopy(_header_trouble, ttl=HEADER_MAX_AGE)
+# No write clears it: the worker's sending attempts, in another process, are what change it.
+mail_failing: ShortLivedCopy[bool] = caches.short_lived("mail.failing", _header_trouble, ttl=HEADER_MAX_AGE, copies=())
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """A process's short-lived copy of a value it only displays (ADR 0007).
 
 The copy is loaded at most once every ``ttl`` seconds, so other processes catch up with a change
-on their own; a save in this process clears it at once (the owner wires ``clear`` to the model's
-signals). Nothing that decides an outcome may read it.
+on their own; a write in this process clears it at once. Make one with
+``rapport.platform.caches.short_lived``, which registers it and clears it on writes of what it
+copies. Nothing that decides an outcome may read it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -29,6 +30,6 @@ class ShortLivedCopy(Generic[T]):
                 self._value, self._loaded_at = self._load(), now
             return self._value
 
-    def clear(self, *_args: Any, **_signal: Any) -> None:
+    def clear(self) -> None:
         with self._lock:
             self._value = None

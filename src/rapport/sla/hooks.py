@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
 from rapport import extensions
@@ -17,7 +15,6 @@ from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.sla import access as sla_policy
 from rapport.sla import selectors, services
-from rapport.sla.models import SlaSettings
 
 # Historic contact (old mail imported long after it was written) is recorded but not measured:
 # targets are for the desk's response, and starting them years late would only report breaches
@@ -61,13 +58,6 @@ def on_customers_changed(customer_ids: Sequence[int], change: str, now: datetime
     services.clocks_retarget(customer_ids=customer_ids, now=now, reason=change)
 
 
-def on_settings_saved(sender: Any, **kwargs: Any) -> None:
-    """The cached "breaching soon" window is dropped now and again once the write commits (a read
-    in between would have cached the uncommitted value, or the old one if it rolls back)."""
-    selectors.breaching_soon_forget()
-    transaction.on_commit(selectors.breaching_soon_forget)
-
-
 def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
     """The targets panel loads after the page (htmx), so the case page costs no extra query."""
     if not sla_policy.can_view_case_sla(request.user):
@@ -87,8 +77,6 @@ def register() -> None:
         extensions.customer_changes.append(on_customers_changed)
     if selectors.breaching_soon not in extensions.breaching_soon_windows:
         extensions.breaching_soon_windows.append(selectors.breaching_soon)
-    post_save.connect(on_settings_saved, sender=SlaSettings, dispatch_uid="sla.settings_saved")
-    post_delete.connect(on_settings_saved, sender=SlaSettings, dispatch_uid="sla.settings_deleted")
     signals.case_created.batch_form(on_case_created, on_cases_created)
     signals.message_added.batch_form(on_message_added, on_messages_added)
     if case_panel not in extensions.case_panels:

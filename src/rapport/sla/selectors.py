@@ -19,6 +19,7 @@ from rapport.cases.models import PRIORITY_CHOICES, Case
 from rapport.domain.calendar import BusinessCalendar
 from rapport.domain.scoring import rate
 from rapport.domain.sla import clock_state
+from rapport.platform import caches
 from rapport.platform.errors import NotFound
 from rapport.platform.shortlived import ShortLivedCopy
 from rapport.sla import access as sla_policy
@@ -235,8 +236,10 @@ ATTAINMENT = extensions.KpiSource("SLA attainment", attainment_kpi)
 
 WINDOW_MAX_AGE = 60.0
 """Seconds a process keeps the window it read: the queue costs no query for it, and another
-process sees a change within a minute (the process that saved it at once)."""
-_window: ShortLivedCopy[timedelta] = ShortLivedCopy(lambda: SlaSettings.current().breaching_soon, ttl=WINDOW_MAX_AGE)
+process sees a change within a minute (the process that saved it at once: ``platform.caches``)."""
+_window: ShortLivedCopy[timedelta] = caches.short_lived(
+    "sla.breaching_soon", lambda: SlaSettings.current().breaching_soon, ttl=WINDOW_MAX_AGE, copies=("sla.SlaSettings",)
+)
 
 
 def breaching_soon() -> timedelta:
@@ -249,11 +252,6 @@ def sla_settings(actor: User) -> timedelta:
     if not sla_policy.can_view_case_sla(actor):
         raise NotFound()
     return breaching_soon()
-
-
-def breaching_soon_forget(*args: object, **kwargs: object) -> None:
-    """Drop the cached window (the settings were saved), so the next read is fresh."""
-    _window.clear()
 
 
 @dataclass(frozen=True)

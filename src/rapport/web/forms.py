@@ -21,6 +21,7 @@ from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain import case_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
+from rapport.platform import caches
 from rapport.platform.errors import FieldError, TooLarge
 from rapport.platform.forms import Form
 from rapport.platform.shortlived import ShortLivedCopy
@@ -76,9 +77,13 @@ def _team_choices() -> Choices:
 # Owner and team lists as the pages show them, reused by a process for 30 s (ADR 0007). A submitted
 # choice is still checked against the database by the form field, so a colleague deactivated a
 # moment ago can linger in the list but can never be saved as an owner; saving a user or a team in
-# this process clears the list at once (``apps.WebConfig.ready``).
-shown_staff: ShortLivedCopy[Choices] = ShortLivedCopy(_staff_choices, ttl=30.0)
-shown_teams: ShortLivedCopy[Choices] = ShortLivedCopy(_team_choices, ttl=30.0)
+# this process clears the list at once (``platform.caches``).
+shown_staff: ShortLivedCopy[Choices] = caches.short_lived(
+    "web.shown_staff", _staff_choices, ttl=30.0, copies=("accounts.User",)
+)
+shown_teams: ShortLivedCopy[Choices] = caches.short_lived(
+    "web.shown_teams", _team_choices, ttl=30.0, copies=("accounts.Team",)
+)
 
 
 class OfferedChoiceField(forms.ChoiceField):

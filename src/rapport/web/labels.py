@@ -8,17 +8,17 @@ its underscores.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES
 from rapport.complaints.models import AwardStatus
 from rapport.customers.models import CHANNEL_CHOICES
 from rapport.domain.complaint_rules import AwardKind, Basis, Outcome
 from rapport.domain.consumer_law import REMEDY_LABELS
+from rapport.platform import caches
 from rapport.privacy.models import AdjustmentKind, LawfulBasis, Purpose, RequestKind, RestrictionGround
 
 
-@cache
+@caches.memo("web.label_vocabularies", key="nothing: one value (code lists fixed at deploy)", maxsize=1)
 def vocabularies() -> Mapping[str, Mapping[str, str]]:
     return {
         "channel": dict(CHANNEL_CHOICES),

@@ -15,7 +15,7 @@ from rapport.cases.models import Message
 from rapport.customers.models import Customer
 from rapport.web.components import message_card
 from rapport.web.components import timeline_entry as component
-from rapport.web.templatetags.desk import remembered_reverse
+from rapport.web.reversing import remembered_reverse
 
 register = template.Library()
 

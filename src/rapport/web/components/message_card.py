@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from rapport.cases.models import Message
 from rapport.customers.models import CHANNEL_CHOICES, Customer
 from rapport.platform.html import sanitise_html
-from rapport.web.templatetags.desk import remembered_reverse, when
+from rapport.web.components.moment import when
+from rapport.web.reversing import remembered_reverse
 
 if TYPE_CHECKING:
     from rapport.extensions import Badge

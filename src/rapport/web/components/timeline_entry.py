@@ -14,7 +14,7 @@ from rapport.cases import journal
 from rapport.cases.models import CaseEvent
 from rapport.customers.models import Customer
 from rapport.web.components.message_card import staff_card
-from rapport.web.templatetags.desk import when
+from rapport.web.components.moment import when
 
 
 def event_entry(event: CaseEvent) -> SafeString:

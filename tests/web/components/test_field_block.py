@@ -1,4 +1,4 @@
-"""The field layout written in Python (``{% field_block %}``, behind ``web/_field.html``) gives the
+"""The field layout written in Python (``web.components.field_block``, behind ``web/_field.html``) gives the
 markup the template gave: the same elements, attributes, text and escaping, line for line."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from django import forms
 from django.template import Context, Template
 
 from rapport.accounts.models import User
+from rapport.web.components import field_block
 from rapport.web.forms import show_errors
-from rapport.web.templatetags import desk
 
 # web/_field.html and web/_field_error.html as they were written in the template language.
 TEMPLATE_LAYOUT = """{% load desk %}{% if field.is_hidden %}{{ field }}{% else %}{% with kind=field.widget_type %}
@@ -88,14 +88,14 @@ def _laid_out(field, quiet=False) -> str:
 def fresh_blocks(monkeypatch):
     """Count how often a block is laid out afresh, starting from no remembered blocks."""
     calls: list[str] = []
-    original = desk._field_block
+    original = field_block.lay_out
 
-    def counting(field, quiet):
+    def counting(field, *, quiet):
         calls.append(field.html_name)
-        return original(field, quiet)
+        return original(field, quiet=quiet)
 
-    monkeypatch.setattr(desk, "_blocks", {})
-    monkeypatch.setattr(desk, "_field_block", counting)
+    assert field_block._blocks == {}  # every per-process cache starts empty (tests/conftest.py)
+    monkeypatch.setattr(field_block, "lay_out", counting)
     return calls
 
 
@@ -154,7 +154,7 @@ def test_submitted_or_erroneous_forms_are_always_laid_out_afresh(fresh_blocks):
     _laid_out(unbound["kind"])
 
     assert fresh_blocks == ["kind", "kind", "kind"]
-    assert desk._blocks == {}
+    assert field_block._blocks == {}
 
 
 def test_choices_read_from_the_database_are_not_read_twice(db, fresh_blocks, django_assert_num_queries):
@@ -169,11 +169,11 @@ def test_choices_read_from_the_database_are_not_read_twice(db, fresh_blocks, dja
 
 
 def test_remembered_blocks_are_bounded(fresh_blocks, monkeypatch):
-    monkeypatch.setattr(desk, "_BLOCKS_KEPT", 3)
+    monkeypatch.setattr(field_block, "_BLOCKS_KEPT", 3)
     for n in range(10):
         form = Sample(initial={"name": f"n{n}"})
         assert f'value="n{n}"' in _laid_out(form["name"])
-    assert len(desk._blocks) <= 3
+    assert len(field_block._blocks) <= 3
 
 
 def test_long_written_values_are_not_remembered(fresh_blocks):
@@ -181,7 +181,7 @@ def test_long_written_values_are_not_remembered(fresh_blocks):
     _laid_out(Sample(initial={"note": long_text})["note"])
     _laid_out(Sample(initial={"note": long_text})["note"])
     assert fresh_blocks == ["note", "note"]
-    assert desk._blocks == {}
+    assert field_block._blocks == {}
 
 
 def test_equal_values_of_different_types_are_told_apart(fresh_blocks):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
 
-from rapport.web.templatetags.desk import when
+from rapport.web.components.moment import when
 
 
 def test_when_matches_djangos_formatters(monkeypatch):
