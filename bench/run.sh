@@ -28,7 +28,7 @@ if [ "$DB" = postgres ]; then
     || psql -h 127.0.0.1 -U postgres -c "create database rapport_bench" >/dev/null
 fi
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
-[ -x "$PEER_DIR/venv/bin/python" ] || "$PEER_HARNESS/setup.sh"
+[ "${SKIP_PEER:-0}" = 1 ] || [ -x "$PEER_DIR/venv/bin/python" ] || "$PEER_HARNESS/setup.sh"
 "$RAPPORT" migrate >/dev/null
 
 summ() {  # wrk output -> "rps p50 p99 non2xx errors"
@@ -42,8 +42,10 @@ for SIZE in "$@"; do
     echo "seeding Rapport: $have -> $SIZE cases"
     /usr/bin/time -f "seed wall %e s, peak RSS %M KB" "$RAPPORT" seed --cases $((SIZE - have)) --seed "$SIZE"
   fi
-  echo "seeding django-helpdesk to $SIZE tickets"
-  (cd "$PEER_DIR/project" && DH_DATA_DIR="$PEER_DIR/data" ../venv/bin/python seed.py --total "$SIZE" --batch 10000)
+  if [ "${SKIP_PEER:-0}" != 1 ]; then
+    echo "seeding django-helpdesk to $SIZE tickets"
+    (cd "$PEER_DIR/project" && DH_DATA_DIR="$PEER_DIR/data" ../venv/bin/python seed.py --total "$SIZE" --batch 10000)
+  fi
 
   # One key for the session made here and the server that checks it.
   export SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)"
