@@ -29,8 +29,8 @@ ISO_MOMENT = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 class _VisibleText(HTMLParser):
-    """The text a person reads: no tags, attributes, scripts or styles; the case timeline is left
-    to its own renderer's tests."""
+    """The text a person reads: no tags, attributes, scripts or styles (the case timeline included:
+    the journal's renderers word every event)."""
 
     SKIPPED = {"script", "style", "template"}
 
@@ -40,8 +40,7 @@ class _VisibleText(HTMLParser):
         self._skipping: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        if self._skipping or tag in self.SKIPPED or (tag == "ol" and "timeline" in classes):
+        if self._skipping or tag in self.SKIPPED:
             self._skipping.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
