@@ -318,6 +318,12 @@ def findings_for(name: str, cases: Sequence[Case]) -> Mapping[int, Sequence[Find
     return hook(cases) if hook and cases else {}
 
 
+label_vocabularies: Registry[Mapping[str, str]] = Registry("label vocabulary")
+"""What an app's stored codes mean to a person, by vocabulary name (``"award_status"``,
+``"lawful_basis"``): code to label. The desk's labels (``rapport.web.labels``) read them beside the
+core's own, so pages, letters and exports show an app's labels without the core importing it."""
+
+
 message_badges: list[MessageBadgeHook] = []
 """Markers on the messages of a case's timeline (e.g. an emailed reply's delivery state): given the
 case and its messages, the badges by message id (one query per hook, none when nothing applies)."""

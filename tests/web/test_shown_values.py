@@ -13,10 +13,12 @@ from html.parser import HTMLParser
 import pytest
 from django.db import transaction
 
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.complaints.models import ApprovalRequest, Award
 from rapport.customers.models import Customer
+from rapport.platform import caches
 from rapport.seeding.demo import MANAGER, seed_demo
 from rapport.web.labels import label, vocabularies
 from tests.conftest import NOW
@@ -123,6 +125,29 @@ def test_every_code_of_every_vocabulary_has_a_label():
 )
 def test_labels(vocabulary, code, shown):
     assert label(vocabulary, code) == shown
+
+
+def test_capabilities_register_their_own_vocabularies():
+    """The core names no capability: complaints and privacy register what their codes mean."""
+    assert {"award_status", "remedy", "outcome", "lawful_basis", "restriction_ground"} <= set(
+        extensions.label_vocabularies
+    )
+    assert label("award_status", "awaiting_approval") == "Awaiting approval"
+    assert label("lawful_basis", "consent") == "Consent (Art 6(1)(a))"
+
+
+def test_a_vocabulary_registered_later_is_read_and_none_replaces_the_cores(monkeypatch):
+    registry = extensions.Registry[dict[str, str]]("label vocabulary")
+    monkeypatch.setattr(extensions, "label_vocabularies", registry)
+    registry.register("shelf", {"top_shelf": "Top shelf"})
+    caches.clear_all()
+    assert label("shelf", "top_shelf") == "Top shelf"
+    registry.register("channel", {"email": "Electronic mail"})
+    caches.clear_all()
+    with pytest.raises(ValueError, match="core's own"):
+        label("channel", "email")
+    monkeypatch.undo()
+    caches.clear_all()
 
 
 def test_portal_pages_show_labels_and_dates_not_codes(demo):

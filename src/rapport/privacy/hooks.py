@@ -16,7 +16,7 @@ from rapport.access import log as access_log
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
-from rapport.privacy import demo, findings, rights, services
+from rapport.privacy import demo, findings, labels, rights, services
 from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, RequestKind, RestrictionGround
 
 if TYPE_CHECKING:
@@ -194,6 +194,8 @@ def register() -> None:
     extensions.demo_seeders.append(demo.seed)
     extensions.case_findings.register(extensions.DATA_REQUEST_TIMELINESS, findings.timeliness_findings)
     extensions.case_findings.register(extensions.ADJUSTMENTS_FOLLOWED, findings.adjustment_findings)
+    for vocabulary, codes in labels.VOCABULARIES.items():
+        extensions.label_vocabularies.register(vocabulary, codes)
     extensions.nav_items.append(
         extensions.NavItem(label="Privacy", url_name="privacy:index", section="privacy", visible=nav_visible, order=60)
     )

@@ -1,41 +1,35 @@
 """What a stored code means to a person: one place that maps each vocabulary's codes to its labels.
 
 Codes stay codes in the database, the JSON API and event payloads; pages, letters, people's CSV
-files and exports show the label. A code no vocabulary knows is still shown as words, never with
-its underscores.
+files and exports show the label. The core's vocabularies are here; each app registers its own
+(``extensions.label_vocabularies``) from its ``hooks.register()``. A code no vocabulary knows is
+still shown as words, never with its underscores.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rapport import extensions
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES
-from rapport.complaints.models import AwardStatus
 from rapport.customers.models import CHANNEL_CHOICES
-from rapport.domain.complaint_rules import AwardKind, Basis, Outcome
-from rapport.domain.consumer_law import REMEDY_LABELS
 from rapport.platform import caches
-from rapport.privacy.models import AdjustmentKind, LawfulBasis, Purpose, RequestKind, RestrictionGround
 
 
 @caches.memo("web.label_vocabularies", key="nothing: one value (code lists fixed at deploy)", maxsize=1)
 def vocabularies() -> Mapping[str, Mapping[str, str]]:
-    return {
+    """The core's vocabularies and those the apps registered (``extensions.label_vocabularies``)."""
+    found: dict[str, Mapping[str, str]] = {
         "channel": dict(CHANNEL_CHOICES),
         "case_type": dict(TYPE_CHOICES),
         "case_status": dict(STATUS_CHOICES),
         "priority": {str(value): label for value, label in PRIORITY_CHOICES},
-        "remedy": dict(REMEDY_LABELS),
-        "award_basis": {Basis.LEGAL: "Legal entitlement", Basis.GOODWILL: "Goodwill"},
-        "award_kind": {kind.value: kind.value.capitalize() for kind in AwardKind},
-        "award_status": dict(AwardStatus.choices),
-        "outcome": {o.value: o.value.replace("_", " ").capitalize() for o in Outcome},
-        "purpose": dict(Purpose.choices),
-        "lawful_basis": dict(LawfulBasis.choices),
-        "request_kind": dict(RequestKind.choices),
-        "restriction_ground": dict(RestrictionGround.choices),
-        "adjustment_kind": dict(AdjustmentKind.choices),
     }
+    for name in extensions.label_vocabularies:
+        if name in found:
+            raise ValueError(f"The label vocabulary {name!r} is the core's own: register it under another name.")
+        found[name] = extensions.label_vocabularies.get(name) or {}
+    return found
 
 
 def words(code: str) -> str:
