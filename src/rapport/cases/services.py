@@ -10,7 +10,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -44,7 +45,7 @@ BODY_REQUIRED = "Write a message."
 REPLY_REQUIRED = "Write a reply."
 NOTE_REQUIRED = "Write a note."
 # The same mistake gets the same words on the pages and through the API.
-BODY_REQUIRED_FOR = {MessageKind.OUTBOUND: REPLY_REQUIRED, MessageKind.NOTE: NOTE_REQUIRED}
+BODY_REQUIRED_FOR: dict[str, str] = {MessageKind.OUTBOUND: REPLY_REQUIRED, MessageKind.NOTE: NOTE_REQUIRED}
 BODY_TOO_LONG = "Messages are limited to 100,000 characters."
 VERSION_CONFLICT = "Someone else changed this case since you opened it. Review the current state and try again."
 CUSTOMER_ONLY_OWN = "Customers can raise cases only for themselves."
@@ -61,16 +62,20 @@ class Upload:
     content: bytes
 
 
-def _choice(field: str, value: Any, allowed: type) -> Any:
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(field: str, value: Any, allowed: type[E]) -> E:
+    """``value`` as a member of ``allowed``; a priority may also be named by its label ("high")."""
     try:
         return allowed(value)
     except (ValueError, KeyError):
         if allowed is Priority and isinstance(value, str):
             try:
-                return Priority.from_label(value)
+                return cast(E, Priority.from_label(value))  # allowed is Priority, so E is too
             except KeyError:
                 pass
-        names = [m.label if allowed is Priority else m.value for m in allowed]  # type: ignore[attr-defined]
+        names = [m.label if isinstance(m, Priority) else str(m.value) for m in allowed]
         raise FieldError(**{field: f"Choose one of: {', '.join(names)}."}) from None
 
 
@@ -275,10 +280,10 @@ def case_update(
         if events:
             case.updated_at = now
             case.save()
-            events = journal.record_many(events)
+            recorded = journal.record_many(events)
             if "subject" in new:
                 search.index([search.case_document(case)])
-            signals.case_changed.send(Case, case=case, events=events, actor=actor, now=now)
+            signals.case_changed.send(Case, case=case, events=recorded, actor=actor, now=now)
     return case
 
 
@@ -515,12 +520,13 @@ def case_receive(
     customer wrote; ``historic`` marks mail filed long after (see ``signals``)."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
-    for field, fn in (
+    checks: tuple[tuple[str, Callable[[], object]], ...] = (
         ("subject", lambda: _clean_subject(subject)),
         ("body", lambda: _clean_body(mask_sensitive(body).text)),
         ("type", lambda: _choice("type", type, CaseType)),
         ("channel", lambda: _choice("channel", channel, Channel)),
-    ):
+    )
+    for field, fn in checks:
         try:
             values[field] = fn()
         except FieldError as exc:
@@ -730,7 +736,9 @@ def cases_receive_many(
         search.index_new(documents)
         # What other apps do about new cases and messages (SLA clocks, complaint records), told for
         # the whole batch at once: each receiver's batch form makes its queries once for the lot.
-        created, added, moves = [], [], []
+        created: list[dict[str, Any]] = []
+        added: list[dict[str, Any]] = []
+        moves: list[dict[str, Any]] = []
         for arrival, receipt in zip(arrivals, receipts, strict=True):
             told = {
                 "case": receipt.case,

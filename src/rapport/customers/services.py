@@ -96,9 +96,9 @@ def customers_for_senders(
     found: dict[str, Customer] = {}
     # Unordered so the lookup walks the lower(email) index.
     for customer in Customer.objects.annotate(email_ci=Lower("email")).filter(email_ci__in=addresses).order_by():
-        held = found.get(customer.email_ci)  # type: ignore[attr-defined]
+        held = found.get(customer.email_ci)
         if held is None or customer.pk < held.pk:
-            found[customer.email_ci] = customer  # type: ignore[attr-defined]
+            found[customer.email_ci] = customer
     internal = {d.lower() for d in internal_domains}
     new = {
         address: Customer(

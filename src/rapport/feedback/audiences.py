@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value, When
@@ -33,6 +33,14 @@ from rapport.feedback.models import (
     SurveyKind,
 )
 from rapport.platform.errors import FieldError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class SkipReasonAnnotation(TypedDict):
+    reason: str
+
 
 MAX_PICKED = 5000
 MAX_WITHIN_DAYS = 3650
@@ -172,7 +180,9 @@ def audience_customers(actor: User, audience: Audience) -> QuerySet[Customer]:
     return customers
 
 
-def with_skip_reason(customers: QuerySet[Customer], *, now: datetime, within_days: int) -> QuerySet[Customer]:
+def with_skip_reason(
+    customers: QuerySet[Customer], *, now: datetime, within_days: int
+) -> QuerySet[WithAnnotations[Customer, SkipReasonAnnotation]]:
     """Each customer annotated ``reason``: the first reason to skip them (``SkipReason`` order) or
     ``ASKED``. Consent comes from the registered ``contact_refusals`` hooks (as subqueries)."""
     recent = SurveyInvitation.objects.filter(

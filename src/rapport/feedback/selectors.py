@@ -8,7 +8,7 @@ a period costs a fixed number of queries whatever its size.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -164,7 +164,7 @@ def _counts(s: Slice) -> tuple[int, int, int, int, int, list[tuple[date, int, in
         .annotate(n=Count("pk"), fcr=Count("pk", filter=Q(first_contact=True)), re=Count("pk", filter=Q(reopened=True)))
         .order_by()
     }
-    days = sorted(set(made) | set(closed))
+    days = sorted(d for d in set(made) | set(closed) if d is not None)  # the filters leave no None
     daily = [(d, made.get(d, 0), closed[d]["n"] if d in closed else 0) for d in days]
     return (
         sum(made.values()),
@@ -193,6 +193,7 @@ def _survey_scores(s: Slice) -> tuple[Score, Score, NetPromoter, RaterGaps]:
     filter, else the slice's answers), and RATER gaps from sums and counts: exact, three queries."""
     answers = _answers(s)
     by_kind: dict[str, list[tuple[int, int]]] = {}
+    counts: QuerySet[Any, tuple[Any, ...]]  # (kind, score, n) from either table
     if _dims(s) == Q():
         counts = (
             ScoreRollup.objects.filter(day__gte=s.start, day__lt=s.end)
@@ -399,15 +400,19 @@ def complaints_by_cause(s: Slice) -> tuple[tuple[str, int], ...]:
     period = {"day__gte": s.start, "day__lt": s.end}
     if s.owner_id is None:
         # Every CauseRollup row is a complaint: the case type filter has nothing left to choose.
-        rows = CauseRollup.objects.filter(_dims(replace(s, case_type=""), owner=None), **period).values(
-            "root_cause__name"
+        counted: QuerySet[Any, Mapping[str, Any]] = (
+            CauseRollup.objects.filter(_dims(replace(s, case_type=""), owner=None), **period)
+            .values("root_cause__name")
+            .annotate(n=Sum("n"))
         )
-        counted = rows.annotate(n=Sum("n"))
     else:
-        rows = CaseFact.objects.filter(
-            _dims(s), created_day__gte=s.start, created_day__lt=s.end, case_type=CaseType.COMPLAINT
-        ).values("root_cause__name")
-        counted = rows.annotate(n=Count("pk"))
+        counted = (
+            CaseFact.objects.filter(
+                _dims(s), created_day__gte=s.start, created_day__lt=s.end, case_type=CaseType.COMPLAINT
+            )
+            .values("root_cause__name")
+            .annotate(n=Count("pk"))
+        )
     named = [(r["root_cause__name"], r["n"]) for r in counted.order_by("-n", "root_cause__name")]
     return tuple((name, n) for name, n in named if name) + tuple((NO_ROOT_CAUSE, n) for name, n in named if not name)
 
@@ -502,8 +507,8 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
     retention (customers who ordered in the previous period and again in this one) and revenue."""
     rows: list[ChainRow] = []
     months = StaffMeasure.objects.filter(month__gte=start.replace(day=1), month__lt=end)
-    measures: dict[int, dict[str, Any]] = {}
-    for m in (
+    measures: dict[int, Mapping[str, Any]] = {}
+    for row in (
         months.values("team_id")
         .annotate(
             score=Sum("staff_survey_score"),
@@ -513,7 +518,7 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
         )
         .order_by()
     ):
-        measures[m["team_id"]] = m
+        measures[row["team_id"]] = row
     for team in Team.objects.order_by("name"):
         s = Slice(start=start, end=end, team_ids=(team.pk,))
         created = DailyRollup.objects.filter(team_key=team.pk, day__gte=start, day__lt=end).aggregate(n=Sum("created"))
@@ -525,7 +530,7 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
             ChainRow(
                 group=f"Team: {team.name}",
                 staff_survey=(m["score"] / m["n"]).quantize(Decimal("0.1")) if m and m["n"] else None,
-                training_hours_per_head=(m["training"] / heads).quantize(Decimal("0.1")) if heads else None,
+                training_hours_per_head=(m["training"] / heads).quantize(Decimal("0.1")) if m and heads else None,
                 cases_per_head=(Decimal(created["n"] or 0) / heads).quantize(Decimal("0.1")) if heads else None,
                 resolution_median_s=resolution.median,
                 csat=csat_score,

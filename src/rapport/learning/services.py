@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -152,12 +153,17 @@ def _unit_for(document: Document, parsed: UnitDocument) -> Unit | None:
     raise FieldError(document=IMPORTED_AS.format(name=document.source_name, unit=same_text.code or same_text.title))
 
 
-def _sync(model: type[UnitItem], unit: Unit, rows: list[dict[str, str]]) -> None:
+Item = TypeVar("Item", bound=UnitItem)
+
+
+def _sync(model: type[Item], unit: Unit, rows: list[dict[str, str]]) -> None:
     """Make ``unit``'s items of ``model`` exactly ``rows``, by position: rows already there are
     updated in place (marks and evidence that point at them stay valid), extra rows go, new ones
     arrive in one insert."""
-    existing = {item.position: item for item in model.objects.filter(unit=unit)}
-    fresh, changed = [], []
+    items = model._default_manager  # the concrete model's manager (UnitItem itself is abstract)
+    existing = {item.position: item for item in items.filter(unit=unit)}
+    fresh: list[Item] = []
+    changed: list[Item] = []
     for position, values in enumerate(rows, start=1):
         item = existing.pop(position, None)
         if item is None:
@@ -167,11 +173,11 @@ def _sync(model: type[UnitItem], unit: Unit, rows: list[dict[str, str]]) -> None
             setattr(item, name, value)
         changed.append(item)
     if existing:
-        model.objects.filter(pk__in=[item.pk for item in existing.values()]).delete()
+        items.filter(pk__in=[item.pk for item in existing.values()]).delete()
     if changed and rows:
-        model.objects.bulk_update(changed, fields=list(rows[0]))
+        items.bulk_update(changed, fields=list(rows[0]))
     if fresh:
-        model.objects.bulk_create(fresh)
+        items.bulk_create(fresh)
 
 
 def question_create(

@@ -5,7 +5,13 @@ plain text in the language active when it was raised (``str(message)``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from django.utils.functional import Promise
+
+Message = str | Promise
+"""Plain text, or text marked for translation (``gettext_lazy``)."""
 
 
 class RapportError(Exception):
@@ -17,7 +23,7 @@ class NotFound(RapportError):
 
     status = 404
 
-    def __init__(self, what: str = "Not found.") -> None:
+    def __init__(self, what: Message = "Not found.") -> None:
         super().__init__(str(what))
         self.message = str(what)
 
@@ -27,7 +33,7 @@ class Forbidden(RapportError):
 
     status = 403
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(str(message))
         self.message = str(message)
 
@@ -37,7 +43,7 @@ class FieldError(RapportError):
 
     status = 422
 
-    def __init__(self, errors: dict[str, list[str]] | None = None, **single: str) -> None:
+    def __init__(self, errors: Mapping[str, Sequence[Message]] | None = None, /, **single: Message) -> None:
         self.errors: dict[str, list[str]] = {k: [str(m) for m in v] for k, v in (errors or {}).items()}
         for field, message in single.items():
             self.errors.setdefault(field, []).append(str(message))
@@ -53,7 +59,7 @@ class Conflict(RapportError):
 
     status = 409
 
-    def __init__(self, message: str, current: Any = None) -> None:
+    def __init__(self, message: Message, current: Any = None) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.current = current
@@ -64,7 +70,7 @@ class Refused(RapportError):
 
     status = 409
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(str(message))
         self.message = str(message)
 

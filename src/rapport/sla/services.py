@@ -185,9 +185,9 @@ def clocks_on_messages(items: Sequence[tuple[Case, Message, datetime]]) -> None:
                 policies = _active_policies()
             policy = policy_for(case, policies)
         if policy is not None and (
-            clock := clock_start(case=case, policy=policy, target=Target.NEXT_RESPONSE, now=now)
+            started := clock_start(case=case, policy=policy, target=Target.NEXT_RESPONSE, now=now)
         ):
-            clocks.append(clock)
+            clocks.append(started)
             touched[case.pk] = case
     _next_breach_set(
         (case, min((c.due_at for c in found[pk] if c.due_at is not None), default=None)) for pk, case in touched.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,10 +53,11 @@ def final_response_warnings(*, now: datetime | None = None) -> int:
         journal.record_many(events)
         for address, reference, said in mails:
             transaction.on_commit(
-                lambda a=address, r=reference, s=said: email_send(
-                    to=[a],
-                    subject=f"Final response {s}: {r}",
-                    text=f"The final response to complaint {r} {s}. Open the case to send it.",
+                partial(
+                    email_send,
+                    to=[address],
+                    subject=f"Final response {said}: {reference}",
+                    text=f"The final response to complaint {reference} {said}. Open the case to send it.",
                 )
             )
     return len(events)

@@ -4,6 +4,7 @@ what is due, reminds once and closes what has expired."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -110,6 +111,6 @@ def invitations_dispatch(*, now: datetime) -> dict[str, int]:
                     reminded_at=now
                 )
                 if claimed and extensions.contact_permitted(invitation.customer, "survey", "email"):
-                    transaction.on_commit(lambda i=invitation: _email(i, reminder=True, base_url=_base_url()))
+                    transaction.on_commit(partial(_email, invitation, reminder=True, base_url=_base_url()))
                     done["reminded"] += 1
     return done
