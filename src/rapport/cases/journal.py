@@ -40,6 +40,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import format_html
 
+from rapport.accounts.models import User
 from rapport.cases.models import Case, CaseEvent, JournalDelivery
 from rapport.platform import jobs
 
@@ -48,7 +49,6 @@ DELIVER_JOB = "cases.journal_deliver"  # registered by CasesConfig.ready(): task
 if TYPE_CHECKING:
     from django.utils.safestring import SafeString
 
-    from rapport.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -371,8 +371,6 @@ def resolve_people(events: Sequence[CaseEvent]) -> None:
     }
     names: dict[int, str] = {}
     if ids:
-        from rapport.accounts.models import User
-
         names = dict(User.objects.filter(pk__in=ids).values_list("pk", "name"))
     for event in events:
         event._people = names  # type: ignore[attr-defined]

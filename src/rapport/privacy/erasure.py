@@ -325,8 +325,7 @@ def namesakes(customer: Customer, name: str) -> bool:
     if not name:
         return False
     others = Customer.objects.filter(name__iexact=name, erased_at__isnull=True).exclude(pk=customer.pk)
-    users = User.objects.filter(name__iexact=name).exclude(pk=customer.user_id) if customer.user_id else None
-    return others.exists() or (users if users is not None else User.objects.filter(name__iexact=name)).exists()
+    return others.exists() or User.objects.filter(name__iexact=name).exclude(pk=customer.user_id).exists()
 
 
 def sweep_identities(customer: Customer, identities: list[Identity]) -> list[Identity]:
