@@ -440,3 +440,46 @@ def deadlines_for(cases: Sequence[Case]) -> dict[int, list[Deadline]]:
     for items in found.values():
         items.sort(key=lambda d: d.due)
     return found
+
+
+# --- working many cases at once -------------------------------------------------------------------
+
+BulkRowAction = Callable[["User", "Case", int, Mapping[str, Any], datetime], None]
+"""Does the action to one case: (actor, the case as loaded for the list, the version the actor
+read, the action's parameters, now). It checks the version again under its own lock and raises a
+``RapportError`` to refuse that case (``Conflict`` for a version that moved on, ``FieldError`` or
+``Forbidden`` for a rule); it returns nothing when the case was changed."""
+
+BulkGroupAction = Callable[
+    ["User", Sequence[tuple["Case", int]], Mapping[str, Any], datetime], Mapping[str, "Exception | None"]
+]
+"""Does the action to all the chosen cases at once (merging them into one): given (case, version
+read) pairs, the outcome by reference, ``None`` for a case changed or the ``RapportError`` that
+refused it."""
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """An action the queue offers on the cases a person has ticked.
+
+    ``param`` names its one parameter (``"owner"``, ``"status"``, ``"macro"``; ``""`` for none);
+    ``choices`` lists the values a person may pick on the page, by (value, label), or is None for
+    free text; ``allowed`` says who may use it; ``prepare`` checks the parameters once for the
+    whole request (a ``FieldError`` refuses the request, not each case) and returns them as the
+    action uses them (an owner's id as the person). Exactly one of ``each`` (case by case, each in
+    its own transaction, one refusal never stopping the others) and ``together`` (the whole group)."""
+
+    label: str
+    allowed: Callable[[User], bool]
+    param: str = ""
+    choices: Callable[[User], Sequence[tuple[str, str]]] | None = None
+    prepare: Callable[[User, Mapping[str, Any]], Mapping[str, Any]] | None = None
+    each: BulkRowAction | None = None
+    together: BulkGroupAction | None = None
+    order: int = 50
+
+
+bulk_actions: Registry[BulkAction] = Registry("bulk action")
+"""Actions on many cases at once (``rapport.cases.bulk``): the core's own (assign, status,
+priority, tags, team) and those capabilities add ("apply a macro", "merge into…"). The queue's
+action bar and ``POST /api/v1/cases/bulk`` offer exactly what is registered here."""

@@ -10,6 +10,9 @@ import pytest
 
 PATHS = {
     "/api/v1/cases": {"get", "post"},
+    "/api/v1/cases/bulk": {"post"},
+    "/api/v1/saved-views": {"get", "post"},
+    "/api/v1/saved-views/{view_id}": {"get", "patch", "delete"},
     "/api/v1/cases/{reference}": {"get", "patch"},
     "/api/v1/cases/{reference}/messages": {"get", "post"},
     "/api/v1/cases/{reference}/events": {"get"},
