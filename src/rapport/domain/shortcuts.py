@@ -67,8 +67,14 @@ def shortcuts_from(stored: Mapping[str, object] | None) -> Shortcuts:
         return DEFAULT
     chosen = stored.get("keys")
     pairs = chosen.items() if isinstance(chosen, Mapping) else ()
-    keys = {a: k for a, k in pairs if a in ACTIONS and isinstance(k, str)}
-    taken = set(keys.values())
+    keys: dict[str, str] = {}
+    taken: set[str] = set()
+    # What was stored is read as the rules would let it be saved: a key that could not be (two
+    # actions on one key, a space) is left out rather than doubled.
+    for action, key in pairs:
+        if action in ACTIONS and isinstance(key, str) and not binding_problems({action: key}) and key not in taken:
+            keys[action] = key
+            taken.add(key)
     for action, key in DEFAULT_KEYS.items():
         if action not in keys and key not in taken:
             keys[action] = key
