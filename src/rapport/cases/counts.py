@@ -33,6 +33,7 @@ REFRESH_JOB = "cases.queue_count_refresh"
 STALE_AFTER = 30  # seconds: how old a count may be before it is counted again
 KEEP_FOR = 600  # seconds: a count older than this is not shown at all
 PREFIX = "queue-count:v1:"
+CLAIM = ":claim"
 
 Params = dict[str, list[str]]
 
@@ -82,7 +83,9 @@ def queue_counts(actor: User, wanted: Mapping[str, Params], *, now: datetime) ->
             keys[name] = (count_key(actor, QueueFilter.from_params(dict(params))), params)
         except FieldError:
             continue
-    held = cache.get_many({key for key, _ in keys.values()}) if keys else {}
+    # The claims are read with the counts, so a count already being made costs no write.
+    wanted_keys = {key for key, _ in keys.values()}
+    held = cache.get_many(wanted_keys | {key + CLAIM for key in wanted_keys}) if keys else {}
     counts: dict[str, Count] = {}
     asked: set[str] = set()
     for name, (key, params) in keys.items():
@@ -90,9 +93,10 @@ def queue_counts(actor: User, wanted: Mapping[str, Params], *, now: datetime) ->
         count = Count(entry[0], datetime.fromisoformat(entry[1])) if entry else NOT_COUNTED
         counts[name] = count
         age = count.age(now)
-        if (age is None or age >= STALE_AFTER) and key not in asked:
+        stale = age is None or age >= STALE_AFTER
+        if stale and key not in asked and key + CLAIM not in held:
             asked.add(key)
-            if cache.add(key + ":claim", 1, timeout=STALE_AFTER):
+            if cache.add(key + CLAIM, 1, timeout=STALE_AFTER):
                 jobs.enqueue(REFRESH_JOB, actor.pk, params, key)
     return counts
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from rapport.web.components.bulk_bar import bulk_options
 from rapport.web.components.queue_row import (
     customer_case_row,
     customer_case_rows,
@@ -14,6 +15,7 @@ from rapport.web.components.queue_row import (
 
 register = template.Library()
 
+register.simple_tag(bulk_options)
 register.simple_tag(queue_row)
 register.simple_tag(queue_rows)
 register.simple_tag(queue_selection)
