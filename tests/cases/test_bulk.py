@@ -91,7 +91,7 @@ def test_tags_are_added_to_and_removed_from_what_each_case_has(agent, three, now
     bulk.cases_bulk(actor=agent, action="tags_add", params={"tags": "Refund, kettle"}, cases=read(three), now=now)
     for case in three:
         case.refresh_from_db()
-    assert [sorted(c.tags.values_list("name", flat=True)) for c in three] == [["kettle", "refund"], ["kettle", "refund"], ["kettle", "refund"]]  # fmt: skip
+    assert [sorted(c.tags.values_list("name", flat=True)) for c in three] == [["kettle", "refund"]] * 3
 
     bulk.cases_bulk(actor=agent, action="tags_remove", params={"tags": ["kettle"]}, cases=read(three), now=now)
     assert [sorted(c.tags.values_list("name", flat=True)) for c in three] == [["refund"]] * 3

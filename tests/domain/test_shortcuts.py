@@ -32,10 +32,10 @@ def test_a_remapped_key_is_kept_and_an_action_added_later_gets_its_default_unles
     ("keys", "action", "problem"),
     [
         ({"next": ""}, "next", "Give a key for move to the next case in the queue."),
-        ({"next": "jj"}, "next", "Use one key for move to the next case in the queue (a letter, a number or a symbol)."),
-        ({"next": " "}, "next", "The space bar scrolls the page; choose another key for move to the next case in the queue."),
-        ({"next": "\t"}, "next", "Use one key for move to the next case in the queue (a letter, a number or a symbol)."),
-        ({"next": "x", "reply": "x"}, "reply", "'x' is already the key for move to the next case in the queue; give each action its own key."),
+        ({"next": "jj"}, "next", "Use one key for move to the next case in the queue (a letter, a number or a symbol)."),  # noqa: E501 - the messages verbatim
+        ({"next": " "}, "next", "The space bar scrolls the page; choose another key for move to the next case in the queue."),  # noqa: E501 - the messages verbatim
+        ({"next": "\t"}, "next", "Use one key for move to the next case in the queue (a letter, a number or a symbol)."),  # noqa: E501 - the messages verbatim
+        ({"next": "x", "reply": "x"}, "reply", "'x' is already the key for move to the next case in the queue; give each action its own key."),  # noqa: E501 - the messages verbatim
         ({"explode": "e"}, "explode", "There is no shortcut called 'explode'."),
     ],
 )  # fmt: skip
