@@ -132,6 +132,7 @@ def test_saving_listing_changing_and_deleting_a_view(client, auth, agent, now):
         ({"name": "x" * 61, "filters": {}}, "name"),
         ({"name": "Bad", "filters": {"status": "lost"}}, "status"),
         ({"name": "Bad", "filters": {"cursor": "abc"}}, "cursor"),
+        ({"name": "Bad", "filters": {"team": "²"}}, "team"),
         ({"name": "Bad", "filters": {"priority": {"nested": 1}}}, "priority"),
     ],
 )

@@ -105,6 +105,7 @@ def test_tags_are_added_to_and_removed_from_what_each_case_has(agent, three, now
         ("assign", {"owner": 1}, {}, "cases", bulk.CHOOSE_CASES),
         ("assign", {"owner": "abc"}, {"C-000001": 1}, "owner", bulk.CHOOSE_OWNER),
         ("assign", {"owner": 999999}, {"C-000001": 1}, "owner", bulk.CHOOSE_OWNER),
+        ("assign", {"owner": "²"}, {"C-000001": 1}, "owner", bulk.CHOOSE_OWNER),
         ("team", {"team": 999999}, {"C-000001": 1}, "team", bulk.CHOOSE_TEAM),
         ("status", {"status": "lost"}, {"C-000001": 1}, "status", None),
         ("tags_add", {"tags": " , "}, {"C-000001": 1}, "tags", bulk.GIVE_TAGS),

@@ -178,7 +178,7 @@ def _team_choices(actor: User) -> list[tuple[str, str]]:
 def _id(value: Any, field: str, message: str) -> int | None:
     if value in (None, "", "none"):
         return None
-    if isinstance(value, bool) or not str(value).isdigit():
+    if isinstance(value, bool) or not (str(value).isascii() and str(value).isdigit()):
         raise FieldError(**{field: message})
     return int(value)
 

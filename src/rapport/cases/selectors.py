@@ -62,7 +62,7 @@ class QueueFilter:
             value = one(name)
             if value is None:
                 return None
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 errors.setdefault(name, []).append("Give a whole number.")
                 return None
             return int(value)

@@ -198,7 +198,7 @@ def _ticked(values: list[str]) -> dict[str, int]:
     chosen: dict[str, int] = {}
     for item in values:
         reference, _, version = item.partition(":")
-        if not version.isdigit():
+        if not (version.isascii() and version.isdigit()):
             raise FieldError(cases=bulk.BAD_VERSION)
         chosen[reference] = int(version)
     return chosen
