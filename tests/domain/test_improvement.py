@@ -299,3 +299,27 @@ def test_rag_when_lower_is_better():
     assert rag(3.0, target=4.0, higher_is_better=False, amber_within=1.0) is Rag.GREEN
     assert rag(4.5, target=4.0, higher_is_better=False, amber_within=1.0) is Rag.AMBER
     assert rag(6.0, target=4.0, higher_is_better=False, amber_within=1.0) is Rag.RED
+
+
+# --- requirements ---------------------------------------------------------------------------------
+
+
+def test_a_legal_requirement_cites_its_act_and_is_mandatory():
+    from rapport.domain.improvement import requirement_problems
+
+    ok = requirement_problems(
+        origin="external", category="legislation", obligation="mandatory", citation="Consumer Rights Act 2015 s.49"
+    )
+    assert ok == {}
+    missing = requirement_problems(origin="external", category="legislation", obligation="mandatory", citation=" ")
+    assert set(missing) == {"citation"}
+
+
+def test_internal_and_external_categories_do_not_mix_and_best_practice_is_not_mandatory():
+    from rapport.domain.improvement import requirement_problems
+
+    wrong = requirement_problems(origin="internal", category="regulator", obligation="mandatory", citation="")
+    assert set(wrong) == {"category"}
+    training = requirement_problems(origin="internal", category="staff_training", obligation="mandatory", citation="")
+    assert set(training) == {"obligation"}
+    assert set(requirement_problems(origin="", category="", obligation="best_practice", citation="")) == {"origin"}

@@ -398,3 +398,31 @@ def rag(value: float | None, *, target: float, higher_is_better: bool, amber_wit
     if shortfall <= 0:
         return Rag.GREEN
     return Rag.AMBER if shortfall <= amber_within else Rag.RED
+
+
+# --- requirements ---------------------------------------------------------------------------------
+
+INTERNAL_CATEGORIES = ("policy", "procedure", "resources", "culture", "staff_training", "budget")
+EXTERNAL_CATEGORIES = ("legislation", "customer_expectations", "regulator", "market")
+MANDATORY_CATEGORIES = ("legislation", "regulator")
+
+
+def requirement_problems(*, origin: str, category: str, obligation: str, citation: str) -> dict[str, str]:
+    """What is wrong with a requirement as classified, by field (empty when it holds together).
+
+    Internal requirements come from the organisation (policy, procedure, resources, culture, staff
+    training, budget), external ones from outside it (legislation, customer expectations, a
+    regulator, the market); a legal requirement cites its Act and section; only the law and a
+    regulator make a requirement mandatory, everything else is best practice (seed 002: "internal
+    and external requirements … mandatory or best practice")."""
+    problems: dict[str, str] = {}
+    allowed = INTERNAL_CATEGORIES if origin == "internal" else EXTERNAL_CATEGORIES if origin == "external" else ()
+    if not allowed:
+        problems["origin"] = "Say whether the requirement is internal or external."
+    elif category not in allowed:
+        problems["category"] = f"An {origin} requirement is one of: {', '.join(c.replace('_', ' ') for c in allowed)}."
+    if category == "legislation" and not citation.strip():
+        problems["citation"] = "Cite the Act and section, e.g. Consumer Rights Act 2015 s.49."
+    if obligation == "mandatory" and category not in MANDATORY_CATEGORIES:
+        problems["obligation"] = "Only legislation and a regulator's rules are mandatory; this is best practice."
+    return problems
