@@ -260,7 +260,7 @@ class KpiSource:
     None when nothing is decided yet ("not measured").
 
     For the improvement catalogue a source may say more: ``sample`` gives the counts a Check tests
-    (``kind`` "proportion": ``measure`` is 100 × total / n; "mean": total / n), whether higher is
+    (``kind`` "proportion": ``measure`` is 100 x total / n; "mean": total / n), whether higher is
     better, the ``unit`` it is read in, its ``definition`` in words, and ``behind``: the ids of
     some cases that fall short in the scope (at most the number asked), for "the cases behind each
     figure"."""
@@ -368,7 +368,7 @@ class GapEvidence:
     one plain sentence with the figures. ``touchpoint`` names the journey touchpoint it sits at
     ("self_service", "first_reply", ... see ``rapport.improvement.catalogue``), ``case_ids`` are
     some cases behind it (at most 50), ``link`` is the page with the detail, ``cost`` the money it
-    cost in the period when known. The gap analysis ranks by ``size × reach`` then ``key``, so
+    cost in the period when known. The gap analysis ranks by ``size x reach`` then ``key``, so
     the same records always give the same order."""
 
     key: str

@@ -1,4 +1,4 @@
-"""Cost–benefit, before/after tests, gap ranks and RAG: published values and properties (hypothesis)."""
+"""Cost-benefit, before/after tests, gap ranks and RAG: published values and properties (hypothesis)."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def test_appraisal_states_its_assumptions_and_counts_hours_at_their_cost():
     found = appraise(plan)
     assert plan.monthly_net == D(1500)
     assert found.payback_months == 8.0
-    assert found.net_present_value == D(6000)  # 12 × 1,500 − 12,000, undiscounted
+    assert found.net_present_value == D(6000)  # 12 x 1,500 - 12,000, undiscounted
     assert found.total_cost == D(13200)
     assert any("£25.00 an hour" in line for line in found.assumptions)
 
@@ -164,7 +164,7 @@ def test_degenerate_proportions_are_not_enough_data(before, after, reason):
     found = proportion_change(before=before, after=after)
     assert not found.enough_data
     assert found.reason == reason
-    assert found.p_value is None and found.low is None and found.high is None
+    assert (found.p_value, found.low, found.high) == (None, None, None)
     assert verdict(found, higher_is_better=True) is Verdict.NOT_ENOUGH_DATA
     assert explain(found, Verdict.NOT_ENOUGH_DATA).startswith("Not enough data (")
 
@@ -207,7 +207,7 @@ SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
 
 def test_mean_change_matches_r_welch_t_test_on_the_sleep_data():
     # R: t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p-value = 0.07939,
-    # 95 percent confidence interval -3.3654832 0.2054832 (group 1 − group 2).
+    # 95 percent confidence interval -3.3654832 0.2054832 (group 1 - group 2).
     found = mean_change(before=SLEEP_2, after=SLEEP_1)
     assert found.difference == pytest.approx(-1.58)
     assert found.p_value == pytest.approx(0.07939, abs=5e-6)
@@ -245,7 +245,8 @@ def test_summaries_from_sums_equal_summaries_of_values():
 )
 def test_degenerate_samples_are_not_enough_data(before, after, reason):
     found = mean_change(before=before, after=after)
-    assert not found.enough_data and found.reason == reason
+    assert not found.enough_data
+    assert found.reason == reason
     assert found.p_value is None
     assert verdict(found, higher_is_better=False) is Verdict.NOT_ENOUGH_DATA
 
@@ -260,7 +261,8 @@ def test_welch_interval_holds_the_difference_and_p_is_a_probability(before, afte
         assert found.low <= found.difference <= found.high
         assert 0 <= found.p_value <= 1
     else:
-        assert found.p_value is None and found.reason
+        assert found.p_value is None
+        assert found.reason
 
 
 @given(samples, st.floats(min_value=-100, max_value=100, allow_nan=False))
@@ -279,7 +281,7 @@ def test_shifting_both_samples_changes_nothing(values, shift):
 def test_gaps_rank_by_size_times_reach_then_key_and_say_why():
     ranked = rank_gaps([("b", 0.5, 10), ("a", 0.1, 50), ("c", 0.9, 2), ("d", 1.7, 1)])
     assert [gap.key for gap in ranked] == ["a", "b", "c", "d"]  # 5, 5, 1.8, 1 (d clamped to 100%)
-    assert ranked[0].why == "10% short of the standard × 50 reached = 5.0"
+    assert ranked[0].why == "10% short of the standard x 50 reached = 5.0"
 
 
 @given(st.lists(st.tuples(st.text(max_size=5), st.floats(0, 1), st.integers(0, 1000)), max_size=20))

@@ -1,6 +1,6 @@
-"""The arithmetic of continuous improvement: cost–benefit, before/after tests, ranks and verdicts.
+"""The arithmetic of continuous improvement: cost-benefit, before/after tests, ranks and verdicts.
 
-An initiative (PDCA, domain §7) is proposed with a cost–benefit (seed 002 "cost-benefit analysis"),
+An initiative (PDCA, domain §7) is proposed with a cost-benefit (seed 002 "cost-benefit analysis"),
 and checked by comparing a KPI before and after the change (seed 003 "before-and-after
 scenarios"). Money is ``Decimal``; statistics are ``float``. Nothing here reads a clock or a
 database: the app passes the figures in.
@@ -24,7 +24,7 @@ from statistics import NormalDist
 NOT_ENOUGH_DATA = "not enough data"
 
 
-# --- cost–benefit ---------------------------------------------------------------------------------
+# --- cost-benefit ---------------------------------------------------------------------------------
 
 
 def npv(*, rate: Decimal, cashflows: Sequence[Decimal]) -> Decimal:
@@ -136,7 +136,7 @@ def appraise(plan: CostBenefit) -> Appraisal:
 class Change:
     """A KPI before and after a change, and whether the difference is more than chance.
 
-    ``difference`` is after − before; ``p_value`` is two-sided; [``low``, ``high``] is the interval
+    ``difference`` is after - before; ``p_value`` is two-sided; [``low``, ``high``] is the interval
     of the difference at ``confidence``. When the data cannot support a test, ``enough_data`` is
     False, ``reason`` says why, and the p-value and interval are None (the values and sample sizes
     are still given where they exist).
@@ -164,14 +164,12 @@ def _z(confidence: float) -> float:
     return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
 
-def proportion_change(
-    *, before: tuple[int, int], after: tuple[int, int], confidence: float = 0.95
-) -> Change:
+def proportion_change(*, before: tuple[int, int], after: tuple[int, int], confidence: float = 0.95) -> Change:
     """Two proportions, ``(successes, total)`` before and after.
 
     The p-value is the two-sided pooled two-proportion z-test: p̂ = (x1 + x2) / (n1 + n2),
-    z = (p2 − p1) / √(p̂(1 − p̂)(1/n1 + 1/n2)). The interval is the unpooled Wald interval
-    (p2 − p1) ± z(1−α/2) √(p1(1 − p1)/n1 + p2(1 − p2)/n2). (Agresti, *Categorical Data Analysis*,
+    z = (p2 - p1) / √(p̂(1 - p̂)(1/n1 + 1/n2)). The interval is the unpooled Wald interval
+    (p2 - p1) ± z(1-a/2) √(p1(1 - p1)/n1 + p2(1 - p2)/n2). (Agresti, *Categorical Data Analysis*,
     3rd ed., §2.1.3 and §3.1; NIST/SEMATECH e-Handbook 7.3.3.)
 
     Not enough data: a total of 0 on either side, or proportions of 0 or 1 on both sides (the
@@ -200,7 +198,7 @@ def proportion_change(
 
 @dataclass(frozen=True)
 class Summary:
-    """A sample by its size, mean and sample variance (divisor n − 1), so a database can
+    """A sample by its size, mean and sample variance (divisor n - 1), so a database can
     aggregate it rather than hand over every value."""
 
     n: int
@@ -218,7 +216,7 @@ class Summary:
 
     @classmethod
     def from_sums(cls, *, n: int, total: float, squares: float) -> Summary:
-        """From n, Σx and Σx² (what SQL's COUNT and SUM give); variance = (Σx² − (Σx)²/n)/(n − 1)."""
+        """From n, Σx and Σx² (what SQL's COUNT and SUM give); variance = (Σx² - (Σx)²/n)/(n - 1)."""
         if n == 0:
             return cls(0, math.nan, math.nan)
         mean = total / n
@@ -235,9 +233,9 @@ def mean_change(*, before: Sequence[float], after: Sequence[float], confidence: 
 def mean_change_of(*, before: Summary, after: Summary, confidence: float = 0.95) -> Change:
     """Welch's t-test of the difference of two means, two-sided, and the Welch interval.
 
-    t = (m2 − m1) / √(s1²/n1 + s2²/n2), with the Welch–Satterthwaite degrees of freedom
-    ν = (s1²/n1 + s2²/n2)² / ((s1²/n1)²/(n1 − 1) + (s2²/n2)²/(n2 − 1)); the interval is
-    (m2 − m1) ± t(1−α/2, ν) √(s1²/n1 + s2²/n2). (Welch, *Biometrika* 34 (1947) 28–35; NIST/SEMATECH
+    t = (m2 - m1) / √(s1²/n1 + s2²/n2), with the Welch-Satterthwaite degrees of freedom
+    df = (s1²/n1 + s2²/n2)² / ((s1²/n1)²/(n1 - 1) + (s2²/n2)²/(n2 - 1)); the interval is
+    (m2 - m1) ± t(1-a/2, df) √(s1²/n1 + s2²/n2). (Welch, *Biometrika* 34 (1947) 28-35; NIST/SEMATECH
     e-Handbook 1.3.5.3.)
 
     Not enough data: a sample under 2, or no variation on either side (the standard error is 0).
@@ -250,7 +248,8 @@ def mean_change_of(*, before: Summary, after: Summary, confidence: float = 0.95)
         return Change(
             m1, m2, difference, None, None, None, before.n, after.n, confidence, False, "a side has fewer than 2 values"
         )
-    assert m1 is not None and m2 is not None
+    assert m1 is not None
+    assert m2 is not None
     difference = m2 - m1
     a, b = before.variance / before.n, after.variance / after.n
     se2 = a + b
@@ -259,7 +258,7 @@ def mean_change_of(*, before: Summary, after: Summary, confidence: float = 0.95)
             m1, m2, difference, None, None, None, before.n, after.n, confidence, False, "the values do not vary"
         )
     se = math.sqrt(se2)
-    scale = max(a, b)  # ν is unchanged by scaling both terms; this keeps tiny variances from underflowing
+    scale = max(a, b)  # df is unchanged by scaling both terms; this keeps tiny variances from underflowing
     a, b = a / scale, b / scale
     df = (a + b) ** 2 / (a**2 / (before.n - 1) + b**2 / (after.n - 1))
     p_value = t_two_sided(difference / se, df)
@@ -268,7 +267,7 @@ def mean_change_of(*, before: Summary, after: Summary, confidence: float = 0.95)
 
 
 def t_two_sided(t: float, df: float) -> float:
-    """P(|T| ≥ |t|) for Student's t with ``df`` degrees of freedom: I_{ν/(ν+t²)}(ν/2, 1/2)
+    """P(|T| ≥ |t|) for Student's t with ``df`` degrees of freedom: I_{df/(df+t²)}(df/2, 1/2)
     (Abramowitz & Stegun 26.7.1 with 26.5.27)."""
     if df <= 0:
         raise ValueError("The degrees of freedom must be positive.")
@@ -335,7 +334,7 @@ class Verdict(StrEnum):
 
 def verdict(change: Change, *, higher_is_better: bool) -> Verdict:
     """Improved or worse when the difference is significant at the change's own confidence
-    (p < 1 − confidence) in the good or bad direction; otherwise no detectable change."""
+    (p < 1 - confidence) in the good or bad direction; otherwise no detectable change."""
     if not change.enough_data or change.p_value is None or change.difference is None:
         return Verdict.NOT_ENOUGH_DATA
     if change.p_value >= 1 - change.confidence or change.difference == 0:
@@ -349,8 +348,10 @@ def explain(change: Change, verdict_: Verdict, *, unit: str = "") -> str:
     sizes = f"{change.before_n} before, {change.after_n} after"
     if verdict_ is Verdict.NOT_ENOUGH_DATA:
         return f"Not enough data ({change.reason}; {sizes})."
-    assert change.difference is not None and change.p_value is not None
-    assert change.low is not None and change.high is not None
+    assert change.difference is not None
+    assert change.p_value is not None
+    assert change.low is not None
+    assert change.high is not None
     return (
         f"{verdict_.value.capitalize()}: {change.difference:+.3g}{unit} "
         f"({change.confidence:.0%} interval {change.low:+.3g}{unit} to {change.high:+.3g}{unit}, "
@@ -369,14 +370,14 @@ class RankedGap:
 
 
 def rank_gaps(gaps: Sequence[tuple[str, float, int]]) -> list[RankedGap]:
-    """Gaps ``(key, size, reach)`` in order of ``size × reach`` (the shortfall times how many it
+    """Gaps ``(key, size, reach)`` in order of ``size x reach`` (the shortfall times how many it
     touched: a small gap that reaches everyone can matter more than a large one that reaches few),
     then by key, so the same evidence always gives the same order. ``size`` is clamped to [0, 1]."""
     ranked = []
     for key, size, reach in gaps:
         clamped = min(max(size, 0.0), 1.0)
         score = clamped * max(reach, 0)
-        why = f"{clamped:.0%} short of the standard × {reach} reached = {score:.1f}"
+        why = f"{clamped:.0%} short of the standard x {reach} reached = {score:.1f}"
         ranked.append(RankedGap(key, score, why))
     ranked.sort(key=lambda gap: (-gap.score, gap.key))
     return ranked

@@ -72,13 +72,17 @@ def _reopened() -> Exists:
 
 def reopen_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     """Cases opened in the period that were ended (resolved or closed) and later reopened."""
-    counted = Case.objects.filter(_created(scope), Q(resolved_at__isnull=False) | Q(closed_at__isnull=False) | _reopened())
+    counted = Case.objects.filter(
+        _created(scope), Q(resolved_at__isnull=False) | Q(closed_at__isnull=False) | _reopened()
+    )
     found = counted.aggregate(n=Count("pk"), reopened=Count("pk", filter=Q(_reopened())))
     return extensions.KpiSample(found["n"], found["reopened"])
 
 
 def reopened_cases(scope: extensions.KpiScope, limit: int) -> list[int]:
-    return list(Case.objects.filter(_created(scope), _reopened()).order_by("-created_at").values_list("pk", flat=True)[:limit])
+    return list(
+        Case.objects.filter(_created(scope), _reopened()).order_by("-created_at").values_list("pk", flat=True)[:limit]
+    )
 
 
 def _repeat() -> Exists:
@@ -97,7 +101,9 @@ def repeat_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
 
 
 def repeat_cases(scope: extensions.KpiScope, limit: int) -> list[int]:
-    return list(Case.objects.filter(_created(scope), _repeat()).order_by("-created_at").values_list("pk", flat=True)[:limit])
+    return list(
+        Case.objects.filter(_created(scope), _repeat()).order_by("-created_at").values_list("pk", flat=True)[:limit]
+    )
 
 
 def _replies() -> Subquery:
@@ -232,7 +238,9 @@ class CatalogueEntry:
 
 def catalogue() -> list[CatalogueEntry]:
     """Every KPI registered, by name."""
-    return [CatalogueEntry(name, source) for name in extensions.kpi_sources if (source := extensions.kpi_sources.get(name))]
+    return [
+        CatalogueEntry(name, source) for name in extensions.kpi_sources if (source := extensions.kpi_sources.get(name))
+    ]
 
 
 def kpi_choices() -> list[tuple[str, str]]:

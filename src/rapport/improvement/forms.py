@@ -8,7 +8,15 @@ from django import forms
 
 from rapport.domain.improvement import EXTERNAL_CATEGORIES, INTERNAL_CATEGORIES
 from rapport.improvement import catalogue
-from rapport.improvement.models import EvidenceKind, Obligation, Origin, Outcome, RuleKind, ScopeDimension, StakeholderGroup
+from rapport.improvement.models import (
+    EvidenceKind,
+    Obligation,
+    Origin,
+    Outcome,
+    RuleKind,
+    ScopeDimension,
+    StakeholderGroup,
+)
 from rapport.platform.forms import Form
 from rapport.web.forms import StaffChoiceField, staff_members
 
@@ -48,13 +56,22 @@ class InitiativeForm(Form):
     monthly_hours_saved = forms.DecimalField(
         max_digits=8, decimal_places=1, min_value=0, initial=0, label="Staff hours saved a month"
     )
-    hourly_cost = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, initial=18, label="Cost of an hour (£)")
+    hourly_cost = forms.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, initial=18, label="Cost of an hour (£)"
+    )
     monthly_value_retained = forms.DecimalField(label="Customer lifetime value retained a month (£)", **MONEY)
-    staff_hours = forms.DecimalField(max_digits=8, decimal_places=1, min_value=0, initial=0, label="Staff hours to do it")
+    staff_hours = forms.DecimalField(
+        max_digits=8, decimal_places=1, min_value=0, initial=0, label="Staff hours to do it"
+    )
     systems = forms.CharField(max_length=300, required=False, label="Systems needed")
     months = forms.IntegerField(min_value=1, max_value=120, initial=24, label="Horizon (months)")
     annual_discount_rate = forms.DecimalField(
-        max_digits=5, decimal_places=4, min_value=0, max_value=1, initial="0.035", label="Discount rate a year (0.035 = 3.5%)"
+        max_digits=5,
+        decimal_places=4,
+        min_value=0,
+        max_value=1,
+        initial="0.035",
+        label="Discount rate a year (0.035 = 3.5%)",
     )
 
 
@@ -121,9 +138,10 @@ class ActForm(Form):
 class SuggestionForm(Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What could be better?", max_length=2000)
     touchpoint = forms.ChoiceField(
-        choices=[("", "Not sure"), *((t.code, t.label) for t in catalogue.TOUCHPOINTS)], required=False,
+        choices=[("", "Not sure"), *((t.code, t.label) for t in catalogue.TOUCHPOINTS)],
+        required=False,
         label="Where in the journey",
-    )  # fmt: skip
+    )
 
 
 class StandardForm(Form):
@@ -150,7 +168,9 @@ class RuleForm(Form):
     source = forms.CharField(max_length=300, label="Source (Act and section, or document)")
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Summary")
     mandatory = forms.TypedChoiceField(
-        choices=[("yes", "Mandatory"), ("no", "Internal / best practice")], coerce=lambda v: v == "yes", label="Obligation"
+        choices=[("yes", "Mandatory"), ("no", "Internal / best practice")],
+        coerce=lambda v: v == "yes",
+        label="Obligation",
     )
     owner = StaffChoiceField(queryset=staff_members(), label="Owner")
     review_on = forms.DateField(widget=DATE, label="Next review")

@@ -6,7 +6,7 @@ Evidence comes from this app's own counts (repeat contacts, reopened cases, stan
 staff suggestions) and from every provider in ``rapport.extensions.gap_evidence`` (SLA attainment
 by policy and team, RATER gaps and low CSAT/CES, complaint root causes, overdue data requests,
 knowledge-base searches that found nothing, QA findings). The rank is
-``rapport.domain.improvement.rank_gaps``: size × reach, then key — the same records always give
+``rapport.domain.improvement.rank_gaps``: size x reach, then key — the same records always give
 the same order, and each rank says why.
 """
 
@@ -77,7 +77,9 @@ def standards_breached(scope: extensions.GapScope) -> list[extensions.GapEvidenc
             continue
         sample = source.sample(kpi_scope)
         value = source.measure(kpi_scope) if sample.n else None
-        state = rag(value, target=standard.target, higher_is_better=source.higher_is_better, amber_within=standard.amber_within)
+        state = rag(
+            value, target=standard.target, higher_is_better=source.higher_is_better, amber_within=standard.amber_within
+        )
         if value is None or state in (Rag.GREEN, Rag.NONE):
             continue
         shortfall = abs(standard.target - value)
@@ -89,7 +91,8 @@ def standards_breached(scope: extensions.GapScope) -> list[extensions.GapEvidenc
                 f"{source.label} {value:.1f}{source.unit} against {standard.target:g}{source.unit}",
                 size=shortfall / standard.target if standard.target else 1.0,
                 reach=sample.n,
-                why=f"{state.value.capitalize()}: {shortfall:.1f}{source.unit} short of the target over {sample.n} counted.",
+                why=f"{state.value.capitalize()}: {shortfall:.1f}{source.unit} short of the target "
+                f"over {sample.n} counted.",
                 touchpoint=standard.touchpoint,
                 case_ids=tuple(source.behind(kpi_scope, CASES_SHOWN)) if source.behind else (),
             )
@@ -122,8 +125,16 @@ def suggestions(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
 
 def own_evidence(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
     found = [
-        _rate_gap(scope, catalogue.REPEAT_CONTACT_RATE, "repeat_contacts", "Customers contacting us again within 7 days", "resolution"),
-        _rate_gap(scope, catalogue.REOPEN_RATE, "reopened", "Cases reopened after we said they were done", "resolution"),
+        _rate_gap(
+            scope,
+            catalogue.REPEAT_CONTACT_RATE,
+            "repeat_contacts",
+            "Customers contacting us again within 7 days",
+            "resolution",
+        ),
+        _rate_gap(
+            scope, catalogue.REOPEN_RATE, "reopened", "Cases reopened after we said they were done", "resolution"
+        ),
     ]
     return [item for item in found if item is not None] + standards_breached(scope) + suggestions(scope)
 

@@ -39,7 +39,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal(0)}
 
 
 class Initiative(models.Model):
-    """A change proposed from evidence, with its cost–benefit, carried out and checked.
+    """A change proposed from evidence, with its cost-benefit, carried out and checked.
 
     ``change_at`` is when the change went live (the change-point on the KPI charts): the baseline
     is the ``baseline_days`` before it, the Check compares it with the time from it to ``check_on``.
@@ -63,7 +63,7 @@ class Initiative(models.Model):
     # The gap it answers (a copy: the analysis is recomputed, the initiative keeps what it saw).
     gap_key = models.CharField(max_length=200, blank=True)
     gap_why = models.CharField(max_length=500, blank=True)
-    # Resources and cost–benefit (rapport.domain.improvement.CostBenefit).
+    # Resources and cost-benefit (rapport.domain.improvement.CostBenefit).
     one_off_cost = models.DecimalField(**MONEY)
     monthly_cost = models.DecimalField(**MONEY)
     monthly_saving = models.DecimalField(**MONEY)
@@ -112,6 +112,9 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["initiative", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Origin(models.TextChoices):
     INTERNAL = "internal", "Internal"
@@ -138,6 +141,9 @@ class Requirement(models.Model):
     class Meta:
         ordering = ["initiative", "origin", "id"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Milestone(models.Model):
     """A milestone or action (Do): who, by when, done; and what it changed in Rapport (a setting's
@@ -145,7 +151,9 @@ class Milestone(models.Model):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_on = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
     setting_change = models.ForeignKey(
@@ -154,6 +162,9 @@ class Milestone(models.Model):
 
     class Meta:
         ordering = ["initiative", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class StakeholderGroup(models.TextChoices):
@@ -172,6 +183,9 @@ class Stakeholder(models.Model):
     class Meta:
         ordering = ["initiative", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_group_display()}: {self.how}"
+
 
 class Risk(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="risks")
@@ -180,6 +194,9 @@ class Risk(models.Model):
 
     class Meta:
         ordering = ["initiative", "id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class InitiativeKpi(models.Model):
@@ -195,6 +212,9 @@ class InitiativeKpi(models.Model):
     class Meta:
         ordering = ["initiative", "id"]
         constraints = [models.UniqueConstraint(fields=["initiative", "kpi"], name="initiative_kpi_once")]
+
+    def __str__(self) -> str:
+        return self.kpi
 
 
 class KpiResult(models.Model):
@@ -219,6 +239,9 @@ class KpiResult(models.Model):
         ordering = ["kpi", "-checked_at", "-id"]
         indexes = [models.Index(fields=["kpi", "-checked_at", "-id"], name="kpiresult_kpi_checked")]
 
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.verdict}"
+
 
 class SuggestionStatus(models.TextChoices):
     NEW = "new", "New"
@@ -239,6 +262,9 @@ class Suggestion(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "-created_at"], name="suggestion_status_created")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 @settings_history.track()
@@ -309,3 +335,6 @@ class RuleCause(models.Model):
 
     change = models.OneToOneField("platform.SettingChange", on_delete=models.CASCADE, related_name="+")
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="rule_changes")
+
+    def __str__(self) -> str:
+        return f"change {self.change_id} by initiative {self.initiative_id}"

@@ -1,6 +1,6 @@
 """The improvement proposal: the document a manager expects, built from the initiative (seed 002's
 marking points): the gap and its evidence, internal and external requirements, the proposal, the
-timeline and who is responsible, resources and cost–benefit, stakeholders, and the KPIs with how
+timeline and who is responsible, resources and cost-benefit, stakeholders, and the KPIs with how
 success will be monitored. The same sections feed the HTML page and the PDF."""
 
 from __future__ import annotations
@@ -29,14 +29,17 @@ def sections(initiative: Initiative) -> list[Section]:
     """The proposal's sections, in order (``initiative`` from ``selectors.detail``)."""
     appraisal = selectors.appraisal(initiative)
     plan = selectors.cost_benefit(initiative)
-    payback = f"{appraisal.payback_months:.1f} months" if appraisal.payback_months is not None else "not within the horizon"
+    payback = (
+        f"{appraisal.payback_months:.1f} months" if appraisal.payback_months is not None else "not within the horizon"
+    )
     requirements = list(initiative.requirements.all())
     return [
         Section(
             "1. The gap and its evidence",
             (initiative.problem, *((f"Gap analysis: {initiative.gap_why}",) if initiative.gap_why else ())),
             tuple(
-                f"{e.get_kind_display()}: {e.title}" + (f" — {e.detail}" if e.detail else "")
+                f"{e.get_kind_display()}: {e.title}"
+                + (f" — {e.detail}" if e.detail else "")
                 + (f" ({len(e.case_ids)} cases)" if e.case_ids else "")
                 for e in initiative.evidence.all()
             ),
@@ -45,29 +48,44 @@ def sections(initiative: Initiative) -> list[Section]:
             "2. Requirements",
             header=("Requirement", "Internal / external", "Kind", "Mandatory / best practice", "Source"),
             rows=tuple(
-                (r.text, r.get_origin_display(), r.category.replace("_", " "), r.get_obligation_display(), r.citation or "—")
+                (
+                    r.text,
+                    r.get_origin_display(),
+                    r.category.replace("_", " "),
+                    r.get_obligation_display(),
+                    r.citation or "—",
+                )
                 for r in requirements
             ),
         ),
         Section("3. Proposal", (initiative.proposal or "To be written.",)),
         Section(
             "4. Timeline and responsible parties",
-            (f"Owner: {initiative.owner}." + (f" Also responsible: {initiative.responsible}." if initiative.responsible else ""),),
+            (
+                f"Owner: {initiative.owner}."
+                + (f" Also responsible: {initiative.responsible}." if initiative.responsible else ""),
+            ),
             header=("Milestone", "Owner", "Due", "Done"),
             rows=tuple(
-                (m.title, str(m.owner or "—"), m.due_on.strftime("%d %b %Y"), m.done_at.strftime("%d %b %Y") if m.done_at else "—")
+                (
+                    m.title,
+                    str(m.owner or "—"),
+                    m.due_on.strftime("%d %b %Y"),
+                    m.done_at.strftime("%d %b %Y") if m.done_at else "—",
+                )
                 for m in initiative.milestones.all()
             ),
         ),
         Section(
-            "5. Resources and cost–benefit",
+            "5. Resources and cost-benefit",
             (
                 f"Staff time to do it: {initiative.staff_hours} hours. Systems: {initiative.systems or 'none'}.",
                 f"One-off cost {_money(plan.one_off_cost)}; recurring {_money(plan.monthly_cost)} a month. "
                 f"Expected benefit {_money(plan.monthly_benefit)} a month (saved {_money(plan.monthly_saving)}, "
                 f"redress avoided {_money(plan.monthly_redress_avoided)}, {plan.monthly_hours_saved} staff hours, "
                 f"lifetime value retained {_money(plan.monthly_value_retained)}).",
-                f"Net present value over {plan.months} months: {_money(appraisal.net_present_value)}. Payback: {payback}.",
+                f"Net present value over {plan.months} months: {_money(appraisal.net_present_value)}. "
+                f"Payback: {payback}.",
             ),
             tuple(f"Assumption: {a}" for a in appraisal.assumptions),
         ),
@@ -75,20 +93,28 @@ def sections(initiative: Initiative) -> list[Section]:
             "6. Stakeholders",
             bullets=tuple(f"{s.get_group_display()}: {s.how}" for s in initiative.stakeholders.all()),
         ),
-        Section("7. Risks", bullets=tuple(f"{r.text}" + (f" — mitigation: {r.mitigation}" if r.mitigation else "") for r in initiative.risks.all())),
+        Section(
+            "7. Risks",
+            bullets=tuple(
+                f"{r.text}" + (f" — mitigation: {r.mitigation}" if r.mitigation else "") for r in initiative.risks.all()
+            ),
+        ),
         Section(
             "8. KPIs and how success will be monitored",
             (
                 f"Each KPI is computed by Rapport for the scope {initiative.get_scope_dimension_display().lower()}"
                 + (f" ({initiative.scope_value})" if initiative.scope_value else "")
                 + f", over the {initiative.baseline_days} days before the change and from the change to the check date "
-                f"({initiative.check_on.strftime('%d %b %Y')}), and compared: difference, 95% interval, p-value and verdict.",
+                f"({initiative.check_on.strftime('%d %b %Y')}), and compared: difference, 95% interval, "
+                "p-value and verdict.",
             ),
             header=("KPI", "Baseline", "Target", "Latest Check"),
             rows=tuple(
                 (
                     v.label,
-                    f"{v.kpi.baseline:.1f}{v.unit} (n={v.kpi.baseline_n})" if v.kpi.baseline is not None else "not enough data",
+                    f"{v.kpi.baseline:.1f}{v.unit} (n={v.kpi.baseline_n})"
+                    if v.kpi.baseline is not None
+                    else "not enough data",
                     f"{v.kpi.target:g}{v.unit}",
                     v.latest.explanation if v.latest else "not checked yet",
                 )

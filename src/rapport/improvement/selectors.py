@@ -1,4 +1,4 @@
-"""Reads for continuous improvement: initiatives (list, board, detail), their cost–benefit and
+"""Reads for continuous improvement: initiatives (list, board, detail), their cost-benefit and
 KPI charts, the journey view, the register of rules and the CSV rows. Each read costs a fixed
 number of queries whatever the number of rows it shows."""
 
@@ -57,7 +57,11 @@ def board() -> list[Column]:
     """Initiatives by PDCA stage: the count of each and the latest few (one query per stage)."""
     counts = dict(Initiative.objects.values_list("stage").annotate(n=Count("pk")).order_by())
     return [
-        Column(stage, counts.get(stage.value, 0), list(initiatives(stage=stage.value).order_by("-updated_at", "-id")[:BOARD_SHOWN]))
+        Column(
+            stage,
+            counts.get(stage.value, 0),
+            list(initiatives(stage=stage.value).order_by("-updated_at", "-id")[:BOARD_SHOWN]),
+        )
         for stage in Stage
     ]
 
@@ -67,11 +71,14 @@ def detail(initiative_id: int) -> Initiative | None:
     return (
         Initiative.objects.select_related("owner", "parent", "created_by")
         .prefetch_related(
-            "evidence", "requirements", "stakeholders", "risks",
+            "evidence",
+            "requirements",
+            "stakeholders",
+            "risks",
             Prefetch("milestones", queryset=Milestone.objects.select_related("owner", "setting_change")),
             Prefetch("kpis", queryset=InitiativeKpi.objects.prefetch_related(Prefetch("results", queryset=latest))),
             "next_cycles",
-        )  # fmt: skip
+        )
         .filter(pk=initiative_id)
         .first()
     )
@@ -146,7 +153,7 @@ class Point:
 
 def kpi_series(initiative: Initiative, kpi: InitiativeKpi, now: datetime, *, weeks: int = 8) -> list[Point]:
     """Weekly values of a KPI around the change-point, for the before/after chart (one query per
-    week, at most ``2 × weeks``)."""
+    week, at most ``2 x weeks``)."""
     source = extensions.kpi_sources.get(kpi.kpi)
     if source is None or source.sample is None:
         return []
@@ -164,7 +171,9 @@ def kpi_series(initiative: Initiative, kpi: InitiativeKpi, now: datetime, *, wee
 
 
 def suggestions_open() -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(status=SuggestionStatus.NEW).select_related("author").order_by("-created_at", "-id")
+    return (
+        Suggestion.objects.filter(status=SuggestionStatus.NEW).select_related("author").order_by("-created_at", "-id")
+    )
 
 
 # --- standards and the journey --------------------------------------------------------------------
@@ -200,7 +209,12 @@ def journey(*, dimension: str, value: str, start: datetime, end: datetime) -> li
             continue
         n = source.sample(scope).n if source.sample else 0
         measured = source.measure(scope) if n or source.sample is None else None
-        state = rag(measured, target=standard.target, higher_is_better=source.higher_is_better, amber_within=standard.amber_within)
+        state = rag(
+            measured,
+            target=standard.target,
+            higher_is_better=source.higher_is_better,
+            amber_within=standard.amber_within,
+        )
         behind = tuple(source.behind(scope, CASES_SHOWN)) if source.behind and state in (Rag.AMBER, Rag.RED) else ()
         rows.append(JourneyRow(touchpoint, standard, source.label, measured, source.unit, n, state, behind))
     return rows
@@ -235,14 +249,34 @@ def live_rules() -> list[LiveRule]:
             continue
         for row in entry.model._default_manager.all()[:LIVE_SHOWN]:
             values = settings_history.snapshot(row)
-            found.append(LiveRule(str(entry.model._meta.verbose_name).capitalize(), entry.label, str(row.pk), str(row), values, None, None))
+            found.append(
+                LiveRule(
+                    str(entry.model._meta.verbose_name).capitalize(),
+                    entry.label,
+                    str(row.pk),
+                    str(row),
+                    values,
+                    None,
+                    None,
+                )
+            )
     keys = {(r.model, r.object_id) for r in found}
     latest: dict[tuple[str, str], SettingChange] = {}
     for change in SettingChange.objects.filter(model__in={m for m, _ in keys}).order_by("-at", "-id")[:2000]:
         latest.setdefault((change.model, change.object_id), change)
-    causes = dict(RuleCause.objects.filter(change__in=[c.pk for c in latest.values()]).values_list("change_id", "initiative_id"))
+    causes = dict(
+        RuleCause.objects.filter(change__in=[c.pk for c in latest.values()]).values_list("change_id", "initiative_id")
+    )
     return [
-        LiveRule(r.kind, r.model, r.object_id, r.name, r.values, (c := latest.get((r.model, r.object_id))), causes.get(c.pk) if c else None)
+        LiveRule(
+            r.kind,
+            r.model,
+            r.object_id,
+            r.name,
+            r.values,
+            (c := latest.get((r.model, r.object_id))),
+            causes.get(c.pk) if c else None,
+        )
         for r in found
     ]
 
@@ -254,13 +288,18 @@ class KeptRule:
 
 
 def kept_rules(today: date) -> list[KeptRule]:
-    return [KeptRule(rule, rule.review_on < today) for rule in Rule.objects.select_related("owner").order_by("review_on", "id")]
+    return [
+        KeptRule(rule, rule.review_on < today)
+        for rule in Rule.objects.select_related("owner").order_by("review_on", "id")
+    ]
 
 
 def rule_history(limit: int = 50) -> list[tuple[SettingChange, int | None]]:
     """Recent changes to every rule, with the initiative that caused each (when one did)."""
     changes = list(settings_history.setting_changes()[:limit])
-    causes = dict(RuleCause.objects.filter(change__in=[c.pk for c in changes]).values_list("change_id", "initiative_id"))
+    causes = dict(
+        RuleCause.objects.filter(change__in=[c.pk for c in changes]).values_list("change_id", "initiative_id")
+    )
     return [(change, causes.get(change.pk)) for change in changes]
 
 
@@ -274,9 +313,27 @@ def model_label(label: str) -> str:
 # --- CSV ------------------------------------------------------------------------------------------
 
 CSV_HEADER = [
-    "initiative", "title", "stage", "cycle", "owner", "check_on", "outcome", "kpi", "baseline", "target",
-    "checked_at", "before", "after", "difference", "low", "high", "p_value", "before_n", "after_n", "verdict",
-]  # fmt: skip
+    "initiative",
+    "title",
+    "stage",
+    "cycle",
+    "owner",
+    "check_on",
+    "outcome",
+    "kpi",
+    "baseline",
+    "target",
+    "checked_at",
+    "before",
+    "after",
+    "difference",
+    "low",
+    "high",
+    "p_value",
+    "before_n",
+    "after_n",
+    "verdict",
+]
 
 
 def csv_rows() -> Iterator[list[Any]]:
@@ -285,13 +342,34 @@ def csv_rows() -> Iterator[list[Any]]:
     kpis = InitiativeKpi.objects.prefetch_related(Prefetch("results", queryset=results))
     query = Initiative.objects.select_related("owner").prefetch_related(Prefetch("kpis", queryset=kpis)).order_by("id")
     for initiative in query.iterator(chunk_size=500):
-        head = [initiative.pk, initiative.title, initiative.stage, initiative.cycle, str(initiative.owner),
-                initiative.check_on.isoformat(), initiative.outcome]  # fmt: skip
+        head = [
+            initiative.pk,
+            initiative.title,
+            initiative.stage,
+            initiative.cycle,
+            str(initiative.owner),
+            initiative.check_on.isoformat(),
+            initiative.outcome,
+        ]
         wrote = False
         for kpi in initiative.kpis.all():
             for r in kpi.results.all():
-                yield [*head, kpi.kpi, kpi.baseline, kpi.target, r.checked_at.isoformat(), r.before, r.after,
-                       r.difference, r.low, r.high, r.p_value, r.before_n, r.after_n, r.verdict]  # fmt: skip
+                yield [
+                    *head,
+                    kpi.kpi,
+                    kpi.baseline,
+                    kpi.target,
+                    r.checked_at.isoformat(),
+                    r.before,
+                    r.after,
+                    r.difference,
+                    r.low,
+                    r.high,
+                    r.p_value,
+                    r.before_n,
+                    r.after_n,
+                    r.verdict,
+                ]
                 wrote = True
             if not kpi.results.all():
                 yield [*head, kpi.kpi, kpi.baseline, kpi.target] + [""] * 10

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -57,12 +56,28 @@ ONLY_MANAGERS = "Only team leaders and managers run initiatives."
 NEXT_STAGE = {Stage.PLAN: Stage.DO, Stage.DO: Stage.CHECK, Stage.CHECK: Stage.ACT}
 INITIATIVE_FIELDS = frozenset(
     {
-        "title", "problem", "proposal", "owner", "responsible", "scope_dimension", "scope_value", "baseline_days",
-        "check_on", "one_off_cost", "monthly_cost", "monthly_saving", "monthly_redress_avoided",
-        "monthly_hours_saved", "hourly_cost", "monthly_value_retained", "staff_hours", "systems", "months",
+        "title",
+        "problem",
+        "proposal",
+        "owner",
+        "responsible",
+        "scope_dimension",
+        "scope_value",
+        "baseline_days",
+        "check_on",
+        "one_off_cost",
+        "monthly_cost",
+        "monthly_saving",
+        "monthly_redress_avoided",
+        "monthly_hours_saved",
+        "hourly_cost",
+        "monthly_value_retained",
+        "staff_hours",
+        "systems",
+        "months",
         "annual_discount_rate",
     }
-)  # fmt: skip
+)
 
 
 def _require_manager(actor: User) -> None:
@@ -75,7 +90,12 @@ def _start_of(day: date) -> datetime:
 
 
 def initiative_create(
-    *, actor: User, now: datetime, fields: Mapping[str, Any], gap: gaps.Gap | None = None, suggestion_id: int | None = None
+    *,
+    actor: User,
+    now: datetime,
+    fields: Mapping[str, Any],
+    gap: gaps.Gap | None = None,
+    suggestion_id: int | None = None,
 ) -> Initiative:
     """A new initiative at Plan, with the gap it answers (and its cases) attached as evidence."""
     _require_manager(actor)
@@ -109,9 +129,11 @@ def initiative_create(
                 suggestion.status, suggestion.initiative = SuggestionStatus.TAKEN_UP, initiative
                 suggestion.save(update_fields=["status", "initiative"])
                 Evidence.objects.create(
-                    initiative=initiative, kind=EvidenceKind.SUGGESTION, title="Suggestion from the front line",
+                    initiative=initiative,
+                    kind=EvidenceKind.SUGGESTION,
+                    title="Suggestion from the front line",
                     detail=suggestion.text[:2000],
-                )  # fmt: skip
+                )
     return initiative
 
 
@@ -120,8 +142,17 @@ def _touch(initiative: Initiative, now: datetime) -> None:
     initiative.save(update_fields=["updated_at"])
 
 
-def evidence_add(*, actor: User, initiative: Initiative, now: datetime, kind: str, title: str, detail: str = "",
-                 link: str = "", case_ids: list[int] | None = None) -> Evidence:  # fmt: skip
+def evidence_add(
+    *,
+    actor: User,
+    initiative: Initiative,
+    now: datetime,
+    kind: str,
+    title: str,
+    detail: str = "",
+    link: str = "",
+    case_ids: list[int] | None = None,
+) -> Evidence:
     _require_manager(actor)
     if kind not in EvidenceKind.values:
         raise FieldError(kind="Choose what kind of evidence this is.")
@@ -135,9 +166,16 @@ def evidence_add(*, actor: User, initiative: Initiative, now: datetime, kind: st
 
 
 def requirement_add(
-    *, actor: User, initiative: Initiative, now: datetime, text: str, origin: str, category: str, obligation: str,
+    *,
+    actor: User,
+    initiative: Initiative,
+    now: datetime,
+    text: str,
+    origin: str,
+    category: str,
+    obligation: str,
     citation: str = "",
-) -> Requirement:  # fmt: skip
+) -> Requirement:
     _require_manager(actor)
     problems = requirement_problems(origin=origin, category=category, obligation=obligation, citation=citation)
     if not text.strip():
@@ -234,9 +272,12 @@ def kpi_add(*, actor: User, initiative: Initiative, now: datetime, kpi: str, tar
     scope = catalogue.scope(initiative.scope_dimension, initiative.scope_value, start, end)
     sample = source.sample(scope)
     found = InitiativeKpi.objects.create(
-        initiative=initiative, kpi=kpi, target=target,
-        baseline=source.measure(scope) if sample.n else None, baseline_n=sample.n,
-    )  # fmt: skip
+        initiative=initiative,
+        kpi=kpi,
+        target=target,
+        baseline=source.measure(scope) if sample.n else None,
+        baseline_n=sample.n,
+    )
     _touch(initiative, now)
     return found
 
@@ -279,7 +320,9 @@ def _scaled(value: float | None, source: extensions.KpiSource) -> float | None:
     return None if value is None else value * 100 if source.kind == "proportion" else value
 
 
-def check_run(*, initiative: Initiative, now: datetime, actor: User | None = None, automatic: bool = False) -> list[KpiCheck]:
+def check_run(
+    *, initiative: Initiative, now: datetime, actor: User | None = None, automatic: bool = False
+) -> list[KpiCheck]:
     """The Check: each KPI recomputed for the same scope after the change and compared with the
     period before it (the baseline window), with the difference, its interval, the p-value and a
     plain verdict, kept as a ``KpiResult``."""
@@ -304,16 +347,33 @@ def check_run(*, initiative: Initiative, now: datetime, actor: User | None = Non
             decided = verdict(change, higher_is_better=source.higher_is_better)
             unit = " points" if source.kind == "proportion" else source.unit
             shown = Change(
-                _scaled(change.before, source), _scaled(change.after, source), _scaled(change.difference, source),
-                change.p_value, _scaled(change.low, source), _scaled(change.high, source),
-                change.before_n, change.after_n, change.confidence, change.enough_data, change.reason,
-            )  # fmt: skip
+                _scaled(change.before, source),
+                _scaled(change.after, source),
+                _scaled(change.difference, source),
+                change.p_value,
+                _scaled(change.low, source),
+                _scaled(change.high, source),
+                change.before_n,
+                change.after_n,
+                change.confidence,
+                change.enough_data,
+                change.reason,
+            )
             KpiResult.objects.create(
-                kpi=kpi, checked_at=now, automatic=automatic, before=shown.before, after=shown.after,
-                difference=shown.difference, low=shown.low, high=shown.high, p_value=shown.p_value,
-                before_n=shown.before_n, after_n=shown.after_n, verdict=decided.value,
+                kpi=kpi,
+                checked_at=now,
+                automatic=automatic,
+                before=shown.before,
+                after=shown.after,
+                difference=shown.difference,
+                low=shown.low,
+                high=shown.high,
+                p_value=shown.p_value,
+                before_n=shown.before_n,
+                after_n=shown.after_n,
+                verdict=decided.value,
                 explanation=explain(shown, decided, unit=unit)[:500],
-            )  # fmt: skip
+            )
             found.append(KpiCheck(kpi, shown, decided))
         initiative.checked_at = now
         if initiative.stage == Stage.DO and now.date() >= initiative.check_on:
@@ -326,7 +386,9 @@ def check_run(*, initiative: Initiative, now: datetime, actor: User | None = Non
 def checks_due(*, now: datetime) -> int:
     """Run the Check of every initiative whose check date has come and that has not been checked
     since (the daily job)."""
-    due = Initiative.objects.filter(stage__in=[Stage.DO, Stage.CHECK], check_on__lte=now.date(), change_at__isnull=False)
+    due = Initiative.objects.filter(
+        stage__in=[Stage.DO, Stage.CHECK], check_on__lte=now.date(), change_at__isnull=False
+    )
     done = 0
     for initiative in due.order_by("check_on", "id"):
         if initiative.checked_at is not None and initiative.checked_at.date() >= initiative.check_on:
@@ -361,13 +423,22 @@ def act(*, actor: User, initiative: Initiative, now: datetime, outcome: str, rea
         fields = {name: getattr(initiative, name) for name in INITIATIVE_FIELDS}
         fields["check_on"] = now.date() + (initiative.check_on - (initiative.change_at or now).date())
         following = Initiative.objects.create(
-            **fields, created_by=actor, created_at=now, updated_at=now, parent=initiative, cycle=initiative.cycle + 1,
-            gap_key=initiative.gap_key, gap_why=initiative.gap_why,
-        )  # fmt: skip
+            **fields,
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+            parent=initiative,
+            cycle=initiative.cycle + 1,
+            gap_key=initiative.gap_key,
+            gap_why=initiative.gap_why,
+        )
         Evidence.objects.create(
-            initiative=following, kind=EvidenceKind.REPORT, title=f"Cycle {initiative.cycle}: adjusted",
-            detail=reason, link=f"/improvement/initiatives/{initiative.pk}/",
-        )  # fmt: skip
+            initiative=following,
+            kind=EvidenceKind.REPORT,
+            title=f"Cycle {initiative.cycle}: adjusted",
+            detail=reason,
+            link=f"/improvement/initiatives/{initiative.pk}/",
+        )
         for kpi in initiative.kpis.order_by("id"):
             kpi_add(actor=actor, initiative=following, now=now, kpi=kpi.kpi, target=kpi.target)
     return following
@@ -400,9 +471,17 @@ def suggestion_decline(*, actor: User, suggestion_id: int) -> Suggestion:
 
 
 def standard_save(
-    *, actor: User, now: datetime, touchpoint: str, expectation: str, behaviour: str, kpi: str, target: float,
-    amber_within: float, reason: str = "",
-) -> Standard:  # fmt: skip
+    *,
+    actor: User,
+    now: datetime,
+    touchpoint: str,
+    expectation: str,
+    behaviour: str,
+    kpi: str,
+    target: float,
+    amber_within: float,
+    reason: str = "",
+) -> Standard:
     _require_manager(actor)
     if touchpoint not in catalogue.TOUCHPOINT_BY_CODE:
         raise FieldError(touchpoint="Choose a touchpoint from the journey.")
@@ -430,9 +509,14 @@ def brand_promise_save(*, actor: User, now: datetime, promise: str, values: str)
 
 
 def rule_save(
-    *, actor: User, now: datetime, fields: Mapping[str, Any], rule: Rule | None = None, initiative: Initiative | None = None,
+    *,
+    actor: User,
+    now: datetime,
+    fields: Mapping[str, Any],
+    rule: Rule | None = None,
+    initiative: Initiative | None = None,
     reason: str = "",
-) -> Rule:  # fmt: skip
+) -> Rule:
     """Add or change a hand-kept rule; the change is kept in the history of settings, with the
     initiative that caused it when there is one."""
     _require_manager(actor)

@@ -16,7 +16,11 @@ urlpatterns: list[URLPattern] = [
     path("initiatives/new/", views.initiative_new, name="initiative_new"),
     path("initiatives/<int:initiative_id>/", views.initiative_page, name="initiative"),
     path("initiatives/<int:initiative_id>/add/<str:part>/", views.initiative_add, name="initiative_add"),
-    path("initiatives/<int:initiative_id>/milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"),
+    path(
+        "initiatives/<int:initiative_id>/milestones/<int:milestone_id>/done/",
+        views.milestone_done,
+        name="milestone_done",
+    ),
     path("initiatives/<int:initiative_id>/stage/", views.initiative_stage, name="initiative_stage"),
     path("initiatives/<int:initiative_id>/check/", views.initiative_check, name="initiative_check"),
     path("initiatives/<int:initiative_id>/act/", views.initiative_act, name="initiative_act"),

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.improvement import access as policy
-from rapport.improvement import catalogue, forms, gaps, proposal as proposals, selectors, services
+from rapport.improvement import catalogue, charts, forms, gaps, selectors, services
+from rapport.improvement import proposal as proposals
 from rapport.improvement.models import Milestone, Rule, Stage
 from rapport.platform import csv_export
 from rapport.platform.errors import FieldError, Forbidden
@@ -40,7 +41,12 @@ def _period(request: HttpRequest) -> tuple[forms.ScopeForm, dict[str, Any]]:
     """The period and scope asked for in the query string; the last 28 days of the whole service
     by default."""
     today = timezone.now().date()
-    initial = {"start": today - timedelta(days=28), "end": today + timedelta(days=1), "dimension": "service", "value": ""}
+    initial = {
+        "start": today - timedelta(days=28),
+        "end": today + timedelta(days=1),
+        "dimension": "service",
+        "value": "",
+    }
     form = forms.ScopeForm({**{k: str(v) for k, v in initial.items()}, **request.GET.dict()})
     data = dict(initial)
     if form.is_valid():
@@ -73,8 +79,12 @@ def suggestion_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, SUGGESTED)
             return redirect("improvement:index")
-    context = {"columns": selectors.board(), "can_manage": policy.can_manage(actor(request)),
-               "suggestion_form": form, "suggestions": selectors.suggestions_open()[:20]}  # fmt: skip
+    context = {
+        "columns": selectors.board(),
+        "can_manage": policy.can_manage(actor(request)),
+        "suggestion_form": form,
+        "suggestions": selectors.suggestions_open()[:20],
+    }
     return render(request, "improvement/index.html", context, status=422)
 
 
@@ -91,8 +101,13 @@ def suggestion_decline(request: HttpRequest, suggestion_id: int) -> HttpResponse
 def gap_list(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
     scope = gaps.gap_scope(period["dimension"], period["value"], _day(period["start"]), _day(period["end"]))
-    context = {"form": form, "period": period, "gaps": gaps.analyse(scope), "can_manage": policy.can_manage(actor(request)),
-               "query": request.GET.urlencode()}  # fmt: skip
+    context = {
+        "form": form,
+        "period": period,
+        "gaps": gaps.analyse(scope),
+        "can_manage": policy.can_manage(actor(request)),
+        "query": request.GET.urlencode(),
+    }
     return render(request, "improvement/gaps.html", context)
 
 
@@ -103,7 +118,9 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     if stage not in Stage.values:
         stage = ""
     try:
-        page = selectors.initiative_page(stage=stage, cursor=request.GET.get("cursor"), size=page_size(request.GET.get("limit"), default=50))
+        page = selectors.initiative_page(
+            stage=stage, cursor=request.GET.get("cursor"), size=page_size(request.GET.get("limit"), default=50)
+        )
     except FieldError:
         return redirect("improvement:initiatives")
     return render(request, "improvement/initiatives.html", {"page": page, "stage": stage, "stages": Stage.choices})
@@ -146,9 +163,12 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 initiative = services.initiative_create(
-                    actor=me, now=timezone.now(), fields=form.cleaned_data, gap=gap,
+                    actor=me,
+                    now=timezone.now(),
+                    fields=form.cleaned_data,
+                    gap=gap,
                     suggestion_id=int(suggestion_id) if suggestion_id and suggestion_id.isdigit() else None,
-                )  # fmt: skip
+                )
             except FieldError as error:
                 show_errors(form, error.errors)
             else:
@@ -175,7 +195,9 @@ PART_FORMS: dict[str, Any] = {
 }
 
 
-def _detail(request: HttpRequest, initiative_id: int, *, status: int = 200, bound: dict[str, Any] | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, initiative_id: int, *, status: int = 200, bound: dict[str, Any] | None = None
+) -> HttpResponse:
     me = actor(request)
     policy.access_initiative(me, initiative_id)
     initiative = selectors.detail(initiative_id)
@@ -191,7 +213,10 @@ def _detail(request: HttpRequest, initiative_id: int, *, status: int = 200, boun
         "appraisal": selectors.appraisal(initiative),
         "plan": selectors.cost_benefit(initiative),
         "kpis": kpis,
-        "charts": {v.kpi.pk: selectors.kpi_series(initiative, v.kpi, now) for v in kpis},
+        "charts": [
+            (v, charts.before_after(selectors.kpi_series(initiative, v.kpi, now), title=v.label, unit=v.unit))
+            for v in kpis
+        ],
         "cycles": selectors.cycles(initiative),
         "can_manage": manage,
         "part_forms": part_forms,
@@ -240,8 +265,12 @@ def milestone_done(request: HttpRequest, initiative_id: int, milestone_id: int) 
     form = forms.MilestoneDoneForm(request.POST, prefix="done")
     if form.is_valid():
         try:
-            services.milestone_done(actor=actor(request), milestone=milestone, now=timezone.now(),
-                                    setting_change_id=form.cleaned_data.get("setting_change"))  # fmt: skip
+            services.milestone_done(
+                actor=actor(request),
+                milestone=milestone,
+                now=timezone.now(),
+                setting_change_id=form.cleaned_data.get("setting_change"),
+            )
         except FieldError as error:
             messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
         else:
@@ -302,7 +331,9 @@ def proposal(request: HttpRequest, initiative_id: int) -> HttpResponse:
     policy.access_initiative(actor(request), initiative_id)
     initiative = selectors.detail(initiative_id)
     assert initiative is not None
-    return render(request, "improvement/proposal.html", {"initiative": initiative, "sections": proposals.sections(initiative)})
+    return render(
+        request, "improvement/proposal.html", {"initiative": initiative, "sections": proposals.sections(initiative)}
+    )
 
 
 @staff_page
@@ -323,14 +354,20 @@ def standards(request: HttpRequest) -> HttpResponse:
     manage = policy.can_manage(me)
     promise = selectors.brand_promise()
     standard_form = forms.StandardForm(prefix="standard")
-    promise_form = forms.BrandPromiseForm(prefix="promise", initial={"promise": promise.promise, "values": promise.values} if promise else None)
+    promise_form = forms.BrandPromiseForm(
+        prefix="promise", initial={"promise": promise.promise, "values": promise.values} if promise else None
+    )
     status = 200
     if request.method == "POST":
         if not manage:
             raise Http404
         status = 422
         which = "promise" if "promise-promise" in request.POST else "standard"
-        form = forms.BrandPromiseForm(request.POST, prefix="promise") if which == "promise" else forms.StandardForm(request.POST, prefix="standard")
+        form = (
+            forms.BrandPromiseForm(request.POST, prefix="promise")
+            if which == "promise"
+            else forms.StandardForm(request.POST, prefix="standard")
+        )
         if form.is_valid():
             try:
                 if which == "promise":
@@ -348,7 +385,9 @@ def standards(request: HttpRequest) -> HttpResponse:
             standard_form = form
     context = {
         "promise": promise,
-        "rows": selectors.journey(dimension="service", value="", start=timezone.now() - timedelta(days=28), end=timezone.now()),
+        "rows": selectors.journey(
+            dimension="service", value="", start=timezone.now() - timedelta(days=28), end=timezone.now()
+        ),
         "stages": catalogue.STAGES,
         "can_manage": manage,
         "standard_form": standard_form if manage else None,
@@ -362,8 +401,14 @@ def standards(request: HttpRequest) -> HttpResponse:
 @require_GET
 def journey(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
-    rows = selectors.journey(dimension=period["dimension"], value=period["value"], start=_day(period["start"]), end=_day(period["end"]))
-    return render(request, "improvement/journey.html", {"form": form, "rows": rows, "stages": catalogue.STAGES, "promise": selectors.brand_promise()})
+    rows = selectors.journey(
+        dimension=period["dimension"], value=period["value"], start=_day(period["start"]), end=_day(period["end"])
+    )
+    return render(
+        request,
+        "improvement/journey.html",
+        {"form": form, "rows": rows, "stages": catalogue.STAGES, "promise": selectors.brand_promise()},
+    )
 
 
 @staff_page
@@ -396,4 +441,3 @@ def rules(request: HttpRequest) -> HttpResponse:
         "rule_label": Rule._meta.label_lower,
     }
     return render(request, "improvement/rules.html", context, status=status)
-
