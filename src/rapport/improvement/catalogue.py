@@ -146,6 +146,7 @@ def first_response_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
         "created_at", "first_response_at"
     )
     for created, replied in rows.iterator(chunk_size=5000):
+        assert replied is not None  # filtered above
         hours = (replied - created).total_seconds() / 3600
         n, total, squares = n + 1, total + hours, squares + hours * hours
     return extensions.KpiSample(n, total, squares)
