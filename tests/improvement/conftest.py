@@ -11,7 +11,6 @@ from tests.api.conftest import auth  # noqa: F401  (the API tests' sign-in heade
 from tests.web.conftest import manager_client  # noqa: F401
 
 
-
 @pytest.fixture
 def seed_cases(customer, team):
     """``seed_cases(count, start, complaints=k, reply_hours=h)`` opens ``count`` cases an hour

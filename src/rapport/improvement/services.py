@@ -520,15 +520,15 @@ def rule_save(
     """Add or change a hand-kept rule; the change is kept in the history of settings, with the
     initiative that caused it when there is one."""
     _require_manager(actor)
-    if not str(fields.get("title", "")).strip():
-        raise FieldError(title="Name the rule.")
-    if not str(fields.get("source", "")).strip():
-        raise FieldError(source="Say where the rule comes from.")
-    if fields.get("review_on") is None:
-        raise FieldError(review_on="Give the date the rule is next reviewed.")
     target = rule or Rule()
     for name, value in fields.items():
         setattr(target, name, value)
+    if not str(target.title).strip():
+        raise FieldError(title="Name the rule.")
+    if not str(target.source).strip():
+        raise FieldError(source="Say where the rule comes from.")
+    if target.review_on is None:
+        raise FieldError(review_on="Give the date the rule is next reviewed.")
     with transaction.atomic():
         change = settings_history.setting_save(actor=actor, instance=target, reason=reason, now=now)
         if change is not None and initiative is not None:
