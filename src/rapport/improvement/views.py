@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -129,14 +129,11 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
 @staff_page
 @require_GET
 def initiatives_csv(request: HttpRequest) -> HttpResponse:
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    out = csv_export.writer(Echo())
-    rows = (out.writerow(row) for row in [selectors.CSV_HEADER, *selectors.csv_rows()])
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
+    out = csv_export.writer(response)
+    out.writerow(selectors.CSV_HEADER)
+    out.writerows(selectors.csv_rows())
     return response
 
 
