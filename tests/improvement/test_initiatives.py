@@ -44,9 +44,11 @@ def test_a_gap_becomes_an_initiative_with_its_evidence_and_cases(manager, seed_c
     assert gap.why == "97% short of the standard x 30 reached = 29.0"
 
     initiative = services.initiative_create(
-        actor=manager, now=now, gap=gap,
+        actor=manager,
+        now=now,
+        gap=gap,
         fields={"title": gap.evidence.title, "problem": gap.evidence.why, "check_on": date(2026, 4, 1)},
-    )  # fmt: skip
+    )
 
     evidence = Evidence.objects.get(initiative=initiative)
     assert evidence.kind == "gap"
@@ -76,22 +78,39 @@ def test_gaps_from_providers_rank_with_ours_by_size_times_reach(monkeypatch, now
 def test_requirements_are_classified_and_legislation_cites_its_act(manager, initiative, now):
     with pytest.raises(FieldError) as error:
         services.requirement_add(
-            actor=manager, initiative=initiative, now=now, text="Refund within 14 days", origin="external",
-            category="legislation", obligation="mandatory",
-        )  # fmt: skip
+            actor=manager,
+            initiative=initiative,
+            now=now,
+            text="Refund within 14 days",
+            origin="external",
+            category="legislation",
+            obligation="mandatory",
+        )
     assert set(error.value.errors) == {"citation"}
     found = services.requirement_add(
-        actor=manager, initiative=initiative, now=now, text="Refund within 14 days", origin="external",
-        category="legislation", obligation="mandatory", citation="Consumer Rights Act 2015 s.20(15)",
-    )  # fmt: skip
+        actor=manager,
+        initiative=initiative,
+        now=now,
+        text="Refund within 14 days",
+        origin="external",
+        category="legislation",
+        obligation="mandatory",
+        citation="Consumer Rights Act 2015 s.20(15)",
+    )
     assert found.citation == "Consumer Rights Act 2015 s.20(15)"
 
 
 def test_a_milestone_done_links_what_it_changed_and_the_register_records_the_cause(manager, initiative, now):
     rule = services.rule_save(
-        actor=manager, now=now - timedelta(days=3),
-        fields={"title": "Refunds policy", "kind": "policy", "source": "Refunds policy v3", "review_on": date(2026, 9, 1)},
-    )  # fmt: skip
+        actor=manager,
+        now=now - timedelta(days=3),
+        fields={
+            "title": "Refunds policy",
+            "kind": "policy",
+            "source": "Refunds policy v3",
+            "review_on": date(2026, 9, 1),
+        },
+    )
     rule.review_on = date(2026, 6, 1)
     changed = services.rule_save(
         actor=manager, now=now - timedelta(days=1), fields={"review_on": date(2026, 6, 1)}, rule=rule
@@ -168,9 +187,11 @@ def test_staff_suggestions_feed_the_gap_analysis_and_become_initiatives(agent, m
 
     first = Suggestion.objects.order_by("id").first()
     made = services.initiative_create(
-        actor=manager, now=now, suggestion_id=first.pk,
+        actor=manager,
+        now=now,
+        suggestion_id=first.pk,
         fields={"title": "Proactive updates", "problem": first.text, "check_on": date(2026, 4, 1)},
-    )  # fmt: skip
+    )
     first.refresh_from_db()
     assert (first.status, first.initiative) == ("taken_up", made)
     assert Evidence.objects.get(initiative=made).kind == "suggestion"
@@ -178,9 +199,15 @@ def test_staff_suggestions_feed_the_gap_analysis_and_become_initiatives(agent, m
 
 def test_standards_become_gaps_when_missed_and_the_journey_shows_red(manager, seed_cases, now):
     services.standard_save(
-        actor=manager, now=now, touchpoint="complaint", expectation="Few customers need to complain",
-        behaviour="Put it right first time", kpi="complaint_rate", target=10, amber_within=5,
-    )  # fmt: skip
+        actor=manager,
+        now=now,
+        touchpoint="complaint",
+        expectation="Few customers need to complain",
+        behaviour="Put it right first time",
+        kpi="complaint_rate",
+        target=10,
+        amber_within=5,
+    )
     made = seed_cases(20, now - timedelta(days=3), complaints=8)  # 40%
 
     rows = {
@@ -195,19 +222,31 @@ def test_standards_become_gaps_when_missed_and_the_journey_shows_red(manager, se
 
     [gap] = [g for g in gaps.analyse(_scope(now)) if g.evidence.key == "standard:complaint"]
     assert gap.evidence.size == pytest.approx(3.0)
-    assert "Red: 30.0% short of the target over 20 counted." == gap.evidence.why
+    assert gap.evidence.why == "Red: 30.0% short of the target over 20 counted."
 
 
 def test_the_register_lists_rules_living_in_rapport_and_flags_overdue_reviews(manager, initiative, now):
     services.standard_save(
-        actor=manager, now=now, touchpoint="first_reply", expectation="A reply within a working day",
-        behaviour="", kpi="complaint_rate", target=10, amber_within=5,
-    )  # fmt: skip
+        actor=manager,
+        now=now,
+        touchpoint="first_reply",
+        expectation="A reply within a working day",
+        behaviour="",
+        kpi="complaint_rate",
+        target=10,
+        amber_within=5,
+    )
     services.rule_save(
-        actor=manager, now=now,
-        fields={"title": "Equality Act 2010 s.20", "kind": "legislation", "source": "Equality Act 2010 s.20",
-                "review_on": date(2026, 1, 1), "owner": manager},
-    )  # fmt: skip
+        actor=manager,
+        now=now,
+        fields={
+            "title": "Equality Act 2010 s.20",
+            "kind": "legislation",
+            "source": "Equality Act 2010 s.20",
+            "review_on": date(2026, 1, 1),
+            "owner": manager,
+        },
+    )
     [kept] = selectors.kept_rules(now.date())
     assert kept.overdue
     live = [r for r in selectors.live_rules() if r.model == "improvement.standard"]

@@ -12,8 +12,14 @@ from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/improvement/", "/improvement/gaps/", "/improvement/initiatives/", "/improvement/standards/",
-         "/improvement/journey/", "/improvement/rules/"]  # fmt: skip
+PAGES = [
+    "/improvement/",
+    "/improvement/gaps/",
+    "/improvement/initiatives/",
+    "/improvement/standards/",
+    "/improvement/journey/",
+    "/improvement/rules/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -52,13 +58,25 @@ def test_a_manager_creates_an_initiative_from_a_gap_on_the_page(manager, seed_ca
     response = client.post(
         "/improvement/initiatives/new/?gap=improvement/repeat_contacts",
         {
-            "gap": "improvement/repeat_contacts", "title": "Stop repeat contacts", "problem": "Customers call back.",
-            "owner": manager.pk, "scope_dimension": "service", "baseline_days": 28, "check_on": "2030-01-01",
-            "one_off_cost": "1000", "monthly_cost": "0", "monthly_saving": "250", "monthly_redress_avoided": "0",
-            "monthly_hours_saved": "0", "hourly_cost": "18", "monthly_value_retained": "0", "staff_hours": "10",
-            "months": 24, "annual_discount_rate": "0.035",
+            "gap": "improvement/repeat_contacts",
+            "title": "Stop repeat contacts",
+            "problem": "Customers call back.",
+            "owner": manager.pk,
+            "scope_dimension": "service",
+            "baseline_days": 28,
+            "check_on": "2030-01-01",
+            "one_off_cost": "1000",
+            "monthly_cost": "0",
+            "monthly_saving": "250",
+            "monthly_redress_avoided": "0",
+            "monthly_hours_saved": "0",
+            "hourly_cost": "18",
+            "monthly_value_retained": "0",
+            "staff_hours": "10",
+            "months": 24,
+            "annual_discount_rate": "0.035",
         },
-    )  # fmt: skip
+    )
     initiative = Initiative.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/improvement/initiatives/{initiative.pk}/"
@@ -80,8 +98,15 @@ def test_parts_are_added_and_the_check_is_read_on_the_page(manager, initiative, 
     seed_cases(100, change + timedelta(days=3), complaints=10)
     client = signed_in(manager)
     base = f"/improvement/initiatives/{initiative.pk}"
-    bad = client.post(f"{base}/add/requirement/", {"requirement-text": "Refunds", "requirement-origin": "internal",
-                                                    "requirement-category": "legislation", "requirement-obligation": "mandatory"})  # fmt: skip
+    bad = client.post(
+        f"{base}/add/requirement/",
+        {
+            "requirement-text": "Refunds",
+            "requirement-origin": "internal",
+            "requirement-category": "legislation",
+            "requirement-obligation": "mandatory",
+        },
+    )
     assert bad.status_code == 422
     assert "An internal requirement is one of" in bad.content.decode()
     services.stage_move(actor=manager, initiative=initiative, now=change, change_at=change)
