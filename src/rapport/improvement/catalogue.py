@@ -119,9 +119,11 @@ def _replies() -> Subquery:
 def fcr_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     """Cases opened in the period and resolved, resolved with at most one reply to the customer and
     never reopened (first contact resolution)."""
-    ended = Case.objects.filter(_created(scope), resolved_at__isnull=False).annotate(replies=_replies())
-    first = Q(replies__lte=1) | Q(replies__isnull=True)
-    found = ended.aggregate(n=Count("pk"), first=Count("pk", filter=first & ~Q(_reopened())))
+    ended = Case.objects.filter(_created(scope), resolved_at__isnull=False).annotate(
+        replies=_replies(), reopened=_reopened()
+    )
+    first = (Q(replies__lte=1) | Q(replies__isnull=True)) & Q(reopened=False)
+    found = ended.aggregate(n=Count("pk"), first=Count("pk", filter=first))
     return extensions.KpiSample(found["n"], found["first"])
 
 
