@@ -20,7 +20,7 @@ from rapport.improvement.models import (
 from rapport.platform.forms import Form
 from rapport.web.forms import StaffChoiceField, staff_members
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # what a date input reads
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": 0, "initial": 0}
 
 
@@ -126,7 +126,9 @@ class KpiForm(Form):
 
 class StageForm(Form):
     change_at = forms.DateTimeField(
-        required=False, label="When the change went live", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        required=False,
+        label="When the change went live",
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
 
 
