@@ -4,24 +4,35 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rapport import extensions
 from rapport.privacy import services
 from rapport.privacy.models import DataRequest
 
+LOOK_BACK = timedelta(days=120)
+"""Requests received this long before a period can fall due in it (a month, extended by two more,
+plus any pause)."""
+
 
 def overdue_requests(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
-    """Requests received in the period that were, or are by its end, past their response date.
-    One query (requests are few; each date is worked out by the statutory rules)."""
-    today = scope.end.date()
-    requests = list(
-        DataRequest.objects.filter(
-            scope.cases("case__"), received_on__gte=scope.start.date(), received_on__lt=scope.end.date()
-        ).order_by("received_on", "id")
-    )
+    """Requests whose statutory date fell in the period: those answered after it, or not answered
+    by the end of the period. One query (requests are few; each date is worked out by the
+    statutory rules)."""
+    start, today = scope.start.date(), scope.end.date()
+    received = DataRequest.objects.filter(
+        scope.cases("case__"), received_on__gte=start - LOOK_BACK, received_on__lt=today
+    ).order_by("received_on", "id")
+    due_in_period = []
+    for request in received:
+        due = services.request_deadline(request).due
+        if start <= due < today:
+            due_in_period.append((request, due))
     late = [
-        r
-        for r in requests
-        if (t := services.request_timing(r, today)).overdue or (r.completed_on is not None and r.completed_on > t.due)
+        request
+        for request, due in due_in_period
+        if (request.completed_on is None and services.request_timing(request, today).overdue)
+        or (request.completed_on is not None and request.completed_on > due)
     ]
     if not late:
         return []
@@ -29,9 +40,9 @@ def overdue_requests(scope: extensions.GapScope) -> list[extensions.GapEvidence]
         extensions.GapEvidence(
             key="data_requests_overdue",
             title="Data requests answered late or overdue",
-            size=len(late) / len(requests),
-            reach=len(requests),
-            why=f"{len(late)} of {len(requests)} data requests received in the period missed the statutory "
+            size=len(late) / len(due_in_period),
+            reach=len(due_in_period),
+            why=f"{len(late)} of {len(due_in_period)} data requests due in the period missed the statutory "
             "date (UK GDPR Art 12(3)).",
             touchpoint="resolution",
             case_ids=tuple(r.case_id for r in late[:50]),
