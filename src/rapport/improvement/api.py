@@ -101,7 +101,7 @@ def journey(request: HttpRequest, params: Query[PeriodIn]) -> Any:
     return _rows(params)
 
 
-class GapOut(Schema):
+class ServiceGapOut(Schema):
     rank: int
     key: str
     provider: str
@@ -117,7 +117,7 @@ class GapOut(Schema):
     cost: Decimal | None
 
 
-@router.get("/gaps", response={200: list[GapOut], **ERRORS}, summary="Service gap analysis")
+@router.get("/gaps", response={200: list[ServiceGapOut], **ERRORS}, summary="Service gap analysis")
 def list_gaps(request: HttpRequest, params: Query[PeriodIn]) -> Any:
     """The largest gaps in the period and scope, ranked by size x reach, each saying why."""
     require_staff(actor(request))
@@ -156,7 +156,7 @@ class KpiResultOut(Schema):
     explanation: str
 
 
-class KpiOut(Schema):
+class InitiativeKpiOut(Schema):
     kpi: str
     label: str
     target: float
@@ -180,7 +180,7 @@ class InitiativeOut(Schema):
     outcome: str
     net_present_value: Decimal
     payback_months: float | None
-    kpis: list[KpiOut]
+    kpis: list[InitiativeKpiOut]
 
 
 class InitiativePageOut(Schema):
@@ -295,6 +295,7 @@ def create_initiative(request: HttpRequest, payload: InitiativeIn, response: Htt
 
 @router.get("/initiatives/{initiative_id}", response={200: InitiativeOut, **ERRORS}, summary="An initiative")
 def get_initiative(request: HttpRequest, initiative_id: int) -> Any:
+    """An initiative with its cost-benefit and each KPI's baseline, target and latest Check."""
     policy.access_initiative(actor(request), initiative_id)
     found = selectors.detail(initiative_id)
     assert found is not None
@@ -412,6 +413,7 @@ class KpiCatalogueOut(Schema):
 
 @router.get("/kpis", response={200: list[KpiCatalogueOut], **ERRORS}, summary="The KPI catalogue")
 def list_kpis(request: HttpRequest) -> Any:
+    """Every KPI in the catalogue, whichever app counts it, with its definition."""
     require_staff(actor(request))
     return [
         {
