@@ -97,11 +97,13 @@ def main() -> None:
         took = median_time(lambda: services.check_run(initiative=initiative, now=now), args.repeat)
         transaction.set_rollback(True)
     print(
-        f"Check of {len(kpis)} KPIs ({', '.join(kpis)}), 28 days either side: {took * 1000:.0f} ms (median of {args.repeat})"
+        f"Check of {len(kpis)} KPIs ({', '.join(kpis)}), 28 days either side: "
+        f"{took * 1000:.0f} ms (median of {args.repeat})"
     )
     for result in results:
         print(
-            f"  {result.kpi.kpi}: {result.verdict.value} ({result.change.before_n} before, {result.change.after_n} after)"
+            f"  {result.kpi.kpi}: {result.verdict.value} "
+            f"({result.change.before_n} before, {result.change.after_n} after)"
         )
 
 
