@@ -89,7 +89,6 @@ def _pages() -> list[str]:
         "/improvement/",
         "/improvement/gaps/",
         "/improvement/journey/",
-        "/improvement/rules/",
         *(f"/improvement/initiatives/{pk}/" for pk in Initiative.objects.values_list("pk", flat=True)),
     ]
     for kind in ("enquiry", "data_request", "complaint"):

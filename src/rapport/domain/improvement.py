@@ -378,9 +378,9 @@ def rank_gaps(gaps: Sequence[tuple[str, float, int]]) -> list[RankedGap]:
         clamped = min(max(size, 0.0), 1.0)
         score = clamped * max(reach, 0)
         why = f"{clamped:.0%} short of the standard x {reach} reached = {score:.1f}"
-        ranked.append(RankedGap(key, score, why))
-    ranked.sort(key=lambda gap: (-gap.score, gap.key))
-    return ranked
+        ranked.append((-score, key, why, RankedGap(key, score, why)))
+    ranked.sort(key=lambda entry: entry[:3])  # keys are unique in practice; the words settle any tie
+    return [entry[3] for entry in ranked]
 
 
 class Rag(StrEnum):
