@@ -53,8 +53,8 @@ def preview_draw(*, attachment_id: int) -> str:
     storage = attachment.preview.storage
     if not storage.exists(name):  # content-addressed: the same file's preview is stored once
         name = storage.save(name, ContentFile(drawn.content))
-    # Only a pending row is marked: an erasure meanwhile blanked it, and it stays blank.
-    Attachment.objects.filter(pk=attachment.pk, preview_state=PreviewState.PENDING).exclude(file="").update(
+    # Only a pending row is marked: an erasure meanwhile set it to none, and it stays so.
+    Attachment.objects.filter(pk=attachment.pk, preview_state=PreviewState.PENDING).update(
         preview=name, preview_state=PreviewState.READY, preview_width=drawn.width, preview_height=drawn.height
     )
     return PreviewState.READY
