@@ -118,3 +118,5 @@ def test_the_portal_card_matches_the_template(messages):
     assert "<script>" not in ours
     assert "javascript:" not in ours
     assert "a&amp;b &lt;1&gt;.pdf" in ours
+    assert 'alt="Preview of a&amp;b &lt;1&gt;.pdf"' in ours  # the customer's own file, previewed
+    assert "Preview being prepared" in ours
