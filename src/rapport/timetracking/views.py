@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access as core_policy
 from rapport.cases.models import Case
-from rapport.platform.errors import FieldError, Forbidden
+from rapport.platform.errors import Conflict, FieldError, Forbidden
 from rapport.timetracking import exports, selectors, services
 from rapport.timetracking.forms import EntryForm, ReportForm, TimerStopForm
 from rapport.timetracking.selectors import ReportBy
@@ -103,19 +103,22 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         form = EntryForm(categories=categories, initial=initial)
         return render(request, "timetracking/entry.html", {"entry": entry, "form": form})
     form = EntryForm(request.POST, categories=categories)
+    status = 422
     if form.is_valid():
         try:
             services.entry_change(
                 actor=me, entry_id=entry.pk, version=_version(request), **_entry_fields(form.cleaned_data)
             )
-        except Forbidden as refused:
+        except (Forbidden, Conflict) as refused:
             form.add_error(None, refused.message)
+            status = refused.status
         except FieldError as error:
             show_errors(form, error.errors)
         else:
             messages.success(request, CHANGED)
             return redirect("timetracking:case", entry.case.reference)
-    return render(request, "timetracking/entry.html", {"entry": entry, "form": form}, status=422)
+    entry.refresh_from_db()  # a stale form shows the entry as it is now, and its new version
+    return render(request, "timetracking/entry.html", {"entry": entry, "form": form}, status=status)
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -132,7 +135,7 @@ def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = services.access_entry(me, entry_id)
     try:
         services.entry_delete(actor=me, entry_id=entry.pk, version=_version(request))
-    except Forbidden as refused:
+    except (Forbidden, Conflict) as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, REMOVED)
