@@ -37,7 +37,7 @@ def pdf(text: str = "Invoice INV40210") -> bytes:
 
 def encrypted_pdf() -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
-    writer.encrypt(user_password="secret", owner_password="owner")  # noqa: S106 - a test file
+    writer.encrypt(user_password="secret", owner_password="owner")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -18,7 +18,7 @@ def desk(agent):
 def test_the_case_panel_shows_the_total_and_starts_a_timer(desk, case, investigation, agent):
     html = desk.get(f"/cases/{case.reference}/").content.decode()
     assert '<h2 id="time-title">Time spent</h2>' in html
-    assert "<strong class=\"time-total\">0 min</strong>" in html
+    assert '<strong class="time-total">0 min</strong>' in html
     assert "Start timer" in html
 
     response = desk.post(f"/time/cases/{case.reference}/timer/")

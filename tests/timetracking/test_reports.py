@@ -25,9 +25,7 @@ def logged(agent, other_agent, case, other_case, investigation, customer_contact
     min before the period."""
 
     def add(who, on, minutes, category, day):
-        return services.entry_add(
-            actor=who, case=on, minutes=minutes, worked_on=day, category_id=category.pk, now=now
-        )
+        return services.entry_add(actor=who, case=on, minutes=minutes, worked_on=day, category_id=category.pk, now=now)
 
     add(agent, case, 30, investigation, date(2026, 2, 20))
     add(agent, case, 45, customer_contact, date(2026, 3, 2))
@@ -95,7 +93,7 @@ def test_the_csv_has_a_row_per_group_and_a_total_and_no_formulas(manager, case, 
 
 @pytest.mark.parametrize("entries", [1, 12])
 def test_a_cases_entries_are_one_query_per_page(case, agent, investigation, now, entries, django_assert_num_queries):
-    for n in range(entries):
+    for _ in range(entries):
         services.entry_add(actor=agent, case=case, minutes=5, worked_on=END, category_id=investigation.pk, now=now)
     with django_assert_num_queries(1):
         page = selectors.case_entries(case, cursor=None, size=10)

@@ -84,7 +84,11 @@ def test_the_case_page_shows_each_file_as_it_can_be_shown(agent_client, case, ag
         Upload("readings.csv", b"date,kwh\n"),
     )
     pending = message_add(
-        actor=agent, reference=case.reference, kind="outbound", body="y", attachments=[Upload("later.jpg", b"\xff\xd8\xff")]
+        actor=agent,
+        reference=case.reference,
+        kind="outbound",
+        body="y",
+        attachments=[Upload("later.jpg", b"\xff\xd8\xff")],
     ).attachments.get()
 
     html = agent_client.get(f"/cases/{case.reference}/").content.decode()
@@ -94,8 +98,12 @@ def test_the_case_page_shows_each_file_as_it_can_be_shown(agent_client, case, ag
         'alt="Preview of parcel &lt;1&gt;.png" loading="lazy">'
     ) in html
     assert f'src="/attachments/{document.pk}/preview/" width="339" height="480" alt="Preview of invoice.pdf"' in html
-    assert f'receipt.pdf</a> <span class="muted">(PDF document, 15\xa0bytes)</span> · <span class="muted">no preview</span>' in html
-    assert f'<a href="/attachments/{sheet.pk}/">readings.csv</a> <span class="muted">(CSV spreadsheet, 9\xa0bytes)</span></li>' in html
+    assert (
+        'receipt.pdf</a> <span class="muted">(PDF document, 15\xa0bytes)</span> · <span class="muted">no preview</span>'
+        in html
+    )
+    type_and_size = '<span class="muted">(CSV spreadsheet, 9\xa0bytes)</span></li>'
+    assert f'<a href="/attachments/{sheet.pk}/">readings.csv</a> {type_and_size}' in html
     assert f'<a href="/attachments/{pending.pk}/">later.jpg</a>' in html
     assert "Preview being prepared" in html
     assert broken.preview_state == "none"
@@ -121,7 +129,9 @@ def test_previews_add_no_query_to_the_case_page(agent_client, case, agent, now, 
     assert response.content.decode().count('class="attachment-preview"') == 2 * files
 
 
-def test_the_api_lists_the_preview_and_serves_it_through_the_same_gate(client, case, agent, customer_user, photo, note_photo):
+def test_the_api_lists_the_preview_and_serves_it_through_the_same_gate(
+    client, case, agent, customer_user, photo, note_photo
+):
     from rapport.accounts.services import token_create
 
     def bearer(user):

@@ -9,6 +9,7 @@ draws what a lost job left pending (and the previews of files attached before pr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -25,7 +26,7 @@ SWEEP_BATCH = 50
 def previews_queue(attachment_ids: Sequence[int]) -> None:
     """Queue the previews of ``attachment_ids`` once the current transaction commits."""
     for pk in attachment_ids:
-        transaction.on_commit(lambda pk=pk: jobs.enqueue(PREVIEW_JOB, pk))
+        transaction.on_commit(partial(jobs.enqueue, PREVIEW_JOB, pk))
 
 
 def preview_draw(*, attachment_id: int) -> str:

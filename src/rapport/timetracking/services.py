@@ -8,7 +8,9 @@ transaction; customers never see them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +35,19 @@ TIMER_ELSEWHERE = "Your timer is running on {reference}: stop it there first."
 NO_TIMER = "You have no timer running."
 ONLY_STAFF = "Only staff track time."
 MAX_NOTE = 200
+
+
+T = TypeVar("T")
+
+
+def _checked(errors: dict[str, list[str]], check: Callable[[], T]) -> T | None:
+    """``check()``, or None with its field errors added to ``errors``."""
+    try:
+        return check()
+    except FieldError as error:
+        for name, messages in error.errors.items():
+            errors.setdefault(name, []).extend(messages)
+        return None
 
 
 def _refused(refused: WorkTimeRefused) -> FieldError:
@@ -108,29 +123,21 @@ def entry_add(
     now = now or timezone.now()
     _require_tracker(actor)
     core_policy.require_work(actor, case)
-    errors: dict[str, list[str]] = {}
-    checked: dict[str, object] = {}
-    for field, check in (
-        ("minutes", lambda: _minutes(minutes)),
-        ("worked_on", lambda: _day(worked_on or timezone.localdate(now), now)),
-        ("category", lambda: _category(category_id)),
-        ("note", lambda: _note(note)),
-    ):
-        try:
-            checked[field] = check()
-        except FieldError as error:  # every field's problem at once
-            for name, messages in error.errors.items():
-                errors.setdefault(name, []).extend(messages)
-    if errors:
+    errors: dict[str, list[str]] = {}  # every field's problem at once
+    counted = _checked(errors, lambda: _minutes(minutes))
+    day = _checked(errors, lambda: _day(worked_on or timezone.localdate(now), now))
+    category = _checked(errors, lambda: _category(category_id))
+    said = _checked(errors, lambda: _note(note))
+    if errors or counted is None or day is None or category is None or said is None:
         raise FieldError(errors)
     with transaction.atomic():
         entry = TimeEntry.objects.create(
             case=case,
             agent=actor,
-            minutes=checked["minutes"],
-            worked_on=checked["worked_on"],
-            category=checked["category"],
-            note=checked["note"],
+            minutes=counted,
+            worked_on=day,
+            category=category,
+            note=said,
             source=source,
             created_at=now,
             updated_at=now,
@@ -188,19 +195,14 @@ def entry_change(
         _check_version(entry, version)
         before = describe(entry)
         errors: dict[str, list[str]] = {}
-        for field, value, check in (
-            ("minutes", minutes, _minutes),
-            ("worked_on", worked_on, lambda d: _day(d, now)),
-            ("category", category_id, _category),
-            ("note", note, _note),
-        ):
-            if value is None:
-                continue
-            try:
-                setattr(entry, field, check(value))
-            except FieldError as error:
-                for name, messages in error.errors.items():
-                    errors.setdefault(name, []).extend(messages)
+        if minutes is not None and (counted := _checked(errors, lambda: _minutes(minutes))) is not None:
+            entry.minutes = counted
+        if worked_on is not None and (day := _checked(errors, lambda: _day(worked_on, now))) is not None:
+            entry.worked_on = day
+        if category_id is not None and (category := _checked(errors, lambda: _category(category_id))) is not None:
+            entry.category = category
+        if note is not None and (said := _checked(errors, lambda: _note(note))) is not None:
+            entry.note = said
         if errors:
             raise FieldError(errors)
         after = describe(entry)
