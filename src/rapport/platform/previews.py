@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps
+from PIL.Image import open as open_image  # bytes in memory, never a path (ADR 0011)
 
 from rapport.domain.previews import LIMITS, PreviewKind, PreviewLimits, fit, source_acceptable
 
@@ -53,7 +54,7 @@ def _encoded(picture: Image.Image, limits: PreviewLimits) -> Drawn | None:
 
 
 def _image(data: bytes, limits: PreviewLimits) -> Drawn | None:
-    with Image.open(io.BytesIO(data)) as picture:  # reads the header only
+    with open_image(io.BytesIO(data)) as picture:  # reads the header only
         if not source_acceptable(picture.width, picture.height, limits):
             return None
         picture.draft("RGB", (limits.max_side, limits.max_side))  # JPEG: decode at a reduced scale
