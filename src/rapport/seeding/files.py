@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw
 
-from rapport.accounts.models import Role, User
 from rapport.cases import previews, services
 from rapport.cases.models import Case
 from rapport.domain.case_rules import ACTIVE_STATUSES
@@ -57,12 +56,13 @@ def seed_demo_files(now: datetime, *, seed: int) -> int:
     """Attach a photo, an invoice and a CSV to a few open cases (as if the customer sent them);
     their previews are drawn at once, as the worker would. How many cases got files."""
     rng = random.Random(seed)  # noqa: S311 - demo data
-    agent = User.objects.filter(role=Role.AGENT, is_active=True).order_by("id").first()
-    if agent is None:
-        return 0
-    cases = list(Case.objects.filter(status__in=ACTIVE_STATUSES).order_by("id").values_list("id", flat=True)[:CASES])
-    for n, case_id in enumerate(cases):
-        reference = Case.objects.get(pk=case_id).reference
+    cases = list(
+        Case.objects.filter(status__in=ACTIVE_STATUSES, owner__isnull=False)
+        .select_related("owner")
+        .order_by("id")[:CASES]
+    )
+    for n, case in enumerate(cases):
+        reference = case.reference
         files = [
             services.Upload("damaged-parcel.jpg", _parcel_photo(rng)),
             services.Upload(f"invoice-INV{40210 + n}.pdf", _invoice(f"INV{40210 + n}", f"£{rng.randint(19, 89)}.99")),
@@ -70,7 +70,7 @@ def seed_demo_files(now: datetime, *, seed: int) -> int:
         if n % 2 == 0:
             files.append(services.Upload("meter-readings.csv", _meter_readings(rng)))
         services.message_add(
-            actor=agent,
+            actor=case.owner,  # the case's agent records what the customer emailed
             reference=reference,
             kind="inbound",
             channel="email",

@@ -4,7 +4,7 @@ case event like any other, and one agent's timer left running."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -43,6 +43,9 @@ def seed_time_demo(now: datetime) -> None:
         opened = timezone.localdate(case.created_at)
         for _ in range(rng.randint(1, 4)):
             day = min(today, opened + timedelta(days=rng.randint(0, 6)))
+            # recorded that afternoon, never before the case was opened or after now
+            at = datetime.combine(day, time(15, rng.randint(0, 59)), tzinfo=timezone.get_current_timezone())
+            at = min(now, max(at, case.created_at))
             category = complaint if case.type == CaseType.COMPLAINT and rng.random() < 0.6 else rng.choice(general)
             entries.append(
                 TimeEntry(
@@ -53,13 +56,13 @@ def seed_time_demo(now: datetime) -> None:
                     category=category,
                     note=rng.choice(NOTES),
                     source=rng.choice([Source.TIMER, Source.MANUAL]),
-                    created_at=now,
-                    updated_at=now,
+                    created_at=at,
+                    updated_at=at,
                 )
             )
     TimeEntry.objects.bulk_create(entries)
     journal.record_many(
-        [journal.Entry(e.case, TIME_LOGGED, now, e.agent, after=describe(e)) for e in entries], ids=False
+        [journal.Entry(e.case, TIME_LOGGED, e.created_at, e.agent, after=describe(e)) for e in entries], ids=False
     )
     if cases:
         first = cases[0]
