@@ -65,7 +65,7 @@ class EntryChangeIn(Schema):
     version: int | None = Field(None, description="The version you read; a different one is a 409.")
 
 
-class PageQuery(Schema):
+class TimePageQuery(Schema):
     cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
     limit: int = Field(25, ge=1, le=100)
 
@@ -103,7 +103,8 @@ def _tracker(request: HttpRequest) -> Any:
 @case_router.get(
     "/{reference}/time", response={200: CaseTimeOut, **ERRORS}, summary="Time spent on a case, latest day first"
 )
-def case_time(request: HttpRequest, reference: str, query: Query[PageQuery]) -> Any:
+def case_time(request: HttpRequest, reference: str, query: Query[TimePageQuery]) -> Any:
+    """The case's total minutes and a page of its entries (staff who can see the case)."""
     user = _tracker(request)
     case = core_policy.access_case(user, reference, why=core_policy.VIA_API)
     total = selectors.case_time(case)
@@ -120,6 +121,7 @@ def case_time(request: HttpRequest, reference: str, query: Query[PageQuery]) -> 
 
 @case_router.post("/{reference}/time", response={201: EntryOut, **ERRORS}, summary="Record time spent on a case")
 def case_time_add(request: HttpRequest, reference: str, payload: EntryIn) -> Any:
+    """Time the caller spent on the case: 1 minute to 24 hours, on a day that has begun; a case event."""
     user = _tracker(request)
     case = core_policy.access_case(user, reference, why=core_policy.VIA_API)
     entry = services.entry_add(
@@ -135,6 +137,7 @@ def case_time_add(request: HttpRequest, reference: str, payload: EntryIn) -> Any
 
 @router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="Reasons time may be recorded for")
 def categories(request: HttpRequest) -> Any:
+    """The reasons offered for new time, in their order (managed in admin)."""
     _tracker(request)
     return [{"id": c.pk, "name": c.name} for c in selectors.categories()]
 
@@ -143,6 +146,7 @@ def categories(request: HttpRequest) -> Any:
     "/{entry_id}", response={200: EntryOut, **ERRORS}, summary="Change a time entry (yours; leaders: their teams')"
 )
 def entry_change(request: HttpRequest, entry_id: int, payload: EntryChangeIn) -> Any:
+    """Change what is given; with ``version``, a change from a stale read is a 409 with ``current``."""
     user = _tracker(request)
     entry = services.entry_change(
         actor=user,
@@ -161,6 +165,7 @@ def entry_change(request: HttpRequest, entry_id: int, payload: EntryChangeIn) ->
     "/{entry_id}", response={204: None, **ERRORS}, summary="Remove a time entry (yours; leaders: their teams')"
 )
 def entry_delete(request: HttpRequest, entry_id: int, version: int | None = None) -> Any:
+    """Remove the entry; the case keeps an event saying what it recorded."""
     user = _tracker(request)
     services.entry_delete(actor=user, entry_id=entry_id, version=version)
     return HttpResponse(status=204)
