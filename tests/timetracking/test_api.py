@@ -127,3 +127,14 @@ QUERIES = 6
 def test_the_categories_are_listed(client, auth, agent):
     names = [c["name"] for c in client.get("/api/v1/time/categories", **auth(agent)).json()]
     assert names == ["Investigation", "Customer contact", "Complaint handling", "Admin"]
+
+
+@pytest.mark.parametrize("entry_id", [2**63, 2**70])
+def test_an_id_too_large_for_any_row_is_not_found(client, auth, agent, entry_id):
+    assert client.delete(f"/api/v1/time/{entry_id}", **auth(agent)).status_code == 404
+
+
+def test_a_reason_id_too_large_for_any_row_names_the_field(client, auth, agent, case):
+    response = _post(client, auth, agent, case, minutes=5, category=2**70)
+    assert response.status_code == 422
+    assert "category" in fields(response)

@@ -53,16 +53,16 @@ class CaseTimeOut(Schema):
 class EntryIn(Schema):
     minutes: Duration = Field(description='Whole minutes (45) or hours and minutes as text ("1:30").')
     worked_on: date | None = Field(None, description="The day the work was done (default: today); not in the future.")
-    category: int = Field(description="The id of a reason category (GET /api/v1/time/categories).")
+    category: int = Field(ge=1, le=services.MAX_ID, description="The id of a reason (GET /api/v1/time/categories).")
     note: str = Field("", max_length=200)
 
 
 class EntryChangeIn(Schema):
     minutes: Duration | None = None
     worked_on: date | None = None
-    category: int | None = None
+    category: int | None = Field(None, ge=1, le=services.MAX_ID)
     note: str | None = Field(None, max_length=200)
-    version: int | None = Field(None, description="The version you read; a different one is a 409.")
+    version: int | None = Field(None, ge=0, le=services.MAX_ID, description="The version you read; another is a 409.")
 
 
 class TimePageQuery(Schema):

@@ -54,11 +54,23 @@ def _refused(refused: WorkTimeRefused) -> FieldError:
     return FieldError(**{refused.field: refused.message})
 
 
-def _category(category_id: int | str | None) -> TimeCategory:
+MAX_ID = 2**63 - 1  # no row id is larger; a larger number cannot even be sent to the database
+
+
+def _row_id(value: int | str | None) -> int | None:
     try:
-        return TimeCategory.objects.get(pk=int(category_id or 0), active=True)
-    except (TimeCategory.DoesNotExist, TypeError, ValueError):
-        raise FieldError(category=CHOOSE_CATEGORY) from None
+        found = int(value or 0)
+    except (TypeError, ValueError):
+        return None
+    return found if 1 <= found <= MAX_ID else None
+
+
+def _category(category_id: int | str | None) -> TimeCategory:
+    pk = _row_id(category_id)
+    found = TimeCategory.objects.filter(pk=pk, active=True).first() if pk else None
+    if found is None:
+        raise FieldError(category=CHOOSE_CATEGORY)
+    return found
 
 
 def _note(note: str) -> str:
@@ -148,11 +160,8 @@ def entry_add(
 
 def access_entry(actor: User, entry_id: int | str, *, for_update: bool = False) -> TimeEntry:
     """An entry on a case ``actor`` may see, else ``NotFound`` (missing or forbidden alike)."""
-    try:
-        pk = int(entry_id)
-    except (TypeError, ValueError):
-        raise NotFound(NO_ENTRY) from None
-    if not policy.can_track(actor):
+    pk = _row_id(entry_id)
+    if pk is None or not policy.can_track(actor):
         raise NotFound(NO_ENTRY)
     entries = TimeEntry.objects.select_related("case", "agent", "category").filter(
         case__in=core_policy.visible_cases(actor)
