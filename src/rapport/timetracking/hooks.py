@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from rapport import extensions
 from rapport.accounts.models import User
@@ -32,6 +33,7 @@ def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
             "case": case,
             "facts": selectors.panel_facts(case, actor),
             "categories": selectors.shown_categories(),
+            "today": timezone.localdate(),
         },
     )
 
