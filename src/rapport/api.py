@@ -45,6 +45,7 @@ from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, R
 from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
 from rapport.web import api as web_api
+from rapport.timetracking import api as time_api
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ api.add_router("/complaints", complaints_api.router)
 api.add_router("/privacy", privacy_api.router)
 api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
+api.add_router("/cases", time_api.case_router)
+api.add_router("/time", time_api.router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 
@@ -140,6 +143,8 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     if isinstance(exc.current, Case):
         current = CaseOut.model_validate(exc.current, context={"request": request})
         body["current"] = current.model_dump(mode="json")
+    elif isinstance(exc.current, dict):  # another row's state as its service gave it (a time entry)
+        body["current"] = exc.current
     return _respond(request, 409, body)
 
 

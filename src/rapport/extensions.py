@@ -294,6 +294,10 @@ case_facts: Registry[CaseFactHook] = Registry("case fact")
 batch, the fact by case id for those that have one (``"root_cause"``: the id of the root cause a
 complaint names)."""
 ROOT_CAUSE = "root_cause"
+HANDLING_TIME = "handling_time"
+"""Minutes of work recorded on each case (time tracking), for handling-time figures."""
+AVERAGE_HANDLING_TIME = "average_handling_time"
+"""KPI: mean minutes recorded per case with time in the period (time tracking)."""
 
 
 def case_fact(name: str, first_id: int, last_id: int) -> Mapping[int, Any]:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rapport.complaints",
     "rapport.privacy",
     "rapport.feedback",
+    "rapport.timetracking",
     "rapport.learning",
     "rapport.improvement",
     "django.forms",  # after rapport.web, whose widget templates override Django's

@@ -15,6 +15,7 @@ urlpatterns = [
     path("complaints/", include("rapport.complaints.urls")),
     path("privacy/", include("rapport.privacy.urls")),
     path("feedback/", include("rapport.feedback.urls")),
+    path("time/", include("rapport.timetracking.urls")),
     path("learning/", include("rapport.learning.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("", include("rapport.accounts.urls")),

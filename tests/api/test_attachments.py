@@ -55,7 +55,7 @@ def test_a_message_with_a_file_lists_it_with_a_download_link(client, auth, custo
     attachment = Attachment.objects.get()
     assert listed == {
         "id": attachment.pk, "filename": "receipt.pdf", "content_type": "application/pdf", "size": len(PDF),
-        "url": f"/api/v1/attachments/{attachment.pk}",
+        "url": f"/api/v1/attachments/{attachment.pk}", "preview_state": "pending", "preview_url": None,
     }  # fmt: skip
     download = client.get(listed["url"], **auth(customer_user))
     assert download.status_code == 200

@@ -40,6 +40,8 @@ def complaint(agent, customer, team, now):
         "/learning/",
         "/learning/learners/",
         "/mail/",
+        "/time/",
+        "/time/cases/{complaint}/",
     ],
 )
 def test_staff_pages_have_no_wcag_violations(axe_page, manager, customer, complaint, path):

@@ -40,9 +40,10 @@ from rapport.cases.schemas import (
 )
 from rapport.customers.selectors import customer_for_new_case
 from rapport.domain.attachments import ALLOWED, AttachmentRefused, check_attachment
+from rapport.domain.previews import PREVIEW_CONTENT_TYPE, PreviewState
 from rapport.platform import textinput
 from rapport.platform.downloads import private_download
-from rapport.platform.errors import FieldError, TooLarge
+from rapport.platform.errors import FieldError, NotFound, TooLarge
 from rapport.platform.uploads import upload_name
 
 router = Router(tags=["cases"])
@@ -301,3 +302,29 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     (``Cache-Control: private, no-store``) and sandboxed if opened."""
     attachment = policy.access_attachment(actor(request), attachment_id, why=policy.VIA_API)
     return private_download(attachment.file, filename=attachment.filename, content_type=attachment.content_type)
+
+
+@attachments_router.get(
+    "/{attachment_id}/preview",
+    response=ERRORS,
+    summary="An attachment's preview",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The preview the worker drew (an image, or a PDF's first page), never cached.",
+                "content": {PREVIEW_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def attachment_preview(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """The preview of a file the caller may download; 404 while there is none (``preview_state``)."""
+    attachment = policy.access_attachment(actor(request), attachment_id, why=policy.VIA_API)
+    if attachment.preview_state != PreviewState.READY or not attachment.preview.name:
+        raise NotFound(policy.NO_ATTACHMENT)
+    return private_download(
+        attachment.preview,
+        filename=f"{attachment.filename}.webp",
+        content_type=PREVIEW_CONTENT_TYPE,
+        as_attachment=False,
+    )

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from rapport.cases import bulk, counts, tasks
         from rapport.cases.journal import DELIVER_JOB
+        from rapport.cases.previews import PREVIEW_JOB
         from rapport.platform import jobs
 
         # The journal queues deliveries by name: it must not import the tasks that call it back.
@@ -15,3 +16,4 @@ class CasesConfig(AppConfig):
         # Queue counts are refreshed off the request, by name, for the same reason.
         jobs.register(counts.REFRESH_JOB, tasks.queue_count_refresh)
         bulk.register()
+        jobs.register(PREVIEW_JOB, tasks.attachment_preview)

@@ -7,6 +7,7 @@ from django.db import models
 
 from rapport.customers.models import CHANNEL_CHOICES, Customer
 from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Priority, Status
+from rapport.domain.previews import PreviewState
 from rapport.domain.references import format_reference
 
 TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in CaseType]
@@ -128,6 +129,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
 
 
+def preview_path(instance: Attachment, filename: str) -> str:
+    # Content-addressed like the file it shows: the same file twice has one preview.
+    return f"previews/{instance.sha256[:2]}/{instance.sha256}.webp"
+
+
+PREVIEW_STATE_CHOICES = [(s.value, s.value.capitalize()) for s in PreviewState]
+
+
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=255)
@@ -136,9 +145,21 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+    # A small picture drawn by the worker (``cases.previews``), on the row itself so the timeline
+    # shows it without another query; width and height reserve its space while it loads.
+    preview = models.FileField(upload_to=preview_path, max_length=255, blank=True)
+    preview_state = models.CharField(max_length=10, choices=PREVIEW_STATE_CHOICES, default=PreviewState.PENDING)
+    preview_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    preview_height = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # the worker's sweep of previews still to draw
+            models.Index(
+                fields=["id"], condition=models.Q(preview_state=PreviewState.PENDING), name="attachment_preview_due"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.filename

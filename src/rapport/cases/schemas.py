@@ -163,10 +163,16 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     url: str
+    preview_state: str = Field(description="pending (the worker will draw it), ready, or none (no preview)")
+    preview_url: str | None = Field(description="A small WebP picture of the file (an image, a PDF's first page)")
 
     @staticmethod
     def resolve_url(obj: Any) -> str:
         return f"/api/v1/attachments/{obj.pk}"
+
+    @staticmethod
+    def resolve_preview_url(obj: Any) -> str | None:
+        return f"/api/v1/attachments/{obj.pk}/preview" if obj.preview_state == "ready" else None
 
 
 class MessageOut(Schema):

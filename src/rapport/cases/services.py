@@ -21,7 +21,7 @@ from django.utils import timezone
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Team, User
-from rapport.cases import journal, search, signals
+from rapport.cases import journal, previews, search, signals
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, Tag
 from rapport.customers.models import Customer
 from rapport.domain import case_lifecycle as lifecycle
@@ -35,6 +35,7 @@ from rapport.domain.case_rules import (
     tag_problem,
     tidy_tag,
 )
+from rapport.domain.previews import PreviewState, initial_state
 from rapport.domain.redaction import mask_sensitive
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.platform.html import sanitise_html
@@ -116,6 +117,7 @@ def _checked_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
 
 
 def _store_attachments(message: Message, checked: list[tuple[Upload, str]], now: datetime) -> None:
+    to_preview = []
     for upload, content_type in checked:
         digest = hashlib.sha256(upload.content).hexdigest()
         attachment = Attachment(
@@ -125,10 +127,14 @@ def _store_attachments(message: Message, checked: list[tuple[Upload, str]], now:
             size=len(upload.content),
             sha256=digest,
             created_at=now,
+            preview_state=initial_state(content_type),
         )
         # Content-addressed: the same file twice is stored once.
         attachment.file.save(digest, ContentFile(upload.content), save=False)
         attachment.save()
+        if attachment.preview_state == PreviewState.PENDING:
+            to_preview.append(attachment.pk)
+    previews.previews_queue(to_preview)  # drawn by the worker once the message is committed
 
 
 def case_state(case: Case) -> lifecycle.CaseState[datetime]:

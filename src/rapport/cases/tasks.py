@@ -7,6 +7,8 @@ from huey.contrib.djhuey import db_task
 
 from rapport.platform.periodic import MINUTE, periodic_job
 
+FIVE_MINUTES = 5 * MINUTE
+
 
 @db_task()
 def journal_deliver(subscriber: str) -> int:
@@ -33,3 +35,18 @@ def queue_count_refresh(actor_id: int, params: dict[str, list[str]], key: str) -
     from rapport.cases import counts
 
     counts.refresh(actor_id, params, key)
+
+
+def attachment_preview(attachment_id: int) -> str:
+    """Draw one attachment's preview (queued when it is uploaded)."""
+    from rapport.cases import previews
+
+    return previews.preview_draw(attachment_id=attachment_id)
+
+
+@periodic_job(crontab(minute="*/5"), every=FIVE_MINUTES)
+def attachment_previews_sweep() -> int:
+    """Draw the previews a lost job, or a file older than previews, left pending."""
+    from rapport.cases import previews
+
+    return previews.previews_sweep()

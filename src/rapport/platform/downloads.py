@@ -18,13 +18,15 @@ PRIVATE = "private, no-store"
 SANDBOX = "default-src 'none'; sandbox"
 
 
-def private_download(file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
-    """``file`` as a download named ``filename``; ``NotFound`` when storage no longer has it."""
+def private_download(file: FieldFile, *, filename: str, content_type: str, as_attachment: bool = True) -> FileResponse:
+    """``file`` as a download named ``filename``; ``NotFound`` when storage no longer has it.
+    ``as_attachment=False`` only for pictures the product drew itself (an attachment's preview,
+    shown by an ``<img>``): the same headers, so it is no more cached or able to run anything."""
     try:
         handle = file.storage.open(file.name, "rb")
     except FileNotFoundError:
         raise NotFound(MISSING) from None
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = PRIVATE
     response["Content-Security-Policy"] = SANDBOX

@@ -10,7 +10,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -28,7 +28,7 @@ class Page(Generic[T]):
 
 
 def _encode(values: Sequence[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    plain = [v.isoformat() if isinstance(v, date) else v for v in values]  # a datetime is a date too
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -44,6 +44,8 @@ def _decode(cursor: str, kinds: Sequence[type]) -> list[Any]:
                 if moment.tzinfo is None:  # every stored time is aware; a naive one was not ours
                     raise ValueError
                 values.append(moment)
+            elif kind is date:
+                values.append(date.fromisoformat(value))
             elif (kind is int and isinstance(value, int) and not isinstance(value, bool)) or (
                 kind is str and isinstance(value, str)
             ):

@@ -39,6 +39,7 @@ from rapport.cases import journal, search
 from rapport.cases.models import Attachment, Case, CaseEvent, Message, MessageKind, SearchDocument
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import ERASED, Identity, identity_pattern, scrub
+from rapport.domain.previews import PreviewState
 from rapport.platform.errors import NotFound, RapportError
 from rapport.platform.shown import sentences
 from rapport.privacy import access as privacy_policy
@@ -246,10 +247,21 @@ def erase_files(attachments: models.QuerySet[Attachment]) -> int:
     names = {a.file.name for a in rows if a.file.name}
     shared = set(Attachment.objects.filter(file__in=names).exclude(pk__in=ids).values_list("file", flat=True))
     doomed = sorted(names - shared)
-    Attachment.objects.filter(pk__in=ids).update(filename=ERASED_FILE, file="")
+    # A preview is a picture of the file: it goes with it (and stays while another message holds it).
+    pictures = {a.preview.name for a in rows if a.preview.name}
+    kept = set(Attachment.objects.filter(preview__in=pictures).exclude(pk__in=ids).values_list("preview", flat=True))
+    Attachment.objects.filter(pk__in=ids).update(
+        filename=ERASED_FILE,
+        file="",
+        preview="",
+        preview_state=PreviewState.NONE,
+        preview_width=None,
+        preview_height=None,
+    )
+    unseen = sorted(pictures - kept)
 
     def delete() -> None:
-        for name in doomed:
+        for name in doomed + unseen:
             if default_storage.exists(name):
                 default_storage.delete(name)
 

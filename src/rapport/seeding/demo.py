@@ -23,7 +23,7 @@ from rapport.customers import services as customers
 from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.calendar import BusinessCalendar, business_time_between
 from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
-from rapport.seeding import plans
+from rapport.seeding import files, plans
 from rapport.seeding.organisation import teams_ensure
 from rapport.seeding.plans import ASSIGN, DAY, INBOUND, MESSAGE, CasePlan, Weighted
 from rapport.seeding.pools import CUSTOMER_DOMAINS, STAFF_DOMAIN, Pools
@@ -145,9 +145,11 @@ def seed_demo(*, now: datetime, seed: int = DEMO_SEED) -> DemoResult:
         external, internal, portal = _customers(rng, pools, desk, now)
         made = _cases(rng, pools, desk, external, internal, portal, now)
         _saved_views(desk, now)
+        files.seed_demo_files(now, seed=seed)
         # Each capability adds its own demo data (SLA policies, complaints, surveys …) on top.
         for seeder in extensions.demo_seeders:
             seeder(now)
+    files.draw_demo_previews()  # the worker's job, done now so the demo shows them at once
     return DemoResult(True, made, len(external) + len(internal), _staff_count())
 
 

@@ -29,6 +29,7 @@ from rapport.cases import bulk, counts
 from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
 from rapport.domain import shortcuts as shortcut_rules
+from rapport.domain.previews import PREVIEW_CONTENT_TYPE, PreviewState
 from rapport.domain.references import format_reference
 from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, Forbidden, NotFound
@@ -311,5 +312,22 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     try:
         found = policy.access_attachment(request.user, attachment_id, why="download")
         return private_download(found.file, filename=found.filename, content_type=found.content_type)
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+
+
+@login_required
+@require_GET
+def attachment_preview(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """The preview the worker drew of an attachment, for exactly those who may download the file
+    (the same gate and the same headers: no-store, a sandboxing policy, nosniff). Not found while
+    there is none (pending, or no preview possible)."""
+    try:
+        found = policy.access_attachment(request.user, attachment_id, why="preview")
+        if found.preview_state != PreviewState.READY or not found.preview.name:
+            raise NotFound(policy.NO_ATTACHMENT)
+        return private_download(
+            found.preview, filename=f"{found.filename}.webp", content_type=PREVIEW_CONTENT_TYPE, as_attachment=False
+        )
     except NotFound as missing:
         raise Http404(missing.message) from None

@@ -35,7 +35,9 @@ PORTAL = """{% load portal_tags %}{% for message in conversation %}
     <p>Attached files:</p>
     <ul class="attachments">
       {% for attachment in files %}
-      <li><a href="{{ attachment.pk|attachment_url }}" download>{{ attachment.filename }}</a> <span class="muted">({{ attachment.size|filesizeformat }})</span></li>
+      <li><a href="{{ attachment.pk|attachment_url }}" download>{{ attachment.filename }}</a> <span class="muted">({% if attachment.content_type == "application/pdf" %}PDF document{% elif attachment.content_type == "image/png" %}PNG image{% else %}File{% endif %}, {{ attachment.size|filesizeformat }})</span>{% if attachment.preview_state == "ready" %}
+            <img class="attachment-preview" src="{% url 'attachment_preview' attachment.pk %}" width="{{ attachment.preview_width }}" height="{{ attachment.preview_height }}" alt="Preview of {{ attachment.filename }}" loading="lazy">{% elif attachment.content_type == "x" %}{% elif attachment.preview_state == "pending" %}
+            <span class="attachment-preview attachment-preview-pending">Preview being prepared</span>{% else %} · <span class="muted">no preview</span>{% endif %}</li>
       {% endfor %}
     </ul>
     {% endif %}{% endwith %}
@@ -68,15 +70,26 @@ def messages(db, case, agent, customer_user, now):
         write(case=case, kind="outbound", channel="letter", author=None, body="System", created_at=at),
         write(case=case, kind="note", channel="email", author=agent, body="Only <staff>", created_at=at),
     ]  # fmt: skip
-    for n, (name, size) in enumerate([("a&b <1>.pdf", 1234), ("photo.png", 5 * 1024 * 1024)]):
+    files = [  # every way a file is shown: a preview, its placeholder, "no preview", type and size only
+        ("a&b <1>.pdf", 1234, "application/pdf", "ready"),
+        ("photo.png", 5 * 1024 * 1024, "image/png", "pending"),
+        ("bomb <x>.png", 99, "image/png", "none"),
+        ("notes.bin", 10, "x", "none"),
+    ]
+    for n, (name, size, content_type, state) in enumerate(files):
+        ready = state == "ready"
         Attachment.objects.create(
             message=found[2],
             file=f"attachments/x{n}",
             filename=name,
-            content_type="x",
+            content_type=content_type,
             size=size,
             sha256="0" * 64,
             created_at=at,
+            preview=f"previews/x{n}.webp" if ready else "",
+            preview_state=state,
+            preview_width=240 if ready else None,
+            preview_height=339 if ready else None,
         )
     return list(Message.objects.filter(case=case).select_related("author", "case").prefetch_related("attachments"))
 
@@ -105,3 +118,5 @@ def test_the_portal_card_matches_the_template(messages):
     assert "<script>" not in ours
     assert "javascript:" not in ours
     assert "a&amp;b &lt;1&gt;.pdf" in ours
+    assert 'alt="Preview of a&amp;b &lt;1&gt;.pdf"' in ours  # the customer's own file, previewed
+    assert "Preview being prepared" in ours

@@ -23,7 +23,9 @@ TEMPLATE_TIMELINE = """{% load desk %}        {% for entry in timeline %}
           {% with attachments=message.attachments.all %}{% if attachments %}
           <ul class="attachments" aria-label="Attachments">
             {% for attachment in attachments %}
-            <li><a href="{% url 'attachment' attachment.pk %}">{{ attachment.filename }}</a> <span class="muted">({{ attachment.size|filesizeformat }})</span></li>
+            <li><a href="{% url 'attachment' attachment.pk %}">{{ attachment.filename }}</a> <span class="muted">({% if attachment.content_type == "application/pdf" %}PDF document{% elif attachment.content_type == "image/png" %}PNG image{% else %}File{% endif %}, {{ attachment.size|filesizeformat }})</span>{% if attachment.preview_state == "ready" %}
+            <img class="attachment-preview" src="{% url 'attachment_preview' attachment.pk %}" width="{{ attachment.preview_width }}" height="{{ attachment.preview_height }}" alt="Preview of {{ attachment.filename }}" loading="lazy">{% elif attachment.content_type == "x" %}{% elif attachment.preview_state == "pending" %}
+            <span class="attachment-preview attachment-preview-pending">Preview being prepared</span>{% else %} · <span class="muted">no preview</span>{% endif %}</li>
             {% endfor %}
           </ul>
           {% endif %}{% endwith %}
@@ -84,15 +86,26 @@ def test_python_entries_match_the_template_entries(db, case, agent, customer_use
             case=case, kind="note", channel="email", author=agent, body="Only <staff>\nsecond line", created_at=at
         ),
     ]
-    for n, (name, size) in enumerate([("a&b <1>.pdf", 1234), ("photo.png", 5 * 1024 * 1024)]):
+    files = [  # every way a file is shown: a preview, its placeholder, "no preview", type and size only
+        ("a&b <1>.pdf", 1234, "application/pdf", "ready"),
+        ("photo.png", 5 * 1024 * 1024, "image/png", "pending"),
+        ("bomb <x>.png", 99, "image/png", "none"),
+        ("notes.bin", 10, "x", "none"),
+    ]
+    for n, (name, size, content_type, state) in enumerate(files):
+        ready = state == "ready"
         Attachment.objects.create(
             message=messages[0],
             file=f"attachments/x{n}",
             filename=name,
-            content_type="x",
+            content_type=content_type,
             size=size,
             sha256="0" * 64,
             created_at=at,
+            preview=f"previews/x{n}.webp" if ready else "",
+            preview_state=state,
+            preview_width=240 if ready else None,
+            preview_height=339 if ready else None,
         )
     for kind, field, before, after, actor in [
         ("changed", "status", "new", "waiting_on_customer", agent),

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from django.template.defaultfilters import date, filesizeformat, truncatechars
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from rapport.cases.models import Message
+from rapport.cases.models import Attachment, Message
 from rapport.customers.models import CHANNEL_CHOICES, Customer
+from rapport.domain.previews import PreviewState, preview_kind
 from rapport.platform.html import sanitise_html
 from rapport.web.components.moment import when
 from rapport.web.reversing import remembered_reverse
@@ -47,13 +48,63 @@ def _body(message: Message, *, html_class: str = "body body-html") -> SafeString
     return format_html('<div class="body">{}</div>', message.body)
 
 
+# What a file is, in words, beside its size (everything without a preview is shown this way).
+_TYPE_WORDS = {
+    "application/pdf": gettext_lazy("PDF document"),
+    "image/png": gettext_lazy("PNG image"),
+    "image/jpeg": gettext_lazy("JPEG image"),
+    "image/gif": gettext_lazy("GIF image"),
+    "image/webp": gettext_lazy("WebP image"),
+    "text/plain": gettext_lazy("Text file"),
+    "text/csv": gettext_lazy("CSV spreadsheet"),
+    "message/rfc822": gettext_lazy("Email message"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy("Word document"),
+    "application/msword": gettext_lazy("Word document"),
+    "application/vnd.oasis.opendocument.text": gettext_lazy("OpenDocument text"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy("Excel spreadsheet"),
+    "application/vnd.ms-excel": gettext_lazy("Excel spreadsheet"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_lazy("OpenDocument spreadsheet"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": gettext_lazy("PowerPoint slides"),
+}
+
+
+def type_words(content_type: str) -> str:
+    return str(_TYPE_WORDS.get(content_type, gettext_lazy("File")))
+
+
+def _preview(attachment: Attachment) -> SafeString:
+    """The preview the worker drew (served through the same gate as the file), a placeholder until
+    it is ready, "no preview" when it could not be drawn; nothing for files that have none."""
+    if attachment.preview_state == PreviewState.READY:
+        return format_html(
+            '\n<img class="attachment-preview" src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+            remembered_reverse("attachment_preview", attachment.pk),
+            attachment.preview_width,
+            attachment.preview_height,
+            gettext("Preview of %(name)s") % {"name": attachment.filename},
+        )
+    if preview_kind(attachment.content_type) is None:
+        return mark_safe("")
+    if attachment.preview_state == PreviewState.PENDING:
+        return format_html(
+            '\n<span class="attachment-preview attachment-preview-pending">{}</span>', gettext("Preview being prepared")
+        )
+    return format_html(' · <span class="muted">{}</span>', gettext("no preview"))
+
+
 def _files(message: Message, *, download: bool) -> SafeString:
     link = '<a href="{}" download>{}</a>' if download else '<a href="{}">{}</a>'
     return format_html_join(
         "",
-        f'<li>{link} <span class="muted">({{}})</span></li>\n',
+        f'<li>{link} <span class="muted">({{}}, {{}})</span>{{}}</li>\n',
         (
-            (remembered_reverse("attachment", a.pk), a.filename, filesizeformat(a.size))
+            (
+                remembered_reverse("attachment", a.pk),
+                a.filename,
+                type_words(a.content_type),
+                filesizeformat(a.size),
+                _preview(a),
+            )
             for a in message.attachments.all()
         ),
     )
