@@ -44,8 +44,8 @@ from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
-from rapport.web import api as web_api
 from rapport.timetracking import api as time_api
+from rapport.web import api as web_api
 
 logger = logging.getLogger(__name__)
 
