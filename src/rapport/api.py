@@ -39,6 +39,7 @@ from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
 from rapport.learning import api as learning_api
 from rapport.mail import api as mail_api
+from rapport.notifications import api as notifications_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
@@ -105,6 +106,7 @@ api.add_router("/complaints", complaints_api.router)
 api.add_router("/privacy", privacy_api.router)
 api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
+api.add_router("/notifications", notifications_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
