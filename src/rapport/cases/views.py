@@ -93,6 +93,7 @@ def _render(
     if request.method == "GET" and reference != case.reference:
         return redirect(case_url(case))
     seen = max((e.pk for e in events), default=0)
+    presence.grant(actor(request), case.pk)  # this view's access check vouches for the page's polls
     context = {
         "case": case,
         "customer": case.customer,
@@ -160,7 +161,8 @@ def _collision(news: list[CaseEvent], form_name: str, attached: bool = False) ->
         number = event.after.rsplit("#", 1)[-1]
         if event.kind in MESSAGE_EVENTS and number.isdigit():
             body = " ".join(bodies.get(int(number), "").split())
-            who = str(event.actor) if event.actor else "The customer"
+            inbound = event.after.startswith(MessageKind.INBOUND)
+            who = "The customer" if inbound or not event.actor else str(event.actor)
             verb = "added an internal note" if event.kind == "note" else "wrote"
             items.append({"at": event.at, "who": who, "verb": verb, "excerpt": body[:160] + ("…" if len(body) > 160 else "")})
         else:

@@ -79,21 +79,26 @@ def notifications(request: HttpRequest, query: Query[NotificationQuery]) -> Any:
 
 @router.post("/read-all", response={200: ReadAllOut, **ERRORS}, summary="Mark all my notifications read")
 def read_all(request: HttpRequest) -> Any:
+    """Every unread notification of the caller's; answers how many were marked."""
     return {"marked": services.mark_all_read(actor=_staff(request))}
 
 
 @router.post("/{notification_id}/read", response={200: NotificationOut, **ERRORS}, summary="Mark one notification read")
 def read_one(request: HttpRequest, notification_id: str) -> Any:
+    """One of the caller's own notifications (404 for anyone else's, or about a case they may no
+    longer see); marking it again changes nothing."""
     return _out(services.mark_read(actor=_staff(request), notification_id=notification_id))
 
 
 @router.post("/follows/{reference}", response={200: FollowOut, **ERRORS}, summary="Follow a case")
 def follow(request: HttpRequest, reference: str) -> Any:
+    """Followers hear of the case's customer replies and SLA alerts; recorded on the case."""
     case = services.follow(actor=_staff(request), reference=reference)
     return {"case": case.reference, "following": True}
 
 
 @router.delete("/follows/{reference}", response={200: FollowOut, **ERRORS}, summary="Stop following a case")
 def unfollow(request: HttpRequest, reference: str) -> Any:
+    """Stop hearing of the case; recorded on the case (nothing happens when not following)."""
     case = services.unfollow(actor=_staff(request), reference=reference)
     return {"case": case.reference, "following": False}
