@@ -18,6 +18,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,7 +139,7 @@ def _owed(events: Iterable[CaseEvent]) -> Iterable[Owed]:
     events = list(events)
     names = _names({e.actor_id for e in events if e.actor_id})
     notes = _message_ids(e for e in events if e.kind == journal.NOTE.name)
-    replies = _message_ids(e for e in events if e.kind == journal.MESSAGE.name and e.after.startswith("inbound"))
+    replies = _replies([e for e in events if e.kind == journal.MESSAGE.name and e.after.startswith(MessageKind.INBOUND)])
     bodies = dict(Message.objects.filter(pk__in=notes.values(), kind=MessageKind.NOTE).values_list("pk", "body")) if notes else {}
     watchers = _watchers({e.case_id for e in events if e.kind in ("sla_warning", "sla_breached") or e.pk in replies})
     staff = _staff() if bodies else []
@@ -185,6 +186,21 @@ def _names(ids: set[int]) -> dict[int, str]:
 def _message_ids(events: Iterable[CaseEvent]) -> dict[int, int]:
     """Event id → the id of the message it records ("note #12")."""
     return {e.pk: int(m[1]) for e in events if (m := _MESSAGE_ID.search(e.after))}
+
+
+def _replies(events: Sequence[CaseEvent]) -> dict[int, int]:
+    """The customer messages among ``events`` that answer something: every one but the message a
+    case was opened with (one query for any number)."""
+    found = _message_ids(events)
+    if not found:
+        return found
+    firsts = set(
+        Message.objects.filter(case_id__in={e.case_id for e in events})
+        .values("case_id")
+        .annotate(first=Min("id"))
+        .values_list("first", flat=True)
+    )
+    return {event_id: message_id for event_id, message_id in found.items() if message_id not in firsts}
 
 
 def _watchers(case_ids: set[int]) -> dict[int, set[int]]:

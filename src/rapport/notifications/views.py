@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport.notifications import selectors, services
 from rapport.notifications.forms import PreferencesForm
+from rapport.platform.errors import FieldError
 from rapport.web.views import actor, staff_page
 
 ALL_READ = "All notifications marked read."
@@ -32,12 +33,14 @@ def _back(request: HttpRequest) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
-    page = selectors.notifications_page(actor(request), cursor=request.GET.get("cursor") or None, unread_only=unread_only)
-    return render(
-        request,
-        "notifications/index.html",
-        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(actor(request))},
-    )
+    problem, status = "", 200
+    try:
+        page = selectors.notifications_page(actor(request), cursor=request.GET.get("cursor") or None, unread_only=unread_only)
+    except FieldError as error:  # a cursor edited by hand: say so, and show the first page
+        problem, status = " ".join(error.errors.get("cursor", [])), 400
+        page = selectors.notifications_page(actor(request), cursor=None, unread_only=unread_only)
+    context = {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(actor(request)), "problem": problem}
+    return render(request, "notifications/index.html", context, status=status)
 
 
 @staff_page
