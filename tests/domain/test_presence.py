@@ -32,6 +32,10 @@ def test_others_leave_me_out_and_list_writers_first_then_by_name():
 
 
 def test_the_sentence_says_who_does_what():
-    people = [Presence(4, "Megan Jones", REPLYING, 1), Presence(3, "Sam Patel", NOTING, 1), Presence(2, "Bea", VIEWING, 1)]
+    people = [
+        Presence(4, "Megan Jones", REPLYING, 1),
+        Presence(3, "Sam Patel", NOTING, 1),
+        Presence(2, "Bea", VIEWING, 1),
+    ]
     assert sentence(people) == "Megan Jones is replying. Sam Patel is writing a note. Bea is viewing."
     assert sentence([]) == ""

@@ -37,7 +37,8 @@ def test_the_latest_scored_csat_and_ces_in_one_query(customer, answered, django_
 def test_the_case_page_shows_them(agent_client, case, answered):
     html = agent_client.get(f"/cases/{case.reference}/").content.decode()
     panel = html.split('id="scores-title"', 1)[1].split("</section>", 1)[0]
-    assert "5 out of 5" in panel and "6 out of 7" in panel
+    assert "5 out of 5" in panel
+    assert "6 out of 7" in panel
     assert "Lovely service, thank you" in panel
     assert case.reference in panel
 
@@ -48,4 +49,7 @@ def test_the_customer_page_shows_them(agent_client, customer, answered):
 
 
 def test_no_answer_yet_says_so(agent_client, case):
-    assert "No CSAT or CES answer from this customer yet." in agent_client.get(f"/cases/{case.reference}/").content.decode()
+    assert (
+        "No CSAT or CES answer from this customer yet."
+        in agent_client.get(f"/cases/{case.reference}/").content.decode()
+    )

@@ -20,7 +20,7 @@ def colleague(team):
 def deliver():
     """Run the notification jobs now, as the worker would (returns how many events each got)."""
     from rapport.cases import journal
-    from rapport.notifications.hooks import WATCHED
+    from rapport.notifications.services import WATCHED
 
     def run() -> int:
         return sum(journal.deliver(f"notifications.{kind}") for kind in WATCHED)

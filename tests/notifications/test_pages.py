@@ -17,16 +17,25 @@ from tests.web.html_checks import page_problems
 
 @pytest.fixture
 def told(agent, colleague, case, now, deliver):
-    case_update(actor=agent, reference=case.reference, expected_version=case.version, changes={"owner": colleague}, now=now)
+    case_update(
+        actor=agent, reference=case.reference, expected_version=case.version, changes={"owner": colleague}, now=now
+    )
     for i in range(3):
-        message_add(actor=agent, reference=case.reference, kind="note", body=f"@megan.jones note {i}", now=now + timedelta(minutes=i + 1))
+        message_add(
+            actor=agent,
+            reference=case.reference,
+            kind="note",
+            body=f"@megan.jones note {i}",
+            now=now + timedelta(minutes=i + 1),
+        )
     deliver()
     return list(Notification.objects.filter(recipient=colleague).order_by("-created_at", "-id"))
 
 
 def test_the_header_shows_the_unread_count(colleague, told):
     html = signed_in(colleague).get("/").content.decode()
-    assert 'class="header-link" href="/notifications/">Notifications <span class="count">4<span class="visually-hidden"> unread</span>' in html
+    link = 'class="header-link" href="/notifications/">Notifications <span class="count">4'
+    assert link + '<span class="visually-hidden"> unread</span>' in html
 
 
 def test_the_list_shows_newest_first_with_the_case_and_no_customer(colleague, told, case):
@@ -34,15 +43,21 @@ def test_the_list_shows_newest_first_with_the_case_and_no_customer(colleague, to
     html = response.content.decode()
     assert response.status_code == 200
     assert html.index(f'id="notification-{told[0].pk}"') < html.index(f'id="notification-{told[-1].pk}"')
-    assert "Assigned to you by Agent" in html and "Broken kettle" in html and case.reference in html
+    assert "Assigned to you by Agent" in html
+    assert "Broken kettle" in html
+    assert case.reference in html
     assert "Alice" not in html
     assert page_problems(html) == []
 
 
 @pytest.mark.parametrize("size", [2, 6])
-def test_the_list_costs_the_same_whatever_its_length(agent, colleague, case, now, deliver, size, django_assert_num_queries):
+def test_the_list_costs_the_same_whatever_its_length(
+    agent, colleague, case, now, deliver, size, django_assert_num_queries
+):
     for i in range(size):
-        message_add(actor=agent, reference=case.reference, kind="note", body=f"@megan.jones {i}", now=now + timedelta(minutes=i))
+        message_add(
+            actor=agent, reference=case.reference, kind="note", body=f"@megan.jones {i}", now=now + timedelta(minutes=i)
+        )
     deliver()
     client = signed_in(colleague)
     # session, user, the agent's teams, the page (with its cases and actors), the unread count (once:
@@ -57,7 +72,8 @@ def test_the_list_pages_with_a_cursor(colleague, told):
 
     first = selectors.notifications_page(colleague, cursor=None, size=3)
     rest = signed_in(colleague).get("/notifications/", {"cursor": first.next_cursor}).content.decode()
-    assert f'id="notification-{told[3].pk}"' in rest and f'id="notification-{told[0].pk}"' not in rest
+    assert f'id="notification-{told[3].pk}"' in rest
+    assert f'id="notification-{told[0].pk}"' not in rest
     bad = signed_in(colleague).get("/notifications/", {"cursor": "nonsense"})
     assert bad.status_code == 400
     assert "This cursor is not valid" in bad.content.decode()
@@ -71,7 +87,10 @@ def test_opening_marks_read_and_goes_to_the_case(colleague, told, case):
     assert response["Location"] == f"/cases/{case.reference}/"
     told[0].refresh_from_db()
     assert told[0].read_at is not None
-    assert "Unread" not in client.get("/notifications/?show=unread").content.decode().split(f"notification-{told[0].pk}")[0][-5:]
+    assert (
+        "Unread"
+        not in client.get("/notifications/?show=unread").content.decode().split(f"notification-{told[0].pk}")[0][-5:]
+    )
 
 
 def test_mark_one_and_mark_all_read(colleague, told):
@@ -115,13 +134,19 @@ def test_preferences_are_saved_per_kind(colleague):
 
 def test_follow_and_unfollow_from_the_case_page(agent_client, agent, case):
     page = agent_client.get(f"/cases/{case.reference}/").content.decode()
-    assert "Nobody follows this case." in page and "Follow this case" in page
+    assert "Nobody follows this case." in page
+    assert "Follow this case" in page
     response = agent_client.post(f"/notifications/follow/{case.reference}/", {"action": "follow"}, follow=True)
     html = response.content.decode()
-    assert FOLLOWING in html and "Agent (you)" in html and "Stop following" in html
+    assert FOLLOWING in html
+    assert "Agent (you)" in html
+    assert "Stop following" in html
     assert Follow.objects.filter(case=case, user=agent).exists()
-    html = agent_client.post(f"/notifications/follow/{case.reference}/", {"action": "unfollow"}, follow=True).content.decode()
-    assert UNFOLLOWED in html and not Follow.objects.exists()
+    html = agent_client.post(
+        f"/notifications/follow/{case.reference}/", {"action": "unfollow"}, follow=True
+    ).content.decode()
+    assert UNFOLLOWED in html
+    assert not Follow.objects.exists()
 
 
 def test_a_case_out_of_sight_cannot_be_followed(other_agent_client, case):
@@ -135,10 +160,12 @@ def test_api_lists_and_marks_read(client, auth, colleague, told, case):  # noqa:
     listed = client.get("/api/v1/notifications", {"limit": 2}, **auth(colleague)).json()
     assert listed["unread"] == 4
     assert [n["id"] for n in listed["items"]] == [told[0].pk, told[1].pk]
-    assert listed["items"][0]["case"] == case.reference and listed["items"][0]["subject"] == "Broken kettle"
+    assert listed["items"][0]["case"] == case.reference
+    assert listed["items"][0]["subject"] == "Broken kettle"
     assert listed["next_cursor"]
     read = client.post(f"/api/v1/notifications/{told[0].pk}/read", **auth(colleague))
-    assert read.status_code == 200 and read.json()["read_at"]
+    assert read.status_code == 200
+    assert read.json()["read_at"]
     assert client.get("/api/v1/notifications", {"unread": True}, **auth(colleague)).json()["unread"] == 3
     assert client.post("/api/v1/notifications/read-all", **auth(colleague)).json() == {"marked": 3}
     assert client.post("/api/v1/notifications/99999/read", **auth(colleague)).status_code == 404

@@ -107,10 +107,14 @@ def test_sending_a_reply_turns_replying_back_into_viewing(agent_client, agent, c
 
 def test_a_reply_after_a_customer_message_is_held_with_what_arrived(agent_client, customer_user, case, now):
     html = agent_client.get(url(case)).content.decode()
-    message_add(actor=customer_user, reference=case.reference, kind="inbound", body="Actually it works now, thanks!", now=now)
+    message_add(
+        actor=customer_user, reference=case.reference, kind="inbound", body="Actually it works now, thanks!", now=now
+    )
     before = Message.objects.filter(case=case).count()
 
-    response = agent_client.post(url(case, "reply"), {"reply-body": "We will send a new kettle.", "seen": seen_of(html)})
+    response = agent_client.post(
+        url(case, "reply"), {"reply-body": "We will send a new kettle.", "seen": seen_of(html)}
+    )
 
     page = response.content.decode()
     assert response.status_code == 409
@@ -127,19 +131,28 @@ def test_a_reply_after_a_customer_message_is_held_with_what_arrived(agent_client
 
 def test_a_note_after_a_colleague_changed_the_case_is_held_with_the_change(agent_client, colleague, case, now):
     html = agent_client.get(url(case)).content.decode()
-    case_update(actor=colleague, reference=case.reference, expected_version=case.version, changes={"priority": "urgent"}, now=now)
+    case_update(
+        actor=colleague,
+        reference=case.reference,
+        expected_version=case.version,
+        changes={"priority": "urgent"},
+        now=now,
+    )
 
     response = agent_client.post(url(case, "note"), {"note-body": "Waiting on stock.", "seen": seen_of(html)})
 
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Megan Jones" in page and "Urgent" in page.split(COLLISION_TITLE, 1)[1].split("</ul>", 1)[0]
+    assert "Megan Jones" in page
+    assert "Urgent" in page.split(COLLISION_TITLE, 1)[1].split("</ul>", 1)[0]
     assert "Add note anyway" in page
 
 
 def test_an_edit_after_a_colleague_noted_is_held_and_kept_at_the_current_version(agent_client, colleague, case, now):
     html = agent_client.get(url(case)).content.decode()
-    message_add(actor=colleague, reference=case.reference, kind="note", body="Customer rang: please call back.", now=now)
+    message_add(
+        actor=colleague, reference=case.reference, kind="note", body="Customer rang: please call back.", now=now
+    )
     form = {"edit-version": case.version, "edit-status": "open", "edit-priority": 3, "edit-type": case.type,
             "edit-team": case.team_id, "edit-tags": "", "seen": seen_of(html)}  # fmt: skip
 
@@ -157,7 +170,9 @@ def test_an_edit_after_a_colleague_noted_is_held_and_kept_at_the_current_version
 
 def test_my_own_changes_and_a_colleague_following_do_not_hold_my_reply(agent_client, agent, colleague, case, now):
     html = agent_client.get(url(case)).content.decode()
-    case_update(actor=agent, reference=case.reference, expected_version=case.version, changes={"priority": "high"}, now=now)
+    case_update(
+        actor=agent, reference=case.reference, expected_version=case.version, changes={"priority": "high"}, now=now
+    )
     followers.follow(actor=colleague, reference=case.reference, now=now)
 
     response = agent_client.post(url(case, "note"), {"note-body": "Chased the courier.", "seen": seen_of(html)})
@@ -175,7 +190,10 @@ def test_with_htmx_the_warning_is_swapped_into_the_page(agent_client, colleague,
     html = agent_client.get(url(case)).content.decode()
     message_add(actor=colleague, reference=case.reference, kind="note", body="Hold on", now=now)
     response = agent_client.post(
-        url(case, "reply"), {"reply-body": "Done.", "seen": seen_of(html)}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="main"
+        url(case, "reply"),
+        {"reply-body": "Done.", "seen": seen_of(html)},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="main",
     )
     assert response.status_code == 409  # app.js swaps 409 answers like a success
     assert '<main id="main"' in response.content.decode()

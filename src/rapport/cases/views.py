@@ -154,7 +154,11 @@ def _collision(news: list[CaseEvent], form_name: str, attached: bool = False) ->
     """What others did since the page was drawn, as the warning lists it: messages by their first
     words (one query for them all), other events as the timeline words them."""
     journal.resolve_people(news)
-    ids = [int(e.after.rsplit("#", 1)[1]) for e in news if e.kind in MESSAGE_EVENTS and e.after.rsplit("#", 1)[-1].isdigit()]
+    ids = [
+        int(e.after.rsplit("#", 1)[1])
+        for e in news
+        if e.kind in MESSAGE_EVENTS and e.after.rsplit("#", 1)[-1].isdigit()
+    ]
     bodies = dict(Message.objects.filter(pk__in=ids).values_list("pk", "body")) if ids else {}
     items = []
     for event in news:
@@ -164,7 +168,9 @@ def _collision(news: list[CaseEvent], form_name: str, attached: bool = False) ->
             inbound = event.after.startswith(MessageKind.INBOUND)
             who = "The customer" if inbound or not event.actor else str(event.actor)
             verb = "added an internal note" if event.kind == "note" else "wrote"
-            items.append({"at": event.at, "who": who, "verb": verb, "excerpt": body[:160] + ("…" if len(body) > 160 else "")})
+            items.append(
+                {"at": event.at, "who": who, "verb": verb, "excerpt": body[:160] + ("…" if len(body) > 160 else "")}
+            )
         else:
             items.append({"at": event.at, "text": journal.staff_text(event)})
     return {

@@ -35,11 +35,12 @@ _MENTION_START = re.compile(r"(?:^|(?<=[\s(\[{,;:!?\"']))@", re.UNICODE)
 def mentioned(text: str, people: Iterable[Person]) -> set[int]:
     """The ids of ``people`` that ``text`` mentions. Longer names win over their prefixes: with a
     "Sam" and a "Sam Patel", ``@Sam Patel`` mentions only Sam Patel."""
-    candidates: list[tuple[str, int]] = []
-    for person in people:
-        for label in {person.name.strip().lower(), person.handle.strip().lower()}:
-            if label:
-                candidates.append((label, person.id))
+    candidates = [
+        (label, person.id)
+        for person in people
+        for label in {person.name.strip().lower(), person.handle.strip().lower()}
+        if label
+    ]
     candidates.sort(key=lambda c: -len(c[0]))
     lowered = text.lower()
     found: set[int] = set()

@@ -31,7 +31,12 @@ IN_APP = "app"
 EMAIL = "email"
 BOTH = "both"
 NONE = "none"
-CHANNELS: Mapping[str, str] = {IN_APP: "In the app", EMAIL: "By email", BOTH: "In the app and by email", NONE: "Not at all"}
+CHANNELS: Mapping[str, str] = {
+    IN_APP: "In the app",
+    EMAIL: "By email",
+    BOTH: "In the app and by email",
+    NONE: "Not at all",
+}
 DEFAULT_CHANNEL = IN_APP
 
 

@@ -59,5 +59,5 @@ def others(held: Mapping[int, Presence], *, user_id: int, now: float) -> list[Pr
 
 
 def sentence(people: Sequence[Presence]) -> str:
-    """"Megan Jones is replying. Sam Patel is viewing." (empty when nobody else is here)."""
+    """ "Megan Jones is replying. Sam Patel is viewing." (empty when nobody else is here)."""
     return " ".join(f"{p.name} {_WORDS.get(p.state, _WORDS[VIEWING])}." for p in people)

@@ -597,7 +597,7 @@ def latest_scores(customer_id: int) -> list[SurveyAnswer]:
     """The customer's latest CSAT and latest CES answers with a score, CSAT first: one query (two
     single-row subqueries on the customer's answers index), whatever their number."""
 
-    def latest(kind: str) -> QuerySet[SurveyAnswer]:
+    def latest(kind: str) -> QuerySet[SurveyAnswer, Any]:
         return (
             SurveyAnswer.objects.filter(customer_id=customer_id, kind=kind, score__isnull=False)
             .order_by("-answered_at", "-id")

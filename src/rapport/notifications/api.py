@@ -74,7 +74,11 @@ def notifications(request: HttpRequest, query: Query[NotificationQuery]) -> Any:
     """Only about cases the caller may still see."""
     user = _staff(request)
     page = selectors.notifications_page(user, cursor=query.cursor, unread_only=query.unread, size=query.limit)
-    return {"items": [_out(n) for n in page.items], "unread": selectors.unread_count(user), "next_cursor": page.next_cursor}
+    return {
+        "items": [_out(n) for n in page.items],
+        "unread": selectors.unread_count(user),
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.post("/read-all", response={200: ReadAllOut, **ERRORS}, summary="Mark all my notifications read")

@@ -12,7 +12,7 @@ from rapport.cases import journal
 from rapport.cases.models import Case, MessageKind
 from rapport.cases.services import case_update, message_add
 from rapport.notifications import services
-from rapport.notifications.hooks import WATCHED
+from rapport.notifications.services import WATCHED
 
 AGENT_EMAIL = "agent@"
 LEADER_EMAIL = "leader@"
@@ -23,7 +23,11 @@ def seed_notifications_demo(now: datetime) -> None:
     leader = User.objects.filter(email__startswith=LEADER_EMAIL, is_active=True).first()
     if agent is None or leader is None:
         return
-    shared = list(visible_cases(agent).filter(is_active=True, pk__in=visible_cases(leader).values("pk")).order_by("-updated_at")[:4])
+    shared = list(
+        visible_cases(agent)
+        .filter(is_active=True, pk__in=visible_cases(leader).values("pk"))
+        .order_by("-updated_at")[:4]
+    )
     if len(shared) < 2:
         return
     at = now - timedelta(hours=3)

@@ -17,6 +17,8 @@ class PreferencesForm(Form):
             self.fields[kind] = forms.ChoiceField(
                 label=label,
                 choices=list(rules.CHANNELS.items()),
-                error_messages={"required": f"Choose how to hear when: {label[:1].lower()}{label[1:]}.",
-                                "invalid_choice": "Choose in the app, by email, both or not at all."},
+                error_messages={
+                    "required": f"Choose how to hear when: {label[:1].lower()}{label[1:]}.",
+                    "invalid_choice": "Choose in the app, by email, both or not at all.",
+                },
             )

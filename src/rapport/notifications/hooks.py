@@ -14,12 +14,6 @@ from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent
 from rapport.notifications import access as policy
 
-# The journal kinds that may concern someone: an owner change (assignment), a note (a mention), a
-# message (the customer's reply), the complaint approvals and the SLA alerts. Subscribing to a
-# kind names it only; the app that records it need not be installed.
-WATCHED = (
-    "changed", "note", "message", "approval_requested", "approval_decided", "sla_warning", "sla_breached",
-)  # fmt: skip
 _registered = False
 
 
@@ -64,6 +58,8 @@ def register() -> None:
     if _registered:
         return
     _registered = True
+    from rapport.notifications.services import WATCHED
+
     for kind in WATCHED:
         journal.subscribe(kind, notify, delivery=journal.Delivery.JOB, name=f"notifications.{kind}")
     extensions.case_panels.append(follow_panel)

@@ -46,9 +46,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient"),
-            models.Index(
-                fields=["recipient", "case"], condition=Q(read_at__isnull=True), name="notification_unread"
-            ),
+            models.Index(fields=["recipient", "case"], condition=Q(read_at__isnull=True), name="notification_unread"),
         ]
 
     def __str__(self) -> str:

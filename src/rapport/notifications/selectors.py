@@ -38,10 +38,14 @@ def unread_count(user: User) -> int:
     return int(found)
 
 
-def notifications_page(user: User, *, cursor: str | None, unread_only: bool = False, size: int = PAGE_SIZE) -> Page[Notification]:
+def notifications_page(
+    user: User, *, cursor: str | None, unread_only: bool = False, size: int = PAGE_SIZE
+) -> Page[Notification]:
     """A page of the person's notifications, newest first, with their cases (one query)."""
-    rows = policy.visible(user).select_related("case", "actor").only(
-        "id", "kind", "text", "created_at", "read_at", "case__id", "case__subject", "actor__id", "actor__name"
+    rows = (
+        policy.visible(user)
+        .select_related("case", "actor")
+        .only("id", "kind", "text", "created_at", "read_at", "case__id", "case__subject", "actor__id", "actor__name")
     )
     if unread_only:
         rows = rows.filter(read_at__isnull=True)

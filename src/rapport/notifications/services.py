@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +35,12 @@ from rapport.notifications.selectors import unread_key
 from rapport.platform import notify as outbox
 from rapport.platform.errors import FieldError, NotFound
 
+# The journal kinds that may concern someone: an owner change (assignment), a note (a mention), a
+# message (the customer's reply), the complaint approvals and the SLA alerts. Subscribing to a
+# kind names it only; the app that records it need not be installed.
+WATCHED = (
+    "changed", "note", "message", "approval_requested", "approval_decided", "sla_warning", "sla_breached",
+)  # fmt: skip
 NO_NOTIFICATION = "No notification with that id."
 _MESSAGE_ID = re.compile(r"#(\d+)$")
 _SENT_TO = re.compile(r"sent to (?P<role>[a-z_]+)$")
@@ -86,7 +93,9 @@ def notify(events: Sequence[CaseEvent]) -> None:
     cases = {c.pk: c for c in Case.objects.filter(pk__in={o.event.case_id for o in owed}).select_related("team")}
     people = {u.pk: u for u in User.objects.filter(pk__in={o.user_id for o in owed}, is_active=True)}
     chosen: dict[int, dict[str, str]] = {}
-    for user_id, kind, channel in Preference.objects.filter(user_id__in=people).values_list("user_id", "kind", "channel"):
+    for user_id, kind, channel in Preference.objects.filter(user_id__in=people).values_list(
+        "user_id", "kind", "channel"
+    ):
         chosen.setdefault(user_id, {})[kind] = channel
     rows: list[Notification] = []
     emails: list[tuple[User, Case, Owed]] = []
@@ -119,7 +128,8 @@ def notify(events: Sequence[CaseEvent]) -> None:
     for person, case, item in emails:
         _email(person, case, item)
     if rows:
-        transaction.on_commit(lambda ids={r.recipient_id for r in rows}: cache.delete_many([unread_key(i) for i in ids]))
+        keys = sorted({unread_key(r.recipient_id) for r in rows})
+        transaction.on_commit(partial(cache.delete_many, keys))
 
 
 def _email(person: User, case: Case, item: Owed) -> None:
@@ -139,8 +149,14 @@ def _owed(events: Iterable[CaseEvent]) -> Iterable[Owed]:
     events = list(events)
     names = _names({e.actor_id for e in events if e.actor_id})
     notes = _message_ids(e for e in events if e.kind == journal.NOTE.name)
-    replies = _replies([e for e in events if e.kind == journal.MESSAGE.name and e.after.startswith(MessageKind.INBOUND)])
-    bodies = dict(Message.objects.filter(pk__in=notes.values(), kind=MessageKind.NOTE).values_list("pk", "body")) if notes else {}
+    replies = _replies(
+        [e for e in events if e.kind == journal.MESSAGE.name and e.after.startswith(MessageKind.INBOUND)]
+    )
+    bodies = (
+        dict(Message.objects.filter(pk__in=notes.values(), kind=MessageKind.NOTE).values_list("pk", "body"))
+        if notes
+        else {}
+    )
     watchers = _watchers({e.case_id for e in events if e.kind in ("sla_warning", "sla_breached") or e.pk in replies})
     staff = _staff() if bodies else []
     for event in events:
@@ -152,7 +168,9 @@ def _owed(events: Iterable[CaseEvent]) -> Iterable[Owed]:
         elif event.pk in notes and notes[event.pk] in bodies:
             for person in mentions.mentioned(bodies[notes[event.pk]], staff):
                 if person != event.actor_id:
-                    yield Owed(person, rules.MENTIONED, event, f"{by or 'A colleague'} mentioned you in an internal note")
+                    yield Owed(
+                        person, rules.MENTIONED, event, f"{by or 'A colleague'} mentioned you in an internal note"
+                    )
         elif event.pk in replies:
             for person in watchers.get(event.case_id, ()):
                 if person != event.actor_id:
@@ -160,7 +178,11 @@ def _owed(events: Iterable[CaseEvent]) -> Iterable[Owed]:
         elif event.kind in ("sla_warning", "sla_breached"):
             kind = rules.SLA_WARNING if event.kind == "sla_warning" else rules.SLA_BREACHED
             target = SLA_TARGETS.get(event.field, journal.humanise(event.field).lower() or "a target")
-            words = f"SLA warning: the {target} target is near" if kind == rules.SLA_WARNING else f"SLA breached: the {target} target was missed"
+            words = (
+                f"SLA warning: the {target} target is near"
+                if kind == rules.SLA_WARNING
+                else f"SLA breached: the {target} target was missed"
+            )
             for person in watchers.get(event.case_id, ()):
                 yield Owed(person, kind, event, words)
         elif event.kind == "approval_requested" and (found := _SENT_TO.search(event.after)):
@@ -176,7 +198,12 @@ def _owed(events: Iterable[CaseEvent]) -> Iterable[Owed]:
             )
             if asked and asked != event.actor_id:
                 verdict = "approved" if ": approved." in event.after else "refused"
-                yield Owed(asked, rules.APPROVAL_DECIDED, event, f"Your approval request was {verdict} by {by or 'a colleague'}")
+                yield Owed(
+                    asked,
+                    rules.APPROVAL_DECIDED,
+                    event,
+                    f"Your approval request was {verdict} by {by or 'a colleague'}",
+                )
 
 
 def _names(ids: set[int]) -> dict[int, str]:

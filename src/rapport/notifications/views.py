@@ -35,11 +35,18 @@ def index(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     problem, status = "", 200
     try:
-        page = selectors.notifications_page(actor(request), cursor=request.GET.get("cursor") or None, unread_only=unread_only)
+        page = selectors.notifications_page(
+            actor(request), cursor=request.GET.get("cursor") or None, unread_only=unread_only
+        )
     except FieldError as error:  # a cursor edited by hand: say so, and show the first page
         problem, status = " ".join(error.errors.get("cursor", [])), 400
         page = selectors.notifications_page(actor(request), cursor=None, unread_only=unread_only)
-    context = {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(actor(request)), "problem": problem}
+    context = {
+        "page": page,
+        "unread_only": unread_only,
+        "unread": selectors.unread_count(actor(request)),
+        "problem": problem,
+    }
     return render(request, "notifications/index.html", context, status=status)
 
 

@@ -5,18 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0007_people_in_events_by_id'),
-        ('customers', '0004_customer_lookup_indexes'),
-        ('feedback', '0004_exact_rollups_for_timings_scores_and_causes'),
+        ("accounts", "0001_initial"),
+        ("cases", "0007_people_in_events_by_id"),
+        ("customers", "0004_customer_lookup_indexes"),
+        ("feedback", "0004_exact_rollups_for_timings_scores_and_causes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='surveyanswer',
-            index=models.Index(fields=['customer', 'kind', '-answered_at', '-id'], name='answer_customer_latest'),
+            model_name="surveyanswer",
+            index=models.Index(fields=["customer", "kind", "-answered_at", "-id"], name="answer_customer_latest"),
         ),
     ]

@@ -6,56 +6,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0007_people_in_events_by_id'),
+        ("cases", "0007_people_in_events_by_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', '-created_at'], name='follow_user_created')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'user'), name='follow_once')],
+                "indexes": [models.Index(fields=["user", "-created_at"], name="follow_user_created")],
+                "constraints": [models.UniqueConstraint(fields=("case", "user"), name="follow_once")],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'A case is assigned to me'), ('mentioned', 'I am mentioned in an internal note'), ('approval_requested', 'An approval is asked of my role'), ('approval_decided', 'An approval I asked for is decided'), ('sla_warning', 'A case I own or follow nears an SLA target'), ('sla_breached', 'A case I own or follow misses an SLA target'), ('customer_reply', 'The customer replies on a case I own or follow')], max_length=30)),
-                ('text', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('event', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.caseevent')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "A case is assigned to me"),
+                            ("mentioned", "I am mentioned in an internal note"),
+                            ("approval_requested", "An approval is asked of my role"),
+                            ("approval_decided", "An approval I asked for is decided"),
+                            ("sla_warning", "A case I own or follow nears an SLA target"),
+                            ("sla_breached", "A case I own or follow misses an SLA target"),
+                            ("customer_reply", "The customer replies on a case I own or follow"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="cases.caseevent"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['recipient', '-created_at', '-id'], name='notification_recipient'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient', 'case'], name='notification_unread')],
-                'constraints': [models.UniqueConstraint(fields=('recipient', 'event', 'kind'), name='notification_once')],
+                "indexes": [
+                    models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)),
+                        fields=["recipient", "case"],
+                        name="notification_unread",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("recipient", "event", "kind"), name="notification_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'A case is assigned to me'), ('mentioned', 'I am mentioned in an internal note'), ('approval_requested', 'An approval is asked of my role'), ('approval_decided', 'An approval I asked for is decided'), ('sla_warning', 'A case I own or follow nears an SLA target'), ('sla_breached', 'A case I own or follow misses an SLA target'), ('customer_reply', 'The customer replies on a case I own or follow')], max_length=30)),
-                ('channel', models.CharField(choices=[('app', 'In the app'), ('email', 'By email'), ('both', 'In the app and by email'), ('none', 'Not at all')], max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "A case is assigned to me"),
+                            ("mentioned", "I am mentioned in an internal note"),
+                            ("approval_requested", "An approval is asked of my role"),
+                            ("approval_decided", "An approval I asked for is decided"),
+                            ("sla_warning", "A case I own or follow nears an SLA target"),
+                            ("sla_breached", "A case I own or follow misses an SLA target"),
+                            ("customer_reply", "The customer replies on a case I own or follow"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("app", "In the app"),
+                            ("email", "By email"),
+                            ("both", "In the app and by email"),
+                            ("none", "Not at all"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='preference_once')],
+                "constraints": [models.UniqueConstraint(fields=("user", "kind"), name="preference_once")],
             },
         ),
     ]
