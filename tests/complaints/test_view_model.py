@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 # The case page of a complaint with awards and follow-ups: the core page (14, see
 # tests/web/test_case_page.py), then the complaint with its handler, root cause and overrider, its
 # awards with their approvals and requesters, and its follow-ups (``complaints.fetch``). Before the
-# one view-model it was 18: the panel loaded the case a second time for its forms' links.
-COMPLAINT_PAGE_QUERIES = 17
+# one view-model it was 18: the panel loaded the case a second time for its forms' links. Then the
+# followers and the customer's latest CSAT and CES panels: one query each.
+COMPLAINT_PAGE_QUERIES = 19
 
 
 @pytest.fixture
