@@ -12,7 +12,7 @@ from rapport.accounts.models import Role
 from rapport.cases import journal
 from rapport.cases.services import case_update
 from rapport.notifications.services import WATCHED
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import axe_violations, sign_in
 from tests.conftest import make_user
 
 
@@ -77,11 +77,30 @@ def test_notifications_unread_count_open_and_mark_read(page, agent, colleague, c
     expect(page.get_by_text("2 unread.")).to_be_visible()
 
     # mark one read: the count drops
-    page.get_by_role("button", name=re.compile("^Mark read: SLA warning")).click()
+    page.get_by_role("button", name=re.compile(r"^Mark read\W+SLA warning")).click()
     expect(page.get_by_text("Notification marked read.")).to_be_visible()
     expect(header).to_have_text("Notifications 1 unread")
 
     # open the other: it is read, and the case is on screen
-    page.get_by_role("button", name=re.compile("^Open " + case.reference + ": Assigned to you by Agent")).click()
+    page.get_by_role("button", name=re.compile(rf"^Open {case.reference}\W+Assigned to you by Agent")).click()
     expect(page).to_have_url(re.compile(f"/cases/{case.reference}/$"))
     expect(header).to_have_text("Notifications")
+
+
+def test_notification_pages_and_the_collision_warning_have_no_wcag_violations(axe_page, agent, colleague, case):
+    case_update(actor=agent, reference=case.reference, expected_version=case.version, changes={"owner": colleague})
+    for kind in WATCHED:
+        journal.deliver(f"notifications.{kind}")
+    sign_in(axe_page, colleague.email)
+    for path in ("/notifications/", "/notifications/preferences/"):
+        axe_page.goto(path)
+        assert axe_violations(axe_page) == [], path
+    # the case page holding a reply, with the warning and who else is here
+    axe_page.goto(f"/cases/{case.reference}/")
+    case_update(
+        actor=agent, reference=case.reference, expected_version=case.version + 1, changes={"priority": "urgent"}
+    )
+    axe_page.get_by_label("Your reply").fill("On its way.")
+    axe_page.get_by_role("button", name="Send reply", exact=True).click()
+    expect(axe_page.locator(".collision")).to_be_visible()
+    assert axe_violations(axe_page) == []

@@ -157,6 +157,8 @@ def test_staff_pages_reflow(browser, live_server, manager, customer, plain, comp
         "/mail/",
         "/learning/",
         "/learning/learners/",
+        "/notifications/",
+        "/notifications/preferences/",
     ]
     try:
         failures = _failures(page, paths, width)
