@@ -2,9 +2,10 @@
 # Side-by-side load benchmark: Rapport vs django-helpdesk 2.6.1 on this machine, in one run.
 #   bench/run.sh 100000 1000000        (sizes in cases / tickets; each side is topped up to the size)
 # Endpoints: queue (the queue with the five fixed tabs' counts), queue_views (the same with five shared
-#        saved views, ten counts in all), case, api_create, and bulk (one POST /api/v1/cases/bulk assigning
-#        500 cases: its time, once per round). A worker runs beside the server so the counts are kept
-#        fresh as in production (cached, counted off the request); the run waits until they are shown.
+#        saved views, ten counts in all), case, api_create, bulk (one POST /api/v1/cases/bulk assigning
+#        500 cases: its time, once per round), and presence (the case page's collision poll; set REDIS_URL
+#        so the shared cache is Redis, as in production). A worker runs beside the server so the counts
+#        are kept fresh as in production (cached, counted off the request); the run waits until they are shown.
 # Knobs: ENDPOINTS="queue queue_views case api_create bulk" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 (both sides)
 #        RAPPORT_THREADS (ours; default 1: sync workers, as the peer's) BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
 #        WARMUP=0s (e.g. 5s: load each endpoint that long first, unmeasured, so the first requests of each
@@ -85,6 +86,7 @@ for SIZE in "$@"; do
         case $ep in
           queue) wrk -t2 -c"$CONC" -d"$WARMUP" -H "$COOKIE" "$BASE/?queue=all" > /dev/null ;;
           case)  wrk -t2 -c"$CONC" -d"$WARMUP" -H "$COOKIE" -s "$HERE/lua/case_page.lua" "$BASE" > /dev/null ;;
+          presence) wrk -t2 -c"$CONC" -d"$WARMUP" -H "$COOKIE" -s "$HERE/lua/presence_poll.lua" "$BASE" > /dev/null ;;
         esac
       fi
       case $ep in
@@ -105,6 +107,9 @@ for SIZE in "$@"; do
                continue ;;
         case)  probe case -H "$COOKIE" "$BASE/cases/$(head -1 "$RAPPORT_REFS_FILE")/"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" -s "$HERE/lua/case_page.lua" "$BASE" > "$f" ;;
+        presence)
+               probe presence -H "$COOKIE" "$BASE/cases/$(head -1 "$RAPPORT_REFS_FILE")/presence/?seen=0"
+               wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" -s "$HERE/lua/presence_poll.lua" "$BASE" > "$f" ;;
         api_create)
                probe api_get -H "Authorization: Bearer $RAPPORT_TOKEN" "$BASE/api/v1/cases?limit=1"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -s "$HERE/lua/create_case.lua" "$BASE" > "$f"

@@ -111,6 +111,16 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class HeaderLink:
+    """A link in the desk's header beside the person's name with a count, e.g. "Notifications (3)";
+    ``label`` says what is counted, for screen readers as for everyone."""
+
+    label: str
+    url_name: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
 class Deadline:
     """A dated obligation on a case that the SLA views show beside its targets (a data request's
     statutory response date, a complaint's final-response date)."""
@@ -152,6 +162,7 @@ CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
 MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
 HeaderAlertHook = Callable[["User"], Alert | None]
+HeaderLinkHook = Callable[["User"], HeaderLink | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -421,6 +432,16 @@ case and its messages, the badges by message id (one query per hook, none when n
 header_alerts: list[HeaderAlertHook] = []
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
+
+
+header_links: list[HeaderLinkHook] = []
+"""Links with a count in the desk's header for a member of staff (the notifications app: unread
+notifications), asked on every desk page: a hook must cost at most one indexed query, and none
+most of the time (a cached copy)."""
+
+
+def header_links_for(user: User) -> list[HeaderLink]:
+    return [link for hook in header_links if (link := hook(user)) is not None]
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:

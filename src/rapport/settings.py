@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rapport.timetracking",
     "rapport.learning",
     "rapport.improvement",
+    "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"

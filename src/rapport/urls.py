@@ -18,6 +18,7 @@ urlpatterns = [
     path("time/", include("rapport.timetracking.urls")),
     path("learning/", include("rapport.learning.urls")),
     path("improvement/", include("rapport.improvement.urls")),
+    path("notifications/", include("rapport.notifications.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

@@ -162,6 +162,8 @@ def test_staff_pages_reflow(browser, live_server, manager, customer, plain, comp
         "/improvement/journey/",
         "/improvement/standards/",
         "/improvement/rules/",
+        "/notifications/",
+        "/notifications/preferences/",
     ]
     try:
         failures = _failures(page, paths, width)

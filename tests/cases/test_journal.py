@@ -121,8 +121,12 @@ def test_on_commit_subscribers_hear_only_what_committed(case, now, heard, django
     assert calls == [["committed"]]
 
 
-def test_job_subscribers_are_delivered_at_least_once_in_order(case, now, heard, django_capture_on_commit_callbacks):
+def test_job_subscribers_are_delivered_at_least_once_in_order(
+    case, now, heard, django_capture_on_commit_callbacks, monkeypatch
+):
     seen: list[list[str]] = []
+    enqueued: list[str] = []
+    monkeypatch.setattr(journal.jobs, "enqueue", lambda job, subscriber: enqueued.append(subscriber))
     failing = [True]
 
     def handler(events):
@@ -132,10 +136,10 @@ def test_job_subscribers_are_delivered_at_least_once_in_order(case, now, heard, 
 
     heard("note", handler, journal.Delivery.JOB, "t.job")
     # given two notes recorded (the job queued on commit is not run here)
-    with django_capture_on_commit_callbacks(execute=False) as queued:
+    with django_capture_on_commit_callbacks(execute=True):
         journal.record(case=case, kind="note", at=now, after="one")
         journal.record(case=case, kind="note", at=now, after="two")
-    assert len(queued) == 2
+    assert enqueued.count("t.job") == 2  # a job queued for each write (other apps' subscribers too)
     assert JournalDelivery.objects.filter(subscriber="t.job").count() == 2
     # when the subscriber fails, the events stay owed
     with pytest.raises(RuntimeError):
@@ -143,7 +147,7 @@ def test_job_subscribers_are_delivered_at_least_once_in_order(case, now, heard, 
     assert JournalDelivery.objects.filter(subscriber="t.job").count() == 2
     # then the next delivery (the job again, or the periodic sweep) gives them again, oldest first
     failing[0] = False
-    assert journal.deliver_all() == 2
+    assert journal.deliver_all() >= 2  # with what other apps' subscribers were owed
     assert seen == [["one", "two"], ["one", "two"]]
     assert not JournalDelivery.objects.filter(subscriber="t.job").exists()
     assert journal.deliver("t.job") == 0

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 # The case page of a complaint with awards and follow-ups: the core page (14, see
 # tests/web/test_case_page.py), then the complaint with its handler, root cause and overrider, its
 # awards with their approvals and requesters, and its follow-ups (``complaints.fetch``). Before the
-# one view-model it was 18: the panel loaded the case a second time for its forms' links. Time
-# tracking's panel adds its one query (the case's total and the person's timer).
-COMPLAINT_PAGE_QUERIES = 18
+# one view-model it was 18: the panel loaded the case a second time for its forms' links. Then time
+# tracking's panel (the case's total and the person's timer), the followers and the customer's latest
+# CSAT and CES panels: one query each.
+COMPLAINT_PAGE_QUERIES = 20
 
 
 @pytest.fixture

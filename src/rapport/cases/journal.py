@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from rapport.accounts.models import User
+from rapport.cases import presence
 from rapport.cases.models import Case, CaseEvent, JournalDelivery
 from rapport.platform import jobs
 
@@ -75,13 +76,15 @@ class EventKind:
     """An event kind: ``name`` as stored, the ``app`` that owns it, the ``fields`` an event of it
     may name (empty: none; ``None``: any, e.g. a data request's fields), the text it shows staff
     (``staff``: the inside of the timeline entry, escaped) and customers (``customer``; ``None``
-    when the event is internal)."""
+    when the event is internal). A ``quiet`` kind says nothing about the case itself (a colleague
+    starts following it): the collision warning before sending does not stop for it."""
 
     name: str
     app: str
     staff: Renderer
     fields: frozenset[str] | None = frozenset()
     customer: Renderer | None = None
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,11 @@ def kind_of(name: str) -> EventKind:
 
 def kinds() -> dict[str, EventKind]:
     return dict(_registry.kinds)
+
+
+def quiet_kinds() -> list[str]:
+    """The kinds that say nothing about the case itself (``EventKind.quiet``)."""
+    return sorted(name for name, kind in _registry.kinds.items() if kind.quiet)
 
 
 def subscribe(kind: str, handler: Handler, *, delivery: Delivery, name: str) -> Subscriber:
@@ -209,7 +217,21 @@ def record_many(entries: Iterable[Entry], *, ids: bool = True) -> list[CaseEvent
         else:
             _insert(events)
         _tell(events)
+        _stamp(events)
     return events
+
+
+def _stamp(events: list[CaseEvent]) -> None:
+    """Once the write commits, tell open case pages' polls that their case changed (the cache
+    only: ``presence.stamp``)."""
+    latest: dict[int, int] = {}
+    unknown: set[int] = set()
+    for event in events:
+        if event.pk is None:
+            unknown.add(event.case_id)
+        else:
+            latest[event.case_id] = max(latest.get(event.case_id, 0), event.pk)
+    transaction.on_commit(lambda: presence.stamp(latest, sorted(unknown)))
 
 
 def _needs_ids(events: list[CaseEvent]) -> bool:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:reference>/reply/", views.case_reply, name="reply"),
     path("<str:reference>/note/", views.case_note, name="note"),
     path("<str:reference>/edit/", views.case_edit, name="edit"),
+    path("<str:reference>/presence/", views.case_presence, name="presence"),
 ]

@@ -13,16 +13,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access as policy
 from rapport import extensions
+from rapport.cases import journal, presence
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.cases.selectors import case_detail, customer_other_cases
 from rapport.cases.services import case_update, message_add
+from rapport.domain import presence as presence_rules
+from rapport.domain.references import parse_reference
 from rapport.platform.errors import Conflict, FieldError
 from rapport.web.forms import CaseEditForm, NoteForm, OfferedChoiceField, ReplyForm, show_errors, split_tags, uploads
 from rapport.web.views import actor, staff_page
@@ -82,11 +86,14 @@ def _render(
     note_form: NoteForm | None = None,
     edit_form: CaseEditForm | None = None,
     conflict: dict[str, Any] | None = None,
+    collision: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     case, messages_, events = case_detail(actor(request), reference, why="case page")
     if request.method == "GET" and reference != case.reference:
         return redirect(case_url(case))
+    seen = max((e.pk for e in events), default=0)
+    presence.grant(actor(request), case.pk)  # this view's access check vouches for the page's polls
     context = {
         "case": case,
         "customer": case.customer,
@@ -95,10 +102,111 @@ def _render(
         "note_form": note_form or NoteForm(),
         "edit_form": edit_form or CaseEditForm(case=case),
         "conflict": conflict,
+        "collision": collision,
+        "seen": seen,
+        "presence": _presence(request, case, None, state=None),
         "other_cases": customer_other_cases(actor(request), case.customer_id, besides=case.pk),
         "panels": extensions.panels_for(extensions.case_panels, request, case),
     }
     return render(request, "cases/case.html", context, status=status)
+
+
+# --- collision: who else is here, and what changed before sending -------------------------------
+
+COLLISION_TITLE = "Not sent yet: the case changed while you were writing"
+COLLISION_ACTIONS = {
+    "reply_form": "Send reply anyway",
+    "note_form": "Add note anyway",
+    "edit_form": "Save changes anyway",
+}
+
+
+def _presence(request: HttpRequest, case: Case, seen: int | None, *, state: str | None) -> dict[str, Any]:
+    """Record this person on the case and say who else is, and for a poll (``seen``: the newest
+    event its page shows) whether the case changed since (the cache only: no query)."""
+    user, case_id = actor(request), case.pk
+    others = presence.arrive(case_id, user, state=state, now=timezone.now().timestamp())
+    changed = presence.latest_event(case_id) > seen if seen is not None else False
+    return {
+        "others": others,
+        "sentence": presence_rules.sentence(others),
+        "changed": changed,
+        "digest": presence.digest(others, changed),
+        "poll_seconds": presence.POLL_SECONDS,
+        "case_url": case_url(case),
+    }
+
+
+def _seen(request: HttpRequest) -> int | None:
+    """The newest event the sender's page showed (None: a client that did not say)."""
+    raw = request.POST.get("seen", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def _news(request: HttpRequest, case: Case) -> list[CaseEvent]:
+    seen = _seen(request)
+    if seen is None:
+        return []
+    return presence.since(case.pk, seen, actor(request), quiet=journal.quiet_kinds())
+
+
+def _collision(news: list[CaseEvent], form_name: str, attached: bool = False) -> dict[str, Any]:
+    """What others did since the page was drawn, as the warning lists it: messages by their first
+    words (one query for them all), other events as the timeline words them."""
+    journal.resolve_people(news)
+    ids = [
+        int(e.after.rsplit("#", 1)[1])
+        for e in news
+        if e.kind in MESSAGE_EVENTS and e.after.rsplit("#", 1)[-1].isdigit()
+    ]
+    bodies = dict(Message.objects.filter(pk__in=ids).values_list("pk", "body")) if ids else {}
+    items = []
+    for event in news:
+        number = event.after.rsplit("#", 1)[-1]
+        if event.kind in MESSAGE_EVENTS and number.isdigit():
+            body = " ".join(bodies.get(int(number), "").split())
+            inbound = event.after.startswith(MessageKind.INBOUND)
+            who = "The customer" if inbound or not event.actor else str(event.actor)
+            verb = "added an internal note" if event.kind == "note" else "wrote"
+            items.append(
+                {"at": event.at, "who": who, "verb": verb, "excerpt": body[:160] + ("…" if len(body) > 160 else "")}
+            )
+        else:
+            items.append({"at": event.at, "text": journal.staff_text(event)})
+    return {
+        "form": form_name,
+        "title": COLLISION_TITLE,
+        "items": items,
+        "action": COLLISION_ACTIONS[form_name],
+        "attached": attached,
+    }
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def case_presence(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case page's poll (GET, every ``POLL_SECONDS``) and its "I am writing" signal (POST).
+
+    Answers from the cache alone while the page view's access check stands (``presence.grant``);
+    a GET whose answer the page already shows (``shown``) is a 204, so nothing is swapped and the
+    live region announces only changes."""
+    user = actor(request)
+    number = parse_reference(reference)
+    if number is None:
+        raise Http404
+    if not presence.granted(user, number):
+        case = policy.access_case(user, number, why="case page")
+        presence.grant(user, case.pk)
+    if request.method == "POST":
+        state = request.POST.get("state", "")
+        presence.arrive(number, user, state=state, now=timezone.now().timestamp())
+        return HttpResponse(status=204)
+    raw = request.GET.get("seen", "")
+    seen = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+    context = _presence(request, Case(pk=number), seen, state=None)
+    if request.GET.get("shown") == context["digest"]:
+        return HttpResponse(status=204)
+    return render(request, "cases/_presence.html", {"presence": context})
 
 
 @staff_page
@@ -121,6 +229,11 @@ def _add_message(
     request: HttpRequest, case: Case, form: forms.Form, kind: str, done: str, form_name: str
 ) -> HttpResponse:
     status = 422
+    if form.is_valid() and (news := _news(request, case)):
+        # Someone else answered, noted or changed something since this page was drawn: show it
+        # (the page is drawn again with it) and keep what was written; sending again sends.
+        collision = _collision(news, form_name, attached=bool(form.cleaned_data.get("attachments")))
+        return _render(request, case.reference, status=409, collision=collision, **{form_name: form})
     if form.is_valid():
         try:
             message = message_add(
@@ -135,6 +248,7 @@ def _add_message(
             show_errors(form, error.errors)
             status = error.status
         else:
+            presence.arrive(case.pk, actor(request), state=presence_rules.VIEWING, now=timezone.now().timestamp())
             # The page takes focus to the new message (app.js), not back to the top.
             messages.success(request, done, extra_tags=f"message-{message.pk}")
             return redirect(case_url(case, f"message-{message.pk}"))
@@ -148,6 +262,13 @@ def case_edit(request: HttpRequest, reference: str) -> HttpResponse:
     form = CaseEditForm(request.POST, case=case)
     if not form.is_valid():
         return _render(request, case.reference, edit_form=form, status=422)
+    if news := _news(request, case):
+        # The choices are kept at the version the case holds now: saving again is a decision.
+        data = request.POST.copy()
+        data["edit-version"] = str(case.version)
+        kept = CaseEditForm(data, case=case)
+        kept.is_valid()
+        return _render(request, case.reference, edit_form=kept, collision=_collision(news, "edit_form"), status=409)
     try:
         updated = case_update(
             actor=actor(request),

@@ -10,8 +10,9 @@ from django.http import HttpRequest
 
 from rapport import extensions
 from rapport.cases import journal
-from rapport.cases.models import CaseEvent
+from rapport.cases.models import Case, CaseEvent
 from rapport.customers.models import Customer
+from rapport.domain.references import format_reference
 from rapport.feedback import access as policy
 from rapport.feedback import evidence
 
@@ -47,6 +48,33 @@ def value_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | 
     )
 
 
+def _scores_panel(request: HttpRequest, customer_id: int, order: int) -> extensions.Panel | None:
+    from rapport.feedback import selectors
+
+    if not policy.can_view_dashboards(request.user):
+        return None
+    answers = selectors.latest_scores(customer_id)
+    scores = [
+        {
+            "answer": a,
+            "scale": selectors.SCALES[a.kind],  # type: ignore[index]
+            "reference": format_reference(a.case_id) if a.case_id else "",
+        }
+        for a in answers
+    ]
+    return extensions.Panel("feedback/_scores_panel.html", place="side", order=order, context={"scores": scores})
+
+
+def case_scores_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
+    """The customer's latest CSAT and CES beside the case (one query)."""
+    return _scores_panel(request, case.customer_id, order=35)
+
+
+def customer_scores_panel(request: HttpRequest, customer: Customer) -> extensions.Panel | None:
+    """The customer's latest CSAT and CES on their page (one query)."""
+    return _scores_panel(request, customer.pk, order=35)
+
+
 def _demo(now: datetime) -> None:
     from rapport.feedback.demo import seed_feedback_demo
 
@@ -69,6 +97,8 @@ def register() -> None:
     extensions.kpi_sources.register("ces", evidence.CES)
     extensions.gap_evidence.register("rater", evidence.rater_gaps)
     extensions.gap_evidence.register("low_scores", evidence.low_scores)
+    extensions.case_panels.append(case_scores_panel)
+    extensions.customer_panels.append(customer_scores_panel)
     extensions.demo_seeders.append(_demo)
     from rapport.feedback import personal_data, tasks
     from rapport.feedback.services import DISPATCH_NOW_JOB

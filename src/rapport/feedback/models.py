@@ -196,6 +196,8 @@ class SurveyAnswer(models.Model):
             models.Index(fields=["kind", "answered_at", "score"], name="answer_kind_at_score"),
             models.Index(fields=["team", "answered_at"], name="answer_team_at"),
             models.Index(fields=["agent", "answered_at"], name="answer_agent_at"),
+            # The customer's latest score of a kind, on the case and customer pages.
+            models.Index(fields=["customer", "kind", "-answered_at", "-id"], name="answer_customer_latest"),
         ]
 
     def __str__(self) -> str:

@@ -587,3 +587,23 @@ def open_surveys(customer: Customer, now: datetime) -> QuerySet[SurveyInvitation
         .select_related("case")
         .order_by("-send_after", "-id")[:50]
     )
+
+
+SCALES = {SurveyKind.CSAT: 5, SurveyKind.CES: 7}
+"""The answer scales of the latest scores the case and customer pages show (domain.scoring)."""
+
+
+def latest_scores(customer_id: int) -> list[SurveyAnswer]:
+    """The customer's latest CSAT and latest CES answers with a score, CSAT first: one query (two
+    single-row subqueries on the customer's answers index), whatever their number."""
+
+    def latest(kind: str) -> QuerySet[SurveyAnswer, Any]:
+        return (
+            SurveyAnswer.objects.filter(customer_id=customer_id, kind=kind, score__isnull=False)
+            .order_by("-answered_at", "-id")
+            .values("pk")[:1]
+        )
+
+    rows = SurveyAnswer.objects.filter(Q(pk__in=latest(SurveyKind.CSAT)) | Q(pk__in=latest(SurveyKind.CES)))
+    found = list(rows.only("id", "kind", "score", "comment", "answered_at", "case_id"))
+    return sorted(found, key=lambda a: list(SCALES).index(SurveyKind(a.kind)))

@@ -77,4 +77,27 @@
     var outcome = document.getElementById("bulk-outcome");
     if (outcome && !document.querySelector(".error-summary")) { outcome.focus(); }
   });
+
+  // Collision (cases/_presence_region.html): tell colleagues on the case that this person is
+  // writing a reply or a note, when that changes and then at most every 10 seconds, and that they
+  // stopped once the box is empty. The poll that shows who else is here is htmx's.
+  var presenceSent = { state: "", at: 0 };
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    var live = document.getElementById("presence-live");
+    if (!live || !box || box.tagName !== "TEXTAREA" || !box.form) return;
+    var state = { "reply-form": "replying", "note-form": "noting" }[box.form.id];
+    if (!state) return;
+    if (!box.value.trim()) { state = "viewing"; }
+    var now = Date.now();
+    if (state === presenceSent.state && now - presenceSent.at < 10000) return;
+    presenceSent = { state: state, at: now };
+    var token = box.form.querySelector("[name=csrfmiddlewaretoken]");
+    fetch(live.getAttribute("data-presence-url"), {
+      method: "POST",
+      body: new URLSearchParams({ state: state }),
+      headers: { "X-CSRFToken": token ? token.value : "" },
+      credentials: "same-origin"
+    });
+  });
 })();
