@@ -113,7 +113,8 @@ def test_the_queue_with_five_saved_views_and_counts_costs_what_it_did(
         saved_view_create(actor=team_leader, name=f"Shared {n}", filters={"status": "open"}, shared=True, now=now)
     counted(agent_client)
 
-    with django_assert_num_queries(QUEUE_QUERIES):
+    # the unread notifications count is in the shared cache since the counting view
+    with django_assert_num_queries(QUEUE_QUERIES - 1):
         html = agent_client.get("/").content.decode()
 
     assert html.count('class="saved-view"') == 5
