@@ -37,6 +37,7 @@ from rapport.cases.schemas import CaseOut
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
+from rapport.knowledge import api as knowledge_api
 from rapport.learning import api as learning_api
 from rapport.mail import api as mail_api
 from rapport.platform import textinput
@@ -105,6 +106,7 @@ api.add_router("/complaints", complaints_api.router)
 api.add_router("/privacy", privacy_api.router)
 api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
+api.add_router("/kb", knowledge_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
@@ -136,6 +138,8 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     if isinstance(exc.current, Case):
         current = CaseOut.model_validate(exc.current, context={"request": request})
         body["current"] = current.model_dump(mode="json")
+    elif isinstance(exc.current, dict):  # a capability's row, already shaped by its router
+        body["current"] = exc.current
     return _respond(request, 409, body)
 
 

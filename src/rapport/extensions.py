@@ -62,7 +62,7 @@ class Registry(Generic[V]):
         return iter(sorted(self._entries))
 
 
-PanelPlace = Literal["top", "work", "side"]
+PanelPlace = Literal["top", "work", "side", "reply"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class Panel:
     """A block another app adds to a page: ``template`` is rendered with ``panel`` in its context.
 
     ``top`` sits above the timeline (alerts such as reasonable adjustments), ``work`` below the
-    reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
+    reply forms (guided workflows), ``side`` in the side column (targets, value, consents),
+    ``reply`` inside the reply box, under its form (finding an article to insert).
     ``order`` sorts panels within a place, lowest first.
     """
 
@@ -152,6 +153,7 @@ CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
 MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
 HeaderAlertHook = Callable[["User"], Alert | None]
+PortalPanelHook = Callable[["HttpRequest", str], Panel | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -271,6 +273,9 @@ case_facts: Registry[CaseFactHook] = Registry("case fact")
 batch, the fact by case id for those that have one (``"root_cause"``: the id of the root cause a
 complaint names)."""
 ROOT_CAUSE = "root_cause"
+CSAT = "csat"
+"""``"csat"``: the customer's CSAT score for a case (the feedback app's survey answers), read by
+the knowledge base to show the satisfaction of the cases an article answered."""
 
 
 def case_fact(name: str, first_id: int, last_id: int) -> Mapping[int, Any]:
@@ -345,7 +350,7 @@ class GapEvidence:
     one plain sentence with the figures. ``touchpoint`` names the journey touchpoint it sits at
     ("self_service", "first_reply", ... see ``rapport.improvement.catalogue``), ``case_ids`` are
     some cases behind it (at most 50), ``link`` is the page with the detail, ``cost`` the money it
-    cost in the period when known. The gap analysis ranks by ``size × reach`` then ``key``, so
+    cost in the period when known. The gap analysis ranks by ``size x reach`` then ``key``, so
     the same records always give the same order."""
 
     key: str
@@ -390,6 +395,10 @@ core's own, so pages, letters and exports show an app's labels without the core 
 message_badges: list[MessageBadgeHook] = []
 """Markers on the messages of a case's timeline (e.g. an emailed reply's delivery state): given the
 case and its messages, the badges by message id (one query per hook, none when nothing applies)."""
+
+portal_panels: list[PortalPanelHook] = []
+"""Blocks on the customer portal's pages, given the request and the page's name (``"home"``: the
+customer's cases; ``"case_new"``: raising a case, e.g. suggested help articles while they type)."""
 
 header_alerts: list[HeaderAlertHook] = []
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
@@ -456,7 +465,7 @@ def panels_for(
     hooks: Sequence[Callable[[Any, Any], Panel | None]], request: HttpRequest, obj: Any
 ) -> dict[str, list[Panel]]:
     """The panels ``hooks`` add for ``obj``, grouped by place and sorted."""
-    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": []}
+    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": [], "reply": []}
     for hook in hooks:
         panel = hook(request, obj)
         if panel is not None:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("privacy/", include("rapport.privacy.urls")),
     path("feedback/", include("rapport.feedback.urls")),
     path("learning/", include("rapport.learning.urls")),
+    path("kb/", include("rapport.knowledge.urls")),
+    path("help/", include("rapport.knowledge.public_urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]
