@@ -65,3 +65,8 @@ def test_typos_are_corrected_to_the_closest_known_word():
     assert rules.corrected("delivey damagd", lambda w: vocabulary) == "delivery damaged"
     assert rules.corrected("refund", lambda w: vocabulary) is None
     assert rules.corrected("xyzzy", lambda w: vocabulary) is None
+
+
+def test_suggestions_match_any_meaningful_word():
+    groups = rules.meaningful(rules.expand("my kettle is broken", []))
+    assert rules.fts5_query(groups, any_group=True) == '"kettle"* OR "broken"*'

@@ -167,8 +167,20 @@ def _fts5_term(word: str) -> str:
     return '"' + word.replace('"', "") + '"*'
 
 
-def fts5_query(groups: Sequence[Group]) -> str:
-    """SQLite FTS5 MATCH syntax: every group must match, any alternative of it, words as prefixes."""
+STOP_WORDS = frozenset(
+    "a an and are as at be but by for from has have i if in is it its me my no not of on or our so that the "
+    "their them then there they this to was we were what when which who why will with you your".split()
+)
+
+
+def meaningful(groups: Sequence[Group]) -> list[Group]:
+    """The groups without common words: what a free-text description is matched on."""
+    return [g for g in groups if not all(len(p) == 1 and (p[0] in STOP_WORDS or len(p[0]) < 3) for p in g)]
+
+
+def fts5_query(groups: Sequence[Group], *, any_group: bool = False) -> str:
+    """SQLite FTS5 MATCH syntax: every group must match (any one, with ``any_group``: suggestions
+    for a customer's own description), any alternative of it, words as prefixes."""
 
     def alternative(phrase: Alternative) -> str:
         inner = " AND ".join(_fts5_term(w) for w in phrase)
@@ -178,10 +190,10 @@ def fts5_query(groups: Sequence[Group]) -> str:
     for group in groups:
         options = " OR ".join(alternative(p) for p in group)
         parts.append(f"({options})" if len(group) > 1 else options)
-    return " AND ".join(parts)
+    return (" OR " if any_group else " AND ").join(parts)
 
 
-def tsquery(groups: Sequence[Group]) -> str:
+def tsquery(groups: Sequence[Group], *, any_group: bool = False) -> str:
     """PostgreSQL to_tsquery syntax with the same meaning as ``fts5_query``."""
 
     def term(word: str) -> str:
@@ -196,7 +208,7 @@ def tsquery(groups: Sequence[Group]) -> str:
         options = " | ".join(a for a in (alternative(p) for p in group) if a)
         if options:
             parts.append(f"({options})" if len(group) > 1 else options)
-    return " & ".join(parts)
+    return (" | " if any_group else " & ").join(parts)
 
 
 TYPO_CUTOFF = 0.75

@@ -85,16 +85,28 @@ class Found:
     expanded: list[rules.Group] = field(default_factory=list)
 
 
-def search(text: str, *, internal: bool, category_id: int | None = None, audience: str = "", limit: int = 20) -> Found:
+def search(
+    text: str,
+    *,
+    internal: bool,
+    category_id: int | None = None,
+    audience: str = "",
+    limit: int = 20,
+    any_word: bool = False,
+) -> Found:
     """Published articles matching ``text``, best first. ``internal`` is whether the reader may see
-    internal articles (staff); ``audience`` narrows staff to "public" or "internal" ones."""
+    internal articles (staff); ``audience`` narrows staff to "public" or "internal" ones;
+    ``any_word`` ranks articles matching any of the meaningful words (a customer's description of
+    their problem, for suggestions) rather than all of them."""
     groups = rules.expand(text, synonym_groups())
+    if any_word:
+        groups = rules.meaningful(groups)
     if not groups:
         return Found([])
     public_only = not internal or audience == Audience.PUBLIC
     internal_only = internal and audience == Audience.INTERNAL
-    hits = _ranked(groups, public_only, internal_only, category_id, limit)
-    if hits:
+    hits = _ranked(groups, public_only, internal_only, category_id, limit, any_word)
+    if hits or any_word:
         return Found(hits, expanded=groups)
     better = rules.corrected(text, lambda word: _candidates(word, public_only))
     if better is None:
@@ -111,7 +123,12 @@ def _candidates(word: str, public_only: bool) -> list[str]:
 
 
 def _ranked(
-    groups: Sequence[rules.Group], public_only: bool, internal_only: bool, category_id: int | None, limit: int
+    groups: Sequence[rules.Group],
+    public_only: bool,
+    internal_only: bool,
+    category_id: int | None,
+    limit: int,
+    any_word: bool = False,
 ) -> list[Hit]:
     where, params = ["1 = 1"], []
     if public_only:
@@ -126,7 +143,7 @@ def _ranked(
     condition = " AND ".join(where)
     terms = [w for group in groups for phrase in group for w in phrase]
     if connection.vendor == "postgresql":
-        query = rules.tsquery(groups)
+        query = rules.tsquery(groups, any_group=any_word)
         if not query:
             return []
         sql = f"""
@@ -146,7 +163,7 @@ def _ranked(
             WHERE {FTS_TABLE} MATCH %s AND {condition}
             ORDER BY rank, d.article_id DESC LIMIT %s"""  # noqa: S608 - constants only formatted in
         with connection.cursor() as cursor:
-            cursor.execute(sql, [rules.fts5_query(groups), *params, limit])
+            cursor.execute(sql, [rules.fts5_query(groups, any_group=any_word), *params, limit])
             rows = [(r[0], r[1], r[2], -float(r[3])) for r in cursor.fetchall()]
     if not rows:
         return []

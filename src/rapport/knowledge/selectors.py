@@ -312,7 +312,7 @@ def article_gaps(start: datetime, end: datetime, *, owner: User | None = None, l
 
 def suggestions(text: str, *, limit: int = 5) -> list[Any]:
     """Public articles that may answer what a customer is typing (not logged: typing is not a search)."""
-    return search.search(text, internal=False, limit=limit).hits
+    return search.search(text, internal=False, limit=limit, any_word=True).hits
 
 
 def gap_evidence(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
