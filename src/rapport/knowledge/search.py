@@ -130,7 +130,8 @@ def _ranked(
     limit: int,
     any_word: bool = False,
 ) -> list[Hit]:
-    where, params = ["1 = 1"], []
+    where: list[str] = ["1 = 1"]
+    params: list[object] = []
     if public_only:
         where.append("d.public = %s")
         params.append(True)
@@ -167,5 +168,7 @@ def _ranked(
             rows = [(r[0], r[1], r[2], -float(r[3])) for r in cursor.fetchall()]
     if not rows:
         return []
+    if any_word:  # suggestions show titles only: no snippets to cut
+        return [Hit(r[0], r[1], "", bool(r[2]), r[3]) for r in rows]
     bodies = dict(ArticleDocument.objects.filter(article_id__in=[r[0] for r in rows]).values_list("article_id", "body"))
     return [Hit(r[0], r[1], snippet(bodies.get(r[0], ""), terms), bool(r[2]), r[3]) for r in rows]

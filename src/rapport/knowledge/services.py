@@ -428,7 +428,7 @@ def deflections_decide(*, now: datetime | None = None) -> dict[str, int]:
         .order_by("id")[:5000]
     )
     for item in due:
-        item.case_id = item.first_case  # type: ignore[attr-defined]
+        item.case_id = item.first_case
         item.outcome = Outcome.RAISED if item.case_id else Outcome.DEFLECTED
         item.decided_at = now
     Deflection.objects.bulk_update(due, ["case", "outcome", "decided_at"])
