@@ -9,7 +9,9 @@ from rapport.knowledge import services
 from rapport.knowledge.models import Category, Section
 from tests.api.conftest import auth  # noqa: F401 - the API tests sign in with it
 
-PUBLIC_BODY = "## Your rights\n\nYou can get a full refund within 30 days if goods are faulty.\n\n- Tell us\n- Send it back"
+PUBLIC_BODY = (
+    "## Your rights\n\nYou can get a full refund within 30 days if goods are faulty.\n\n- Tell us\n- Send it back"
+)
 INTERNAL_BODY = "## Limits\n\nAgents approve goodwill up to £50; the secret escalation phrase is zebracrossing."
 
 
@@ -28,8 +30,13 @@ def publish_public(author, approver, now, **values):
 @pytest.fixture
 def public_article(agent, manager, section, now):
     return publish_public(
-        agent, manager, now, title="Refunds for faulty goods", summary="Your 30-day right to reject.",
-        body=PUBLIC_BODY, section=section,
+        agent,
+        manager,
+        now,
+        title="Refunds for faulty goods",
+        summary="Your 30-day right to reject.",
+        body=PUBLIC_BODY,
+        section=section,
     )
 
 

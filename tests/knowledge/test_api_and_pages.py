@@ -16,7 +16,8 @@ def test_staff_write_then_patch_with_the_version_they_read(client, auth, agent, 
     created = client.post(
         "/api/v1/kb/articles",
         {"title": "Damaged parcels", "body": "## What to do\n\nTell us.", "audience": "public", "section": section.pk},
-        content_type="application/json", **auth(agent),
+        content_type="application/json",
+        **auth(agent),
     )
     assert created.status_code == 201, created.content
     body = created.json()
@@ -25,9 +26,11 @@ def test_staff_write_then_patch_with_the_version_they_read(client, auth, agent, 
     submitted = client.patch(url, {"version": 1, "action": "submit"}, content_type="application/json", **auth(agent))
     assert submitted.json()["status"] == "review"
     stale = client.patch(url, {"version": 1, "title": "X"}, content_type="application/json", **auth(agent))
-    assert stale.status_code == 409 and stale.json()["current"]["version"] == 2
+    assert stale.status_code == 409
+    assert stale.json()["current"]["version"] == 2
     approved = client.patch(url, {"version": 2, "action": "approve"}, content_type="application/json", **auth(manager))
-    assert approved.json()["status"] == "published" and approved.json()["published_version"] == 3
+    assert approved.json()["status"] == "published"
+    assert approved.json()["published_version"] == 3
     assert client.get(url).json()["title"] == "Damaged parcels"
 
 
@@ -37,7 +40,8 @@ def test_bad_input_names_the_field(client, auth, agent):
     )
     assert response.status_code == 422
     errors = fields(response)
-    assert "title" in errors and "body" in errors
+    assert "title" in errors
+    assert "body" in errors
 
 
 def test_customers_cannot_write(client, auth, customer_user):
@@ -50,9 +54,11 @@ def test_customers_cannot_write(client, auth, customer_user):
 def test_anyone_may_say_whether_an_article_helped(client, public_article):
     url = f"/api/v1/kb/articles/{public_article.pk}/feedback"
     refused = client.post(url, {"helpful": False}, content_type="application/json")
-    assert refused.status_code == 422 and "reason" in fields(refused)
+    assert refused.status_code == 422
+    assert "reason" in fields(refused)
     given = client.post(url, {"helpful": False, "reason": "unclear"}, content_type="application/json")
-    assert given.status_code == 201 and Feedback.objects.get().reason == "unclear"
+    assert given.status_code == 201
+    assert Feedback.objects.get().reason == "unclear"
 
 
 def test_the_help_page_takes_feedback_and_asks_why_not(client, public_article):
@@ -65,12 +71,15 @@ def test_the_help_page_takes_feedback_and_asks_why_not(client, public_article):
 def test_the_portal_suggests_articles_while_a_case_is_typed(client, customer, customer_user, public_article):
     client.force_login(customer_user)
     page = client.get("/portal/cases/new/").content.decode()
-    assert 'hx-get="/help/suggest/"' in page and 'aria-live="polite"' in page
+    assert 'hx-get="/help/suggest/"' in page
+    assert 'aria-live="polite"' in page
     suggested = client.get("/help/suggest/", {"subject": "refund", "body": "my kettle is broken"}).content.decode()
     assert f"/help/articles/{public_article.pk}/?from=suggestion" in suggested
 
 
-def test_opening_a_suggestion_starts_a_deflection_and_saying_it_helped_ends_it(client, customer, customer_user, public_article):
+def test_opening_a_suggestion_starts_a_deflection_and_saying_it_helped_ends_it(
+    client, customer, customer_user, public_article
+):
     client.force_login(customer_user)
     client.get(f"/help/articles/{public_article.pk}/", {"from": "suggestion"})
     assert Deflection.objects.get(customer=customer).outcome == "pending"
@@ -78,11 +87,17 @@ def test_opening_a_suggestion_starts_a_deflection_and_saying_it_helped_ends_it(c
     assert Deflection.objects.get(customer=customer).outcome == "deflected"
 
 
-def test_the_reply_box_finds_and_inserts_an_article_with_placeholders_filled(client, agent, case, manager, section, now):
+def test_the_reply_box_finds_and_inserts_an_article_with_placeholders_filled(
+    client, agent, case, manager, section, now
+):
     from tests.knowledge.conftest import publish_public
 
     article = publish_public(
-        agent, manager, now, title="Kettle refunds", body="Hello {{ customer.name }}, about {{ case.reference }}.",
+        agent,
+        manager,
+        now,
+        title="Kettle refunds",
+        body="Hello {{ customer.name }}, about {{ case.reference }}.",
         section=section,
     )
     client.force_login(agent)
@@ -98,9 +113,19 @@ def test_the_reply_box_finds_and_inserts_an_article_with_placeholders_filled(cli
 
 def test_staff_pages_render(client, agent, manager, public_article, internal_article):
     client.force_login(manager)
-    for path in ["/kb/", "/kb/?q=refund", f"/kb/articles/{public_article.pk}/", f"/kb/articles/{public_article.pk}/edit/",
-                 f"/kb/articles/{public_article.pk}/versions/", "/kb/reviews/", "/kb/gaps/", "/kb/figures/",
-                 "/kb/articles/new/", "/help/", "/help/search/?q=refnud"]:
+    for path in [
+        "/kb/",
+        "/kb/?q=refund",
+        f"/kb/articles/{public_article.pk}/",
+        f"/kb/articles/{public_article.pk}/edit/",
+        f"/kb/articles/{public_article.pk}/versions/",
+        "/kb/reviews/",
+        "/kb/gaps/",
+        "/kb/figures/",
+        "/kb/articles/new/",
+        "/help/",
+        "/help/search/?q=refnud",
+    ]:
         assert client.get(path).status_code == 200, path
 
 

@@ -29,18 +29,23 @@ def test_internal_articles_are_not_found_by_the_public_on_any_page(client, custo
 
 
 def test_drafts_of_public_articles_are_not_found_by_the_public(client, agent, now):
-    draft = services.article_create(actor=agent, title="Draft refund policy", body="Not yet", audience="public", now=now)
+    draft = services.article_create(
+        actor=agent, title="Draft refund policy", body="Not yet", audience="public", now=now
+    )
     for path in paths(draft.pk):
         assert client.get(path).status_code == 404, path
 
 
 def test_the_public_read_public_articles_without_signing_in(client, public_article):
     page = client.get(f"/help/articles/{public_article.pk}/")
-    assert page.status_code == 200 and b"full refund within 30 days" in page.content
+    assert page.status_code == 200
+    assert b"full refund within 30 days" in page.content
     text = client.get(f"/help/articles/{public_article.pk}.txt")
-    assert text["Content-Type"].startswith("text/plain") and "Your rights\n-----------" in text.content.decode()
+    assert text["Content-Type"].startswith("text/plain")
+    assert "Your rights\n-----------" in text.content.decode()
     pdf = client.get(f"/help/articles/{public_article.pk}.pdf")
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     assert client.get(f"/api/v1/kb/articles/{public_article.pk}").json()["title"] == "Refunds for faulty goods"
 
 

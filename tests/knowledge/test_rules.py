@@ -38,7 +38,9 @@ def test_review_overdue_the_day_after_the_date(now):
 def test_headings_must_not_skip_a_level_or_repeat_the_title():
     assert rules.heading_problems([(2, "A"), (3, "B"), (2, "C"), (3, "D")]) == []
     problems = rules.heading_problems([(2, "A"), (4, "Deep")])
-    assert problems and "level 2 to level 4" in problems[0] and "use level 3" in problems[0]
+    assert problems
+    assert "level 2 to level 4" in problems[0]
+    assert "use level 3" in problems[0]
     assert "level 1 heading" in rules.heading_problems([(1, "Title again")])[0]
 
 

@@ -26,7 +26,8 @@ def test_synonyms_the_admin_adds_widen_the_search(public_article):
 
 def test_a_typo_is_corrected_to_a_word_of_the_articles(public_article):
     found = search.search("refnud", internal=False)
-    assert found.corrected == "refund" and [h.article_id for h in found.hits] == [public_article.pk]
+    assert found.corrected == "refund"
+    assert [h.article_id for h in found.hits] == [public_article.pk]
 
 
 def test_words_match_as_prefixes(public_article):
@@ -49,7 +50,8 @@ def test_searches_are_logged_with_their_number_of_results(customer_user, public_
     services.search_logged(actor=customer_user, text="Refund!", now=now)
     services.search_logged(actor=customer_user, text="gift card", now=now)
     assert sorted(SearchLog.objects.values_list("query", "results", "public")) == [
-        ("gift card", 0, True), ("refund", 1, True)
+        ("gift card", 0, True),
+        ("refund", 1, True),
     ]
 
 

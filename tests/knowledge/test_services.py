@@ -18,23 +18,33 @@ from tests.knowledge.conftest import PUBLIC_BODY
 def test_every_change_is_a_version_with_who_when_and_what(agent, public_article, now):
     later = now + timedelta(hours=1)
     article = services.article_update(
-        actor=agent, article_id=public_article.pk, expected_version=3,
-        changes={"body": PUBLIC_BODY + "\n\nWe pay for the return."}, note="Return costs", now=later,
+        actor=agent,
+        article_id=public_article.pk,
+        expected_version=3,
+        changes={"body": PUBLIC_BODY + "\n\nWe pay for the return."},
+        note="Return costs",
+        now=later,
     )
     latest = article.versions.order_by("-number").first()
     assert (latest.number, latest.author, latest.at, latest.changed, latest.note) == (
-        4, agent, later, ["body"], "Return costs"
+        4,
+        agent,
+        later,
+        ["body"],
+        "Return costs",
     )
     assert [v.number for v in selectors.versions(article)] == [4, 3, 2, 1]
     diff = str(selectors.diff(article.versions.get(number=3), latest))
-    assert "diff-add" in diff and "We pay for the return." in diff
+    assert "diff-add" in diff
+    assert "We pay for the return." in diff
 
 
 def test_an_edit_to_a_published_article_is_a_draft_readers_do_not_see_yet(agent, public_article, now):
     article = services.article_update(
         actor=agent, article_id=public_article.pk, expected_version=3, changes={"title": "Changed title"}, now=now
     )
-    assert article.status == "draft" and article.live.title == "Refunds for faulty goods"
+    assert article.status == "draft"
+    assert article.live.title == "Refunds for faulty goods"
     assert ArticleDocument.objects.get(article=article).title == "Refunds for faulty goods"
 
 
@@ -62,7 +72,8 @@ def test_rolling_back_brings_the_old_text_back_as_a_new_version(agent, public_ar
         actor=agent, article_id=public_article.pk, expected_version=3, changes={"title": "Wrong"}, now=now
     )
     article = services.rollback(actor=agent, article_id=public_article.pk, number=1, expected_version=4, now=now)
-    assert article.version == 5 and article.title == "Refunds for faulty goods"
+    assert article.version == 5
+    assert article.title == "Refunds for faulty goods"
     assert article.versions.get(number=5).note == "Rolled back to version 1"
     with pytest.raises(FieldError):
         services.rollback(actor=agent, article_id=public_article.pk, number=99, expected_version=5, now=now)
@@ -91,7 +102,8 @@ def test_a_cited_rule_that_changes_flags_the_article_for_review(agent, manager, 
     settings_history.setting_save(actor=manager, instance=synonym, now=now + timedelta(hours=1))
     assert services.flag_changed_rules(now=now + timedelta(hours=2)) == 1
     article = Article.objects.get(pk=internal_article.pk)
-    assert "rule it cites changed" in article.review_reason and article.review_due == (now + timedelta(hours=2)).date()
+    assert "rule it cites changed" in article.review_reason
+    assert article.review_due == (now + timedelta(hours=2)).date()
     assert services.flag_changed_rules(now=now + timedelta(hours=3)) == 0  # flagged once per change
     assert list(selectors.flagged(agent)) == [article]
 
@@ -137,7 +149,8 @@ def test_feedback_asks_why_not(customer_user, public_article, now):
     given = services.feedback_give(
         actor=customer_user, article_id=public_article.pk, helpful=False, reason="unclear", now=now
     )
-    assert given.public and given.reason == "unclear"
+    assert given.public
+    assert given.reason == "unclear"
 
 
 def test_deflections_are_decided_after_the_window(customer, other_customer, agent, public_article, now):
@@ -166,5 +179,6 @@ def test_gaps_are_offered_as_evidence_through_the_registry(customer_user, public
     services.feedback_give(actor=customer_user, article_id=public_article.pk, helpful=False, reason="unclear", now=now)
     scope = extensions.GapScope(start=now - timedelta(days=1), end=now + timedelta(days=1), cases=lambda p: None)
     evidence = {e.key: e for _name, e in extensions.gaps_from_providers(scope) if _name == extensions.KB_SEARCHES}
-    assert evidence["search:gift card balance"].reach == 2 and evidence["search:gift card balance"].size == 1.0
+    assert evidence["search:gift card balance"].reach == 2
+    assert evidence["search:gift card balance"].size == 1.0
     assert evidence[f"article:{public_article.pk}"].size == 1.0

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
@@ -131,7 +132,7 @@ def _ranked(
     any_word: bool = False,
 ) -> list[Hit]:
     where: list[str] = ["1 = 1"]
-    params: list[object] = []
+    params: list[Any] = []
     if public_only:
         where.append("d.public = %s")
         params.append(True)

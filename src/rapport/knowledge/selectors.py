@@ -218,15 +218,15 @@ def figures(start: datetime, end: datetime) -> Figures:
     (most raised, then most unhelpful). Three queries."""
     deflections = Deflection.objects.filter(at__gte=start, at__lt=end)
     totals = dict(deflections.values("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
-    per_article: dict[int, dict[str, int]] = {
-        row["article_id"]: row
+    per_article: dict[int, dict[str, Any]] = {
+        row["article_id"]: dict(row)
         for row in deflections.values("article_id").annotate(
             deflected=Count("id", filter=Q(outcome=Outcome.DEFLECTED)),
             raised=Count("id", filter=Q(outcome=Outcome.RAISED)),
         )
     }
-    votes: dict[int, dict[str, int]] = {
-        row["article_id"]: row
+    votes: dict[int, dict[str, Any]] = {
+        row["article_id"]: dict(row)
         for row in Feedback.objects.filter(at__gte=start, at__lt=end)
         .values("article_id")
         .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
