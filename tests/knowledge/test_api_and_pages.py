@@ -150,3 +150,10 @@ def test_owners_are_alerted_to_reviews_due(agent, internal_article, now):
     Article.objects.filter(pk=internal_article.pk).update(review_due=now.date() - timedelta(days=3))
     alerts = [a.text for a in extensions.header_alerts_for(agent)]
     assert "1 of your knowledge articles needs review." in alerts
+
+
+def test_a_search_without_words_names_the_field(client):
+    response = client.get("/api/v1/kb/search", {"q": " "})
+    assert response.status_code == 422
+    assert "q" in fields(response)
+    assert client.get("/api/v1/kb/search", {"q": "x" * 201}).status_code == 422

@@ -28,6 +28,8 @@ router = Router(tags=["kb"])
 
 NO_SECTION = "No section with that id."
 NO_OWNER = "No member of staff with that id."
+SEARCH_WORDS = "Give the words to search for in q."
+SEARCH_TOO_LONG = "Keep the search to 200 characters."
 
 
 def _anyone(request: HttpRequest) -> AnonymousUser:
@@ -315,13 +317,17 @@ def list_versions(request: HttpRequest, article_id: int) -> Any:
 @router.get("/search", auth=OPEN, response={200: SearchOut, **ERRORS}, summary="Search articles")
 def search_articles(
     request: HttpRequest,
-    q: str = Field(..., max_length=200),
+    q: str = "",
     category: int | None = None,
     audience: Literal["internal", "public", ""] = "",
 ) -> Any:
     """Published articles matching ``q``, best first: public ones without a token, internal ones
     too for staff. Synonyms widen the search; a search that finds nothing is retried with typos
     corrected (``corrected``)."""
+    if not q.strip():
+        raise FieldError(q=SEARCH_WORDS)
+    if len(q) > 200:
+        raise FieldError(q=SEARCH_TOO_LONG)
     caller = _caller(request)
     found = services.search_logged(actor=caller, text=q, category_id=category, audience=audience)
     staff = policy.sees_internal(caller)

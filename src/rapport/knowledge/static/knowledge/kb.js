@@ -8,7 +8,7 @@
     var button = event.target.closest && event.target.closest("[data-kb-insert]");
     if (!button) return;
     event.preventDefault();
-    var reply = document.querySelector("#reply-form textarea[name=body]");
+    var reply = document.querySelector("#reply-form textarea");
     var status = button.parentNode.querySelector(".kb-linked");
     if (!reply) return;
     fetch(button.getAttribute("data-kb-insert"), { credentials: "same-origin" })
