@@ -58,3 +58,17 @@ def test_searches_are_logged_with_their_number_of_results(customer_user, public_
 def test_unpublishing_takes_an_article_out_of_search(agent, public_article, now):
     services.transition(actor=agent, article_id=public_article.pk, action="unpublish", expected_version=3, now=now)
     assert search.search("refund", internal=True).hits == []
+
+
+def test_only_the_newest_matches_are_ranked_and_sqlite_widens_until_enough_hits(
+    agent, manager, public_article, now, monkeypatch
+):
+    from django.db import connection
+
+    other = publish_public(agent, manager, now, title="Refund timescales", body="Refund within 14 days.")
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    found = {h.article_id for h in search.search("refund", internal=False).hits}
+    if connection.vendor == "sqlite":  # the window widens when it leaves fewer hits than asked for
+        assert found == {public_article.pk, other.pk}
+    else:  # PostgreSQL ranks the newest matches the reader may see, a bounded number
+        assert found == {other.pk}

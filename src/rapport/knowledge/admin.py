@@ -13,7 +13,7 @@ from rapport.platform.admin import SettingsHistoryAdmin
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "slug", "position")
-    prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012 - Django's own attribute
+    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Section)

@@ -28,6 +28,11 @@ from rapport.knowledge.models import Article, ArticleDocument, Audience, Synonym
 from rapport.platform import caches
 
 FTS_TABLE = "knowledge_articledocument_fts"
+RANK_WINDOW = 4_000
+"""How many of the newest matching articles are ranked on SQLite. bm25 costs microseconds per
+match, and a common word (or a customer's description, matched on any word) matches most of a large
+knowledge base; like case search (``cases.search.RECENT_WINDOW``), the newest matches are ranked,
+and the window widens when it leaves fewer hits than asked for."""
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "Found", "Hit", "search"]
 
 
@@ -148,28 +153,48 @@ def _ranked(
         query = rules.tsquery(groups, any_group=any_word)
         if not query:
             return []
+        vector = "(setweight(to_tsvector('english', d.title), 'A') || to_tsvector('english', d.body))"
+        # The newest RANK_WINDOW matches the reader may see are ranked (the filter is inside).
         sql = f"""
-            SELECT d.article_id, d.title, d.public,
-                   ts_rank(setweight(to_tsvector('english', d.title), 'A') || to_tsvector('english', d.body), q) AS rank
-            FROM knowledge_articledocument d, to_tsquery('english', %s) q
-            WHERE (setweight(to_tsvector('english', d.title), 'A') || to_tsvector('english', d.body)) @@ q
-              AND {condition}
+            SELECT d.article_id, d.title, d.public, ts_rank({vector}, q) AS rank
+            FROM (SELECT d.article_id, d.title, d.public, d.body
+                  FROM knowledge_articledocument d, to_tsquery('english', %s) q
+                  WHERE {vector} @@ q AND {condition}
+                  ORDER BY d.article_id DESC LIMIT {RANK_WINDOW}) d, to_tsquery('english', %s) q
             ORDER BY rank DESC, d.article_id DESC LIMIT %s"""  # noqa: S608 - constants only formatted in
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query, *params, limit])
+            cursor.execute(sql, [query, *params, query, limit])
             rows = [(r[0], r[1], r[2], float(r[3])) for r in cursor.fetchall()]
     else:
-        sql = f"""
-            SELECT d.article_id, d.title, d.public, bm25({FTS_TABLE}, 10.0, 1.0) AS rank
-            FROM {FTS_TABLE} JOIN knowledge_articledocument d ON d.article_id = {FTS_TABLE}.rowid
-            WHERE {FTS_TABLE} MATCH %s AND {condition}
-            ORDER BY rank, d.article_id DESC LIMIT %s"""  # noqa: S608 - constants only formatted in
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [rules.fts5_query(groups, any_group=any_word), *params, limit])
-            rows = [(r[0], r[1], r[2], -float(r[3])) for r in cursor.fetchall()]
+        rows = _ranked_sqlite(rules.fts5_query(groups, any_group=any_word), condition, params, limit)
     if not rows:
         return []
     if any_word:  # suggestions show titles only: no snippets to cut
         return [Hit(r[0], r[1], "", bool(r[2]), r[3]) for r in rows]
     bodies = dict(ArticleDocument.objects.filter(article_id__in=[r[0] for r in rows]).values_list("article_id", "body"))
     return [Hit(r[0], r[1], snippet(bodies.get(r[0], ""), terms), bool(r[2]), r[3]) for r in rows]
+
+
+def _ranked_sqlite(match: str, condition: str, params: list[Any], limit: int) -> list[tuple[int, str, bool, float]]:
+    table = FTS_TABLE
+    window = RANK_WINDOW
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s",  # noqa: S608
+                [match, window - 1],
+            )
+            floor = cursor.fetchone()
+            newest = f"AND {table}.rowid >= {int(floor[0])}" if floor else ""
+            cursor.execute(
+                f"""SELECT d.article_id, d.title, d.public, bm25({table}, 10.0, 1.0) AS rank
+                    FROM {table} JOIN knowledge_articledocument d ON d.article_id = {table}.rowid
+                    WHERE {table} MATCH %s {newest} AND {condition}
+                    ORDER BY rank, d.article_id DESC LIMIT %s""",  # noqa: S608 - constants only formatted in
+                [match, *params, limit],
+            )
+            rows = cursor.fetchall()
+            if floor is None or len(rows) >= limit:
+                break
+            window *= 8
+    return [(r[0], r[1], bool(r[2]), -float(r[3])) for r in rows]

@@ -144,7 +144,7 @@ def _locked(actor: User, article_id: int | str, expected_version: int | None) ->
     if not policy.can_write(actor):
         raise NotFound(policy.NO_ARTICLE)
     found = policy.access_article(actor, article_id)
-    article = Article.objects.select_for_update().select_related("section", "live").get(pk=found.pk)
+    article = Article.objects.select_for_update(of=("self",)).select_related("section", "live").get(pk=found.pk)
     if expected_version is not None and expected_version != article.version:
         raise Conflict(STALE.format(version=article.version), current=article)
     return article
