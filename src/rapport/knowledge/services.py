@@ -347,10 +347,13 @@ def case_link(*, actor: User, reference: str, article_id: int | str, now: dateti
 
 
 def placeholder_values(case: Case, actor: User) -> dict[str, str]:
-    """The values of the reply placeholders an article's text may hold (the macros' names)."""
+    """The values of the reply placeholders an article's text may hold: the same names and syntax as
+    macros' (``{{ customer.name }}``); the macros' own filler, with reasonable adjustments, can
+    replace this one when both are installed."""
     return {
         "customer.name": case.customer.name,
         "case.reference": case.reference,
+        "case.subject": case.subject,
         "agent.name": actor.name,
     }
 
