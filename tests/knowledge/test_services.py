@@ -182,3 +182,23 @@ def test_gaps_are_offered_as_evidence_through_the_registry(customer_user, public
     assert evidence["search:gift card balance"].reach == 2
     assert evidence["search:gift card balance"].size == 1.0
     assert evidence[f"article:{public_article.pk}"].size == 1.0
+
+
+def test_csat_is_asked_for_run_by_run_never_the_whole_range(monkeypatch):
+    asked = []
+
+    def fact(low, high):
+        asked.append((low, high))
+        return {case_id: 5 for case_id in range(low, high + 1)}
+
+    extensions.case_facts._entries.pop(extensions.CSAT, None)
+    extensions.case_facts.register(extensions.CSAT, fact)
+    try:
+        scores = selectors.csat_of([3, 10, 900_000, 900_005])
+    finally:
+        extensions.case_facts._entries.pop(extensions.CSAT, None)
+        from rapport.feedback import selectors as feedback_selectors
+
+        extensions.case_facts.register(extensions.CSAT, feedback_selectors.csat_by_case)
+    assert asked == [(3, 10), (900_000, 900_005)]
+    assert scores == {3: 5, 10: 5, 900_000: 5, 900_005: 5}

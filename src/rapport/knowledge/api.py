@@ -232,6 +232,8 @@ def list_articles(
 
 @router.post("/articles", response={201: ArticleOut, **ERRORS}, summary="Write an article (a draft)")
 def create_article(request: HttpRequest, payload: ArticleIn, response: HttpResponse) -> Any:
+    """A new article, as a draft (version 1). Headings and images are checked for accessibility;
+    each problem is named on ``body``."""
     me = _staff(request)
     article = services.article_create(
         actor=me,
@@ -252,6 +254,8 @@ def create_article(request: HttpRequest, payload: ArticleIn, response: HttpRespo
 
 @router.get("/articles/{article_id}", auth=OPEN, response={200: ArticleOut, **ERRORS}, summary="One article")
 def get_article(request: HttpRequest, article_id: int) -> Any:
+    """One article: its published version for the public (404 for internal articles and drafts),
+    the working copy with its workflow fields for staff."""
     caller = _caller(request)
     return _out(caller, policy.access_article(caller, article_id))
 
@@ -295,6 +299,7 @@ def patch_article(request: HttpRequest, article_id: int, payload: ArticlePatch) 
     "/articles/{article_id}/versions", response={200: list[VersionOut], **ERRORS}, summary="Every version of an article"
 )
 def list_versions(request: HttpRequest, article_id: int) -> Any:
+    """Every version of an article, newest first: who, when, what changed, and the text (staff)."""
     me = _staff(request)
     article = policy.access_article(me, article_id)
     return [
@@ -354,6 +359,7 @@ def search_articles(
     summary="Was this article helpful?",
 )
 def give_feedback(request: HttpRequest, article_id: int, payload: FeedbackIn) -> Any:
+    """"Was this helpful?": yes, or no with a reason. No token needed for public articles."""
     feedback = services.feedback_give(
         actor=_caller(request),
         article_id=article_id,

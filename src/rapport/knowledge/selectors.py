@@ -168,18 +168,36 @@ class Usage:
 
 def usage(articles: Sequence[Article]) -> dict[int, Usage]:
     """For each article, how many cases it answered and their CSAT (the feedback app's answers,
-    through ``extensions.case_facts``: two queries whatever the number of articles)."""
+    through ``extensions.case_facts``): one query, and one per run of nearby case ids."""
     links = list(CaseArticle.objects.filter(article__in=articles).values_list("article_id", "case_id"))
-    scores: dict[int, Any] = {}
-    if links:
-        ids = [case_id for _, case_id in links]
-        scores = dict(extensions.case_fact(extensions.CSAT, min(ids), max(ids)))
+    scores = csat_of([case_id for _, case_id in links])
     found: dict[int, Usage] = {}
     for article in articles:
         cases = [case_id for article_id, case_id in links if article_id == article.pk]
         rated = [float(scores[c]) for c in cases if scores.get(c) is not None]
         found[article.pk] = Usage(len(cases), sum(rated) / len(rated) if rated else None, len(rated))
     return found
+
+
+CSAT_SPAN = 2_000
+"""The widest run of case ids asked of the CSAT fact at once: the fact answers for a range of ids
+(the rollups' batches), so linked cases far apart are asked for run by run, never the whole range
+between them."""
+
+
+def csat_of(case_ids: Sequence[int]) -> dict[int, Any]:
+    """The CSAT score of each of ``case_ids`` that has one."""
+    wanted = sorted(set(case_ids))
+    scores: dict[int, Any] = {}
+    start = 0
+    while start < len(wanted):
+        end = start
+        while end + 1 < len(wanted) and wanted[end + 1] - wanted[start] <= CSAT_SPAN:
+            end += 1
+        found = extensions.case_fact(extensions.CSAT, wanted[start], wanted[end])
+        scores.update({case_id: found[case_id] for case_id in wanted[start : end + 1] if case_id in found})
+        start = end + 1
+    return scores
 
 
 def case_articles(case_id: int) -> list[Article]:

@@ -265,8 +265,10 @@ def reviewed(request: HttpRequest, article_id: int) -> HttpResponse:
         return redirect("kb:article", article_id=article_id)
     try:
         services.mark_reviewed(actor=me, article_id=article_id, next_review=form.cleaned_data["next_review"])
-    except (Forbidden, FieldError) as refused:
-        messages.error(request, str(refused) if isinstance(refused, FieldError) else refused.message)
+    except Forbidden as refused:
+        messages.error(request, refused.message)
+    except FieldError as error:
+        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
     else:
         messages.success(request, REVIEWED)
     return redirect("kb:article", article_id=article_id)
@@ -330,7 +332,10 @@ def insert(request: HttpRequest, article_id: int) -> HttpResponse:
 def link_case(request: HttpRequest, article_id: int) -> HttpResponse:
     me = actor(request)
     reference = request.POST.get("case", "")
-    link = services.case_link(actor=me, reference=reference, article_id=article_id)
+    try:
+        link = services.case_link(actor=me, reference=reference, article_id=article_id)
+    except Forbidden as refused:
+        return HttpResponse(refused.message, status=403, content_type="text/plain; charset=utf-8")
     text = LINKED.format(reference=link.case.reference, title=link.article.title)
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse(text, content_type="text/plain; charset=utf-8")
