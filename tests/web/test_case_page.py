@@ -364,10 +364,11 @@ def test_an_htmx_post_with_errors_answers_with_the_page_to_swap(agent_client, ca
 # Session, user, the case (with customer, owner, team), the agent's teams, messages, their
 # attachments, events, tags, the customer's other cases, and the owner and team choices (loaded
 # on the process's first view, then reused: see test_owner_and_team_lists_are_reused).
-CASE_PAGE_QUERIES = 16  # 11 for the core; privacy: the access-log row, the adjustments panel and the
+CASE_PAGE_QUERIES = 17  # 11 for the core; privacy: the access-log row, the adjustments panel and the
 # restriction banner (UK GDPR Art 18: everyone working a case of a restricted person must see it);
 # mail: the emailed replies' delivery states, and whether email is failing (the header's warning,
-# read on the process's first view, then reused for a minute)
+# read on the process's first view, then reused for a minute); knowledge: whether the agent owns
+# articles due for review (the same: once a minute per process)
 
 
 @pytest.mark.parametrize("extra_messages", [1, 11])
@@ -395,8 +396,8 @@ def test_case_page_query_count_does_not_grow_with_messages(
 def test_owner_and_team_lists_are_reused_by_later_views(agent_client, case, django_assert_num_queries):
     agent_client.get(url(case))
     with django_assert_num_queries(
-        CASE_PAGE_QUERIES - 4
-    ):  # the lists and the email check reused; no emailed reply to look up
+        CASE_PAGE_QUERIES - 5
+    ):  # the lists, the email and reviews checks reused; no emailed reply to look up
         response = agent_client.get(url(case))
     assert response.status_code == 200
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.knowledge.models import Audience, Reason, Section
 from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 from rapport.web.forms import StaffChoiceField, staff_members
 
 
@@ -29,7 +30,7 @@ class ArticleForm(Form):
     owner = StaffChoiceField(
         queryset=staff_members(), required=False, help_text="Who keeps it right; you if left empty."
     )
-    review_due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Review by")
+    review_due = forms.DateField(required=False, widget=DateInput(), label="Review by")
     citations = forms.CharField(
         required=False,
         label="Rules it cites",
@@ -51,7 +52,7 @@ class ArticleForm(Form):
 
 
 class ReviewedForm(Form):
-    next_review = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Next review by")
+    next_review = forms.DateField(widget=DateInput(), label="Next review by")
 
 
 class FileForm(Form):
