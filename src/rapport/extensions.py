@@ -246,12 +246,35 @@ class KpiScope:
 
 
 @dataclass(frozen=True)
+class KpiSample:
+    """What a KPI is made of, for before/after tests: for a proportion, ``n`` counted and ``total``
+    the successes among them; for a mean, ``n`` values, ``total`` their sum and ``squares`` the sum
+    of their squares (what SQL's COUNT and SUM give, whatever the number of rows)."""
+
+    n: int
+    total: float
+    squares: float = 0.0
+
+
+@dataclass(frozen=True)
 class KpiSource:
     """A measure another app holds: ``measure`` answers a percentage or figure for a scope, or
-    None when nothing is decided yet ("not measured")."""
+    None when nothing is decided yet ("not measured").
+
+    For the improvement catalogue a source may say more: ``sample`` gives the counts a Check tests
+    (``kind`` "proportion": ``measure`` is 100 x total / n; "mean": total / n), whether higher is
+    better, the ``unit`` it is read in, its ``definition`` in words, and ``behind``: the ids of
+    some cases that fall short in the scope (at most the number asked), for "the cases behind each
+    figure"."""
 
     label: str
     measure: Callable[[KpiScope], float | None]
+    sample: Callable[[KpiScope], KpiSample] | None = None
+    kind: Literal["proportion", "mean"] = "proportion"
+    higher_is_better: bool = True
+    unit: str = "%"
+    definition: str = ""
+    behind: Callable[[KpiScope, int], Sequence[int]] | None = None
 
 
 kpi_sources: Registry[KpiSource] = Registry("KPI source")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("learning/", include("rapport.learning.urls")),
     path("kb/", include("rapport.knowledge.urls")),
     path("help/", include("rapport.knowledge.public_urls")),
+    path("improvement/", include("rapport.improvement.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]
