@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import Q
 
 from rapport import extensions
 from rapport.cases.models import CaseEvent
@@ -177,7 +178,7 @@ def test_gaps_are_offered_as_evidence_through_the_registry(customer_user, public
     services.search_logged(actor=customer_user, text="gift card balance", now=now)
     services.search_logged(actor=customer_user, text="gift card balance", now=now)
     services.feedback_give(actor=customer_user, article_id=public_article.pk, helpful=False, reason="unclear", now=now)
-    scope = extensions.GapScope(start=now - timedelta(days=1), end=now + timedelta(days=1), cases=lambda p: None)
+    scope = extensions.GapScope(start=now - timedelta(days=1), end=now + timedelta(days=1), cases=lambda prefix: Q())
     evidence = {e.key: e for _name, e in extensions.gaps_from_providers(scope) if _name == extensions.KB_SEARCHES}
     assert evidence["search:gift card balance"].reach == 2
     assert evidence["search:gift card balance"].size == 1.0
