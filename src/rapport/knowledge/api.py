@@ -359,7 +359,7 @@ def search_articles(
     summary="Was this article helpful?",
 )
 def give_feedback(request: HttpRequest, article_id: int, payload: FeedbackIn) -> Any:
-    """"Was this helpful?": yes, or no with a reason. No token needed for public articles."""
+    """ "Was this helpful?": yes, or no with a reason. No token needed for public articles."""
     feedback = services.feedback_give(
         actor=_caller(request),
         article_id=article_id,
