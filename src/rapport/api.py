@@ -38,6 +38,7 @@ from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
 from rapport.improvement import api as improvement_api
+from rapport.knowledge import api as knowledge_api
 from rapport.learning import api as learning_api
 from rapport.mail import api as mail_api
 from rapport.notifications import api as notifications_api
@@ -114,6 +115,7 @@ api.add_router("/time", time_api.router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
+api.add_router("/kb", knowledge_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
@@ -145,7 +147,7 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     if isinstance(exc.current, Case):
         current = CaseOut.model_validate(exc.current, context={"request": request})
         body["current"] = current.model_dump(mode="json")
-    elif isinstance(exc.current, dict):  # another row's state as its service gave it (a time entry)
+    elif isinstance(exc.current, dict):  # a capability's row, already shaped by its router (a time entry, an article)
         body["current"] = exc.current
     return _respond(request, 409, body)
 

@@ -62,7 +62,7 @@ class Registry(Generic[V]):
         return iter(sorted(self._entries))
 
 
-PanelPlace = Literal["top", "work", "side"]
+PanelPlace = Literal["top", "work", "side", "reply"]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class Panel:
     """A block another app adds to a page: ``template`` is rendered with ``panel`` in its context.
 
     ``top`` sits above the timeline (alerts such as reasonable adjustments), ``work`` below the
-    reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
+    reply forms (guided workflows), ``side`` in the side column (targets, value, consents),
+    ``reply`` inside the reply box, under its form (finding an article to insert).
     ``order`` sorts panels within a place, lowest first.
     """
 
@@ -163,6 +164,7 @@ BreachingSoonHook = Callable[[], timedelta | None]
 MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
 HeaderAlertHook = Callable[["User"], Alert | None]
 HeaderLinkHook = Callable[["User"], HeaderLink | None]
+PortalPanelHook = Callable[["HttpRequest", str], Panel | None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -309,6 +311,9 @@ HANDLING_TIME = "handling_time"
 """Minutes of work recorded on each case (time tracking), for handling-time figures."""
 AVERAGE_HANDLING_TIME = "average_handling_time"
 """KPI: mean minutes recorded per case with time in the period (time tracking)."""
+CSAT = "csat"
+"""``"csat"``: the customer's CSAT score for a case (the feedback app's survey answers), read by
+the knowledge base to show the satisfaction of the cases an article answered."""
 
 
 def case_fact(name: str, first_id: int, last_id: int) -> Mapping[int, Any]:
@@ -429,6 +434,10 @@ message_badges: list[MessageBadgeHook] = []
 """Markers on the messages of a case's timeline (e.g. an emailed reply's delivery state): given the
 case and its messages, the badges by message id (one query per hook, none when nothing applies)."""
 
+portal_panels: list[PortalPanelHook] = []
+"""Blocks on the customer portal's pages, given the request and the page's name (``"home"``: the
+customer's cases; ``"case_new"``: raising a case, e.g. suggested help articles while they type)."""
+
 header_alerts: list[HeaderAlertHook] = []
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
@@ -504,7 +513,7 @@ def panels_for(
     hooks: Sequence[Callable[[Any, Any], Panel | None]], request: HttpRequest, obj: Any
 ) -> dict[str, list[Panel]]:
     """The panels ``hooks`` add for ``obj``, grouped by place and sorted."""
-    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": []}
+    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": [], "reply": []}
     for hook in hooks:
         panel = hook(request, obj)
         if panel is not None:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rapport.feedback",
     "rapport.timetracking",
     "rapport.learning",
+    "rapport.knowledge",
     "rapport.improvement",
     "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's

@@ -17,6 +17,8 @@ urlpatterns = [
     path("feedback/", include("rapport.feedback.urls")),
     path("time/", include("rapport.timetracking.urls")),
     path("learning/", include("rapport.learning.urls")),
+    path("kb/", include("rapport.knowledge.urls")),
+    path("help/", include("rapport.knowledge.public_urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("", include("rapport.accounts.urls")),

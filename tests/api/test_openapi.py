@@ -74,6 +74,11 @@ PATHS = {
     "/api/v1/sla/cases/{reference}": {"get"},
     "/api/v1/sla/report": {"get"},
     "/api/v1/sla/settings": {"get"},
+    "/api/v1/kb/articles": {"get", "post"},
+    "/api/v1/kb/articles/{article_id}": {"get", "patch"},
+    "/api/v1/kb/articles/{article_id}/versions": {"get"},
+    "/api/v1/kb/articles/{article_id}/feedback": {"post"},
+    "/api/v1/kb/search": {"get"},
 }
 
 

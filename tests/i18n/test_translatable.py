@@ -19,6 +19,7 @@ CUSTOMER_FACING = (
     "feedback/templates/feedback/answer*.html",
     "privacy/templates/privacy/portal_*.html",
     "privacy/templates/privacy/export_summary.html",
+    "knowledge/templates/knowledge/help*.html",
     "web/templates/web/base.html",
     "web/templates/web/_error_summary.html",
     "*/templates/*/email/*",

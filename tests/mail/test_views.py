@@ -57,8 +57,8 @@ def filled(receive, now):
 def test_managers_see_mailboxes_outbox_and_quarantine_in_constant_queries(manager, filled, django_assert_num_queries):
     client = signed_in(manager)
     # session, user, mailboxes, outbox counts, attention list, quarantine, delivery trouble, and the
-    # header's "email is failing" check and unread notifications count
-    with django_assert_num_queries(9):
+    # header's "email is failing" and knowledge "reviews due" checks and unread notifications count
+    with django_assert_num_queries(10):
         response = client.get(reverse("mail:index"))
 
     html = response.content.decode()

@@ -175,9 +175,9 @@ def test_list_pages_run_a_constant_number_of_queries(
         AccessLog.objects.create(actor=agent, customer=customer, at=now, what=f"case {i}")
     # session + user, then the page's own reads (and, on the person's page, the access-log write)
     expected = {
-        # and the header's "email is failing" check and unread notifications count, then reused by
-        # the pages after it
-        "/privacy/": 6,
+        # and the header's "email is failing" and knowledge "reviews due" checks and unread notifications
+        # count, then reused by the pages after it
+        "/privacy/": 7,
         "/privacy/adjustments/": 3,
         # 12 for privacy (with the restriction history and the restriction's legal-hold check); the
         # complaints app adds its legal-hold check (open complaints, referral windows)

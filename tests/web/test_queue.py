@@ -244,8 +244,9 @@ def test_the_filter_form_works_with_and_without_javascript(agent_client, db):
 # filter form (on the process's first view; later views reuse them, see below). The counts on the
 # tabs are read from the shared cache, which in tests is the process's memory (no query; with the
 # database cache one read, tests/web/test_queue_counts.py).
-QUEUE_QUERIES = 11  # 8 for the core; privacy: one for the adjustment badges; mail: whether email is failing
-# (the header's warning, read on the process's first view, then reused for a minute); notifications:
+QUEUE_QUERIES = 12  # 8 for the core; privacy: one for the adjustment badges; mail: whether email is failing
+# (the header's warning, read on the process's first view, then reused for a minute); knowledge:
+# whether the agent owns articles due for review (the same); notifications:
 # the unread count in the header (cached, then reused until a notification arrives or is read)
 
 
@@ -279,6 +280,8 @@ def test_queue_query_count_does_not_grow_with_the_page(
 def test_later_queue_views_reuse_the_owner_and_team_lists(agent_client, make_cases, django_assert_num_queries):
     make_cases(3)
     first = agent_client.get("/").content.decode()
-    with django_assert_num_queries(QUEUE_QUERIES - 4):  # the lists, the email check and the unread count reused
+    with django_assert_num_queries(
+        QUEUE_QUERIES - 5
+    ):  # the lists, the email and reviews checks and the unread count reused
         again = agent_client.get("/").content.decode()
     assert again.count("<option") == first.count("<option")

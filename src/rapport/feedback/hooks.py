@@ -100,6 +100,9 @@ def register() -> None:
     extensions.case_panels.append(case_scores_panel)
     extensions.customer_panels.append(customer_scores_panel)
     extensions.demo_seeders.append(_demo)
+    from rapport.feedback import selectors
+
+    extensions.case_facts.register(extensions.CSAT, selectors.csat_by_case)
     from rapport.feedback import personal_data, tasks
     from rapport.feedback.services import DISPATCH_NOW_JOB
     from rapport.platform import jobs

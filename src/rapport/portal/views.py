@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport import access as policy
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import selectors as case_selectors
 from rapport.cases import services as case_services
@@ -73,14 +74,16 @@ def home(request: HttpRequest, user: User, customer: Customer) -> HttpResponse:
         cursor, notice = None, STALE_PAGE_LINK
         page = selectors.my_cases(user, cursor=None, size=settings.RAPPORT_PAGE_SIZE)
     context = {"nav": "home", "customer": customer, "page": page, "paged": bool(cursor), "notice": notice}
+    context["panels"] = extensions.panels_for(extensions.portal_panels, request, "home")
     return render(request, "portal/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @customer_page
 def case_new(request: HttpRequest, user: User, customer: Customer) -> HttpResponse:
+    panels = extensions.panels_for(extensions.portal_panels, request, "case_new")
     if request.method == "GET":
-        return render(request, "portal/case_new.html", {"nav": "new", "form": RaiseCaseForm()})
+        return render(request, "portal/case_new.html", {"nav": "new", "form": RaiseCaseForm(), "panels": panels})
     form = RaiseCaseForm(request.POST, request.FILES)
     status = 422
     if form.is_valid():
@@ -99,7 +102,7 @@ def case_new(request: HttpRequest, user: User, customer: Customer) -> HttpRespon
         else:
             messages.success(request, CASE_RAISED.format(reference=case.reference))
             return redirect("portal:case", reference=case.reference)
-    return render(request, "portal/case_new.html", {"nav": "new", "form": form}, status=status)
+    return render(request, "portal/case_new.html", {"nav": "new", "form": form, "panels": panels}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
