@@ -61,15 +61,16 @@ class Registry(Generic[V]):
         return iter(sorted(self._entries))
 
 
-PanelPlace = Literal["top", "work", "side"]
+PanelPlace = Literal["top", "reply", "work", "side"]
 
 
 @dataclass(frozen=True)
 class Panel:
     """A block another app adds to a page: ``template`` is rendered with ``panel`` in its context.
 
-    ``top`` sits above the timeline (alerts such as reasonable adjustments), ``work`` below the
-    reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
+    ``top`` sits above the timeline (alerts such as reasonable adjustments), ``reply`` inside the
+    reply area above the reply box (the macro picker), ``work`` below the reply forms (guided
+    workflows), ``side`` in the side column (targets, value, consents).
     ``order`` sorts panels within a place, lowest first.
     """
 
@@ -329,6 +330,28 @@ message_badges: list[MessageBadgeHook] = []
 case and its messages, the badges by message id (one query per hook, none when nothing applies)."""
 
 header_alerts: list[HeaderAlertHook] = []
+
+SignatureHook = Callable[["User"], str]
+
+reply_signatures: list[SignatureHook] = []
+"""The signature a member of staff signs replies with (Markdown): the first hook with a non-empty
+answer wins (the macros app: their own, else their team's). ``message_add`` adds it to every reply
+it stores, so the customer reads the same words in the portal and in the email."""
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """Something the queue can do to many cases at once: ``run(actor, case, version, params, now)``
+    acts on one case read at ``version`` and raises ``RapportError`` (a ``FieldError``, ``Conflict``
+    or ``Forbidden``) to refuse that row with its reason; it returns nothing when the row changed."""
+
+    label: str
+    run: Callable[[User, Case, int, Mapping[str, Any], datetime], None]
+
+
+bulk_actions: Registry[BulkAction] = Registry("bulk action")
+"""Bulk actions capabilities offer the queue, by name (``"apply_macro"``: the macros app, with
+``params={"macro": id}``). The queue checks each row's permission and version through the action."""
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
 
@@ -393,7 +416,7 @@ def panels_for(
     hooks: Sequence[Callable[[Any, Any], Panel | None]], request: HttpRequest, obj: Any
 ) -> dict[str, list[Panel]]:
     """The panels ``hooks`` add for ``obj``, grouped by place and sorted."""
-    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": []}
+    placed: dict[str, list[Panel]] = {"top": [], "reply": [], "work": [], "side": []}
     for hook in hooks:
         panel = hook(request, obj)
         if panel is not None:
@@ -423,6 +446,14 @@ def message_badges_for(case: Case, messages: Sequence[Message]) -> dict[int, lis
         for message_id, badges in hook(case, messages).items():
             found.setdefault(message_id, []).extend(badges)
     return found
+
+
+def signature_for(user: User) -> str:
+    """The signature ``user`` signs replies with; empty when no hook gives one."""
+    for hook in reply_signatures:
+        if found := hook(user):
+            return found
+    return ""
 
 
 def header_alerts_for(user: User) -> list[Alert]:

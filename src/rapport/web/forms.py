@@ -215,8 +215,9 @@ class ReplyForm(Form):
 
     body = forms.CharField(
         label="Your reply",
+        help_text="Markdown works: **bold**, *italics*, [a link](https://…), lists with -. Your signature is added.",
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "data-shortcut-action": "reply"}),
         error_messages={"required": REPLY_REQUIRED},
     )
     status_after = OfferedChoiceField(label="Status after reply", required=False, accepted=STATUS_CHOICES)
@@ -234,7 +235,7 @@ class NoteForm(Form):
         label="Internal note",
         help_text="Only staff can see notes. The customer never sees them.",
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "data-shortcut-action": "note"}),
         error_messages={"required": NOTE_REQUIRED},
     )
     attachments = AttachmentsField()
