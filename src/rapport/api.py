@@ -38,6 +38,7 @@ from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
 from rapport.learning import api as learning_api
+from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
@@ -105,6 +106,8 @@ api.add_router("/complaints", complaints_api.router)
 api.add_router("/privacy", privacy_api.router)
 api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
+api.add_router("/macros", macros_api.router)
+api.add_router("/cases", macros_api.case_router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -36,8 +36,8 @@ from rapport.domain.case_rules import (
     tidy_tag,
 )
 from rapport.domain.redaction import mask_sensitive
-from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.platform import markdown
+from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.platform.html import sanitise_html
 
 SUBJECT_REQUIRED = "Give the case a subject."

@@ -35,23 +35,32 @@ LOOK_AHEAD_DAYS = 60
 @dataclass(frozen=True)
 class Promise:
     """A due instant as a customer reads it: ``when`` relative to now, the local ``time`` ("1pm",
-    "9:30am", "midday", "midnight"), the ``weekday`` and the ``date`` ("12 December")."""
+    "9:30am", "midday", "midnight") and the local ``day`` it falls on (None when it has passed)."""
 
     when: When
-    time: str
-    weekday: str
-    date: str
+    time: str = ""
+    day: date | None = None
+
+    @property
+    def weekday(self) -> str:
+        return WEEKDAYS[self.day.weekday()] if self.day else ""
+
+    @property
+    def date(self) -> str:
+        return day_words(self.day) if self.day else ""
 
     def english(self) -> str:
         """The promise as an English phrase, e.g. "by 1pm on Friday"."""
-        sentences = {
-            "passed": "as soon as we can",
-            "today": "by {time} today",
-            "tomorrow": "by {time} tomorrow",
-            "this_week": "by {time} on {weekday}",
-            "later": "by {time} on {weekday} {date}",
-        }
-        return sentences[self.when].format(time=self.time, weekday=self.weekday, date=self.date)
+        return ENGLISH[self.when].format(time=self.time, weekday=self.weekday, date=self.date)
+
+
+ENGLISH: dict[str, str] = {
+    "passed": "as soon as we can",
+    "today": "by {time} today",
+    "tomorrow": "by {time} tomorrow",
+    "this_week": "by {time} on {weekday}",
+    "later": "by {time} on {weekday} {date}",
+}
 
 
 def clock_words(moment: datetime) -> str:
@@ -79,14 +88,14 @@ def promise(due: datetime, now: datetime, tz: ZoneInfo) -> Promise:
     promises only "as soon as we can": we never quote a time that is behind us.
     """
     if due <= now:
-        return Promise("passed", "", "", "")
+        return Promise("passed")
     local_due, local_now = due.astimezone(tz), now.astimezone(tz)
     day = local_due.date()
     if local_due.hour == 0 and local_due.minute == 0:
         day -= timedelta(days=1)
     ahead = (day - local_now.date()).days
     when: When = "today" if ahead <= 0 else "tomorrow" if ahead == 1 else "this_week" if ahead < 7 else "later"
-    return Promise(when, clock_words(local_due), WEEKDAYS[day.weekday()], day_words(day))
+    return Promise(when, clock_words(local_due), day)
 
 
 def next_business_day(calendar: BusinessCalendar, now: datetime) -> date:
@@ -98,8 +107,8 @@ def next_business_day(calendar: BusinessCalendar, now: datetime) -> date:
     for offset in range(1, LOOK_AHEAD_DAYS + 1):
         day = today + timedelta(days=offset)
         start = datetime(day.year, day.month, day.day, tzinfo=zone)
-        end = start + timedelta(days=1)
-        if business_time_between(calendar, start, end.replace(tzinfo=zone)) > timedelta(0):
+        end = start + timedelta(days=1)  # wall-clock arithmetic: the next local midnight
+        if business_time_between(calendar, start, end) > timedelta(0):
             return day
     return today + timedelta(days=1)
 

@@ -23,9 +23,7 @@ FORMATS = (TEXT, MARKDOWN)
 
 # "commonmark" with raw HTML off; tables and strikethrough as people write them in email; soft
 # line breaks kept as breaks (agents press Enter meaning a new line, as in any mail client).
-_parser = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}).enable(
-    ["table", "strikethrough"]
-)
+_parser = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}).enable(["table", "strikethrough"])
 
 
 def markdown_html(source: str) -> str:

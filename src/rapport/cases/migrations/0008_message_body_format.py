@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_people_in_events_by_id'),
+        ("cases", "0007_people_in_events_by_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='body_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('markdown', 'Markdown')], default='text', max_length=10),
+            model_name="message",
+            name="body_format",
+            field=models.CharField(
+                choices=[("text", "Plain text"), ("markdown", "Markdown")], default="text", max_length=10
+            ),
         ),
     ]
