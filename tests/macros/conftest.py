@@ -6,6 +6,7 @@ import pytest
 
 from rapport import extensions
 from rapport.macros.models import Macro, Scope
+from tests.api.conftest import auth  # noqa: F401 - the API tests sign in with it
 
 
 @pytest.fixture(autouse=True)

@@ -127,7 +127,9 @@ def test_applying_is_one_macro_event_plus_the_ordinary_events(agent, case, order
     assert ("changed", "status", "waiting_on_customer") in events
     assert {e[0] for e in events} >= {"message", "note"}
     reply = applied.reply
-    assert reply is not None and reply.kind == "outbound" and reply.body_format == "markdown"
+    assert reply is not None
+    assert reply.kind == "outbound"
+    assert reply.body_format == "markdown"
     assert Message.objects.filter(case=case, kind="note", body="Asked Alice Jones for the order number.").exists()
     assert applied.case.status == "waiting_on_customer"
     assert applied.case.version > case.version
@@ -247,12 +249,14 @@ def test_replies_are_signed_with_the_agents_own_signature_else_the_teams(agent, 
     Signature.objects.create(team=team, body="The Front line team", updated_at=now)
     macro = make_macro(name="Hello", reply="Hello {{ customer.name }}")
     reply = services.apply_macro(actor=agent, case=case, macro=macro, version=case.version, now=now).reply
-    assert reply is not None and reply.body == "Hello Alice Jones\n\nThe Front line team"
+    assert reply is not None
+    assert reply.body == "Hello Alice Jones\n\nThe Front line team"
 
     services.signature_set(actor=agent, body="Priya Shah  \nCustomer Service", now=now)
     case.refresh_from_db()
     again = services.apply_macro(actor=agent, case=case, macro=macro, version=case.version, now=now).reply
-    assert again is not None and again.body.endswith("Priya Shah  \nCustomer Service")
+    assert again is not None
+    assert again.body.endswith("Priya Shah  \nCustomer Service")
     assert "Front line team" not in again.body
 
 
@@ -260,7 +264,8 @@ def test_a_macro_that_places_the_signature_itself_is_signed_once(agent, case, ma
     services.signature_set(actor=agent, body="Priya", now=now)
     macro = make_macro(name="Signed", reply="Thanks.\n\n{{ agent.signature }}")
     reply = services.apply_macro(actor=agent, case=case, macro=macro, version=case.version, now=now).reply
-    assert reply is not None and reply.body == "Thanks.\n\nPriya"
+    assert reply is not None
+    assert reply.body == "Thanks.\n\nPriya"
 
 
 def test_only_a_teams_leader_or_a_manager_sets_its_signature(agent, team_leader, manager, team, other_team, now):
