@@ -62,6 +62,7 @@ def test_preview_then_apply_from_the_case_page(agent_client, case, order_number)
 def test_applying_on_a_stale_page_says_so_and_writes_nothing(agent_client, case, order_number):
     url = f"/macros/case/{case.reference}/{order_number.pk}/apply/"
     response = agent_client.post(url, {"version": case.version + 3}, **HTMX)
+    assert '<main id="main" tabindex="-1">' in response.content.decode()  # the page to swap in
     assert response.status_code == 409
     assert "Someone else changed this case" in response.content.decode()
     assert Message.objects.filter(case=case).count() == 1

@@ -230,20 +230,16 @@ def case_apply(request: HttpRequest, reference: str, macro_id: int) -> HttpRespo
         except FieldError as refused:
             error, status = " ".join(m for ms in refused.errors.values() for m in ms), refused.status
         else:
-            messages.success(request, MACRO_APPLIED.format(name=macro.name))
-            anchor = f"#message-{applied.reply.pk}" if applied.reply else ""
-            url = reverse("cases:detail", args=[applied.case.reference]) + anchor
-            if _htmx(request):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = url
-                return response
-            return redirect(url)
+            # As the reply box does: back to the case (htmx swaps its #main in), focus on the reply.
+            anchor = f"message-{applied.reply.pk}" if applied.reply else ""
+            messages.success(request, MACRO_APPLIED.format(name=macro.name), extra_tags=anchor)
+            url = reverse("cases:detail", args=[applied.case.reference])
+            return redirect(f"{url}#{anchor}" if anchor else url)
     else:
         error = " ".join(m for ms in form.errors.values() for m in ms)
     context = _preview_context(request, case.reference, macro.pk)
     context["error"] = error
-    template = "macros/_case_preview.html" if _htmx(request) else "macros/preview.html"
-    return render(request, template, context, status=status)
+    return render(request, "macros/preview.html", context, status=status)
 
 
 # --- signatures ---------------------------------------------------------------------------------
