@@ -55,6 +55,9 @@ PATHS = {
     "/api/v1/sla/cases/{reference}": {"get"},
     "/api/v1/sla/report": {"get"},
     "/api/v1/sla/settings": {"get"},
+    "/api/v1/macros": {"get", "post"},
+    "/api/v1/macros/{macro_id}": {"get", "patch", "delete"},
+    "/api/v1/cases/{reference}/macros/{macro_id}/apply": {"post"},
 }
 
 

@@ -172,6 +172,7 @@ def create_macro(request: HttpRequest, payload: MacroIn) -> Any:
 
 @router.get("/{macro_id}", response={200: MacroOut, **ERRORS}, summary="A macro")
 def get_macro(request: HttpRequest, macro_id: int) -> Any:
+    """A macro you can use (another person's personal macro is not found)."""
     user = actor(request)
     policy.require_staff(user)
     return _out(selectors.macro_get(user, macro_id), user)
@@ -196,6 +197,7 @@ def patch_macro(request: HttpRequest, macro_id: int, payload: MacroPatch) -> Any
 
 @router.delete("/{macro_id}", response={204: None, **ERRORS}, summary="Delete a macro")
 def delete_macro(request: HttpRequest, macro_id: int) -> Any:
+    """Its owner, its team's leader or a manager; cases it was applied to keep what it did."""
     user = actor(request)
     policy.require_staff(user)
     services.macro_delete(actor=user, macro=selectors.macro_get(user, macro_id))
