@@ -1,11 +1,13 @@
-"""Django-side chores for bench/run.sh: sizes, a signed-in manager, a token, sample references.
+"""Django-side chores for bench/run.sh: sizes, a signed-in manager, a token, sample references,
+five saved views, and the body of a bulk action on 500 cases.
 
 Run with the same environment as the server (RAPPORT_DATA_DIR / DATABASE_URL):
-    python bench/rapport_side.py count | prepare OUTDIR | cleanup
+    python bench/rapport_side.py count | prepare OUTDIR | cleanup | bulk_body FILE
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -26,6 +28,16 @@ from rapport.customers.models import Customer  # noqa: E402
 from rapport.domain.references import format_reference  # noqa: E402
 
 BENCH_EMAIL = "bench-manager@example.com"
+BENCH_AGENT = "bench-agent@example.com"
+# The bench manager's tabs: five saved views of the kinds a desk keeps (each counted on every page).
+VIEWS = {
+    "Urgent, oldest first": {"priority": ["urgent"], "sort": ["oldest"]},
+    "Complaints": {"type": ["complaint"]},
+    "Phone, waiting on us": {"channel": ["phone"], "status": ["open"]},
+    "Unassigned requests": {"queue": ["unassigned"], "type": ["request"]},
+    "Waiting on customer": {"status": ["waiting_on_customer"], "sort": ["oldest"]},
+}
+BULK_CASES = 500
 
 
 def count() -> None:
@@ -36,6 +48,12 @@ def prepare(outdir: str) -> None:
     user = User.objects.filter(email=BENCH_EMAIL).first() or User.objects.create_user(
         BENCH_EMAIL, None, name="Bench Manager", role=Role.MANAGER
     )
+    from rapport.web.models import SavedView
+    from rapport.web.saved_views import saved_view_create
+
+    if not SavedView.objects.filter(owner=user).exists():
+        for name, filters in VIEWS.items():
+            saved_view_create(actor=user, name=name, filters=filters, shared=True)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -58,6 +76,26 @@ def prepare(outdir: str) -> None:
         )
 
 
+def bulk_body(path: str) -> None:
+    """POST /api/v1/cases/bulk assigning the 500 newest active cases, each at the version it has
+    now, to whichever of the bench manager and a bench agent does not own the first of them (so
+    every run changes every case)."""
+    manager = User.objects.get(email=BENCH_EMAIL)
+    agent = User.objects.filter(email=BENCH_AGENT).first() or User.objects.create_user(
+        BENCH_AGENT, None, name="Bench Agent", role=Role.AGENT
+    )
+    newest = Case.objects.filter(is_active=True).order_by("-id")
+    cases = list(newest.values_list("id", "version", "owner_id")[:BULK_CASES])
+    owner = agent if cases and cases[0][2] == manager.pk else manager
+    body = {
+        "action": "assign",
+        "params": {"owner": owner.pk},
+        "cases": {format_reference(pk): version for pk, version, _ in cases},
+    }
+    with open(path, "w") as out:
+        json.dump(body, out)
+
+
 def cleanup() -> None:
     made = Case.objects.filter(subject__startswith="wrk-created")
     print("  api create made", made.count(), "cases (deleted)")
@@ -72,5 +110,7 @@ if __name__ == "__main__":
         prepare(sys.argv[2])
     elif command == "cleanup":
         cleanup()
+    elif command == "bulk_body":
+        bulk_body(sys.argv[2])
     else:
         sys.exit(f"unknown command {command}")

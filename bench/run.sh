@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side load benchmark: Rapport vs django-helpdesk 2.6.1 on this machine, in one run.
 #   bench/run.sh 100000 1000000        (sizes in cases / tickets; each side is topped up to the size)
-# Knobs: ENDPOINTS="queue case api_create" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 (both sides)
+# Endpoints: queue (the queue with the five fixed tabs' counts), queue_views (the same with five shared
+#        saved views, ten counts in all), case, api_create, and bulk (one POST /api/v1/cases/bulk assigning
+#        500 cases: its time, once per round). A worker runs beside the server so the counts are kept
+#        fresh as in production (cached, counted off the request); the run waits until they are shown.
+# Knobs: ENDPOINTS="queue queue_views case api_create bulk" SKIP_PEER=1 (ours only) CONC=8 DUR=20s ROUNDS=1 WORKERS=2 (both sides)
 #        RAPPORT_THREADS (ours; default 1: sync workers, as the peer's) BENCH_DIR=/tmp/rapport-bench PEER_DIR=/tmp/peer-dh
 #        WARMUP=0s (e.g. 5s: load each endpoint that long first, unmeasured, so the first requests of each
 #        thread, which compile templates and fill a cold database connection's cache, are not in the figures)
@@ -56,7 +60,10 @@ for SIZE in "$@"; do
   RAPPORT_ENV=production ALLOWED_HOSTS=127.0.0.1 RAPPORT_SSL_REDIRECT=false RAPPORT_THREADS="${RAPPORT_THREADS:-1}" \
     "$RAPPORT" serve --bind "127.0.0.1:$PORT" --workers "$WORKERS" > "$OUTD/serve.log" 2>&1 &
   SERVER=$!
-  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  # The queue's counts are made by the job consumer (cases.counts); periodic jobs stay off the bench.
+  RAPPORT_ENV=production ALLOWED_HOSTS=127.0.0.1 "$RAPPORT" worker --no-scheduler > "$OUTD/worker.log" 2>&1 &
+  WORKER=$!
+  trap 'kill $SERVER $WORKER 2>/dev/null || true' EXIT
   for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/login/" && break; sleep 0.5; done
   BASE="http://127.0.0.1:$PORT"
   COOKIE="Cookie: sessionid=$RAPPORT_SESSION"
@@ -65,10 +72,14 @@ for SIZE in "$@"; do
     out=$(curl -s -o /dev/null -w "%{http_code} %{size_download}B %{time_total}s" "$@")
     echo "probe $label: $out"; [ "${out%% *}" = 200 ] || { echo "probe failed: $*" >&2; exit 1; }
   }
+  # Wait until the worker has counted every tab and view once (the page says "Counts updated").
+  for _ in $(seq 1 120); do
+    curl -s -H "$COOKIE" "$BASE/?queue=all" | grep -q "Counts updated" && break; sleep 1
+  done
   echo -e "label\tendpoint\tround\tcases\trps\tp50\tp99\tnon2xx\terrors" > "$OUTD/summary.tsv"
   WARMUP="${WARMUP:-0s}"
   for r in $(seq 1 "$ROUNDS"); do
-    for ep in ${ENDPOINTS:-queue case api_create}; do
+    for ep in ${ENDPOINTS:-queue queue_views case api_create bulk}; do
       f="$OUTD/$ep.$r.txt"
       if [ "$WARMUP" != 0s ] && [ "$r" = 1 ]; then
         case $ep in
@@ -79,6 +90,19 @@ for SIZE in "$@"; do
       case $ep in
         queue) probe queue -H "$COOKIE" "$BASE/?queue=all"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" "$BASE/?queue=all" > "$f" ;;
+        queue_views)
+               VIEW=$(curl -s -H "$COOKIE" "$BASE/?queue=all" | grep -o 'href="/?view=[0-9]*"' | head -1 | grep -o '[0-9]*')
+               probe queue_views -H "$COOKIE" "$BASE/?view=$VIEW"
+               wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" "$BASE/?view=$VIEW" > "$f" ;;
+        bulk)  "$PY" "$HERE/rapport_side.py" bulk_body "$OUTD/bulk.json"
+               out=$(curl -s -o "$OUTD/bulk.$r.out" -w "%{http_code} %{time_total}" -H "Authorization: Bearer $RAPPORT_TOKEN" \
+                 -H "Content-Type: application/json" --data-binary "@$OUTD/bulk.json" "$BASE/api/v1/cases/bulk")
+               changed=$(grep -o '"changed": *[0-9]*' "$OUTD/bulk.$r.out" | grep -o '[0-9]*$')
+               echo "bulk assign of 500 cases: HTTP ${out% *}, ${out#* } s, ${changed:-0} changed"
+               # one request, so the table's "requests a second" is 1/time and p50 = p99 = its time
+               echo -e "rapport-$SIZE\t$ep\t$r\t$RAPPORT_CASES\t$(awk -v t="${out#* }" 'BEGIN{printf "%.3f", 1/t}')\t${out#* }s\t${out#* }s\t$([ "${out% *}" = 200 ] && echo 0 || echo 1)\t-" \
+                 | tee -a "$OUTD/summary.tsv"
+               continue ;;
         case)  probe case -H "$COOKIE" "$BASE/cases/$(head -1 "$RAPPORT_REFS_FILE")/"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" -s "$HERE/lua/case_page.lua" "$BASE" > "$f" ;;
         api_create)
@@ -89,7 +113,7 @@ for SIZE in "$@"; do
       echo -e "rapport-$SIZE\t$ep\t$r\t$RAPPORT_CASES\t$(summ "$f")" | tee -a "$OUTD/summary.tsv"
     done
   done
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; trap - EXIT
+  kill "$SERVER" "$WORKER"; wait "$SERVER" "$WORKER" 2>/dev/null || true; trap - EXIT
 
   [ "${SKIP_PEER:-0}" = 1 ] && continue
   CONC="$CONC" DUR="$DUR" ROUNDS="$ROUNDS" WORKERS="$WORKERS" \

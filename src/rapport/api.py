@@ -37,6 +37,7 @@ from rapport.cases.schemas import CaseOut
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
+from rapport.improvement import api as improvement_api
 from rapport.learning import api as learning_api
 from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
@@ -44,6 +45,7 @@ from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
+from rapport.web import api as web_api
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,8 @@ api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
 api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
+api.add_router("/improvement", improvement_api.router)
+api.add_router("/saved-views", web_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -193,3 +193,13 @@ def test_each_case_is_of_a_type_its_words_fit(demo):
 def test_no_note_or_message_is_written_twice_on_a_case(demo):
     repeated = Message.objects.values("case_id", "kind", "body").annotate(n=Count("id")).filter(n__gt=1).order_by()
     assert list(repeated) == []
+
+
+def test_the_demo_team_keeps_saved_views_its_leader_shares(demo):
+    from rapport.web.models import SavedView
+
+    assert sorted(SavedView.objects.filter(shared=True).values_list("name", flat=True)) == [
+        "Complaints",
+        "Urgent, oldest first",
+    ]
+    assert SavedView.objects.filter(shared=False).count() == 1

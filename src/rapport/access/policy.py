@@ -151,3 +151,17 @@ def can_manage_customers(actor: User | AnonymousUser) -> bool:
 def can_read_settings_history(actor: User | AnonymousUser) -> bool:
     """Managers and admins read who changed which rule or setting, and how (ADR 0011)."""
     return is_staff(actor) and getattr(actor, "role", "") in {Role.MANAGER, Role.ADMIN}
+
+
+SHARING_ROLES = frozenset({Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN})
+
+
+def can_share_views(actor: User | AnonymousUser) -> bool:
+    """Team leaders, managers and admins share saved views of the queue with every member of staff."""
+    return is_staff(actor) and getattr(actor, "role", "") in SHARING_ROLES
+
+
+def can_change_view(actor: User, *, owner_id: int, shared: bool) -> bool:
+    """A saved view is changed by its owner; a shared one also by managers and admins, who look
+    after what every member of staff is shown."""
+    return actor.pk == owner_id or (shared and sees_all_cases(actor))

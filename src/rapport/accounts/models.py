@@ -66,6 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # `is_staff` only opens Django admin (configuration); desk access follows `role`.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Single-key shortcuts as the person set them (``domain.shortcuts``; WCAG 2.1.4): read with the
+    # signed-in user, so the desk's pages pay no query for them. Empty means the defaults.
+    shortcuts = models.JSONField(default=dict, blank=True)
 
     objects = UserManager()
 

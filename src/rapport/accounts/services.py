@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.accounts.models import ApiToken, Role, User
+from rapport.domain import shortcuts
 from rapport.platform.errors import FieldError, NotFound
 
 TOKEN_PREFIX = "rpt"  # noqa: S105 - a public marker that tells a token apart, not a secret
@@ -81,3 +83,16 @@ def staff_create(*, email: str, name: str, role: str, password: str | None) -> U
             raise FieldError(email="An account already uses this email address.")
         admin = role == Role.ADMIN
         return User.objects.create_user(email, password, name=name, role=role, is_staff=admin, is_superuser=admin)
+
+
+def shortcuts_set(*, user: User, enabled: bool, keys: Mapping[str, str]) -> shortcuts.Shortcuts:
+    """Keep a person's choice of single-key shortcuts: on or off, and a key for each action
+    (WCAG 2.1.4; ``domain.shortcuts``). A choice with a problem is refused whole, naming each key."""
+    cleaned = {action: (key or "").strip() if key != " " else key for action, key in keys.items()}
+    problems = shortcuts.binding_problems(cleaned)
+    if problems:
+        raise FieldError({action: [problem] for action, problem in problems.items()})
+    chosen = shortcuts.shortcuts_from({"enabled": enabled, "keys": cleaned})
+    user.shortcuts = {"enabled": chosen.enabled, "keys": dict(chosen.keys)}
+    user.save(update_fields=["shortcuts"])
+    return chosen

@@ -18,9 +18,11 @@ from ninja.errors import ValidationError
 
 from rapport import access as policy
 from rapport.accounts.api import ERRORS, actor
-from rapport.cases import search, selectors, services
+from rapport.cases import bulk, search, selectors, services
 from rapport.cases.models import Case
 from rapport.cases.schemas import (
+    BulkIn,
+    BulkOut,
     CaseChanges,
     CaseIn,
     CaseListQuery,
@@ -191,6 +193,17 @@ def create_case(request: HttpRequest, response: HttpResponse) -> Any:
     response["Location"] = f"/api/v1/cases/{case.reference}"
     _etag(response, case.version)
     return Status(201, _case_view(request, case))
+
+
+@router.post("/bulk", response={200: BulkOut, **ERRORS}, summary="Change many cases at once")
+def bulk_cases(request: HttpRequest, payload: BulkIn) -> Any:
+    """One action on many cases, each checked on its own: by the permission policy and against the
+    version you read. Answers 200 with one result per case, in the order sent; a case someone else
+    changed is a 409 for that case alone. A request that cannot be done at all (an unknown action,
+    no cases, a bad parameter) is one 422 and changes nothing."""
+    outcomes = bulk.cases_bulk(actor=actor(request), action=payload.action, params=payload.params, cases=payload.cases)
+    changed = sum(1 for outcome in outcomes if outcome.changed)
+    return {"action": payload.action, "changed": changed, "refused": len(outcomes) - changed, "results": outcomes}
 
 
 @router.get("/{reference}", response={200: CaseView, **ERRORS}, summary="One case")

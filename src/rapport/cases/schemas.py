@@ -330,3 +330,32 @@ class MessageIn(Schema):
     )
     channel: ChannelName | None = None
     status_after: StatusName | None = Field(None, description="Staff: the status to leave the case in.")
+
+
+# --- working many cases at once --------------------------------------------------------------------
+
+
+class BulkIn(Schema):
+    """One action for many cases: ``cases`` maps each reference to the version you read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(description="assign, status, priority, team, tags_add, tags_remove, or an action an app adds.")
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        description='The action\'s parameter, e.g. {"owner": 12}, {"status": "resolved"}, {"tags": ["refund"]}.',
+    )
+    cases: dict[str, int] = Field(description="Reference to the version you read, at most 500 cases.")
+
+
+class BulkRowOut(Schema):
+    reference: str
+    status: int = Field(description="200 changed; 404, 403, 409 or 422 refused, as for one case.")
+    error: str | None = None
+
+
+class BulkOut(Schema):
+    action: str
+    changed: int
+    refused: int
+    results: list[BulkRowOut]

@@ -62,7 +62,7 @@ class QueueFilter:
             value = one(name)
             if value is None:
                 return None
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 errors.setdefault(name, []).append("Give a whole number.")
                 return None
             return int(value)
@@ -115,14 +115,28 @@ def case_queue(
     actor: User, flt: QueueFilter, *, cursor: str | None, size: int, now: datetime | None = None
 ) -> Page[Case]:
     """One page of the actor's queue. Three queries: the team scope, the page, its tags."""
+    cases, sort = _queue_cases(actor, flt, now or timezone.now())
+    keyset = BREACH_SORT if sort == "breach" else SORTS[sort]
+    cases = cases.select_related("customer", "owner", "team").prefetch_related("tags")
+    return keyset.paginate(cases, cursor=cursor, size=size)
+
+
+def queue_count(actor: User, flt: QueueFilter, *, now: datetime) -> int:
+    """How many cases the actor's queue holds with these filters (what the tabs and saved views
+    show). One count over the same indexes the queue walks; the sort does not change it."""
+    cases, _ = _queue_cases(actor, flt, now)
+    return cases.count()
+
+
+def _queue_cases(actor: User, flt: QueueFilter, now: datetime) -> tuple[QuerySet[Case], str]:
+    """The actor's cases that pass ``flt``, and the sort that applies (the breaching queue has its own)."""
     cases = policy.visible_cases(actor)
     sort = flt.sort
     if flt.queue == "breaching":
-        cases = cases.filter(next_breach_at__lte=(now or timezone.now()) + extensions.breaching_soon_window())
+        cases = cases.filter(next_breach_at__lte=now + extensions.breaching_soon_window())
         sort = "breach"
     elif sort == "breach":
         cases = cases.filter(next_breach_at__isnull=False)
-    keyset = BREACH_SORT if sort == "breach" else SORTS[sort]
     if flt.queue == "mine":
         cases = cases.filter(owner=actor)
     elif flt.queue == "team":
@@ -145,8 +159,7 @@ def case_queue(
             cases = cases.filter(**{name: value})
     if flt.tag:
         cases = cases.filter(tags__name=flt.tag)
-    cases = cases.select_related("customer", "owner", "team").prefetch_related("tags")
-    return keyset.paginate(cases, cursor=cursor, size=size)
+    return cases, sort
 
 
 def case_detail(actor: User, reference: str, *, why: str = "") -> tuple[Case, list[Message], list[CaseEvent]]:

@@ -25,3 +25,11 @@ def journal_redeliver() -> int:
     from rapport.cases import journal
 
     return journal.deliver_all()
+
+
+@db_task()
+def queue_count_refresh(actor_id: int, params: dict[str, list[str]], key: str) -> None:
+    """Count the cases of one queue or saved view for the shared cache (``cases.counts``)."""
+    from rapport.cases import counts
+
+    counts.refresh(actor_id, params, key)

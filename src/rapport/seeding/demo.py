@@ -41,6 +41,7 @@ from rapport.seeding.scenarios import (
     TECHNICAL,
     Scenario,
 )
+from rapport.web.saved_views import saved_view_create
 
 DEMO_SEED = 2026
 DEMO_CASES = 140
@@ -143,10 +144,26 @@ def seed_demo(*, now: datetime, seed: int = DEMO_SEED) -> DemoResult:
         desk = _staff()
         external, internal, portal = _customers(rng, pools, desk, now)
         made = _cases(rng, pools, desk, external, internal, portal, now)
+        _saved_views(desk, now)
         # Each capability adds its own demo data (SLA policies, complaints, surveys …) on top.
         for seeder in extensions.demo_seeders:
             seeder(now)
     return DemoResult(True, made, len(external) + len(internal), _staff_count())
+
+
+def _saved_views(desk: _Desk, now: datetime) -> None:
+    """The tabs a real front-line team keeps beside the fixed queues: two its leader shares, one of
+    the agent's own."""
+    leader = desk.leaders[FRONT_LINE]
+    shared = {
+        "Urgent, oldest first": {"queue": ["team"], "priority": ["urgent"], "sort": ["oldest"]},
+        "Complaints": {"type": ["complaint"], "sort": ["breach"]},
+    }
+    for name, filters in shared.items():
+        saved_view_create(actor=leader, name=name, filters=filters, shared=True, now=now)
+    agent = desk.agents[FRONT_LINE][0]
+    waiting = {"queue": ["mine"], "status": ["waiting_on_customer"]}
+    saved_view_create(actor=agent, name="Waiting on customers", filters=waiting, now=now)
 
 
 def _staff_count() -> int:

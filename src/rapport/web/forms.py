@@ -19,6 +19,7 @@ from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES,
 from rapport.cases.services import NOTE_REQUIRED, REPLY_REQUIRED, Upload
 from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
 from rapport.domain import case_rules
+from rapport.domain import shortcuts as shortcut_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment
 from rapport.domain.case_rules import Channel, Priority, Status, can_move
 from rapport.platform import caches
@@ -217,6 +218,7 @@ class ReplyForm(Form):
         label="Your reply",
         help_text="Markdown works: **bold**, *italics*, [a link](https://…), lists with -. Your signature is added.",
         strip=False,
+        # The keyboard shortcut "reply" (web/static/rapport/shortcuts.js) brings people here.
         widget=forms.Textarea(attrs={"rows": 6, "data-shortcut-action": "reply"}),
         error_messages={"required": REPLY_REQUIRED},
     )
@@ -249,7 +251,12 @@ class CaseEditForm(Form):
     status = OfferedChoiceField(accepted=STATUS_CHOICES)
     priority = forms.TypedChoiceField(choices=PRIORITY_CHOICES, coerce=int)
     type = forms.ChoiceField(label="Case type", choices=TYPE_CHOICES)
-    owner = StaffChoiceField(required=False, queryset=staff_members(), empty_label="Nobody")
+    owner = StaffChoiceField(
+        required=False,
+        queryset=staff_members(),
+        empty_label="Nobody",
+        widget=forms.Select(attrs={"data-shortcut-action": "assign"}),
+    )
     team = forms.ModelChoiceField(required=False, queryset=Team.objects.all(), empty_label="No team")
     tags = forms.CharField(
         required=False, max_length=500, help_text="Separate tags with commas.", validators=[check_tags]
@@ -381,3 +388,37 @@ class RaiseCaseForm(Form):
 def field_error(error: FieldError) -> list[str]:
     """Every message of a ``FieldError``, for an error summary without a form."""
     return [message for messages in error.errors.values() for message in messages]
+
+
+# --- the queue's saved views and each person's keyboard shortcuts -----------------------------------
+
+
+class SavedViewForm(Form):
+    """Save the queue's current filters as a view (the filters come from the page's address)."""
+
+    name = forms.CharField(label="View name", max_length=60)
+    shared = forms.BooleanField(label="Share with every member of staff", required=False)
+
+
+class ShortcutsForm(Form):
+    """A person's single-key shortcuts (WCAG 2.1.4): all on or off, and a key for each."""
+
+    enabled = forms.BooleanField(label="Use single-key shortcuts", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for action, label in shortcut_rules.ACTIONS.items():
+            self.fields[f"key_{action}"] = forms.CharField(
+                label=label,
+                max_length=1,
+                strip=False,
+                error_messages={"required": f"Give a key for: {label.lower()}."},
+                widget=forms.TextInput(attrs={"size": 2, "autocomplete": "off", "class": "key-input"}),
+            )
+
+    @classmethod
+    def initial_for(cls, chosen: shortcut_rules.Shortcuts) -> dict[str, Any]:
+        return {"enabled": chosen.enabled, **{f"key_{a}": k for a, k in chosen.keys.items()}}
+
+    def keys(self) -> dict[str, str]:
+        return {action: self.cleaned_data[f"key_{action}"] for action in shortcut_rules.ACTIONS}

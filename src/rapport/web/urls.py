@@ -4,6 +4,10 @@ from rapport.web import settings_history, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("queue/bulk/", views.queue_bulk, name="queue_bulk"),
+    path("queue/views/", views.saved_view_list, name="saved_views"),
+    path("queue/views/<int:view_id>/", views.saved_view_change, name="saved_view_change"),
+    path("preferences/shortcuts/", views.shortcut_preferences, name="shortcut_preferences"),
     path("search/", views.search, name="search"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("settings/changes/", settings_history.setting_changes, name="setting_changes"),

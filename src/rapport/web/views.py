@@ -11,25 +11,39 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access as policy
 from rapport import extensions
+from rapport.accounts import services as accounts_services
 from rapport.accounts.models import User
+from rapport.cases import bulk, counts
 from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
+from rapport.domain import shortcuts as shortcut_rules
 from rapport.domain.references import format_reference
 from rapport.platform.downloads import private_download
-from rapport.platform.errors import FieldError, NotFound
+from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.platform.pagination import page_size
-from rapport.web.forms import QueueFilterForm, field_error
+from rapport.web import saved_views
+from rapport.web.forms import (
+    QueueFilterForm,
+    SavedViewForm,
+    ShortcutsForm,
+    field_error,
+    show_errors,
+    shown_staff,
+    shown_teams,
+)
+from rapport.web.models import SavedView
 
 View = Callable[..., HttpResponse]
 QUEUE_TABS = (
@@ -81,35 +95,179 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_page
 @require_GET
 def _queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, request.GET)
+
+
+def _queue_page(
+    request: HttpRequest, query: QueryDict, *, bulk: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The queue for the filters in ``query`` (the page's own address, or the address a bulk
+    action was sent from), with the outcome of that action when there is one."""
+    who = actor(request)
     errors: list[str] = []
     page = None
     flt = QueueFilter()
     now = timezone.now()
+    views = list(saved_views.saved_views(who))
+    chosen = _chosen_view(views, query.get("view"))
+    asked = {name: query.getlist(name) for name in query if name != "view"}
     try:
-        flt = QueueFilter.from_params(params(request))
-        size = page_size(request.GET.get("limit"), default=settings.RAPPORT_PAGE_SIZE)
-        page = case_queue(actor(request), flt, cursor=request.GET.get("cursor") or None, size=size, now=now)
+        flt = QueueFilter.from_params({**(chosen.filters if chosen else {}), **asked})
+        size = page_size(query.get("limit"), default=settings.RAPPORT_PAGE_SIZE)
+        page = case_queue(who, flt, cursor=query.get("cursor") or None, size=size, now=now)
     except FieldError as error:
         errors = field_error(error)
+    wanted = {key: {"queue": [key]} for key, _ in QUEUE_TABS}
+    wanted.update({f"view-{view.pk}": view.filters for view in views})
+    counted = counts.queue_counts(who, wanted, now=now)
+    shown = {**(chosen.filters if chosen else {}), **query}
     context = {
-        "badges": extensions.badges_for(actor(request), page.items) if page else {},
+        "badges": extensions.badges_for(who, page.items) if page else {},
         "filter": flt,
-        "form": QueueFilterForm(request.GET),
+        "form": QueueFilterForm(shown),
         "page": page,
         "errors": errors,
-        "tabs": QUEUE_TABS,
-        "queue_name": dict(QUEUE_TABS).get(flt.queue, "All"),
-        "paged": bool(request.GET.get("cursor")),
+        "tabs": [(key, label, counted.get(key)) for key, label in QUEUE_TABS],
+        "views": [(view, counted.get(f"view-{view.pk}")) for view in views],
+        "chosen_view": chosen,
+        "counts_age": counts.oldest(counted, now),
+        "queue_name": chosen.name if chosen else dict(QUEUE_TABS).get(flt.queue, "All"),
+        "paged": bool(query.get("cursor")),
         "now": now,
+        "here": query.urlencode(),
+        "query_for": query,
+        "bulk_actions": _bulk_choices(who),
+        "bulk": bulk,
+        "view_form": SavedViewForm(),
+        "can_share": policy.can_share_views(who),
         # Read only where it is shown: the other queues cost nothing for it.
         "breaching_soon": extensions.breaching_soon_window() if flt.queue == "breaching" else None,
     }
-    status = 400 if errors else 200
+    status = 400 if errors and status == 200 else status
     partial = bool(request.htmx and request.htmx.target == "results")
     response = render(request, "web/_queue_results.html" if partial else "web/queue.html", context, status=status)
     # One URL answers with the page or just its results: caches and the back button must tell them apart.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+def _chosen_view(views: list[SavedView], asked: str | None) -> SavedView | None:
+    """The saved view the address names, among those the person sees (else none: the plain queue)."""
+    return next((view for view in views if str(view.pk) == asked), None) if asked else None
+
+
+def _bulk_choices(who: User) -> list[dict[str, Any]]:
+    """The action bar's choices: one group per action with its values, or a free-text field.
+    The owner and team lists are the ones the page's filters already hold (no query)."""
+    shown = {"owner": [("", "Nobody (unassign)"), *shown_staff()], "team": [("", "No team"), *shown_teams()]}
+    groups = []
+    for name, action in bulk.actions_for(who):
+        options = shown.get(action.param) if action.param in shown else None
+        if options is None and action.choices is not None:
+            options = list(action.choices(who))
+        groups.append({"name": name, "label": action.label, "param": action.param, "options": options})
+    return groups
+
+
+@staff_page
+@require_POST
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """The action bar: do one action to the ticked cases (or every case on the page), then show the
+    queue again with what changed and what was refused, and why. Works as a plain form post."""
+    back = QueryDict(request.POST.get("return", ""), mutable=False)
+    name, _, value = request.POST.get("do", "").partition(":")
+    entry = extensions.bulk_actions.get(name)
+    params: dict[str, Any] = {}
+    if entry is not None and entry.param:
+        params[entry.param] = value if entry.choices is not None else request.POST.get(f"value-{entry.param}", "")
+    try:
+        chosen = _ticked(
+            request.POST.getlist("shown") if request.POST.get("all_on_page") else request.POST.getlist("case")
+        )
+        outcomes = bulk.cases_bulk(actor=actor(request), action=name, params=params, cases=chosen)
+    except FieldError as error:
+        return _queue_page(request, back, bulk={"problems": field_error(error)}, status=422)
+    changed = [o for o in outcomes if o.changed]
+    refused = [o for o in outcomes if not o.changed]
+    label = entry.label if entry else name
+    return _queue_page(request, back, bulk={"label": label, "changed": changed, "refused": refused})
+
+
+def _ticked(values: list[str]) -> dict[str, int]:
+    """The ticked rows, each ``reference:version`` as the queue wrote it."""
+    chosen: dict[str, int] = {}
+    for item in values:
+        reference, _, version = item.partition(":")
+        if not (version.isascii() and version.isdigit()):
+            raise FieldError(cases=bulk.BAD_VERSION)
+        chosen[reference] = int(version)
+    return chosen
+
+
+@staff_page
+def saved_view_list(request: HttpRequest) -> HttpResponse:
+    """The person's saved views and the shared ones: save the queue's filters as one, move, delete."""
+    who = actor(request)
+    if request.method == "POST":
+        form = SavedViewForm(request.POST)
+        filters = QueryDict(request.POST.get("return", ""))
+        if form.is_valid():
+            try:
+                view = saved_views.saved_view_create(
+                    actor=who,
+                    name=form.cleaned_data["name"],
+                    filters={k: filters.getlist(k) for k in filters if k in saved_views.FILTER_NAMES},
+                    shared=form.cleaned_data["shared"],
+                )
+            except FieldError as error:
+                show_errors(form, error.errors)
+            except Forbidden as refused:
+                form.add_error("shared", refused.message)
+            else:
+                messages.success(request, f"Saved the view “{view.name}”.")
+                return redirect(f"{reverse('home')}?view={view.pk}")
+        return render(request, "web/saved_views.html", _views_context(who, form), status=422)
+    return render(request, "web/saved_views.html", _views_context(who, SavedViewForm()))
+
+
+def _views_context(who: User, form: SavedViewForm) -> dict[str, Any]:
+    views = list(saved_views.saved_views(who).select_related("owner"))
+    rows = [(view, policy.can_change_view(who, owner_id=view.owner_id, shared=view.shared)) for view in views]
+    return {"rows": rows, "form": form, "can_share": policy.can_share_views(who)}
+
+
+@staff_page
+@require_POST
+def saved_view_change(request: HttpRequest, view_id: int) -> HttpResponse:
+    """Delete a view, or move it one place earlier or later among the tabs."""
+    who = actor(request)
+    what = request.POST.get("do", "")
+    if what == "delete":
+        view = saved_views.saved_view(who, view_id)
+        saved_views.saved_view_delete(actor=who, view_id=view_id)
+        messages.success(request, f"Deleted the view “{view.name}”.")
+    elif what in {"earlier", "later"}:
+        saved_views.saved_view_move(actor=who, view_id=view_id, earlier=what == "earlier")
+        messages.success(request, "Moved the view.")
+    return redirect("saved_views")
+
+
+@staff_page
+def shortcut_preferences(request: HttpRequest) -> HttpResponse:
+    """Turn single-key shortcuts off or choose their keys (WCAG 2.1.4)."""
+    who = actor(request)
+    current = shortcut_rules.shortcuts_from(who.shortcuts)
+    form = ShortcutsForm(request.POST or None, initial=ShortcutsForm.initial_for(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts_services.shortcuts_set(user=who, enabled=form.cleaned_data["enabled"], keys=form.keys())
+        except FieldError as error:
+            show_errors(form, {f"key_{action}": problems for action, problems in error.errors.items()})
+        else:
+            messages.success(request, "Your keyboard shortcuts are saved.")
+            return redirect("shortcut_preferences")
+    status = 422 if form.is_bound else 200
+    return render(request, "web/shortcuts.html", {"form": form, "actions": shortcut_rules.ACTIONS}, status=status)
 
 
 @staff_page

@@ -18,6 +18,7 @@ from rapport.web.components.queue_row import customer_case_row, queue_row
 # The row of web/_queue_results.html as it was written in the template language.
 TEMPLATE_ROW = """{% load desk %}      {% for case in page.items %}
       <tr>
+        <td class="select"><input type="checkbox" name="case" value="{{ case.reference }}:{{ case.version }}" form="bulk" id="select-{{ case.reference }}" aria-label="Select {{ case.reference }}"></td>
         <th scope="row"><a href="{% url 'cases:detail' case.reference %}">{{ case.reference }}</a></th>
         <td>{{ case.subject }}{% with row_badges=badges|get_item:case.pk %}{% for badge in row_badges %} <span class="{{ badge.css }}"{% if badge.title %} title="{{ badge.title }}"{% endif %}>{{ badge.text }}</span>{% endfor %}{% endwith %}</td>
         <td>{{ case.customer.name }} {% if case.customer.is_internal %}<span class="marker marker-internal">Internal</span>{% else %}<span class="marker marker-external">External</span>{% endif %}</td>

@@ -31,8 +31,14 @@ def _row(*cells: str) -> str:
 
 _REFERENCE = '<th scope="row"><a href="{}">{}</a></th>'
 _CELL = "<td>{}</td>"
+# The row's tick box belongs to the action bar's form (``form="bulk"``), which sits outside the
+# table, and carries the version the row was read at, so a bulk action can tell who changed what.
+_SELECT = (
+    '<td class="select"><input type="checkbox" name="case" value="{}:{}" form="bulk" id="select-{}"'
+    ' aria-label="Select {}"></td>'
+)
 
-QUEUE_ROW = _row(_REFERENCE, "<td>{}{}</td>", "<td>{} {}</td>", *[_CELL] * 5, "<td>{}{}</td>", _CELL)
+QUEUE_ROW = _row(_SELECT, _REFERENCE, "<td>{}{}</td>", "<td>{} {}</td>", *[_CELL] * 5, "<td>{}{}</td>", _CELL)
 CUSTOMER_ROW = _row(_REFERENCE, *[_CELL] * 4)
 
 
@@ -64,6 +70,16 @@ def queue_rows(cases: Iterable[Case], badges: Mapping[int, Sequence[Badge]], now
     return _joined(queue_row(case, badges, now) for case in cases)
 
 
+def queue_selection(cases: Iterable[Case]) -> SafeString:
+    """What "select every case on this page" sends without JavaScript: each row's reference and
+    the version it was read at, as hidden fields of the action bar's form."""
+    return format_html_join(
+        _NOTHING,
+        '<input type="hidden" name="shown" value="{}:{}" form="bulk">',
+        ((text(case.reference), case.version) for case in cases),
+    )
+
+
 def customer_case_rows(cases: Iterable[Case]) -> SafeString:
     """Every row of the customer page's table of cases in one call."""
     return _joined(customer_case_row(case) for case in cases)
@@ -74,14 +90,20 @@ def _joined(rows: Iterable[SafeString]) -> SafeString:
 
 
 def queue_row(case: Case, badges: Mapping[int, Sequence[Badge]], now: datetime) -> SafeString:
-    """The queue's row of ``case``: reference, subject and badges, customer, status, priority,
-    owner, team, tags, next breach and last update. ``case`` comes with its customer, owner and
-    team joined and its tags prefetched (``cases.selectors``), so a row costs no query."""
+    """The queue's row of ``case``: a tick box for the action bar, reference, subject and badges,
+    customer, status, priority, owner, team, tags, next breach and last update. ``case`` comes
+    with its customer, owner and team joined and its tags prefetched (``cases.selectors``), so a
+    row costs no query."""
     row_badges = badges.get(case.pk)
     tags = case.tags.all()
     breach_at = case.next_breach_at
+    reference = text(case.reference)
     return format_html(
         QUEUE_ROW,
+        reference,
+        case.version,
+        reference,
+        reference,
         *_reference_and_subject(case),
         format_html_join(_NOTHING, ' <span class="{}"{}>{}</span>', map(_badge, row_badges))
         if row_badges

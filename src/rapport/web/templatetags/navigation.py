@@ -45,7 +45,12 @@ def nav_item_state(context: template.Context, namespace: str, url_name: str) -> 
 def query(context: template.Context, **changes: Any) -> str:
     """The current query string with some parameters replaced; ``None`` or "" drops one."""
     request = context.get("request")
-    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    # A page shown in answer to a form (the queue after a bulk action) names the address it stands for.
+    shown_for = context.get("query_for")
+    if shown_for is not None:
+        params = shown_for.copy()
+    else:
+        params = request.GET.copy() if request is not None else QueryDict(mutable=True)
     for name, value in changes.items():
         if value in (None, ""):
             params.pop(name, None)

@@ -1,4 +1,5 @@
-// Rapport's own small script: keyboard shortcuts and htmx settings for the desk. Everything works without it.
+// Rapport's own small script: htmx settings, focus after a form and the queue's action bar (keyboard
+// shortcuts are shortcuts.js). Everything works without it.
 (function () {
   "use strict";
 
@@ -54,13 +55,26 @@
     if (!focusProblem(target) && posted) { focusOutcome(); }
   });
 
-  document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    var target = event.target;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-    if (event.key === "/") {
-      var search = document.getElementById("global-search");
-      if (search) { event.preventDefault(); search.focus(); }
+  // The queue's action bar: "select every case on this page" ticks the rows too, and the bar says
+  // how many are ticked. Without this script the server reads the same choice from the form.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || box.type !== "checkbox" || box.form === null || box.getAttribute("form") !== "bulk") return;
+    var rows = document.querySelectorAll('input[name="case"][form="bulk"]');
+    var all = document.getElementById("select-all");
+    if (box === all) {
+      Array.prototype.forEach.call(rows, function (row) { row.checked = all.checked; });
+    } else if (all && !box.checked) {
+      all.checked = false;
     }
+    var ticked = Array.prototype.filter.call(rows, function (row) { return row.checked; }).length;
+    var count = document.getElementById("bulk-selected");
+    if (count) { count.textContent = ticked ? ticked + " case" + (ticked === 1 ? "" : "s") + " ticked" : ""; }
+  });
+
+  // After a bulk action, take people to what happened to each case.
+  document.addEventListener("DOMContentLoaded", function () {
+    var outcome = document.getElementById("bulk-outcome");
+    if (outcome && !document.querySelector(".error-summary")) { outcome.focus(); }
   });
 })();
