@@ -424,20 +424,6 @@ reply_signatures: list[SignatureHook] = []
 answer wins (the macros app: their own, else their team's). ``message_add`` adds it to every reply
 it stores, so the customer reads the same words in the portal and in the email."""
 
-
-@dataclass(frozen=True)
-class BulkAction:
-    """Something the queue can do to many cases at once: ``run(actor, case, version, params, now)``
-    acts on one case read at ``version`` and raises ``RapportError`` (a ``FieldError``, ``Conflict``
-    or ``Forbidden``) to refuse that row with its reason; it returns nothing when the row changed."""
-
-    label: str
-    run: Callable[[User, Case, int, Mapping[str, Any], datetime], None]
-
-
-bulk_actions: Registry[BulkAction] = Registry("bulk action")
-"""Bulk actions capabilities offer the queue, by name (``"apply_macro"``: the macros app, with
-``params={"macro": id}``). The queue checks each row's permission and version through the action."""
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
 

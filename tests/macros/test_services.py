@@ -284,12 +284,17 @@ def test_only_a_teams_leader_or_a_manager_sets_its_signature(agent, team_leader,
 def test_the_bulk_action_applies_or_refuses_one_row(agent, case, order_number, now):
     action = extensions.bulk_actions.get("apply_macro")
     assert action is not None
+    assert action.each is not None
+    assert action.prepare is not None
+    params = action.prepare(agent, {"macro": "ask for the ORDER number"})
+    assert params == {"macro": order_number}
+    assert action.prepare(agent, {"macro": str(order_number.pk)}) == params
+    with pytest.raises(FieldError):
+        action.prepare(agent, {"macro": "nope"})
     with pytest.raises(Conflict):
-        action.run(agent, case, case.version + 1, {"macro": order_number.pk}, now)
-    action.run(agent, case, case.version, {"macro": order_number.pk}, now)
+        action.each(agent, case, case.version + 1, params, now)
+    action.each(agent, case, case.version, params, now)
     assert CaseEvent.objects.filter(case=case, kind="macro_applied").count() == 1
-    with pytest.raises(NotFound):
-        action.run(agent, case, case.version, {"macro": "nope"}, now)
 
 
 # --- usage ---------------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.macros import selectors, services
+from rapport.platform.errors import FieldError, NotFound
+
+NO_SUCH_MACRO = "Give the name or number of a macro you can use."
 
 APPLY_MACRO = "apply_macro"
 
@@ -30,17 +33,40 @@ def nav_visible(user: User) -> bool:
     return policy.is_staff(user)
 
 
+def bulk_prepare(actor: User, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The macro the queue's "apply a macro" names, by id or by its exact name, once per request.
+    A free-text value rather than a list of choices: the action bar is on every queue page, and a
+    list would cost a query each time."""
+    value = str(params.get("macro") or "").strip()
+    try:
+        return {"macro": selectors.macro_get(actor, value)}
+    except NotFound:
+        found = selectors.macros_usable(actor).filter(name__iexact=value).first() if value else None
+        if found is None:
+            raise FieldError(macro=NO_SUCH_MACRO) from None
+        return {"macro": found}
+
+
 def bulk_apply(actor: User, case: Case, version: int, params: Mapping[str, Any], now: datetime) -> None:
-    """The queue's "apply a macro" on one row: ``params["macro"]`` is the macro's id. Refusals are
-    raised (``RapportError``) with their reason, as ``services.apply_macro`` gives them."""
-    macro = selectors.macro_get(actor, params.get("macro", ""))
-    services.apply_macro(actor=actor, case=case, macro=macro, version=version, now=now)
+    """The queue's "apply a macro" on one row. Refusals are raised (``RapportError``) with their
+    reason, as ``services.apply_macro`` gives them; the queue reports them per row."""
+    services.apply_macro(actor=actor, case=case, macro=params["macro"], version=version, now=now)
 
 
 def register() -> None:
     extensions.case_panels.append(picker_panel)
     extensions.reply_signatures.append(selectors.signature_of)
-    extensions.bulk_actions.register(APPLY_MACRO, extensions.BulkAction("Apply a macro", bulk_apply))
+    extensions.bulk_actions.register(
+        APPLY_MACRO,
+        extensions.BulkAction(
+            "Apply a macro (its name or number)",
+            allowed=policy.is_staff,
+            param="macro",
+            prepare=bulk_prepare,
+            each=bulk_apply,
+            order=60,
+        ),
+    )
     extensions.nav_items.append(extensions.NavItem("Macros", "macros:index", "macros", nav_visible, order=25))
     from rapport.macros.demo import seed_demo
 
