@@ -40,6 +40,7 @@ from rapport.feedback import api as feedback_api
 from rapport.improvement import api as improvement_api
 from rapport.knowledge import api as knowledge_api
 from rapport.learning import api as learning_api
+from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
 from rapport.notifications import api as notifications_api
 from rapport.platform import textinput
@@ -112,6 +113,8 @@ api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
 api.add_router("/cases", time_api.case_router)
 api.add_router("/time", time_api.router)
+api.add_router("/macros", macros_api.router)
+api.add_router("/cases", macros_api.case_router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)

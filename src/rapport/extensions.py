@@ -62,16 +62,16 @@ class Registry(Generic[V]):
         return iter(sorted(self._entries))
 
 
-PanelPlace = Literal["top", "work", "side", "reply"]
+PanelPlace = Literal["top", "reply", "work", "side"]
 
 
 @dataclass(frozen=True)
 class Panel:
     """A block another app adds to a page: ``template`` is rendered with ``panel`` in its context.
 
-    ``top`` sits above the timeline (alerts such as reasonable adjustments), ``work`` below the
-    reply forms (guided workflows), ``side`` in the side column (targets, value, consents),
-    ``reply`` inside the reply box, under its form (finding an article to insert).
+    ``top`` sits above the timeline (alerts such as reasonable adjustments), ``reply`` inside the
+    reply area above the reply box (the macro picker, the knowledge article finder), ``work`` below
+    the reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
     ``order`` sorts panels within a place, lowest first.
     """
 
@@ -439,6 +439,14 @@ portal_panels: list[PortalPanelHook] = []
 customer's cases; ``"case_new"``: raising a case, e.g. suggested help articles while they type)."""
 
 header_alerts: list[HeaderAlertHook] = []
+
+SignatureHook = Callable[["User"], str]
+
+reply_signatures: list[SignatureHook] = []
+"""The signature a member of staff signs replies with (Markdown): the first hook with a non-empty
+answer wins (the macros app: their own, else their team's). ``message_add`` adds it to every reply
+it stores, so the customer reads the same words in the portal and in the email."""
+
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
 
@@ -513,7 +521,7 @@ def panels_for(
     hooks: Sequence[Callable[[Any, Any], Panel | None]], request: HttpRequest, obj: Any
 ) -> dict[str, list[Panel]]:
     """The panels ``hooks`` add for ``obj``, grouped by place and sorted."""
-    placed: dict[str, list[Panel]] = {"top": [], "work": [], "side": [], "reply": []}
+    placed: dict[str, list[Panel]] = {"top": [], "reply": [], "work": [], "side": []}
     for hook in hooks:
         panel = hook(request, obj)
         if panel is not None:
@@ -543,6 +551,14 @@ def message_badges_for(case: Case, messages: Sequence[Message]) -> dict[int, lis
         for message_id, badges in hook(case, messages).items():
             found.setdefault(message_id, []).extend(badges)
     return found
+
+
+def signature_for(user: User) -> str:
+    """The signature ``user`` signs replies with; empty when no hook gives one."""
+    for hook in reply_signatures:
+        if found := hook(user):
+            return found
+    return ""
 
 
 def header_alerts_for(user: User) -> list[Alert]:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rapport.timetracking",
     "rapport.learning",
     "rapport.knowledge",
+    "rapport.macros",
     "rapport.improvement",
     "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's

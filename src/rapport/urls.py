@@ -19,6 +19,7 @@ urlpatterns = [
     path("learning/", include("rapport.learning.urls")),
     path("kb/", include("rapport.knowledge.urls")),
     path("help/", include("rapport.knowledge.public_urls")),
+    path("macros/", include("rapport.macros.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("", include("rapport.accounts.urls")),

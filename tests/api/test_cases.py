@@ -400,7 +400,7 @@ def test_staff_see_every_message_and_customers_never_see_notes(client, auth, age
 def test_a_message_says_who_wrote_what(client, auth, agent, case):
     [item] = client.get(f"/api/v1/cases/{case.reference}/messages", **auth(agent)).json()["items"]
 
-    assert set(item) == {"id", "kind", "channel", "author", "body", "body_html", "created_at", "attachments"}
+    assert set(item) == {"id", "kind", "channel", "author", "body", "body_html", "format", "created_at", "attachments"}
     assert (item["author"], item["body"], item["attachments"]) == ("Agent", "It stopped heating after a week.", [])
 
 

@@ -262,6 +262,7 @@ def add_message(request: HttpRequest, reference: str) -> Any:
         channel=payload.channel,
         status_after=payload.status_after,
         attachments=uploads,
+        body_format=payload.format,
     )
     return Status(201, message)
 

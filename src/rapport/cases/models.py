@@ -98,6 +98,9 @@ class MessageKind(models.TextChoices):
     NOTE = "note", "Internal note"
 
 
+BODY_FORMATS = [("text", "Plain text"), ("markdown", "Markdown")]
+
+
 class Message(models.Model):
     """One interaction on a case. Notes (``kind=note``) never leave the building."""
 
@@ -107,9 +110,11 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Text as the author wrote it; HTML only after nh3 sanitising (services), never raw.
+    # Text as the author wrote it; HTML only after nh3 sanitising (services), never raw. A reply
+    # written in Markdown keeps its source here (``body_format``) and its rendering in body_html.
     body = models.TextField()
     body_html = models.TextField(blank=True)
+    body_format = models.CharField(max_length=10, choices=BODY_FORMATS, default="text")
     created_at = models.DateTimeField()
 
     class Meta:

@@ -181,9 +181,14 @@ class MessageOut(Schema):
     channel: ChannelName
     author: str | None = Field(description="The author's name; null when the author's account is gone.")
     body: str
-    body_html: str = Field(description="Sanitised HTML, when the message came with HTML; else empty.")
+    body_html: str = Field(description="Sanitised HTML, when the message came with HTML or Markdown; else empty.")
+    format: Literal["text", "markdown"] = Field(description="How ``body`` is written: plain text or Markdown.")
     created_at: datetime
     attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_format(obj: Any) -> str:
+        return str(obj.body_format)
 
     @staticmethod
     def resolve_author(obj: Any) -> str | None:
@@ -326,6 +331,9 @@ class MessageIn(Schema):
     kind: MessageKindName
     body: str
     body_html: str = Field("", description="Optional HTML version; sanitised before it is stored.")
+    format: Literal["text", "markdown"] = Field(
+        "text", description="Staff: 'markdown' to write the body in Markdown (sanitised HTML is made from it)."
+    )
     channel: ChannelName | None = None
     status_after: StatusName | None = Field(None, description="Staff: the status to leave the case in.")
 

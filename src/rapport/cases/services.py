@@ -37,6 +37,7 @@ from rapport.domain.case_rules import (
 )
 from rapport.domain.previews import PreviewState, initial_state
 from rapport.domain.redaction import mask_sensitive
+from rapport.platform import markdown
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.platform.html import sanitise_html
 
@@ -442,15 +443,22 @@ def message_add(
     channel: str | None = None,
     status_after: str | None = None,
     attachments: Sequence[Upload] = (),
+    body_format: str = markdown.TEXT,
     now: datetime | None = None,
 ) -> Message:
     """Add a reply, a note, or a customer's message to a case.
 
     Staff write ``outbound`` replies and ``note``s, or record an ``inbound`` message on the
     customer's behalf (a call); a customer can only add ``inbound`` messages to their own case.
+    Staff may write replies and notes in Markdown (``body_format``): the source is kept and its
+    sanitised HTML stored beside it. A reply is signed with the author's signature
+    (``extensions.signature_for``) unless it already ends with it, and goes as plain text to a
+    customer whose reasonable adjustments ask for it (the same words in portal and email).
     """
     now = now or timezone.now()
     kind = _choice("kind", kind, MessageKind)
+    if body_format not in markdown.FORMATS:
+        raise FieldError(format=f"Choose one of: {', '.join(markdown.FORMATS)}.")
     errors: dict[str, list[str]] = {}
     try:
         # What customers send is masked before it is stored (card numbers, bank details, NI numbers).
@@ -473,13 +481,18 @@ def message_add(
                 raise Forbidden("Customers can only reply to their own cases.")
             channel = Channel.PORTAL
         channel = _choice("channel", channel or case.channel, Channel)
+        if not staff or kind == MessageKind.INBOUND:
+            body_format = markdown.TEXT
+        if kind == MessageKind.OUTBOUND:
+            body, body_format = _signed(body, body_format, actor, case)
         message = Message.objects.create(
             case=case,
             kind=kind,
             channel=channel,
             author=actor,
             body=body,
-            body_html=sanitise_html(body_html) if body_html else "",
+            body_html=markdown.message_html(body, body_format) or (sanitise_html(body_html) if body_html else ""),
+            body_format=body_format,
             created_at=now,
         )
         _store_attachments(message, checked, now)
@@ -507,6 +520,38 @@ def message_add(
         if status_events:
             signals.case_changed.send(Case, case=case, events=status_events, actor=actor, now=now)
     return message
+
+
+def _signed(body: str, body_format: str, actor: User, case: Case) -> tuple[str, str]:
+    """A reply as it is stored: signed (once), and as plain text for a customer who asked for it."""
+    signature = extensions.signature_for(actor).strip()
+    if signature and not body.rstrip().endswith(signature):
+        body = f"{body.rstrip()}\n\n{signature}"
+    if body_format == markdown.MARKDOWN and extensions.preferences_for(case.customer).plain_text_only:
+        return markdown.markdown_text(body), markdown.TEXT
+    return body, body_format
+
+
+@dataclass(frozen=True)
+class ReplyPreview:
+    """A reply as the customer will read it: ``html`` (sanitised; empty when it goes as plain
+    text) and ``text``, the plain-text part, and whether their adjustments ask for plain text."""
+
+    html: str
+    text: str
+    plain_text_only: bool
+
+
+def reply_preview(*, actor: User, case: Case, body: str) -> ReplyPreview:
+    """What ``message_add`` would store for a Markdown reply of ``body`` by ``actor`` on ``case``
+    (signed, shaped by the customer's adjustments), without storing anything."""
+    policy.require_work(actor, case)
+    signed, body_format = _signed(body.replace("\r\n", "\n").strip(), markdown.MARKDOWN, actor, case)
+    return ReplyPreview(
+        html=markdown.message_html(signed, body_format),
+        text=markdown.message_text(signed, body_format),
+        plain_text_only=body_format == markdown.TEXT,
+    )
 
 
 def case_receive(

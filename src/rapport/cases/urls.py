@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("<str:reference>/", views.case_page, name="detail"),
     path("<str:reference>/reply/", views.case_reply, name="reply"),
+    path("<str:reference>/reply/preview/", views.case_reply_preview, name="reply_preview"),
     path("<str:reference>/note/", views.case_note, name="note"),
     path("<str:reference>/edit/", views.case_edit, name="edit"),
     path("<str:reference>/presence/", views.case_presence, name="presence"),

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access as policy
@@ -24,10 +25,12 @@ from rapport import extensions
 from rapport.cases import journal, presence
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.cases.selectors import case_detail, customer_other_cases
-from rapport.cases.services import case_update, message_add
+from rapport.cases.services import case_update, message_add, reply_preview
 from rapport.domain import presence as presence_rules
 from rapport.domain.references import parse_reference
 from rapport.platform.errors import Conflict, FieldError
+from rapport.platform.html import sanitise_html
+from rapport.platform.markdown import MARKDOWN, TEXT
 from rapport.web.forms import CaseEditForm, NoteForm, OfferedChoiceField, ReplyForm, show_errors, split_tags, uploads
 from rapport.web.views import actor, staff_page
 
@@ -225,6 +228,18 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     return _add_message(request, case, form, MessageKind.NOTE, NOTE_ADDED, "note_form")
 
 
+@staff_page
+@require_POST
+def case_reply_preview(request: HttpRequest, reference: str) -> HttpResponse:
+    """The reply as the customer will read it (htmx, beside the reply box): Markdown rendered and
+    sanitised, signed, or as plain text for a customer whose adjustments ask for it."""
+    case = policy.access_case(actor(request), reference)
+    preview = reply_preview(actor=actor(request), case=case, body=request.POST.get("reply-body", ""))
+    # sanitise_html keeps only the allowed tags and attributes: its output is markup we trust.
+    html = mark_safe(sanitise_html(preview.html))  # noqa: S308
+    return render(request, "cases/_reply_preview.html", {"preview": preview, "html": html})
+
+
 def _add_message(
     request: HttpRequest, case: Case, form: forms.Form, kind: str, done: str, form_name: str
 ) -> HttpResponse:
@@ -243,6 +258,7 @@ def _add_message(
                 body=form.cleaned_data["body"],
                 status_after=form.cleaned_data.get("status_after") or None,
                 attachments=uploads(form.cleaned_data["attachments"]),
+                body_format=MARKDOWN if kind == MessageKind.OUTBOUND else TEXT,
             )
         except FieldError as error:
             show_errors(form, error.errors)

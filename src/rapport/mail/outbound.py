@@ -34,7 +34,8 @@ from rapport.mail.models import (
     OutboxState,
     TemplateKey,
 )
-from rapport.platform import jobs
+from rapport.platform import jobs, markdown
+from rapport.platform.html import sanitise_html
 from rapport.platform.pdf import Heading, Paragraph, render_pdf
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,9 @@ def case_message_queue(*, message: Message, now: datetime) -> OutboxEmail | None
     return _queue(
         to=[customer.email],
         subject=mail_rules.reply_subject(case.subject, case.pk),
-        text=message.body,
-        html=message.body_html or _html_of(message.body),
+        # The plain-text part is first-class: Markdown read as text, not the source or stripped tags.
+        text=markdown.message_text(message.body, message.body_format),
+        html=sanitise_html(message.body_html) if message.body_html else _html_of(message.body),
         headers=headers,
         now=now,
         message=message,

@@ -216,6 +216,7 @@ class ReplyForm(Form):
 
     body = forms.CharField(
         label="Your reply",
+        help_text="Markdown works: **bold**, *italics*, [a link](https://…), lists with -. Your signature is added.",
         strip=False,
         # The keyboard shortcut "reply" (web/static/rapport/shortcuts.js) brings people here.
         widget=forms.Textarea(attrs={"rows": 6, "data-shortcut-action": "reply"}),
