@@ -136,6 +136,11 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     if isinstance(exc.current, Case):
         current = CaseOut.model_validate(exc.current, context={"request": request})
         body["current"] = current.model_dump(mode="json")
+    elif isinstance(exc.current, list) and all(isinstance(c, Case) for c in exc.current):
+        # A merge: every case in it as it is now, so the client can read again and retry.
+        body["current"] = [
+            CaseOut.model_validate(c, context={"request": request}).model_dump(mode="json") for c in exc.current
+        ]
     return _respond(request, 409, body)
 
 

@@ -151,6 +151,9 @@ CustomersChangedHook = Callable[[Sequence[int], str, datetime], None]
 BreachingSoonHook = Callable[[], timedelta | None]
 MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence[Badge]]]
 HeaderAlertHook = Callable[["User"], Alert | None]
+MergeGuardHook = Callable[["User", "Case", Sequence["Case"]], Sequence[str]]
+CaseMergeHook = Callable[["Case", Sequence["Case"], "User", datetime], None]
+CaseSplitHook = Callable[["Case", "Case", "Message", datetime], None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -331,6 +334,27 @@ case and its messages, the badges by message id (one query per hook, none when n
 header_alerts: list[HeaderAlertHook] = []
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
+
+
+merge_guards: list[MergeGuardHook] = []
+"""Reasons ``sources`` may not be merged into ``target`` by ``actor`` (actor, target, sources), each
+naming the rule: merging two complaints, or a data request into a case that is not one, needs a
+manager. Any reason refuses the whole merge; asked before anything is written."""
+
+case_merge_handlers: list[CaseMergeHook] = []
+"""Told inside the merge's transaction (target, sources, actor, when), after the messages moved and
+before the sources become pointers: each app moves or reconciles what it holds about the cases
+(SLA clocks: the earliest start wins, recorded breaches stay; a complaint or data request record
+moves to the target, keeping the earliest statutory deadline)."""
+
+case_split_handlers: list[CaseSplitHook] = []
+"""Told inside a split's transaction (the case split from, the new case, the first message moved,
+when): the SLA app starts the new case's clocks from that message's time."""
+
+
+def merge_refusals(actor: User, target: Case, sources: Sequence[Case]) -> list[str]:
+    """Every reason a registered guard gives for not merging ``sources`` into ``target`` now."""
+    return [reason for hook in merge_guards for reason in hook(actor, target, sources)]
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:

@@ -6,9 +6,14 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from rapport.cases import tasks
+        from rapport import extensions
+        from rapport.cases import personal_data, tasks
         from rapport.cases.journal import DELIVER_JOB
         from rapport.platform import jobs
 
         # The journal queues deliveries by name: it must not import the tasks that call it back.
         jobs.register(DELIVER_JOB, tasks.journal_deliver)
+        # CC addresses are personal data: in subject access bundles and erasure (``personal_data``).
+        if personal_data.cc_section not in extensions.subject_access_sections:
+            extensions.subject_access_sections.append(personal_data.cc_section)
+            extensions.erasure_handlers.append(personal_data.cc_erase)

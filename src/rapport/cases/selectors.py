@@ -175,7 +175,7 @@ def customer_other_cases(actor: User, customer_id: int, *, besides: int, limit: 
         policy.visible_cases(actor)
         .filter(customer_id=customer_id)
         .exclude(pk=besides)
-        .only("id", "subject", "status", "created_at")
+        .only("id", "subject", "status", "created_at", "version", "merged_into", "is_active")
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -246,3 +246,12 @@ def case_assignment(*, team_id: int | None, owner_id: int | None) -> tuple[Team 
     if errors:
         raise FieldError(errors)
     return team, owner
+
+
+def case_followed(case: Case, *, hops: int = 10) -> Case:
+    """Where a merged case's conversation lives now: the case its pointer leads to (following a
+    target merged in turn), or ``case`` itself. Replies by email to a merged case go there."""
+    while case.merged_into_id is not None and hops:
+        case = Case.objects.select_related("customer").get(pk=case.merged_into_id)
+        hops -= 1
+    return case
