@@ -52,7 +52,7 @@ def case_cc_set(
             raise Conflict(VERSION_CONFLICT, current=case)
         kept, problems = cc_clean(values, leave_out=_leave_out(case))
         if problems:
-            raise FieldError(cc=problems)
+            raise FieldError({"cc": problems})
         after = cc_join(kept)
         if after != case.cc:
             journal.record(
