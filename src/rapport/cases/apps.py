@@ -7,7 +7,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport import extensions
-        from rapport.cases import personal_data, tasks
+        from rapport.cases import demo, personal_data, tasks
         from rapport.cases.journal import DELIVER_JOB
         from rapport.platform import jobs
 
@@ -17,3 +17,4 @@ class CasesConfig(AppConfig):
         if personal_data.cc_section not in extensions.subject_access_sections:
             extensions.subject_access_sections.append(personal_data.cc_section)
             extensions.erasure_handlers.append(personal_data.cc_erase)
+            extensions.demo_seeders.append(demo.seed_demo)
