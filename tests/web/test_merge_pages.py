@@ -120,3 +120,18 @@ def test_the_cc_list_is_edited_on_the_page(agent_client, case):
     bad = agent_client.post(f"/cases/{case.reference}/cc/", {"cc-cc": "ben@", "cc-version": case.version + 1})
     assert bad.status_code == 422
     assert "ben@ is not an email address." in bad.content.decode()
+
+
+def test_the_customer_is_taken_to_the_case_theirs_was_merged_into(customer_client, agent, case, second, now):
+    merging.cases_merge(
+        actor=agent, target_reference=case.reference, references=[second.reference],
+        versions={case.reference: case.version, second.reference: second.version}, now=now,
+    )  # fmt: skip
+
+    page = customer_client.get(f"/portal/cases/{second.reference}/")
+    assert page.status_code == 302
+    assert page["Location"] == f"/portal/cases/{case.reference}/"
+
+    sent = customer_client.post(f"/portal/cases/{second.reference}/", {"body": "Any update?"})
+    assert sent.status_code == 302
+    assert Message.objects.get(body="Any update?").case_id == case.pk
