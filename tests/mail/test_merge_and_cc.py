@@ -102,3 +102,13 @@ def test_internal_notes_never_go_to_the_cc_list(agent, copied_case, now):
     assert note.cc == ""
     assert not OutboxEmail.objects.filter(message=note).exists()
     assert not OutboxEmail.objects.filter(cc__contains="ben@example.com").exists()
+
+
+def test_erasing_the_customer_clears_who_their_replies_were_copied_to(agent, copied_case, now):
+    from rapport.mail.erasure import customer_mail_erase
+
+    message = message_add(actor=agent, reference=copied_case.reference, kind="outbound", body="On its way.", now=now)
+
+    customer_mail_erase(copied_case.customer, [copied_case.pk], lambda text: text)
+
+    assert OutboxEmail.objects.get(message=message).cc == ""
