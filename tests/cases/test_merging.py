@@ -102,8 +102,9 @@ def test_the_core_rules_refuse_and_change_nothing(rule, agent, case, second, oth
     else:
         third = case_create(actor=agent, customer=customer, subject="Third", body="Again", channel="email", now=now)
         _merge(agent, third, second, now=now)
-        sources, reason = [Case.objects.get(pk=second.pk)], ALREADY_MERGED.format(
-            reference=second.reference, into=third.reference
+        sources, reason = (
+            [Case.objects.get(pk=second.pk)],
+            ALREADY_MERGED.format(reference=second.reference, into=third.reference),
         )
     before = list(Message.objects.order_by("pk").values_list("pk", "case_id"))
 
@@ -151,8 +152,7 @@ def test_the_preview_counts_what_moves_in_a_fixed_number_of_queries(
     agent, case, second, customer, team, now, django_assert_num_queries
 ):
     more = [
-        case_create(actor=agent, customer=customer, subject=f"More {i}", body="x", team=team, now=now)
-        for i in range(3)
+        case_create(actor=agent, customer=customer, subject=f"More {i}", body="x", team=team, now=now) for i in range(3)
     ]
 
     def preview(refs):

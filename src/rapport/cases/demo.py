@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count
-
 from rapport.accounts.models import Role, User
 from rapport.cases import cc, merging, splitting
 from rapport.cases.models import Case, Message, MessageKind
-from rapport.cases.services import message_add
+from rapport.cases.services import case_create, message_add
 from rapport.domain.case_rules import CaseType
 
 
@@ -25,29 +23,38 @@ def seed_demo(now: datetime) -> None:
 
 
 def _open_enquiries():
-    return Case.objects.filter(is_active=True, merged_into__isnull=True, type=CaseType.ENQUIRY, channel="email")
+    # Not the portal's demo customer: their cases are the portal's walk-through.
+    return Case.objects.filter(
+        is_active=True, merged_into__isnull=True, type=CaseType.ENQUIRY, channel="email", customer__user__isnull=True
+    )
 
 
 def _merge_two(manager: User, at: datetime) -> None:
-    """The first customer with two open email enquiries: the newer is merged into the older."""
-    customer_id = (
-        _open_enquiries().values("customer").annotate(n=Count("pk")).filter(n__gte=2).order_by("customer")
-        .values_list("customer", flat=True).first()
-    )  # fmt: skip
-    if customer_id is None:
+    """A customer who wrote again instead of replying: the new case is merged into the first."""
+    first = _open_enquiries().order_by("pk").first()
+    if first is None:
         return
-    older, newer = list(_open_enquiries().filter(customer_id=customer_id).order_by("created_at", "pk")[:2])
+    again = case_create(
+        actor=manager,
+        customer=first.customer,
+        subject=first.subject,
+        body="I emailed about this last week and have not heard back. Please can someone reply?",
+        channel="email",
+        team=first.team,
+        now=at - timedelta(hours=1),
+    )
     merging.cases_merge(
         actor=manager,
-        target_reference=older.reference,
-        references=[newer.reference],
-        versions={older.reference: older.version, newer.reference: newer.version},
+        target_reference=first.reference,
+        references=[again.reference],
+        versions={first.reference: first.version, again.reference: again.version},
         now=at,
     )
 
 
 def _copy_and_split(manager: User, at: datetime) -> None:
-    """Another open email case: her son is copied, and she raises a second problem in a reply."""
+    """Another open email case: her son is copied, and she raises the problem again in a reply,
+    which an agent splits off to follow up on its own (same subject)."""
     case = _open_enquiries().exclude(customer__email="").order_by("pk").last()
     if case is None:
         return
@@ -63,7 +70,7 @@ def _copy_and_split(manager: User, at: datetime) -> None:
         reference=case.reference,
         kind=MessageKind.INBOUND,
         channel="email",
-        body="While I have you: the boiler engineer never came on Tuesday either. Can someone rebook him?",
+        body="I have copied in Tom Evans, who helps me with this. Could this part be looked at separately, please?",
         now=at + timedelta(minutes=5),
     )
     case.refresh_from_db()
@@ -75,6 +82,5 @@ def _copy_and_split(manager: User, at: datetime) -> None:
         reference=case.reference,
         message_id=last.pk,
         expected_version=case.version,
-        subject="Boiler engineer did not attend",
         now=at + timedelta(minutes=10),
     )
