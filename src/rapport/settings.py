@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rapport.privacy",
     "rapport.feedback",
     "rapport.learning",
+    "rapport.improvement",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
