@@ -152,6 +152,11 @@ def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
         body["current"] = current.model_dump(mode="json")
     elif isinstance(exc.current, dict):  # a capability's row, already shaped by its router (a time entry, an article)
         body["current"] = exc.current
+    elif isinstance(exc.current, list) and all(isinstance(c, Case) for c in exc.current):
+        # A merge: every case in it as it is now, so the client can read again and retry.
+        body["current"] = [
+            CaseOut.model_validate(c, context={"request": request}).model_dump(mode="json") for c in exc.current
+        ]
     return _respond(request, 409, body)
 
 

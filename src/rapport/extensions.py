@@ -165,6 +165,9 @@ MessageBadgeHook = Callable[["Case", Sequence["Message"]], Mapping[int, Sequence
 HeaderAlertHook = Callable[["User"], Alert | None]
 HeaderLinkHook = Callable[["User"], HeaderLink | None]
 PortalPanelHook = Callable[["HttpRequest", str], Panel | None]
+MergeGuardHook = Callable[["User", "Case", Sequence["Case"]], Sequence[str]]
+CaseMergeHook = Callable[["Case", Sequence["Case"], "User", datetime], None]
+CaseSplitHook = Callable[["Case", "Case", "Message", datetime], None]
 
 case_panels: list[CasePanelHook] = []
 """Blocks on the case page, asked once per page view."""
@@ -459,6 +462,27 @@ most of the time (a cached copy)."""
 
 def header_links_for(user: User) -> list[HeaderLink]:
     return [link for hook in header_links if (link := hook(user)) is not None]
+
+
+merge_guards: list[MergeGuardHook] = []
+"""Reasons ``sources`` may not be merged into ``target`` by ``actor`` (actor, target, sources), each
+naming the rule: merging two complaints, or a data request into a case that is not one, needs a
+manager. Any reason refuses the whole merge; asked before anything is written."""
+
+case_merge_handlers: list[CaseMergeHook] = []
+"""Told inside the merge's transaction (target, sources, actor, when), after the messages moved and
+before the sources become pointers: each app moves or reconciles what it holds about the cases
+(SLA clocks: the earliest start wins, recorded breaches stay; a complaint or data request record
+moves to the target, keeping the earliest statutory deadline)."""
+
+case_split_handlers: list[CaseSplitHook] = []
+"""Told inside a split's transaction (the case split from, the new case, the first message moved,
+when): the SLA app starts the new case's clocks from that message's time."""
+
+
+def merge_refusals(actor: User, target: Case, sources: Sequence[Case]) -> list[str]:
+    """Every reason a registered guard gives for not merging ``sources`` into ``target`` now."""
+    return [reason for hook in merge_guards for reason in hook(actor, target, sources)]
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:

@@ -14,6 +14,7 @@ from .conftest import fields
 CASE_KEYS = {
     "audience", "reference", "subject", "type", "status", "priority", "channel", "customer", "owner", "team", "tags",
     "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at", "next_breach_at", "version", "url",
+    "merged_into", "cc",
 }  # fmt: skip
 
 
@@ -400,7 +401,18 @@ def test_staff_see_every_message_and_customers_never_see_notes(client, auth, age
 def test_a_message_says_who_wrote_what(client, auth, agent, case):
     [item] = client.get(f"/api/v1/cases/{case.reference}/messages", **auth(agent)).json()["items"]
 
-    assert set(item) == {"id", "kind", "channel", "author", "body", "body_html", "format", "created_at", "attachments"}
+    assert set(item) == {
+        "id",
+        "kind",
+        "channel",
+        "author",
+        "body",
+        "body_html",
+        "format",
+        "created_at",
+        "attachments",
+        "cc",
+    }
     assert (item["author"], item["body"], item["attachments"]) == ("Agent", "It stopped heating after a week.", [])
 
 

@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 
 from rapport import access as policy
 from rapport.accounts.api import ERRORS, actor
-from rapport.cases import bulk, search, selectors, services
+from rapport.cases import bulk, cc, merging, search, selectors, services, splitting
 from rapport.cases.models import Case
 from rapport.cases.schemas import (
     BulkIn,
@@ -29,14 +29,18 @@ from rapport.cases.schemas import (
     CaseOut,
     CasePageView,
     CaseView,
+    CcIn,
     ConflictOut,
     EventPage,
+    MergeIn,
+    MergeOut,
     MessageIn,
     MessageOut,
     MessagePage,
     PageQuery,
     SearchQuery,
     SearchResults,
+    SplitIn,
 )
 from rapport.customers.selectors import customer_for_new_case
 from rapport.domain.attachments import ALLOWED, AttachmentRefused, check_attachment
@@ -232,6 +236,60 @@ def update_case(
     return case
 
 
+# --- merge, split, CC ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/{reference}/merge", response={200: MergeOut, 409: ConflictOut, **ERRORS}, summary="Merge cases into this one"
+)
+def merge_cases(request: HttpRequest, reference: str, payload: MergeIn) -> Any:
+    """Merge other cases of the same customer into this one: their messages, attachments, events
+    and tags move here and they become closed pointers (``merged_into``). Send the version you read
+    of every case, this one's included: if any changed, nothing is merged and the 409 carries them
+    all as they are now. Rules only a manager may pass (two complaints; a data request into a case
+    that is not one) answer 403 naming the rule."""
+    result = merging.cases_merge(
+        actor=actor(request),
+        target_reference=reference,
+        references=payload.cases,
+        versions=payload.versions,
+        notify=payload.notify,
+    )
+    return {
+        "target": result.target,
+        "merged": [c.reference for c in result.merged],
+        "messages_moved": result.messages,
+        "events_moved": result.events,
+    }
+
+
+@router.post("/{reference}/split", response={201: CaseOut, 409: ConflictOut, **ERRORS}, summary="Split a message off")
+def split_case(request: HttpRequest, reference: str, payload: SplitIn, response: HttpResponse) -> Any:
+    """Move a message (and every later one, with ``following``) to a new case of the same customer;
+    both cases record the link. Answers 201 with the new case."""
+    new = splitting.case_split(
+        actor=actor(request),
+        reference=reference,
+        message_id=payload.message,
+        following=payload.following,
+        expected_version=payload.version,
+        subject=payload.subject,
+    )
+    response["Location"] = f"/api/v1/cases/{new.reference}"
+    _etag(response, new.version)
+    return Status(201, new)
+
+
+@router.put("/{reference}/cc", response={200: CaseOut, 409: ConflictOut, **ERRORS}, summary="Set the CC list")
+def set_cc(request: HttpRequest, reference: str, payload: CcIn, response: HttpResponse) -> Any:
+    """Replace the addresses copied on replies to the customer (staff)."""
+    case = cc.case_cc_set(
+        actor=actor(request), reference=reference, expected_version=payload.version, addresses=payload.cc
+    )
+    _etag(response, case.version)
+    return case
+
+
 # --- messages and timeline ---------------------------------------------------------------------------
 
 
@@ -263,6 +321,7 @@ def add_message(request: HttpRequest, reference: str) -> Any:
         status_after=payload.status_after,
         attachments=uploads,
         body_format=payload.format,
+        copy_cc=payload.copy_cc,
     )
     return Status(201, message)
 

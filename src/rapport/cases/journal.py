@@ -37,8 +37,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from rapport.accounts.models import User
 from rapport.cases import presence
@@ -444,3 +445,60 @@ CHANGED = register(
     )
 )
 FIRST_RESPONSE = register(EventKind("first_response", "cases", _first_response))
+
+
+def _case_links(text: str) -> SafeString:
+    """References stored as "CAS-…, CAS-…" as links to their pages."""
+    refs = [r.strip() for r in text.split(",") if r.strip()]
+    return format_html_join(", ", '<a href="{}">{}</a>', ((reverse("cases:detail", args=[r]), r) for r in refs))
+
+
+def _merged(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">Merged</span> {} merged {} into this case',
+        actor_label(event, "The system"),
+        _case_links(event.after),
+    )
+
+
+def _merged_into(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">Merged</span> {} merged this case into {}',
+        actor_label(event, "The system"),
+        _case_links(event.after),
+    )
+
+
+def _split_to(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">Split</span> {} moved {} to a new case, {}',
+        actor_label(event, "The system"),
+        event.before,
+        _case_links(event.after),
+    )
+
+
+def _split_from(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">Split</span> {} opened this case with {} from {}',
+        actor_label(event, "The system"),
+        event.before,
+        _case_links(event.after),
+    )
+
+
+def _cc_changed(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">CC</span> {} changed who is copied from <span class="before">{}</span>'
+        ' <span aria-hidden="true">→</span><span class="visually-hidden">to</span> <span class="after">{}</span>',
+        actor_label(event, "The system"),
+        event.before or "(nobody)",
+        event.after or "(nobody)",
+    )
+
+
+MERGED = register(EventKind("merged", "cases", _merged))
+MERGED_INTO = register(EventKind("merged_into", "cases", _merged_into))
+SPLIT_TO = register(EventKind("split_to", "cases", _split_to))
+SPLIT_FROM = register(EventKind("split_from", "cases", _split_from))
+CC_CHANGED = register(EventKind("cc_changed", "cases", _cc_changed, fields=frozenset({"cc"})))

@@ -47,6 +47,14 @@ class Case(models.Model):
     # The soonest due instant of the case's running SLA clocks (kept by the sla app), so queues
     # sort by time to next breach with an index; None when no clock runs (paused, met or no SLA).
     next_breach_at = models.DateTimeField(null=True, blank=True)
+    # A case merged into another is a closed pointer to it (``cases.merging``): its reference, links
+    # and email thread lead to the case that holds its messages now.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
+    # The people copied on the customer's emails, kept to copy on replies (``cases.cc``):
+    # comma-separated addresses, personal data like the customer's own address.
+    cc = models.TextField("CC", blank=True)
     # Optimistic concurrency: every edit must name the version it read (services.case_update).
     version = models.PositiveIntegerField(default=1)
     # Whether the case is in the backlog, kept by the database itself: queues filter on equality
@@ -115,6 +123,9 @@ class Message(models.Model):
     body = models.TextField()
     body_html = models.TextField(blank=True)
     body_format = models.CharField(max_length=10, choices=BODY_FORMATS, default="text")
+    # Who else the email was copied to: on an inbound email, its Cc header; on a reply, the
+    # addresses it was copied to. Never set on a note.
+    cc = models.TextField("CC", blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, ConfigDict
 
 from rapport import access as policy
 from rapport.accounts.api import ErrorOut
+from rapport.domain.case_merge import cc_split
 from rapport.domain.case_rules import Priority
 from rapport.domain.references import format_reference
 from rapport.platform.html import sanitise_html
@@ -100,10 +101,22 @@ class CaseOut(Schema):
     )
     version: int = Field(description="Send it back (or as If-Match) when you change the case.")
     url: str
+    merged_into: str | None = Field(
+        None, description="The reference of the case this one was merged into (then it is a closed pointer)."
+    )
+    cc: list[str] = Field(default_factory=list, description="Addresses copied on replies to the customer.")
 
     @staticmethod
     def resolve_priority(obj: Any) -> str:
         return Priority(obj.priority).label
+
+    @staticmethod
+    def resolve_merged_into(obj: Any) -> str | None:
+        return format_reference(obj.merged_into_id) if obj.merged_into_id else None
+
+    @staticmethod
+    def resolve_cc(obj: Any) -> list[str]:
+        return cc_split(obj.cc)
 
     @staticmethod
     def resolve_tags(obj: Any, context: Any) -> list[str]:
@@ -185,6 +198,11 @@ class MessageOut(Schema):
     format: Literal["text", "markdown"] = Field(description="How ``body`` is written: plain text or Markdown.")
     created_at: datetime
     attachments: list[AttachmentOut]
+    cc: list[str] = Field(default_factory=list, description="Who else the email came from or went to (CC).")
+
+    @staticmethod
+    def resolve_cc(obj: Any) -> list[str]:
+        return cc_split(obj.cc)
 
     @staticmethod
     def resolve_format(obj: Any) -> str:
@@ -246,7 +264,7 @@ class SearchResults(Schema):
 class ConflictOut(ErrorOut):
     """409: someone changed the case first. ``current`` is the case as it is now."""
 
-    current: CaseOut
+    current: CaseOut | list[CaseOut] = Field(description="The case as it is now (a merge: every case in it).")
 
 
 # --- in ----------------------------------------------------------------------------------------------
@@ -322,6 +340,41 @@ class CaseChanges(Schema):
     tags: Tags | None = None
 
 
+class MergeIn(Schema):
+    """The cases to merge into this one, and the version you read of each (this one's too)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cases: list[str] = Field(description="References of the cases to merge into this one.")
+    versions: dict[str, int] = Field(description="The version you read of every case, by reference.")
+    notify: bool = Field(False, description="Tell the customer, by a reply on this case.")
+
+
+class MergeOut(Schema):
+    target: CaseOut
+    merged: list[str] = Field(description="References of the cases now pointing to the target.")
+    messages_moved: int
+    events_moved: int
+
+
+class SplitIn(Schema):
+    """A message of this case (and, with ``following``, every later one) to move to a new case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: int
+    following: bool = False
+    version: int | None = Field(None, description="The version of the case you read.")
+    subject: str = Field("", description="The new case's subject; this case's when empty.")
+
+
+class CcIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    cc: list[str] = Field(description="Every address to copy on replies (an empty list copies nobody).")
+    version: int | None = Field(None, description="The version of the case you read.")
+
+
 class MessageIn(Schema):
     """Staff send ``outbound`` replies and ``note``s, or log an ``inbound`` message for the
     customer; a customer can send only ``inbound``."""
@@ -336,6 +389,7 @@ class MessageIn(Schema):
     )
     channel: ChannelName | None = None
     status_after: StatusName | None = Field(None, description="Staff: the status to leave the case in.")
+    copy_cc: bool = Field(True, description="Staff: copy a reply to the case's CC list (false drops it).")
 
 
 # --- working many cases at once --------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rapport.accounts.models import Team, User
 from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
+from rapport.domain.references import format_reference, parse_reference
 from rapport.platform.errors import FieldError, NotFound
 from rapport.platform.pagination import Keyset, Page
 
@@ -188,7 +189,7 @@ def customer_other_cases(actor: User, customer_id: int, *, besides: int, limit: 
         policy.visible_cases(actor)
         .filter(customer_id=customer_id)
         .exclude(pk=besides)
-        .only("id", "subject", "status", "created_at")
+        .only("id", "subject", "status", "created_at", "version", "merged_into", "is_active")
         .order_by("-created_at", "-id")[:limit]
     )
 
@@ -259,3 +260,27 @@ def case_assignment(*, team_id: int | None, owner_id: int | None) -> tuple[Team 
     if errors:
         raise FieldError(errors)
     return team, owner
+
+
+def case_followed(case: Case, *, hops: int = 10) -> Case:
+    """Where a merged case's conversation lives now: the case its pointer leads to (following a
+    target merged in turn), or ``case`` itself. Replies by email to a merged case go there."""
+    while case.merged_into_id is not None and hops:
+        case = Case.objects.select_related("customer").get(pk=case.merged_into_id)
+        hops -= 1
+    return case
+
+
+def case_current_reference(actor: User, reference: str) -> str:
+    """The reference to write to for ``reference``: the case it was merged into, if it was (and
+    the actor may see it), else ``reference`` unchanged (the gate answers for it later)."""
+    number = parse_reference(reference)
+    for _ in range(10):
+        if number is None:
+            break
+        into = policy.visible_cases(actor).filter(pk=number).values_list("merged_into_id", flat=True).first()
+        if into is None:
+            break
+        number = into
+        reference = format_reference(into)
+    return reference

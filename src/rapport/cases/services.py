@@ -37,6 +37,7 @@ from rapport.domain.case_rules import (
 )
 from rapport.domain.previews import PreviewState, initial_state
 from rapport.domain.redaction import mask_sensitive
+from rapport.domain.references import format_reference
 from rapport.platform import markdown
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.platform.html import sanitise_html
@@ -51,6 +52,7 @@ BODY_REQUIRED_FOR: dict[str, str] = {MessageKind.OUTBOUND: REPLY_REQUIRED, Messa
 BODY_TOO_LONG = "Messages are limited to 100,000 characters."
 VERSION_CONFLICT = "Someone else changed this case since you opened it. Review the current state and try again."
 CUSTOMER_ONLY_OWN = "Customers can raise cases only for themselves."
+MERGED_CASE = "This case was merged into {into}: work on that case instead."
 MAX_BODY = 100_000
 STAFF_CHANNELS = frozenset(Channel)
 CUSTOMER_CHANNELS = frozenset({Channel.PORTAL})
@@ -88,6 +90,9 @@ def _clean_subject(subject: str) -> str:
     if len(subject) > 200:
         raise FieldError(subject=SUBJECT_TOO_LONG)
     return subject
+
+
+clean_subject = _clean_subject  # for the other writers of a case's subject (``splitting``)
 
 
 def _clean_body(body: str, field: str = "body", *, kind: str = "") -> str:
@@ -279,6 +284,7 @@ def case_update(
     with transaction.atomic():
         case = policy.access_case(actor, reference, for_update=True)
         policy.require_work(actor, case)
+        refuse_merged(case)
         if case.version != expected_version:
             raise Conflict(VERSION_CONFLICT, current=case)
         new = _validated_changes(case, changes)
@@ -292,6 +298,12 @@ def case_update(
                 search.index([search.case_document(case)])
             signals.case_changed.send(Case, case=case, events=recorded, actor=actor, now=now)
     return case
+
+
+def refuse_merged(case: Case) -> None:
+    """A merged case is a pointer: what is written goes to the case it was merged into."""
+    if case.merged_into_id is not None:
+        raise Conflict(MERGED_CASE.format(into=format_reference(case.merged_into_id)), current=case)
 
 
 def _validated_changes(case: Case, changes: dict[str, Any]) -> dict[str, Any]:
@@ -444,6 +456,7 @@ def message_add(
     status_after: str | None = None,
     attachments: Sequence[Upload] = (),
     body_format: str = markdown.TEXT,
+    copy_cc: bool = True,
     now: datetime | None = None,
 ) -> Message:
     """Add a reply, a note, or a customer's message to a case.
@@ -454,6 +467,7 @@ def message_add(
     sanitised HTML stored beside it. A reply is signed with the author's signature
     (``extensions.signature_for``) unless it already ends with it, and goes as plain text to a
     customer whose reasonable adjustments ask for it (the same words in portal and email).
+    A reply is copied to the case's CC list unless ``copy_cc`` is False; a note never is.
     """
     now = now or timezone.now()
     kind = _choice("kind", kind, MessageKind)
@@ -475,6 +489,7 @@ def message_add(
     checked = _checked_uploads(attachments)
     with transaction.atomic():
         case = policy.access_case(actor, reference, for_update=True)
+        refuse_merged(case)
         staff = policy.is_staff(actor)
         if not staff:
             if kind != MessageKind.INBOUND or not policy.can_reply_as_customer(actor, case):
@@ -493,6 +508,7 @@ def message_add(
             body=body,
             body_html=markdown.message_html(body, body_format) or (sanitise_html(body_html) if body_html else ""),
             body_format=body_format,
+            cc=case.cc if staff and copy_cc and kind == MessageKind.OUTBOUND else "",
             created_at=now,
         )
         _store_attachments(message, checked, now)
@@ -633,6 +649,8 @@ def message_receive(
     checked = _checked_uploads(attachments)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        while case.merged_into_id is not None:  # a merged case's messages go to its target
+            case = Case.objects.select_for_update().get(pk=case.merged_into_id)
         message = Message.objects.create(
             case=case,
             kind=kind,

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<str:reference>/note/", views.case_note, name="note"),
     path("<str:reference>/edit/", views.case_edit, name="edit"),
     path("<str:reference>/presence/", views.case_presence, name="presence"),
+    path("<str:reference>/merge/", views.case_merge, name="merge"),
+    path("<str:reference>/split/<int:message_id>/", views.case_split, name="split"),
+    path("<str:reference>/cc/", views.case_cc, name="cc"),
 ]

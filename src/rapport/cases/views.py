@@ -22,16 +22,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access as policy
 from rapport import extensions
-from rapport.cases import journal, presence
+from rapport.cases import cc, journal, merging, presence, splitting
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.cases.selectors import case_detail, customer_other_cases
 from rapport.cases.services import case_update, message_add, reply_preview
 from rapport.domain import presence as presence_rules
-from rapport.domain.references import parse_reference
-from rapport.platform.errors import Conflict, FieldError
+from rapport.domain.references import format_reference, parse_reference
+from rapport.platform.errors import Conflict, FieldError, Forbidden
 from rapport.platform.html import sanitise_html
 from rapport.platform.markdown import MARKDOWN, TEXT
-from rapport.web.forms import CaseEditForm, NoteForm, OfferedChoiceField, ReplyForm, show_errors, split_tags, uploads
+from rapport.web.forms import (
+    CaseEditForm,
+    CcForm,
+    MergeForm,
+    NoteForm,
+    OfferedChoiceField,
+    ReplyForm,
+    SplitForm,
+    show_errors,
+    split_tags,
+    uploads,
+)
 from rapport.web.views import actor, staff_page
 
 REPLY_SENT = "Reply sent to the customer."
@@ -50,13 +61,19 @@ class Entry:
     message: Message | None = None
     event: CaseEvent | None = None
     badges: Sequence[extensions.Badge] = ()  # markers other apps put on a message (delivery state)
+    split_url: str = ""  # where to split the message off into a new case
 
 
 def timeline(
-    messages_: list[Message], events: list[CaseEvent], badges: Mapping[int, Sequence[extensions.Badge]] | None = None
+    messages_: list[Message],
+    events: list[CaseEvent],
+    badges: Mapping[int, Sequence[extensions.Badge]] | None = None,
+    *,
+    split_base: str = "",
 ) -> list[Entry]:
     """Messages and events in the order they happened; at the same moment, the case's opening
-    comes first, then what was said, then what changed because of it."""
+    comes first, then what was said, then what changed because of it. With ``split_base`` (the
+    split page's path without the message id) each message offers to be split off."""
     badges = badges or {}
 
     def order(entry: Entry) -> tuple[datetime, int, int]:
@@ -65,7 +82,15 @@ def timeline(
         assert entry.event is not None
         return (entry.at, 0 if entry.event.kind == "created" else 2, entry.event.pk)
 
-    entries = [Entry(at=m.created_at, message=m, badges=badges.get(m.pk, ())) for m in messages_]
+    entries = [
+        Entry(
+            at=m.created_at,
+            message=m,
+            badges=badges.get(m.pk, ()),
+            split_url=f"{split_base}{m.pk}/" if split_base and len(messages_) > 1 else "",
+        )
+        for m in messages_
+    ]
     entries += [Entry(at=e.at, event=e) for e in events if e.kind not in MESSAGE_EVENTS]
     return sorted(entries, key=order)
 
@@ -88,6 +113,7 @@ def _render(
     reply_form: ReplyForm | None = None,
     note_form: NoteForm | None = None,
     edit_form: CaseEditForm | None = None,
+    cc_form: CcForm | None = None,
     conflict: dict[str, Any] | None = None,
     collision: dict[str, Any] | None = None,
     status: int = 200,
@@ -97,18 +123,26 @@ def _render(
         return redirect(case_url(case))
     seen = max((e.pk for e in events), default=0)
     presence.grant(actor(request), case.pk)  # this view's access check vouches for the page's polls
+    other_cases = list(customer_other_cases(actor(request), case.customer_id, besides=case.pk))
+    # A merged case is a pointer: nothing is split off it, nothing merged into it.
+    split_base = "" if case.merged_into_id else reverse("cases:split", args=[case.reference, 0])[:-2]
     context = {
         "case": case,
         "customer": case.customer,
-        "timeline": timeline(messages_, events, extensions.message_badges_for(case, messages_)),
+        "merged_into": format_reference(case.merged_into_id) if case.merged_into_id else "",
+        "timeline": timeline(messages_, events, extensions.message_badges_for(case, messages_), split_base=split_base),
         "reply_form": reply_form or ReplyForm(case=case),
         "note_form": note_form or NoteForm(),
         "edit_form": edit_form or CaseEditForm(case=case),
+        "cc_form": cc_form or CcForm(initial={"cc": case.cc, "version": case.version}),
         "conflict": conflict,
         "collision": collision,
         "seen": seen,
         "presence": _presence(request, case, None, state=None),
-        "other_cases": customer_other_cases(actor(request), case.customer_id, besides=case.pk),
+        "other_cases": other_cases,
+        "can_merge": not case.merged_into_id
+        and case.is_active
+        and any(c.is_active and not c.merged_into_id for c in other_cases),
         "panels": extensions.panels_for(extensions.case_panels, request, case),
     }
     return render(request, "cases/case.html", context, status=status)
@@ -259,6 +293,7 @@ def _add_message(
                 status_after=form.cleaned_data.get("status_after") or None,
                 attachments=uploads(form.cleaned_data["attachments"]),
                 body_format=MARKDOWN if kind == MessageKind.OUTBOUND else TEXT,
+                copy_cc=not form.cleaned_data.get("drop_cc"),
             )
         except FieldError as error:
             show_errors(form, error.errors)
@@ -334,3 +369,125 @@ def _shown(field: forms.Field, value: Any) -> str:
         labels = {str(k): v for k, v in field.choices}
         return str(labels.get(str(value), value))
     return str(value or "")
+
+
+# --- merge, split, CC ----------------------------------------------------------------------------
+
+MERGED = "Merged {merged} into this case."
+SPLIT_DONE = "Split into this new case from {reference}."
+CC_SAVED = "CC list saved."
+
+
+def _merge_choices(candidates: Sequence[Case]) -> list[tuple[str, str]]:
+    return [(c.reference, f"{c.reference} {c.subject}") for c in candidates]
+
+
+@staff_page
+def case_merge(request: HttpRequest, reference: str) -> HttpResponse:
+    """Choose other open cases of the customer, preview what would move, confirm."""
+    user = actor(request)
+    case = policy.access_case(user, reference, why="merge")
+    candidates = merging.merge_candidates(user, case)
+    status = 200
+    error = ""
+    data = request.POST if request.method == "POST" else (request.GET if "merge-cases" in request.GET else None)
+    form = MergeForm(data, choices=_merge_choices(candidates))
+    preview = None
+    if data is not None and form.is_valid():
+        chosen = form.cleaned_data["cases"]
+        if request.method == "POST":
+            try:
+                result = merging.cases_merge(
+                    actor=user,
+                    target_reference=case.reference,
+                    references=chosen,
+                    versions=form.read_versions(),
+                    notify=form.cleaned_data["notify"],
+                )
+            except Conflict as conflict:
+                error, status = conflict.message, 409
+            except (FieldError, Forbidden) as refused:
+                error = (
+                    " ".join(m for ms in refused.errors.values() for m in ms)
+                    if isinstance(refused, FieldError)
+                    else refused.message
+                )
+                status = refused.status
+            else:
+                messages.success(request, MERGED.format(merged=", ".join(c.reference for c in result.merged)))
+                return redirect(case_url(result.target))
+        preview = merging.merge_preview(user, case.reference, chosen)
+    elif data is not None:
+        status = 422
+    context = {
+        "case": case,
+        "candidates": candidates,
+        "form": form,
+        "preview": preview,
+        "versions": ",".join(
+            f"{c.reference}:{c.version}" for c in ([preview.target, *(r.case for r in preview.rows)] if preview else [])
+        ),
+        "error": error,
+    }
+    return render(request, "cases/merge.html", context, status=status)
+
+
+@staff_page
+def case_split(request: HttpRequest, reference: str, message_id: int) -> HttpResponse:
+    """Move a message (and, if chosen, what follows it) to a new case."""
+    user = actor(request)
+    case = policy.access_case(user, reference, why="split")
+    message = policy.visible_messages(user, case).filter(pk=message_id).first()
+    if message is None:
+        raise Http404(splitting.NO_MESSAGE)
+    status = 200
+    if request.method == "POST":
+        form = SplitForm(request.POST)
+        if form.is_valid():
+            try:
+                new = splitting.case_split(
+                    actor=user,
+                    reference=case.reference,
+                    message_id=message.pk,
+                    following=form.cleaned_data["following"],
+                    expected_version=form.cleaned_data["version"],
+                    subject=form.cleaned_data["subject"],
+                )
+            except Conflict as conflict:
+                form.add_error(None, conflict.message)
+                status = 409
+            except FieldError as error:
+                show_errors(form, {("__all__" if k == "message" else k): v for k, v in error.errors.items()})
+                status = error.status
+            else:
+                messages.success(request, SPLIT_DONE.format(reference=case.reference))
+                return redirect(case_url(new))
+        else:
+            status = 422
+    else:
+        form = SplitForm(initial={"subject": case.subject, "version": case.version})
+    return render(request, "cases/split.html", {"case": case, "message": message, "form": form}, status=status)
+
+
+@staff_page
+@require_POST
+def case_cc(request: HttpRequest, reference: str) -> HttpResponse:
+    case = policy.access_case(actor(request), reference)
+    form = CcForm(request.POST)
+    if form.is_valid():
+        try:
+            cc.case_cc_set(
+                actor=actor(request),
+                reference=case.reference,
+                expected_version=form.cleaned_data["version"],
+                addresses=form.cleaned_data["cc"],
+            )
+        except Conflict as conflict:
+            form.add_error(None, conflict.message)
+            return _render(request, case.reference, cc_form=form, status=409)
+        except FieldError as error:
+            show_errors(form, error.errors)
+            return _render(request, case.reference, cc_form=form, status=error.status)
+        messages.success(request, CC_SAVED)
+        return redirect(case_url(case, "cc-title"))
+    return _render(request, case.reference, cc_form=form, status=422)

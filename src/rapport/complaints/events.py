@@ -56,7 +56,7 @@ def _approval_requested(event: CaseEvent) -> SafeString:
 GENERIC = (
     "heat_hear", "heat_empathise", "heat_apologise", "heat_take_ownership", "liability_admitted",
     "complaint_outcome", "customer_response", "root_cause", "complaint_override", "complaint_escalated",
-    "award_granted", "approval_decided",
+    "award_granted", "approval_decided", "complaint_merged",
 )  # fmt: skip
 KINDS = (
     *(journal.EventKind(name, "complaints", journal.generic, fields=None) for name in GENERIC),

@@ -162,6 +162,10 @@ def register() -> None:
     signals.case_changed.connect(open_on_retype, dispatch_uid="complaints.open_on_retype")
     extensions.case_panels.append(case_panel)
     extensions.close_guards.append(close_guard)
+    from rapport.complaints.services import merging
+
+    extensions.merge_guards.append(merging.merge_guard)
+    extensions.case_merge_handlers.append(merging.complaints_merge)
     extensions.legal_holds.append(legal_hold)
     extensions.deadlines.append(deadlines)
     extensions.queue_badges.append(queue_badges)

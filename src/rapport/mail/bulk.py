@@ -135,11 +135,12 @@ def _write(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge
         senders=senders, internal_domains=settings.RAPPORT_MAIL_DOMAINS, now=now
     )
     threads = _threads(emails)
-    owners = dict(
-        Case.objects.filter(pk__in={*threads.values(), *(e.number for e in emails if e.number)}).values_list(
-            "pk", "customer_id"
-        )
+    found = Case.objects.filter(pk__in={*threads.values(), *(e.number for e in emails if e.number)}).values_list(
+        "pk", "customer_id", "merged_into_id"
     )
+    owners = {pk: customer_id for pk, customer_id, _ in found}
+    # A reply to a merged case is filed on the case it was merged into (same customer, by rule).
+    pointers = {pk: into for pk, _, into in found if into is not None}
     window = timedelta(days=settings.RAPPORT_MAIL_REOPEN_DAYS)
 
     def reopens(ended_at: datetime | None, written: datetime) -> bool:
@@ -169,13 +170,13 @@ def _write(group: list[tuple[str, bytes, _Email]], *, now: datetime, acknowledge
                 break
             if key in threads:
                 if owners.get(threads[key]) == customer.pk:
-                    case_id = threads[key]
+                    case_id = pointers.get(threads[key], threads[key])
                 break
         if case_id is None and joins is None and email.number is not None:
             if email.number not in owners and chunk:
                 flush()
             if owners.get(email.number) == customer.pk:
-                case_id = email.number
+                case_id = pointers.get(email.number, email.number)
         chunk.append(replace(email.arrival, customer=customer, case_id=case_id, joins=joins))
         if email.parsed.message_id:
             where[email.parsed.message_id[:255]] = index

@@ -62,11 +62,12 @@ def customer_mail_erase(customer: Customer, case_ids: Sequence[int], scrub: Call
     outbox = list(OutboxEmail.objects.filter(message__case_id__in=case_ids))
     for email in outbox:
         email.to = ERASED
+        email.cc = ""  # the people copied on their replies (CC) go with them
         email.subject = scrub(email.subject)
         email.text = scrub(email.text)
         email.html = scrub(email.html)
         email.headers = {}
-    OutboxEmail.objects.bulk_update(outbox, ["to", "subject", "text", "html", "headers"], batch_size=500)
+    OutboxEmail.objects.bulk_update(outbox, ["to", "cc", "subject", "text", "html", "headers"], batch_size=500)
     changed += len(outbox)
     changed += OutboxAttachment.objects.filter(email__in=[e.pk for e in outbox]).delete()[0]
     changed += _notifications_scrub(customer, scrub)

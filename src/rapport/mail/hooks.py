@@ -79,7 +79,7 @@ def delivery_badges(case: Case, messages: Sequence[Message]) -> dict[int, list[e
 
 
 def register() -> None:
-    from rapport.mail import tasks
+    from rapport.mail import services, tasks
     from rapport.mail.erasure import customer_mail_erase
     from rapport.mail.outbound import OUTBOX_SEND_JOB, notification_queue
     from rapport.platform import jobs, notify
@@ -88,6 +88,8 @@ def register() -> None:
     jobs.register(OUTBOX_SEND_JOB, tasks.outbox_send_task)
 
     extensions.erasure_handlers.append(customer_mail_erase)
+    if services.mail_threads_merge not in extensions.case_merge_handlers:
+        extensions.case_merge_handlers.append(services.mail_threads_merge)
     extensions.case_panels.append(case_address_panel)
     extensions.customer_panels.append(customer_address_panel)
     extensions.header_alerts.append(header_alert)

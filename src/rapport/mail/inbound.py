@@ -12,7 +12,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
+from rapport.cases import selectors as case_selectors
 from rapport.cases import services as case_services
+from rapport.cases.cc import cc_received
 from rapport.cases.models import Case, MessageKind
 from rapport.customers import services as customer_services
 from rapport.customers.models import Customer
@@ -139,6 +141,9 @@ def _file(
         number = mail_rules.subject_reference(parsed.subject) or mail_rules.address_reference(parsed.to)
         if number is not None:
             case = Case.objects.filter(pk=number, customer=customer).first()
+    if case is not None:
+        # A reply to a merged case belongs with the case it was merged into.
+        case = case_selectors.case_followed(case)
     window = timedelta(days=settings.RAPPORT_MAIL_REOPEN_DAYS)
     resolved = case is not None and case.status in {Status.RESOLVED, Status.CLOSED}
     if resolved and not mail_rules.reopens(case.resolved_at or case.closed_at, written, window):  # type: ignore[union-attr]
@@ -169,6 +174,8 @@ def _file(
             historic=historic,
         )
         row.disposition = Disposition.ADDED
+    if parsed.cc:
+        cc_received(case=case, message=message, addresses=parsed.cc, ours=ours, now=written)
     row.case, row.message = case, message
     row.save()
     if row.disposition == Disposition.CASE_CREATED and acknowledge:

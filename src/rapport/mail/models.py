@@ -96,6 +96,7 @@ class OutboxEmail(models.Model):
         "cases.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
     )
     to = models.CharField(max_length=1000)
+    cc = models.CharField(max_length=6000, blank=True)
     subject = models.CharField(max_length=998)
     text = models.TextField()
     html = models.TextField(blank=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
 from rapport.domain import mail_rules
+from rapport.domain.case_merge import cc_split
 from rapport.domain.case_rules import Channel
 from rapport.mail.models import (
     Disposition,
@@ -96,6 +97,7 @@ def case_message_queue(*, message: Message, now: datetime) -> OutboxEmail | None
         headers["References"] = mail_rules.references_header(chain)
     return _queue(
         to=[customer.email],
+        cc=cc_split(message.cc),
         subject=mail_rules.reply_subject(case.subject, case.pk),
         # The plain-text part is first-class: Markdown read as text, not the source or stripped tags.
         text=markdown.message_text(message.body, message.body_format),
@@ -207,6 +209,7 @@ def _queue(
     message: Message | None = None,
     customer: object = None,
     case: Case | None = None,
+    cc: Sequence[str] = (),
 ) -> OutboxEmail | None:
     state = OutboxState.QUEUED
     error = ""
@@ -223,6 +226,7 @@ def _queue(
         email = OutboxEmail.objects.create(
             message=message,
             to=", ".join(to),
+            cc=", ".join(cc)[:6000],
             subject=subject[:998],
             text=text,
             html=html,
@@ -277,6 +281,7 @@ def _build(email: OutboxEmail, connection: object) -> EmailMultiAlternatives:
         body=email.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[a.strip() for a in email.to.split(",") if a.strip()],
+        cc=[a.strip() for a in email.cc.split(",") if a.strip()],
         headers=headers,
         connection=connection,
     )

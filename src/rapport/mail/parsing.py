@@ -122,6 +122,7 @@ class ParsedMail:
     bounce_recipients: list[str] = field(default_factory=list)
     bounce_message_ids: list[str] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)  # who else the sender copied (kept on the case)
 
 
 def _header(msg: Message, name: str) -> str:
@@ -346,6 +347,7 @@ def parse(raw: bytes) -> ParsedMail:
         bounce_recipients=recipients,
         bounce_message_ids=original_ids,
         defects=[type(d).__name__ for d in msg.defects],
+        cc=[a for _, a in getaddresses([raw_headers.get("cc", "")]) if "@" in a],
     )
 
 

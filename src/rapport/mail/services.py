@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
@@ -10,8 +11,9 @@ from django.db import transaction
 
 from rapport import access as policy
 from rapport.accounts.models import User
+from rapport.cases.models import Case
 from rapport.mail import access as mail_policy
-from rapport.mail.models import FlagClearance, FlaggedAddress
+from rapport.mail.models import FlagClearance, FlaggedAddress, MailMessage
 from rapport.platform.errors import FieldError, NotFound
 
 NOTE_REQUIRED = "Say how the customer confirmed their email address."
@@ -44,3 +46,9 @@ def address_flag_clear(*, actor: User | AnonymousUser, customer_id: int, note: s
         )
         flag.delete()
     return clearance
+
+
+def mail_threads_merge(target: Case, sources: Sequence[Case], actor: User, now: datetime) -> int:
+    """Cases merged into ``target`` (``cases.merging``): the emails filed on them are filed on the
+    target, so a reply to any of their Message-IDs threads into it. Returns how many moved."""
+    return MailMessage.objects.filter(case_id__in=[s.pk for s in sources]).update(case=target)

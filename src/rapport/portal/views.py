@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport import access as policy
@@ -25,6 +26,7 @@ from rapport.cases import selectors as case_selectors
 from rapport.cases import services as case_services
 from rapport.cases.models import MessageKind
 from rapport.customers.models import Customer
+from rapport.domain.references import format_reference
 from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.portal import selectors
 from rapport.portal.forms import RaiseCaseForm, ReplyForm
@@ -114,6 +116,8 @@ def case_page(request: HttpRequest, user: User, customer: Customer, reference: s
         form = ReplyForm(request.POST, request.FILES)
         status = 422
         if form.is_valid():
+            # A message to a case that was merged goes to the case it was merged into.
+            reference = case_selectors.case_current_reference(user, reference)
             try:
                 message = case_services.message_add(
                     actor=user,
@@ -136,5 +140,12 @@ def case_page(request: HttpRequest, user: User, customer: Customer, reference: s
         case, conversation, _events = case_selectors.case_detail(user, reference)
     except NotFound:
         return not_found(request)
+    if case.merged_into_id is not None and request.method == "GET":
+        into = format_reference(case.merged_into_id)
+        messages.info(
+            request,
+            gettext("Case %(merged)s was combined with case %(into)s.") % {"merged": case.reference, "into": into},
+        )
+        return redirect(reverse("portal:case", args=[into]))
     context = {"nav": "", "case": case, "conversation": conversation, "form": form}
     return render(request, "portal/case.html", context, status=status)

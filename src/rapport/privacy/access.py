@@ -70,3 +70,8 @@ def can_act_on_request(actor: User | AnonymousUser, case: Case) -> bool:
 def require_act_on_request(actor: User, case: Case) -> None:
     if not can_act_on_request(actor, case):
         raise Forbidden(NOT_REQUEST_HANDLER)
+
+
+def can_merge_into_non_request(actor: User) -> bool:
+    """Only a manager may merge a data request into a case that is not one (``privacy.merging``)."""
+    return is_staff(actor) and actor.role in {Role.MANAGER, Role.ADMIN}

@@ -6,7 +6,15 @@ from rapport.cases import journal
 
 KINDS = tuple(
     journal.EventKind(name, "privacy", journal.generic, fields=None)
-    for name in ("data_request", "restriction", "objection", "rectification", "erased", "retention_purged")
+    for name in (
+        "data_request",
+        "restriction",
+        "objection",
+        "rectification",
+        "erased",
+        "retention_purged",
+        "data_request_merged",
+    )
 )
 for kind in KINDS:
     journal.register(kind)

@@ -54,6 +54,14 @@ def on_case_changed(
     services.clocks_on_case_facts(case=case, events=events, now=now)
 
 
+def on_cases_merged(target: Case, sources: Sequence[Case], actor: User, now: datetime) -> None:
+    services.clocks_on_merge(target=target, sources=sources, now=now)
+
+
+def on_case_split(case: Case, new: Case, message: Message, now: datetime) -> None:
+    services.clocks_on_split(case=new, message=message)
+
+
 def on_customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
     services.clocks_retarget(customer_ids=customer_ids, now=now, reason=change)
 
@@ -73,6 +81,9 @@ def register() -> None:
     signals.case_created.connect(on_case_created, dispatch_uid="sla.case_created")
     signals.message_added.connect(on_message_added, dispatch_uid="sla.message_added")
     signals.case_changed.connect(on_case_changed, dispatch_uid="sla.case_changed")
+    if on_cases_merged not in extensions.case_merge_handlers:
+        extensions.case_merge_handlers.append(on_cases_merged)
+        extensions.case_split_handlers.append(on_case_split)
     if on_customers_changed not in extensions.customer_changes:
         extensions.customer_changes.append(on_customers_changed)
     if selectors.breaching_soon not in extensions.breaching_soon_windows:

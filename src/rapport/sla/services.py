@@ -19,6 +19,7 @@ from rapport.accounts.models import Role, User
 from rapport.cases import journal
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.domain.case_rules import ACTIVE_STATUSES, Channel, Priority, Status
+from rapport.domain.references import format_reference
 from rapport.domain.sla import (
     Target,
     choose_policy,
@@ -583,3 +584,61 @@ def _notify(people: Sequence[User], subject: str, case: Case, clock: Clock) -> s
     text = f"{subject}\n\nTarget: {clock.get_target_display()}, {due}.\nCase: /cases/{case.reference}/\n"
     transaction.on_commit(lambda: notify.email_send(to=addresses, subject=subject[:200], text=text))
     return "notified " + ", ".join(str(p) for p in people)
+
+
+# -- merge and split (cases.merging, cases.splitting) ---------------------------------------------
+
+
+def clocks_on_merge(*, target: Case, sources: Sequence[Case], now: datetime) -> int:
+    """Cases merged into ``target``: one clock per target (first response, next response,
+    resolution) carries on there, the one that started earliest (the customer has waited since
+    then). A superseded clock that already breached stays on its case with its breach recorded,
+    stopped; one that had not is removed (it measured the same wait). The kept clocks pause or run
+    as the target's status says. Returns how many clocks moved to the target."""
+    ids = [target.pk, *(s.pk for s in sources)]
+    open_clocks = list(
+        Clock.objects.filter(case_id__in=ids, stopped_at__isnull=True)
+        .select_related("policy__calendar")
+        .order_by("started_at", "id")
+    )
+    kept: dict[str, Clock] = {}
+    for clock in open_clocks:
+        kept.setdefault(clock.target, clock)
+    moved = 0
+    superseded = [c for c in open_clocks if kept[c.target] is not c]
+    for clock in superseded:
+        if clock.breached_at is not None:
+            if clock.running_since is not None:
+                clock.used = clock_pause(clock.policy.calendar.business_calendar(), clock.snapshot(), now).used
+            clock.running_since = None
+            clock.stopped_at = now
+            clock.due_at = clock.warn_at = None
+            clock.save(update_fields=["used", "running_since", "stopped_at", "due_at", "warn_at"])
+        else:
+            clock.delete()
+    events: list[journal.Entry] = []
+    for clock in kept.values():
+        if clock.case_id != target.pk:
+            events.append(
+                _event(target, now, "sla_target", clock.target, after=f"kept from {format_reference(clock.case_id)}")
+            )
+            clock.case = target
+            moved += 1
+        waiting = clock.policy.pauses_on(target.status)
+        if waiting and clock.running_since is not None:
+            clock.used = clock_pause(clock.policy.calendar.business_calendar(), clock.snapshot(), now).used
+            clock.running_since = None
+        elif not waiting and clock.running_since is None:
+            clock.running_since = clock_resume(clock.snapshot(), now).running_since
+        _schedule(clock)
+        clock.save(update_fields=["case", "used", "running_since", "due_at", "warn_at"])
+    Pause.objects.filter(case_id__in=[s.pk for s in sources], ended_at__isnull=True).update(ended_at=now)
+    journal.record_many(events)
+    case_next_breach_refresh(target)
+    return moved
+
+
+def clocks_on_split(*, case: Case, message: Message) -> list[Clock]:
+    """A case split off another starts its clocks from the split message's time, as if it had
+    arrived on its own then (the customer has been waiting since)."""
+    return clocks_on_case_created(case=case, now=message.created_at)

@@ -224,10 +224,15 @@ class ReplyForm(Form):
     )
     status_after = OfferedChoiceField(label="Status after reply", required=False, accepted=STATUS_CHOICES)
     attachments = AttachmentsField()
+    drop_cc = forms.BooleanField(label="Do not copy this reply to the people in CC", required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status_after"].choices = status_choices_after_reply(case)
+        if case.cc:
+            self.fields["drop_cc"].help_text = f"Copied to: {case.cc}"
+        else:
+            del self.fields["drop_cc"]
 
 
 class NoteForm(Form):
@@ -301,6 +306,65 @@ class CaseEditForm(Form):
             "team": data["team"],
             "tags": split_tags(data["tags"]),
         }
+
+
+class CcForm(Form):
+    """The case's CC list: the addresses copied on replies to the customer."""
+
+    prefix = "cc"
+
+    cc = forms.CharField(
+        label="Copy replies to (CC)",
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+        help_text="Email addresses, separated by commas. Leave empty to copy nobody.",
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page, then make your changes again."},
+    )
+
+
+class MergeForm(Form):
+    """Cases to merge into this one: their references and the versions the agent previewed."""
+
+    prefix = "merge"
+
+    cases = forms.MultipleChoiceField(
+        label="Cases to merge into this one",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one case to merge into this one."},
+    )
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+    notify = forms.BooleanField(label="Tell the customer their cases were combined", required=False)
+
+    def __init__(self, *args: Any, choices: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = list(choices)
+
+    def read_versions(self) -> dict[str, int]:
+        """``versions`` as "C-000001:3,C-000002:1"; anything unreadable is left out (the merge then
+        answers that the case changed, and nothing is written)."""
+        found: dict[str, int] = {}
+        for pair in (self.cleaned_data.get("versions") or "").split(","):
+            reference, _, version = pair.partition(":")
+            if reference.strip() and version.strip().isdigit():
+                found[reference.strip()] = int(version)
+        return found
+
+
+class SplitForm(Form):
+    prefix = "split"
+
+    subject = forms.CharField(label="Subject of the new case", max_length=200, required=False)
+    following = forms.BooleanField(label="Also move every message after this one", required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page, then try again."},
+    )
 
 
 # --- customers -------------------------------------------------------------------------------------

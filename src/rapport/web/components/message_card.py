@@ -125,11 +125,31 @@ def _badges(badges: Sequence[Badge]) -> SafeString:
     )
 
 
-def staff_card(message: Message, customer: Customer, badges: Sequence[Badge] = ()) -> SafeString:
-    """The message on its case's page."""
+def _cc(message: Message) -> SafeString:
+    """Who else the email was copied to (never on a note)."""
+    if not message.cc or message.kind == "note":
+        return mark_safe("")
+    return format_html('\n<p class="cc muted">CC: {}</p>', message.cc)
+
+
+def _actions(message: Message, split_url: str) -> SafeString:
+    if not split_url:
+        return mark_safe("")
+    return format_html(
+        '\n<p class="message-actions"><a href="{}">Split to a new case'
+        '<span class="visually-hidden">: message {}</span>…</a></p>',
+        split_url,
+        message.pk,
+    )
+
+
+def staff_card(
+    message: Message, customer: Customer, badges: Sequence[Badge] = (), *, split_url: str = ""
+) -> SafeString:
+    """The message on its case's page (with a link to split it off, when given)."""
     return format_html(
         '\n<li id="message-{}" class="message message-{}">\n<header>\n'
-        '<strong class="kind">{}</strong>\n· {}\n· {} · {}{}\n</header>\n{}{}\n</li>\n',
+        '<strong class="kind">{}</strong>\n· {}\n· {} · {}{}\n</header>\n{}{}{}{}\n</li>\n',
         message.pk,
         message.kind,
         kind_label(message.kind),
@@ -138,7 +158,9 @@ def staff_card(message: Message, customer: Customer, badges: Sequence[Badge] = (
         when(message.created_at),
         _badges(badges),
         _body(message),
+        _cc(message),
         _attachments(message),
+        _actions(message, split_url),
     )
 
 

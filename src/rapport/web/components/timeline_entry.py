@@ -24,5 +24,5 @@ def event_entry(event: CaseEvent) -> SafeString:
 def timeline_entry(entry: Any, customer: Customer) -> SafeString:
     """One ``cases.views.Entry``: a message or an event."""
     if entry.message is not None:
-        return staff_card(entry.message, customer, entry.badges)
+        return staff_card(entry.message, customer, entry.badges, split_url=getattr(entry, "split_url", ""))
     return event_entry(entry.event)
