@@ -1,4 +1,4 @@
-"""Merging cases of one customer into one (docs/merge.md, ADR 0012).
+"""Merging cases of one customer into one (docs/merge.md, ADR 0018).
 
 The target keeps its reference; the messages (with their attachments), events and tags of the
 cases merged into it move to it, and each of those becomes a closed pointer (``merged_into``) whose
