@@ -43,6 +43,7 @@ from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
+from rapport.workforce import api as workforce_api
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ api.add_router("/complaints", complaints_api.router)
 api.add_router("/privacy", privacy_api.router)
 api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
+api.add_router("/workforce", workforce_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "rapport.privacy",
     "rapport.feedback",
     "rapport.learning",
+    "rapport.workforce",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
@@ -234,6 +235,8 @@ if PRODUCTION:
 
 # --- product ------------------------------------------------------------------------------------
 RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
+# Whose bank holidays the demand forecast expects: england, wales, scotland or northern_ireland.
+RAPPORT_NATION = env_str("RAPPORT_NATION", "england")
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
 # Reverse proxies in front of the app (their X-Forwarded-For is believed for sign-in rate limits).
 RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))

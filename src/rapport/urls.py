@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy/", include("rapport.privacy.urls")),
     path("feedback/", include("rapport.feedback.urls")),
     path("learning/", include("rapport.learning.urls")),
+    path("planning/", include("rapport.workforce.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from datetime import timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 

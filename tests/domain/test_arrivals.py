@@ -50,9 +50,13 @@ def test_bank_holiday_closes_live_channels_and_the_day_after_is_busier() -> None
     usual_tuesday = arrivals.day_kind(date(2026, 9, 8), "england")
     assert holiday.holiday
     assert arrivals.shape("phone", holiday, 10) == 0
-    assert arrivals.shape("email", holiday, 10) == arrivals.shape("email", arrivals.day_kind(date(2026, 9, 6), "england"), 10)
+    assert arrivals.shape("email", holiday, 10) == arrivals.shape(
+        "email", arrivals.day_kind(date(2026, 9, 6), "england"), 10
+    )
     assert after.after_holiday
-    assert arrivals.shape("phone", after, 10) == pytest.approx(arrivals.shape("phone", usual_tuesday, 10) * arrivals.AFTER_HOLIDAY)
+    assert arrivals.shape("phone", after, 10) == pytest.approx(
+        arrivals.shape("phone", usual_tuesday, 10) * arrivals.AFTER_HOLIDAY
+    )
 
 
 def test_the_nation_decides_the_holidays() -> None:

@@ -105,7 +105,7 @@ def test_seasonal_naive_is_the_same_interval_last_week() -> None:
 
 
 def test_wape_and_bias() -> None:
-    # forecast 10 and 30 against actual 20 and 20: |−10| + |10| over 40 is 50%, bias 0
+    # forecast 10 and 30 against actual 20 and 20: |-10| + |10| over 40 is 50%, bias 0
     assert forecasting.accuracy([[10, 30]], [[20, 20]]) == forecasting.Accuracy(0.5, 0.0, 40)
     assert forecasting.accuracy([[30, 30]], [[20, 20]]).bias == pytest.approx(0.5)
     assert forecasting.accuracy([[0]], [[0]]).wape == 0

@@ -17,8 +17,8 @@ Practice*, 3rd ed., 2021, §8.3 and §12.1 on complex seasonality): forecasting 
 * **known events** (a price-rise letter, a product recall) are entered by hand as uplifts.
 
 Accuracy is measured honestly (FPP3 §5.8 and §5.10): a rolling-origin backtest (fit on everything
-before each origin, forecast the week after it) scored by WAPE, Σ|F − A| ÷ ΣA, and bias,
-Σ(F − A) ÷ ΣA, side by side with the seasonal-naive forecast (the same interval a week before).
+before each origin, forecast the week after it) scored by WAPE, Σ|F - A| ÷ ΣA, and bias,
+Σ(F - A) ÷ ΣA, side by side with the seasonal-naive forecast (the same interval a week before).
 
 Pure: plain numbers in, plain numbers out; days are ``date`` values given by the caller.
 """
@@ -233,8 +233,8 @@ def seasonal_naive(series: Series, *, start: date, days: int) -> list[list[float
 
 @dataclass(frozen=True)
 class Accuracy:
-    wape: float  # Σ|F − A| ÷ ΣA: 0.12 is 12% of the volume misplaced
-    bias: float  # Σ(F − A) ÷ ΣA: positive when the forecast runs high
+    wape: float  # Σ|F - A| ÷ ΣA: 0.12 is 12% of the volume misplaced
+    bias: float  # Σ(F - A) ÷ ΣA: positive when the forecast runs high
     actual: float  # contacts scored
 
 

@@ -1,0 +1,242 @@
+"""/api/v1/workforce: the demand forecast with its accuracy, the staffing it needs, known events
+and handling times (staff read; team leaders and managers write)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from rapport.access import require_staff
+from rapport.accounts.api import ERRORS, actor
+from rapport.domain.forecasting import Accuracy, Backtest
+from rapport.workforce import selectors, services
+
+router = Router(tags=["workforce"])
+
+
+class ScopeIn(Schema):
+    interval: int = Field(60, description="Minutes per interval: 15, 30 or 60")
+    weeks: int = Field(selectors.DEFAULT_WEEKS, description=f"Weeks ahead, 1 to {selectors.MAX_WEEKS}")
+    channel: str = Field("", description="One channel only")
+    type: str = Field("", description="Only cases of this type")
+    team: int | None = Field(None, description="Only cases of this team")
+
+
+class AccuracyOut(Schema):
+    wape: float | None  # None when nothing happened to score against
+    bias: float | None
+    contacts: float
+
+
+class BacktestOut(Schema):
+    origins: int
+    model: AccuracyOut
+    seasonal_naive: AccuracyOut
+    beats_seasonal_naive: bool
+
+
+class DayOut(Schema):
+    day: date
+    total: float
+    intervals: list[float]
+
+
+class ChannelForecastOut(Schema):
+    channel: str
+    problem: str
+    backtest: BacktestOut | None
+    days: list[DayOut]
+
+
+class EventOut(Schema):
+    id: int
+    name: str
+    channel: str
+    first_day: date
+    last_day: date
+    uplift_percent: int
+
+
+class ForecastOut(Schema):
+    start: date
+    interval: int
+    nation: str
+    intervals: list[str]
+    channels: list[ChannelForecastOut]
+    events: list[EventOut]
+
+
+def _finite(value: float) -> float | None:
+    return round(value, 4) if math.isfinite(value) else None
+
+
+def _accuracy(found: Accuracy) -> AccuracyOut:
+    return AccuracyOut(wape=_finite(found.wape), bias=_finite(found.bias), contacts=found.actual)
+
+
+def _backtest(found: Backtest | None) -> BacktestOut | None:
+    if found is None:
+        return None
+    return BacktestOut(
+        origins=found.origins,
+        model=_accuracy(found.model),
+        seasonal_naive=_accuracy(found.naive),
+        beats_seasonal_naive=found.beats_naive,
+    )
+
+
+def _event(event: object) -> EventOut:
+    return EventOut.model_validate(event, from_attributes=True)
+
+
+def _view(scope: ScopeIn) -> selectors.ForecastView:
+    parsed = selectors.parse_scope(
+        interval=scope.interval, weeks=scope.weeks, channel=scope.channel, case_type=scope.type, team_id=scope.team
+    )
+    return selectors.forecast_view(
+        today=timezone.localdate(),
+        interval=scope.interval,
+        weeks=scope.weeks,
+        scope=parsed,
+        channels=[scope.channel] if scope.channel else (),
+    )
+
+
+@router.get("/forecast", response={200: ForecastOut, **ERRORS}, summary="Contacts forecast per channel and interval")
+def forecast(request: HttpRequest, scope: Query[ScopeIn]) -> ForecastOut:
+    require_staff(actor(request))
+    view = _view(scope)
+    return ForecastOut(
+        start=view.start,
+        interval=view.interval,
+        nation=view.nation,
+        intervals=[view.slot_label(s) for s in range(24 * 60 // view.interval)],
+        channels=[
+            ChannelForecastOut(
+                channel=c.channel,
+                problem=c.problem,
+                backtest=_backtest(c.backtest),
+                days=[
+                    DayOut(day=view.day(i), total=round(sum(row), 2), intervals=[round(v, 2) for v in row])
+                    for i, row in enumerate(c.rows)
+                ],
+            )
+            for c in view.channels
+        ],
+        events=[_event(e) for e in view.events],
+    )
+
+
+class StaffingDayOut(Schema):
+    day: date
+    contacts: list[float]
+    required: list[int]
+    service_level: list[float | None]
+
+
+class ChannelStaffingOut(Schema):
+    channel: str
+    aht_seconds: int
+    model: str  # "erlang_c" or "workload"
+    days: list[StaffingDayOut]
+
+
+class StaffingOut(Schema):
+    start: date
+    interval: int
+    shrinkage: float
+    service_level_target: float
+    intervals: list[str]
+    channels: list[ChannelStaffingOut]
+
+
+@router.get("/staffing", response={200: StaffingOut, **ERRORS}, summary="Staff required per channel and interval")
+def staffing(request: HttpRequest, scope: Query[ScopeIn]) -> StaffingOut:
+    require_staff(actor(request))
+    parsed = selectors.parse_scope(
+        interval=scope.interval, weeks=scope.weeks, channel=scope.channel, case_type=scope.type, team_id=scope.team
+    )
+    view = selectors.staffing_view(today=timezone.localdate(), interval=scope.interval, weeks=scope.weeks, scope=parsed)
+    return StaffingOut(
+        start=view.forecast.start,
+        interval=view.forecast.interval,
+        shrinkage=view.shrinkage,
+        service_level_target=selectors.SL_TARGET,
+        intervals=[view.forecast.slot_label(s) for s in range(24 * 60 // view.forecast.interval)],
+        channels=[
+            ChannelStaffingOut(
+                channel=channel,
+                aht_seconds=view.aht[channel],
+                model="erlang_c" if channel in selectors.LIVE else "workload",
+                days=[
+                    StaffingDayOut(
+                        day=view.forecast.day(i),
+                        contacts=[round(c.contacts, 2) for c in cells],
+                        required=[c.required for c in cells],
+                        service_level=[None if c.service_level is None else round(c.service_level, 4) for c in cells],
+                    )
+                    for i, cells in enumerate(days)
+                ],
+            )
+            for channel, days in view.cells.items()
+            if not scope.channel or channel == scope.channel
+        ],
+    )
+
+
+class EventIn(Schema):
+    name: str = Field(max_length=200)
+    channel: str = ""
+    first_day: date
+    last_day: date
+    uplift_percent: int
+
+
+@router.get("/events", response={200: list[EventOut], **ERRORS}, summary="Known events that lift the forecast")
+def events(request: HttpRequest) -> list[EventOut]:
+    require_staff(actor(request))
+    return [_event(e) for e in selectors.known_events()]
+
+
+@router.post("/events", response={201: EventOut, **ERRORS}, summary="Enter a known event")
+def event_add(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
+    me = require_staff(actor(request))
+    event = services.known_event_add(actor=me, now=timezone.now(), **payload.dict())
+    return Status(201, _event(event))
+
+
+@router.delete("/events/{event_id}", response={204: None, **ERRORS}, summary="Remove a known event")
+def event_remove(request: HttpRequest, event_id: int) -> Status[None]:
+    services.known_event_remove(actor=require_staff(actor(request)), event_id=event_id)
+    return Status(204, None)
+
+
+class HandlingTimeOut(Schema):
+    channel: str
+    case_type: str
+    seconds: int
+    source: str
+    cases: int
+
+
+class HandlingTimeIn(Schema):
+    channel: str
+    case_type: str = ""
+    seconds: int | None = Field(None, description="None clears the planner's figure")
+
+
+@router.get("/handling-times", response={200: list[HandlingTimeOut], **ERRORS}, summary="Average handling times")
+def handling_times(request: HttpRequest) -> list[HandlingTimeOut]:
+    require_staff(actor(request))
+    return [HandlingTimeOut(**vars(row)) for row in selectors.handling_times(today=timezone.localdate())]
+
+
+@router.put("/handling-times", response={200: list[HandlingTimeOut], **ERRORS}, summary="Set a handling time")
+def handling_time_set(request: HttpRequest, payload: HandlingTimeIn) -> list[HandlingTimeOut]:
+    services.handling_time_set(actor=require_staff(actor(request)), now=timezone.now(), **payload.dict())
+    return [HandlingTimeOut(**vars(row)) for row in selectors.handling_times(today=timezone.localdate())]

@@ -1,0 +1,351 @@
+"""Reads for service planning: the arrivals history (one grouped query), the forecast with its
+backtest, handling times, and the staffing the forecast needs.
+
+The history of a million cases is read as one ``GROUP BY channel, interval`` query over whole
+UTC intervals (seconds since the epoch ÷ the interval, computed by the database), so Python sees
+at most days x intervals x channels rows, never the cases. UK offsets are whole hours, so every
+UTC interval falls inside one local interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Func, IntegerField, Q
+from django.db.models.expressions import Expression
+
+from rapport import extensions
+from rapport.cases.models import Case
+from rapport.domain import forecasting, staffing
+from rapport.domain.case_rules import CaseType, Channel
+from rapport.domain.forecasting import Backtest, Series, Uplift
+from rapport.platform.errors import FieldError
+from rapport.workforce.models import HandlingTime, KnownEvent
+
+HISTORY_DAYS = 364  # a year of whole weeks
+DEFAULT_WEEKS = 2
+MAX_WEEKS = 8
+
+# Channels where customers wait live are staffed by Erlang C for a service level (domain.md §10);
+# the others are worked from a queue, their day's work spread over the working day.
+LIVE = {Channel.PHONE: 20, Channel.CHAT: 60, Channel.FACE_TO_FACE: 300}  # answer within, seconds
+SL_TARGET = 0.8
+MAX_OCCUPANCY = 0.85
+SHRINKAGE = 0.3  # leave, sickness, training, coaching and meetings, until entered per category
+WORKING_HOURS = (8, 18)  # when queued work is done, local time
+
+# Handling times used when neither a planner's figure nor time tracking is there (industry norms
+# for a UK contact centre, in seconds), shown with their source so nobody mistakes them for data.
+DEFAULT_AHT = {
+    Channel.PHONE: 360,
+    Channel.CHAT: 480,
+    Channel.FACE_TO_FACE: 600,
+    Channel.EMAIL: 540,
+    Channel.PORTAL: 480,
+    Channel.LETTER: 900,
+}
+EDITED, TRACKED, DEFAULT = "edited by a planner", "time tracking", "default (no data yet)"
+AHT_WEEKS = 8
+
+BAD_INTERVAL = "Choose intervals of 15, 30 or 60 minutes."
+BAD_WEEKS = f"Choose from 1 to {MAX_WEEKS} weeks."
+BAD_CHANNEL = "Choose one of the channels."
+BAD_TYPE = "Choose one of the case types."
+
+
+def organisation_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def organisation_nation() -> str:
+    return str(settings.RAPPORT_NATION)
+
+
+class EpochInterval(Func):
+    """Whole intervals of ``seconds`` since the epoch (UTC) of a timestamp, in the database."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, *, seconds: int) -> None:
+        super().__init__(expression)
+        self.seconds = int(seconds)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(CAST(strftime('%%s', {sql}) AS INTEGER) / {self.seconds})", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(FLOOR(EXTRACT(EPOCH FROM {sql}) / {self.seconds}) AS BIGINT)", params
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which contacts are forecast: every one, or one team's, or one case type's."""
+
+    team_id: int | None = None
+    case_type: str = ""
+
+    def filter(self) -> Q:
+        q = Q()
+        if self.team_id is not None:
+            q &= Q(team_id=self.team_id)
+        if self.case_type:
+            q &= Q(type=self.case_type)
+        return q
+
+
+def arrivals_history(
+    *, interval: int, first_day: date, last_day: date, scope: Scope = Scope(), tz: ZoneInfo | None = None
+) -> dict[str, Series]:
+    """Contacts per channel per local interval from ``first_day`` to ``last_day`` inclusive: one
+    grouped query. Each channel's series starts on its first day with a contact."""
+    tz = tz or organisation_tz()
+    slots = forecasting.slots_per_day(interval)
+    start = datetime.combine(first_day, time(), tzinfo=tz)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=tz)
+    bucket: Expression = EpochInterval("created_at", seconds=interval * 60)
+    rows = (
+        Case.objects.filter(scope.filter(), created_at__gte=start, created_at__lt=end)
+        .annotate(bucket=bucket)
+        .values_list("channel", "bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    days = (last_day - first_day).days + 1
+    grids: dict[str, list[list[float]]] = {}
+    for channel, number, count in rows:
+        local = datetime.fromtimestamp(number * interval * 60, tz=UTC).astimezone(tz)
+        index = (local.date() - first_day).days
+        if not 0 <= index < days:
+            continue
+        grid = grids.setdefault(channel, [[0.0] * slots for _ in range(days)])
+        grid[index][(local.hour * 60 + local.minute) // interval] += count
+    series = {}
+    for channel, grid in grids.items():
+        begin = next(i for i, row in enumerate(grid) if any(row))
+        series[channel] = Series(first_day + timedelta(days=begin), tuple(tuple(row) for row in grid[begin:]))
+    return series
+
+
+@dataclass(frozen=True)
+class ChannelForecast:
+    channel: str
+    rows: list[list[float]]  # per day, per interval; empty when the history is too short
+    backtest: Backtest | None
+    problem: str = ""
+
+    @property
+    def total(self) -> float:
+        return sum(map(sum, self.rows))
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    interval: int
+    start: date
+    days: int
+    nation: str
+    scope: Scope
+    channels: list[ChannelForecast]
+    events: list[KnownEvent] = field(default_factory=list)
+
+    def day(self, index: int) -> date:
+        return self.start + timedelta(days=index)
+
+    def slot_label(self, slot: int) -> str:
+        minutes = slot * self.interval
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    def daily(self) -> list[tuple[date, dict[str, float], float]]:
+        """Each day's expected contacts per channel, and in all."""
+        out = []
+        for index in range(self.days):
+            per = {c.channel: sum(c.rows[index]) for c in self.channels if c.rows}
+            out.append((self.day(index), per, sum(per.values())))
+        return out
+
+
+def parse_scope(
+    *, interval: int, weeks: int, channel: str = "", case_type: str = "", team_id: int | None = None
+) -> Scope:
+    """Check what a caller asked for; FieldError names the field."""
+    if interval not in forecasting.INTERVALS:
+        raise FieldError(interval=BAD_INTERVAL)
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise FieldError(weeks=BAD_WEEKS)
+    if channel and channel not in set(Channel):
+        raise FieldError(channel=BAD_CHANNEL)
+    if case_type and case_type not in set(CaseType):
+        raise FieldError(type=BAD_TYPE)
+    return Scope(team_id=team_id, case_type=case_type)
+
+
+def forecast_view(
+    *, today: date, interval: int = 60, weeks: int = DEFAULT_WEEKS, scope: Scope = Scope(), channels: Sequence[str] = ()
+) -> ForecastView:
+    """The forecast from ``today`` for ``weeks`` weeks per channel, with each channel's backtest.
+
+    History is the year up to yesterday: today's contacts are still arriving."""
+    nation = organisation_nation()
+    history = arrivals_history(
+        interval=interval,
+        first_day=today - timedelta(days=HISTORY_DAYS),
+        last_day=today - timedelta(days=1),
+        scope=scope,
+    )
+    events = list(KnownEvent.objects.filter(last_day__gte=today, first_day__lt=today + timedelta(weeks=weeks)))
+    uplifts = [Uplift(e.first_day, e.last_day, e.factor, e.channel) for e in events]
+    out = []
+    for channel in channels or [str(c) for c in Channel]:
+        series = history.get(channel)
+        if series is None or series.days < forecasting.MIN_HISTORY_DAYS:
+            out.append(ChannelForecast(channel, [], None, "Not enough history yet: two weeks are needed."))
+            continue
+        # The series may end before yesterday (a quiet channel): pad it with the empty days.
+        missing = (today - series.day(series.days)).days
+        if missing > 0:
+            empty = tuple(0.0 for _ in range(series.slots))
+            series = Series(series.first_day, series.counts + (empty,) * missing)
+        rows = forecasting.forecast(
+            series, start=today, days=weeks * 7, nation=nation, uplifts=uplifts, channel=channel
+        )
+        out.append(ChannelForecast(channel, rows, forecasting.backtest(series, nation=nation)))
+    return ForecastView(interval, today, weeks * 7, nation, scope, out, events)
+
+
+# --- handling times --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandlingTimeRow:
+    channel: str
+    case_type: str  # blank: every type
+    seconds: int
+    source: str  # EDITED | TRACKED | DEFAULT
+    cases: int = 0  # cases measured (time tracking)
+
+
+def handling_times(*, today: date) -> list[HandlingTimeRow]:
+    """Average handling time per channel and case type: a planner's figure when set, else what time
+    tracking measured over the last eight weeks (through the ``handling_time`` case fact, when an
+    app provides it), else the default. Two queries, plus the provider's."""
+    edited = {(h.channel, h.case_type): h.seconds for h in HandlingTime.objects.all()}
+    measured = _tracked(today=today)
+    rows = []
+    for channel in Channel:
+        for case_type in ["", *CaseType]:
+            key = (str(channel), str(case_type))
+            if key in edited:
+                rows.append(HandlingTimeRow(*key, edited[key], EDITED))
+            elif key in measured:
+                seconds, cases = measured[key]
+                rows.append(HandlingTimeRow(*key, seconds, TRACKED, cases))
+            elif not case_type:
+                rows.append(HandlingTimeRow(*key, DEFAULT_AHT[channel], DEFAULT))
+    return rows
+
+
+def _tracked(*, today: date) -> dict[tuple[str, str], tuple[int, int]]:
+    hook = extensions.case_facts.get("handling_time")
+    if hook is None:
+        return {}
+    since = datetime.combine(today - timedelta(weeks=AHT_WEEKS), time(), tzinfo=organisation_tz())
+    ids = Case.objects.filter(created_at__gte=since).order_by("id").values_list("id", flat=True)
+    first, last = ids.first(), ids.last()
+    if first is None or last is None:
+        return {}
+    minutes = hook(first, last)
+    if not minutes:
+        return {}
+    sums: dict[tuple[str, str], list[float]] = {}
+    for case_id, channel, case_type in Case.objects.filter(id__in=list(minutes)).values_list("id", "channel", "type"):
+        for key in ((channel, case_type), (channel, "")):
+            total = sums.setdefault(key, [0.0, 0])
+            total[0] += float(minutes[case_id]) * 60
+            total[1] += 1
+    return {key: (round(total / count), int(count)) for key, (total, count) in sums.items()}
+
+
+def aht_for(rows: Sequence[HandlingTimeRow], channel: str) -> int:
+    for row in rows:
+        if row.channel == channel and not row.case_type:
+            return row.seconds
+    return DEFAULT_AHT[Channel(channel)]
+
+
+# --- staffing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingCell:
+    contacts: float
+    required: int  # on the rota (after shrinkage)
+    service_level: float | None  # forecast for the required staff; None for queued work
+
+
+@dataclass(frozen=True)
+class StaffingView:
+    forecast: ForecastView
+    aht: dict[str, int]
+    cells: dict[str, list[list[StaffingCell]]]  # channel → day → interval
+    shrinkage: float = SHRINKAGE
+
+    def required_total(self, day: int, slot: int) -> int:
+        return sum(rows[day][slot].required for rows in self.cells.values())
+
+
+def staffing_view(*, today: date, interval: int = 60, weeks: int = 1, scope: Scope = Scope()) -> StaffingView:
+    """Required staff per channel and interval for the forecast: Erlang C for live channels (80% of
+    contacts answered within the channel's target time, occupancy at most 85%), workload spread over
+    the working day for queued channels; both with shrinkage allowed for."""
+    view = forecast_view(today=today, interval=interval, weeks=weeks, scope=scope)
+    ahts = {str(c): aht_for(handling_times(today=today), str(c)) for c in Channel}
+    cells: dict[str, list[list[StaffingCell]]] = {}
+    for channel_forecast in view.channels:
+        if not channel_forecast.rows:
+            continue
+        channel, aht = channel_forecast.channel, ahts[channel_forecast.channel]
+        days = []
+        for index, row in enumerate(channel_forecast.rows):
+            if channel in LIVE:
+                days.append([_live(contacts, interval, aht, LIVE[Channel(channel)]) for contacts in row])
+            else:
+                days.append(_queued(row, interval, aht, view.day(index)))
+        cells[channel] = days
+    return StaffingView(view, ahts, cells)
+
+
+def _live(contacts: float, interval: int, aht: int, answer_within: int) -> StaffingCell:
+    if contacts <= 0:
+        return StaffingCell(0.0, 0, None)
+    figures = staffing.required_staff(
+        calls=contacts,
+        interval_minutes=interval,
+        aht_seconds=aht,
+        target_answer_seconds=answer_within,
+        sl_target=SL_TARGET,
+        max_occupancy=MAX_OCCUPANCY,
+        shrinkage=SHRINKAGE,
+    )
+    return StaffingCell(contacts, figures.scheduled, figures.service_level)
+
+
+def _queued(row: Sequence[float], interval: int, aht: int, day: date) -> list[StaffingCell]:
+    """The day's queued work (contacts x AHT) spread evenly over the working hours of a weekday."""
+    opens, closes = WORKING_HOURS
+    open_slots = [s for s in range(len(row)) if opens * 60 <= s * interval < closes * 60] if day.weekday() < 5 else []
+    workload = sum(row) * aht  # seconds
+    agents = workload / (len(open_slots) * interval * 60) if open_slots else 0.0
+    need = staffing.scheduled_for(math.ceil(agents), SHRINKAGE) if agents else 0
+    return [StaffingCell(contacts, need if slot in open_slots else 0, None) for slot, contacts in enumerate(row)]
+
+
+def known_events(*, limit: int = 200) -> list[KnownEvent]:
+    return list(KnownEvent.objects.order_by("-first_day", "-id")[:limit])
