@@ -125,7 +125,9 @@ def arrivals_history(
         index = (local.date() - first_day).days
         if not 0 <= index < days:
             continue
-        grid = grids.setdefault(channel, [[0.0] * slots for _ in range(days)])
+        grid = grids.get(channel)
+        if grid is None:
+            grid = grids[channel] = [[0.0] * slots for _ in range(days)]
         grid[index][(local.hour * 60 + local.minute) // interval] += count
     series = {}
     for channel, grid in grids.items():
