@@ -61,7 +61,7 @@ class Registry(Generic[V]):
         return iter(sorted(self._entries))
 
 
-PanelPlace = Literal["top", "work", "side"]
+PanelPlace = Literal["top", "work", "side", "header"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ class Panel:
     """A block another app adds to a page: ``template`` is rendered with ``panel`` in its context.
 
     ``top`` sits above the timeline (alerts such as reasonable adjustments), ``work`` below the
-    reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
+    reply forms (guided workflows), ``side`` in the side column (targets, value, consents), ``header``
+    in the desk's header (``header_controls``).
     ``order`` sorts panels within a place, lowest first.
     """
 
@@ -331,6 +332,18 @@ case and its messages, the badges by message id (one query per hook, none when n
 header_alerts: list[HeaderAlertHook] = []
 """Warnings in the desk's header for a member of staff, asked on every desk page: a hook must cost
 no query most of the time (a short-lived copy, ADR 0007)."""
+
+
+HeaderControlHook = Callable[["User"], Panel | None]
+
+header_controls: list[HeaderControlHook] = []
+"""Controls in the desk's header for a member of staff (the agent's status): a template and its
+context, asked on every desk page, so a hook must cost no query most of the time (a short-lived
+copy, ADR 0007)."""
+
+
+def header_controls_for(user: User) -> list[Panel]:
+    return [panel for hook in header_controls if (panel := hook(user)) is not None]
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:

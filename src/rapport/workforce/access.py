@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rapport.access import is_staff
+from rapport.access import actor_team_ids, is_staff
 from rapport.accounts.models import Role
 
 if TYPE_CHECKING:
@@ -25,3 +25,12 @@ def can_view_plans(actor: User | AnonymousUser) -> bool:
 
 def can_plan(actor: User | AnonymousUser) -> bool:
     return is_staff(actor) and actor.role in PLANNERS  # type: ignore[union-attr]
+
+
+def leads(actor: User, agent: User) -> bool:
+    """Whether ``actor`` leads ``agent``: managers and admins lead everyone, a team leader the
+    members of their teams."""
+    if actor.role in {Role.MANAGER, Role.ADMIN}:
+        return True
+    mine = set(actor_team_ids(actor))
+    return bool(mine & set(agent.teams.values_list("id", flat=True)))

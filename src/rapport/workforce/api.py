@@ -4,7 +4,7 @@ and handling times (staff read; team leaders and managers write)."""
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,10 +13,16 @@ from pydantic import Field
 
 from rapport.access import require_staff
 from rapport.accounts.api import ERRORS, actor
+from rapport.accounts.models import STAFF_ROLES, User
 from rapport.domain.forecasting import Accuracy, Backtest
-from rapport.workforce import selectors, services
+from rapport.platform.errors import FieldError, Forbidden, NotFound
+from rapport.workforce import access as policy
+from rapport.workforce import imports, selectors, services
+from rapport.workforce.models import StatusChange
 
 router = Router(tags=["workforce"])
+
+NO_AGENT = "No member of staff with that id."
 
 
 class ScopeIn(Schema):
@@ -240,3 +246,86 @@ def handling_times(request: HttpRequest) -> list[HandlingTimeOut]:
 def handling_time_set(request: HttpRequest, payload: HandlingTimeIn) -> list[HandlingTimeOut]:
     services.handling_time_set(actor=require_staff(actor(request)), now=timezone.now(), **payload.dict())
     return [HandlingTimeOut(**vars(row)) for row in selectors.handling_times(today=timezone.localdate())]
+
+
+class StatusOut(Schema):
+    agent: int
+    status: str
+    source: str
+    at: datetime
+
+
+class MyStatusOut(Schema):
+    agent: int
+    status: str
+    history: list[StatusOut]
+
+
+class StatusIn(Schema):
+    status: str = Field(description="available, busy, on_break, training, away or off_shift")
+    agent: int | None = Field(None, description="Another agent (their team leader or a manager); yourself when empty")
+
+
+def _change(change: StatusChange) -> StatusOut:
+    return StatusOut(agent=change.agent_id, status=change.status, source=change.source, at=change.at)
+
+
+@router.get("/status", response={200: MyStatusOut, **ERRORS}, summary="Your status now and its history")
+def status(request: HttpRequest) -> MyStatusOut:
+    me = require_staff(actor(request))
+    history = selectors.status_history(agent_id=me.pk, limit=100)
+    return MyStatusOut(agent=me.pk, status=selectors.status_now(me.pk), history=[_change(c) for c in history])
+
+
+@router.put(
+    "/status", response={200: StatusOut, **ERRORS}, summary="Set your status (or, for a team leader, an agent's)"
+)
+def status_set(request: HttpRequest, payload: StatusIn) -> StatusOut:
+    me = require_staff(actor(request))
+    agent = me
+    if payload.agent is not None and payload.agent != me.pk:
+        found = User.objects.filter(pk=payload.agent, role__in=STAFF_ROLES).first()
+        if found is None:
+            raise NotFound(NO_AGENT)
+        agent = found
+    return _change(services.status_set(actor=me, agent=agent, status=payload.status, now=timezone.now()))
+
+
+class ShiftOut(Schema):
+    id: int
+    agent: int
+    activity: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class RotaIn(Schema):
+    csv: str = Field(max_length=2_000_000, description="email, date, start, end, activity; a header row first")
+
+
+class RotaImportOut(Schema):
+    imported: int
+
+
+@router.get("/rotas", response={200: list[ShiftOut], **ERRORS}, summary="The rota for the coming week")
+def rotas(request: HttpRequest) -> list[ShiftOut]:
+    require_staff(actor(request))
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return [
+        ShiftOut(id=s.pk, agent=s.agent_id, activity=s.activity, starts_at=s.starts_at, ends_at=s.ends_at)
+        for s in selectors.shifts_between(start=start, end=start + timedelta(days=7))
+    ]
+
+
+@router.post("/rotas", response={201: RotaImportOut, **ERRORS}, summary="Import a rota from CSV (all rows or none)")
+def rota_import(request: HttpRequest, payload: RotaIn) -> Status[RotaImportOut]:
+    me = require_staff(actor(request))
+    if not policy.can_plan(me):
+        raise Forbidden(services.NOT_A_PLANNER)
+    rows, problems = imports.parse_shifts(payload.csv.encode(), tz=selectors.organisation_tz())
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(f"csv.row{problem.row}", []).append(problem.message)
+        raise FieldError(errors)
+    return Status(201, RotaImportOut(imported=len(services.shifts_import(actor=me, rows=rows))))

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Func, IntegerField, Q
 from django.db.models.expressions import Expression
 
@@ -26,7 +27,8 @@ from rapport.domain import forecasting, staffing
 from rapport.domain.case_rules import CaseType, Channel
 from rapport.domain.forecasting import Backtest, Series, Uplift
 from rapport.platform.errors import FieldError
-from rapport.workforce.models import HandlingTime, KnownEvent
+from rapport.workforce.models import Activity, Availability, HandlingTime, KnownEvent, Shift, StatusChange
+from rapport.workforce.services import STATUS_CACHE, STATUS_CACHE_SECONDS
 
 HISTORY_DAYS = 364  # a year of whole weeks
 DEFAULT_WEEKS = 2
@@ -303,7 +305,9 @@ class StaffingView:
         return sum(rows[day][slot].required for rows in self.cells.values())
 
 
-def staffing_view(*, today: date, interval: int = 60, weeks: int = 1, scope: Scope = Scope()) -> StaffingView:
+def staffing_view(
+    *, today: date, interval: int = 60, weeks: int = 1, scope: Scope = Scope(), demand_factor: float = 1.0
+) -> StaffingView:
     """Required staff per channel and interval for the forecast: Erlang C for live channels (80% of
     contacts answered within the channel's target time, occupancy at most 85%), workload spread over
     the working day for queued channels; both with shrinkage allowed for."""
@@ -317,9 +321,9 @@ def staffing_view(*, today: date, interval: int = 60, weeks: int = 1, scope: Sco
         days = []
         for index, row in enumerate(channel_forecast.rows):
             if channel in LIVE:
-                days.append([_live(contacts, interval, aht, LIVE[Channel(channel)]) for contacts in row])
+                days.append([_live(c * demand_factor, interval, aht, LIVE[Channel(channel)]) for c in row])
             else:
-                days.append(_queued(row, interval, aht, view.day(index)))
+                days.append(_queued([c * demand_factor for c in row], interval, aht, view.day(index)))
         cells[channel] = days
     return StaffingView(view, ahts, cells)
 
@@ -351,3 +355,163 @@ def _queued(row: Sequence[float], interval: int, aht: int, day: date) -> list[St
 
 def known_events(*, limit: int = 200) -> list[KnownEvent]:
     return list(KnownEvent.objects.order_by("-first_day", "-id")[:limit])
+
+
+# --- agent status and rotas -----------------------------------------------------------------------
+
+
+def status_now(agent_id: int) -> str:
+    """The agent's status now: the short-lived copy (set on every change), else the latest change,
+    else off shift."""
+    key = STATUS_CACHE.format(agent_id=agent_id)
+    found = cache.get(key)
+    if found is None:
+        latest = StatusChange.objects.filter(agent_id=agent_id).order_by("-at", "-id").values_list("status", flat=True)
+        found = latest.first() or Availability.OFF_SHIFT
+        cache.set(key, found, STATUS_CACHE_SECONDS)
+    return str(found)
+
+
+def status_shown(agent_id: int) -> str | None:
+    """The short-lived copy only, for the header on every page (no query): None when there is none,
+    and the header then offers the choice without claiming a current status."""
+    found = cache.get(STATUS_CACHE.format(agent_id=agent_id))
+    return None if found is None else str(found)
+
+
+def status_history(*, agent_id: int | None = None, limit: int = 100) -> list[StatusChange]:
+    changes = StatusChange.objects.select_related("agent", "set_by").order_by("-at", "-id")
+    if agent_id is not None:
+        changes = changes.filter(agent_id=agent_id)
+    return list(changes[:limit])
+
+
+def shifts_between(*, start: datetime, end: datetime, limit: int = 2000) -> list[Shift]:
+    return list(
+        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("agent")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def scheduled(*, first_day: date, days: int, interval: int, tz: ZoneInfo | None = None) -> list[list[int]]:
+    """Agents rostered to answer per day and interval: a work stretch covering the whole interval,
+    less anyone on a break, in training or on leave during any of it. One query."""
+    tz = tz or organisation_tz()
+    slots = forecasting.slots_per_day(interval)
+    start = datetime.combine(first_day, time(), tzinfo=tz)
+    end = datetime.combine(first_day + timedelta(days=days), time(), tzinfo=tz)
+    working: list[list[set[int]]] = [[set() for _ in range(slots)] for _ in range(days)]
+    away: list[list[set[int]]] = [[set() for _ in range(slots)] for _ in range(days)]
+    step = timedelta(minutes=interval)
+    for shift in Shift.objects.filter(starts_at__lt=end, ends_at__gt=start).only(
+        "agent_id", "starts_at", "ends_at", "activity"
+    ):
+        # Only the intervals the stretch touches: whole ones for work, any part for the rest.
+        first = math.floor((max(shift.starts_at, start) - start) / step)
+        last = math.ceil((min(shift.ends_at, end) - start) / step)
+        for index in range(first, last):
+            begins = start + index * step
+            local = begins.astimezone(tz)
+            day, slot = (local.date() - first_day).days, (local.hour * 60 + local.minute) // interval
+            if not 0 <= day < days:
+                continue
+            if shift.activity != Activity.WORK:
+                away[day][slot].add(shift.agent_id)
+            elif shift.starts_at <= begins and begins + step <= shift.ends_at:
+                working[day][slot].add(shift.agent_id)
+    return [[len(working[d][s] - away[d][s]) for s in range(slots)] for d in range(days)]
+
+
+# --- the rota against the need --------------------------------------------------------------------
+
+OVER_SHARE = 1.25  # more than a quarter over what is needed (and at least one person) is overstaffed
+
+
+@dataclass(frozen=True)
+class RotaCell:
+    required: int
+    scheduled: int
+    service_level: float | None  # live contacts answered in time with this rota; None without any
+
+    @property
+    def gap(self) -> int:
+        return self.scheduled - self.required
+
+    @property
+    def state(self) -> str:
+        if self.scheduled < self.required:
+            return "under"
+        if self.scheduled > max(self.required * OVER_SHARE, self.required + 1):
+            return "over"
+        return "met"
+
+
+@dataclass(frozen=True)
+class RotaView:
+    staffing: StaffingView
+    cells: list[list[RotaCell]]  # day → interval
+    service_level: float | None  # over the week, weighted by live contacts
+    demand_percent: int
+    extra: tuple[int, int, int, int]  # weekday, from hour, to hour, agents (0: none)
+
+    def day(self, index: int) -> date:
+        return self.staffing.forecast.day(index)
+
+
+def rota_view(
+    *,
+    today: date,
+    interval: int = 60,
+    demand_percent: int = 0,
+    extra: tuple[int, int, int, int] = (0, 0, 0, 0),
+) -> RotaView:
+    """Required against scheduled per interval for the coming week, with the service level the rota
+    is forecast to deliver to live channels; what-if: demand changed by ``demand_percent`` and
+    ``extra`` = (weekday, from hour, to hour, agents) more people on the rota."""
+    view = staffing_view(today=today, interval=interval, weeks=1, demand_factor=1 + demand_percent / 100)
+    rostered = scheduled(first_day=today, days=view.forecast.days, interval=interval)
+    weekday, from_hour, to_hour, more = extra
+    cells: list[list[RotaCell]] = []
+    answered_in_time = live_total = 0.0
+    for day in range(view.forecast.days):
+        row = []
+        for slot in range(24 * 60 // interval):
+            on_rota = rostered[day][slot]
+            if (
+                more
+                and view.forecast.day(day).weekday() == weekday
+                and from_hour * 60 <= slot * interval < to_hour * 60
+            ):
+                on_rota += more
+            level, live = _rota_service_level(view, day, slot, on_rota)
+            if level is not None:
+                answered_in_time += level * live
+                live_total += live
+            row.append(RotaCell(view.required_total(day, slot), on_rota, level))
+        cells.append(row)
+    week = answered_in_time / live_total if live_total else None
+    return RotaView(view, cells, week, demand_percent, extra)
+
+
+def _rota_service_level(view: StaffingView, day: int, slot: int, on_rota: int) -> tuple[float | None, float]:
+    """Live contacts answered within 20 seconds by those rostered, once queued work has taken its
+    share (before shrinkage) and shrinkage is allowed for: Erlang C over the live channels' pooled
+    traffic at their contact-weighted handling time."""
+    live = {c: view.cells[c][day][slot].contacts for c in LIVE if c in view.cells}
+    contacts = sum(live.values())
+    if contacts <= 0:
+        return None, 0.0
+    queued = sum(
+        math.ceil(rows[day][slot].required * (1 - view.shrinkage)) for c, rows in view.cells.items() if c not in LIVE
+    )
+    answering = math.floor(max(on_rota - queued, 0) * (1 - view.shrinkage))
+    aht = sum(view.aht[c] * n for c, n in live.items()) / contacts
+    figures = staffing.staffing(
+        calls=contacts,
+        interval_minutes=view.forecast.interval,
+        aht_seconds=aht,
+        agents=answering,
+        target_answer_seconds=LIVE[Channel.PHONE],
+    )
+    return figures.service_level, contacts

@@ -12,3 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("staffing.csv", views.staffing_csv, name="staffing_csv"),
     path("handling-times/", views.handling_times, name="handling_times"),
 ]
+urlpatterns += [
+    path("rotas/", views.rotas, name="rotas"),
+    path("status/", views.status, name="status"),
+]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,8 +16,16 @@ from rapport.platform.errors import FieldError, Forbidden
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
 from rapport.workforce import access as policy
-from rapport.workforce import selectors, services
-from rapport.workforce.forms import ForecastForm, HandlingTimeForm, KnownEventForm
+from rapport.workforce import imports, selectors, services
+from rapport.workforce.forms import (
+    WEEKDAYS,
+    ForecastForm,
+    HandlingTimeForm,
+    KnownEventForm,
+    RotaImportForm,
+    StatusForm,
+    WhatIfForm,
+)
 
 EVENT_ADDED = "Known event added: the forecast now allows for it."
 EVENT_REMOVED = "Known event removed."
@@ -168,32 +176,34 @@ def accuracy_csv(request: HttpRequest) -> HttpResponse:
 @staff_page
 @require_GET
 def staffing(request: HttpRequest) -> HttpResponse:
-    form, interval, _, _ = _settings(request)
-    today = timezone.localdate()
-    view = selectors.staffing_view(today=today, interval=interval, weeks=1)
-    table = _heat_rows(view)
-    peak = max((max(values, default=0) for _, values in table), default=0)
+    """The heat-map: required against scheduled per interval, with the what-if controls."""
+    form = WhatIfForm(request.GET or None)
+    interval, demand, extra = 60, 0, (0, 0, 0, 0)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        interval, demand = data["interval"] or 60, data["demand_percent"] or 0
+        if data["extra_agents"]:
+            extra = (data["extra_day"] or 0, data["extra_from"] or 0, data["extra_to"] or 0, data["extra_agents"])
+    elif request.GET:
+        form = WhatIfForm()
+    view = selectors.rota_view(today=timezone.localdate(), interval=interval, demand_percent=demand, extra=extra)
+    days = [view.day(i) for i in range(len(view.cells))]
+    slots = len(view.cells[0]) if view.cells else 0
+    table = [
+        (view.staffing.forecast.slot_label(slot), [view.cells[d][slot] for d in range(len(days))])
+        for slot in range(slots)
+    ]
+    under = sum(cell.state == "under" for row in view.cells for cell in row)
     context = {
         "form": form,
         "view": view,
-        "days": [view.forecast.day(i) for i in range(view.forecast.days)],
-        "table": [(label, [(v, _band(v, peak)) for v in values]) for label, values in table],
+        "days": days,
+        "table": table,
+        "under": under,
         "sl_target": selectors.SL_TARGET,
+        "extra_day_name": dict(WEEKDAYS)[extra[0]],
     }
     return render(request, "workforce/staffing.html", context)
-
-
-def _band(value: int, peak: int) -> int:
-    """Shade 0 (none needed) to 4 (the busiest fifth): the number is always printed beside it."""
-    return 0 if not value or not peak else min(1 + 4 * value // (peak + 1), 4)
-
-
-def _heat_rows(view: selectors.StaffingView) -> list[tuple[str, list[int]]]:
-    """Interval by day: required staff in all channels (the heat-map's cells and its table)."""
-    return [
-        (view.forecast.slot_label(slot), [view.required_total(d, slot) for d in range(view.forecast.days)])
-        for slot in range(24 * 60 // view.forecast.interval)
-    ]
 
 
 @staff_page
@@ -241,3 +251,57 @@ def handling_times(request: HttpRequest) -> HttpResponse:
     rows = selectors.handling_times(today=timezone.localdate())
     context = {"rows": rows, "form": form if policy.can_plan(me) else None}
     return render(request, "workforce/handling_times.html", context, status=status)
+
+
+ROTA_IMPORTED = "Rota imported: {count} stretches added."
+ROTA_REFUSED = "Nothing was imported: correct the rows below and try again."
+STATUS_SAVED = "Your status is now: {status}."
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def rotas(request: HttpRequest) -> HttpResponse:
+    """The coming week's rota, and a CSV import for team leaders (all rows or none)."""
+    me = actor(request)
+    form = RotaImportForm(request.POST or None, request.FILES or None)
+    problems: list[imports.RowError] = []
+    status = 200
+    if request.method == "POST":
+        if not policy.can_plan(me):
+            raise Http404
+        status = 422
+        if form.is_valid():
+            rows, problems = imports.parse_shifts(form.cleaned_data["file"].read(), tz=selectors.organisation_tz())
+            if not problems:
+                added = services.shifts_import(actor=me, rows=rows)
+                messages.success(request, ROTA_IMPORTED.format(count=len(added)))
+                return redirect("workforce:rotas")
+            messages.error(request, ROTA_REFUSED)
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    context = {
+        "shifts": selectors.shifts_between(start=start, end=start + timedelta(days=7)),
+        "form": form if policy.can_plan(me) else None,
+        "problems": problems,
+    }
+    return render(request, "workforce/rotas.html", context, status=status)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    """Set your status (also from the header control), and see your recent changes."""
+    me = actor(request)
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change = services.status_set(actor=me, agent=me, status=form.cleaned_data["status"], now=timezone.now())
+        messages.success(request, STATUS_SAVED.format(status=change.get_status_display()))
+        back = request.POST.get("next", "")
+        if back.startswith("/") and not back.startswith("//"):
+            return redirect(back)
+        return redirect("workforce:status")
+    context = {
+        "form": form,
+        "now": selectors.status_now(me.pk),
+        "history": selectors.status_history(agent_id=me.pk, limit=50),
+    }
+    return render(request, "workforce/status.html", context, status=422 if request.method == "POST" else 200)
