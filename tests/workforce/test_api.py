@@ -122,3 +122,46 @@ def test_handling_times_are_set_and_cleared_with_their_source(client, auth, mana
     )
     assert bad.status_code == 422
     assert "seconds" in fields(bad)
+
+
+def test_status_is_set_and_read_with_its_history(client, auth, agent, team_leader, other_agent):
+    put = client.put("/api/v1/workforce/status", {"status": "busy"}, content_type="application/json", **auth(agent))
+    assert put.status_code == 200
+    assert put.json()["source"] == "agent"
+    body = client.get("/api/v1/workforce/status", **auth(agent)).json()
+    assert body["status"] == "busy"
+    assert [c["status"] for c in body["history"]] == ["busy"]
+    # a team leader sets their agent's; another agent may not
+    led = client.put(
+        "/api/v1/workforce/status",
+        {"status": "away", "agent": agent.pk},
+        content_type="application/json",
+        **auth(team_leader),
+    )
+    assert led.json()["source"] == "leader"
+    refused = client.put(
+        "/api/v1/workforce/status",
+        {"status": "away", "agent": agent.pk},
+        content_type="application/json",
+        **auth(other_agent),
+    )
+    assert refused.status_code == 403
+    bad = client.put("/api/v1/workforce/status", {"status": "asleep"}, content_type="application/json", **auth(agent))
+    assert bad.status_code == 422
+    assert "status" in fields(bad)
+
+
+def test_rota_import_by_api_reports_row_errors(client, auth, team_leader, agent):
+    good = f"email,date,start,end\n{agent.email},2099-01-05,08:00,16:00\n"
+    bad = good + "x@example.org,2099-01-05,08:00,16:00\n"
+    refused = client.post("/api/v1/workforce/rotas", {"csv": bad}, content_type="application/json", **auth(team_leader))
+    assert refused.status_code == 422
+    assert "csv.row3" in fields(refused)
+    made = client.post("/api/v1/workforce/rotas", {"csv": good}, content_type="application/json", **auth(team_leader))
+    assert made.status_code == 201
+    assert made.json() == {"imported": 1}
+    agents_may_not = client.post(
+        "/api/v1/workforce/rotas", {"csv": good}, content_type="application/json", **auth(agent)
+    )
+    assert agents_may_not.status_code == 403
+    assert client.get("/api/v1/workforce/rotas", **auth(agent)).status_code == 200

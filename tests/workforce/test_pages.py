@@ -6,8 +6,9 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rapport.workforce.models import KnownEvent
+from rapport.workforce.models import KnownEvent, Shift, StatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +58,21 @@ def test_staffing_heat_map_is_a_real_table_with_numbers_in_every_cell(client, ag
     client.force_login(agent)
     html = client.get("/planning/staffing/").content.decode()
     assert '<table class="heat-map">' in html
-    assert "Staff required per interval and day" in html
+    assert "Staff on the rota against staff required" in html
     assert '<th scope="row">09:00</th>' in html
-    assert 'class="heat-4"' in html  # the busiest cells are marked ...
-    assert 'class="heat-4">0<' not in html  # ... and carry their number, never colour alone
+    # nobody is rostered, so busy intervals are understaffed: shaded, marked and said in words
+    assert 'class="rota-under">0 / ' in html
+    assert '<span class="visually-hidden">understaffed</span>' in html
+    assert "intervals understaffed" in html
+
+
+def test_what_if_adds_demand_and_people(client, agent, history):
+    client.force_login(agent)
+    html = client.get(
+        "/planning/staffing/?demand_percent=10&extra_agents=3&extra_day=0&extra_from=9&extra_to=12"
+    ).content.decode()
+    assert "With demand up 10%" in html
+    assert "3 more on the rota (Monday from 9:00 to 12:00)" in html
 
 
 def test_handling_times_page_shows_the_source(client, manager):
@@ -102,3 +114,42 @@ def test_every_table_as_csv(client, agent, history, url, header):
 def test_customers_get_not_found(client, customer_user):
     client.force_login(customer_user)
     assert client.get("/planning/").status_code == 404
+
+
+ROTA = """email,date,start,end,activity
+{email},2026-03-02,08:00,16:00,work
+{email},2026-03-02,12:00,12:30,break
+"""
+
+
+def test_team_leader_imports_a_rota(client, team_leader, agent):
+    client.force_login(team_leader)
+    upload = SimpleUploadedFile("rota.csv", ROTA.format(email=agent.email).encode(), content_type="text/csv")
+    response = client.post("/planning/rotas/", {"file": upload})
+    assert response.status_code == 302
+    assert Shift.objects.filter(agent=agent).count() == 2
+
+
+def test_a_bad_rota_reports_each_row_and_imports_nothing(client, team_leader, agent):
+    client.force_login(team_leader)
+    text = ROTA.format(email=agent.email) + "nobody@example.org,2026-03-02,9am,08:00,nap\n"
+    upload = SimpleUploadedFile("rota.csv", text.encode(), content_type="text/csv")
+    response = client.post("/planning/rotas/", {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Row 4: no member of staff has the email &#x27;nobody@example.org&#x27;" in html
+    assert "Row 4: the time &#x27;9am&#x27; is not a time like 08:30" in html
+    assert "Row 4: the activity &#x27;nap&#x27; is not one of work, break, training, leave" in html
+    assert not Shift.objects.exists()
+
+
+def test_agent_sets_their_status_from_the_header(client, agent, django_capture_on_commit_callbacks):
+    client.force_login(agent)
+    page = client.get("/planning/").content.decode()
+    assert 'id="header-status"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/planning/status/", {"status": "on_break", "next": "/planning/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/planning/"
+    assert '<option value="on_break" selected>' in client.get("/planning/").content.decode()
+    assert StatusChange.objects.get(agent=agent).source == "agent"

@@ -361,15 +361,10 @@ def known_events(*, limit: int = 200) -> list[KnownEvent]:
 
 
 def status_now(agent_id: int) -> str:
-    """The agent's status now: the short-lived copy (set on every change), else the latest change,
-    else off shift."""
-    key = STATUS_CACHE.format(agent_id=agent_id)
-    found = cache.get(key)
-    if found is None:
-        latest = StatusChange.objects.filter(agent_id=agent_id).order_by("-at", "-id").values_list("status", flat=True)
-        found = latest.first() or Availability.OFF_SHIFT
-        cache.set(key, found, STATUS_CACHE_SECONDS)
-    return str(found)
+    """The agent's status now, from the record (routing and adherence need the truth): their
+    latest change, else off shift."""
+    latest = StatusChange.objects.filter(agent_id=agent_id).order_by("-at", "-id").values_list("status", flat=True)
+    return str(latest.first() or Availability.OFF_SHIFT)
 
 
 def status_shown(agent_id: int) -> str | None:
