@@ -28,7 +28,7 @@ from rapport.domain.case_rules import CaseType, Channel
 from rapport.domain.forecasting import Backtest, Series, Uplift
 from rapport.platform.errors import FieldError
 from rapport.workforce.models import Activity, Availability, HandlingTime, KnownEvent, Shift, StatusChange
-from rapport.workforce.services import STATUS_CACHE, STATUS_CACHE_SECONDS
+from rapport.workforce.services import STATUS_CACHE
 
 HISTORY_DAYS = 364  # a year of whole weeks
 DEFAULT_WEEKS = 2
