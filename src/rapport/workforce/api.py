@@ -329,3 +329,49 @@ def rota_import(request: HttpRequest, payload: RotaIn) -> Status[RotaImportOut]:
             errors.setdefault(f"csv.row{problem.row}", []).append(problem.message)
         raise FieldError(errors)
     return Status(201, RotaImportOut(imported=len(services.shifts_import(actor=me, rows=rows))))
+
+
+class ActualOut(Schema):
+    interval: str
+    forecast: float
+    actual: float
+    required: int
+    on_duty: int
+    adherence: float | None
+
+
+class ActualsOut(Schema):
+    day: date
+    forecast_total: float
+    actual_total: float
+    adherence: float | None
+    intervals: list[ActualOut]
+
+
+NOT_OVER = "Choose a day that is over."
+
+
+@router.get("/actuals", response={200: ActualsOut, **ERRORS}, summary="A past day: forecast vs actual, adherence")
+def actuals(request: HttpRequest, day: date, interval: int = 60) -> ActualsOut:
+    require_staff(actor(request))
+    selectors.parse_scope(interval=interval, weeks=1)
+    if day >= timezone.localdate():
+        raise FieldError(day=NOT_OVER)
+    view = selectors.actuals_view(day=day, interval=interval)
+    return ActualsOut(
+        day=view.day,
+        forecast_total=round(view.forecast_total, 2),
+        actual_total=view.actual_total,
+        adherence=view.adherence,
+        intervals=[
+            ActualOut(
+                interval=c.label,
+                forecast=round(c.forecast, 2),
+                actual=c.actual,
+                required=c.required,
+                on_duty=c.staffed,
+                adherence=c.adherence,
+            )
+            for c in view.cells
+        ],
+    )

@@ -74,3 +74,8 @@ class RotaImportForm(Form):
 
 class StatusForm(Form):
     status = forms.ChoiceField(choices=Availability.choices, label="Your status")
+
+
+class ActualsForm(Form):
+    day = forms.DateField(label="Day", required=False, widget=DateInput(), help_text="A day that is over.")
+    interval = forms.TypedChoiceField(choices=INTERVALS, coerce=int, initial=60, label="Interval", required=False)

@@ -28,7 +28,7 @@ from rapport.domain.case_rules import CaseType, Channel
 from rapport.domain.forecasting import Backtest, Series, Uplift
 from rapport.platform.errors import FieldError
 from rapport.workforce.models import Activity, Availability, HandlingTime, KnownEvent, Shift, StatusChange
-from rapport.workforce.services import STATUS_CACHE
+from rapport.workforce.services import STATUS_CACHE, rota_status
 
 HISTORY_DAYS = 364  # a year of whole weeks
 DEFAULT_WEEKS = 2
@@ -510,3 +510,121 @@ def _rota_service_level(view: StaffingView, day: int, slot: int, on_rota: int) -
         target_answer_seconds=LIVE[Channel.PHONE],
     )
     return figures.service_level, contacts
+
+
+# --- actuals after the day ------------------------------------------------------------------------
+
+ON_DUTY = frozenset({Availability.AVAILABLE, Availability.BUSY})
+# What counts as keeping to the rota, by the status the rota gives.
+KEEPS_TO = {
+    Availability.AVAILABLE: ON_DUTY,
+    Availability.ON_BREAK: frozenset({Availability.ON_BREAK}),
+    Availability.TRAINING: frozenset({Availability.TRAINING}),
+    Availability.OFF_SHIFT: frozenset({Availability.OFF_SHIFT, Availability.AWAY}),
+}
+
+
+@dataclass(frozen=True)
+class ActualCell:
+    label: str
+    forecast: float
+    actual: float
+    required: int
+    staffed: int  # agents available or busy at the interval's midpoint (status history)
+    adherence: float | None  # share of rostered agents doing what the rota said, at the midpoint
+
+
+@dataclass(frozen=True)
+class ActualsView:
+    day: date
+    interval: int
+    cells: list[ActualCell]
+
+    @property
+    def forecast_total(self) -> float:
+        return sum(c.forecast for c in self.cells)
+
+    @property
+    def actual_total(self) -> float:
+        return sum(c.actual for c in self.cells)
+
+    @property
+    def adherence(self) -> float | None:
+        found = [c.adherence for c in self.cells if c.adherence is not None]
+        return sum(found) / len(found) if found else None
+
+
+def actuals_view(*, day: date, interval: int = 60) -> ActualsView:
+    """Once ``day`` is over: the forecast made from the history before it against the contacts that
+    came, staff required by that forecast against staff on duty (status history), and adherence to
+    the rota, per interval. Three queries whatever the size of the desk."""
+    nation, tz = organisation_nation(), organisation_tz()
+    slots = forecasting.slots_per_day(interval)
+    history = arrivals_history(interval=interval, first_day=day - timedelta(days=HISTORY_DAYS), last_day=day)
+    ahts = {str(c): DEFAULT_AHT[c] for c in Channel}
+    ahts.update({row.channel: row.seconds for row in handling_times(today=day) if not row.case_type})
+    forecast_rows: dict[str, list[float]] = {}
+    actual = [0.0] * slots
+    for channel, series in history.items():
+        actual_row = series.counts[-1] if series.day(series.days - 1) == day else (0.0,) * slots
+        actual = [a + b for a, b in zip(actual, actual_row, strict=True)]
+        past = series.before(day)
+        if past.days >= forecasting.MIN_HISTORY_DAYS:
+            forecast_rows[channel] = forecasting.forecast(past, start=day, days=1, nation=nation, channel=channel)[0]
+    required = [0] * slots
+    for channel, row in forecast_rows.items():
+        cells = (
+            [_live(c, interval, ahts[channel], LIVE[Channel(channel)]) for c in row]
+            if channel in LIVE
+            else _queued(row, interval, ahts[channel], day)
+        )
+        required = [r + cell.required for r, cell in zip(required, cells, strict=True)]
+    start = datetime.combine(day, time(), tzinfo=tz)
+    staffed, adherence = _on_duty(start, interval, slots)
+    forecast_total = [sum(row[s] for row in forecast_rows.values()) for s in range(slots)]
+    labels = [f"{s * interval // 60:02d}:{s * interval % 60:02d}" for s in range(slots)]
+    return ActualsView(
+        day,
+        interval,
+        [
+            ActualCell(labels[s], forecast_total[s], actual[s], required[s], staffed[s], adherence[s])
+            for s in range(slots)
+        ],
+    )
+
+
+def _on_duty(start: datetime, interval: int, slots: int) -> tuple[list[int], list[float | None]]:
+    """Per interval, at its midpoint: agents on duty by their status, and the share of rostered
+    agents whose status matched the rota. The status at a moment is the latest change before it."""
+    end = start + timedelta(days=1)
+    changes: dict[int, list[tuple[datetime, str]]] = {}
+    lookback = StatusChange.objects.filter(at__lt=end, at__gte=start - timedelta(days=7)).order_by(
+        "agent_id", "at", "id"
+    )
+    for agent_id, at, status in lookback.values_list("agent_id", "at", "status"):
+        changes.setdefault(agent_id, []).append((at, status))
+    shifts = list(
+        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start).only("agent_id", "starts_at", "ends_at", "activity")
+    )
+    staffed: list[int] = []
+    adherence: list[float | None] = []
+    for slot in range(slots):
+        middle = start + timedelta(minutes=interval * slot + interval / 2)
+        now_status = {
+            agent_id: next((status for at, status in reversed(found) if at <= middle), Availability.OFF_SHIFT)
+            for agent_id, found in changes.items()
+        }
+        staffed.append(sum(status in ON_DUTY for status in now_status.values()))
+        rostered: dict[int, list[Shift]] = {}
+        for shift in shifts:
+            if shift.starts_at <= middle < shift.ends_at:
+                rostered.setdefault(shift.agent_id, []).append(shift)
+        if not rostered:
+            adherence.append(None)
+            continue
+        kept = 0
+        for agent_id, covering in rostered.items():
+            wanted = Availability(rota_status(covering))
+            kept += now_status.get(agent_id, Availability.OFF_SHIFT) in KEEPS_TO[wanted]
+        adherence.append(kept / len(rostered))
+    return staffed, adherence

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
 urlpatterns += [
     path("rotas/", views.rotas, name="rotas"),
     path("status/", views.status, name="status"),
+    path("actuals/", views.actuals, name="actuals"),
 ]

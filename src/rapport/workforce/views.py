@@ -19,6 +19,7 @@ from rapport.workforce import access as policy
 from rapport.workforce import imports, selectors, services
 from rapport.workforce.forms import (
     WEEKDAYS,
+    ActualsForm,
     ForecastForm,
     HandlingTimeForm,
     KnownEventForm,
@@ -305,3 +306,35 @@ def status(request: HttpRequest) -> HttpResponse:
         "history": selectors.status_history(agent_id=me.pk, limit=50),
     }
     return render(request, "workforce/status.html", context, status=422 if request.method == "POST" else 200)
+
+
+@staff_page
+@require_GET
+def actuals(request: HttpRequest) -> HttpResponse:
+    """A day that is over: forecast against actual contacts, required against on duty, adherence."""
+    today = timezone.localdate()
+    form = ActualsForm(request.GET or None)
+    day, interval = today - timedelta(days=1), 60
+    if request.GET and form.is_valid():
+        day = min(form.cleaned_data["day"] or day, today - timedelta(days=1))
+        interval = form.cleaned_data["interval"] or 60
+    elif request.GET:
+        form = ActualsForm()
+    view = selectors.actuals_view(day=day, interval=interval)
+    if request.GET.get("format") == "csv":
+        rows: list[list[object]] = [
+            ["Interval", "Forecast contacts", "Actual contacts", "Required", "On duty", "Adherence"]
+        ]
+        rows += [
+            [
+                c.label,
+                f"{c.forecast:.2f}",
+                f"{c.actual:.0f}",
+                c.required,
+                c.staffed,
+                "" if c.adherence is None else f"{c.adherence:.4f}",
+            ]
+            for c in view.cells
+        ]
+        return _csv(f"actuals-{day.isoformat()}", rows)
+    return render(request, "workforce/actuals.html", {"form": form, "view": view})
