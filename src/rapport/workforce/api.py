@@ -59,7 +59,7 @@ class ChannelForecastOut(Schema):
     days: list[DayOut]
 
 
-class EventOut(Schema):
+class KnownEventOut(Schema):
     id: int
     name: str
     channel: str
@@ -74,7 +74,7 @@ class ForecastOut(Schema):
     nation: str
     intervals: list[str]
     channels: list[ChannelForecastOut]
-    events: list[EventOut]
+    events: list[KnownEventOut]
 
 
 def _finite(value: float) -> float | None:
@@ -96,8 +96,8 @@ def _backtest(found: Backtest | None) -> BacktestOut | None:
     )
 
 
-def _event(event: object) -> EventOut:
-    return EventOut.model_validate(event, from_attributes=True)
+def _event(event: object) -> KnownEventOut:
+    return KnownEventOut.model_validate(event, from_attributes=True)
 
 
 def _view(scope: ScopeIn) -> selectors.ForecastView:
@@ -115,6 +115,8 @@ def _view(scope: ScopeIn) -> selectors.ForecastView:
 
 @router.get("/forecast", response={200: ForecastOut, **ERRORS}, summary="Contacts forecast per channel and interval")
 def forecast(request: HttpRequest, scope: Query[ScopeIn]) -> ForecastOut:
+    """Expected contacts per channel, day and interval from today, with each channel's rolling-origin
+    backtest (WAPE and bias) beside seasonal-naive (the same interval a week before)."""
     require_staff(actor(request))
     view = _view(scope)
     return ForecastOut(
@@ -163,6 +165,8 @@ class StaffingOut(Schema):
 
 @router.get("/staffing", response={200: StaffingOut, **ERRORS}, summary="Staff required per channel and interval")
 def staffing(request: HttpRequest, scope: Query[ScopeIn]) -> StaffingOut:
+    """People needed on the rota per channel and interval: Erlang C for live channels, workload
+    spread over the working day for queued ones, with shrinkage allowed for."""
     require_staff(actor(request))
     parsed = selectors.parse_scope(
         interval=scope.interval, weeks=scope.weeks, channel=scope.channel, case_type=scope.type, team_id=scope.team
@@ -195,7 +199,7 @@ def staffing(request: HttpRequest, scope: Query[ScopeIn]) -> StaffingOut:
     )
 
 
-class EventIn(Schema):
+class KnownEventIn(Schema):
     name: str = Field(max_length=200)
     channel: str = ""
     first_day: date
@@ -203,14 +207,16 @@ class EventIn(Schema):
     uplift_percent: int
 
 
-@router.get("/events", response={200: list[EventOut], **ERRORS}, summary="Known events that lift the forecast")
-def events(request: HttpRequest) -> list[EventOut]:
+@router.get("/events", response={200: list[KnownEventOut], **ERRORS}, summary="Known events that lift the forecast")
+def events(request: HttpRequest) -> list[KnownEventOut]:
+    """Known events (a price rise letter, a recall) that lift the forecast on their days."""
     require_staff(actor(request))
     return [_event(e) for e in selectors.known_events()]
 
 
-@router.post("/events", response={201: EventOut, **ERRORS}, summary="Enter a known event")
-def event_add(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
+@router.post("/events", response={201: KnownEventOut, **ERRORS}, summary="Enter a known event")
+def event_add(request: HttpRequest, payload: KnownEventIn) -> Status[KnownEventOut]:
+    """Enter a known event (team leaders and managers): a percentage change for one channel or all."""
     me = require_staff(actor(request))
     event = services.known_event_add(actor=me, now=timezone.now(), **payload.dict())
     return Status(201, _event(event))
@@ -218,6 +224,7 @@ def event_add(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
 
 @router.delete("/events/{event_id}", response={204: None, **ERRORS}, summary="Remove a known event")
 def event_remove(request: HttpRequest, event_id: int) -> Status[None]:
+    """Remove a known event (team leaders and managers)."""
     services.known_event_remove(actor=require_staff(actor(request)), event_id=event_id)
     return Status(204, None)
 
@@ -238,12 +245,15 @@ class HandlingTimeIn(Schema):
 
 @router.get("/handling-times", response={200: list[HandlingTimeOut], **ERRORS}, summary="Average handling times")
 def handling_times(request: HttpRequest) -> list[HandlingTimeOut]:
+    """Average handling time per channel and case type, with its source: a planner's figure, time
+    tracking, or the default."""
     require_staff(actor(request))
     return [HandlingTimeOut(**vars(row)) for row in selectors.handling_times(today=timezone.localdate())]
 
 
 @router.put("/handling-times", response={200: list[HandlingTimeOut], **ERRORS}, summary="Set a handling time")
 def handling_time_set(request: HttpRequest, payload: HandlingTimeIn) -> list[HandlingTimeOut]:
+    """Set a planner's handling time for a channel (and case type), or clear it with ``null``."""
     services.handling_time_set(actor=require_staff(actor(request)), now=timezone.now(), **payload.dict())
     return [HandlingTimeOut(**vars(row)) for row in selectors.handling_times(today=timezone.localdate())]
 
@@ -272,6 +282,7 @@ def _change(change: StatusChange) -> StatusOut:
 
 @router.get("/status", response={200: MyStatusOut, **ERRORS}, summary="Your status now and its history")
 def status(request: HttpRequest) -> MyStatusOut:
+    """Your status now and its recent history (newest first)."""
     me = require_staff(actor(request))
     history = selectors.status_history(agent_id=me.pk, limit=100)
     return MyStatusOut(agent=me.pk, status=selectors.status_now(me.pk), history=[_change(c) for c in history])
@@ -281,6 +292,7 @@ def status(request: HttpRequest) -> MyStatusOut:
     "/status", response={200: StatusOut, **ERRORS}, summary="Set your status (or, for a team leader, an agent's)"
 )
 def status_set(request: HttpRequest, payload: StatusIn) -> StatusOut:
+    """Set your status; a team leader or manager may set an agent's (recorded as theirs)."""
     me = require_staff(actor(request))
     agent = me
     if payload.agent is not None and payload.agent != me.pk:
@@ -309,6 +321,7 @@ class RotaImportOut(Schema):
 
 @router.get("/rotas", response={200: list[ShiftOut], **ERRORS}, summary="The rota for the coming week")
 def rotas(request: HttpRequest) -> list[ShiftOut]:
+    """The coming week's rota: every stretch of work, break, training and leave."""
     require_staff(actor(request))
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return [
@@ -319,6 +332,8 @@ def rotas(request: HttpRequest) -> list[ShiftOut]:
 
 @router.post("/rotas", response={201: RotaImportOut, **ERRORS}, summary="Import a rota from CSV (all rows or none)")
 def rota_import(request: HttpRequest, payload: RotaIn) -> Status[RotaImportOut]:
+    """Import a rota from CSV (team leaders and managers): every row is checked and nothing is written
+    unless all are right; problems come back by row as ``csv.rowN``."""
     me = require_staff(actor(request))
     if not policy.can_plan(me):
         raise Forbidden(services.NOT_A_PLANNER)
@@ -353,6 +368,8 @@ NOT_OVER = "Choose a day that is over."
 
 @router.get("/actuals", response={200: ActualsOut, **ERRORS}, summary="A past day: forecast vs actual, adherence")
 def actuals(request: HttpRequest, day: date, interval: int = 60) -> ActualsOut:
+    """A day that is over: forecast against actual contacts, staff required against staff on duty
+    (from the status history), and adherence to the rota, per interval."""
     require_staff(actor(request))
     selectors.parse_scope(interval=interval, weeks=1)
     if day >= timezone.localdate():
