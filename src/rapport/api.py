@@ -37,6 +37,7 @@ from rapport.cases.schemas import CaseOut
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
+from rapport.improvement import api as improvement_api
 from rapport.learning import api as learning_api
 from rapport.mail import api as mail_api
 from rapport.platform import textinput
@@ -107,6 +108,7 @@ api.add_router("/privacy", privacy_api.router)
 api.add_router("/feedback", feedback_api.router)
 api.add_router("/learning", learning_api.router)
 api.add_router("/workforce", workforce_api.router)
+api.add_router("/improvement", improvement_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

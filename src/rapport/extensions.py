@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -244,12 +245,35 @@ class KpiScope:
 
 
 @dataclass(frozen=True)
+class KpiSample:
+    """What a KPI is made of, for before/after tests: for a proportion, ``n`` counted and ``total``
+    the successes among them; for a mean, ``n`` values, ``total`` their sum and ``squares`` the sum
+    of their squares (what SQL's COUNT and SUM give, whatever the number of rows)."""
+
+    n: int
+    total: float
+    squares: float = 0.0
+
+
+@dataclass(frozen=True)
 class KpiSource:
     """A measure another app holds: ``measure`` answers a percentage or figure for a scope, or
-    None when nothing is decided yet ("not measured")."""
+    None when nothing is decided yet ("not measured").
+
+    For the improvement catalogue a source may say more: ``sample`` gives the counts a Check tests
+    (``kind`` "proportion": ``measure`` is 100 x total / n; "mean": total / n), whether higher is
+    better, the ``unit`` it is read in, its ``definition`` in words, and ``behind``: the ids of
+    some cases that fall short in the scope (at most the number asked), for "the cases behind each
+    figure"."""
 
     label: str
     measure: Callable[[KpiScope], float | None]
+    sample: Callable[[KpiScope], KpiSample] | None = None
+    kind: Literal["proportion", "mean"] = "proportion"
+    higher_is_better: bool = True
+    unit: str = "%"
+    definition: str = ""
+    behind: Callable[[KpiScope, int], Sequence[int]] | None = None
 
 
 kpi_sources: Registry[KpiSource] = Registry("KPI source")
@@ -317,6 +341,68 @@ ADJUSTMENTS_FOLLOWED = "adjustments_followed"
 def findings_for(name: str, cases: Sequence[Case]) -> Mapping[int, Sequence[Finding]]:
     hook = case_findings.get(name)
     return hook(cases) if hook and cases else {}
+
+
+@dataclass(frozen=True)
+class GapScope:
+    """The slice a service gap analysis looks at: the period [``start``, ``end``) and the cases in
+    it (``cases(prefix)`` as in ``KpiScope``). ``dimension`` and ``value`` say what the slice is
+    ("service" and "", or "team" and a team id, "channel" and a channel code, "case_type",
+    "segment"), for evidence that is not about cases (knowledge-base searches may keep only the
+    channel, or ignore the slice and say so in ``GapEvidence.why``)."""
+
+    start: datetime
+    end: datetime
+    cases: Callable[[str], Q]
+    dimension: str = "service"
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class GapEvidence:
+    """One service gap an app's records show, for the improvement gap analysis to rank.
+
+    ``key`` is stable for the same gap from one period to the next ("search:refund timescales");
+    ``size`` is the shortfall against what good looks like, as a fraction from 0 to 1 (0.3: three
+    searches in ten found nothing; a RATER gap of 1.2 points on a 7-point scale is 1.2 / 6);
+    ``reach`` is how many contacts, cases or people it touched in the period; ``why`` says both in
+    one plain sentence with the figures. ``touchpoint`` names the journey touchpoint it sits at
+    ("self_service", "first_reply", ... see ``rapport.improvement.catalogue``), ``case_ids`` are
+    some cases behind it (at most 50), ``link`` is the page with the detail, ``cost`` the money it
+    cost in the period when known. The gap analysis ranks by ``size x reach`` then ``key``, so
+    the same records always give the same order."""
+
+    key: str
+    title: str
+    size: float
+    reach: int
+    why: str
+    touchpoint: str = ""
+    case_ids: tuple[int, ...] = ()
+    link: str = ""
+    cost: Decimal | None = None
+
+
+GapEvidenceHook = Callable[[GapScope], Sequence[GapEvidence]]
+
+gap_evidence: Registry[GapEvidenceHook] = Registry("gap evidence")
+"""Service gaps other capabilities see in their own records, by provider name
+(``"kb_searches"``: knowledge-base searches that found nothing and articles marked unhelpful;
+``"qa_findings"``: behaviours quality reviews found missing). Each provider answers for a scope in
+a fixed number of queries; the improvement gap analysis ranks what every provider returns beside
+its own evidence (SLA, RATER, complaints, repeat contacts)."""
+KB_SEARCHES = "kb_searches"
+QA_FINDINGS = "qa_findings"
+
+
+def gaps_from_providers(scope: GapScope) -> list[tuple[str, GapEvidence]]:
+    """Every registered provider's evidence for ``scope``, as (provider name, evidence)."""
+    found: list[tuple[str, GapEvidence]] = []
+    for name in gap_evidence:
+        hook = gap_evidence.get(name)
+        if hook is not None:
+            found.extend((name, item) for item in hook(scope))
+    return found
 
 
 label_vocabularies: Registry[Mapping[str, str]] = Registry("label vocabulary")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rapport.feedback",
     "rapport.learning",
     "rapport.workforce",
+    "rapport.improvement",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"

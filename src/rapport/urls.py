@@ -17,6 +17,7 @@ urlpatterns = [
     path("feedback/", include("rapport.feedback.urls")),
     path("learning/", include("rapport.learning.urls")),
     path("planning/", include("rapport.workforce.urls")),
+    path("improvement/", include("rapport.improvement.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

@@ -49,6 +49,7 @@ def _seed() -> Desk:
     from rapport.customers.models import Customer
     from rapport.feedback.models import SurveyInvitation
     from rapport.feedback.services import survey_token
+    from rapport.improvement.models import Initiative
     from rapport.learning.models import Answer, Question, Unit
     from rapport.privacy.services import data_request_create
     from rapport.seeding.demo import AGENT, CUSTOMER, MANAGER, seed_demo
@@ -72,6 +73,7 @@ def _seed() -> Desk:
         "unit_id": list(Unit.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "question_id": list(Question.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "answer_id": list(Answer.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        "initiative_id": list(Initiative.objects.order_by("pk").values_list("pk", flat=True)[:3]),
         "token": [survey_token(i) for i in SurveyInvitation.objects.order_by("pk")[:3]],
     }
 

@@ -202,7 +202,7 @@ def test_referring_evidence_back_needs_a_comment(unit, agent, assessor, now):
         kind="improvement",
         summary="Logged repeat complaints",
         point_ids=[point.pk],
-        link="/feedback/initiatives/1/",
+        link="/improvement/initiatives/1/",
         now=now,
     )
     response = signed_in(assessor).post(

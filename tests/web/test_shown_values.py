@@ -18,6 +18,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import Case
 from rapport.complaints.models import ApprovalRequest, Award
 from rapport.customers.models import Customer
+from rapport.improvement.models import Initiative
 from rapport.platform import caches
 from rapport.seeding.demo import MANAGER, seed_demo
 from rapport.web.labels import label, vocabularies
@@ -85,6 +86,10 @@ def _pages() -> list[str]:
         "/feedback/",
         "/mail/",
         "/learning/",
+        "/improvement/",
+        "/improvement/gaps/",
+        "/improvement/journey/",
+        *(f"/improvement/initiatives/{pk}/" for pk in Initiative.objects.values_list("pk", flat=True)),
     ]
     for kind in ("enquiry", "data_request", "complaint"):
         paths += [f"/cases/{case.reference}/" for case in cases.filter(type=kind)[:3]]

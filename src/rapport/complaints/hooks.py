@@ -13,7 +13,7 @@ from rapport.accounts.models import User
 from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent
 from rapport.complaints import access as complaint_policy
-from rapport.complaints import forms, labels, selectors
+from rapport.complaints import evidence, forms, labels, selectors
 from rapport.complaints.calculations import complaint_view
 from rapport.complaints.fetch import fetch_complaint_info
 from rapport.complaints.models import Complaint, ComplaintSettings
@@ -179,5 +179,6 @@ def register() -> None:
     extensions.erasure_handlers.append(personal_data.erase)
     extensions.case_findings.register(extensions.COMPLAINT_HANDLING, selectors.handling_findings)
     extensions.case_facts.register(extensions.ROOT_CAUSE, selectors.root_causes)
+    extensions.gap_evidence.register("complaints", evidence.root_causes)
     for vocabulary, codes in labels.VOCABULARIES.items():
         extensions.label_vocabularies.register(vocabulary, codes)

@@ -13,6 +13,7 @@ from rapport.cases import journal
 from rapport.cases.models import CaseEvent
 from rapport.customers.models import Customer
 from rapport.feedback import access as policy
+from rapport.feedback import evidence
 
 _registered = False
 
@@ -64,6 +65,10 @@ def register() -> None:
         name="feedback.surveys_after_resolution",
     )
     extensions.customer_panels.append(value_panel)
+    extensions.kpi_sources.register("csat", evidence.CSAT)
+    extensions.kpi_sources.register("ces", evidence.CES)
+    extensions.gap_evidence.register("rater", evidence.rater_gaps)
+    extensions.gap_evidence.register("low_scores", evidence.low_scores)
     extensions.demo_seeders.append(_demo)
     from rapport.feedback import personal_data, tasks
     from rapport.feedback.services import DISPATCH_NOW_JOB

@@ -55,7 +55,7 @@ class EvidenceForm(Form):
         required=False,
         max_length=300,
         label="Address in Rapport",
-        help_text="For improvement work or feedback: the page's address, e.g. /feedback/initiatives/4/.",
+        help_text="For improvement work or feedback: the page's address, e.g. /improvement/initiatives/4/.",
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="What this shows")
     points = forms.TypedMultipleChoiceField(

@@ -16,7 +16,7 @@ from rapport.access import log as access_log
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
-from rapport.privacy import demo, findings, labels, rights, services
+from rapport.privacy import demo, evidence, findings, labels, rights, services
 from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, RequestKind, RestrictionGround
 
 if TYPE_CHECKING:
@@ -193,6 +193,7 @@ def register() -> None:
     extensions.customer_panels.append(restriction_banner)
     extensions.demo_seeders.append(demo.seed)
     extensions.case_findings.register(extensions.DATA_REQUEST_TIMELINESS, findings.timeliness_findings)
+    extensions.gap_evidence.register("data_requests", evidence.overdue_requests)
     extensions.case_findings.register(extensions.ADJUSTMENTS_FOLLOWED, findings.adjustment_findings)
     for vocabulary, codes in labels.VOCABULARIES.items():
         extensions.label_vocabularies.register(vocabulary, codes)

@@ -14,7 +14,7 @@ from rapport.accounts.models import User
 from rapport.cases import signals
 from rapport.cases.models import Case, CaseEvent, Message
 from rapport.sla import access as sla_policy
-from rapport.sla import selectors, services
+from rapport.sla import evidence, selectors, services
 
 # Historic contact (old mail imported long after it was written) is recorded but not measured:
 # targets are for the desk's response, and starting them years late would only report breaches
@@ -88,6 +88,7 @@ def register() -> None:
     if selectors.PolicyCalendars not in extensions.case_calendars:
         extensions.case_calendars.append(selectors.PolicyCalendars)
     extensions.kpi_sources.register(extensions.SLA_ATTAINMENT, selectors.ATTAINMENT)
+    extensions.gap_evidence.register("sla", evidence.missed_targets)
     from rapport.sla.demo import seed_demo
 
     if seed_demo not in extensions.demo_seeders:

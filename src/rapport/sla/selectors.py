@@ -23,6 +23,7 @@ from rapport.platform import caches
 from rapport.platform.errors import NotFound
 from rapport.platform.shortlived import ShortLivedCopy
 from rapport.sla import access as sla_policy
+from rapport.sla import evidence
 from rapport.sla.models import Calendar, Clock, EscalationRule, Pause, Policy, SlaSettings, Trigger
 
 
@@ -229,7 +230,13 @@ def attainment_kpi(scope: extensions.KpiScope) -> float | None:
     return rate(counted["met"], counted["decided"])
 
 
-ATTAINMENT = extensions.KpiSource("SLA attainment", attainment_kpi)
+ATTAINMENT = extensions.KpiSource(
+    "SLA attainment",
+    attainment_kpi,
+    sample=evidence.attainment_sample,
+    definition="Share of SLA targets met among those decided (clocks started in the period, stopped or breached).",
+    behind=evidence.breached_cases,
+)
 
 
 # -- the "breaching soon" window ------------------------------------------------------------------
