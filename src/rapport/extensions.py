@@ -62,7 +62,7 @@ class Registry(Generic[V]):
         return iter(sorted(self._entries))
 
 
-PanelPlace = Literal["top", "reply", "work", "side"]
+PanelPlace = Literal["top", "reply", "work", "side", "header"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ class Panel:
 
     ``top`` sits above the timeline (alerts such as reasonable adjustments), ``reply`` inside the
     reply area above the reply box (the macro picker, the knowledge article finder), ``work`` below
-    the reply forms (guided workflows), ``side`` in the side column (targets, value, consents).
+    the reply forms (guided workflows), ``side`` in the side column (targets, value, consents),
+    ``header`` in the desk's header (``header_controls``).
     ``order`` sorts panels within a place, lowest first.
     """
 
@@ -483,6 +484,18 @@ when): the SLA app starts the new case's clocks from that message's time."""
 def merge_refusals(actor: User, target: Case, sources: Sequence[Case]) -> list[str]:
     """Every reason a registered guard gives for not merging ``sources`` into ``target`` now."""
     return [reason for hook in merge_guards for reason in hook(actor, target, sources)]
+
+
+HeaderControlHook = Callable[["User"], Panel | None]
+
+header_controls: list[HeaderControlHook] = []
+"""Controls in the desk's header for a member of staff (the agent's status): a template and its
+context, asked on every desk page, so a hook must cost no query most of the time (a short-lived
+copy, ADR 0007)."""
+
+
+def header_controls_for(user: User) -> list[Panel]:
+    return [panel for hook in header_controls if (panel := hook(user)) is not None]
 
 
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:

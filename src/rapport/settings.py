@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rapport.learning",
     "rapport.knowledge",
     "rapport.macros",
+    "rapport.workforce",
     "rapport.improvement",
     "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's
@@ -239,6 +240,8 @@ if PRODUCTION:
 
 # --- product ------------------------------------------------------------------------------------
 RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
+# Whose bank holidays the demand forecast expects: england, wales, scotland or northern_ireland.
+RAPPORT_NATION = env_str("RAPPORT_NATION", "england")
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
 # Reverse proxies in front of the app (their X-Forwarded-For is believed for sign-in rate limits).
 RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))

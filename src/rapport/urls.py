@@ -20,6 +20,7 @@ urlpatterns = [
     path("kb/", include("rapport.knowledge.urls")),
     path("help/", include("rapport.knowledge.public_urls")),
     path("macros/", include("rapport.macros.urls")),
+    path("planning/", include("rapport.workforce.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("", include("rapport.accounts.urls")),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import timedelta
+from collections import Counter
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from rapport.cases.models import Case, CaseEvent, Message, SearchDocument
 from rapport.cases.search import search
 from rapport.cli import main
 from rapport.customers.models import Customer
+from rapport.domain import arrivals
 from rapport.domain.case_rules import Channel, Status
 from rapport.seeding import bulk, plans
 from rapport.seeding.demo import _Desk, _play
@@ -63,19 +65,24 @@ def test_same_seed_gives_the_same_cases_and_references_continue(now):
     assert second.first_case_id == first.first_case_id + 200  # a deleted case's reference is never reused
 
 
-def test_the_same_seed_on_another_day_gives_the_same_cases(now):
-    # given
-    bulk.seed(cases=150, seed=1, now=now)
-    shape = list(Case.objects.order_by("id").values_list("type", "status", "channel", "priority", "team"))
-    messages = list(Case.objects.order_by("id").annotate(n=Count("messages")).values_list("n", flat=True))
-    _wipe()
+def test_seeded_arrivals_follow_the_week_the_day_and_opening_hours(now):
+    # when a month of cases is seeded
+    bulk.seed(cases=3000, seed=11, now=now, days=28)
 
-    # when the clock has moved on by a day and a bit
-    bulk.seed(cases=150, seed=1, now=now + timedelta(days=1, hours=3, seconds=17))
-
-    # then the cases are the same ones, a day later
-    assert list(Case.objects.order_by("id").values_list("type", "status", "channel", "priority", "team")) == shape
-    assert list(Case.objects.order_by("id").annotate(n=Count("messages")).values_list("n", flat=True)) == messages
+    # then live channels arrive only while open, Mondays are busier than Saturdays, nights quiet
+    london = ZoneInfo("Europe/London")
+    local = [(c.astimezone(london), ch) for c, ch in Case.objects.values_list("created_at", "channel")]
+    kinds = {d.date(): arrivals.day_kind(d.date(), "england") for d, _ in local}
+    for when, channel in local:
+        assert arrivals.is_open(channel, kinds[when.date()], when.hour), (when, channel)
+    by_weekday = Counter(when.weekday() for when, _ in local)
+    assert by_weekday[0] > by_weekday[4] > by_weekday[5] > by_weekday[6]
+    by_hour = Counter(when.hour for when, _ in local)
+    assert by_hour[10] > 5 * by_hour[3]
+    assert {ch for _, ch in local} == set(Channel)
+    # and references still follow time
+    times = list(Case.objects.order_by("id").values_list("created_at", flat=True))
+    assert times == sorted(times)
 
 
 def test_a_different_seed_gives_different_cases(now):

@@ -43,6 +43,7 @@ from rapport.domain import case_lifecycle as lifecycle
 from rapport.domain.case_rules import Channel, Status
 from rapport.domain.references import format_reference
 from rapport.seeding import plans
+from rapport.seeding.arrivals import Timeline
 from rapport.seeding.organisation import StaffMember, TeamStaff, staff_pool_ensure
 from rapport.seeding.plans import ASSIGN, INBOUND, MESSAGE, NOTE, OUTBOUND, CasePlan, Weighted
 from rapport.seeding.pools import Pools
@@ -660,17 +661,16 @@ def _cases(
         "documents": Table(SearchDocument, DOCUMENT_COLUMNS),
         "tags": Table(Case.tags.through, TAG_COLUMNS),
     }
-    span = days * plans.DAY
-    step = span / count
+    # Arrivals follow the week, the day, opening hours, bank holidays and a trend (domain.arrivals).
+    timeline = Timeline(start=now_ts - days * plans.DAY, end=now_ts)
 
     def drafts_for(first: int) -> list[Draft]:
-        drafts = []
-        for index in range(first, min(first + batch, count)):
-            # Cases are numbered in the order they arrived: C-000001 is the oldest. What is drawn
-            # depends on the age, never on the clock, so a seed gives the same cases on any day.
-            age = span - (index + rng.random()) * step
-            drafts.append(_draft(rng, people, pools, staff, external, internal, age, now_ts))
-        return drafts
+        # Cases are numbered in the order they arrived: C-000001 is the oldest. What is drawn
+        # depends on the position in the span, so a seed gives the same shape on any day.
+        return [
+            _draft(rng, people, pools, staff, external, internal, timeline, (index + rng.random()) / count, now_ts)
+            for index in range(first, min(first + batch, count))
+        ]
 
     # The next batch is planned in a helper thread while this one is written: the database works
     # without the GIL, so planning (pure Python) overlaps it. One thread draws, in order, so the
@@ -729,7 +729,8 @@ def _draft(
     staff: dict[str, TeamStaff],
     external: Sequence[CustomerRef],
     internal: Sequence[CustomerRef],
-    age: float,
+    timeline: Timeline,
+    position: float,
     now_ts: int,
 ) -> Draft:
     is_internal = rng.random() < INTERNAL_SHARE
@@ -742,13 +743,9 @@ def _draft(
         scenario = rng.choice(COMPANY_SCENARIOS)
     else:
         scenario = rng.choice(EXTERNAL_SCENARIOS)
-    channel = plans.draw_channel(rng, internal=scenario.audience == INTERNAL)
-    status = plans.draw_status(rng, age_seconds=int(age))
-    created = now_ts - int(age)
-    if channel in plans.LOGGED_BY_STAFF:
-        # Calls and visits happen in working hours (UTC 08:00 to 18:00).
-        day = created - created % plans.DAY
-        created = min(day + 8 * plans.HOUR + (created - day) * 10 // 24, now_ts)
+    created, hour = timeline.at(position)
+    channel = timeline.channel(rng, hour, internal=scenario.audience == INTERNAL)
+    status = plans.draw_status(rng, age_seconds=now_ts - created)
     team = staff[scenario.team]
     worker = team.agents[people.randrange(len(team.agents))]
     if status == Status.NEW and channel not in plans.LOGGED_BY_STAFF and rng.random() < 0.5:

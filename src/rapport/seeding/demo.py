@@ -24,6 +24,7 @@ from rapport.customers.models import Customer, CustomerKind
 from rapport.domain.calendar import BusinessCalendar, business_time_between
 from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Channel, Priority, Status
 from rapport.seeding import files, plans
+from rapport.seeding.arrivals import shaped_time
 from rapport.seeding.organisation import teams_ensure
 from rapport.seeding.plans import ASSIGN, DAY, INBOUND, MESSAGE, CasePlan, Weighted
 from rapport.seeding.pools import CUSTOMER_DOMAINS, STAFF_DOMAIN, Pools
@@ -311,7 +312,8 @@ def _cases(
                 rng, now, status=status, case_type=case_type, priority=priority, internal=internal_customer
             )
         else:
-            created = now_ts - int(window * rng.random() ** 0.8)  # finished work, spread over the weeks
+            # Finished work, spread over the weeks as customers get in touch (domain.arrivals).
+            created = shaped_time(rng, channel, start=now_ts - window, end=now_ts)
         first = customer.name.split(" ", 1)[0] if customer.kind != CustomerKind.DEPARTMENT else pools.person(rng)[0]
         slots = pools.slots(rng, scenario, first=first, agent=worker.name.split(" ", 1)[0], created_at=created)
         young = now_ts - created < DAY

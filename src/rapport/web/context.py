@@ -24,4 +24,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # A callable: the template asks for it only where the header is drawn (not in htmx partials).
         "header_alerts": (lambda: extensions.header_alerts_for(user)) if staff else (),
         "header_links": (lambda: extensions.header_links_for(user)) if staff else (),
+        "header_controls": (lambda: extensions.header_controls_for(user)) if staff else (),
     }

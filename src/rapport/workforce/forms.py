@@ -1,0 +1,81 @@
+"""Forms for the planning pages: they parse input; the services decide what is valid."""
+
+from __future__ import annotations
+
+from django import forms
+
+from rapport.customers.models import CHANNEL_CHOICES
+from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
+from rapport.workforce import selectors
+from rapport.workforce.models import Availability
+
+INTERVALS = [(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")]
+WEEKS = [(n, f"{n} week{'s' if n > 1 else ''}") for n in range(1, selectors.MAX_WEEKS + 1)]
+
+
+class ForecastForm(Form):
+    interval = forms.TypedChoiceField(choices=INTERVALS, coerce=int, initial=60, label="Interval", required=False)
+    weeks = forms.TypedChoiceField(choices=WEEKS, coerce=int, initial=2, label="Weeks ahead", required=False)
+    day = forms.DateField(
+        label="Show the intervals of", required=False, help_text="A day within the forecast.", widget=DateInput()
+    )
+
+
+class KnownEventForm(Form):
+    name = forms.CharField(max_length=200, label="Event", help_text="For example: price rise letters go out.")
+    channel = forms.ChoiceField(
+        choices=[("", "Every channel"), *CHANNEL_CHOICES], required=False, label="Channel it affects"
+    )
+    first_day = forms.DateField(label="First day", widget=DateInput())
+    last_day = forms.DateField(label="Last day", widget=DateInput())
+    uplift_percent = forms.IntegerField(
+        label="Change in demand (%)", help_text="25 for a quarter more contacts, -50 for half as many."
+    )
+
+
+class HandlingTimeForm(Form):
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, label="Channel")
+    seconds = forms.IntegerField(
+        label="Average handling time (seconds)", required=False, help_text="Leave empty to use the measured figure."
+    )
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+HOURS = [(h, f"{h:02d}:00") for h in range(25)]
+
+
+class WhatIfForm(Form):
+    interval = forms.TypedChoiceField(choices=INTERVALS, coerce=int, initial=60, label="Interval", required=False)
+    demand_percent = forms.IntegerField(
+        label="Change in demand (%)",
+        required=False,
+        min_value=-90,
+        max_value=500,
+        help_text="10 for 10% more contacts.",
+    )
+    extra_agents = forms.IntegerField(label="Add agents", required=False, min_value=0, max_value=200)
+    extra_day = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="On", required=False)
+    extra_from = forms.TypedChoiceField(choices=HOURS, coerce=int, label="From", required=False, initial=9)
+    extra_to = forms.TypedChoiceField(choices=HOURS, coerce=int, label="To", required=False, initial=12)
+
+
+class RotaImportForm(Form):
+    file = forms.FileField(label="Rota (CSV)", help_text="Columns: email, date, start, end, activity.")
+
+
+class StatusForm(Form):
+    status = forms.ChoiceField(choices=Availability.choices, label="Your status")
+
+
+class ActualsForm(Form):
+    day = forms.DateField(label="Day", required=False, widget=DateInput(), help_text="A day that is over.")
+    interval = forms.TypedChoiceField(choices=INTERVALS, coerce=int, initial=60, label="Interval", required=False)
