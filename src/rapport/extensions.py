@@ -652,6 +652,24 @@ class BulkAction:
     order: int = 50
 
 
+ReplyPlaceholdersHook = Callable[["Case", "User", datetime], Mapping[str, str]]
+
+reply_placeholders: list[ReplyPlaceholdersHook] = []
+"""What the reply placeholders (``{{ customer.name }}``, ``{{ sla.promise }}`` …) become on a case for
+a person at an instant: the macros app's filler, with the customer's reasonable adjustments (a
+named contact addressed with them) and the SLA promise in words. Anything else that puts text in a
+reply (a knowledge article inserted by an agent) asks here, so a placeholder means the same
+everywhere."""
+
+
+def reply_placeholder_values(case: Case, actor: User, now: datetime) -> dict[str, str]:
+    """Every registered filler's values, later ones winning."""
+    values: dict[str, str] = {}
+    for hook in reply_placeholders:
+        values.update(hook(case, actor, now))
+    return values
+
+
 bulk_actions: Registry[BulkAction] = Registry("bulk action")
 """Actions on many cases at once (``rapport.cases.bulk``): the core's own (assign, status,
 priority, tags, team) and those capabilities add ("apply a macro", "merge into…"). The queue's

@@ -192,3 +192,56 @@ def test_the_work_per_case_is_only_what_its_write_needs(agent, customer, team, n
     assert six - three == 3 * PER_CASE
     # once for the request: the person's teams, the owner, the cases and their tags
     assert three - 3 * PER_CASE == 4
+
+
+# --- merging the ticked cases ----------------------------------------------------------------------
+
+
+def test_ticked_cases_of_one_customer_merge_into_the_one_named(agent, three, now):
+    target = three[1]
+    outcomes = bulk.cases_bulk(
+        actor=agent, action="merge", params={"into": target.reference.lower()}, cases=read(three), now=now
+    )
+
+    assert [(o.status, o.error) for o in outcomes] == [(200, None)] * 3
+    merged = {c.reference: c.merged_into_id for c in Case.objects.filter(pk__in=[c.pk for c in three])}
+    assert merged == {three[0].reference: target.pk, three[1].reference: None, three[2].reference: target.pk}
+
+
+def test_without_a_target_the_oldest_ticked_case_is_kept(agent, customer, team, now):
+    from datetime import timedelta
+
+    cases = [
+        case_create(
+            actor=agent, customer=customer, subject=f"Case {n}", body="b", team=team, now=now - timedelta(days=n)
+        )
+        for n in range(3)
+    ]
+    outcomes = bulk.cases_bulk(actor=agent, action="merge", params={}, cases=read(cases), now=now)
+
+    assert {o.status for o in outcomes} == {200}
+    assert Case.objects.get(pk=cases[0].pk).merged_into_id == cases[2].pk
+    assert Case.objects.get(pk=cases[2].pk).merged_into_id is None
+
+
+def test_a_merge_refused_refuses_every_ticked_case_and_changes_none(agent, customer, other_customer, team, now):
+    mine = case_create(actor=agent, customer=customer, subject="Mine", body="b", team=team, now=now)
+    theirs = case_create(actor=agent, customer=other_customer, subject="Theirs", body="b", team=team, now=now)
+
+    outcomes = bulk.cases_bulk(actor=agent, action="merge", params={}, cases=read([mine, theirs]), now=now)
+
+    assert len({(o.status, o.error) for o in outcomes}) == 1
+    assert outcomes[0].status >= 400
+    assert outcomes[0].error
+    assert not Case.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_a_merge_needs_two_cases_and_a_target_among_them(agent, three, now):
+    alone = bulk.cases_bulk(actor=agent, action="merge", params={}, cases=read(three[:1]), now=now)
+    assert [(o.status, o.error) for o in alone] == [(422, bulk.MERGE_NEEDS_TWO)]
+
+    elsewhere = bulk.cases_bulk(actor=agent, action="merge", params={"into": "C-999999"}, cases=read(three), now=now)
+    assert {(o.status, o.error) for o in elsewhere} == {(422, bulk.MERGE_INTO_TICKED)}
+    with pytest.raises(FieldError):
+        bulk.cases_bulk(actor=agent, action="merge", params={"into": "not a reference"}, cases=read(three), now=now)
+    assert not Case.objects.filter(merged_into__isnull=False).exists()

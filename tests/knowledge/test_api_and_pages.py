@@ -157,3 +157,28 @@ def test_a_search_without_words_names_the_field(client):
     assert response.status_code == 422
     assert "q" in fields(response)
     assert client.get("/api/v1/kb/search", {"q": "x" * 201}).status_code == 422
+
+
+def test_an_inserted_article_fills_every_placeholder_a_macro_would(client, agent, case, manager, section, now):
+    """The reply's filler is the macros app's (``extensions.reply_placeholders``): the next business
+    day and the SLA promise mean the same in an article as in a macro."""
+    from rapport import extensions
+    from tests.knowledge.conftest import publish_public
+
+    article = publish_public(
+        agent,
+        manager,
+        now,
+        title="When we reply",
+        body="We will reply {{ sla.promise }}; the office is next open {{ next_business_day }}.",
+        section=section,
+    )
+    client.force_login(agent)
+    text = client.get(f"/kb/articles/{article.pk}/insert/", {"case": case.reference, "as": "text"}).content.decode()
+
+    from django.utils import timezone
+
+    expected = extensions.reply_placeholder_values(case, agent, timezone.now())  # the page's own clock
+    assert "{{" not in text
+    assert expected["next_business_day"] in text
+    assert expected["sla.promise"] in text

@@ -61,8 +61,8 @@ def test_the_list_costs_the_same_whatever_its_length(
     deliver()
     client = signed_in(colleague)
     # session, user, the agent's teams, the page (with its cases and actors), the unread count (once:
-    # the header reuses it), and the mail app's "email is failing" check in the header
-    with django_assert_num_queries(6):
+    # the header reuses it), and the header's "email is failing" and knowledge "reviews due" checks
+    with django_assert_num_queries(7):
         response = client.get("/notifications/")
     assert response.content.decode().count('class="notification-unread"') == size
 

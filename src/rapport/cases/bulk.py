@@ -23,7 +23,7 @@ from django.utils import timezone
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import STAFF_ROLES, Team, User
-from rapport.cases import services
+from rapport.cases import merging, services
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, Case
 from rapport.domain.case_rules import Priority, Status, tag_problem, tidy_tag
 from rapport.domain.references import format_reference, parse_reference
@@ -38,6 +38,8 @@ BAD_VERSION = "Give the version of each case you read, as a whole number."
 CHOOSE_OWNER = "Choose a member of staff."
 CHOOSE_TEAM = "Choose a team."
 GIVE_TAGS = "Give at least one tag."
+MERGE_NEEDS_TWO = "Tick at least two cases of one customer to merge them."
+MERGE_INTO_TICKED = "Merge into one of the ticked cases: give its reference, or leave it empty for the oldest."
 
 CHANGED = 200
 
@@ -290,6 +292,53 @@ CORE_ACTIONS: dict[str, extensions.BulkAction] = {
         "Remove tags", policy.is_staff, param="tags", prepare=_prepare_tags, each=_tags_changed(adding=False), order=51
     ),
 }
+
+
+def _prepare_into(actor: User, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    into = str(params.get("into") or "").strip()
+    if not into:
+        return {"into": ""}
+    number = parse_reference(into)
+    if number is None:
+        raise FieldError(into=MERGE_INTO_TICKED)
+    return {"into": format_reference(number)}
+
+
+def _merge_ticked(
+    actor: User, pairs: Sequence[tuple[Case, int]], params: Mapping[str, Any], now: datetime
+) -> dict[str, RapportError | None]:
+    """Merge the ticked cases into the one named (or the oldest): one merge, all or nothing, with
+    the same rules as merging from a case's page (``merging.cases_merge``), so every ticked case
+    gets the same outcome."""
+    references = [case.reference for case, _ in pairs]
+    refusal: RapportError | None = None
+    if len(pairs) < 2:
+        refusal = FieldError(cases=MERGE_NEEDS_TWO)
+    elif params["into"] and params["into"] not in references:
+        refusal = FieldError(into=MERGE_INTO_TICKED)
+    else:
+        target = params["into"] or min(pairs, key=lambda pair: (pair[0].created_at, pair[0].pk))[0].reference
+        try:
+            merging.cases_merge(
+                actor=actor,
+                target_reference=target,
+                references=[r for r in references if r != target],
+                versions={case.reference: version for case, version in pairs},
+                now=now,
+            )
+        except RapportError as refused:
+            refusal = refused
+    return {reference: refusal for reference in references}
+
+
+CORE_ACTIONS["merge"] = extensions.BulkAction(
+    "Merge into one case (reference, or empty for the oldest)",
+    policy.is_staff,
+    param="into",
+    prepare=_prepare_into,
+    together=_merge_ticked,
+    order=60,
+)
 
 
 def register() -> None:

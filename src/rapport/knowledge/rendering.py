@@ -7,7 +7,6 @@ nh3, so nothing an author writes runs in a reader's browser.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from rapport.domain import knowledge as rules
+from rapport.domain import placeholders
 from rapport.platform import pdf
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -156,10 +156,7 @@ def large_print_pdf(title: str, summary: str, markdown: str, organisation: str) 
     return pdf.render_pdf(title, blocks, large_print=True, author=organisation)
 
 
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
-
-
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """Placeholders such as ``{{ customer.name }}`` filled from ``values``; an unknown one is left
-    as written for the agent to see. (The reply's placeholders: the same names as macros.)"""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """Placeholders such as ``{{ customer.name }}`` filled from ``values`` as a macro's are
+    (``domain.placeholders``); an unknown one is left as written for the agent to see."""
+    return placeholders.fill(text, values)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from rapport import access as core_access
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import journal
 from rapport.cases.models import Case
@@ -346,16 +347,19 @@ def case_link(*, actor: User, reference: str, article_id: int | str, now: dateti
     return link
 
 
-def placeholder_values(case: Case, actor: User) -> dict[str, str]:
-    """The values of the reply placeholders an article's text may hold: the same names and syntax as
-    macros' (``{{ customer.name }}``); the macros' own filler, with reasonable adjustments, can
-    replace this one when both are installed."""
-    return {
+def placeholder_values(case: Case, actor: User, now: datetime | None = None) -> dict[str, str]:
+    """The values of the reply placeholders an article's text may hold, with the same names and
+    syntax as macros (``{{ customer.name }}``): the basic four here, and whatever the reply's
+    registered filler gives (``extensions.reply_placeholders``: the macros app adds the signature,
+    the SLA promise and the next business day, and honours a named contact)."""
+    values = {
         "customer.name": case.customer.name,
         "case.reference": case.reference,
         "case.subject": case.subject,
         "agent.name": actor.name,
     }
+    values.update(extensions.reply_placeholder_values(case, actor, now or timezone.now()))
+    return values
 
 
 # --- readers -------------------------------------------------------------------------------------

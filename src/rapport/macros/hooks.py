@@ -53,9 +53,15 @@ def bulk_apply(actor: User, case: Case, version: int, params: Mapping[str, Any],
     services.apply_macro(actor=actor, case=case, macro=params["macro"], version=version, now=now)
 
 
+def reply_placeholders(case: Case, actor: User, now: datetime) -> Mapping[str, str]:
+    """The reply placeholders' values for anything else that fills them (a knowledge article)."""
+    return services.placeholder_values(actor=actor, case=case, now=now)
+
+
 def register() -> None:
     extensions.case_panels.append(picker_panel)
     extensions.reply_signatures.append(selectors.signature_of)
+    extensions.reply_placeholders.append(reply_placeholders)
     extensions.bulk_actions.register(
         APPLY_MACRO,
         extensions.BulkAction(
