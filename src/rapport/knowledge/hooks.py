@@ -26,7 +26,10 @@ def register() -> None:
     if _registered:
         return
     _registered = True
-    from rapport.knowledge import selectors
+    from rapport.knowledge import personal_data, selectors
+
+    extensions.subject_access_sections.append(personal_data.deflection_section)
+    extensions.erasure_handlers.append(personal_data.deflection_erase)
 
     events.register()
     extensions.nav_items.append(
