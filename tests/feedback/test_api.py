@@ -154,3 +154,10 @@ def test_a_period_too_far_back_for_its_comparison_is_a_422_naming_it(client, aut
 
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["start"]
+
+
+def test_a_customer_id_no_database_can_hold_is_an_unknown_customer(client, auth, manager, customer):
+    body = {"customer_ids": [customer.pk, 12192744606004632616960], "name": "Pilot", "preview": True}
+    response = _post(client, auth, manager, body)
+    assert response.status_code == 422
+    assert "customer_ids" in {e["field"] for e in response.json()["errors"]}

@@ -165,3 +165,11 @@ def test_rota_import_by_api_reports_row_errors(client, auth, team_leader, agent)
     )
     assert agents_may_not.status_code == 403
     assert client.get("/api/v1/workforce/rotas", **auth(agent)).status_code == 200
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31"])
+def test_actuals_for_a_day_before_any_history_name_the_day(client, auth, agent, day):
+    # The history window before such a day is before the calendar's first year: a 422, never a 500.
+    response = client.get(f"/api/v1/workforce/actuals?day={day}", **auth(agent))
+    assert response.status_code == 422
+    assert "day" in fields(response)

@@ -132,7 +132,9 @@ def audience_check(actor: User, audience: Audience, within_days: int) -> str:
             team_name = team.name
     if audience.customer_ids and "customer_ids" not in errors:
         wanted = set(audience.customer_ids)
-        known = set(Customer.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        # An id no row can have (a database integer is 64-bit) is simply unknown, never sent to it.
+        storable = {pk for pk in wanted if 1 <= pk <= 2**63 - 1}
+        known = set(Customer.objects.filter(pk__in=storable).values_list("pk", flat=True))
         if wanted - known:
             errors["customer_ids"] = [NO_SUCH_CUSTOMERS.format(ids=", ".join(map(str, sorted(wanted - known)[:10])))]
         elif scope is not None:

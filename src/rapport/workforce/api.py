@@ -364,6 +364,8 @@ class ActualsOut(Schema):
 
 
 NOT_OVER = "Choose a day that is over."
+EARLIEST_DAY = date(2000, 1, 1)
+TOO_EARLY = "Choose a day from 1 January 2000: nothing earlier was handled here."
 
 
 @router.get("/actuals", response={200: ActualsOut, **ERRORS}, summary="A past day: forecast vs actual, adherence")
@@ -374,6 +376,8 @@ def actuals(request: HttpRequest, day: date, interval: int = 60) -> ActualsOut:
     selectors.parse_scope(interval=interval, weeks=1)
     if day >= timezone.localdate():
         raise FieldError(day=NOT_OVER)
+    if day < EARLIEST_DAY:
+        raise FieldError(day=TOO_EARLY)
     view = selectors.actuals_view(day=day, interval=interval)
     return ActualsOut(
         day=view.day,
