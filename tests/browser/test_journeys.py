@@ -50,7 +50,8 @@ def test_edit_conflict_is_shown_not_silently_overwritten(page, agent, team_leade
     page.locator("[name=edit-priority]").select_option(label="Low")
     page.get_by_role("button", name="Save changes").click()
 
-    expect(page.get_by_text(re.compile("changed this case", re.IGNORECASE)).first).to_be_visible()
+    # Held before saving: the change made since the page was read is listed (collision, ADR 0016).
+    expect(page.get_by_text(re.compile("the case changed while you were writing", re.IGNORECASE)).first).to_be_visible()
     case.refresh_from_db()
     assert case.priority == 4
 
