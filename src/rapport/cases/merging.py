@@ -66,6 +66,12 @@ def _references(values: Sequence[str]) -> list[str]:
     return found
 
 
+def merge_offered(target: Case, others: Sequence[Case]) -> bool:
+    """Whether the case page offers "Merge…": an open case that is not a pointer itself, with at
+    least one other open, unmerged case of the same customer to merge into it."""
+    return not target.merged_into_id and target.is_active and any(c.is_active and not c.merged_into_id for c in others)
+
+
 def merge_problems(actor: User, target: Case, sources: Sequence[Case]) -> list[str]:
     """Why these cases may not be merged: the core's rules, then every capability's guard."""
     reasons = merge_refusals(_facts(target), [_facts(s) for s in sources])

@@ -140,9 +140,7 @@ def _render(
         "seen": seen,
         "presence": _presence(request, case, None, state=None),
         "other_cases": other_cases,
-        "can_merge": not case.merged_into_id
-        and case.is_active
-        and any(c.is_active and not c.merged_into_id for c in other_cases),
+        "can_merge": merging.merge_offered(case, other_cases),
         "panels": extensions.panels_for(extensions.case_panels, request, case),
     }
     return render(request, "cases/case.html", context, status=status)

@@ -7,7 +7,6 @@ nh3, so nothing an author writes runs in a reader's browser.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import nh3
@@ -15,7 +14,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from rapport.domain import knowledge as rules
-from rapport.domain import placeholders
 from rapport.platform import pdf
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -154,9 +152,3 @@ def large_print_pdf(title: str, summary: str, markdown: str, organisation: str) 
     if items:
         blocks.append(pdf.Bullets(items))
     return pdf.render_pdf(title, blocks, large_print=True, author=organisation)
-
-
-def fill(text: str, values: Mapping[str, str]) -> str:
-    """Placeholders such as ``{{ customer.name }}`` filled from ``values`` as a macro's are
-    (``domain.placeholders``); an unknown one is left as written for the agent to see."""
-    return placeholders.fill(text, values)

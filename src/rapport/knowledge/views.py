@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access as core_access
 from rapport.accounts.models import User
+from rapport.domain import placeholders
 from rapport.knowledge import access as policy
 from rapport.knowledge import rendering, selectors, services
 from rapport.knowledge.forms import ArticleForm, FeedbackForm, FileForm, ReviewedForm
@@ -323,7 +324,7 @@ def insert(request: HttpRequest, article_id: int) -> HttpResponse:
     else:
         source: Any = article.live or article
         body = rendering.plain_text(source.title, source.summary, source.body)
-        text = rendering.fill(body, services.placeholder_values(case, me))
+        text = placeholders.fill(body, services.placeholder_values(case, me))
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
