@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 SET_DIR = Path(__file__).parent / "language_set"
-CODES = frozenset(
-    {"negative_phrasing", "blame", "jargon", "no_ownership", "no_next_step", "no_empathy"}
-)
+CODES = frozenset({"negative_phrasing", "blame", "jargon", "no_ownership", "no_next_step", "no_empathy"})
 SECTORS = frozenset({"retail", "utilities", "council", "telecoms", "insurance", "travel"})
 # Minimum replies per code, and clean replies, in each part (the brief for the set).
 MIN_PER_CODE = {"tuning": 25, "heldout": 8}
@@ -35,7 +33,8 @@ def test_items_have_the_documented_shape(part):
     _, items = part
     for item in items:
         assert set(item) == {"id", "sector", "text", "complaint", "codes"}, item["id"]
-        assert isinstance(item["text"], str) and item["text"].strip(), item["id"]
+        assert isinstance(item["text"], str), item["id"]
+        assert item["text"].strip(), item["id"]
         assert isinstance(item["complaint"], bool), item["id"]
         assert item["sector"] in SECTORS, item["id"]
         assert isinstance(item["codes"], dict), item["id"]
@@ -59,9 +58,11 @@ def test_codes_are_known_and_every_phrase_occurs_in_its_text(part):
             assert code in CODES, (item["id"], code)
             assert findings, (item["id"], code)
             for finding in findings:
-                assert isinstance(finding, list) and finding, (item["id"], code)
+                assert isinstance(finding, list), (item["id"], code)
+                assert finding, (item["id"], code)
                 for phrase in finding:
-                    assert phrase and phrase == phrase.strip(), (item["id"], phrase)
+                    assert phrase, (item["id"], code)
+                    assert phrase == phrase.strip(), (item["id"], phrase)
                     assert phrase in item["text"], (item["id"], code, phrase)
 
 
@@ -89,14 +90,13 @@ def test_the_set_as_a_whole_meets_the_brief():
     assert len(items) >= 240
     assert sum(1 for item in items if not item["codes"]) >= 70
     lengths = [len(item["text"]) for item in items]
-    assert min(lengths) < 80 and max(lengths) > 1200
+    assert min(lengths) < 80
+    assert max(lengths) > 1200
     assert {item["sector"] for item in items} == SECTORS
 
 
 def test_tricky_clean_cases_are_present():
-    clean_texts = " ".join(
-        item["text"] for part in ("tuning", "heldout") for item in load(part) if not item["codes"]
-    )
+    clean_texts = " ".join(item["text"] for part in ("tuning", "heldout") for item in load(part) if not item["codes"])
     for phrase in (
         "I can't wait to help",
         "you'll have the refund by Friday",
