@@ -82,6 +82,7 @@ def test_a_coalesced_job_runs_at_once_when_jobs_run_in_process(monkeypatch):
     task = _Queued()
     monkeypatch.setattr(jobs, "_jobs", {"cases.journal_deliver": task})
     jobs.enqueue_coalesced("cases.journal_deliver", "notifications.message")  # tests: huey is immediate
-    assert task.ran == [("notifications.message",)] and task.scheduled == []
+    assert task.ran == [("notifications.message",)]
+    assert task.scheduled == []
     with pytest.raises(LookupError):
         jobs.enqueue_coalesced("nobody.registered")

@@ -32,7 +32,9 @@ def enqueue(name: str, *args: object) -> None:
     _task(name)(*args)
 
 
-def enqueue_coalesced(name: str, *args: object, within: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+def enqueue_coalesced(
+    name: str, *args: object, within: float = 1.0, clock: Callable[[], float] = time.monotonic
+) -> None:
     """Queue job ``name`` to start ``within`` seconds from now, unless this process has already queued
     it to start later than now: that run will serve this caller too.
 
@@ -61,6 +63,6 @@ def _task(name: str) -> Job:
 
 
 def _immediate() -> bool:
-    from huey.contrib.djhuey import HUEY
+    from huey.contrib.djhuey import HUEY  # type: ignore[import-untyped]
 
     return bool(HUEY.immediate)
