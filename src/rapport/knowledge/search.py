@@ -267,13 +267,20 @@ def _suggested_sqlite(match: str, limit: int) -> list[tuple[int, str, float]]:
 def _suggested_postgresql(query: str, limit: int) -> list[tuple[int, str, float]]:
     # The vector is the partial index's expression (migration 0003), so the planner uses it.
     vector = "(setweight(to_tsvector('english', d.title), 'A') || to_tsvector('english', d.summary))"
-    sql = f"""
-        SELECT d.article_id, d.title, ts_rank({vector}, q) AS rank
-        FROM (SELECT d.article_id, d.title, d.summary
-              FROM knowledge_articledocument d, to_tsquery('english', %s) q
-              WHERE d.public AND {vector} @@ q
-              ORDER BY d.article_id DESC LIMIT {SUGGESTION_WINDOW}) d, to_tsquery('english', %s) q
-        ORDER BY rank DESC, d.article_id DESC LIMIT %s"""  # noqa: S608 - constants only formatted in
+    window = SUGGESTION_WINDOW
     with connection.cursor() as cursor:
-        cursor.execute(sql, [query, query, limit])
-        return [(r[0], r[1], float(r[2])) for r in cursor.fetchall()]
+        while True:
+            cursor.execute(
+                f"""SELECT d.article_id, d.title, ts_rank({vector}, q) AS rank, COUNT(*) OVER () AS ranked
+                    FROM (SELECT d.article_id, d.title, d.summary
+                          FROM knowledge_articledocument d, to_tsquery('english', %s) q
+                          WHERE d.public AND {vector} @@ q
+                          ORDER BY d.article_id DESC LIMIT {int(window)}) d, to_tsquery('english', %s) q
+                    ORDER BY rank DESC, d.article_id DESC LIMIT %s""",  # noqa: S608 - constants only formatted in
+                [query, query, limit],
+            )
+            rows = cursor.fetchall()
+            if len(rows) >= limit or not rows or rows[0][3] < window:
+                break
+            window *= 8
+    return [(r[0], r[1], float(r[2])) for r in rows]
