@@ -36,9 +36,9 @@ from rapport.platform import caches
 FTS_TABLE = "knowledge_articledocument_fts"
 RANK_WINDOW = 4_000
 """How many of the newest matching articles are ranked on SQLite. bm25 costs microseconds per
-match, and a common word (or a customer's description, matched on any word) matches most of a large
-knowledge base; like case search (``cases.search.RECENT_WINDOW``), the newest matches are ranked,
-and the window widens when it leaves fewer hits than asked for."""
+match, and a common word matches much of a large knowledge base; like case search
+(``cases.search.RECENT_WINDOW``), the newest matches are ranked, and the window widens when it
+leaves fewer hits than asked for."""
 SUGGESTION_FTS_TABLE = "knowledge_suggestion_fts"
 SUGGESTION_WINDOW = 1_000
 """How many of the newest matching public articles the suggestions rank. A description matched on
