@@ -45,10 +45,11 @@ import simplemma
 MIN_GROUNDING = 0.3
 APPLIED_GROUNDING = 0.5
 CLAIM_MIN_TERMS = 2
-CLAIM_MIN_COVERAGE = 0.34
 
 _WORD = re.compile("[a-z0-9£%]+(?:['\u2019-][a-z0-9]+)*")
 _SEPARATOR = re.compile(r",|\s[-\u2013\u2014]\s|:|/")
+_EQUATION = re.compile(r"\b(?:is|are) (?:the |a |an )?[a-z0-9-]+(?: [a-z0-9-]+)?(?=,| and\b| which\b|\.|;|$)")
+_NAME = re.compile(r"(?<=[a-z,;:&'] )[A-Z][a-z]+(?:['\u2019]s)?|(?<=[a-z,;:&'] )[A-Z]{2,}\b")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -61,7 +62,7 @@ STOPWORDS = frozenset(
         """a an the and or of to in on for with by at as is are was were be been being it its this that these
     those their them they we our you your i me my he she his her him from into onto than then such e g eg
     etc can could should would will may might must do does did done have has had not no nor but if
-    where which who whom whose what how why all any each every both either more most other some same
+    when where which who whom whose what how why all any each every both either more most other some same
     very also only just about over under up out between through during before after again further
     there here while within without via per like well one two three use used using whether ie rather
     us get got any much many own really"""
@@ -88,7 +89,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "compliance compliant comply gdpr ombudsman entitle entitled duty duties oblige"
     ),
     "dataprotection": _words("privacy personal-data dataprotection"),
-    "consumerrights": _words("consumerrights refund repair replacement faulty reject"),
+    "consumerrights": _words("consumerrights"),
     "equality": _words("equality disability disabled adjustment accessible inclusive"),
     "accessibility": _words("accessibility access reach"),
     "consistency": _words("consistency consistent consistently reliable reliability reliably"),
@@ -147,9 +148,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "skill": _words("skill interpersonal"),
     "sla": _words("sla"),
     "preference": _words("preference prefer taste wish personal personally"),
-    "sale": _words("sale sell selling discount upsell purchase transactional"),
+    "sale": _words("sale sales sell selling discount upsell transactional warranty"),
     "nonverbal": _words("non-verbal nonverbal pace pause manner body"),
     "fixed": _words("fixed permanent"),
+    "general": _words("general generally generalise generic vague"),
+    "proactive": _words("proactive prevention preventive anticipate"),
+    "reactive": _words("reactive react reacting"),
+    "subjective": _words("subjective impression instinct seem feel gut"),
+    "type": _words("type segment kind"),
+    "logo": _words("logo colour advertising"),
 }
 
 # Groups that are one idea when counting how many ideas a passage names: naming three laws is
@@ -210,26 +217,31 @@ _RELATION_PHRASES = re.compile(
 _COPULAS = frozenset(_words("be have include link"))
 
 # A sentence that denies what it mentions does not repeat a claimed misconception.
+# The misconception's claim denied: "not every complaint", "the brand is not just the logo",
+# "rules are not fixed", "as much as anyone", "proactive as well as reactive", "whereas …".
 _DENIAL = re.compile(
-    r"\b(?:not (?:just|only|all|every|everything|fixed|permanent|about|the same|simply|merely)|"
-    r"no (?:substitute|replacement)|isn't just|aren't just|is not just|are not fixed|not treated|"
-    r"never just|as much as|rather than (?:my|our|personal|treated|being)|must not present|"
-    r"instead of (?:assuming|guessing|treating)|reviewed|regularly|differently|"
-    r"as well as reactive|proactive as well|not promising|were set against|built into|"
-    r"whereas|while (?:the|answering)|is only our|indirectly|cannot pay|beyond what)\b"
+    r"\b(?:not (?:just|only|all|every|everything|fixed|permanent|about|the same|simply|merely|promising)|"
+    r"no (?:substitute|replacement)|never just|as much as|as well as|rather than (?:my|our|personal|treated|being)|"
+    r"must not (?:present|treat|assume)|instead of (?:assuming|guessing|treating)|"
+    r"reviewed|regularly|set against|built into|whereas|while (?:the|answering)|"
+    r"is only our|indirectly|cannot pay|beyond what)\b"
 )
-# How a sentence waves away what a misconception says must not be overlooked.
+# The stance of a misconception: waving something away ("did not really matter", "no need",
+# "little to do with", "secondary"), an absolute ("any complaint can be", "should stay as it is",
+# "comes down to", "the only law") or an equation ("just a matter of", "part of the law", "both
+# rules", "the same thing", "is really about").
 _DISMISSAL = re.compile(
-    r"\b(?:(?:does|do|did)(?: not|n't)(?: really)? (?:matter|need|touch)|not (?:really )?(?:matter|needed|necessary|important)|"
-    r"no (?:need|point|real effect|real)|(?:do|does)(?: not|n't) need|irrelevant|unimportant|unnecessary|"
-    r"little to do with|nothing to do with|secondary|take care of themselves|a matter for|"
-    r"should not stop|in (?:a )?general(?: way)?|enough to|only the|only (?:law|people)|"
-    r"once the service is live|have not checked|feels like|seem happier|without (?:checking|figures)|"
-    r"everyone knows|go straight ahead|should stay|cannot be changed|every (?:repair|contact)|"
-    r"comes? down to|exactly the same|the same thing|same way|mainly about|is really about|"
-    r"really down to|just a matter|part of the law|both legal|both rules|legal requirements under|"
-    r"should count as|personal to|simply wants|i personally|most important thing|whatever|"
-    r"any complaint|all complaints|every complaint|better in general|run more smoothly)\b"
+    r"\b(?:(?:does|do|did) not(?: really)? (?:matter|need|touch)|not (?:really )?(?:matter|needed|necessary|important)|"
+    r"no (?:need|point|real)|irrelevant|unimportant|unnecessary|(?:little|nothing|not .{0,20}much) to do with|"
+    r"secondary|take care of (?:themselves|itself)|a matter for|(?:should|must|will) not stop|"
+    r"in (?:a )?general(?: way)?|(?:it is )?enough to|the only|only (?:the )?(?:law|people|staff|words|thing|front)|"
+    r"(?:once|after) (?:it|the \w+) (?:is|goes) live|(?:have|has) not (?:checked|costed|considered)|"
+    r"feels? like it|seems? (?:happier|fine|better)|gut feeling|without (?:checking|figures|evidence|data)|"
+    r"everyone knows|straight ahead|should stay|cannot be changed|(?:guarantee|promise)\w* .{0,40}every|"
+    r"turn every|comes? down to|exactly the same|the same thing|same way|(?:is|are) (?:really |just |mainly |simply )"
+    r"(?:about|down to)|just a matter|part of the (?:law|legislation)|both (?:legal|rules|required|the law)|"
+    r"legal requirements? under|count as|personal to|simply wants?|i personally|most important|whatever|"
+    r"(?:any|all|every) \w+ can be|better in general|more smoothly)\b"
 )
 
 
@@ -366,6 +378,9 @@ class _Reading:
 
 def _read(text: str, vocabulary: frozenset[str], acronyms: dict[str, frozenset[str]]) -> _Reading:
     tokens = _tokens(text)
+    # Names and figures from the scenario ("Mrs Ahmed", "£120") can be sprinkled over a salad, so
+    # they neither ground a sentence nor count against it.
+    names = {word.lower() for word in _NAME.findall(text)}
     ideas: set[str] = set()
     own = content = 0
     relation = _RELATION_PHRASES.search(text.lower()) is not None
@@ -377,15 +392,20 @@ def _read(text: str, vocabulary: frozenset[str], acronyms: dict[str, frozenset[s
         term = token.group or token.lemma
         if token.word in acronyms:
             ideas |= acronyms[token.word]
-        ideas.add(_FAMILY.get(term, term))
+        idea = _FAMILY.get(term, term)
+        ideas.add(idea)
         if token.relation and token.lemma not in _COPULAS:
             relation = True
             continue
+        if token.word in names or not token.word.isalpha() and not token.group:
+            continue
         content += 1
-        if term not in vocabulary and _FAMILY.get(term, term) not in vocabulary and term not in _GENERIC:
+        if term not in vocabulary and idea not in vocabulary and term not in _GENERIC:
             own += 1
     separators = len(_SEPARATOR.findall(text))
-    listing = content < 4 or separators * 4 >= content
+    # "The refund is the Ombudsman and the goodwill is the constraint": terms equated in a row.
+    equations = len(_EQUATION.findall(text.lower()))
+    listing = content < 4 or separators * 4 >= content or equations >= 2
     return _Reading(text, frozenset(ideas), relation, own / content if content else 0.0, listing)
 
 
@@ -416,7 +436,12 @@ def mark(
                 first.listing or second.listing,
             )
         )
-    flags = [flag for m in misconceptions if (flag := _restates(m, parts)) is not None]
+    claims = {m.number: _claim_terms(m.text) for m in misconceptions}
+    flags = []
+    for m in misconceptions:
+        elsewhere = frozenset().union(*wanted_by_point.values(), *(c for n, c in claims.items() if n != m.number))
+        if (flag := _restates(m, parts, elsewhere)) is not None:
+            flags.append(flag)
     # A sentence that restates a misconception earns nothing, however well it links its words.
     mistaken = {flag.quote for flag in flags}
     passages = [p for p in passages if not any(quote in p.text for quote in mistaken)]
@@ -544,7 +569,11 @@ def _claim_terms(text: str) -> frozenset[str]:
         if term in _GENERIC or term in STOPWORDS or len(term) <= 2:
             continue
         found.add(_FAMILY.get(term, term))
-    return frozenset(found)
+    return frozenset(_CLAIM_FAMILY.get(t, t) for t in found)
+
+
+# For a claim, money is a resource ("overlooking resource limitations (time, budget, staff)").
+_CLAIM_FAMILY = {"cost": "resource", "timeline": "resource"}
 
 
 _MISTAKE_WORDS = frozenset(
@@ -552,20 +581,18 @@ _MISTAKE_WORDS = frozenset(
 )
 
 
-def _restates(misconception: Point, parts: Sequence[str]) -> Flag | None:
+def _restates(misconception: Point, parts: Sequence[str], elsewhere: frozenset[str]) -> Flag | None:
     """The first sentence that restates ``misconception``'s claim, as a flag with its correction:
-    it names enough of the claim's ideas, carries the claim's stance (an absolute, a dismissal or an
-    equation) and does not deny it."""
+    it names two of the claim's ideas, or one idea no marking point or other misconception of the
+    unit names ("logo", "sale", "non-verbal"), carries the claim's stance (an absolute, a dismissal
+    or an equation) and does not deny it."""
     wanted = _claim_terms(misconception.text)
-    if not wanted:
-        return None
+    distinctive = wanted - elsewhere
     for part in parts:
         lowered = part.lower().replace("\u2019", "'").replace("n't", " not")
-        seen = {_FAMILY.get(t, t) for t in terms(part)}
+        seen = {_CLAIM_FAMILY.get(t, t) for t in terms(part)} | set(terms(part))
         matched = wanted & seen
-        if len(matched) < CLAIM_MIN_TERMS and not (matched and len(wanted) <= 3):
-            continue
-        if len(matched) / len(wanted) < CLAIM_MIN_COVERAGE and len(matched) < 3:
+        if len(matched) < CLAIM_MIN_TERMS and not matched & distinctive:
             continue
         if _DISMISSAL.search(lowered) is None or _DENIAL.search(lowered) is not None:
             continue
