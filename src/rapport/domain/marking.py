@@ -96,7 +96,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "value": _words("value worth"),
     "empathy": _words("empathy empathise empathize empathetic sympathy care caring acknowledge"),
     "patience": _words("patience patient"),
-    "listen": _words("listen hear interrupt activelistening"),
+    "listen": _words("listen hear hearing interrupt activelistening"),
     "positive": _words("positive positively friendly polite courteous warm"),
     "language": _words("language wording phrase tone word"),
     "complaint": _words("complaint complain grievance"),
@@ -405,7 +405,7 @@ def _read(text: str, vocabulary: frozenset[str], acronyms: dict[str, frozenset[s
     separators = len(_SEPARATOR.findall(text))
     # "The refund is the Ombudsman and the goodwill is the constraint": terms equated in a row.
     equations = len(_EQUATION.findall(text.lower()))
-    listing = content < 4 or separators * 4 >= content or equations >= 2
+    listing = content < 3 or separators >= 2 and separators * 4 >= content or equations >= 2
     return _Reading(text, frozenset(ideas), relation, own / content if content else 0.0, listing)
 
 
@@ -572,6 +572,9 @@ def _claim_terms(text: str) -> frozenset[str]:
     return frozenset(_CLAIM_FAMILY.get(t, t) for t in found)
 
 
+# Absolutes that say the same thing: "all complaints" is restated by "any complaint".
+_ABSOLUTE_KINDS = (frozenset(_words("all every any always whatever")), frozenset(_words("alone solely only")))
+
 # For a claim, money is a resource ("overlooking resource limitations (time, budget, staff)").
 _CLAIM_FAMILY = {"cost": "resource", "timeline": "resource"}
 
@@ -587,14 +590,21 @@ def _restates(misconception: Point, parts: Sequence[str], elsewhere: frozenset[s
     unit names ("logo", "sale", "non-verbal"), carries the claim's stance (an absolute, a dismissal
     or an equation) and does not deny it."""
     wanted = _claim_terms(misconception.text)
-    distinctive = wanted - elsewhere
+    distinctive = wanted - elsewhere - {"organisation"}
+    claimed = set(_WORD.findall(misconception.text.lower()))
+    absolutes = frozenset().union(*(kind for kind in _ABSOLUTE_KINDS if kind & claimed))
+    if not misconception.text.lower().startswith("assuming"):
+        absolutes = frozenset()
     for part in parts:
         lowered = part.lower().replace("\u2019", "'").replace("n't", " not")
         seen = {_CLAIM_FAMILY.get(t, t) for t in terms(part)} | set(terms(part))
         matched = wanted & seen
-        if len(matched) < CLAIM_MIN_TERMS and not matched & distinctive:
+        if len(matched - {"organisation"}) < CLAIM_MIN_TERMS and not matched & distinctive:
             continue
-        if _DISMISSAL.search(lowered) is None or _DENIAL.search(lowered) is not None:
+        # "Assuming an apology alone resolves a complaint" is restated by "an apology alone resolves
+        # any complaint": the claim's absolute is the stance.
+        absolute = bool(set(_WORD.findall(lowered)) & absolutes) and " not " not in f" {lowered} "
+        if not absolute and _DISMISSAL.search(lowered) is None or _DENIAL.search(lowered) is not None:
             continue
         return Flag(misconception.number, part, correction_for(misconception.text))
     return None
