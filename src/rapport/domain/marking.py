@@ -50,6 +50,7 @@ _WORD = re.compile("[a-z0-9£%]+(?:['\u2019-][a-z0-9]+)*")
 _SEPARATOR = re.compile(r",|\s[-\u2013\u2014]\s|:|/")
 _EQUATION = re.compile(r"\b(?:is|are) (?:the |a |an )?[a-z0-9-]+(?: [a-z0-9-]+)?(?=,| and\b| which\b|\.|;|$)")
 _NAME = re.compile(r"(?<=[a-z,;:&'] )[A-Z][a-z]+(?:['\u2019]s)?|(?<=[a-z,;:&'] )[A-Z]{2,}\b")
+_WHOLE_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -156,6 +157,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "reactive": _words("reactive react reacting"),
     "subjective": _words("subjective impression instinct seem feel gut"),
     "type": _words("type segment kind"),
+    "differentiate": _words("differentiate distinguish undifferentiated"),
     "logo": _words("logo colour advertising"),
 }
 
@@ -196,6 +198,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("body language", "nonverbal"),
     ("best practice", "bestpractice"),
     ("best-practice", "bestpractice"),
+    ("treated exactly the same", "undifferentiated"),
+    ("treated the same", "undifferentiated"),
 )
 
 # Words and phrases that link two ideas: a claim about how one bears on another.
@@ -224,7 +228,7 @@ _DENIAL = re.compile(
     r"no (?:substitute|replacement)|never just|as much as|as well as|rather than (?:my|our|personal|treated|being)|"
     r"must not (?:present|treat|assume)|instead of (?:assuming|guessing|treating)|"
     r"reviewed|regularly|set against|built into|whereas|while (?:the|answering)|"
-    r"is only our|indirectly|cannot pay|beyond what)\b"
+    r"is only our|indirectly|cannot pay|beyond what|not enough)\b"
 )
 # The stance of a misconception: waving something away ("did not really matter", "no need",
 # "little to do with", "secondary"), an absolute ("any complaint can be", "should stay as it is",
@@ -234,7 +238,9 @@ _DISMISSAL = re.compile(
     r"\b(?:(?:does|do|did) not(?: really)? (?:matter|need|touch)|not (?:really )?(?:matter|needed|necessary|important)|"
     r"no (?:need|point|real)|irrelevant|unimportant|unnecessary|(?:little|nothing|not .{0,20}much) to do with|"
     r"secondary|take care of (?:themselves|itself)|a matter for|(?:should|must|will) not stop|"
-    r"in (?:a )?general(?: way)?|(?:it is )?enough to|the only|only (?:the )?(?:law|people|staff|words|thing|front)|"
+    r"in (?:a )?general(?: way)?|generally|enough|only need|(?:a|simply a) matter of|"
+    r"(?:aim|purpose|point|goal|job) (?:of .{0,40})?is to|(?:can|could|should) never be changed|"
+    r"should not (?:be )?review|the only|only (?:the )?(?:law|people|staff|words|thing|front)|"
     r"(?:once|after) (?:it|the \w+) (?:is|goes) live|(?:have|has) not (?:checked|costed|considered)|"
     r"feels? like it|seems? (?:happier|fine|better)|gut feeling|without (?:checking|figures|evidence|data)|"
     r"everyone knows|straight ahead|should stay|cannot be changed|(?:guarantee|promise)\w* .{0,40}every|"
@@ -437,14 +443,17 @@ def mark(
             )
         )
     claims = {m.number: _claim_terms(m.text) for m in misconceptions}
+    point_ideas = [_claim_terms(point.text) for point in marking_points]
+    # A claim is read in its whole sentence: "Rules are not fixed; we review them every year."
+    whole_sentences = [s.strip() for s in _WHOLE_SENTENCE.split(answer) if s.strip()]
     flags = []
     for m in misconceptions:
-        elsewhere = frozenset().union(*wanted_by_point.values(), *(c for n, c in claims.items() if n != m.number))
-        if (flag := _restates(m, parts, elsewhere)) is not None:
+        elsewhere = frozenset().union(*point_ideas, *(c for n, c in claims.items() if n != m.number))
+        if (flag := _restates(m, whole_sentences, elsewhere)) is not None:
             flags.append(flag)
     # A sentence that restates a misconception earns nothing, however well it links its words.
     mistaken = {flag.quote for flag in flags}
-    passages = [p for p in passages if not any(quote in p.text for quote in mistaken)]
+    passages = [p for p in passages if not any(quote in p.text or p.text in quote for quote in mistaken)]
     weights = _weights(wanted_by_point.values())
     credits = []
     for point in marking_points:
@@ -568,7 +577,7 @@ def _claim_terms(text: str) -> frozenset[str]:
             continue
         if term in _GENERIC or term in STOPWORDS or len(term) <= 2:
             continue
-        found.add(_FAMILY.get(term, term))
+        found.add(term)
     return frozenset(_CLAIM_FAMILY.get(t, t) for t in found)
 
 
@@ -597,7 +606,7 @@ def _restates(misconception: Point, parts: Sequence[str], elsewhere: frozenset[s
         absolutes = frozenset()
     for part in parts:
         lowered = part.lower().replace("\u2019", "'").replace("n't", " not")
-        seen = {_CLAIM_FAMILY.get(t, t) for t in terms(part)} | set(terms(part))
+        seen = {_CLAIM_FAMILY.get(t, t) for t in terms(part)}
         matched = wanted & seen
         if len(matched - {"organisation"}) < CLAIM_MIN_TERMS and not matched & distinctive:
             continue
