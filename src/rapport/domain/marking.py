@@ -301,12 +301,13 @@ def stem(word: str) -> str:
     return simplemma.lemmatize(word, lang="en").lower()
 
 
+_PHRASE = re.compile("|".join(re.escape(phrase) for phrase, _ in PHRASES))
+_PHRASE_AS = dict(PHRASES)
+
+
 def _fold(text: str) -> str:
-    lowered = text.lower().replace("\u2019", "'")
-    for phrase, replacement in PHRASES:
-        if phrase in lowered:
-            lowered = lowered.replace(phrase, replacement)
-    return lowered
+    """Lower case, with each multi-word phrase replaced by the idea it names (earliest listed wins)."""
+    return _PHRASE.sub(lambda match: _PHRASE_AS[match.group(0)], text.lower().replace("\u2019", "'"))
 
 
 @dataclass(frozen=True)
@@ -446,10 +447,11 @@ def mark(
     point_ideas = [_claim_terms(point.text) for point in marking_points]
     # A claim is read in its whole sentence: "Rules are not fixed; we review them every year."
     whole_sentences = [s.strip() for s in _WHOLE_SENTENCE.split(answer) if s.strip()]
+    sentence_ideas = [frozenset(_CLAIM_FAMILY.get(t, t) for t in terms(s)) for s in whole_sentences]
     flags = []
     for m in misconceptions:
         elsewhere = frozenset().union(*point_ideas, *(c for n, c in claims.items() if n != m.number))
-        if (flag := _restates(m, whole_sentences, elsewhere)) is not None:
+        if (flag := _restates(m, whole_sentences, sentence_ideas, elsewhere)) is not None:
             flags.append(flag)
     # A sentence that restates a misconception earns nothing, however well it links its words.
     mistaken = {flag.quote for flag in flags}
@@ -593,7 +595,9 @@ _MISTAKE_WORDS = frozenset(
 )
 
 
-def _restates(misconception: Point, parts: Sequence[str], elsewhere: frozenset[str]) -> Flag | None:
+def _restates(
+    misconception: Point, parts: Sequence[str], ideas: Sequence[frozenset[str]], elsewhere: frozenset[str]
+) -> Flag | None:
     """The first sentence that restates ``misconception``'s claim, as a flag with its correction:
     it names two of the claim's ideas, or one idea no marking point or other misconception of the
     unit names ("logo", "sale", "non-verbal"), carries the claim's stance (an absolute, a dismissal
@@ -604,9 +608,8 @@ def _restates(misconception: Point, parts: Sequence[str], elsewhere: frozenset[s
     absolutes = frozenset().union(*(kind for kind in _ABSOLUTE_KINDS if kind & claimed))
     if not misconception.text.lower().startswith("assuming"):
         absolutes = frozenset()
-    for part in parts:
+    for part, seen in zip(parts, ideas, strict=True):
         lowered = part.lower().replace("\u2019", "'").replace("n't", " not")
-        seen = {_CLAIM_FAMILY.get(t, t) for t in terms(part)}
         matched = wanted & seen
         if len(matched - {"organisation"}) < CLAIM_MIN_TERMS and not matched & distinctive:
             continue
