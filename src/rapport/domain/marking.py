@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import simplemma
 
@@ -350,7 +351,14 @@ def key_terms(text: str) -> tuple[str, ...]:
         term = token.group or token.lemma
         if token.group is None and (token.lemma in _BOILERPLATE or token.word in _BOILERPLATE):
             continue
-        if term in _GENERIC or term in STOPWORDS or term.isdigit() or len(term) <= 2 or token.relation and not token.group:
+        if (
+            term in _GENERIC
+            or term in STOPWORDS
+            or term.isdigit()
+            or len(term) <= 2
+            or (token.relation
+            and not token.group)
+        ):
             continue
         term = _FAMILY.get(term, term)
         if term not in seen:
@@ -404,7 +412,7 @@ def _read(text: str, vocabulary: frozenset[str], acronyms: dict[str, frozenset[s
         if token.relation and token.lemma not in _COPULAS:
             relation = True
             continue
-        if token.word in names or not token.word.isalpha() and not token.group:
+        if token.word in names or (not token.word.isalpha() and not token.group):
             continue
         content += 1
         if term not in vocabulary and idea not in vocabulary and term not in _GENERIC:
@@ -412,7 +420,7 @@ def _read(text: str, vocabulary: frozenset[str], acronyms: dict[str, frozenset[s
     separators = len(_SEPARATOR.findall(text))
     # "The refund is the Ombudsman and the goodwill is the constraint": terms equated in a row.
     equations = len(_EQUATION.findall(text.lower()))
-    listing = content < 3 or separators >= 2 and separators * 4 >= content or equations >= 2
+    listing = content < 3 or (separators >= 2 and separators * 4 >= content) or equations >= 2
     return _Reading(text, frozenset(ideas), relation, own / content if content else 0.0, listing)
 
 
@@ -428,12 +436,14 @@ def mark(
     acronyms = acronyms_in(concepts)
     wanted_by_point = {point.number: key_terms(point.text) for point in marking_points}
     vocabulary = _vocabulary(
-        [*wanted_by_point.values()], [*concepts, *(p.text for p in marking_points), *(m.text for m in misconceptions)], acronyms
+        [*wanted_by_point.values()],
+        [*concepts, *(p.text for p in marking_points), *(m.text for m in misconceptions)],
+        acronyms,
     )
     parts = sentences(answer)
     read = [_read(part, vocabulary, acronyms) for part in parts]
     passages = list(read)
-    for first, second in zip(read, read[1:], strict=False):
+    for first, second in pairwise(read):
         passages.append(
             _Reading(
                 f"{first.text} {second.text}",
@@ -499,7 +509,11 @@ def _best_passage(
         if len(matched) < 2 and not (len(wanted) <= 2 and passage.grounding >= APPLIED_GROUNDING):
             continue
         coverage = sum(weights[t] for t in matched) / total
-        if best is None or coverage > best.coverage or (coverage == best.coverage and len(passage.text) < len(best.quote)):
+        if (
+            best is None
+            or coverage > best.coverage
+            or (coverage == best.coverage and len(passage.text) < len(best.quote))
+        ):
             best = Credit(number, passage.text, _words_for(passage.text, matched), round(coverage, 3))
     return best
 
@@ -616,7 +630,7 @@ def _restates(
         # "Assuming an apology alone resolves a complaint" is restated by "an apology alone resolves
         # any complaint": the claim's absolute is the stance.
         absolute = bool(set(_WORD.findall(lowered)) & absolutes) and " not " not in f" {lowered} "
-        if not absolute and _DISMISSAL.search(lowered) is None or _DENIAL.search(lowered) is not None:
+        if (not absolute and _DISMISSAL.search(lowered) is None) or _DENIAL.search(lowered) is not None:
             continue
         return Flag(misconception.number, part, correction_for(misconception.text))
     return None
