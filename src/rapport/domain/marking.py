@@ -97,6 +97,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "consistency": _words("consistency consistent consistently reliable reliability reliably"),
     "value": _words("value worth"),
     "empathy": _words("empathy empathise empathize empathetic sympathy care caring acknowledge"),
+    "apologise": _words("apologise apologize apology sorry"),
     "patience": _words("patience patient"),
     "listen": _words("listen hear hearing interrupt activelistening"),
     "positive": _words("positive positively friendly polite courteous warm"),
@@ -356,8 +357,7 @@ def key_terms(text: str) -> tuple[str, ...]:
             or term in STOPWORDS
             or term.isdigit()
             or len(term) <= 2
-            or (token.relation
-            and not token.group)
+            or (token.relation and not token.group)
         ):
             continue
         term = _FAMILY.get(term, term)
@@ -434,7 +434,7 @@ def mark(
     """The marking points ``answer`` earns (with the passage that earned each) and the
     misconceptions it restates (with their corrections)."""
     acronyms = acronyms_in(concepts)
-    wanted_by_point = {point.number: key_terms(point.text) for point in marking_points}
+    wanted_by_point = {point.number: _spelt_out(key_terms(point.text), acronyms) for point in marking_points}
     vocabulary = _vocabulary(
         [*wanted_by_point.values()],
         [*concepts, *(p.text for p in marking_points), *(m.text for m in misconceptions)],
@@ -478,6 +478,16 @@ def mark(
 
 # Ideas so general that naming one says nothing about which point a passage meets.
 _WEAK = frozenset(_words("improve organisation delivery procedure communication plan satisfaction"))
+
+
+def _spelt_out(wanted: tuple[str, ...], acronyms: dict[str, frozenset[str]]) -> tuple[str, ...]:
+    """A point that names an acronym ("apply the HEAT model") asks for what it stands for (hear,
+    empathise, apologise, take ownership): a learner shows the model by doing its steps."""
+    found: list[str] = []
+    for term in wanted:
+        meaning = sorted(t for t in acronyms.get(term, ()) if t in SYNONYMS) or [term]
+        found += [t for t in meaning if t not in found]
+    return tuple(found)
 
 
 def _subjects(wanted: tuple[str, ...], weights: dict[str, float]) -> frozenset[str]:
