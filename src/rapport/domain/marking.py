@@ -559,7 +559,11 @@ def _words_for(passage: str, matched: frozenset[str]) -> tuple[str, ...]:
             found.append(phrase)
             lowered = lowered.replace(phrase, " ")
     for word in _WORD.findall(lowered):
-        if word not in found and {_FAMILY.get(t, t) for t in terms(word)} & matched:
+        if word in found or word in STOPWORDS:
+            continue
+        lemma = stem(word)
+        idea = _GROUP_OF.get(word) or _GROUP_OF.get(lemma) or lemma
+        if _FAMILY.get(idea, idea) in matched:
             found.append(word)
     return tuple(found)
 
