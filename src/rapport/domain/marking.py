@@ -8,23 +8,27 @@ be gamed"; seeds 000-004, "Examiner Marking Points": "assess the learner's abili
    from a small table worded after the units themselves ("statute", "GDPR" and "the Consumer Rights
    Act" are all *the law*; "taste" and "preference" one idea).
 2. A marking point's ideas are the groups its own words fall in, less the examiner's boilerplate
-   ("award credit for demonstrating a clear understanding of …"). The first idea it names is its
-   *subject* ("legislation" in "legislation … and its impact on service delivery processes").
+   ("award credit for demonstrating a clear understanding of …"); an acronym the unit's concepts
+   define ("the HEAT model") stands for its steps. Its *subject* is the specific ideas in the first
+   half of what it names ("legislation" in "legislation … and its impact on service delivery
+   processes"); ideas many points share ("improve", "procedure") are never the subject.
 3. A sentence, or two adjacent ones, earns the point when it
-   - names the point's subject (or, for a point whose subject is a list of examples, one of them),
-   - names at least one *other* of the point's ideas,
+   - names the point's subject and at least one *other* of the point's ideas,
    - links them: a relational verb or phrase ("means", "affects", "so", "because", "shows",
-     "guided", "leads to" …) stands in the sentence, and
-   - is grounded: it says something beyond the unit's vocabulary (at least ``MIN_GROUNDING`` of
-     its content words are the learner's own: names, numbers, actions). A list of key words, or
-     key words glued together with "is" and "influences", is all vocabulary and earns nothing.
+     "guided", "leads to" …) stands in the sentence ("is", "has", "includes" do not count),
+   - is grounded: at least ``MIN_GROUNDING`` of its content words are the learner's own, not the
+     unit's vocabulary (scenario names and figures count neither way), and
+   - is not a list of terms nor a chain of equations ("the refund is the Ombudsman and the
+     goodwill is the constraint").
    The passage is quoted as the reason, with the learner's words that carried the ideas.
-4. A common misconception is flagged when a sentence restates its claim in other words: it names
-   enough of the claim's ideas and carries the claim's stance — for "assuming all X" an absolute
-   ("any complaint can be put right"), for "overlooking X" a dismissal ("did not really matter",
-   "no need", "little to do with"), for "confusing X with Y" an equation ("just a matter of",
-   "the same", "part of the law"). A sentence that denies the claim ("not every complaint can be
-   settled", "rules are not fixed") is never flagged. Each flag carries the correction.
+4. A common misconception is flagged when a whole sentence restates its claim in other words: it
+   names two of the claim's ideas, or one that no marking point or other misconception of the unit
+   names ("logo", "sale"), and carries the claim's stance — a dismissal ("did not really matter",
+   "no need", "little to do with"), an absolute for "assuming all …" ("any complaint can be put
+   right"), or an equation ("just a matter of", "the same thing", "part of the law"). A sentence
+   that denies the claim ("not every complaint can be settled", "rules are not fixed") is never
+   flagged, and a sentence that restates a misconception earns no point. Each flag carries the
+   correction.
 
 Limits: this is lexical reasoning over sentences, not understanding. A grammatical sentence that
 uses two of a point's ideas, a linking verb and invented detail can still earn the point; a true
