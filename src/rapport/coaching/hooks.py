@@ -22,9 +22,11 @@ def case_links(actor: User, ids: Sequence[int]) -> Mapping[int, extensions.WorkL
     """Cases named by id, those ``actor`` may see (the core's scope): one query."""
     from rapport.access import visible_cases
 
+    from rapport.domain.references import format_reference
+
     return {
-        pk: extensions.WorkLink(f"{reference}: {subject}", reverse("cases:detail", args=[reference]))
-        for pk, reference, subject in visible_cases(actor).filter(pk__in=ids).values_list("pk", "reference", "subject")
+        pk: extensions.WorkLink(f"{format_reference(pk)}: {subject}", reverse("cases:detail", args=[format_reference(pk)]))
+        for pk, subject in visible_cases(actor).filter(pk__in=ids).values_list("pk", "subject")
     }
 
 

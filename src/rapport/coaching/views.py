@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import extensions
 from rapport.accounts.models import Team, User
-from rapport.cases.models import Case
 from rapport.coaching import access as policy
 from rapport.coaching import exports, selectors, services
 from rapport.coaching.forms import ActionForm, AppraisalForm, CommentForm, PulseForm, RoundForm, SessionForm, TargetForm
 from rapport.coaching.models import PulseRound
 from rapport.domain import coaching as rules
+from rapport.domain.references import parse_reference
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, Refused
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
@@ -204,13 +204,11 @@ def _owners(me: User, agent: User) -> list[tuple[str, str]]:
 def _link_pairs(cases_text: str, work_text: str) -> list[tuple[str, int]]:
     """The links a person typed: case references and "kind id" lines (unknown ones refused)."""
     pairs: list[tuple[str, int]] = []
-    references = [r.strip().upper() for r in cases_text.split(",") if r.strip()]
-    if references:
-        found = dict(Case.objects.filter(reference__in=references).values_list("reference", "pk"))
-        for reference in references:
-            if reference not in found:
-                raise FieldError(cases=f"No case {reference}.")
-            pairs.append((extensions.CASE_LINK, found[reference]))
+    for reference in (r.strip() for r in cases_text.split(",") if r.strip()):
+        number = parse_reference(reference)
+        if number is None or not 0 < number <= services.MAX_ID:
+            raise FieldError(cases=f"No case {reference}.")
+        pairs.append((extensions.CASE_LINK, number))
     for line in work_text.splitlines():
         if not line.strip():
             continue
