@@ -516,13 +516,13 @@ def reminders_send(*, now: datetime | None = None, base_url: str = "") -> int:
         )
     for session in Session.objects.filter(follow_up_on=today).select_related("agent", "leader"):
         url = base_url + reverse("coaching:session", args=[session.pk])
-        for person in {session.agent, session.leader} - {None}:
+        for person in {p for p in (session.agent, session.leader) if p is not None}:
             sent += _send(
                 person,
                 kind="follow_up",
                 about=f"session:{session.pk}",
                 today=today,
-                session=session,  # type: ignore[arg-type]
+                session=session,
                 text=f"Coaching follow-up today: {session.topic}",
                 url=url,
             )

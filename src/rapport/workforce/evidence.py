@@ -29,10 +29,10 @@ KEEPS_TO = {
 
 
 def _agents(scope: extensions.KpiScope) -> Q:
-    if scope.dimension == "agent" and scope.value:
-        return Q(agent_id=scope.value)
-    if scope.dimension == "team" and scope.value:
-        return Q(agent_id__in=User.objects.filter(teams=scope.value).values("pk"))
+    if scope.dimension == "agent" and scope.value.isdigit():
+        return Q(agent_id=int(scope.value))
+    if scope.dimension == "team" and scope.value.isdigit():
+        return Q(agent_id__in=User.objects.filter(teams=int(scope.value)).values("pk"))
     return Q()
 
 
