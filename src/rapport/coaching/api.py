@@ -27,31 +27,31 @@ WITH_CONFLICT: dict[Any, Any] = {**ERRORS, 409: ErrorOut}
 BY_ID = Keyset((("id", int, True),))
 
 
-class PageQuery(Schema):
+class CoachingPageQuery(Schema):
     cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
     limit: int = Field(25, ge=1, le=100)
     agent: int | None = Field(None, ge=1, le=services.MAX_ID, description="Only this agent's.")
 
 
-class LinkIn(Schema):
+class CoachingLinkIn(Schema):
     kind: str = Field(max_length=30, description='"case", "learning_unit", "qa_review" (what is installed).')
     id: int = Field(ge=1, le=services.MAX_ID)
 
 
-class LinkOut(Schema):
+class CoachingLinkOut(Schema):
     kind: str
     id: int
     label: str
     url: str
 
 
-class ActionIn(Schema):
+class CoachingActionIn(Schema):
     text: str = Field(min_length=1, max_length=300)
     owner: int = Field(ge=1, le=services.MAX_ID, description="The agent or the leader coaching them.")
     due_on: date | None = None
 
 
-class ActionOut(Schema):
+class CoachingActionOut(Schema):
     id: int
     text: str
     owner: int
@@ -60,17 +60,17 @@ class ActionOut(Schema):
     done_at: datetime | None
 
 
-class SessionIn(Schema):
+class CoachingSessionIn(Schema):
     agent: int = Field(ge=1, le=services.MAX_ID)
     held_on: date
     topic: str = Field(min_length=1, max_length=200)
     notes: str = Field("", max_length=10_000)
     follow_up_on: date | None = None
-    links: list[LinkIn] = Field(default_factory=list, max_length=50)
-    actions: list[ActionIn] = Field(default_factory=list, max_length=20)
+    links: list[CoachingLinkIn] = Field(default_factory=list, max_length=50)
+    actions: list[CoachingActionIn] = Field(default_factory=list, max_length=20)
 
 
-class SessionOut(Schema):
+class CoachingSessionOut(Schema):
     id: int
     agent: int
     agent_name: str
@@ -79,16 +79,16 @@ class SessionOut(Schema):
     topic: str
     notes: str
     follow_up_on: date | None
-    links: list[LinkOut]
-    actions: list[ActionOut]
+    links: list[CoachingLinkOut]
+    actions: list[CoachingActionOut]
 
 
-class SessionPage(Schema):
-    items: list[SessionOut]
+class CoachingSessionPage(Schema):
+    items: list[CoachingSessionOut]
     next_cursor: str | None
 
 
-class TargetIn(Schema):
+class CoachingTargetIn(Schema):
     kpi: str = Field(max_length=40, description="A KPI name from the catalogue (GET /api/v1/improvement/kpis).")
     value: Decimal = Field(max_digits=8, decimal_places=2)
     starts_on: date
@@ -98,7 +98,7 @@ class TargetIn(Schema):
     team: int | None = Field(None, ge=1, le=services.MAX_ID)
 
 
-class TargetOut(Schema):
+class CoachingTargetOut(Schema):
     id: int
     kpi: str
     agent: int | None
@@ -111,12 +111,12 @@ class TargetOut(Schema):
     set_at: datetime
 
 
-class TargetPage(Schema):
-    items: list[TargetOut]
+class CoachingTargetPage(Schema):
+    items: list[CoachingTargetOut]
     next_cursor: str | None
 
 
-class AppraisalOut(Schema):
+class CoachingAppraisalOut(Schema):
     id: int
     agent: int
     leader: int | None
@@ -131,23 +131,23 @@ class AppraisalOut(Schema):
     version: int
 
 
-class AppraisalPage(Schema):
-    items: list[AppraisalOut]
+class CoachingAppraisalPage(Schema):
+    items: list[CoachingAppraisalOut]
     next_cursor: str | None
 
 
-class AppraisalIn(Schema):
+class CoachingAppraisalIn(Schema):
     agent: int = Field(ge=1, le=services.MAX_ID)
     starts_on: date
     ends_on: date
 
 
-class CommentIn(Schema):
+class CoachingCommentIn(Schema):
     comment: str = Field("", max_length=10_000)
     version: int | None = Field(None, ge=0, le=services.MAX_ID)
 
 
-class SignIn(Schema):
+class CoachingSignIn(Schema):
     version: int | None = Field(None, ge=0, le=services.MAX_ID)
 
 
@@ -185,8 +185,11 @@ def _sessions_out(user: Any, sessions: list[Session]) -> list[dict[str, Any]]:
     return [_session_out(user, s, links) for s in sessions]
 
 
-@router.get("/sessions", response={200: SessionPage, **ERRORS}, summary="Coaching sessions you may see, latest first")
-def sessions_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
+@router.get(
+    "/sessions", response={200: CoachingSessionPage, **ERRORS}, summary="Coaching sessions you may see, latest first"
+)
+def coaching_sessions_list(request: HttpRequest, query: Query[CoachingPageQuery]) -> Any:
+    """Agents see their own, team leaders their teams', managers everyone's; ``agent`` filters to one person."""
     user = _staff(request)
     rows = selectors.sessions(user)
     if query.agent is not None:
@@ -195,8 +198,8 @@ def sessions_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
     return {"items": _sessions_out(user, list(page.items)), "next_cursor": page.next_cursor}
 
 
-@router.post("/sessions", response={201: SessionOut, **ERRORS}, summary="Record a coaching session (leaders)")
-def sessions_create(request: HttpRequest, payload: SessionIn) -> Any:
+@router.post("/sessions", response={201: CoachingSessionOut, **ERRORS}, summary="Record a coaching session (leaders)")
+def coaching_sessions_create(request: HttpRequest, payload: CoachingSessionIn) -> Any:
     """With what it is about (links by kind and id) and the actions agreed."""
     user = _staff(request)
     created = services.session_create(
@@ -214,8 +217,9 @@ def sessions_create(request: HttpRequest, payload: SessionIn) -> Any:
     return Status(201, _sessions_out(user, [found])[0])  # type: ignore[list-item]
 
 
-@router.get("/sessions/{session_id}", response={200: SessionOut, **ERRORS}, summary="One coaching session")
-def sessions_get(request: HttpRequest, session_id: int) -> Any:
+@router.get("/sessions/{session_id}", response={200: CoachingSessionOut, **ERRORS}, summary="One coaching session")
+def coaching_sessions_get(request: HttpRequest, session_id: int) -> Any:
+    """One session with its links (as you may see them) and its agreed actions."""
     user = _staff(request)
     found = selectors.session(user, session_id) if 0 < session_id <= services.MAX_ID else None
     if found is None:
@@ -223,8 +227,11 @@ def sessions_get(request: HttpRequest, session_id: int) -> Any:
     return _sessions_out(user, [found])[0]
 
 
-@router.post("/sessions/{session_id}/actions", response={201: ActionOut, **ERRORS}, summary="Agree an action (leaders)")
-def actions_create(request: HttpRequest, session_id: int, payload: ActionIn) -> Any:
+@router.post(
+    "/sessions/{session_id}/actions", response={201: CoachingActionOut, **ERRORS}, summary="Agree an action (leaders)"
+)
+def coaching_actions_create(request: HttpRequest, session_id: int, payload: CoachingActionIn) -> Any:
+    """An action agreed in the session, owned by the agent or the leader, with an optional due date."""
     user = _staff(request)
     if not 0 < session_id <= services.MAX_ID:
         raise NotFound(services.NO_SESSION)
@@ -244,8 +251,11 @@ def actions_create(request: HttpRequest, session_id: int, payload: ActionIn) -> 
     )
 
 
-@router.post("/actions/{action_id}/done", response={200: ActionOut, **ERRORS}, summary="Mark an agreed action done")
-def actions_done(request: HttpRequest, action_id: int) -> Any:
+@router.post(
+    "/actions/{action_id}/done", response={200: CoachingActionOut, **ERRORS}, summary="Mark an agreed action done"
+)
+def coaching_actions_done(request: HttpRequest, action_id: int) -> Any:
+    """By the action's owner, the agent or their leader; marking it again changes nothing."""
     user = _staff(request)
     if not 0 < action_id <= services.MAX_ID:
         raise NotFound(services.NO_ACTION)
@@ -275,8 +285,9 @@ def _target_out(t: Target) -> dict[str, Any]:
     }
 
 
-@router.get("/targets", response={200: TargetPage, **ERRORS}, summary="Targets you may see")
-def targets_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
+@router.get("/targets", response={200: CoachingTargetPage, **ERRORS}, summary="Targets you may see")
+def coaching_targets_list(request: HttpRequest, query: Query[CoachingPageQuery]) -> Any:
+    """Your own and your teams' targets; leaders also those of the people they lead."""
     user = _staff(request)
     rows = selectors.targets(user)
     if query.agent is not None:
@@ -285,8 +296,11 @@ def targets_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
     return {"items": [_target_out(t) for t in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/targets", response={201: TargetOut, **ERRORS}, summary="Set a target for an agent or a team (leaders)")
-def targets_create(request: HttpRequest, payload: TargetIn) -> Any:
+@router.post(
+    "/targets", response={201: CoachingTargetOut, **ERRORS}, summary="Set a target for an agent or a team (leaders)"
+)
+def coaching_targets_create(request: HttpRequest, payload: CoachingTargetIn) -> Any:
+    """On a catalogue KPI, for one agent or one team you lead, with the period (at most a year) and the reason."""
     user = _staff(request)
     target = services.target_set(
         actor=user,
@@ -319,8 +333,9 @@ def _appraisal_out(a: Appraisal) -> dict[str, Any]:
     }
 
 
-@router.get("/appraisals", response={200: AppraisalPage, **ERRORS}, summary="Appraisals you may see")
-def appraisals_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
+@router.get("/appraisals", response={200: CoachingAppraisalPage, **ERRORS}, summary="Appraisals you may see")
+def coaching_appraisals_list(request: HttpRequest, query: Query[CoachingPageQuery]) -> Any:
+    """Agents see their own, team leaders their teams', managers everyone's."""
     user = _staff(request)
     rows = selectors.appraisals(user)
     if query.agent is not None:
@@ -329,8 +344,9 @@ def appraisals_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
     return {"items": [_appraisal_out(a) for a in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/appraisals", response={201: AppraisalOut, **ERRORS}, summary="Start an appraisal (leaders)")
-def appraisals_create(request: HttpRequest, payload: AppraisalIn) -> Any:
+@router.post("/appraisals", response={201: CoachingAppraisalOut, **ERRORS}, summary="Start an appraisal (leaders)")
+def coaching_appraisals_create(request: HttpRequest, payload: CoachingAppraisalIn) -> Any:
+    """For a period that has ended, with the evidence Rapport holds gathered now and kept with it."""
     user = _staff(request)
     created = services.appraisal_create(
         actor=user, agent_id=payload.agent, starts_on=payload.starts_on, ends_on=payload.ends_on, now=timezone.now()
@@ -346,10 +362,11 @@ def _appraisal_id(appraisal_id: int) -> int:
 
 @router.post(
     "/appraisals/{appraisal_id}/comment",
-    response={200: AppraisalOut, **WITH_CONFLICT},
+    response={200: CoachingAppraisalOut, **WITH_CONFLICT},
     summary="Your comment, as the agent or their leader (withdraws signatures)",
 )
-def appraisals_comment(request: HttpRequest, appraisal_id: int, payload: CommentIn) -> Any:
+def coaching_appraisals_comment(request: HttpRequest, appraisal_id: int, payload: CoachingCommentIn) -> Any:
+    """A change withdraws any signature already given; refused (409) once both have signed."""
     user = _staff(request)
     found = services.appraisal_comment(
         actor=user, appraisal_id=_appraisal_id(appraisal_id), comment=payload.comment, version=payload.version
@@ -359,10 +376,11 @@ def appraisals_comment(request: HttpRequest, appraisal_id: int, payload: Comment
 
 @router.post(
     "/appraisals/{appraisal_id}/sign",
-    response={200: AppraisalOut, **WITH_CONFLICT},
+    response={200: CoachingAppraisalOut, **WITH_CONFLICT},
     summary="Sign as the agent or their leader; locked once both have",
 )
-def appraisals_sign(request: HttpRequest, appraisal_id: int, payload: SignIn) -> Any:
+def coaching_appraisals_sign(request: HttpRequest, appraisal_id: int, payload: CoachingSignIn) -> Any:
+    """With ``version`` as read; a stale version is a 409. Locked once both have signed."""
     user = _staff(request)
     return _appraisal_out(
         services.appraisal_sign(actor=user, appraisal_id=_appraisal_id(appraisal_id), version=payload.version)

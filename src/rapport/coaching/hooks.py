@@ -25,7 +25,9 @@ def case_links(actor: User, ids: Sequence[int]) -> Mapping[int, extensions.WorkL
     from rapport.domain.references import format_reference
 
     return {
-        pk: extensions.WorkLink(f"{format_reference(pk)}: {subject}", reverse("cases:detail", args=[format_reference(pk)]))
+        pk: extensions.WorkLink(
+            f"{format_reference(pk)}: {subject}", reverse("cases:detail", args=[format_reference(pk)])
+        )
         for pk, subject in visible_cases(actor).filter(pk__in=ids).values_list("pk", "subject")
     }
 
