@@ -24,10 +24,13 @@ def test_the_demo_is_made_once_and_shows_every_part(team_leader, agent, manager,
     assert Action.objects.filter(done_at__isnull=False).count() == 2
     assert sessions[-1].links.filter(kind="case", ref=case.pk).exists()
     appraisal = Appraisal.objects.get()
-    assert appraisal.locked and appraisal.leader_comment and appraisal.agent_comment
+    assert appraisal.locked
+    assert appraisal.leader_comment
+    assert appraisal.agent_comment
     closed = PulseRound.objects.order_by("closes_on").first()
     results = selectors.pulse_results(manager, closed)
-    assert results.total.summary is not None and results.total.summary.n >= 5
+    assert results.total.summary is not None
+    assert results.total.summary.n >= 5
     shown = [c for c in results.teams if c.summary is not None]
     assert all(c.summary.n >= 5 for c in shown)
     assert PulseRound.objects.count() == 2  # and one open now, for the reminders

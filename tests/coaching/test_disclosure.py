@@ -60,9 +60,9 @@ def test_ties_are_broken_by_key_so_the_table_is_stable():
 
 
 def test_bad_counts_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="negative"):
         disclosed({"a": -1})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="smaller than its groups"):
         disclosed({"a": 6}, total=5)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 
 from rapport.coaching import services
 from rapport.coaching.models import Action, PulseResponse, Session, Target
@@ -34,7 +33,8 @@ def test_my_performance_shows_targets_history_and_empty_states(agent, team_leade
     client = signed_in(agent)
     html = client.get("/coaching/").content.decode()
     assert "<h1>My performance</h1>" in html
-    assert "No coaching sessions yet." in html and "No appraisals yet." in html
+    assert "No coaching sessions yet." in html
+    assert "No appraisals yet." in html
     assert '<caption id="perf-caption">Figures against targets</caption>' in html
     services.target_set(
         actor=team_leader,
@@ -55,9 +55,12 @@ def test_my_performance_shows_targets_history_and_empty_states(agent, team_leade
         )
     with django_assert_max_num_queries(60):
         html = signed_in(agent).get("/coaching/").content.decode()
-    assert "Topic 0" in html and "Topic 2" in html and "Customer charter" in html
+    assert "Topic 0" in html
+    assert "Topic 2" in html
+    assert "Customer charter" in html
     csv = client.get("/coaching/?csv=sessions")
-    assert csv["Content-Type"].startswith("text/csv") and csv.content.decode().count("\n") == 4
+    assert csv["Content-Type"].startswith("text/csv")
+    assert csv.content.decode().count("\n") == 4
     assert (
         "Customer Satisfaction" in client.get("/coaching/?csv=performance").content.decode()
         or "CSAT" in client.get("/coaching/?csv=performance").content.decode()
@@ -102,13 +105,15 @@ def test_leaders_see_their_team_and_not_others(team_leader, agent, other_agent, 
     assert signed_in(agent).get(f"/coaching/agents/{other_agent.pk}/").status_code == 404
     assert signed_in(manager).get(f"/coaching/agents/{other_agent.pk}/").status_code == 200
     people = leader.get("/coaching/agents/").content.decode()
-    assert agent.name in people and other_agent.name not in people
+    assert agent.name in people
+    assert other_agent.name not in people
 
 
 def test_a_leader_records_a_session_with_links_and_actions_from_the_page(team_leader, agent, case):
     client = signed_in(team_leader)
     form = client.get(f"/coaching/agents/{agent.pk}/sessions/new/")
-    assert form.status_code == 200 and 'for="id_topic"' in form.content.decode()
+    assert form.status_code == 200
+    assert 'for="id_topic"' in form.content.decode()
     response = client.post(
         f"/coaching/agents/{agent.pk}/sessions/new/",
         {
@@ -125,9 +130,12 @@ def test_a_leader_records_a_session_with_links_and_actions_from_the_page(team_le
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     created = Session.objects.get()
-    assert created.links.get().ref == case.pk and created.actions.get().text == "Practise"
+    assert created.links.get().ref == case.pk
+    assert created.actions.get().text == "Practise"
     page = client.get(response["Location"]).content.decode()
-    assert case.reference in page and "Practise" in page and "Coaching session recorded" in page
+    assert case.reference in page
+    assert "Practise" in page
+    assert "Coaching session recorded" in page
 
 
 def test_a_session_form_with_bad_links_says_which_field(team_leader, agent):
@@ -142,7 +150,8 @@ def test_a_session_form_with_bad_links_says_which_field(team_leader, agent):
             "owner_2": str(agent.pk),
         },
     )
-    assert bad.status_code == 422 and "No case banana." in bad.content.decode()
+    assert bad.status_code == 422
+    assert "No case banana." in bad.content.decode()
     bad = client.post(
         f"/coaching/agents/{agent.pk}/sessions/new/",
         {
@@ -153,7 +162,8 @@ def test_a_session_form_with_bad_links_says_which_field(team_leader, agent):
             "owner_2": str(agent.pk),
         },
     )
-    assert bad.status_code == 422 and "Unknown kind of work" in bad.content.decode()
+    assert bad.status_code == 422
+    assert "Unknown kind of work" in bad.content.decode()
     assert signed_in(agent).get(f"/coaching/agents/{agent.pk}/sessions/new/").status_code == 404
     assert not Session.objects.exists()
 
@@ -162,7 +172,9 @@ def test_the_session_page_and_marking_an_action_done(agent, team_mate, session, 
     client = signed_in(agent)
     with django_assert_max_num_queries(25):
         html = client.get(f"/coaching/sessions/{session.pk}/").content.decode()
-    assert "Re-read HEAT" in html and "Coaching session recorded" in html and '<caption id="actions-caption">' in html
+    assert "Re-read HEAT" in html
+    assert "Coaching session recorded" in html
+    assert '<caption id="actions-caption">' in html
     action = Action.objects.get()
     assert client.post(f"/coaching/actions/{action.pk}/done/").status_code == 302
     action.refresh_from_db()
@@ -186,7 +198,8 @@ def test_targets_page_sets_and_lists_with_errors_beside_fields(team_leader, agen
     )
     assert bad.status_code == 422
     body = bad.content.decode()
-    assert "A percentage target is from 0 to 100." in body and "end on or after" in body
+    assert "A percentage target is from 0 to 100." in body
+    assert "end on or after" in body
     ok = client.post(
         "/coaching/targets/",
         {
@@ -221,13 +234,16 @@ def test_appraisal_pages_comment_sign_lock_and_pdf(team_leader, agent, now, djan
     me = signed_in(agent)
     with django_assert_max_num_queries(20):
         html = me.get(url).content.decode()
-    assert "A strong quarter" in html and "signed by the leader, waiting for the agent" in html.lower()
+    assert "A strong quarter" in html
+    assert "signed by the leader, waiting for the agent" in html.lower()
     me.post(url + "sign/", {"version": 3})
     html = me.get(url).content.decode()
-    assert "Signed by both (locked)" in html and "Save comment" not in html
+    assert "Signed by both (locked)" in html
+    assert "Save comment" not in html
     assert me.post(url, {"comment": "late", "version": 4}).status_code == 404
     pdf = me.get(url.rstrip("/") + ".pdf")
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
 
 
 def test_the_pulse_page_answers_anonymously_and_shows_results_within_the_rule(agent, manager, crowd, now):
@@ -244,17 +260,21 @@ def test_the_pulse_page_answers_anonymously_and_shows_results_within_the_rule(ag
     assert opened.status_code == 302
     me = signed_in(agent)
     page = me.get("/coaching/pulse/").content.decode()
-    assert "anonymous by design" in page and "Send my answer" in page
+    assert "anonymous by design" in page
+    assert "Send my answer" in page
     bad = me.post("/coaching/pulse/", {"form": "answer", "recommend": "12"})
     assert bad.status_code == 422
     ok = me.post(
         "/coaching/pulse/", {"form": "answer", "recommend": "9", "tools": "4", "training": "5", "workload": "2"}
     )
-    assert ok.status_code == 302 and PulseResponse.objects.count() == 1
+    assert ok.status_code == 302
+    assert PulseResponse.objects.count() == 1
     assert "You have answered" in me.get("/coaching/pulse/").content.decode()
     from rapport.coaching.models import PulseRound
 
     results = client.get(f"/coaching/pulse/{PulseRound.objects.get().pk}/").content.decode()
-    assert "Not shown: fewer than 5 answers" in results and "Whole service" in results
+    assert "Not shown: fewer than 5 answers" in results
+    assert "Whole service" in results
     csv = client.get(f"/coaching/pulse/{PulseRound.objects.get().pk}/?csv=results").content.decode()
-    assert "Whole service" in csv and "+100" not in csv
+    assert "Whole service" in csv
+    assert "+100" not in csv

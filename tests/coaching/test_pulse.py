@@ -118,7 +118,8 @@ def test_the_service_profit_chain_reads_the_pulse_not_hand_entered_scores(
     front_row, billing_row = chain["Team: Front line"], chain["Team: Billing"]
     assert front_row.staff_survey is None  # the hand-entered 99 is not read
     # billing has 4 answers: hidden, and so is the front line, which the total would reveal it from
-    assert billing_row.staff_enps is None and billing_row.staff_voice == "fewer than 5 answers: not shown"
+    assert billing_row.staff_enps is None
+    assert billing_row.staff_voice == "fewer than 5 answers: not shown"
     assert front_row.staff_enps is None
 
     from tests.conftest import make_user

@@ -52,7 +52,8 @@ def test_learning_units_and_cases_resolve_only_for_those_who_may_see_them(agent,
         identity="x" * 64, title="Handling complaints with HEAT", synopsis="s", imported_at=now, updated_at=now
     )
     units = extensions.work_links_for(agent, extensions.LEARNING_UNIT_LINK, [unit.pk, 999])
-    assert list(units) == [unit.pk] and units[unit.pk].label == "Handling complaints with HEAT"
+    assert list(units) == [unit.pk]
+    assert units[unit.pk].label == "Handling complaints with HEAT"
     assert extensions.work_links_for(customer_user, extensions.LEARNING_UNIT_LINK, [unit.pk]) == {}
     assert list(extensions.work_links_for(agent, extensions.CASE_LINK, [case.pk])) == [case.pk]
     assert extensions.work_links_for(other_agent, extensions.CASE_LINK, [case.pk]) == {}

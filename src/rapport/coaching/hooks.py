@@ -21,7 +21,6 @@ _registered = False
 def case_links(actor: User, ids: Sequence[int]) -> Mapping[int, extensions.WorkLink]:
     """Cases named by id, those ``actor`` may see (the core's scope): one query."""
     from rapport.access import visible_cases
-
     from rapport.domain.references import format_reference
 
     return {

@@ -608,7 +608,8 @@ def compliments(agent: User, start: datetime, end: datetime) -> extensions.Staff
         return None
     return extensions.StaffEvidence(
         title="Customer compliments",
-        summary=f"{len(rows)}{'+' if len(rows) == 50 else ''} top-score survey answer{'s' if len(rows) != 1 else ''} with a comment.",
+        summary=f"{len(rows)}{'+' if len(rows) == 50 else ''} top-score survey "
+        f"answer{'s' if len(rows) != 1 else ''} with a comment.",
         items=tuple(comment[:200] for comment in rows[:10]),
     )
 

@@ -69,7 +69,8 @@ def portfolio_evidence(learner: User, start: datetime, end: datetime) -> extensi
     accepted = sum(1 for _, _, decision in rows if decision == SignOffDecision.ACCEPTED)
     return extensions.StaffEvidence(
         title="Learning portfolio",
-        summary=f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence added, {accepted} accepted by an assessor.",
+        summary=f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence added, "
+        f"{accepted} accepted by an assessor.",
         items=tuple(summary[:200] for _, summary, _ in rows[:10]),
     )
 
