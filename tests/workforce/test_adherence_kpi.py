@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Q
 
 from rapport import extensions
+from rapport.workforce.evidence import adherence_sample
 from rapport.workforce.models import Shift, StatusChange
 
 
@@ -37,11 +38,14 @@ def test_adherence_is_the_share_of_rostered_time_in_the_rostered_status(
     assert source is not None
 
     with django_assert_max_num_queries(3):
-        mine = source.sample(_scope(now, "agent", agent.pk))
+        mine = adherence_sample(_scope(now, "agent", agent.pk), now=now + timedelta(days=1))
     assert (mine.n, mine.total) == (8, 4)  # 15-minute checkpoints in 2 h of work; leave is not counted
-    assert source.measure(_scope(now, "agent", agent.pk)) == 50.0
+    assert source.measure(_scope(now, "agent", agent.pk)) == 50.0  # the test clock is long past
     assert source.measure(_scope(now, "team", team.pk)) == 50.0
     everyone = source.sample(_scope(now, "service", ""))
+    # only time that has passed counts: at 10:00 the first hour has been kept, the second not begun
+    early = adherence_sample(_scope(now, "agent", agent.pk), now=start + timedelta(hours=1))
+    assert (early.n, early.total) == (4, 4)
     assert (everyone.n, everyone.total) == (12, 8)  # the other agent kept to the rota all hour
 
 

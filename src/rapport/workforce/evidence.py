@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from rapport import extensions
 from rapport.accounts.models import User
@@ -36,10 +37,14 @@ def _agents(scope: extensions.KpiScope) -> Q:
     return Q()
 
 
-def adherence_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
-    """Checkpoints in rostered time (``n``) and those where the status kept to the rota (``total``)."""
+def adherence_sample(scope: extensions.KpiScope, *, now: datetime | None = None) -> extensions.KpiSample:
+    """Checkpoints in rostered time (``n``) and those where the status kept to the rota (``total``).
+    Only time that has passed counts: the rota of the rest of today is not yet kept or missed."""
+    end = min(scope.end, now or timezone.now())
+    if end <= scope.start:
+        return extensions.KpiSample(0, 0)
     shifts = list(
-        Shift.objects.filter(_agents(scope), starts_at__lt=scope.end, ends_at__gt=scope.start)
+        Shift.objects.filter(_agents(scope), starts_at__lt=end, ends_at__gt=scope.start)
         .exclude(activity=Activity.LEAVE)
         .order_by("agent_id", "starts_at")
         .only("agent_id", "starts_at", "ends_at", "activity")
@@ -48,7 +53,7 @@ def adherence_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
         return extensions.KpiSample(0, 0)
     changes: dict[int, list[tuple[datetime, str]]] = {}
     history = StatusChange.objects.filter(
-        agent_id__in={s.agent_id for s in shifts}, at__lt=scope.end, at__gte=scope.start - LOOKBACK
+        agent_id__in={s.agent_id for s in shifts}, at__lt=end, at__gte=scope.start - LOOKBACK
     ).order_by("agent_id", "at", "id")
     for agent_id, at, status in history.values_list("agent_id", "at", "status"):
         changes.setdefault(agent_id, []).append((at, status))
@@ -61,7 +66,7 @@ def adherence_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
             {
                 moment
                 for shift in own
-                for moment in _checkpoints(max(shift.starts_at, scope.start), min(shift.ends_at, scope.end))
+                for moment in _checkpoints(max(shift.starts_at, scope.start), min(shift.ends_at, end))
             }
         )
         found = changes.get(agent_id, [])
@@ -85,6 +90,10 @@ def _checkpoints(start: datetime, end: datetime) -> list[datetime]:
     return found
 
 
+def _sample(scope: extensions.KpiScope) -> extensions.KpiSample:
+    return adherence_sample(scope)
+
+
 def _measure(scope: extensions.KpiScope) -> float | None:
     sample = adherence_sample(scope)
     return 100 * sample.total / sample.n if sample.n else None
@@ -93,6 +102,6 @@ def _measure(scope: extensions.KpiScope) -> float | None:
 ADHERENCE = extensions.KpiSource(
     label="Adherence to the rota",
     measure=_measure,
-    sample=adherence_sample,
+    sample=_sample,
     definition="Share of rostered time (work, breaks, training; not leave) spent in the status the rota gave.",
 )
