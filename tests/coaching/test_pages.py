@@ -278,3 +278,31 @@ def test_the_pulse_page_answers_anonymously_and_shows_results_within_the_rule(ag
     csv = client.get(f"/coaching/pulse/{PulseRound.objects.get().pk}/?csv=results").content.decode()
     assert "Whole service" in csv
     assert "+100" not in csv
+
+
+def test_every_coaching_page_passes_the_basic_accessibility_checks(team_leader, manager, agent, session, crowd):
+    from tests.web.html_checks import page_problems
+
+    appraisal = services.appraisal_create(
+        actor=team_leader, agent_id=agent.pk, starts_on=TODAY - timedelta(days=30), ends_on=TODAY
+    )
+    pulse = services.pulse_round_open(actor=manager, title="Pulse", opens_on=TODAY, closes_on=TODAY)
+    pages = [
+        "/coaching/",
+        f"/coaching/agents/{agent.pk}/",
+        "/coaching/agents/",
+        "/coaching/targets/",
+        "/coaching/sessions/",
+        f"/coaching/sessions/{session.pk}/",
+        f"/coaching/agents/{agent.pk}/sessions/new/",
+        f"/coaching/agents/{agent.pk}/appraisals/new/",
+        f"/coaching/appraisals/{appraisal.pk}/",
+        "/coaching/pulse/",
+        f"/coaching/pulse/{pulse.pk}/",
+    ]
+    for user in (team_leader, manager):
+        client = signed_in(user)
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert page_problems(response.content.decode()) == [], url
