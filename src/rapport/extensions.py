@@ -749,8 +749,8 @@ class StaffVoice:
 StaffVoiceHook = Callable[[date, date], Mapping[int, StaffVoice]]
 
 staff_voice: list[StaffVoiceHook] = []
-"""The staff's own measures for the service-profit chain, by team id, for pulse rounds that
-closed in [start, end) (the coaching app's anonymous pulse). When a hook is registered the chain
+"""The staff's own measures for the service-profit chain, by team id, from the latest pulse round
+that closed in [start, end) (the coaching app's anonymous pulse). When a hook is registered the chain
 reads these instead of hand-entered staff survey figures."""
 
 

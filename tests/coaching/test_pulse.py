@@ -129,3 +129,23 @@ def test_the_service_profit_chain_reads_the_pulse_not_hand_entered_scores(
     assert chain["Team: Front line"].staff_enps == 100.0
     assert chain["Team: Front line"].staff_voice == "eNPS +100 (n=8)"
     assert chain["Team: Billing"].staff_voice == "eNPS -100 (n=5)"
+
+
+def test_the_chain_reads_one_round_so_five_answers_are_five_people(manager, crowd, agent, now):
+    """Three people answering two rounds are six answers but three people: never shown."""
+    from rapport.feedback import selectors as feedback
+
+    front, _ = crowd
+    first = services.pulse_round_open(
+        actor=manager, title="Feb", opens_on=date(2026, 2, 1), closes_on=date(2026, 2, 10), now=now
+    )
+    second = services.pulse_round_open(
+        actor=manager, title="Mar", opens_on=date(2026, 2, 20), closes_on=date(2026, 3, 5), now=now
+    )
+    for person in front[:3]:
+        _answer(person, first, now - timedelta(days=25), recommend=10)
+        _answer(person, second, now, recommend=10)
+    voice = selectors.staff_voice(date(2026, 1, 1), date(2026, 4, 1))
+    assert all(v.enps is None for v in voice.values())
+    chain = {r.group: r for r in feedback.service_profit_chain(start=date(2026, 1, 1), end=date(2026, 4, 1))}
+    assert chain["Team: Front line"].staff_enps is None

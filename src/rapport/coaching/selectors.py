@@ -369,9 +369,12 @@ def pulse_results(actor: User, pulse: PulseRound) -> PulseResults:
 
 
 def staff_voice(start: date, end: date) -> dict[int, extensions.StaffVoice]:
-    """eNPS by team over the pulse rounds that closed in [start, end), for the service-profit
-    chain: a team's figure only when the small-numbers rule shows it. Two queries."""
-    rounds = PulseRound.objects.filter(closes_on__gte=start, closes_on__lt=end)
+    """eNPS by team from the latest pulse round that closed in [start, end), for the
+    service-profit chain: a team's figure only when the small-numbers rule shows it. One round,
+    not several pooled: pooled answers would count a person once per round, and five answers
+    could then be fewer than five people. Three queries."""
+    latest = PulseRound.objects.filter(closes_on__gte=start, closes_on__lt=end).order_by("-closes_on", "-id")[:1]
+    rounds = PulseRound.objects.filter(pk__in=list(latest.values_list("pk", flat=True)))
     by_team = _answers_by_team(rounds)
     team_ids = list(Team.objects.values_list("pk", flat=True))
     counts = {str(t): len(by_team.get(t, [])) for t in team_ids}
