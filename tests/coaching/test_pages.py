@@ -306,3 +306,31 @@ def test_every_coaching_page_passes_the_basic_accessibility_checks(team_leader, 
             response = client.get(url)
             assert response.status_code == 200, url
             assert page_problems(response.content.decode()) == [], url
+
+
+def test_list_and_form_pages_cost_a_fixed_number_of_queries(
+    team_leader, manager, agent, crowd, django_assert_max_num_queries
+):
+    pulse = services.pulse_round_open(actor=manager, title="Pulse", opens_on=TODAY, closes_on=TODAY)
+    for person in crowd[0]:
+        services.pulse_answer(actor=person, round_id=pulse.pk, recommend=9, tools=4, training=4, workload=4)
+    for i in range(8):
+        services.session_create(
+            actor=team_leader,
+            agent_id=crowd[0][i % 7].pk,
+            held_on=TODAY,
+            topic=f"T{i}",
+            actions=[services.ActionIn("a", team_leader.pk, None)],
+        )
+    client = signed_in(manager)
+    for url, most in [
+        ("/coaching/agents/", 12),
+        ("/coaching/sessions/", 14),
+        ("/coaching/pulse/", 14),
+        (f"/coaching/pulse/{pulse.pk}/", 14),
+        (f"/coaching/agents/{agent.pk}/sessions/new/", 14),
+        (f"/coaching/agents/{agent.pk}/appraisals/new/", 14),
+    ]:
+        client.get(url)  # the first request warms the desk's short-lived copies
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200, url
