@@ -8,8 +8,8 @@ from django import forms
 
 from rapport.domain import coaching as rules
 from rapport.platform.forms import Form
+from rapport.platform.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
 AGREEMENT = [
     (5, "5 - strongly agree"),
     (4, "4 - agree"),
@@ -25,8 +25,8 @@ class TargetForm(Form):
     value = forms.DecimalField(
         label="Target", max_digits=8, decimal_places=2, help_text="In the KPI's unit: per cent, hours or points."
     )
-    starts_on = forms.DateField(label="From", widget=DATE)
-    ends_on = forms.DateField(label="To", widget=DATE, help_text="At most a year after the start.")
+    starts_on = forms.DateField(label="From", widget=DateInput())
+    ends_on = forms.DateField(label="To", widget=DateInput(), help_text="At most a year after the start.")
     reason = forms.CharField(
         label="Reason",
         max_length=300,
@@ -40,7 +40,7 @@ class TargetForm(Form):
 
 
 class SessionForm(Form):
-    held_on = forms.DateField(label="Held on", widget=DATE)
+    held_on = forms.DateField(label="Held on", widget=DateInput())
     topic = forms.CharField(label="Topic", max_length=200)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
     cases = forms.CharField(
@@ -56,13 +56,13 @@ class SessionForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One per line, kind and id: learning_unit 3, qa_review 41.",
     )
-    follow_up_on = forms.DateField(label="Follow-up on", required=False, widget=DATE)
+    follow_up_on = forms.DateField(label="Follow-up on", required=False, widget=DateInput())
     action_1 = forms.CharField(label="Agreed action 1", required=False, max_length=300)
     owner_1 = forms.ChoiceField(label="Owner of action 1", required=False)
-    due_1 = forms.DateField(label="Action 1 due", required=False, widget=DATE)
+    due_1 = forms.DateField(label="Action 1 due", required=False, widget=DateInput())
     action_2 = forms.CharField(label="Agreed action 2", required=False, max_length=300)
     owner_2 = forms.ChoiceField(label="Owner of action 2", required=False)
-    due_2 = forms.DateField(label="Action 2 due", required=False, widget=DATE)
+    due_2 = forms.DateField(label="Action 2 due", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +73,7 @@ class SessionForm(Form):
 class ActionForm(Form):
     text = forms.CharField(label="Agreed action", max_length=300)
     owner = forms.ChoiceField(label="Owner")
-    due_on = forms.DateField(label="Due", required=False, widget=DATE)
+    due_on = forms.DateField(label="Due", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,8 +81,8 @@ class ActionForm(Form):
 
 
 class AppraisalForm(Form):
-    starts_on = forms.DateField(label="Period from", widget=DATE)
-    ends_on = forms.DateField(label="Period to", widget=DATE)
+    starts_on = forms.DateField(label="Period from", widget=DateInput())
+    ends_on = forms.DateField(label="Period to", widget=DateInput())
 
 
 class CommentForm(Form):
@@ -94,8 +94,8 @@ class CommentForm(Form):
 
 class RoundForm(Form):
     title = forms.CharField(label="Title", max_length=100, help_text="E.g. 'Staff pulse, March 2026'.")
-    opens_on = forms.DateField(label="Opens on", widget=DATE)
-    closes_on = forms.DateField(label="Closes on", widget=DATE, help_text="At most a month after it opens.")
+    opens_on = forms.DateField(label="Opens on", widget=DateInput())
+    closes_on = forms.DateField(label="Closes on", widget=DateInput(), help_text="At most a month after it opens.")
 
 
 class PulseForm(Form):
