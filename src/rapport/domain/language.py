@@ -1,0 +1,564 @@
+"""The language assistant: hints on the wording of a reply to a customer, before it is sent.
+
+``review(text, complaint=...)`` returns ``Finding`` s, each with a code, the span of the text it is
+about, a plain explanation and, where one is clear, a suggested rewording. The codes are the
+behaviours the documents teach team leaders to coach (domain.md §8):
+
+- ``negative_phrasing``: telling the customer what cannot be done instead of what can ("we
+  can't", "unfortunately there's nothing", "you'll have to", "that's not our policy"). Seed 000
+  asks for "positive language" linked to satisfaction; seed 004 for turning "negative experiences
+  into positive outcomes".
+- ``blame``: blaming the customer ("you should have read the terms") or a colleague or department
+  ("the warehouse messed up"). HEAT's last step is "Take ownership" (seeds 002, 003): the
+  organisation answers for itself as one.
+- ``jargon``: internal codes and terms a customer would not know ("your SR is in the L2 queue",
+  "RMA", "BAU", ticket-status words), plus an organisation's own list; terms customers do know
+  (BSL, VAT, the Consumer Rights Act …) are allowed. GOV.UK style guide, "Plain English" and "Use
+  of acronyms": "do not use an abbreviation if you can use the full term"; "avoid jargon".
+- ``no_ownership``: a passive promise with nobody behind it ("it will be looked into", "someone
+  will get back to you"): HEAT's "Take ownership" (seeds 002, 003) wants a named person or an "I
+  will".
+- ``no_next_step``: a vague "in due course" or "we'll be in touch" with no time, where the
+  customer needs to know what happens next and when (seed 000: "responsiveness"; seed 004:
+  "a step-by-step approach").
+- ``no_empathy``: complaint replies only: nothing acknowledges what the customer went through
+  (HEAT's "Empathise" and "Apologise", seeds 002-004).
+
+It is rules, not a model: phrase patterns read in their sentence, with negation ("it was not your
+fault" is not blame) and quotation handled: words inside quotation marks, lines quoted with ">"
+and an earlier message below "… wrote:" are the customer's, not the agent's, and are never
+flagged. Pure: no I/O, no clock, no randomness; a 2,000-character reply takes well under 5 ms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+NEGATIVE_PHRASING = "negative_phrasing"
+BLAME = "blame"
+JARGON = "jargon"
+NO_OWNERSHIP = "no_ownership"
+NO_NEXT_STEP = "no_next_step"
+NO_EMPATHY = "no_empathy"
+CODES = (NEGATIVE_PHRASING, BLAME, JARGON, NO_OWNERSHIP, NO_NEXT_STEP, NO_EMPATHY)
+
+LABELS = {
+    NEGATIVE_PHRASING: "Negative phrasing",
+    BLAME: "Blame",
+    JARGON: "Jargon",
+    NO_OWNERSHIP: "No ownership",
+    NO_NEXT_STEP: "No clear next step",
+    NO_EMPATHY: "No empathy",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One hint: ``text[start:end]`` is the passage it is about."""
+
+    code: str
+    start: int
+    end: int
+    explanation: str
+    suggestion: str = ""
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    code: str
+    pattern: re.Pattern[str]
+    explanation: str
+    suggestion: str = ""
+    # A match is dropped when the words just before it negate it ("not your fault").
+    negatable: bool = False
+    # A match is dropped when the rest of its sentence matches this ("we can't wait to …").
+    unless_after: re.Pattern[str] | None = None
+    # A match is dropped when its sentence matches this anywhere (a time in the same sentence).
+    unless_sentence: re.Pattern[str] | None = None
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_APOS = "['\u2019]"
+NT = f"(?:n{_APOS}t|not)"
+
+# --- negative phrasing ---------------------------------------------------------------------------
+
+# "We can't" that is good news: "we can't wait", "I can't thank you enough", "we can't see any
+# reason to refuse", "I cannot apologise enough".
+_POSITIVE_AFTER_CANT = _rx(
+    r"^\W*(?:wait|thank|apologi[sz]e|stress|praise|recommend|fault|argue)\b"
+    r"|^\W*(?:see|find)\s+(?:any|a)\s+(?:reason|grounds)\b"
+    r"|^[^.!?]{0,40}\benough\b"
+)
+_CANT = (
+    rf"\b(?:we|i)\s*(?:{_APOS}re|{_APOS}m|\s+are|\s+am)?\s*"
+    rf"(?:can{_APOS}t|cannot|can\s+not|are\s+unable\s+to|am\s+unable\s+to|unable\s+to|"
+    rf"(?:are|am)\s+not\s+able\s+to|won{_APOS}t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to|"
+    rf"(?:{_APOS}re|{_APOS}m)\s+not\s+able\s+to|(?:are|am|{_APOS}re|{_APOS}m)\s+not\s+in\s+a\s+position\s+to)"
+)
+_NEGATIVE = (
+    _Rule(
+        NEGATIVE_PHRASING,
+        _rx(_CANT),
+        "This tells the customer what you cannot do. Lead with what you can do for them.",
+        "Start with what you can do: \"What I can do is …\".",
+        unless_after=_POSITIVE_AFTER_CANT,
+    ),
+    _Rule(
+        NEGATIVE_PHRASING,
+        _rx(
+            rf"\b(?:unfortunately,?\s+)?there{_APOS}?s?\s*(?:is\s+)?nothing\s+(?:more\s+|else\s+|further\s+)?"
+            r"(?:we|i|that\s+we|that\s+i)\s+(?:can|could)\s+do"
+            r"|\bnothing\s+(?:more\s+|else\s+|further\s+)?(?:we|i)\s+can\s+do\b"
+            rf"|\bunfortunately,?\s+there{_APOS}?s?\s*(?:is\s+)?nothing\b"
+        ),
+        "\"There is nothing we can do\" closes the conversation. Say what is possible instead.",
+        "Offer an option: \"Here is what I can do: …\".",
+    ),
+    _Rule(
+        NEGATIVE_PHRASING,
+        _rx(rf"\byou(?:{_APOS}ll|\s+will)\s+(?:have|need)\s+to\b|\byou\s+(?:have|must)\s+to\b|\byou\s+must\b"),
+        "\"You'll have to\" reads as an order. Ask, or say what happens next.",
+        "Ask instead: \"Please could you …\" or \"The next step is …\".",
+        unless_after=_rx(r"^\W*(?:not\b|be\s+(?:pleased|glad|happy))"),
+    ),
+    _Rule(
+        NEGATIVE_PHRASING,
+        _rx(
+            rf"\b(?:that|this|it){_APOS}?s?\s*(?:is\s+|was\s+)?(?:not|against)\s+(?:our|the\s+company{_APOS}s|company)\s+policy\b"
+            rf"|\bour\s+policy\s+(?:does\s+not|doesn{_APOS}t|won{_APOS}t|will\s+not)\s+(?:allow|permit)\b"
+            r"|\b(?:we|i)\s+(?:do\s+not|don['\u2019]t)\s+(?:do|offer|accept|allow|give|provide|make)\s+(?:that|this|those|refunds?|exceptions?)\b"
+            rf"|\b(?:that|this|it){_APOS}?s?\s*(?:is\s+)?(?:not|in\s*no\s+way)\s+possible\b"
+            r"|\b(?:is|are)\s+(?:simply\s+)?not\s+possible\b"
+            r"|\bthere\s+is\s+no\s+way\b|\bno\s+way\s+(?:we|i)\s+can\b"
+            rf"|\b(?:we|i)\s+(?:won{_APOS}t|will\s+not|refuse\s+to)\b"
+            r"|\bthat\s+is\s+not\s+something\s+(?:we|i)\b|\bthat['\u2019]s\s+not\s+something\s+(?:we|i)\b"
+            r"|\bnot\s+our\s+(?:problem|responsibility|concern)\b"
+            r"|\bthere\s+is\s+nothing\s+(?:we|i)\s+can\b"
+        ),
+        "This is a flat refusal. Explain the reason and offer what you can do.",
+        "Say why, then what is possible: \"Because …, what I can do is …\".",
+        unless_after=_rx(r"^\W*(?:hesitate|let\s+this\s+happen\s+again|stop\s+until)"),
+    ),
+    _Rule(
+        NEGATIVE_PHRASING,
+        _rx(
+            r"\bas\s+(?:i|we)(?:\s+have\s+|['\u2019]ve\s+|\s+)(?:already\s+|previously\s+)?(?:said|stated|explained|told\s+you|mentioned)\b"
+            r"|\bas\s+(?:previously|already)\s+(?:stated|explained|advised|mentioned)\b"
+            r"|\bcalm\s+down\b|\bwith\s+respect\b"
+        ),
+        "This can sound impatient. Explain again without pointing out that you have said it before.",
+        "Drop it and restate the point kindly.",
+    ),
+)
+
+# --- blame ---------------------------------------------------------------------------------------
+
+_TEAM = (
+    r"(?:warehouse|courier|couriers|delivery\s+(?:team|driver|company)|driver|billing(?:\s+team|\s+department)?|"
+    r"accounts(?:\s+team|\s+department)?|finance(?:\s+team)?|despatch|dispatch|engineers?|technicians?|fitters?|installers?|"
+    r"it\s+(?:team|department)|tech(?:nical)?\s+(?:team|department|support)|sales\s+(?:team|department)|"
+    r"(?:other|another|previous|last)\s+(?:agent|adviser|advisor|colleague|department|team|person)|"
+    r"(?:my|our|a)\s+colleagues?|(?:the\s+)?(?:call\s+centre|contact\s+centre|branch|store|shop)(?:\s+staff)?|"
+    r"(?:the\s+)?[a-z]+\s+(?:team|department|dept))"
+)
+_BLAME = (
+    _Rule(
+        BLAME,
+        _rx(
+            rf"\byou\s+(?:should|shouldn{_APOS}t|should\s+not|ought\s+to)\s+have\b"
+            r"|\byou\s+(?:failed|neglected|forgot)\s+to\b"
+            rf"|\byou\s+(?:did\s+not|didn{_APOS}t)\s+(?:read|follow|check|provide|tell|send|include|enter|fill|give|update|inform|notify|attach|return|keep|cancel|pay|supply|contact|let\s+us\s+know)\b"
+            r"|\byour\s+(?:own\s+)?(?:fault|error|mistake|responsibility\s+to)\b"
+            r"|\byou\s+(?:entered|gave|provided|typed|supplied|chose|selected|used)\s+(?:us\s+)?(?:the\s+|an?\s+)?(?:wrong|incorrect|invalid)\b"
+            r"|\bif\s+you\s+had\s+(?:read|checked|followed|looked|told|provided|contacted|called|kept)\b"
+            r"|\b(?:as|which)\s+(?:is\s+)?(?:clearly\s+)?(?:stated|explained|set\s+out)\s+in\s+the\s+(?:terms|t&cs)\b"
+            r"|\byou\s+(?:were|was)\s+(?:clearly\s+)?(?:told|advised|informed|warned)\b"
+            r"|\byou\s+(?:must\s+have|clearly|obviously)\s+(?:misread|misunderstood|missed|ignored|not|didn['\u2019]t)\b"
+            r"|\byou\s+(?:ignored|misread|misunderstood|missed)\b"
+            r"|\bdue\s+to\s+your\s+(?:own\s+)?(?:error|mistake|failure|delay)\b"
+            r"|\bcaused\s+by\s+you\b|\bthrough\s+no\s+fault\s+of\s+ours\b"
+        ),
+        "This blames the customer. Say what happened and what you will do about it instead.",
+        "Describe the fact without fault: \"The form we received had …, so I will …\".",
+        negatable=True,
+        unless_after=_rx(r"^\W*(?:anything\s+wrong|need\s+to|have\s+to)"),
+    ),
+    _Rule(
+        BLAME,
+        _rx(
+            rf"\b(?:the\s+|our\s+)?{_TEAM}\s+(?:has\s+|have\s+|had\s+)?(?:clearly\s+|obviously\s+)?"
+            rf"(?:messed\s+up|made\s+(?:a|an)\s+(?:mistake|error|mess)|got\s+it\s+wrong|dropped\s+the\s+ball|"
+            rf"failed\s+to|forgot\s+to|lost|never\s+(?:sent|passed|updated|processed|logged|actioned|bothered)|"
+            rf"(?:did\s+not|didn{_APOS}t)\s+(?:bother|do\s+their\s+job|pass|send|update|process|log|action|follow|read|check)|"
+            rf"mixed\s+(?:it\s+)?up|cocked\s+up|botched|should\s+have|gave\s+you\s+(?:the\s+)?(?:wrong|incorrect)|"
+            rf"(?:is|are|was|were)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the|this)\s+(?:mistake|error|mess|delay)))"
+            rf"|\b(?:it\s+was|that\s+was|this\s+was|this\s+is|that\s+is|it\s+is|it{_APOS}s|that{_APOS}s)\s+(?:the\s+|our\s+)?"
+            rf"[a-z]+(?:\s+[a-z]+)?{_APOS}s?\s+(?:fault|mistake|error|doing)\b"
+            rf"|\b(?:not|isn{_APOS}t|wasn{_APOS}t)\s+(?:our|my)\s+fault\b|\bnothing\s+to\s+do\s+with\s+(?:us|me)\b"
+            r"|\b(?:blame|blamed)\s+(?:the|our)\b|\bwhoever\s+(?:dealt|spoke|handled)\b"
+            r"|\b(?:they|the\s+\w+)\s+(?:should\s+have|were\s+supposed\s+to)\s+(?:told|sent|passed|called|given|checked)\b"
+        ),
+        "This blames a colleague or another team. To the customer we are one organisation: own it.",
+        "Own it: \"We got this wrong, and I am putting it right by …\".",
+        negatable=True,
+    ),
+)
+
+# --- jargon --------------------------------------------------------------------------------------
+
+# Internal codes and words of the desk's own machinery (GOV.UK style guide, "Plain English").
+_JARGON_TERMS = (
+    r"L[1-4]|T[1-3]|P[1-4]|Tier\s*[1-4]|(?:1st|2nd|3rd|first|second|third)[-\s]line(?:\s+(?:team|support|queue))?"
+    r"|SR\s*#?\s*\d*|INC\s*#?\d+|CHG\d+|TKT\s*#?\d*|WO\s*#?\d+|RMA|BAU|SLA|OLA|SOP|CRM|AHT|FCR|CSAT|NPS|KPI|WIP|NFF|NTF"
+    r"|RFT|EOD|COB|OOH|IDV|ID&V|DPA\s+check|KBA|POD|CX|QA|TL|CSR|ETR|ETC|ERP|ACW|IVR|FTF|SME|RCA|PO\s*#?\d+"
+    r"|(?:status|ticket)\s*(?:is|:)\s*(?:pending|on\s+hold|awaiting\s+\w+|wip|resolved|closed|open|escalated)"
+    r"|pending\s+(?:closure|3rd\s+party|third\s+party|customer|L\d)|awaiting\s+(?:3rd|third)\s+party|auto[-\s]?closed?"
+    r"|triag(?:e|ed|ing)|backlog|back[-\s]office|escalation\s+queue|(?:the\s+)?queue\s+(?:for|in)\s+L\d"
+    r"|raised\s+a\s+(?:ticket|job|SR|incident)|logged\s+an?\s+(?:incident|SR|INC)|work\s*order|job\s+ref|dispo(?:sition)?\s+code"
+    r"|no\s+fault\s+found|NFF|ticket\s+(?:number\s+)?#?\d+|case\s+notes?|(?:wrap|wrapped)[-\s]up\s+code"
+)
+_JARGON_RX = re.compile(rf"(?<![\w-])(?:{_JARGON_TERMS})(?![\w-])")
+_JARGON_CI_WORDS = re.compile(
+    r"(?<![\w-])(?:triag(?:e|ed|ing)|backlog|back[-\s]office|escalation\s+queue|work\s*order|job\s+ref|"
+    r"pending\s+(?:closure|3rd\s+party|third\s+party)|awaiting\s+(?:3rd|third)\s+party|auto[-\s]?closed?|"
+    r"(?:1st|2nd|3rd|first|second|third)[-\s]line\s+(?:team|support|queue)|tier\s*[1-4]|no\s+fault\s+found|"
+    r"(?:ticket|case)\s+status\s+(?:is\s+)?(?:pending|on\s+hold|wip|awaiting\s+\w+)|wrap[-\s]up\s+code|dispo(?:sition)?\s+code)(?![\w-])",
+    re.IGNORECASE,
+)
+# An acronym the customer is unlikely to know: two to five capitals (with digits), not known.
+_ACRONYM = re.compile(r"(?<![\w&'-])[A-Z][A-Z0-9]{1,4}(?:#\d+)?(?![\w&-])")
+
+# Terms customers know (public bodies, laws, everyday abbreviations, well-known UK brands).
+KNOWN_TERMS = frozenset(
+    """BSL VAT UK GB EU NHS HMRC DVLA DWP MOT GP ID OK TV PC PIN PAC STAC SIM IBAN BIC SMS MMS URL PDF FAQ FAQS
+    GDPR ICO ATOL ABTA CAA APR CCJ ISA ISP BT EE O2 SSE EDF EON TSB HSBC RBS BBC ITV DIY AM PM BST GMT
+    ASAP RSVP PS NB FYI TBC MP CEO USB HD 4G 5G WIFI DVD CD ATM HR IT UPS DHL DPD TNT EVRI NI NIC NINO
+    DBS MR MRS MS DR ST RD LTD PLC CIC COVID A&E ONS OFGEM OFCOM OFWAT FCA FOS PPI DD BACS CHAPS VIP
+    RRP OAP SEND ADHD MS ME LGBT LGBTQ AI AA RAC SAR DSAR WAP ETA AND THE FOR NOT YOU WE HM UKVI
+    KG KM MPH KWH MB GB TB CCTV LED RNIB RNID""".split()
+)
+KNOWN_PHRASES = ("Consumer Rights Act", "Data Protection Act", "Equality Act", "Financial Ombudsman")
+
+_JARGON_EXPLANATION = "\"{term}\" is an internal term the customer may not know. Say it in plain words."
+_JARGON_SUGGESTIONS = {
+    "RMA": "\"return number\"",
+    "SR": "\"your case\"",
+    "BAU": "\"as usual\"",
+    "SLA": "\"our promised response time\"",
+    "L1": "\"our support team\"",
+    "L2": "\"our specialist team\"",
+    "L3": "\"our specialist team\"",
+    "POD": "\"proof of delivery\"",
+    "EOD": "\"by the end of the day\"",
+    "COB": "\"by the end of the day\"",
+    "WIP": "\"in progress\"",
+    "IDV": "\"security questions\"",
+    "NFF": "\"the engineer found no fault\"",
+}
+
+# --- ownership and next steps --------------------------------------------------------------------
+
+_OWNED = _rx(
+    rf"\b(?:i\s+will|i{_APOS}ll|i\s+am\s+going\s+to|i{_APOS}m\s+going\s+to|i\s+have|i{_APOS}ve|i\s+am|i{_APOS}m|i\s+personally|"
+    r"my\s+name\s+is|i\s+can|let\s+me)\b"
+)
+_NO_OWNERSHIP = (
+    _Rule(
+        NO_OWNERSHIP,
+        _rx(
+            r"\b(?:it|this|that|your\s+\w+(?:\s+\w+)?|the\s+(?:matter|issue|problem|complaint|request|case|query|refund|claim))"
+            r"\s+(?:will|should|shall|is\s+going\s+to|has|have)\s+(?:be|been)\s+(?:duly\s+)?"
+            r"(?:looked\s+into|investigated|passed\s+(?:on|to|along)|dealt\s+with|reviewed|escalated|forwarded|sorted|"
+            r"actioned|checked|handled|raised|referred|logged|noted|picked\s+up|followed\s+up|addressed|considered|"
+            r"looked\s+at|progressed|chased|fed\s+back|flagged)\b"
+            rf"|\b(?:someone|somebody|a\s+colleague|one\s+of\s+(?:our|the)\s+(?:team|colleagues|advisers|advisors|agents)|"
+            rf"a\s+member\s+of\s+(?:the|our)\s+(?:\w+\s+)?team|the\s+(?:relevant|appropriate|right)\s+(?:team|department|person|people)|"
+            rf"the\s+team|they|the\s+\w+\s+team|the\s+\w+\s+department)\s+"
+            rf"(?:will|should|may|might|would)\s+(?:get\s+back|be\s+in\s+touch|contact|call|email|ring|reach\s+out|"
+            rf"look\s+into|deal\s+with|respond|reply|follow\s+(?:this\s+)?up|pick\s+(?:this|it)\s+up|update|investigate|"
+            rf"let\s+you\s+know|review|sort|advise)\b"
+            r"|\byou\s+will\s+be\s+(?:contacted|called|emailed|updated|advised|informed|notified)\b"
+            rf"|\byou{_APOS}ll\s+be\s+(?:contacted|called|emailed|updated|advised|informed|notified)\b"
+            r"|\b(?:this|it|your\s+\w+)\s+(?:has\s+been|was|is\s+being)\s+(?:passed\s+(?:on|to)|escalated|forwarded|referred|sent\s+(?:on|to))\b"
+            r"|\byou\s+will\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
+            rf"|\byou{_APOS}ll\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
+        ),
+        "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
+        "Own it: \"I will … and I will update you by …\".",
+        unless_after=None,
+    ),
+)
+
+# A time or date the customer can hold us to.
+_TIME = _rx(
+    r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|next\s+(?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|"
+    r"within\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|five|six|seven|ten|fourteen|twenty|24|48|72)|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{1,2}|\d{1,2}/\d{1,2}|"
+    r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|midday|end\s+of\s+(?:the\s+)?(?:day|week|month)|"
+    r"\d+\s+(?:working\s+|business\s+)?(?:days?|hours?|weeks?|minutes?)|"
+    r"(?:one|two|three|four|five|six|seven|ten)\s+(?:working\s+|business\s+)?(?:days?|hours?|weeks?))\b"
+)
+_VAGUE = (
+    _Rule(
+        NO_NEXT_STEP,
+        _rx(
+            r"\bin\s+due\s+course\b|\bat\s+some\s+(?:point|stage)\b|\bat\s+a\s+later\s+date\b|\bsome\s*time\s+soon\b"
+            r"|\bin\s+the\s+(?:near\s+)?future\b|\bwhen\s+(?:we|i)\s+(?:can|get\s+(?:a\s+)?(?:chance|moment|round\s+to\s+it)|have\s+(?:time|a\s+moment|more\s+information|an\s+update))\b"
+            r"|\bas\s+soon\s+as\s+(?:possible|we\s+can|i\s+can|we\s+are\s+able|we\s+have\s+(?:an\s+update|more))\b"
+            r"|\b(?:we|i|they|someone|the\s+team)(?:\s+will|{a}ll)\s+(?:be\s+in\s+touch|get\s+back\s+to\s+you|let\s+you\s+know|update\s+you|come\s+back\s+to\s+you)\b"
+            r"|\b(?:we|i)\s+(?:are|am|{a}re|{a}m)\s+(?:currently\s+|still\s+)?looking\s+into\s+(?:it|this|the\s+matter|your\s+\w+)\b"
+            r"|\bkeep\s+an\s+eye\s+(?:out|on)\b|\b(?:shortly|soon)\b(?=[.!?,]|\s*$)|\bwatch\s+this\s+space\b"
+            r"|\b(?:will|should)\s+be\s+(?:resolved|fixed|sorted|done|completed|with\s+you|back)\s+(?:soon|shortly|eventually)\b"
+            .replace("{a}", _APOS)
+        ),
+        "This does not say what happens next or when. Give the customer a step and a time.",
+        "Give a time: \"I will call you by 3pm tomorrow with …\".",
+        unless_sentence=_TIME,
+    ),
+)
+
+# --- empathy (complaint replies) -----------------------------------------------------------------
+
+_EMPATHY = _rx(
+    r"\b(?:sorry|apologi[sz]e|apologies|regret|understand(?:able)?|frustrat\w*|disappoint\w*|upset\w*|distress\w*|"
+    r"inconvenien\w*|worr(?:y|ying|ied)|stress(?:ful)?|annoy\w*|(?:can|could)\s+(?:only\s+)?imagine|must\s+have\s+been|"
+    r"appreciate\s+(?:how|that|this|what|your|you)|thank\s+you\s+for\s+(?:telling|letting|raising|bringing|explaining|taking\s+the\s+time|your\s+patience)|"
+    r"not\s+(?:the\s+)?(?:service|experience|standard)\s+(?:you|we)|let\s+you\s+down|fell\s+short|not\s+good\s+enough|should\s+not\s+have\s+happened|"
+    r"shouldn['\u2019]t\s+have\s+happened|hear\s+(?:that|about|how)|sympath\w*|unacceptable)\b"
+)
+# "Sorry you feel that way" regrets the customer's feeling, not what happened.
+_NON_APOLOGY = _rx(r"\bsorry\s+(?:if\s+|that\s+)?you\s+feel\b|\bsorry\s+you\s+(?:think|believe)\b|\bapologi[sz]e\s+if\s+you\b")
+
+# --- quotation -----------------------------------------------------------------------------------
+
+_QUOTED = re.compile(
+    r"\"[^\"\n]{1,600}\"|\u201c[^\u201d]{1,600}\u201d|(?<![\w])\u2018[^\u2019\n]{3,600}\u2019(?![\w])"
+    r"|^[ \t]*>.*$",
+    re.MULTILINE,
+)
+_EARLIER_MESSAGE = re.compile(
+    r"^(?:[ \t]*On\b[^\n]{0,200}\bwrote:|[ \t]*-{2,}\s*Original Message\s*-{2,}|[ \t]*From:\s.+\n[ \t]*Sent:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])|\n")
+
+
+def review(
+    text: str,
+    *,
+    complaint: bool = False,
+    jargon: Iterable[str] = (),
+    known: Iterable[str] = (),
+) -> tuple[Finding, ...]:
+    """The findings on an agent's reply, in text order.
+
+    ``jargon`` adds an organisation's own internal terms (system names, team codes); ``known``
+    adds terms its customers do know. ``complaint`` asks for the empathy check too.
+    """
+    agent_end, quoted = _agent_text(text)
+    sentences = _sentences(text, agent_end, quoted)
+    findings: list[Finding] = []
+    for start, end in sentences:
+        sentence = text[start:end]
+        findings.extend(_rule_findings(text, start, sentence, quoted, _NEGATIVE + _BLAME + _VAGUE))
+        findings.extend(_ownership_findings(text, start, sentence, quoted))
+        findings.extend(_jargon_findings(text, start, sentence, quoted, tuple(jargon), tuple(known)))
+    if complaint and sentences:
+        findings.extend(_empathy_findings(text, sentences, quoted))
+    return tuple(_deduplicate(findings))
+
+
+def reply_level(findings: Iterable[Finding]) -> frozenset[str]:
+    """The codes a reply shows at least once (for scorecards and reply-level figures)."""
+    return frozenset(f.code for f in findings)
+
+
+def suggestions(text: str, *, complaint: bool = False) -> tuple[str, ...]:
+    """One line per finding, for a reviewer's scorecard: "Label: “passage” — suggestion"."""
+    lines = []
+    for f in review(text, complaint=complaint):
+        advice = f.suggestion or f.explanation
+        lines.append(f"{f.label}: \u201c{text[f.start:f.end]}\u201d \u2014 {advice}")
+    return tuple(lines)
+
+
+# --- the pieces ----------------------------------------------------------------------------------
+
+
+def _agent_text(text: str) -> tuple[int, list[tuple[int, int]]]:
+    """Where the agent's own words end (an earlier message quoted below), and the quoted spans."""
+    earlier = _EARLIER_MESSAGE.search(text)
+    agent_end = earlier.start() if earlier else len(text)
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text, 0, agent_end)]
+    return agent_end, quoted
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _sentences(text: str, agent_end: int, quoted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    position = 0
+    for m in _SENTENCE_END.finditer(text, 0, agent_end):
+        if _inside(quoted, m.start(), m.start()):
+            continue
+        out.append((position, m.start()))
+        position = m.end()
+    out.append((position, agent_end))
+    result = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and not _inside(quoted, s, e):
+            result.append((s, e))
+    return result
+
+
+_NEGATION_BEFORE = re.compile(
+    rf"(?:\bnot|n{_APOS}t|\bno|\bnever|\bnone\s+of\s+(?:this|it)|\bin\s+no\s+way|\bnothing)\b[^.!?,;]{{0,25}}$", re.IGNORECASE
+)
+_NEGATION_AFTER = re.compile(r"^\W{0,3}(?:not\b|in\s+no\s+way)", re.IGNORECASE)
+
+
+def _rule_findings(
+    text: str, offset: int, sentence: str, quoted: list[tuple[int, int]], rules: tuple[_Rule, ...]
+) -> Iterator[Finding]:
+    for rule in rules:
+        for m in rule.pattern.finditer(sentence):
+            start, end = offset + m.start(), offset + m.end()
+            if _inside(quoted, start, end):
+                continue
+            if rule.unless_after is not None and rule.unless_after.search(sentence[m.end() :]):
+                continue
+            if rule.negatable and (
+                _NEGATION_BEFORE.search(sentence[: m.start()]) or _negated_inside(m.group(0))
+            ):
+                continue
+            if rule.unless_sentence is not None and rule.unless_sentence.search(sentence):
+                continue
+            yield Finding(rule.code, start, end, rule.explanation, rule.suggestion)
+
+
+def _negated_inside(phrase: str) -> bool:
+    # "that was not the courier's fault", "it wasn't your fault"
+    return bool(re.search(rf"\b(?:not|n{_APOS}t|never)\b|n{_APOS}t\b", phrase, re.IGNORECASE)) and bool(
+        re.search(r"fault|mistake|error|doing", phrase, re.IGNORECASE)
+    ) and not re.search(r"\b(?:our|my)\s+fault", phrase, re.IGNORECASE)
+
+
+def _ownership_findings(text: str, offset: int, sentence: str, quoted: list[tuple[int, int]]) -> Iterator[Finding]:
+    # "I will make sure it is looked into" is owned: an "I" commitment in the sentence answers it.
+    if _OWNED.search(sentence):
+        return
+    yield from _rule_findings(text, offset, sentence, quoted, _NO_OWNERSHIP)
+
+
+@lru_cache(maxsize=64)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    cleaned = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in cleaned) + r")(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _known(known: tuple[str, ...]) -> frozenset[str]:
+    return KNOWN_TERMS | {k.strip().upper() for k in known}
+
+
+def _jargon_findings(
+    text: str,
+    offset: int,
+    sentence: str,
+    quoted: list[tuple[int, int]],
+    extra: tuple[str, ...],
+    known: tuple[str, ...],
+) -> Iterator[Finding]:
+    allowed = _known(known)
+    taken: list[tuple[int, int]] = []
+    # A term the reply explains in brackets ("a returns number (RMA)") is not jargon.
+    explained = {m.group(1).upper() for m in re.finditer(r"\(([A-Z][A-Za-z0-9&]{1,7})\)", sentence)}
+    extra_rx = _term_pattern(extra)
+    matches: list[re.Match[str]] = []
+    for rx in (extra_rx, _JARGON_RX, _JARGON_CI_WORDS, _ACRONYM):
+        if rx is not None:
+            matches.extend(rx.finditer(sentence))
+    for m in matches:
+        term = m.group(0)
+        key = re.sub(r"[\s#]*\d*$", "", term).upper() if term.isupper() or term[:2].isupper() else term.upper()
+        if key in allowed or term.upper() in allowed or key in explained:
+            continue
+        if any(p.lower() in sentence.lower() and term in p for p in KNOWN_PHRASES):
+            continue
+        if m.re is _ACRONYM and _is_heading_or_shout(sentence):
+            continue
+        start, end = offset + m.start(), offset + m.end()
+        if _inside(quoted, start, end) or any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        suggestion = _JARGON_SUGGESTIONS.get(key, "")
+        yield Finding(
+            JARGON,
+            start,
+            end,
+            _JARGON_EXPLANATION.format(term=term),
+            f"Say {suggestion} instead." if suggestion else "Use plain words the customer would use.",
+        )
+
+
+def _is_heading_or_shout(sentence: str) -> bool:
+    letters = [c for c in sentence if c.isalpha()]
+    return len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def _empathy_findings(text: str, sentences: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> Iterator[Finding]:
+    for start, end in sentences:
+        sentence = text[start:end]
+        if _EMPATHY.search(sentence) and not _NON_APOLOGY.search(sentence):
+            return
+    start, end = _first_real_sentence(text, sentences)
+    yield Finding(
+        NO_EMPATHY,
+        start,
+        end,
+        "This complaint reply does not acknowledge what the customer went through. Hear, empathise, "
+        "apologise, then act (HEAT).",
+        "Open with it: \"I'm sorry about …; I understand how frustrating …\".",
+    )
+
+
+_GREETING = re.compile(r"^(?:dear|hi|hello|good\s+(?:morning|afternoon|evening))\b[^.!?\n]{0,40}[,!]?$", re.IGNORECASE)
+
+
+def _first_real_sentence(text: str, sentences: list[tuple[int, int]]) -> tuple[int, int]:
+    for start, end in sentences:
+        if not _GREETING.match(text[start:end]):
+            return start, end
+    return sentences[0]
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One finding per code per passage: overlapping matches of one code keep the longest."""
+    findings.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[Finding] = []
+    for f in findings:
+        if any(k.code == f.code and k.start < f.end and f.start < k.end for k in kept):
+            continue
+        kept.append(f)
+    return kept
