@@ -164,13 +164,25 @@ _NEGATIVE = (
 
 # --- blame ---------------------------------------------------------------------------------------
 
-_TEAM = (
-    r"(?:warehouse|courier|couriers|delivery\s+(?:team|driver|company)|driver|billing(?:\s+team|\s+department)?|"
-    r"accounts(?:\s+team|\s+department)?|finance(?:\s+team)?|despatch|dispatch|engineers?|technicians?|fitters?|installers?|"
-    r"it\s+(?:team|department)|tech(?:nical)?\s+(?:team|department|support)|sales\s+(?:team|department)|"
-    r"(?:other|another|previous|last)\s+(?:agent|adviser|advisor|colleague|department|team|person)|"
-    r"(?:my|our|a)\s+colleagues?|(?:the\s+)?(?:call\s+centre|contact\s+centre|branch|store|shop)(?:\s+staff)?|"
-    r"(?:the\s+)?[a-z]+\s+(?:team|department|dept))"
+# Someone other than "we" or "I": a colleague, a department, a contractor or partner.
+_THIRD_PARTY = (
+    r"(?:(?:the|our|your|their|this|that|a|an)\s+)?(?:[a-z]+\s+){0,3}?"
+    r"(?:courier|couriers|warehouse|engineer|engineers|technician|technicians|fitters?|installers?|contractors?|"
+    r"repairer|garage|airline|airport\s+staff|manufacturer|supplier|broker|agent|adviser|advisor|colleague|colleagues|"
+    r"officer|department|dept|team|company|partner|driver|staff|branch|store|person|underwriters?|insurer|"
+    r"handler|surveyor|assessor|landlord|retailer|operator|provider|carrier|he|she|they)"
+)
+_FAULT = (
+    rf"(?:clearly\s+|obviously\s+|simply\s+)?(?:(?:did\s+not|didn{_APOS}t|has\s+not|hasn{_APOS}t|have\s+not|haven{_APOS}t|"
+    rf"had\s+not|hadn{_APOS}t|never|don{_APOS}t|do\s+not|doesn{_APOS}t|does\s+not)\s+(?:bother\s+to\s+)?"
+    r"(?:follow|pass|update|check|send|know|do\s+their|tell|record|log|book|arrange|process|action|read|note|"
+    r"return|call|turn\s+up|show\s+up|fit|fill|put|give|deliver|respond|reply|listen|bother)"
+    r"|failed\s+to|forgot\s+to|neglected\s+to|messed\s+(?:it\s+|things\s+)?up|mixed\s+(?:it\s+|things\s+)?up|cocked\s+up|botched|"
+    r"dropped\s+the\s+ball|got\s+(?:the|your|it|this|their)\s+(?:\w+\s+)?wrong|put\s+the\s+wrong|"
+    r"(?:gave|told|sent)\s+you\s+(?:the\s+)?(?:wrong|incorrect|bad)|left\s+(?:it|the\s+\w+)\s+in\s+the\s+wrong|"
+    rf"should\s+(?:not\s+|never\s+)?have|shouldn{_APOS}t\s+have|"
+    r"(?:is|are|was|were)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the|this|that)\s+(?:mistake|error|mess|delay|problem))|"
+    r"made\s+(?:a|an|the)\s+(?:mistake|error|mess)|lost\s+(?:it|your|the))"
 )
 _BLAME = (
     _Rule(
@@ -178,36 +190,48 @@ _BLAME = (
         _rx(
             rf"\byou\s+(?:should|shouldn{_APOS}t|should\s+not|ought\s+to)\s+have\b"
             r"|\byou\s+(?:failed|neglected|forgot)\s+to\b"
-            rf"|\byou\s+(?:did\s+not|didn{_APOS}t)\s+(?:read|follow|check|provide|tell|send|include|enter|fill|give|update|inform|notify|attach|return|keep|cancel|pay|supply|contact|let\s+us\s+know)\b"
+            rf"|\byou\s+(?:did\s+not|didn{_APOS}t|have\s+not|haven{_APOS}t)\s+(?:read|follow|check|provide|tell|send|include|enter|"
+            r"fill|give|update|inform|notify|attach|return|keep|cancel|pay|supply|contact|report|submit|register|"
+            r"let\s+us\s+know|use|sign|complete|book|call|reply|respond|answer|read)\b"
             r"|\byour\s+(?:own\s+)?(?:fault|error|mistake|responsibility\s+to)\b"
-            r"|\byou\s+(?:entered|gave|provided|typed|supplied|chose|selected|used)\s+(?:us\s+)?(?:the\s+|an?\s+)?(?:wrong|incorrect|invalid)\b"
+            r"|\byou\s+(?:must\s+have\s+)?(?:entered|gave|provided|typed|supplied|chose|selected|used|put|sent)\s+(?:us\s+)?"
+            r"(?:the\s+|an?\s+|your\s+)?(?:wrong|incorrect|invalid)\b"
+            rf"|\bif\s+you{_APOS}?d\s+(?:had\s+)?(?:read|checked|followed|looked|told|provided|contacted|called|kept)\b"
             r"|\bif\s+you\s+had\s+(?:read|checked|followed|looked|told|provided|contacted|called|kept)\b"
-            r"|\b(?:as|which)\s+(?:is\s+)?(?:clearly\s+)?(?:stated|explained|set\s+out)\s+in\s+the\s+(?:terms|t&cs)\b"
+            rf"|\byou{_APOS}d\s+have\s+(?:seen|known|noticed)\b"
+            r"|\b(?:as|which|it)\s+(?:is\s+|was\s+)?(?:clearly\s+)?(?:stated|explained|set\s+out|made\s+clear|shown)\s+in\s+"
+            r"(?:the|our|your)\s+(?:[a-z]+\s+){0,2}(?:terms|t&cs|pack|contract|agreement|letter|email|documents?|policy)\b"
             r"|\byou\s+(?:were|was)\s+(?:clearly\s+)?(?:told|advised|informed|warned)\b"
-            r"|\byou\s+(?:must\s+have|clearly|obviously)\s+(?:misread|misunderstood|missed|ignored|not|didn['\u2019]t)\b"
+            r"|\byou\s+(?:must\s+have|clearly|obviously)\s+(?:misread|misunderstood|missed|ignored|not|didn['\u2019]t|entered|forgotten)\b"
             r"|\byou\s+(?:ignored|misread|misunderstood|missed)\b"
+            rf"|\byou{_APOS}ve\s+(?:let|allowed)\b|\byou\s+have\s+(?:let|allowed)\s+(?:the|your)\b"
+            r"|\b(?:readings?|details|information|figures?|numbers?|postcode|address)\s+you\s+(?:gave|submitted|provided|entered|sent|supplied)"
+            r"(?:\s+us)?\s+(?:was|were)\s+(?:wrong|incorrect|inconsistent|inaccurate|invalid)\b"
             r"|\bdue\s+to\s+your\s+(?:own\s+)?(?:error|mistake|failure|delay)\b"
-            r"|\bcaused\s+by\s+you\b|\bthrough\s+no\s+fault\s+of\s+ours\b"
+            r"|\bcaused\s+by\s+you\b|\bthrough\s+no\s+fault\s+of\s+ours\b|\bwe\s+would\s+point\s+out\s+that\s+you\b"
         ),
         "This blames the customer. Say what happened and what you will do about it instead.",
         "Describe the fact without fault: \"The form we received had …, so I will …\".",
         negatable=True,
-        unless_after=_rx(r"^\W*(?:anything\s+wrong|need\s+to|have\s+to)"),
+        unless_after=_rx(r"^\W*(?:anything\s+wrong|need\s+to|have\s+to|had\s+to|needed\s+to|been\s+(?:told|asked|made))"),
     ),
     _Rule(
         BLAME,
         _rx(
-            rf"\b(?:the\s+|our\s+)?{_TEAM}\s+(?:has\s+|have\s+|had\s+)?(?:clearly\s+|obviously\s+)?"
-            rf"(?:messed\s+up|made\s+(?:a|an)\s+(?:mistake|error|mess)|got\s+it\s+wrong|dropped\s+the\s+ball|"
-            rf"failed\s+to|forgot\s+to|lost|never\s+(?:sent|passed|updated|processed|logged|actioned|bothered)|"
-            rf"(?:did\s+not|didn{_APOS}t)\s+(?:bother|do\s+their\s+job|pass|send|update|process|log|action|follow|read|check)|"
-            rf"mixed\s+(?:it\s+)?up|cocked\s+up|botched|should\s+have|gave\s+you\s+(?:the\s+)?(?:wrong|incorrect)|"
-            rf"(?:is|are|was|were)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the|this)\s+(?:mistake|error|mess|delay)))"
-            rf"|\b(?:it\s+was|that\s+was|this\s+was|this\s+is|that\s+is|it\s+is|it{_APOS}s|that{_APOS}s)\s+(?:the\s+|our\s+)?"
-            rf"[a-z]+(?:\s+[a-z]+)?{_APOS}s?\s+(?:fault|mistake|error|doing)\b"
+            # "the agent (you spoke to on 3 April) failed to", "the engineer who visited didn't follow"
+            rf"\b{_THIRD_PARTY}(?:,?\s+(?:who|that|you)\b[^,.;!?]{{1,40}}?)?,?\s+(?:has\s+|have\s+|had\s+)?{_FAULT}"
+            rf"|\b(?:it\s+was|that\s+was|this\s+was|this\s+is|that\s+is|it\s+is|it{_APOS}s|that{_APOS}s|which\s+is)\s+"
+            rf"(?:the\s+|our\s+)?(?:[a-z]+(?:\s+[a-z]+)?{_APOS}s?\s+|their\s+|his\s+|her\s+)(?:fault|mistake|error|doing)\b"
+            rf"|\b(?:fault|error|mistake|delay|problem|issue)\s+(?:on\s+[a-z\s]+\s+)?(?:was|is|has\s+been)\s+"
+            rf"(?:caused|made)\s+by\s+(?:the|our|your|a)\s+"
+            rf"|\b(?:was|is)\s+(?:caused\s+by|down\s+to|made\s+by)\s+(?:the|our|your|their|a)\s+(?!(?:storm|weather|snow|flood))"
+            rf"|\b(?:the\s+)?(?:delay|hold-up|problem)\s+is\s+with\s+the\s+"
+            rf"|\b(?:that|this|it){_APOS}?s?\s*(?:is\s+|was\s+)?down\s+to\s+(?:the|our|your|their)\s+"
+            rf"|,?\s+not\s+(?:us|ours|me|we|the\s+council|the\s+company|our\s+fault)\b(?=\s*[.!,;]|\s*$)"
             rf"|\b(?:not|isn{_APOS}t|wasn{_APOS}t)\s+(?:our|my)\s+fault\b|\bnothing\s+to\s+do\s+with\s+(?:us|me)\b"
-            r"|\b(?:blame|blamed)\s+(?:the|our)\b|\bwhoever\s+(?:dealt|spoke|handled)\b"
-            r"|\b(?:they|the\s+\w+)\s+(?:should\s+have|were\s+supposed\s+to)\s+(?:told|sent|passed|called|given|checked)\b"
+            r"|\b(?:blame|blamed)\s+(?:the|our)\b|\bwhoever\s+(?:dealt|spoke|handled|took)\b"
+            r"|\bsomething\s+they\s+are\s+responsible\s+for\b"
+            rf"|\b(?:he|she|they){_APOS}?s?\s*(?:is\s+|are\s+|was\s+)?new\s+and\b"
         ),
         "This blames a colleague or another team. To the customer we are one organisation: own it.",
         "Own it: \"We got this wrong, and I am putting it right by …\".",
@@ -433,12 +457,16 @@ def _sentences(text: str, agent_end: int, quoted: list[tuple[int, int]]) -> list
 _NEGATION_BEFORE = re.compile(
     rf"(?:\bnot|n{_APOS}t|\bno|\bnever|\bnone\s+of\s+(?:this|it)|\bin\s+no\s+way|\bnothing)\b[^.!?,;]{{0,25}}$", re.IGNORECASE
 )
-_NEGATION_AFTER = re.compile(r"^\W{0,3}(?:not\b|in\s+no\s+way)", re.IGNORECASE)
+# "I'm sorry you were told that" regrets it: the customer is not being blamed.
+_SORRY_BEFORE = re.compile(r"\b(?:sorry|apologi[sz]e|regret)\s+(?:that\s+)?$", re.IGNORECASE)
+# Codes that one sentence shows once: a second match in it is the same fault said again.
+_ONE_PER_SENTENCE = frozenset({BLAME})
 
 
 def _rule_findings(
     text: str, offset: int, sentence: str, quoted: list[tuple[int, int]], rules: tuple[_Rule, ...]
 ) -> Iterator[Finding]:
+    seen: set[str] = set()
     for rule in rules:
         for m in rule.pattern.finditer(sentence):
             start, end = offset + m.start(), offset + m.end()
@@ -447,9 +475,15 @@ def _rule_findings(
             if rule.unless_after is not None and rule.unless_after.search(sentence[m.end() :]):
                 continue
             if rule.negatable and (
-                _NEGATION_BEFORE.search(sentence[: m.start()]) or _negated_inside(m.group(0))
+                _NEGATION_BEFORE.search(sentence[: m.start()])
+                or _SORRY_BEFORE.search(sentence[: m.start()])
+                or _negated_inside(m.group(0))
             ):
                 continue
+            if rule.code in _ONE_PER_SENTENCE:
+                if rule.code in seen:
+                    continue
+                seen.add(rule.code)
             if rule.unless_sentence is not None and rule.unless_sentence.search(sentence):
                 continue
             yield Finding(rule.code, start, end, rule.explanation, rule.suggestion)
