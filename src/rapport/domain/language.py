@@ -82,6 +82,12 @@ class _Rule:
     unless_after: re.Pattern[str] | None = None
     # A match is dropped when its sentence matches this anywhere (a time in the same sentence).
     unless_sentence: re.Pattern[str] | None = None
+    # A match is dropped when the text before it in its sentence matches this (reported speech).
+    unless_before: re.Pattern[str] | None = None
+    # The span runs on to the end of the clause ("we can't offer compensation"), as people quote it.
+    to_clause_end: bool = False
+    # A refusal with an alternative offered at once ("but I can …", "What I can do is …") is fine.
+    unless_alternative: bool = False
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -96,7 +102,7 @@ NT = f"(?:n{_APOS}t|not)"
 # "We can't" that is good news: "we can't wait", "I can't thank you enough", "we can't see any
 # reason to refuse", "I cannot apologise enough".
 _POSITIVE_AFTER_CANT = _rx(
-    r"^\W*(?:wait|thank|apologi[sz]e|stress|praise|recommend|fault|argue)\b"
+    r"^\W*(?:wait|thank|apologi[sz]e|stress|praise|recommend|fault|argue|see|find|spot|locate)\b"
     r"|^\W*(?:see|find)\s+(?:any|a)\s+(?:reason|grounds)\b"
     r"|^[^.!?]{0,40}\benough\b"
 )
@@ -106,6 +112,7 @@ _CANT = (
     rf"(?:are|am)\s+not\s+able\s+to|won{_APOS}t\s+be\s+able\s+to|will\s+not\s+be\s+able\s+to|"
     rf"(?:{_APOS}re|{_APOS}m)\s+not\s+able\s+to|(?:are|am|{_APOS}re|{_APOS}m)\s+not\s+in\s+a\s+position\s+to)"
 )
+_REPORTED = _rx(r"\b(?:asked|wondered|wanted\s+to\s+know|queried)\s+(?:us\s+|me\s+)?(?:whether|if)\b[^.!?]*$")
 _NEGATIVE = (
     _Rule(
         NEGATIVE_PHRASING,
@@ -113,42 +120,66 @@ _NEGATIVE = (
         "This tells the customer what you cannot do. Lead with what you can do for them.",
         "Start with what you can do: \"What I can do is …\".",
         unless_after=_POSITIVE_AFTER_CANT,
+        unless_before=_REPORTED,
+        to_clause_end=True,
+        unless_alternative=True,
     ),
     _Rule(
         NEGATIVE_PHRASING,
         _rx(
             rf"\b(?:unfortunately,?\s+)?there{_APOS}?s?\s*(?:is\s+)?nothing\s+(?:more\s+|else\s+|further\s+)?"
-            r"(?:we|i|that\s+we|that\s+i)\s+(?:can|could)\s+do"
-            r"|\bnothing\s+(?:more\s+|else\s+|further\s+)?(?:we|i)\s+can\s+do\b"
+            r"(?:that\s+)?(?:we|i)\s+(?:can|could|are\s+able\s+to|am\s+able\s+to)\s+(?:do|suggest|offer)"
+            r"|\bnothing\s+(?:more\s+|else\s+|further\s+)?(?:we|i)\s+can\s+(?:do|suggest|offer)\b"
             rf"|\bunfortunately,?\s+there{_APOS}?s?\s*(?:is\s+)?nothing\b"
         ),
         "\"There is nothing we can do\" closes the conversation. Say what is possible instead.",
         "Offer an option: \"Here is what I can do: …\".",
-    ),
-    _Rule(
-        NEGATIVE_PHRASING,
-        _rx(rf"\byou(?:{_APOS}ll|\s+will)\s+(?:have|need)\s+to\b|\byou\s+(?:have|must)\s+to\b|\byou\s+must\b"),
-        "\"You'll have to\" reads as an order. Ask, or say what happens next.",
-        "Ask instead: \"Please could you …\" or \"The next step is …\".",
-        unless_after=_rx(r"^\W*(?:not\b|be\s+(?:pleased|glad|happy))"),
+        unless_before=_REPORTED,
     ),
     _Rule(
         NEGATIVE_PHRASING,
         _rx(
-            rf"\b(?:that|this|it){_APOS}?s?\s*(?:is\s+|was\s+)?(?:not|against)\s+(?:our|the\s+company{_APOS}s|company)\s+policy\b"
+            rf"\byou(?:{_APOS}ll|\s+will)\s+(?:just\s+|simply\s+)?(?:have|need)\s+to\b"
+            r"|\byou\s+(?:just\s+)?(?:have|must)\s+to\b|\byou\s+must\b(?!\s+have\b)"
+            r"|\byou\s+are\s+(?:liable|responsible)\s+for\b|\byou(?:['\u2019]d|\s+would)\s+be\s+better\s+off\b"
+        ),
+        "\"You'll have to\" reads as an order. Ask, or say what happens next.",
+        "Ask instead: \"Please could you …\" or \"The next step is …\".",
+        unless_after=_rx(r"^\W*(?:not\b|be\s+(?:pleased|glad|happy))"),
+        unless_before=_REPORTED,
+        to_clause_end=True,
+    ),
+    _Rule(
+        NEGATIVE_PHRASING,
+        _rx(
+            rf"\b(?:that|this|it){_APOS}?s?\s*(?:is\s+|was\s+)?(?:not|against)\s+(?:our|the\s+company{_APOS}s|company)\s+"
+            r"(?:policy|terms|rules|terms\s+and\s+conditions)\b"
+            r"|\b(?:is|are|it['\u2019]s|that['\u2019]s)\s+against\s+(?:our|the)\s+(?:policy|terms|rules)"
             rf"|\bour\s+policy\s+(?:does\s+not|doesn{_APOS}t|won{_APOS}t|will\s+not)\s+(?:allow|permit)\b"
-            r"|\b(?:we|i)\s+(?:do\s+not|don['\u2019]t)\s+(?:do|offer|accept|allow|give|provide|make)\s+(?:that|this|those|refunds?|exceptions?)\b"
-            rf"|\b(?:that|this|it){_APOS}?s?\s*(?:is\s+)?(?:not|in\s*no\s+way)\s+possible\b"
-            r"|\b(?:is|are)\s+(?:simply\s+)?not\s+possible\b"
+            rf"|\b(?:we|i)\s+(?:do\s+not|don{_APOS}t)\s+(?:do|offer|accept|allow|give|provide|make|deal\s+with|cover|"
+            r"issue|take|pay|refund|handle|price\s+match)\b"
+            rf"|\b(?:that|this|it){_APOS}?s?\s*(?:is\s+)?(?:simply\s+|just\s+|really\s+)?(?:not|in\s*no\s+way)\s+possible\b"
+            r"|\b(?:is|are)\s+(?:simply\s+|just\s+)?not\s+possible\b"
+            r"|\bno\s+(?:\w+\s+){0,2}(?:is|are|will\s+be|can\s+be)\s+(?:possible|due|available|payable|made|given|offered|paid)\b"
             r"|\bthere\s+is\s+no\s+way\b|\bno\s+way\s+(?:we|i)\s+can\b"
+            rf"|\bthere{_APOS}?s?\s*(?:is\s+)?no\s+(?:chance|question)\s+of\b"
             rf"|\b(?:we|i)\s+(?:won{_APOS}t|will\s+not|refuse\s+to)\b"
-            r"|\bthat\s+is\s+not\s+something\s+(?:we|i)\b|\bthat['\u2019]s\s+not\s+something\s+(?:we|i)\b"
-            r"|\bnot\s+our\s+(?:problem|responsibility|concern)\b"
-            r"|\bthere\s+is\s+nothing\s+(?:we|i)\s+can\b"
+            r"|\bnot\s+something\s+(?:we|i)\b"
+            r"|\bnot\s+(?:our|my)\s+(?:problem|responsibility|concern|department|job|area)\b"
+            r"|\bnot\s+how\s+(?:it|this|things)\s+works?\b"
+            r"|\b(?:we|i)\s+(?:are|am)\s+not\s+(?:liable|responsible|obliged)\b"
+            r"|\b(?:we|i)\s+can\s+only\b(?!\s+(?:apologi[sz]e|say\s+sorry|imagine))"
+            r"|\bour\s+hands\s+are\s+tied\b|\bnon[-\s]negotiable\b|\bfull\s+stop\b"
+            r"|\b(?:decision|charge|notice|penalty|fine|fee|charges|refusal|rejection)\s+(?:still\s+)?(?:stands|must\s+stand|will\s+stand)\b"
+            r"|\bremains?\s+(?:declined|refused|rejected)\b|\b(?:decision|answer)\s+is\s+final\b"
+            r"|\b(?:window|deadline|period|time\s+limit|cooling[-\s]off\s+period)\s+(?:has|had)\s+(?:now\s+)?(?:passed|expired|closed|ended)\b"
         ),
         "This is a flat refusal. Explain the reason and offer what you can do.",
         "Say why, then what is possible: \"Because …, what I can do is …\".",
-        unless_after=_rx(r"^\W*(?:hesitate|let\s+this\s+happen\s+again|stop\s+until)"),
+        unless_after=_rx(r"^\W*(?:hesitate|let\s+this\s+happen\s+again|stop\s+until|charge\s+you|need\s+to)"),
+        unless_before=_REPORTED,
+        to_clause_end=True,
+        unless_alternative=True,
     ),
     _Rule(
         NEGATIVE_PHRASING,
@@ -161,6 +192,17 @@ _NEGATIVE = (
         "Drop it and restate the point kindly.",
     ),
 )
+# An alternative offered with the refusal: "…, but I can offer …"; "What I can do is …".
+_ALTERNATIVE_SAME = _rx(
+    rf"\b(?:but|however|instead)\b,?\s+(?:i|we)(?:\s+can|\s+could|\s+will|\s+have|\s+am|{_APOS}ll|{_APOS}ve|{_APOS}m)\b"
+    r"|\binstead\b|\bwhat\s+(?:i|we)\s+can\s+do\b|\b(?:i|we)\s+can\s+(?:offer|arrange|suggest)\b"
+)
+_ALTERNATIVE_NEXT = _rx(
+    rf"^\W*(?:however|instead|what\s+(?:i|we)\s+can|but\s+(?:i|we)|(?:i|we)\s+can\s+(?:offer|arrange|suggest|instead)|"
+    rf"(?:i|we){_APOS}(?:ve|ll)\s+(?:arranged|booked|offered|added|applied|sent|refunded|credited)|"
+    r"(?:i|we)\s+(?:have|will)\s+(?:arranged|booked|offered|added|applied|sent|refunded|credited|arrange|book|offer|add|apply|send|refund|credit))"
+)
+_CLAUSE_END = re.compile(r"[,;:.!?\u2014(]|\s+(?:but|and|so|as|because|which|unless|until)\s|\s-\s")
 
 # --- blame ---------------------------------------------------------------------------------------
 
@@ -395,9 +437,10 @@ def review(
     agent_end, quoted = _agent_text(text)
     sentences = _sentences(text, agent_end, quoted)
     findings: list[Finding] = []
-    for start, end in sentences:
+    for i, (start, end) in enumerate(sentences):
         sentence = text[start:end]
-        findings.extend(_rule_findings(text, start, sentence, quoted, _NEGATIVE + _BLAME + _VAGUE))
+        following = text[sentences[i + 1][0] : sentences[i + 1][1]] if i + 1 < len(sentences) else ""
+        findings.extend(_rule_findings(text, start, sentence, quoted, _NEGATIVE + _BLAME + _VAGUE, following))
         findings.extend(_ownership_findings(text, start, sentence, quoted))
         findings.extend(_jargon_findings(text, start, sentence, quoted, tuple(jargon), tuple(known)))
     if complaint and sentences:
@@ -464,7 +507,12 @@ _ONE_PER_SENTENCE = frozenset({BLAME})
 
 
 def _rule_findings(
-    text: str, offset: int, sentence: str, quoted: list[tuple[int, int]], rules: tuple[_Rule, ...]
+    text: str,
+    offset: int,
+    sentence: str,
+    quoted: list[tuple[int, int]],
+    rules: tuple[_Rule, ...],
+    following: str = "",
 ) -> Iterator[Finding]:
     seen: set[str] = set()
     for rule in rules:
@@ -486,6 +534,15 @@ def _rule_findings(
                 seen.add(rule.code)
             if rule.unless_sentence is not None and rule.unless_sentence.search(sentence):
                 continue
+            if rule.unless_before is not None and rule.unless_before.search(sentence[: m.start()]):
+                continue
+            if rule.unless_alternative and (
+                _ALTERNATIVE_SAME.search(sentence[m.end() :]) or _ALTERNATIVE_NEXT.search(following)
+            ):
+                continue
+            if rule.to_clause_end:
+                stop = _CLAUSE_END.search(sentence, m.end())
+                end = offset + (stop.start() if stop else len(sentence))
             yield Finding(rule.code, start, end, rule.explanation, rule.suggestion)
 
 
