@@ -339,33 +339,6 @@ _OWNED = _rx(
     rf"\b(?:i\s+will|i{_APOS}ll|i\s+am\s+going\s+to|i{_APOS}m\s+going\s+to|i\s+have|i{_APOS}ve|i\s+am|i{_APOS}m|i\s+personally|"
     r"my\s+name\s+is|i\s+can|let\s+me)\b"
 )
-_NO_OWNERSHIP = (
-    _Rule(
-        NO_OWNERSHIP,
-        _rx(
-            r"\b(?:it|this|that|your\s+\w+(?:\s+\w+)?|the\s+(?:matter|issue|problem|complaint|request|case|query|refund|claim))"
-            r"\s+(?:will|should|shall|is\s+going\s+to|has|have)\s+(?:be|been)\s+(?:duly\s+)?"
-            r"(?:looked\s+into|investigated|passed\s+(?:on|to|along)|dealt\s+with|reviewed|escalated|forwarded|sorted|"
-            r"actioned|checked|handled|raised|referred|logged|noted|picked\s+up|followed\s+up|addressed|considered|"
-            r"looked\s+at|progressed|chased|fed\s+back|flagged)\b"
-            rf"|\b(?:someone|somebody|a\s+colleague|one\s+of\s+(?:our|the)\s+(?:team|colleagues|advisers|advisors|agents)|"
-            rf"a\s+member\s+of\s+(?:the|our)\s+(?:\w+\s+)?team|the\s+(?:relevant|appropriate|right)\s+(?:team|department|person|people)|"
-            rf"the\s+team|they|the\s+\w+\s+team|the\s+\w+\s+department)\s+"
-            rf"(?:will|should|may|might|would)\s+(?:get\s+back|be\s+in\s+touch|contact|call|email|ring|reach\s+out|"
-            rf"look\s+into|deal\s+with|respond|reply|follow\s+(?:this\s+)?up|pick\s+(?:this|it)\s+up|update|investigate|"
-            rf"let\s+you\s+know|review|sort|advise)\b"
-            r"|\byou\s+will\s+be\s+(?:contacted|called|emailed|updated|advised|informed|notified)\b"
-            rf"|\byou{_APOS}ll\s+be\s+(?:contacted|called|emailed|updated|advised|informed|notified)\b"
-            r"|\b(?:this|it|your\s+\w+)\s+(?:has\s+been|was|is\s+being)\s+(?:passed\s+(?:on|to)|escalated|forwarded|referred|sent\s+(?:on|to))\b"
-            r"|\byou\s+will\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
-            rf"|\byou{_APOS}ll\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
-        ),
-        "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
-        "Own it: \"I will … and I will update you by …\".",
-        unless_after=None,
-    ),
-)
-
 # A time or date the customer can hold us to.
 _TIME = _rx(
     r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|next\s+(?:week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
@@ -377,6 +350,61 @@ _TIME = _rx(
     r"\d+\s+(?:working\s+|business\s+)?(?:days?|hours?|weeks?|minutes?)|"
     r"(?:one|two|three|four|five|six|seven|ten)\s+(?:working\s+|business\s+)?(?:days?|hours?|weeks?))\b"
 )
+# A past participle: the action done to the thing ("looked into", "sent out", "redone").
+_PARTICIPLE = (
+    r"(?:[a-z]+ed|sent|made|done|redone|dealt|given|taken|seen|paid|put|set|shown|sorted|found|brought|"
+    r"kept|told|got|gotten|held|built|fitted|fixed|rebilled|reissued|restocked|allocated)"
+    r"(?:\s+(?:into|in|on|out|up|at|back|over|through|with|along|across|forward|round|to))?"
+)
+# The thing a passive promise is about: "it", "your claim", "a new one", "any further issues".
+_SUBJECT = (
+    r"(?:it|this|that|these|those|(?:a|an|the|your|any|this|these|all|every|each|some)\s+(?:[a-z-]+\s+){0,4}?[a-z-]+"
+    r"|updates?|compensation|refunds?|feedback|news|payment|repairs?)"
+)
+_NO_OWNERSHIP = (
+    _Rule(
+        NO_OWNERSHIP,
+        _rx(
+            rf"\b{_SUBJECT}\s+(?:will|should|shall|would|is\s+going\s+to|are\s+going\s+to|needs\s+to|need\s+to|will\s+need\s+to|"
+            rf"has\s+to|have\s+to|must)\s+(?:then\s+|now\s+|also\s+)?be\s+(?:duly\s+|now\s+|then\s+|fully\s+)?{_PARTICIPLE}\b(?!\s+by\s+(?:me\b|myself\b|(?-i:[A-Z])))"
+            rf"|\b(?:it|this|that){_APOS}ll\s+be\s+{_PARTICIPLE}\b"
+            rf"|\b{_SUBJECT}\s+(?:is|are)\s+(?:now\s+|currently\s+)?being\s+{_PARTICIPLE}\b(?!\s+by\s+(?:me\b|myself\b|(?-i:[A-Z])))"
+        ),
+        "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
+        "Own it: \"I will … and I will update you by …\".",
+        # "It will be couriered to you tomorrow" is a booked step, not a promise left hanging.
+        unless_sentence=_TIME,
+        unless_after=_rx(r"^\W*(?:as\s+usual|automatically)"),
+        unless_before=_rx(r"\bno\s+(?:[a-z]+\s+)?$"),
+    ),
+    _Rule(
+        NO_OWNERSHIP,
+        _rx(
+            r"\b(?!x)x"
+            rf"|\b{_SUBJECT}\s+(?:has|have)\s+been\s+(?:passed|sent)\s+(?:back|on|along)\b"
+            rf"|\b{_SUBJECT}\s+(?:has|have)\s+been\s+(?:noted|forwarded)\b"
+            rf"|\b(?:the\s+)?(?:matter|case|complaint|query|claim|request)\s+(?:has|have)\s+been\s+passed\s+to\b"
+            rf"|\b(?:someone|somebody|anyone)(?:\s+(?:from|in|on)\s+(?:the|our)\s+(?:\w+\s+)?(?:team|department))?(?:\s+else)?\s+"
+            rf"(?:will|should|may|might|would|is\s+going\s+to)\b"
+            rf"|\b(?:a\s+colleague|one\s+of\s+(?:our|the)\s+(?:team|colleagues|advisers|advisors|agents)|"
+            rf"a\s+member\s+of\s+(?:the|our)\s+(?:\w+\s+)?team|the\s+(?:relevant|appropriate|right)\s+(?:team|department|person|people)|"
+            rf"the\s+(?:\w+\s+)?(?:team|department|crew|engineers?|office))\s+"
+            rf"(?:will|should|may|might|would)\s+(?:get\s+(?:back|round)|be\s+in\s+touch|contact|call|email|ring|reach\s+out|"
+            rf"look|deal\s+with|respond|reply|follow\s+(?:this\s+)?up|pick\s+(?:this|it)\s+up|update|investigate|"
+            rf"let\s+you\s+know|review|sort|advise|consider|assess|decide)\b(?![^.!?]*\b(?:today|tomorrow|by|on|within)\b)"
+            r"|\b(?<!no\s)(?:an?\s+)?(?:updates?|response|reply|answer|decision|outcome|news)\s+will\s+(?:follow|be\s+(?:made|given|provided|sent|issued))\b"
+            rf"|\bwe(?:{_APOS}ll|\s+will)\s+(?:look\s+into|investigate|review|consider|be\s+in\s+touch|get\s+back\s+to\s+you|"
+            r"see\s+what\s+(?:we\s+can|can\s+be)\s+do(?:ne)?)\b"
+            r"|\byou\s+will\s+be\s+(?:contacted|called|emailed|updated|advised|informed|notified)\b"
+            rf"|\byou{_APOS}ll\s+be\s+(?:contacted|called|emailed|updated|advised|informed|notified)\b"
+            r"|\byou\s+will\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
+            rf"|\byou{_APOS}ll\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
+        ),
+        "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
+        "Own it: \"I will … and I will update you by …\".",
+    ),
+)
+
 _VAGUE = (
     _Rule(
         NO_NEXT_STEP,
@@ -503,7 +531,7 @@ _NEGATION_BEFORE = re.compile(
 # "I'm sorry you were told that" regrets it: the customer is not being blamed.
 _SORRY_BEFORE = re.compile(r"\b(?:sorry|apologi[sz]e|regret)\s+(?:that\s+)?$", re.IGNORECASE)
 # Codes that one sentence shows once: a second match in it is the same fault said again.
-_ONE_PER_SENTENCE = frozenset({BLAME})
+_ONE_PER_SENTENCE = frozenset({BLAME, NO_OWNERSHIP})
 
 
 def _rule_findings(
