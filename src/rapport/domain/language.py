@@ -410,11 +410,13 @@ _VAGUE = (
         NO_NEXT_STEP,
         _rx(
             r"\bin\s+due\s+course\b|\bat\s+some\s+(?:point|stage)\b|\bat\s+a\s+later\s+date\b|\bsome\s*time\s+soon\b"
-            r"|\bin\s+the\s+(?:near\s+)?future\b|\bwhen\s+(?:we|i)\s+(?:can|get\s+(?:a\s+)?(?:chance|moment|round\s+to\s+it)|have\s+(?:time|a\s+moment|more\s+information|an\s+update))\b"
+            r"|\bin\s+the\s+(?:near\s+)?future\b|\bat\s+the\s+earliest\s+opportunity\b|\bfor\s+further\s+action\b|\beventually\b"
+            r"|\bwhen\s+(?:it|your\s+\w+)\s+reaches\s+the\s+(?:front|top)\b|\bwhen\s+they\s+can\b"
+            r"|\bwhen\s+the\s+(?:review|investigation|check|process)\s+is\s+(?:complete|finished|done)\b|\bwhen\s+(?:we|i)\s+(?:can|get\s+(?:a\s+)?(?:chance|moment|round\s+to\s+it)|have\s+(?:time|a\s+moment|more\s+information|an\s+update))\b"
             r"|\bas\s+soon\s+as\s+(?:possible|we\s+can|i\s+can|we\s+are\s+able|we\s+have\s+(?:an\s+update|more))\b"
             r"|\b(?:we|i|they|someone|the\s+team)(?:\s+will|{a}ll)\s+(?:be\s+in\s+touch|get\s+back\s+to\s+you|let\s+you\s+know|update\s+you|come\s+back\s+to\s+you)\b"
             r"|\b(?:we|i)\s+(?:are|am|{a}re|{a}m)\s+(?:currently\s+|still\s+)?looking\s+into\s+(?:it|this|the\s+matter|your\s+\w+)\b"
-            r"|\bkeep\s+an\s+eye\s+(?:out|on)\b|\b(?:shortly|soon)\b(?=[.!?,]|\s*$)|\bwatch\s+this\s+space\b"
+            r"|\bkeep\s+an\s+eye\s+out\b|\b(?:shortly|soon)\b(?=[.!?,]|\s*$)|\bwatch\s+this\s+space\b"
             r"|\b(?:will|should)\s+be\s+(?:resolved|fixed|sorted|done|completed|with\s+you|back)\s+(?:soon|shortly|eventually)\b"
             .replace("{a}", _APOS)
         ),
@@ -473,6 +475,7 @@ def review(
         findings.extend(_jargon_findings(text, start, sentence, quoted, tuple(jargon), tuple(known)))
     if complaint and sentences:
         findings.extend(_empathy_findings(text, sentences, quoted))
+    findings.extend(_next_step_findings(text, sentences, findings))
     return tuple(_deduplicate(findings))
 
 
@@ -644,6 +647,65 @@ def _jargon_findings(
 def _is_heading_or_shout(sentence: str) -> bool:
     letters = [c for c in sentence if c.isalpha()]
     return len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+# Where the customer can go from here: a step they can take, or an escalation route.
+_ROUTE = _rx(
+    r"\b(?:ombudsman|escalate|appeal|independent\s+review|stage\s+2|(?:please|just|simply)\s+(?:reply|call|ring|contact|email|"
+    r"let\s+(?:me|us)\s+know|get\s+in\s+touch|visit|send|use|book|pop|log\s+in|go\s+to|click|fill|take)|"
+    r"you\s+can\s+(?:reply|call|ring|contact|email|book|visit|use|order|log\s+in|track|complain|ask|also|now|still|either|choose|request|apply|find)|"
+    r"if\s+you(?:['\u2019]d|\s+would)\s+like|if\s+you\s+(?:need|have|want|prefer|are\s+not|aren['\u2019]t)|"
+    r"feel\s+free|do\s+(?:let|get)|any\s+(?:other\s+)?questions)\b"
+)
+# A matter still open: something refused, blamed, or promised without an owner or a time.
+_OPENING_CODES = frozenset({NEGATIVE_PHRASING, BLAME, NO_OWNERSHIP, NO_NEXT_STEP, JARGON, NO_EMPATHY})
+# The agent has put it right already: "I've corrected your address", "I have refunded …".
+_DONE = _rx(
+    rf"\b(?:i|we)(?:{_APOS}ve|\s+have)\s+(?:now\s+|already\s+|just\s+|also\s+)?(?:corrected|fixed|refunded|credited|sent|booked|"
+    r"arranged|updated|cancelled|canceled|applied|reissued|processed|added|removed|changed|sorted|ordered|waived|"
+    r"reversed|replaced|reset|restored|reconnected|paid|posted|approved|rebooked|moved|set\s+up)\b"
+)
+# A time that is a promise ("will arrive by Friday"), not a date in the past ("dated 3 April").
+_FUTURE = _rx(
+    rf"\b(?:will|shall|going\s+to|expect|booked|scheduled|arranged|due|aim\s+to|should\s+(?:arrive|reach|be\s+with)|"
+    rf"tomorrow|next|until|from\s+now)\b|{_APOS}ll\b"
+)
+
+
+def _next_step_findings(text: str, sentences: list[tuple[int, int]], findings: list[Finding]) -> Iterator[Finding]:
+    """A matter left open with no step and time, and no route for the customer: the promise that
+    hangs, and the closing words where the step was due (seed 004: "a step-by-step approach")."""
+    if not sentences or not any(f.code in _OPENING_CODES for f in findings):
+        return
+    promised = any(f.code in (NO_OWNERSHIP, NO_NEXT_STEP) for f in findings)
+    for start, end in sentences:
+        sentence = text[start:end]
+        if _ROUTE.search(sentence) or (_TIME.search(sentence) and _FUTURE.search(sentence)):
+            return
+        if not promised and _DONE.search(sentence):
+            return
+    explanation = "The matter is still open and the reply gives no next step or time. Say what happens next and when."
+    suggestion = "End with the step: \"I will call you on Thursday by 5pm with …\"."
+    vague = [f for f in findings if f.code == NO_NEXT_STEP]
+    hanging = [
+        f
+        for f in findings
+        if f.code == NO_OWNERSHIP
+        and _last_sentence_of(f, sentences)
+        and not any(v.start < sentences[-1][1] and sentences[-1][0] < v.end for v in vague)
+    ]
+    for f in hanging:
+        yield Finding(NO_NEXT_STEP, f.start, f.end, explanation, suggestion)
+    start, end = sentences[-1]
+    if not any(f.start < end and start < f.end for f in hanging):
+        yield Finding(NO_NEXT_STEP, start, end, explanation, suggestion)
+
+
+def _last_sentence_of(finding: Finding, sentences: list[tuple[int, int]]) -> bool:
+    # A promise without owner that ends the reply is the step that hangs; earlier ones the
+    # closing words stand for.
+    start, end = sentences[-1]
+    return start <= finding.start < end
 
 
 def _empathy_findings(text: str, sentences: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> Iterator[Finding]:
