@@ -94,6 +94,13 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def _rule_rx(pattern: str) -> re.Pattern[str]:
+    # Every phrase starts at a word: testing the boundary once, before the alternatives, spares
+    # trying each alternative at every character (most of the time a review takes).
+    # Rules read the lower-cased text: matching without IGNORECASE is several times faster.
+    return re.compile(rf"(?=\b)(?:{pattern})")
+
+
 _APOS = "['\u2019]"
 NT = f"(?:n{_APOS}t|not)"
 
@@ -116,7 +123,7 @@ _REPORTED = _rx(r"\b(?:asked|wondered|wanted\s+to\s+know|queried)\s+(?:us\s+|me\
 _NEGATIVE = (
     _Rule(
         NEGATIVE_PHRASING,
-        _rx(_CANT),
+        _rule_rx(_CANT),
         "This tells the customer what you cannot do. Lead with what you can do for them.",
         "Start with what you can do: \"What I can do is …\".",
         unless_after=_POSITIVE_AFTER_CANT,
@@ -126,7 +133,7 @@ _NEGATIVE = (
     ),
     _Rule(
         NEGATIVE_PHRASING,
-        _rx(
+        _rule_rx(
             rf"\b(?:unfortunately,?\s+)?there{_APOS}?s?\s*(?:is\s+)?nothing\s+(?:more\s+|else\s+|further\s+)?"
             r"(?:that\s+)?(?:we|i)\s+(?:can|could|are\s+able\s+to|am\s+able\s+to)\s+(?:do|suggest|offer)"
             r"|\bnothing\s+(?:more\s+|else\s+|further\s+)?(?:we|i)\s+can\s+(?:do|suggest|offer)\b"
@@ -138,7 +145,7 @@ _NEGATIVE = (
     ),
     _Rule(
         NEGATIVE_PHRASING,
-        _rx(
+        _rule_rx(
             rf"\byou(?:{_APOS}ll|\s+will)\s+(?:just\s+|simply\s+)?(?:have|need)\s+to\b"
             r"|\byou\s+(?:just\s+)?(?:have|must)\s+to\b|\byou\s+must\b(?!\s+have\b)"
             r"|\byou\s+are\s+(?:liable|responsible)\s+for\b|\byou(?:['\u2019]d|\s+would)\s+be\s+better\s+off\b"
@@ -151,7 +158,7 @@ _NEGATIVE = (
     ),
     _Rule(
         NEGATIVE_PHRASING,
-        _rx(
+        _rule_rx(
             rf"\b(?:that|this|it){_APOS}?s?\s*(?:is\s+|was\s+)?(?:not|against)\s+(?:our|the\s+company{_APOS}s|company)\s+"
             r"(?:policy|terms|rules|terms\s+and\s+conditions)\b"
             r"|\b(?:is|are|it['\u2019]s|that['\u2019]s)\s+against\s+(?:our|the)\s+(?:policy|terms|rules)"
@@ -173,6 +180,16 @@ _NEGATIVE = (
             r"|\b(?:decision|charge|notice|penalty|fine|fee|charges|refusal|rejection)\s+(?:still\s+)?(?:stands|must\s+stand|will\s+stand)\b"
             r"|\bremains?\s+(?:declined|refused|rejected)\b|\b(?:decision|answer)\s+is\s+final\b"
             r"|\b(?:window|deadline|period|time\s+limit|cooling[-\s]off\s+period)\s+(?:has|had)\s+(?:now\s+)?(?:passed|expired|closed|ended)\b"
+            rf"|\b(?:won{_APOS}t|will\s+not|isn{_APOS}t|is\s+not|wouldn{_APOS}t|would\s+not)\s+be\s+possible\b|\bimpossible\b"
+            r"|\b(?:not\s+much|little|nothing)\s+(?:more\s+)?(?:that\s+)?(?:we|i)\s+(?:can|could)\s+do\b"
+            rf"|\bout\s+of\s+(?:our|my)\s+hands\b|\bnot\s+up\s+to\s+(?:us|me)\b|\bno\s+control\s+over\b"
+            rf"|\b(?:we|i){_APOS}?(?:re|m|\s+are|\s+am)?\s+not\s+(?:allowed|permitted|authorised|going)\s+to\b"
+            rf"|\b(?:we|i)\s+(?:do\s+not|don{_APOS}t)\s+have\s+(?:the\s+)?(?:authority|option|ability|power)\b"
+            r"|\byou\s+are\s+required\s+to\b|\byou['\u2019]re\s+required\s+to\b|\bthere['\u2019]?s?\s*(?:is\s+)?no\s+point\b"
+            r"|\bno\s+longer\s+(?:available|possible|offered|valid|accepted|covered)\b"
+            r"|\b(?:we|i)\s+(?:have|['\u2019]ve)\s+(?:had\s+to\s+)?(?:declined|refused|rejected|turned\s+down)\b"
+            r"|\b(?:request|claim|application|complaint|appeal|refund)\s+(?:has\s+been|was|is|have\s+been)\s+"
+            r"(?:declined|refused|rejected|denied|not\s+upheld|turned\s+down)\b|\bnot\s+upheld\b"
         ),
         "This is a flat refusal. Explain the reason and offer what you can do.",
         "Say why, then what is possible: \"Because …, what I can do is …\".",
@@ -183,7 +200,7 @@ _NEGATIVE = (
     ),
     _Rule(
         NEGATIVE_PHRASING,
-        _rx(
+        _rule_rx(
             r"\bas\s+(?:i|we)(?:\s+have\s+|['\u2019]ve\s+|\s+)(?:already\s+|previously\s+)?(?:said|stated|explained|told\s+you|mentioned)\b"
             r"|\bas\s+(?:previously|already)\s+(?:stated|explained|advised|mentioned)\b"
             r"|\bcalm\s+down\b|\bwith\s+respect\b"
@@ -208,11 +225,11 @@ _CLAUSE_END = re.compile(r"[,;:.!?\u2014(]|\s+(?:but|and|so|as|because|which|unl
 
 # Someone other than "we" or "I": a colleague, a department, a contractor or partner.
 _THIRD_PARTY = (
-    r"(?:(?:the|our|your|their|this|that|a|an)\s+)?(?:[a-z]+\s+){0,3}?"
     r"(?:courier|couriers|warehouse|engineer|engineers|technician|technicians|fitters?|installers?|contractors?|"
     r"repairer|garage|airline|airport\s+staff|manufacturer|supplier|broker|agent|adviser|advisor|colleague|colleagues|"
     r"officer|department|dept|team|company|partner|driver|staff|branch|store|person|underwriters?|insurer|"
-    r"handler|surveyor|assessor|landlord|retailer|operator|provider|carrier|he|she|they)"
+    r"handler|surveyor|assessor|landlord|retailer|operator|provider|carrier|agency|subcontractors?|third[-\s]party|"
+    r"royal\s+mail|post\s+office|head\s+office|depot|factory|vendor|shop|lender|bank|he|she|they)"
 )
 _FAULT = (
     rf"(?:clearly\s+|obviously\s+|simply\s+)?(?:(?:did\s+not|didn{_APOS}t|has\s+not|hasn{_APOS}t|have\s+not|haven{_APOS}t|"
@@ -224,17 +241,20 @@ _FAULT = (
     r"(?:gave|told|sent)\s+you\s+(?:the\s+)?(?:wrong|incorrect|bad)|left\s+(?:it|the\s+\w+)\s+in\s+the\s+wrong|"
     rf"should\s+(?:not\s+|never\s+)?have|shouldn{_APOS}t\s+have|"
     r"(?:is|are|was|were)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the|this|that)\s+(?:mistake|error|mess|delay|problem))|"
-    r"made\s+(?:a|an|the)\s+(?:mistake|error|mess)|lost\s+(?:it|your|the))"
+    r"made\s+(?:a|an|the)\s+(?:mistake|error|mess)|lost\s+(?:it|your|the)|damaged\s+(?:it|your|the)|"
+    r"misplaced|overcharged\s+you|ignored\s+(?:it|your|the)|(?:was|were)\s+(?:careless|negligent|wrong|mistaken))"
 )
 _BLAME = (
     _Rule(
         BLAME,
-        _rx(
+        _rule_rx(
             rf"\byou\s+(?:should|shouldn{_APOS}t|should\s+not|ought\s+to)\s+have\b"
             r"|\byou\s+(?:failed|neglected|forgot)\s+to\b"
-            rf"|\byou\s+(?:did\s+not|didn{_APOS}t|have\s+not|haven{_APOS}t)\s+(?:read|follow|check|provide|tell|send|include|enter|"
-            r"fill|give|update|inform|notify|attach|return|keep|cancel|pay|supply|contact|report|submit|register|"
-            r"let\s+us\s+know|use|sign|complete|book|call|reply|respond|answer|read)\b"
+            rf"|\byou(?<!\bif\syou)(?<!\bwhether\syou)(?<!\bcase\syou)\s+(?:did\s+not|didn{_APOS}t|have\s+not|haven{_APOS}t)\s+"
+            r"(?:bother\s+to\s+)?(?!need|have\s+to|do\s+anything|receive|get|hear|mention|want|say|ask|yet|been|expect|deserve|reali[sz]e|intend|mean)[a-z]+\b"
+            rf"|\b(?:it\s+(?:is|was)|it{_APOS}s)\s+(?:your|the\s+customer{_APOS}s)\s+responsibility\b|\bup\s+to\s+you\s+to\b"
+            r"|\byour\s+own\s+(?:doing|choice|fault|error|mistake)\b|\byou\s+chose\s+to\b|\byou\s+got\s+(?:it|the\s+\w+)\s+wrong\b"
+            r"|\b(?:the\s+)?(?:mistake|error|fault)\s+(?:was|is)\s+yours\b"
             r"|\byour\s+(?:own\s+)?(?:fault|error|mistake|responsibility\s+to)\b"
             r"|\byou\s+(?:must\s+have\s+)?(?:entered|gave|provided|typed|supplied|chose|selected|used|put|sent)\s+(?:us\s+)?"
             r"(?:the\s+|an?\s+|your\s+)?(?:wrong|incorrect|invalid)\b"
@@ -259,17 +279,18 @@ _BLAME = (
     ),
     _Rule(
         BLAME,
-        _rx(
+        _rule_rx(
             # "the agent (you spoke to on 3 April) failed to", "the engineer who visited didn't follow"
             rf"\b{_THIRD_PARTY}(?:,?\s+(?:who|that|you)\b[^,.;!?]{{1,40}}?)?,?\s+(?:has\s+|have\s+|had\s+)?{_FAULT}"
             rf"|\b(?:it\s+was|that\s+was|this\s+was|this\s+is|that\s+is|it\s+is|it{_APOS}s|that{_APOS}s|which\s+is)\s+"
             rf"(?:the\s+|our\s+)?(?:[a-z]+(?:\s+[a-z]+)?{_APOS}s?\s+|their\s+|his\s+|her\s+)(?:fault|mistake|error|doing)\b"
-            rf"|\b(?:fault|error|mistake|delay|problem|issue)\s+(?:on\s+[a-z\s]+\s+)?(?:was|is|has\s+been)\s+"
+            r"|\b(?:their|his|her)\s+(?:fault|responsibility|problem|doing|error|mistake|issue)\b"
+            rf"|\b(?:fault|error|mistake|delay|problem|issue)\s+(?:was|is|has\s+been)\s+"
             rf"(?:caused|made)\s+by\s+(?:the|our|your|a)\s+"
             rf"|\b(?:was|is)\s+(?:caused\s+by|down\s+to|made\s+by)\s+(?:the|our|your|their|a)\s+(?!(?:storm|weather|snow|flood))"
             rf"|\b(?:the\s+)?(?:delay|hold-up|problem)\s+is\s+with\s+the\s+"
             rf"|\b(?:that|this|it){_APOS}?s?\s*(?:is\s+|was\s+)?down\s+to\s+(?:the|our|your|their)\s+"
-            rf"|,?\s+not\s+(?:us|ours|me|we|the\s+council|the\s+company|our\s+fault)\b(?=\s*[.!,;]|\s*$)"
+            rf"|\bnot\s+(?:us|ours|me|we|the\s+council|the\s+company|our\s+fault)\b(?=\s*[.!,;]|\s*$)"
             rf"|\b(?:not|isn{_APOS}t|wasn{_APOS}t)\s+(?:our|my)\s+fault\b|\bnothing\s+to\s+do\s+with\s+(?:us|me)\b"
             r"|\b(?:blame|blamed)\s+(?:the|our)\b|\bwhoever\s+(?:dealt|spoke|handled|took)\b"
             r"|\bsomething\s+they\s+are\s+responsible\s+for\b"
@@ -299,11 +320,16 @@ _JARGON_CI_WORDS = re.compile(
     r"(?<![\w-])(?:triag(?:e|ed|ing)|backlog|back[-\s]office|escalation\s+queue|work\s*order|job\s+ref|"
     r"pending\s+(?:closure|3rd\s+party|third\s+party)|awaiting\s+(?:3rd|third)\s+party|auto[-\s]?closed?|"
     r"(?:1st|2nd|3rd|first|second|third)[-\s]line\s+(?:team|support|queue)|tier\s*[1-4]|no\s+fault\s+found|"
-    r"(?:ticket|case)\s+status\s+(?:is\s+)?(?:pending|on\s+hold|wip|awaiting\s+\w+)|wrap[-\s]up\s+code|dispo(?:sition)?\s+code)(?![\w-])",
+    r"(?:ticket|case)\s+status\s+(?:is\s+)?(?:pending|on\s+hold|wip|awaiting\s+\w+)|wrap[-\s]up\s+code|dispo(?:sition)?\s+code|"
+    # trade words of telecoms, insurance, travel and energy desks
+    r"port[-\s](?:in|out)|re-?provision(?:ed|ing)?|provisioning|subrogation|betterment|indemnity\s+basis|"
+    r"desktop\s+validation|fare\s+basis|[A-Z]-class|change\s+of\s+supply\s+flow)(?![\w-])",
     re.IGNORECASE,
 )
 # An acronym the customer is unlikely to know: two to five capitals (with digits), not known.
-_ACRONYM = re.compile(r"(?<![\w&'-])[A-Z][A-Z0-9]{1,4}(?:#\d+)?(?![\w&-])")
+_ACRONYM = re.compile(
+    r"(?<![\w&'-])(?:[A-Z][A-Z0-9]{1,4}(?:#\d+)?|(?!Mc|Mac)[A-Z][a-z][A-Z]{1,3})(?![\w&-])"
+)
 
 # Terms customers know (public bodies, laws, everyday abbreviations, well-known UK brands).
 KNOWN_TERMS = frozenset(
@@ -364,11 +390,11 @@ _SUBJECT = (
 _NO_OWNERSHIP = (
     _Rule(
         NO_OWNERSHIP,
-        _rx(
+        _rule_rx(
             rf"\b{_SUBJECT}\s+(?:will|should|shall|would|is\s+going\s+to|are\s+going\s+to|needs\s+to|need\s+to|will\s+need\s+to|"
-            rf"has\s+to|have\s+to|must)\s+(?:then\s+|now\s+|also\s+)?be\s+(?:duly\s+|now\s+|then\s+|fully\s+)?{_PARTICIPLE}\b(?!\s+by\s+(?:me\b|myself\b|(?-i:[A-Z])))"
+            rf"has\s+to|have\s+to|must)\s+(?:then\s+|now\s+|also\s+)?be\s+(?:duly\s+|now\s+|then\s+|fully\s+)?{_PARTICIPLE}\b"
             rf"|\b(?:it|this|that){_APOS}ll\s+be\s+{_PARTICIPLE}\b"
-            rf"|\b{_SUBJECT}\s+(?:is|are)\s+(?:now\s+|currently\s+)?being\s+{_PARTICIPLE}\b(?!\s+by\s+(?:me\b|myself\b|(?-i:[A-Z])))"
+            rf"|\b{_SUBJECT}\s+(?:is|are)\s+(?:now\s+|currently\s+)?being\s+{_PARTICIPLE}\b"
         ),
         "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
         "Own it: \"I will … and I will update you by …\".",
@@ -379,11 +405,13 @@ _NO_OWNERSHIP = (
     ),
     _Rule(
         NO_OWNERSHIP,
-        _rx(
+        _rule_rx(
             r"\b(?!x)x"
             rf"|\b{_SUBJECT}\s+(?:has|have)\s+been\s+(?:passed|sent)\s+(?:back|on|along)\b"
             rf"|\b{_SUBJECT}\s+(?:has|have)\s+been\s+(?:noted|forwarded)\b"
             rf"|\b(?:the\s+)?(?:matter|case|complaint|query|claim|request)\s+(?:has|have)\s+been\s+passed\s+to\b"
+            rf"|\b{_SUBJECT}\s+(?:has|have)\s+been\s+(?:passed|referred|forwarded|escalated|sent)\s+(?:on\s+)?to\s+(?:the|our)\s+"
+            r"(?:[a-z-]+\s+){0,3}(?:team|department)\b"
             rf"|\b(?:someone|somebody|anyone)(?:\s+(?:from|in|on)\s+(?:the|our)\s+(?:\w+\s+)?(?:team|department))?(?:\s+else)?\s+"
             rf"(?:will|should|may|might|would|is\s+going\s+to)\b"
             rf"|\b(?:a\s+colleague|one\s+of\s+(?:our|the)\s+(?:team|colleagues|advisers|advisors|agents)|"
@@ -408,7 +436,7 @@ _NO_OWNERSHIP = (
 _VAGUE = (
     _Rule(
         NO_NEXT_STEP,
-        _rx(
+        _rule_rx(
             r"\bin\s+due\s+course\b|\bat\s+some\s+(?:point|stage)\b|\bat\s+a\s+later\s+date\b|\bsome\s*time\s+soon\b"
             r"|\bin\s+the\s+(?:near\s+)?future\b|\bat\s+the\s+earliest\s+opportunity\b|\bfor\s+further\s+action\b|\beventually\b"
             r"|\bwhen\s+(?:it|your\s+\w+)\s+reaches\s+the\s+(?:front|top)\b|\bwhen\s+they\s+can\b"
@@ -436,7 +464,11 @@ _EMPATHY = _rx(
     r"shouldn['\u2019]t\s+have\s+happened|hear\s+(?:that|about|how)|sympath\w*|unacceptable)\b"
 )
 # "Sorry you feel that way" regrets the customer's feeling, not what happened.
-_NON_APOLOGY = _rx(r"\bsorry\s+(?:if\s+|that\s+)?you\s+feel\b|\bsorry\s+you\s+(?:think|believe)\b|\bapologi[sz]e\s+if\s+you\b")
+# Nor does boilerplate: "we apologise for any inconvenience (this may have caused)".
+_NON_APOLOGY = _rx(
+    r"\bsorry\s+(?:if\s+|that\s+)?you\s+feel\b|\bsorry\s+you\s+(?:think|believe)\b|\bapologi[sz]e\s+if\s+you\b"
+    r"|\b(?:apologi[sz]e|apologies|sorry)\s+for\s+any\s+inconvenience\b"
+)
 
 # --- quotation -----------------------------------------------------------------------------------
 
@@ -466,12 +498,19 @@ def review(
     """
     agent_end, quoted = _agent_text(text)
     sentences = _sentences(text, agent_end, quoted)
+    lowered = _lower(text)
     findings: list[Finding] = []
     for i, (start, end) in enumerate(sentences):
         sentence = text[start:end]
-        following = text[sentences[i + 1][0] : sentences[i + 1][1]] if i + 1 < len(sentences) else ""
-        findings.extend(_rule_findings(text, start, sentence, quoted, _NEGATIVE + _BLAME + _VAGUE, following))
-        findings.extend(_ownership_findings(text, start, sentence, quoted))
+        low = lowered[start:end]
+        following = lowered[sentences[i + 1][0] : sentences[i + 1][1]] if i + 1 < len(sentences) else ""
+        findings.extend(_rule_findings(start, low, quoted, _NEGATIVE + _BLAME + _VAGUE, following))
+        if not _OWNED.search(low):
+            # "I will make sure it is looked into" is owned: an "I" in the sentence answers it.
+            owned_by_name = [m.start() for m in _BY_NAME.finditer(sentence)]
+            findings.extend(
+                f for f in _rule_findings(start, low, quoted, _NO_OWNERSHIP) if f.end - start not in owned_by_name
+            )
         findings.extend(_jargon_findings(text, start, sentence, quoted, tuple(jargon), tuple(known)))
     if complaint and sentences:
         findings.extend(_empathy_findings(text, sentences, quoted))
@@ -537,14 +576,26 @@ _SORRY_BEFORE = re.compile(r"\b(?:sorry|apologi[sz]e|regret)\s+(?:that\s+)?$", r
 _ONE_PER_SENTENCE = frozenset({BLAME, NO_OWNERSHIP})
 
 
+def _lower(text: str) -> str:
+    """``text`` in lower case, character for character (so spans stay true)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+# "… will be reviewed by Sam Patel" names the person: that is ownership.
+_BY_NAME = re.compile(r"(?=\s+by\s+(?:me\b|myself\b|[A-Z]))")
+
+
 def _rule_findings(
-    text: str,
     offset: int,
     sentence: str,
     quoted: list[tuple[int, int]],
     rules: tuple[_Rule, ...],
     following: str = "",
 ) -> Iterator[Finding]:
+    """The rules' matches in one (lower-cased) sentence starting at ``offset`` in the text."""
     seen: set[str] = set()
     for rule in rules:
         for m in rule.pattern.finditer(sentence):
@@ -559,10 +610,6 @@ def _rule_findings(
                 or _negated_inside(m.group(0))
             ):
                 continue
-            if rule.code in _ONE_PER_SENTENCE:
-                if rule.code in seen:
-                    continue
-                seen.add(rule.code)
             if rule.unless_sentence is not None and rule.unless_sentence.search(sentence):
                 continue
             if rule.unless_before is not None and rule.unless_before.search(sentence[: m.start()]):
@@ -574,6 +621,10 @@ def _rule_findings(
             if rule.to_clause_end:
                 stop = _CLAUSE_END.search(sentence, m.end())
                 end = offset + (stop.start() if stop else len(sentence))
+            if rule.code in _ONE_PER_SENTENCE:
+                if rule.code in seen:
+                    continue
+                seen.add(rule.code)
             yield Finding(rule.code, start, end, rule.explanation, rule.suggestion)
 
 
@@ -582,13 +633,6 @@ def _negated_inside(phrase: str) -> bool:
     return bool(re.search(rf"\b(?:not|n{_APOS}t|never)\b|n{_APOS}t\b", phrase, re.IGNORECASE)) and bool(
         re.search(r"fault|mistake|error|doing", phrase, re.IGNORECASE)
     ) and not re.search(r"\b(?:our|my)\s+fault", phrase, re.IGNORECASE)
-
-
-def _ownership_findings(text: str, offset: int, sentence: str, quoted: list[tuple[int, int]]) -> Iterator[Finding]:
-    # "I will make sure it is looked into" is owned: an "I" commitment in the sentence answers it.
-    if _OWNED.search(sentence):
-        return
-    yield from _rule_findings(text, offset, sentence, quoted, _NO_OWNERSHIP)
 
 
 @lru_cache(maxsize=64)
@@ -735,11 +779,11 @@ def _first_real_sentence(text: str, sentences: list[tuple[int, int]]) -> tuple[i
 
 
 def _deduplicate(findings: list[Finding]) -> list[Finding]:
-    """One finding per code per passage: overlapping matches of one code keep the longest."""
-    findings.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    """One finding per code per passage: of overlapping findings of one code, the first made (a
+    phrase rule) is kept over a later, reply-level one."""
     kept: list[Finding] = []
     for f in findings:
         if any(k.code == f.code and k.start < f.end and f.start < k.end for k in kept):
             continue
         kept.append(f)
-    return kept
+    return sorted(kept, key=lambda f: (f.start, f.end, CODES.index(f.code)))
