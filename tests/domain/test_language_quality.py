@@ -102,23 +102,23 @@ def _clean(items: list[dict]) -> tuple[int, int]:
 # Floors at the figures reached: (phrase precision, phrase recall, reply precision, reply recall).
 FLOORS = {
     "tuning": {
-        "negative_phrasing": (0.0, 0.0, 0.0, 0.0),
-        "blame": (0.0, 0.0, 0.0, 0.0),
-        "jargon": (0.0, 0.0, 0.0, 0.0),
-        "no_ownership": (0.0, 0.0, 0.0, 0.0),
-        "no_next_step": (0.0, 0.0, 0.0, 0.0),
-        "no_empathy": (0.0, 0.0, 0.0, 0.0),
+        "negative_phrasing": (0.95, 0.97, 0.98, 1.00),
+        "blame": (1.00, 1.00, 1.00, 1.00),
+        "jargon": (1.00, 0.96, 1.00, 1.00),
+        "no_ownership": (0.95, 0.93, 1.00, 0.95),
+        "no_next_step": (0.88, 0.87, 0.94, 0.98),
+        "no_empathy": (1.00, 1.00, 1.00, 1.00),
     },
     "heldout": {
-        "negative_phrasing": (0.0, 0.0, 0.0, 0.0),
-        "blame": (0.0, 0.0, 0.0, 0.0),
-        "jargon": (0.0, 0.0, 0.0, 0.0),
-        "no_ownership": (0.0, 0.0, 0.0, 0.0),
-        "no_next_step": (0.0, 0.0, 0.0, 0.0),
-        "no_empathy": (0.0, 0.0, 0.0, 0.0),
+        "negative_phrasing": (1.00, 0.60, 1.00, 0.70),
+        "blame": (1.00, 0.53, 1.00, 0.53),
+        "jargon": (0.90, 0.91, 0.91, 0.91),
+        "no_ownership": (0.75, 0.64, 0.90, 0.71),
+        "no_next_step": (0.89, 0.70, 0.92, 0.86),
+        "no_empathy": (1.00, 1.00, 1.00, 1.00),
     },
 }
-CLEAN_FLOORS = {"tuning": 0.0, "heldout": 0.0}
+CLEAN_FLOORS = {"tuning": 1.00, "heldout": 0.91}
 
 
 @pytest.mark.parametrize("part", ["tuning", "heldout"])
@@ -129,6 +129,5 @@ def test_precision_and_recall_per_code_hold_their_floors(part: str) -> None:
     print(_table(part, phrase, reply, clean))
     for code, (pp, pr, rp, rr) in FLOORS[part].items():
         got = (phrase[code].precision, phrase[code].recall, reply[code].precision, reply[code].recall)
-        assert got >= (pp, pr, rp, rr) or all(g >= f for g, f in zip(got, (pp, pr, rp, rr), strict=True)), (code, got)
         assert all(g >= f for g, f in zip(got, (pp, pr, rp, rr), strict=True)), (code, got)
     assert clean[0] / clean[1] >= CLEAN_FLOORS[part]
