@@ -86,12 +86,15 @@ class _Rule:
     unless_before: re.Pattern[str] | None = None
     # The span runs on to the end of the clause ("we can't offer compensation"), as people quote it.
     to_clause_end: bool = False
+    # The span starts at its clause ("Your claim will be reviewed"), where the match is its verb.
+    from_clause_start: bool = False
     # A refusal with an alternative offered at once ("but I can …", "What I can do is …") is fine.
     unless_alternative: bool = False
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    # Every rule reads the lower-cased text (``_lower``): matching without IGNORECASE is faster.
+    return re.compile(pattern)
 
 
 def _rule_rx(pattern: str) -> re.Pattern[str]:
@@ -383,16 +386,14 @@ _PARTICIPLE = (
     r"(?:\s+(?:into|in|on|out|up|at|back|over|through|with|along|across|forward|round|to))?"
 )
 # The thing a passive promise is about: "it", "your claim", "a new one", "any further issues".
-_SUBJECT = (
-    r"(?:it|this|that|these|those|(?:a|an|the|your|any|this|these|all|every|each|some)\s+(?:[a-z-]+\s+){0,4}?[a-z-]+"
-    r"|updates?|compensation|refunds?|feedback|news|payment|repairs?)"
-)
+# The head word of what a passive promise is about: "(your) claim", "it", "(a new) one".
+_SUBJECT = r"(?!(?:i|you|we|they|he|she|who|which|there|what)\s)[a-z-]+"
 _NO_OWNERSHIP = (
     _Rule(
         NO_OWNERSHIP,
         _rule_rx(
             rf"\b{_SUBJECT}\s+(?:will|should|shall|would|is\s+going\s+to|are\s+going\s+to|needs\s+to|need\s+to|will\s+need\s+to|"
-            rf"has\s+to|have\s+to|must)\s+(?:then\s+|now\s+|also\s+)?be\s+(?:duly\s+|now\s+|then\s+|fully\s+)?{_PARTICIPLE}\b"
+            rf"has\s+to|have\s+to)\s+(?:then\s+|now\s+|also\s+)?be\s+(?:duly\s+|now\s+|then\s+|fully\s+)?{_PARTICIPLE}\b"
             rf"|\b(?:it|this|that){_APOS}ll\s+be\s+{_PARTICIPLE}\b"
             rf"|\b{_SUBJECT}\s+(?:is|are)\s+(?:now\s+|currently\s+)?being\s+{_PARTICIPLE}\b"
         ),
@@ -402,6 +403,7 @@ _NO_OWNERSHIP = (
         unless_sentence=_TIME,
         unless_after=_rx(r"^\W*(?:as\s+usual|automatically)"),
         unless_before=_rx(r"\bno\s+(?:[a-z]+\s+)?$"),
+        from_clause_start=True,
     ),
     _Rule(
         NO_OWNERSHIP,
@@ -513,8 +515,8 @@ def review(
             )
         findings.extend(_jargon_findings(text, start, sentence, quoted, tuple(jargon), tuple(known)))
     if complaint and sentences:
-        findings.extend(_empathy_findings(text, sentences, quoted))
-    findings.extend(_next_step_findings(text, sentences, findings))
+        findings.extend(_empathy_findings(text, lowered, sentences))
+    findings.extend(_next_step_findings(lowered, sentences, findings))
     return tuple(_deduplicate(findings))
 
 
@@ -604,20 +606,25 @@ def _rule_findings(
                 continue
             if rule.unless_after is not None and rule.unless_after.search(sentence[m.end() :]):
                 continue
+            before = sentence[max(0, m.start() - 80) : m.start()]
             if rule.negatable and (
-                _NEGATION_BEFORE.search(sentence[: m.start()])
-                or _SORRY_BEFORE.search(sentence[: m.start()])
+                _NEGATION_BEFORE.search(before)
+                or _SORRY_BEFORE.search(before)
                 or _negated_inside(m.group(0))
             ):
                 continue
             if rule.unless_sentence is not None and rule.unless_sentence.search(sentence):
                 continue
-            if rule.unless_before is not None and rule.unless_before.search(sentence[: m.start()]):
+            if rule.unless_before is not None and rule.unless_before.search(before):
                 continue
             if rule.unless_alternative and (
                 _ALTERNATIVE_SAME.search(sentence[m.end() :]) or _ALTERNATIVE_NEXT.search(following)
             ):
                 continue
+            if rule.from_clause_start:
+                cut = max(sentence.rfind(mark, 0, m.start()) for mark in ",;:")
+                clause = sentence[cut + 1 : m.start()]
+                start = offset + m.start() - len(clause.lstrip())
             if rule.to_clause_end:
                 stop = _CLAUSE_END.search(sentence, m.end())
                 end = offset + (stop.start() if stop else len(sentence))
@@ -752,9 +759,9 @@ def _last_sentence_of(finding: Finding, sentences: list[tuple[int, int]]) -> boo
     return start <= finding.start < end
 
 
-def _empathy_findings(text: str, sentences: list[tuple[int, int]], quoted: list[tuple[int, int]]) -> Iterator[Finding]:
+def _empathy_findings(text: str, lowered: str, sentences: list[tuple[int, int]]) -> Iterator[Finding]:
     for start, end in sentences:
-        sentence = text[start:end]
+        sentence = lowered[start:end]
         if _EMPATHY.search(sentence) and not _NON_APOLOGY.search(sentence):
             return
     start, end = _first_real_sentence(text, sentences)
