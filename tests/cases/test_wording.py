@@ -52,7 +52,7 @@ def test_the_agents_text_is_escaped(agent_client, case):
         f"/cases/{case.reference}/reply/wording/", {"reply-body": "We can't <script>x()</script>"}
     ).content.decode()
     assert "<script>" not in body
-    assert "<q>We can&#x27;t</q>" in body
+    assert "<q>We can&#x27;t &lt;script&gt;x()&lt;/script&gt;</q>" in body
 
 
 def test_a_clean_reply_says_so_and_an_empty_one_shows_nothing(agent_client, case):
