@@ -82,9 +82,10 @@ def main() -> None:
     for label, texts in (("mixed replies", mixed), ("clean replies", clean)):
         laps = timed(texts, lambda t: review(t, complaint=True))
         median = statistics.median(laps)
+        base = statistics.median(floor)
         print(
-            f"{label}: {len(texts)} × {args.chars} chars: median {median:.2f} ms, p99 {p99(laps):.2f} ms "
-            f"({median / statistics.median(floor):.0f}× a lower+split of the same reply, {statistics.median(floor):.3f} ms)"
+            f"{label}: {len(texts)} x {args.chars} chars: median {median:.2f} ms, p99 {p99(laps):.2f} ms "
+            f"({median / base:.0f}x a lower+split of the same reply, {base:.3f} ms)"
         )
     findings = sum(len(review(t, complaint=True)) for t in mixed)
     print(f"findings on the mixed replies: {findings} ({findings / len(mixed):.1f} a reply)")

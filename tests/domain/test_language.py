@@ -147,7 +147,11 @@ def test_vague_next_steps_are_flagged(text: str, phrase: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I will get back to you by 3pm tomorrow.", "We'll be in touch within 2 working days.", "I'll update you on Friday."],
+    [
+        "I will get back to you by 3pm tomorrow.",
+        "We'll be in touch within 2 working days.",
+        "I'll update you on Friday.",
+    ],
 )
 def test_a_time_makes_the_next_step_clear(text: str) -> None:
     assert NO_NEXT_STEP not in codes(text)

@@ -128,7 +128,7 @@ _NEGATIVE = (
         NEGATIVE_PHRASING,
         _rule_rx(_CANT),
         "This tells the customer what you cannot do. Lead with what you can do for them.",
-        "Start with what you can do: \"What I can do is …\".",
+        'Start with what you can do: "What I can do is …".',
         unless_after=_POSITIVE_AFTER_CANT,
         unless_before=_REPORTED,
         to_clause_end=True,
@@ -142,8 +142,8 @@ _NEGATIVE = (
             r"|\bnothing\s+(?:more\s+|else\s+|further\s+)?(?:we|i)\s+can\s+(?:do|suggest|offer)\b"
             rf"|\bunfortunately,?\s+there{_APOS}?s?\s*(?:is\s+)?nothing\b"
         ),
-        "\"There is nothing we can do\" closes the conversation. Say what is possible instead.",
-        "Offer an option: \"Here is what I can do: …\".",
+        '"There is nothing we can do" closes the conversation. Say what is possible instead.',
+        'Offer an option: "Here is what I can do: …".',
         unless_before=_REPORTED,
     ),
     _Rule(
@@ -153,8 +153,8 @@ _NEGATIVE = (
             r"|\byou\s+(?:just\s+)?(?:have|must)\s+to\b|\byou\s+must\b(?!\s+have\b)"
             r"|\byou\s+are\s+(?:liable|responsible)\s+for\b|\byou(?:['\u2019]d|\s+would)\s+be\s+better\s+off\b"
         ),
-        "\"You'll have to\" reads as an order. Ask, or say what happens next.",
-        "Ask instead: \"Please could you …\" or \"The next step is …\".",
+        '"You\'ll have to" reads as an order. Ask, or say what happens next.',
+        'Ask instead: "Please could you …" or "The next step is …".',
         unless_after=_rx(r"^\W*(?:not\b|be\s+(?:pleased|glad|happy))"),
         unless_before=_REPORTED,
         to_clause_end=True,
@@ -195,7 +195,7 @@ _NEGATIVE = (
             r"(?:declined|refused|rejected|denied|not\s+upheld|turned\s+down)\b|\bnot\s+upheld\b"
         ),
         "This is a flat refusal. Explain the reason and offer what you can do.",
-        "Say why, then what is possible: \"Because …, what I can do is …\".",
+        'Say why, then what is possible: "Because …, what I can do is …".',
         unless_after=_rx(r"^\W*(?:hesitate|let\s+this\s+happen\s+again|stop\s+until|charge\s+you|need\s+to)"),
         unless_before=_REPORTED,
         to_clause_end=True,
@@ -276,9 +276,11 @@ _BLAME = (
             r"|\bcaused\s+by\s+you\b|\bthrough\s+no\s+fault\s+of\s+ours\b|\bwe\s+would\s+point\s+out\s+that\s+you\b"
         ),
         "This blames the customer. Say what happened and what you will do about it instead.",
-        "Describe the fact without fault: \"The form we received had …, so I will …\".",
+        'Describe the fact without fault: "The form we received had …, so I will …".',
         negatable=True,
-        unless_after=_rx(r"^\W*(?:anything\s+wrong|need\s+to|have\s+to|had\s+to|needed\s+to|been\s+(?:told|asked|made))"),
+        unless_after=_rx(
+            r"^\W*(?:anything\s+wrong|need\s+to|have\s+to|had\s+to|needed\s+to|been\s+(?:told|asked|made))"
+        ),
     ),
     _Rule(
         BLAME,
@@ -300,7 +302,7 @@ _BLAME = (
             rf"|\b(?:he|she|they){_APOS}?s?\s*(?:is\s+|are\s+|was\s+)?new\s+and\b"
         ),
         "This blames a colleague or another team. To the customer we are one organisation: own it.",
-        "Own it: \"We got this wrong, and I am putting it right by …\".",
+        'Own it: "We got this wrong, and I am putting it right by …".',
         negatable=True,
     ),
 )
@@ -330,36 +332,37 @@ _JARGON_CI_WORDS = re.compile(
     re.IGNORECASE,
 )
 # An acronym the customer is unlikely to know: two to five capitals (with digits), not known.
-_ACRONYM = re.compile(
-    r"(?<![\w&'-])(?:[A-Z][A-Z0-9]{1,4}(?:#\d+)?|(?!Mc|Mac)[A-Z][a-z][A-Z]{1,3})(?![\w&-])"
-)
+_ACRONYM = re.compile(r"(?<![\w&'-])(?:[A-Z][A-Z0-9]{1,4}(?:#\d+)?|(?!Mc|Mac)[A-Z][a-z][A-Z]{1,3})(?![\w&-])")
 
 # Terms customers know (public bodies, laws, everyday abbreviations, well-known UK brands).
 KNOWN_TERMS = frozenset(
-    """BSL VAT UK GB EU NHS HMRC DVLA DWP MOT GP ID OK TV PC PIN PAC STAC SIM IBAN BIC SMS MMS URL PDF FAQ FAQS
+    re.split(
+        r"\s+",
+        """BSL VAT UK GB EU NHS HMRC DVLA DWP MOT GP ID OK TV PC PIN PAC STAC SIM IBAN BIC SMS MMS URL PDF FAQ FAQS
     GDPR ICO ATOL ABTA CAA APR CCJ ISA ISP BT EE O2 SSE EDF EON TSB HSBC RBS BBC ITV DIY AM PM BST GMT
     ASAP RSVP PS NB FYI TBC MP CEO USB HD 4G 5G WIFI DVD CD ATM HR IT UPS DHL DPD TNT EVRI NI NIC NINO
     DBS MR MRS MS DR ST RD LTD PLC CIC COVID A&E ONS OFGEM OFCOM OFWAT FCA FOS PPI DD BACS CHAPS VIP
-    RRP OAP SEND ADHD MS ME LGBT LGBTQ AI AA RAC SAR DSAR WAP ETA AND THE FOR NOT YOU WE HM UKVI
-    KG KM MPH KWH MB GB TB CCTV LED RNIB RNID""".split()
+    RRP OAP SEND ADHD ME LGBT LGBTQ AI AA RAC SAR DSAR WAP ETA AND THE FOR NOT YOU WE HM UKVI
+    KG KM MPH KWH MB TB CCTV LED RNIB RNID""".strip(),
+    )
 )
 KNOWN_PHRASES = ("Consumer Rights Act", "Data Protection Act", "Equality Act", "Financial Ombudsman")
 
-_JARGON_EXPLANATION = "\"{term}\" is an internal term the customer may not know. Say it in plain words."
+_JARGON_EXPLANATION = '"{term}" is an internal term the customer may not know. Say it in plain words.'
 _JARGON_SUGGESTIONS = {
-    "RMA": "\"return number\"",
-    "SR": "\"your case\"",
-    "BAU": "\"as usual\"",
-    "SLA": "\"our promised response time\"",
-    "L1": "\"our support team\"",
-    "L2": "\"our specialist team\"",
-    "L3": "\"our specialist team\"",
-    "POD": "\"proof of delivery\"",
-    "EOD": "\"by the end of the day\"",
-    "COB": "\"by the end of the day\"",
-    "WIP": "\"in progress\"",
-    "IDV": "\"security questions\"",
-    "NFF": "\"the engineer found no fault\"",
+    "RMA": '"return number"',
+    "SR": '"your case"',
+    "BAU": '"as usual"',
+    "SLA": '"our promised response time"',
+    "L1": '"our support team"',
+    "L2": '"our specialist team"',
+    "L3": '"our specialist team"',
+    "POD": '"proof of delivery"',
+    "EOD": '"by the end of the day"',
+    "COB": '"by the end of the day"',
+    "WIP": '"in progress"',
+    "IDV": '"security questions"',
+    "NFF": '"the engineer found no fault"',
 }
 
 # --- ownership and next steps --------------------------------------------------------------------
@@ -397,8 +400,8 @@ _NO_OWNERSHIP = (
             rf"|\b(?:it|this|that){_APOS}ll\s+be\s+{_PARTICIPLE}\b"
             rf"|\b{_SUBJECT}\s+(?:is|are)\s+(?:now\s+|currently\s+)?being\s+{_PARTICIPLE}\b"
         ),
-        "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
-        "Own it: \"I will … and I will update you by …\".",
+        'Nobody is named as doing this. Say who will do it: "I will …" or a named colleague.',
+        'Own it: "I will … and I will update you by …".',
         # "It will be couriered to you tomorrow" is a booked step, not a promise left hanging.
         unless_sentence=_TIME,
         unless_after=_rx(r"^\W*(?:as\s+usual|automatically)"),
@@ -430,8 +433,8 @@ _NO_OWNERSHIP = (
             r"|\byou\s+will\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
             rf"|\byou{_APOS}ll\s+hear\s+(?:back\s+)?from\s+(?:someone|somebody|the\s+team|them)\b"
         ),
-        "Nobody is named as doing this. Say who will do it: \"I will …\" or a named colleague.",
-        "Own it: \"I will … and I will update you by …\".",
+        'Nobody is named as doing this. Say who will do it: "I will …" or a named colleague.',
+        'Own it: "I will … and I will update you by …".',
     ),
 )
 
@@ -447,11 +450,12 @@ _VAGUE = (
             r"|\b(?:we|i|they|someone|the\s+team)(?:\s+will|{a}ll)\s+(?:be\s+in\s+touch|get\s+back\s+to\s+you|let\s+you\s+know|update\s+you|come\s+back\s+to\s+you)\b"
             r"|\b(?:we|i)\s+(?:are|am|{a}re|{a}m)\s+(?:currently\s+|still\s+)?looking\s+into\s+(?:it|this|the\s+matter|your\s+\w+)\b"
             r"|\bkeep\s+an\s+eye\s+out\b|\b(?:shortly|soon)\b(?=[.!?,]|\s*$)|\bwatch\s+this\s+space\b"
-            r"|\b(?:will|should)\s+be\s+(?:resolved|fixed|sorted|done|completed|with\s+you|back)\s+(?:soon|shortly|eventually)\b"
-            .replace("{a}", _APOS)
+            r"|\b(?:will|should)\s+be\s+(?:resolved|fixed|sorted|done|completed|with\s+you|back)\s+(?:soon|shortly|eventually)\b".replace(
+                "{a}", _APOS
+            )
         ),
         "This does not say what happens next or when. Give the customer a step and a time.",
-        "Give a time: \"I will call you by 3pm tomorrow with …\".",
+        'Give a time: "I will call you by 3pm tomorrow with …".',
         unless_sentence=_TIME,
     ),
 )
@@ -530,7 +534,7 @@ def suggestions(text: str, *, complaint: bool = False) -> tuple[str, ...]:
     lines = []
     for f in review(text, complaint=complaint):
         advice = f.suggestion or f.explanation
-        lines.append(f"{f.label}: \u201c{text[f.start:f.end]}\u201d \u2014 {advice}")
+        lines.append(f"{f.label}: \u201c{text[f.start : f.end]}\u201d \u2014 {advice}")
     return tuple(lines)
 
 
@@ -570,7 +574,8 @@ def _sentences(text: str, agent_end: int, quoted: list[tuple[int, int]]) -> list
 
 
 _NEGATION_BEFORE = re.compile(
-    rf"(?:\bnot|n{_APOS}t|\bno|\bnever|\bnone\s+of\s+(?:this|it)|\bin\s+no\s+way|\bnothing)\b[^.!?,;]{{0,25}}$", re.IGNORECASE
+    rf"(?:\bnot|n{_APOS}t|\bno|\bnever|\bnone\s+of\s+(?:this|it)|\bin\s+no\s+way|\bnothing)\b[^.!?,;]{{0,25}}$",
+    re.IGNORECASE,
 )
 # "I'm sorry you were told that" regrets it: the customer is not being blamed.
 _SORRY_BEFORE = re.compile(r"\b(?:sorry|apologi[sz]e|regret)\s+(?:that\s+)?$", re.IGNORECASE)
@@ -608,9 +613,7 @@ def _rule_findings(
                 continue
             before = sentence[max(0, m.start() - 80) : m.start()]
             if rule.negatable and (
-                _NEGATION_BEFORE.search(before)
-                or _SORRY_BEFORE.search(before)
-                or _negated_inside(m.group(0))
+                _NEGATION_BEFORE.search(before) or _SORRY_BEFORE.search(before) or _negated_inside(m.group(0))
             ):
                 continue
             if rule.unless_sentence is not None and rule.unless_sentence.search(sentence):
@@ -637,9 +640,11 @@ def _rule_findings(
 
 def _negated_inside(phrase: str) -> bool:
     # "that was not the courier's fault", "it wasn't your fault"
-    return bool(re.search(rf"\b(?:not|n{_APOS}t|never)\b|n{_APOS}t\b", phrase, re.IGNORECASE)) and bool(
-        re.search(r"fault|mistake|error|doing", phrase, re.IGNORECASE)
-    ) and not re.search(r"\b(?:our|my)\s+fault", phrase, re.IGNORECASE)
+    return (
+        bool(re.search(rf"\b(?:not|n{_APOS}t|never)\b|n{_APOS}t\b", phrase, re.IGNORECASE))
+        and bool(re.search(r"fault|mistake|error|doing", phrase, re.IGNORECASE))
+        and not re.search(r"\b(?:our|my)\s+fault", phrase, re.IGNORECASE)
+    )
 
 
 @lru_cache(maxsize=64)
@@ -736,7 +741,7 @@ def _next_step_findings(text: str, sentences: list[tuple[int, int]], findings: l
         if not promised and _DONE.search(sentence):
             return
     explanation = "The matter is still open and the reply gives no next step or time. Say what happens next and when."
-    suggestion = "End with the step: \"I will call you on Thursday by 5pm with …\"."
+    suggestion = 'End with the step: "I will call you on Thursday by 5pm with …".'
     vague = [f for f in findings if f.code == NO_NEXT_STEP]
     hanging = [
         f
@@ -771,7 +776,7 @@ def _empathy_findings(text: str, lowered: str, sentences: list[tuple[int, int]])
         end,
         "This complaint reply does not acknowledge what the customer went through. Hear, empathise, "
         "apologise, then act (HEAT).",
-        "Open with it: \"I'm sorry about …; I understand how frustrating …\".",
+        'Open with it: "I\'m sorry about …; I understand how frustrating …".',
     )
 
 
