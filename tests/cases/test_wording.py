@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from rapport.cases.models import Message
+from rapport.cases.services import REPLY_REQUIRED
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HARSH = "Unfortunately there's nothing we can do. Your SR is in the L2 queue."
@@ -96,3 +97,9 @@ def test_only_people_who_can_see_the_case_get_hints(client, customer_user, other
     assert signed_in(other_agent).post(url, {"reply-body": HARSH}).status_code == 404
     assert signed_in(customer_user).post(url, {"reply-body": HARSH}).status_code in {302, 403, 404}
     assert client.post(url, {"reply-body": HARSH}).status_code == 302
+
+
+def test_checking_an_empty_reply_shows_no_error(agent_client, case):
+    page = agent_client.post(f"/cases/{case.reference}/reply/", {"reply-body": "", "check-wording": "1"}).content.decode()
+    assert "Wording hints" not in page
+    assert REPLY_REQUIRED not in page

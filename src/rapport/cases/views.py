@@ -252,12 +252,13 @@ def case_presence(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     case = policy.access_case(actor(request), reference)
-    form = ReplyForm(request.POST, request.FILES, case=case)
     if CHECK_WORDING in request.POST:
         # "Check wording" without JavaScript: the page again, the reply kept, the hints shown.
         # Nothing is sent; files chosen must be chosen again (a browser never resends them).
-        wording_ = _wording(case, request.POST.get("reply-body", ""))
-        return _render(request, case.reference, reply_form=ReplyForm(request.POST, case=case), wording=wording_)
+        text = request.POST.get("reply-body", "")
+        kept = ReplyForm(initial={"body": text}, case=case)  # unbound: a check shows no form errors
+        return _render(request, case.reference, reply_form=kept, wording=_wording(case, text))
+    form = ReplyForm(request.POST, request.FILES, case=case)
     return _add_message(request, case, form, MessageKind.OUTBOUND, REPLY_SENT, "reply_form")
 
 
