@@ -490,6 +490,9 @@ _EARLIER_MESSAGE = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+|\n\s*\n|\n(?=\s*[-*\u2022]|\s*\d+[.)])|\n")
 
 
+_PHRASE_RULES = _NEGATIVE + _BLAME + _VAGUE
+
+
 def review(
     text: str,
     *,
@@ -505,19 +508,20 @@ def review(
     agent_end, quoted = _agent_text(text)
     sentences = _sentences(text, agent_end, quoted)
     lowered = _lower(text)
+    extra, allowed = tuple(jargon), tuple(known)
     findings: list[Finding] = []
     for i, (start, end) in enumerate(sentences):
         sentence = text[start:end]
         low = lowered[start:end]
         following = lowered[sentences[i + 1][0] : sentences[i + 1][1]] if i + 1 < len(sentences) else ""
-        findings.extend(_rule_findings(start, low, quoted, _NEGATIVE + _BLAME + _VAGUE, following))
+        findings.extend(_rule_findings(start, low, quoted, _PHRASE_RULES, following))
         if not _OWNED.search(low):
             # "I will make sure it is looked into" is owned: an "I" in the sentence answers it.
             owned_by_name = [m.start() for m in _BY_NAME.finditer(sentence)]
             findings.extend(
                 f for f in _rule_findings(start, low, quoted, _NO_OWNERSHIP) if f.end - start not in owned_by_name
             )
-        findings.extend(_jargon_findings(text, start, sentence, quoted, tuple(jargon), tuple(known)))
+        findings.extend(_jargon_findings(start, sentence, quoted, extra, allowed))
     if complaint and sentences:
         findings.extend(_empathy_findings(text, lowered, sentences))
     findings.extend(_next_step_findings(lowered, sentences, findings))
@@ -661,7 +665,6 @@ def _known(known: tuple[str, ...]) -> frozenset[str]:
 
 
 def _jargon_findings(
-    text: str,
     offset: int,
     sentence: str,
     quoted: list[tuple[int, int]],
