@@ -100,6 +100,8 @@ def test_only_people_who_can_see_the_case_get_hints(client, customer_user, other
 
 
 def test_checking_an_empty_reply_shows_no_error(agent_client, case):
-    page = agent_client.post(f"/cases/{case.reference}/reply/", {"reply-body": "", "check-wording": "1"}).content.decode()
+    page = agent_client.post(
+        f"/cases/{case.reference}/reply/", {"reply-body": "", "check-wording": "1"}
+    ).content.decode()
     assert "Wording hints" not in page
     assert REPLY_REQUIRED not in page
