@@ -22,7 +22,12 @@ def test_findings_come_with_their_spans_quotes_and_suggestions(client, auth, age
     assert response.status_code == 200
     body = response.json()
     found = [(f["code"], f["quote"]) for f in body["findings"]]
-    assert found == [("negative_phrasing", "You'll have to"), ("jargon", "RMA"), ("no_next_step", "in due course")]
+    assert found == [
+        ("negative_phrasing", "You'll have to wait"),
+        ("no_ownership", "Your RMA will be processed"),
+        ("jargon", "RMA"),
+        ("no_next_step", "in due course"),
+    ]
     for finding in body["findings"]:
         assert text[finding["start"] : finding["end"]] == finding["quote"]
         assert finding["explanation"]
@@ -30,14 +35,14 @@ def test_findings_come_with_their_spans_quotes_and_suggestions(client, auth, age
 
 
 def test_the_complaint_flag_asks_for_empathy(client, auth, agent):
-    text = "Your refund was issued on Monday."
+    text = "Your refund will reach you on Monday."
     assert post(client, auth(agent), {"text": text}).json()["codes"] == []
     assert post(client, auth(agent), {"text": text, "complaint": True}).json()["codes"] == ["no_empathy"]
 
 
 def test_an_organisations_own_terms_are_jargon(client, auth, agent, settings):
     settings.RAPPORT_LANGUAGE_JARGON = ("Genesys",)
-    body = post(client, auth(agent), {"text": "I have noted it on Genesys for you."}).json()
+    body = post(client, auth(agent), {"text": "I have noted it on Genesys and will call you on Friday."}).json()
     assert [f["quote"] for f in body["findings"]] == ["Genesys"]
 
 

@@ -386,7 +386,7 @@ _TIME = _rx(
 _PARTICIPLE = (
     r"(?:[a-z]+ed|sent|made|done|redone|dealt|given|taken|seen|paid|put|set|shown|sorted|found|brought|"
     r"kept|told|got|gotten|held|built|fitted|fixed|rebilled|reissued|restocked|allocated)"
-    r"(?:\s+(?:into|in|on|out|up|at|back|over|through|with|along|across|forward|round|to))?"
+    r"(?:\s+(?:into|on|out|up|at|back|over|through|with|along|across|forward|round))?"
 )
 # The thing a passive promise is about: "it", "your claim", "a new one", "any further issues".
 # The head word of what a passive promise is about: "(your) claim", "it", "(a new) one".
