@@ -98,6 +98,7 @@ PATHS = {
     "/api/v1/kb/articles/{article_id}/versions": {"get"},
     "/api/v1/kb/articles/{article_id}/feedback": {"post"},
     "/api/v1/kb/search": {"get"},
+    "/api/v1/language/review": {"post"},
     "/api/v1/macros": {"get", "post"},
     "/api/v1/macros/{macro_id}": {"get", "patch", "delete"},
     "/api/v1/cases/{reference}/macros/{macro_id}/apply": {"post"},
