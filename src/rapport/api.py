@@ -49,6 +49,7 @@ from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
+from rapport.outreach import api as outreach_api
 from rapport.workforce import api as workforce_api
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ api.add_router("/time", time_api.router)
 api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
+api.add_router("/outreach", outreach_api.router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
