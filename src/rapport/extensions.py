@@ -135,11 +135,11 @@ class Deadline:
 @dataclass(frozen=True)
 class OutboundPreferences:
     """How messages to a customer must be sent (reasonable adjustments, Equality Act 2010 s.20):
-    ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
-    ``contact_name`` is a named contact or authorised advocate to address as well; ``easy_read`` asks
-for the easy-read wording where a message has one, ``bsl_relay`` for an offer to talk it through in
-British Sign Language by video relay, ``preferred_channel`` the channel they asked to be contacted
-on (blank: no preference)."""
+        ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
+        ``contact_name`` is a named contact or authorised advocate to address as well; ``easy_read`` asks
+    for the easy-read wording where a message has one, ``bsl_relay`` for an offer to talk it through in
+    British Sign Language by video relay, ``preferred_channel`` the channel they asked to be contacted
+    on (blank: no preference)."""
 
     plain_text_only: bool = False
     large_print: bool = False

@@ -47,8 +47,13 @@ def group(agent, team, now) -> Group:
     )
     for customer in found.all:
         case = case_create(
-            actor=agent, customer=customer, subject="Cannot sign in", body="The site is down.", channel="email",
-            team=team, now=now,
+            actor=agent,
+            customer=customer,
+            subject="Cannot sign in",
+            body="The site is down.",
+            channel="email",
+            team=team,
+            now=now,
         )
         case.tags.add(tag)
         if customer == found.restricted:

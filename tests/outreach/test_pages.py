@@ -55,7 +55,10 @@ def test_a_team_leader_drafts_previews_and_sends_from_the_pages(
     with django_assert_max_num_queries(30):
         page = client.get(f"/outreach/{outreach.pk}/")
     html = page.content.decode()
-    assert "6 customers in the group: 2 will be emailed, 1 listed to call or post (their preferred channel), 3 skipped." in html
+    assert (
+        "6 customers in the group: 2 will be emailed, 1 listed to call or post (their preferred channel), 3 skipped."
+        in html
+    )
     assert "Tom Evans</a>: Processing restricted (UK GDPR Art 18(2))" in html
     assert "Legitimate interests (UK GDPR Art 6(1)(f))" in html
     assert "Send to 3 customers" in html
@@ -74,28 +77,32 @@ def test_a_team_leader_drafts_previews_and_sends_from_the_pages(
     recipients = _rows(client.get(f"/outreach/{outreach.pk}/recipients.csv"))
     assert len(recipients) == 7
     listed = _rows(client.get("/outreach/?format=csv"))
-    assert listed[1][0] == "Outage notice" and listed[1][-1] == "3"
+    assert listed[1][0] == "Outage notice"
+    assert listed[1][-1] == "3"
     with django_assert_max_num_queries(20):
         assert "Outage notice" in client.get("/outreach/").content.decode()
 
 
 def test_the_customer_page_shows_their_proactive_messages(client, team_leader, group):
     outreach = services.outreach_draft(
-        actor=team_leader, title="Outage notice", subject="Down", body="Sorry.", segment={"open_case_tag": TAG},
+        actor=team_leader,
+        title="Outage notice",
+        subject="Down",
+        body="Sorry.",
+        segment={"open_case_tag": TAG},
         now=timezone.now(),
     )
     services.outreach_send(actor=team_leader, outreach_id=outreach.pk, now=timezone.now())
     services.outreach_deliver(outreach_id=outreach.pk, now=timezone.now())
     client.force_login(team_leader)
     html = client.get(f"/customers/{group.plain.pk}/").content.decode()
-    assert "Proactive messages" in html and "Outage notice" in html
+    assert "Proactive messages" in html
+    assert "Outage notice" in html
     restricted = client.get(f"/customers/{group.restricted.pk}/").content.decode()
     assert "Processing restricted" in restricted
 
 
-def test_api_create_preview_send_and_recipients(
-    client, auth, team_leader, group, django_capture_on_commit_callbacks
-):
+def test_api_create_preview_send_and_recipients(client, auth, team_leader, group, django_capture_on_commit_callbacks):
     created = client.post(
         "/api/v1/outreach",
         {
@@ -111,18 +118,22 @@ def test_api_create_preview_send_and_recipients(
     outreach_id = created.json()["id"]
     assert created.json()["state"] == "draft"
     preview = client.get(f"/api/v1/outreach/{outreach_id}/preview", **auth(team_leader)).json()
-    assert preview["matched"] == 6 and preview["to_send"] == 3
+    assert preview["matched"] == 6
+    assert preview["to_send"] == 3
     assert {s["reason"] for s in preview["skipped"]} == {"erased", "restricted", "no_address"}
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(f"/api/v1/outreach/{outreach_id}/send", **auth(team_leader))
     assert sent.status_code == 202
     assert sent.json()["state"] == "sending"  # the job runs after the commit
     after = client.get(f"/api/v1/outreach/{outreach_id}", **auth(team_leader)).json()
-    assert after["progress"] == 1.0 and after["sent"] == 2 and after["state"] == "sent"
+    assert after["progress"] == 1.0
+    assert after["sent"] == 2
+    assert after["state"] == "sent"
     again = client.post(f"/api/v1/outreach/{outreach_id}/send", **auth(team_leader))
     assert again.status_code == 409
     page = client.get(f"/api/v1/outreach/{outreach_id}/recipients?limit=4", **auth(team_leader)).json()
-    assert len(page["items"]) == 4 and page["next_cursor"]
+    assert len(page["items"]) == 4
+    assert page["next_cursor"]
     rest = client.get(
         f"/api/v1/outreach/{outreach_id}/recipients?cursor={page['next_cursor']}", **auth(team_leader)
     ).json()

@@ -18,7 +18,8 @@ from rapport.domain.outreach import (
 def test_a_service_message_rests_on_legitimate_interests_and_needs_no_pecr_consent():
     basis = lawful_basis("service")
     assert "Art 6(1)(f)" in basis
-    assert "PECR reg. 22" in basis and "not needed" in basis
+    assert "PECR reg. 22" in basis
+    assert "not needed" in basis
     assert "PECR reg. 22(2)" in lawful_basis("marketing")
 
 
@@ -31,10 +32,14 @@ def test_consent_is_asked_only_for_marketing_but_restriction_always_skips():
 
 def test_delivery_honours_a_preferred_channel_a_person_works_over_email():
     letter = delivery(has_email=True, preferred_channel="letter", large_print=True)
-    assert letter is not None and letter.channel == "letter" and letter.by_hand
+    assert letter is not None
+    assert letter.channel == "letter"
+    assert letter.by_hand
     assert Format.LARGE_PRINT in letter.formats
     chat = delivery(has_email=True, preferred_channel="chat")
-    assert chat is not None and chat.channel == "email" and chat.formats == (Format.STANDARD,)
+    assert chat is not None
+    assert chat.channel == "email"
+    assert chat.formats == (Format.STANDARD,)
     assert delivery(has_email=False) is None
     assert delivery(has_email=False, preferred_channel="phone").channel == "phone"  # type: ignore[union-attr]
 
@@ -44,7 +49,8 @@ def test_easy_read_implies_plain_text_and_bsl_adds_the_offer():
     assert found is not None
     assert found.formats == (Format.EASY_READ, Format.PLAIN_TEXT, Format.BSL_OFFER)
     text = wording(body="Long words.", easy_read_body="Short words.", formats=found.formats)
-    assert text.startswith("Short words.") and text.endswith(BSL_OFFER_TEXT)
+    assert text.startswith("Short words.")
+    assert text.endswith(BSL_OFFER_TEXT)
     assert wording(body="Long words.", easy_read_body="", formats=found.formats).startswith("Long words.")
     assert wording(body="Long words.", easy_read_body="Short.", formats=(Format.STANDARD,)) == "Long words."
 

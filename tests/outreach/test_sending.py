@@ -65,8 +65,10 @@ def test_sending_emails_through_the_outbox_shaped_by_adjustments_and_records_eve
     emails = {e.to: e for e in OutboxEmail.objects.all()}
     assert set(emails) == {"priya@example.org", "ravi@example.org"}  # never the restricted, never letters
     plain, adjusted = emails["priya@example.org"], emails["ravi@example.org"]
-    assert BODY in plain.text and plain.html
-    assert EASY in adjusted.text and BODY not in adjusted.text
+    assert BODY in plain.text
+    assert plain.html
+    assert EASY in adjusted.text
+    assert BODY not in adjusted.text
     assert "British Sign Language" in adjusted.text
     assert adjusted.html == ""  # easy read goes as plain text
     assert OutboxAttachment.objects.filter(email=adjusted, filename="large-print.pdf").exists()
@@ -103,12 +105,24 @@ def test_marketing_needs_consent_and_a_manager(team_leader, manager, group, now)
     with pytest.raises(Forbidden):
         _draft(team_leader, now, purpose="marketing")
     Consent.objects.create(
-        customer=group.plain, purpose="marketing", channel="email", basis="consent", granted=True, method="portal",
-        wording="Yes, email me offers", at=now,
+        customer=group.plain,
+        purpose="marketing",
+        channel="email",
+        basis="consent",
+        granted=True,
+        method="portal",
+        wording="Yes, email me offers",
+        at=now,
     )
     Consent.objects.create(
-        customer=group.adjusted, purpose="marketing", channel="email", basis="consent", granted=False, method="phone",
-        wording="No offers please", at=now,
+        customer=group.adjusted,
+        purpose="marketing",
+        channel="email",
+        basis="consent",
+        granted=False,
+        method="phone",
+        wording="No offers please",
+        at=now,
     )
     outreach = _draft(manager, now, purpose="marketing")
     found = selectors.preview(manager, outreach)
@@ -171,12 +185,16 @@ def test_a_service_plan_contingency_drafts_a_notice_for_a_person_to_send(team_le
     started = respond(
         team_leader,
         extensions.ContingencyRequest(
-            title="Phone lines down", subject="Our phone lines are down", body="Please use chat.",
-            segment={"open_case_tag": TAG}, reason="System down declared by a manager",
+            title="Phone lines down",
+            subject="Our phone lines are down",
+            body="Please use chat.",
+            segment={"open_case_tag": TAG},
+            reason="System down declared by a manager",
         ),
         now,
     )
     outreach = Outreach.objects.get()
-    assert outreach.origin == Origin.CONTINGENCY and outreach.state == OutreachState.DRAFT
+    assert outreach.origin == Origin.CONTINGENCY
+    assert outreach.state == OutreachState.DRAFT
     assert outreach.reason == "System down declared by a manager"
     assert started.link == f"/outreach/{outreach.pk}/"

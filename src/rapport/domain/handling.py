@@ -20,9 +20,7 @@ from datetime import datetime, timedelta
 DEFAULT_CAP = timedelta(minutes=30)
 
 
-def reply_work(
-    messages: Sequence[tuple[datetime, bool]], *, cap: timedelta = DEFAULT_CAP
-) -> list[timedelta]:
+def reply_work(messages: Sequence[tuple[datetime, bool]], *, cap: timedelta = DEFAULT_CAP) -> list[timedelta]:
     """The work behind each agent reply of one case, from its messages in time order as
     (when, sent by an agent): the time since the previous message, at most ``cap``."""
     found: list[timedelta] = []

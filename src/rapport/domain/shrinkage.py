@@ -4,7 +4,7 @@
 meetings (the categories of the COPC CX Standard and the usual contact-centre planning texts).
 Categories are entered as shares of paid time and add up: 0.12 leave + 0.04 sickness + 0.05
 training + 0.03 coaching + 0.04 meetings is 0.28. Staff to schedule are then the agents
-needed ÷ (1 − shrinkage) (``rapport.domain.staffing.scheduled_for``).
+needed / (1 - shrinkage) (``rapport.domain.staffing.scheduled_for``).
 """
 
 from __future__ import annotations

@@ -222,9 +222,7 @@ def outreach_send(request: HttpRequest, outreach_id: int) -> Status[OutreachOut]
 
 
 @router.get("/{outreach_id}/recipients", response={200: RecipientPage, **ERRORS}, summary="Who a send reached")
-def outreach_recipients(
-    request: HttpRequest, query: Query[PageIn], outreach_id: int
-) -> RecipientPage:
+def outreach_recipients(request: HttpRequest, query: Query[PageIn], outreach_id: int) -> RecipientPage:
     """Each customer the send dealt with: emailed, to call or post, or skipped and why."""
     require_staff(actor(request))
     outreach = _get(outreach_id)

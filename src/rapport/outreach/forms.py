@@ -34,7 +34,9 @@ class OutreachForm(Form):
     open_case_tag = forms.CharField(
         max_length=50, required=False, label="Customers with an open case tagged", help_text="e.g. delayed-order"
     )
-    open_case_type = forms.ChoiceField(choices=TYPE_CHOICES, required=False, label="Customers with an open case of type")
+    open_case_type = forms.ChoiceField(
+        choices=TYPE_CHOICES, required=False, label="Customers with an open case of type"
+    )
     group = forms.ChoiceField(choices=GROUP_CHOICES, required=False, label="Internal or external")
     tier = forms.CharField(max_length=30, required=False, label="Loyalty tier")
     team_id = forms.IntegerField(required=False, min_value=1, label="Customers of team (id)")

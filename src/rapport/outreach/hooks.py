@@ -55,9 +55,7 @@ def _demo(now: datetime) -> None:
     seed(now=now)
 
 
-def _contingency(
-    actor: User, request: extensions.ContingencyRequest, now: datetime
-) -> extensions.ContingencyStarted:
+def _contingency(actor: User, request: extensions.ContingencyRequest, now: datetime) -> extensions.ContingencyStarted:
     from rapport.outreach import services
 
     return services.contingency_notify(actor, request, now)

@@ -72,9 +72,9 @@ def preview(actor: User, outreach: Outreach) -> Preview:
     named: list[SkippedCustomer] = []
     for reason in reasons:
         if counts.get(reason.value):
-            for pk, name in annotated.filter(reason=reason.value).order_by("name", "pk").values_list("pk", "name")[
-                :SHOWN_SKIPPED
-            ]:
+            for pk, name in (
+                annotated.filter(reason=reason.value).order_by("name", "pk").values_list("pk", "name")[:SHOWN_SKIPPED]
+            ):
                 named.append(SkippedCustomer(pk, name, reason.value, SKIP_LABELS[reason]))
     formats: Counter[str] = Counter()
     by_email = by_hand = 0
@@ -122,9 +122,7 @@ def recipients(outreach: Outreach, *, state: str = "") -> QuerySet[Recipient]:
 def customer_contacts(customer_id: int, *, limit: int = 10) -> list[Recipient]:
     """A customer's latest proactive contacts (sent or skipped), newest first: one query."""
     return list(
-        Recipient.objects.filter(customer_id=customer_id)
-        .select_related("outreach")
-        .order_by("-at", "-id")[:limit]
+        Recipient.objects.filter(customer_id=customer_id).select_related("outreach").order_by("-at", "-id")[:limit]
     )
 
 

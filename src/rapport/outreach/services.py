@@ -191,7 +191,9 @@ def _deliver_batch(outreach: Outreach, batch: list[Customer], now: datetime) -> 
             reason = Skip.NO_ADDRESS.value if reason == SEND else reason
             skipped[reason] = skipped.get(reason, 0) + 1
             rows.append(
-                Recipient(outreach=outreach, customer=customer, state=RecipientState.SKIPPED, skip_reason=reason, at=now)
+                Recipient(
+                    outreach=outreach, customer=customer, state=RecipientState.SKIPPED, skip_reason=reason, at=now
+                )
             )
             continue
         state = RecipientState.BY_HAND if found.by_hand else RecipientState.QUEUED
@@ -249,7 +251,9 @@ def _email(outreach: Outreach, customer: Customer, formats: tuple[Format, ...], 
     )
 
 
-def contingency_notify(actor: User, request: extensions.ContingencyRequest, now: datetime) -> extensions.ContingencyStarted:
+def contingency_notify(
+    actor: User, request: extensions.ContingencyRequest, now: datetime
+) -> extensions.ContingencyStarted:
     """A service plan's contingency fired: draft the proactive message it planned (a person
     previews and sends it: who is skipped and why is theirs to see first)."""
     outreach = outreach_draft(

@@ -158,9 +158,7 @@ def _preferences(found: list[Adjustment]) -> extensions.OutboundPreferences:
 
 def restricted(customers: QuerySet[Customer]) -> QuerySet[Any]:
     """Customers whose processing is restricted now (UK GDPR Art 18(2)), for sends of any purpose."""
-    return Restriction.objects.filter(customer__in=customers.values("pk"), lifted_at__isnull=True).values(
-        "customer_id"
-    )
+    return Restriction.objects.filter(customer__in=customers.values("pk"), lifted_at__isnull=True).values("customer_id")
 
 
 def extra_target_time(case: Case) -> timedelta | None:

@@ -6,101 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0004_customer_lookup_indexes'),
+        ("customers", "0004_customer_lookup_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Outreach',
+            name="Outreach",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('purpose', models.CharField(choices=[('service', 'Service message'), ('marketing', 'Marketing')], default='service', max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('easy_read_body', models.TextField(blank=True)),
-                ('segment', models.JSONField(default=dict)),
-                ('segment_label', models.CharField(blank=True, max_length=400)),
-                ('basis', models.TextField()),
-                ('origin', models.CharField(choices=[('planned', 'Planned by a person'), ('contingency', "Started by a service plan's contingency")], default='planned', max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('sending', 'Sending'), ('sent', 'Sent')], default='draft', max_length=10)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('sent', models.PositiveIntegerField(default=0)),
-                ('by_hand', models.PositiveIntegerField(default=0)),
-                ('skipped', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("service", "Service message"), ("marketing", "Marketing")],
+                        default="service",
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("easy_read_body", models.TextField(blank=True)),
+                ("segment", models.JSONField(default=dict)),
+                ("segment_label", models.CharField(blank=True, max_length=400)),
+                ("basis", models.TextField()),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned by a person"),
+                            ("contingency", "Started by a service plan's contingency"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("sending", "Sending"), ("sent", "Sent")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("sent", models.PositiveIntegerField(default=0)),
+                ("by_hand", models.PositiveIntegerField(default=0)),
+                ("skipped", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachEvent',
+            name="OutreachEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=30)),
-                ('detail', models.CharField(blank=True, max_length=400)),
-                ('at', models.DateTimeField()),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outreach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='outreach.outreach')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=30)),
+                ("detail", models.CharField(blank=True, max_length=400)),
+                ("at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outreach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="outreach.outreach"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outreach', 'at', 'id'],
+                "ordering": ["outreach", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Recipient',
+            name="Recipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('queued', 'Emailed (through the outbox)'), ('by_hand', 'To call or post (their preferred channel)'), ('skipped', 'Skipped')], max_length=10)),
-                ('skip_reason', models.CharField(blank=True, choices=[('erased', 'Erased (UK GDPR Art 17)'), ('restricted', 'Processing restricted (UK GDPR Art 18(2))'), ('opted_out', 'Said no to marketing (UK GDPR Art 21(3))'), ('no_consent', 'No consent to marketing by email (PECR reg. 22)'), ('no_address', 'No email address and no other channel to reach them on')], max_length=20)),
-                ('channel', models.CharField(blank=True, max_length=20)),
-                ('formats', models.CharField(blank=True, max_length=200)),
-                ('at', models.DateTimeField()),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
-                ('outreach', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='outreach.outreach')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Emailed (through the outbox)"),
+                            ("by_hand", "To call or post (their preferred channel)"),
+                            ("skipped", "Skipped"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "skip_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("erased", "Erased (UK GDPR Art 17)"),
+                            ("restricted", "Processing restricted (UK GDPR Art 18(2))"),
+                            ("opted_out", "Said no to marketing (UK GDPR Art 21(3))"),
+                            ("no_consent", "No consent to marketing by email (PECR reg. 22)"),
+                            ("no_address", "No email address and no other channel to reach them on"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("channel", models.CharField(blank=True, max_length=20)),
+                ("formats", models.CharField(blank=True, max_length=200)),
+                ("at", models.DateTimeField()),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="customers.customer"
+                    ),
+                ),
+                (
+                    "outreach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="recipients", to="outreach.outreach"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outreach', 'id'],
+                "ordering": ["outreach", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='outreach',
-            index=models.Index(fields=['-created_at', '-id'], name='outreach_created'),
+            model_name="outreach",
+            index=models.Index(fields=["-created_at", "-id"], name="outreach_created"),
         ),
         migrations.AddIndex(
-            model_name='outreach',
-            index=models.Index(fields=['state', '-created_at'], name='outreach_state'),
+            model_name="outreach",
+            index=models.Index(fields=["state", "-created_at"], name="outreach_state"),
         ),
         migrations.AddIndex(
-            model_name='outreachevent',
-            index=models.Index(fields=['outreach', 'at', 'id'], name='outreach_event_at'),
+            model_name="outreachevent",
+            index=models.Index(fields=["outreach", "at", "id"], name="outreach_event_at"),
         ),
         migrations.AddIndex(
-            model_name='recipient',
-            index=models.Index(fields=['outreach', 'state', 'id'], name='recipient_outreach_state'),
+            model_name="recipient",
+            index=models.Index(fields=["outreach", "state", "id"], name="recipient_outreach_state"),
         ),
         migrations.AddIndex(
-            model_name='recipient',
-            index=models.Index(fields=['customer', '-at'], name='recipient_customer_at'),
+            model_name="recipient",
+            index=models.Index(fields=["customer", "-at"], name="recipient_customer_at"),
         ),
         migrations.AddIndex(
-            model_name='recipient',
-            index=models.Index(fields=['at', 'state'], name='recipient_at_state'),
+            model_name="recipient",
+            index=models.Index(fields=["at", "state"], name="recipient_at_state"),
         ),
         migrations.AddConstraint(
-            model_name='recipient',
-            constraint=models.UniqueConstraint(fields=('outreach', 'customer'), name='recipient_once'),
+            model_name="recipient",
+            constraint=models.UniqueConstraint(fields=("outreach", "customer"), name="recipient_once"),
         ),
     ]
