@@ -19,6 +19,7 @@ from rapport.domain.staffing import scheduled_for
 from rapport.platform.errors import FieldError, Forbidden
 from rapport.workforce import imports, selectors, services
 from rapport.workforce.models import AgentSkill, ShrinkageChange, ShrinkageShare
+from tests.api.conftest import fields
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +228,58 @@ def test_handling_time_from_message_timestamps_with_its_source(client, agent, te
     assert posted.status_code == 302
     exported = list(csv.reader(io.StringIO(client.get("/planning/handling-times/?format=csv").content.decode())))
     assert ["email", "complaint", "700", selectors.EDITED, "", "0", "", "0"] in exported
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+def test_api_shrinkage_and_skills(client, auth, agent, team_leader):
+    body = client.get("/api/v1/workforce/shrinkage", **auth(agent)).json()
+    assert body["total"] == pytest.approx(0.3)
+    assert [c["category"] for c in body["categories"]] == ["leave", "sickness", "training", "coaching", "meetings"]
+    refused = client.put("/api/v1/workforce/shrinkage", {"leave": 0.1}, content_type="application/json", **auth(agent))
+    assert refused.status_code == 403
+    bad = client.put("/api/v1/workforce/shrinkage", {"leave": 2}, content_type="application/json", **auth(team_leader))
+    assert bad.status_code == 422
+    assert "leave" in fields(bad)
+    too_much = client.put(
+        "/api/v1/workforce/shrinkage",
+        {"leave": 0.5, "sickness": 0.5},
+        content_type="application/json",
+        **auth(team_leader),
+    )
+    assert too_much.status_code == 422
+    assert "total" in fields(too_much)
+    set_ = client.put(
+        "/api/v1/workforce/shrinkage", {"sickness": 0.06}, content_type="application/json", **auth(team_leader)
+    )
+    assert set_.status_code == 200
+    assert set_.json()["total"] == pytest.approx(0.31)
+
+    put = client.put(
+        f"/api/v1/workforce/skills/{agent.pk}",
+        {"skills": ["welsh"], "products": ["Broadband"]},
+        content_type="application/json",
+        **auth(team_leader),
+    )
+    assert put.status_code == 200
+    assert put.json()["skills"] == ["welsh"]
+    listed = {a["agent"]: a for a in client.get("/api/v1/workforce/skills", **auth(agent)).json()}
+    assert listed[agent.pk]["products"] == ["Broadband"]
+    assert (
+        client.put(
+            f"/api/v1/workforce/skills/{agent.pk}",
+            {"skills": ["juggling"]},
+            content_type="application/json",
+            **auth(team_leader),
+        ).status_code
+        == 422
+    )
+    assert (
+        client.put(
+            "/api/v1/workforce/skills/99999999", {}, content_type="application/json", **auth(team_leader)
+        ).status_code
+        == 404
+    )
+    staffing_shape = client.get("/api/v1/workforce/handling-times", **auth(agent)).json()
+    assert {"tracked", "from_messages", "replies"} <= set(staffing_shape[0])

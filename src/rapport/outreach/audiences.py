@@ -96,7 +96,7 @@ def segment_customers(actor: User, segment: Mapping[str, Any]) -> QuerySet[Custo
     return customers
 
 
-def with_reason(customers: QuerySet[Customer], *, purpose: str) -> QuerySet[Customer]:
+def with_reason(customers: QuerySet[Customer], *, purpose: str) -> QuerySet[Any]:
     """Each customer annotated ``reason``: the first reason to skip them (``domain.outreach.Skip``
     order) or ``SEND``. Restrictions and consent come from the registered hooks, as subqueries."""
     whens = [When(erased_at__isnull=False, then=Value(Skip.ERASED.value))]
@@ -109,5 +109,6 @@ def with_reason(customers: QuerySet[Customer], *, purpose: str) -> QuerySet[Cust
         for reason in (Skip.RESTRICTED, Skip.OPTED_OUT, Skip.NO_CONSENT):
             whens += [When(pk__in=ids, then=Value(reason.value)) for ids in refused.get(reason.value, [])]
     whens.append(When(Q(email="") & ~Q(preferred_channel__in=sorted(BY_HAND)), then=Value(Skip.NO_ADDRESS.value)))
-    reason = models.Case(*whens, default=Value(SEND), output_field=models.CharField())
-    return customers.annotate(reason=reason)
+    first_reason = models.Case(*whens, default=Value(SEND), output_field=models.CharField())
+    annotated: QuerySet[Any] = customers.annotate(reason=first_reason)
+    return annotated

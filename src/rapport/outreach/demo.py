@@ -1,5 +1,6 @@
 """Demo proactive service: the broadband outage of the day before yesterday, its notice sent to
-every customer with an open case tagged with it (one of them restricted, so skipped)."""
+every customer with an open case tagged with it (anyone whose processing is restricted is skipped,
+with the reason)."""
 
 from __future__ import annotations
 

@@ -238,7 +238,8 @@ def _email(outreach: Outreach, customer: Customer, formats: tuple[Format, ...], 
     html = "" if Format.PLAIN_TEXT in formats else linebreaks(escape(full))
     attachments = []
     if Format.LARGE_PRINT in formats:
-        blocks = [Heading(outreach.subject), *[Paragraph(p) for p in full.split("\n\n") if p.strip()]]
+        blocks: list[Heading | Paragraph] = [Heading(outreach.subject)]
+        blocks += [Paragraph(p) for p in full.split("\n\n") if p.strip()]
         pdf = render_pdf(outreach.subject, blocks, large_print=True)
         attachments.append(EmailAttachment("large-print.pdf", pdf, "application/pdf"))
     email_send(

@@ -278,15 +278,16 @@ def handling_times(*, today: date) -> list[HandlingTimeRow]:
             key = (str(channel), str(case_type))
             tracked, cases = measured.get(key, (None, 0))
             from_messages, replies = stamped.get(key, (None, 0))
-            both = {"cases": cases, "tracked": tracked, "from_messages": from_messages, "replies": replies}
             if key in edited:
-                rows.append(HandlingTimeRow(*key, edited[key], EDITED, **both))
+                used: tuple[int, str] | None = (edited[key], EDITED)
             elif tracked is not None:
-                rows.append(HandlingTimeRow(*key, tracked, TRACKED, **both))
+                used = (tracked, TRACKED)
             elif from_messages is not None:
-                rows.append(HandlingTimeRow(*key, from_messages, TIMESTAMPS, **both))
-            elif not case_type:
-                rows.append(HandlingTimeRow(*key, DEFAULT_AHT[channel], DEFAULT, **both))
+                used = (from_messages, TIMESTAMPS)
+            else:
+                used = None if case_type else (DEFAULT_AHT[channel], DEFAULT)
+            if used is not None:
+                rows.append(HandlingTimeRow(*key, *used, cases, tracked, from_messages, replies))
     return rows
 
 
