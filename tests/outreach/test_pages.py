@@ -98,6 +98,9 @@ def test_the_customer_page_shows_their_proactive_messages(client, team_leader, g
     html = client.get(f"/customers/{group.plain.pk}/").content.decode()
     assert "Proactive messages" in html
     assert "Outage notice" in html
+    case = group.plain.cases.get()
+    timeline = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Proactive message</span> Outage notice: Emailed (through the outbox)" in timeline
     restricted = client.get(f"/customers/{group.restricted.pk}/").content.decode()
     assert "Processing restricted" in restricted
 

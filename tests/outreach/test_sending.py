@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from rapport import extensions
+from rapport.cases.models import CaseEvent
 from rapport.mail.models import OutboxAttachment, OutboxEmail
 from rapport.outreach import selectors, services
 from rapport.outreach.models import Origin, Outreach, OutreachState, Recipient, RecipientState
@@ -79,6 +80,9 @@ def test_sending_emails_through_the_outbox_shaped_by_adjustments_and_records_eve
     restricted = Recipient.objects.get(outreach=outreach, customer=group.restricted)
     assert restricted.skip_reason == "restricted"
     assert [e.action for e in outreach.events.all()] == ["drafted", "sent", "finished"]
+    # on the timeline of each reached customer's open case the message was about; not of the skipped
+    on_timeline = set(CaseEvent.objects.filter(kind="proactive_message").values_list("case__customer__name", "after"))
+    assert on_timeline == {(name, "Outage notice") for name in ("Priya Shah", "Ravi Patel", "Edith Clarke")}
 
 
 def test_a_large_send_moves_in_batches_shows_its_progress_and_resumes_without_writing_twice(

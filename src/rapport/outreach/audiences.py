@@ -112,3 +112,17 @@ def with_reason(customers: QuerySet[Customer], *, purpose: str) -> QuerySet[Any]
     first_reason = models.Case(*whens, default=Value(SEND), output_field=models.CharField())
     annotated: QuerySet[Any] = customers.annotate(reason=first_reason)
     return annotated
+
+
+def open_cases_of(actor: User, segment: Mapping[str, Any], customer_ids: list[int]) -> list[tuple[int, int]]:
+    """(case id, customer id) of the open cases that put these customers in the segment (its open
+    case criteria), for their timelines: one query; none when the segment names no open case."""
+    own, _others = _split(segment)
+    if not own or not customer_ids:
+        return []
+    cases = visible_cases(actor).filter(is_active=True, customer_id__in=customer_ids)
+    if own.get("open_case_tag"):
+        cases = cases.filter(tags__name=own["open_case_tag"])
+    if own.get("open_case_type"):
+        cases = cases.filter(type=own["open_case_type"])
+    return list(cases.order_by("id").values_list("id", "customer_id"))

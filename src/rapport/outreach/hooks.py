@@ -66,10 +66,11 @@ def register() -> None:
     if _registered:
         return
     _registered = True
-    from rapport.outreach import tasks
+    from rapport.outreach import events, tasks
     from rapport.outreach.services import DELIVER_JOB
     from rapport.platform import jobs
 
+    events.register()
     extensions.nav_items.append(
         extensions.NavItem(
             label="Proactive", url_name="outreach:list", section="outreach", visible=policy.can_view, order=86

@@ -14,10 +14,12 @@ from django.utils.html import escape, linebreaks
 
 from rapport import extensions
 from rapport.accounts.models import User
+from rapport.cases import journal
 from rapport.customers.models import Customer
 from rapport.domain.outreach import Format, Purpose, Skip, lawful_basis, wording
 from rapport.outreach import access as policy
-from rapport.outreach.audiences import SEND, segment_check, segment_customers, with_reason
+from rapport.outreach.audiences import SEND, open_cases_of, segment_check, segment_customers, with_reason
+from rapport.outreach.events import PROACTIVE_MESSAGE
 from rapport.outreach.models import Origin, Outreach, OutreachEvent, OutreachState, Recipient, RecipientState
 from rapport.outreach.selectors import delivery_for
 from rapport.platform import jobs
@@ -212,10 +214,18 @@ def _deliver_batch(outreach: Outreach, batch: list[Customer], now: datetime) -> 
         if not found.by_hand:
             prefs = preferences.get(customer.pk) or extensions.OutboundPreferences()
             emails.append((customer, found.formats, prefs.contact_name))
+    reached = {r.customer_id: r.get_state_display() for r in rows if r.state != RecipientState.SKIPPED}
+    actor = outreach.sent_by
+    on_cases = open_cases_of(actor, outreach.segment, sorted(reached)) if actor is not None else []
     with transaction.atomic():
         Recipient.objects.bulk_create(rows)
         for customer, formats, contact in emails:
             _email(outreach, customer, formats, contact)
+        # On the timeline of the open cases the message is about (staff only).
+        journal.record_many(
+            journal.Entry(case_id, PROACTIVE_MESSAGE, now, actor, before=reached[customer_id], after=outreach.title)
+            for case_id, customer_id in on_cases
+        )
         locked = Outreach.objects.select_for_update().get(pk=outreach.pk)
         merged = dict(locked.skipped or {})
         for reason, n in skipped.items():
