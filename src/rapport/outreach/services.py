@@ -169,13 +169,18 @@ def outreach_deliver(*, outreach_id: int, now: datetime, batches: int | None = N
     )
     handled = done = 0
     while batches is None or done < batches:
-        batch = list(pending[:BATCH])
-        if not batch:
-            with transaction.atomic():
-                Outreach.objects.filter(pk=outreach.pk).update(state=OutreachState.SENT, finished_at=now)
+        # One batch per transaction, under the send's row lock: two workers on one send (the job and
+        # the resume sweep) take turns, and the second finds the first's customers already written.
+        with transaction.atomic():
+            locked = Outreach.objects.select_for_update().filter(pk=outreach.pk, state=OutreachState.SENDING)
+            if not locked.exists():
+                break
+            batch = list(pending[:BATCH])
+            if not batch:
+                locked.update(state=OutreachState.SENT, finished_at=now)
                 _event(outreach, "finished", None, now)
-            break
-        _deliver_batch(outreach, batch, now)
+                break
+            _deliver_batch(outreach, batch, now)
         handled += len(batch)
         done += 1
     return handled
@@ -226,8 +231,8 @@ def _deliver_batch(outreach: Outreach, batch: list[Customer], now: datetime) -> 
             journal.Entry(case_id, PROACTIVE_MESSAGE, now, actor, before=reached[customer_id], after=outreach.title)
             for case_id, customer_id in on_cases
         )
-        locked = Outreach.objects.select_for_update().get(pk=outreach.pk)
-        merged = dict(locked.skipped or {})
+        current = Outreach.objects.get(pk=outreach.pk)
+        merged = dict(current.skipped or {})
         for reason, n in skipped.items():
             merged[reason] = merged.get(reason, 0) + n
         Outreach.objects.filter(pk=outreach.pk).update(
