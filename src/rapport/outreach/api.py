@@ -24,7 +24,7 @@ RECIPIENT_ORDER = Keyset((("id", int, False),))
 NOT_SENDING_YET = "This send is still a draft: preview it, then send it."
 
 
-class SegmentIn(Schema):
+class OutreachSegmentIn(Schema):
     open_case_tag: str = Field("", max_length=50, description="Customers with an open case with this tag")
     open_case_type: str = Field("", max_length=30, description="Customers with an open case of this type")
     customer_ids: list[int] | None = Field(None, max_length=5000, description="Customers by id")
@@ -47,7 +47,7 @@ class OutreachIn(Schema):
     subject: str = Field(max_length=200)
     body: str = Field(max_length=20000)
     easy_read_body: str = Field("", max_length=20000)
-    segment: SegmentIn
+    segment: OutreachSegmentIn
 
 
 class OutreachOut(Schema):
@@ -79,30 +79,30 @@ class OutreachPage(Schema):
     next_cursor: str | None
 
 
-class SkippedOut(Schema):
+class OutreachSkippedOut(Schema):
     customer: int
     name: str
     reason: str
     label: str
 
 
-class SkipCountOut(Schema):
+class OutreachSkipCountOut(Schema):
     reason: str
     label: str
     count: int
 
 
-class PreviewOut(Schema):
+class OutreachPreviewOut(Schema):
     matched: int
     to_send: int
     by_email: int
     by_hand: int
-    skipped: list[SkipCountOut]
-    skipped_customers: list[SkippedOut]
+    skipped: list[OutreachSkipCountOut]
+    skipped_customers: list[OutreachSkippedOut]
     formats: dict[str, int]
 
 
-class RecipientOut(Schema):
+class OutreachRecipientOut(Schema):
     id: int
     customer: int
     state: str
@@ -112,12 +112,12 @@ class RecipientOut(Schema):
     at: datetime
 
 
-class RecipientPage(Schema):
-    items: list[RecipientOut]
+class OutreachRecipientPage(Schema):
+    items: list[OutreachRecipientOut]
     next_cursor: str | None
 
 
-class PageIn(Schema):
+class OutreachPageIn(Schema):
     cursor: str | None = Field(None, max_length=500)
     limit: int | None = Field(None, ge=1, le=200)
 
@@ -158,7 +158,8 @@ def _get(outreach_id: int) -> Outreach:
 
 
 @router.get("", response={200: OutreachPage, **ERRORS}, summary="Proactive sends, newest first")
-def outreach_list(request: HttpRequest, query: Query[PageIn]) -> OutreachPage:
+def outreach_list(request: HttpRequest, query: Query[OutreachPageIn]) -> OutreachPage:
+    """Proactive sends with their basis, segment, state and progress (every member of staff reads them)."""
     require_staff(actor(request))
     page = ORDER.paginate(selectors.outreaches(), cursor=query.cursor, size=page_size(query.limit, default=50))
     return OutreachPage(items=[_out(o) for o in page.items], next_cursor=page.next_cursor)
@@ -183,12 +184,13 @@ def outreach_create(request: HttpRequest, payload: OutreachIn) -> Status[Outreac
 
 @router.get("/{outreach_id}", response={200: OutreachOut, **ERRORS}, summary="One proactive send")
 def outreach_get(request: HttpRequest, outreach_id: int) -> OutreachOut:
+    """One send: its message, lawful basis, segment, state, and how far sending has got."""
     require_staff(actor(request))
     return _out(_get(outreach_id))
 
 
-@router.get("/{outreach_id}/preview", response={200: PreviewOut, **ERRORS}, summary="Who a draft would reach")
-def outreach_preview(request: HttpRequest, outreach_id: int) -> PreviewOut:
+@router.get("/{outreach_id}/preview", response={200: OutreachPreviewOut, **ERRORS}, summary="Who a draft would reach")
+def outreach_preview(request: HttpRequest, outreach_id: int) -> OutreachPreviewOut:
     """How many customers the draft reaches now, by email or by hand, who is skipped and why (some by
     name), and the formats their reasonable adjustments ask for."""
     me = require_staff(actor(request))
@@ -198,14 +200,14 @@ def outreach_preview(request: HttpRequest, outreach_id: int) -> PreviewOut:
     if outreach.state != OutreachState.DRAFT:
         raise Conflict(services.NOT_A_DRAFT)
     found = selectors.preview(me, outreach)
-    return PreviewOut(
+    return OutreachPreviewOut(
         matched=found.matched,
         to_send=found.to_send,
         by_email=found.by_email,
         by_hand=found.by_hand,
-        skipped=[SkipCountOut(reason=r, label=label, count=n) for r, label, n in found.skipped],
+        skipped=[OutreachSkipCountOut(reason=r, label=label, count=n) for r, label, n in found.skipped],
         skipped_customers=[
-            SkippedOut(customer=c.customer_id, name=c.name, reason=c.reason, label=c.label)
+            OutreachSkippedOut(customer=c.customer_id, name=c.name, reason=c.reason, label=c.label)
             for c in found.skipped_customers
         ],
         formats=dict(found.formats),
@@ -221,16 +223,16 @@ def outreach_send(request: HttpRequest, outreach_id: int) -> Status[OutreachOut]
     return Status(202, _out(outreach))
 
 
-@router.get("/{outreach_id}/recipients", response={200: RecipientPage, **ERRORS}, summary="Who a send reached")
-def outreach_recipients(request: HttpRequest, query: Query[PageIn], outreach_id: int) -> RecipientPage:
+@router.get("/{outreach_id}/recipients", response={200: OutreachRecipientPage, **ERRORS}, summary="Who a send reached")
+def outreach_recipients(request: HttpRequest, query: Query[OutreachPageIn], outreach_id: int) -> OutreachRecipientPage:
     """Each customer the send dealt with: emailed, to call or post, or skipped and why."""
     require_staff(actor(request))
     outreach = _get(outreach_id)
     rows = Recipient.objects.filter(outreach=outreach)
     page = RECIPIENT_ORDER.paginate(rows, cursor=query.cursor, size=page_size(query.limit, default=100))
-    return RecipientPage(
+    return OutreachRecipientPage(
         items=[
-            RecipientOut(
+            OutreachRecipientOut(
                 id=r.pk,
                 customer=r.customer_id,
                 state=r.state,

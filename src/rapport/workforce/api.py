@@ -469,6 +469,7 @@ class AgentSkillsIn(Schema):
 
 @router.get("/skills", response={200: list[AgentSkillsOut], **ERRORS}, summary="Agents' skills")
 def skills(request: HttpRequest) -> list[AgentSkillsOut]:
+    """Every active member of staff with their skills and the products they know (routing reads them)."""
     require_staff(actor(request))
     return [
         AgentSkillsOut(agent=a.agent.pk, name=a.agent.name, skills=list(a.skills), products=list(a.products))
