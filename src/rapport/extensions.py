@@ -135,13 +135,19 @@ class Deadline:
 @dataclass(frozen=True)
 class OutboundPreferences:
     """How messages to a customer must be sent (reasonable adjustments, Equality Act 2010 s.20):
-    ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
-    ``contact_name`` is a named contact or authorised advocate to address as well."""
+        ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
+        ``contact_name`` is a named contact or authorised advocate to address as well; ``easy_read`` asks
+    for the easy-read wording where a message has one, ``bsl_relay`` for an offer to talk it through in
+    British Sign Language by video relay, ``preferred_channel`` the channel they asked to be contacted
+    on (blank: no preference)."""
 
     plain_text_only: bool = False
     large_print: bool = False
     contact_name: str = ""
     notes: tuple[str, ...] = ()
+    easy_read: bool = False
+    bsl_relay: bool = False
+    preferred_channel: str = ""
 
 
 CasePanelHook = Callable[["HttpRequest", "Case"], Panel | None]
@@ -531,15 +537,22 @@ def preferences_for(customer: Customer) -> OutboundPreferences:
     merged = OutboundPreferences()
     for hook in outbound_preferences:
         found = hook(customer)
-        if found is None:
-            continue
-        merged = OutboundPreferences(
-            plain_text_only=merged.plain_text_only or found.plain_text_only,
-            large_print=merged.large_print or found.large_print,
-            contact_name=merged.contact_name or found.contact_name,
-            notes=merged.notes + found.notes,
-        )
+        if found is not None:
+            merged = merge_preferences(merged, found)
     return merged
+
+
+def merge_preferences(one: OutboundPreferences, other: OutboundPreferences) -> OutboundPreferences:
+    """Both sets of preferences at once: any tightening wins, the first named contact and channel."""
+    return OutboundPreferences(
+        plain_text_only=one.plain_text_only or other.plain_text_only,
+        large_print=one.large_print or other.large_print,
+        contact_name=one.contact_name or other.contact_name,
+        notes=one.notes + other.notes,
+        easy_read=one.easy_read or other.easy_read,
+        bsl_relay=one.bsl_relay or other.bsl_relay,
+        preferred_channel=one.preferred_channel or other.preferred_channel,
+    )
 
 
 def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool:
@@ -762,3 +775,90 @@ def staff_voice_for(start: date, end: date) -> dict[int, StaffVoice] | None:
     for hook in staff_voice:
         found.update(hook(start, end))
     return found
+
+
+# --- proactive service ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudienceSource:
+    """A way to name a group of customers from criteria given as plain data (a segment): ``check``
+    refuses criteria that name nothing, anything unknown or anything outside the actor's reach,
+    raising a ``FieldError`` by field, and returns the group's label as people read it;
+    ``customers`` builds the (checked) group as a queryset, so that a caller counts, excludes and
+    sends inside its own queries whatever the number of customers."""
+
+    check: Callable[[User, Mapping[str, Any]], str]
+    customers: Callable[[User, Mapping[str, Any]], QuerySet[Customer]]
+    fields: tuple[str, ...] = ()
+
+
+audiences: Registry[AudienceSource] = Registry("audience source")
+"""Groups of customers other apps build sends on, by source name (``"feedback"``: customers picked
+by id, or a segment by internal/external group, loyalty tier, team and cases resolved in a period;
+the questionnaire sends use it, and proactive outreach narrows it further). ``fields`` lists the
+criteria a source reads, for forms and the API."""
+FEEDBACK_AUDIENCE = "feedback"
+
+RestrictedHook = Callable[["QuerySet[Customer]"], "QuerySet[Any]"]
+
+processing_restrictions: list[RestrictedHook] = []
+"""Customers whose processing is restricted now (UK GDPR Art 18(2): the data is stored, not
+otherwise used), for sends of any purpose, service messages included: given customers (a
+queryset), a queryset of the ids of those restricted. ``contact_refusals`` answers only for
+purposes that need consent."""
+
+
+def restricted_ids(customers: QuerySet[Customer]) -> list[QuerySet[Any]]:
+    return [hook(customers) for hook in processing_restrictions]
+
+
+BulkPreferencesHook = Callable[[Sequence[int]], Mapping[int, "OutboundPreferences"]]
+
+outbound_preferences_bulk: list[BulkPreferencesHook] = []
+"""``outbound_preferences`` for a batch of customers at once (one query per hook): the
+preferences by customer id, for those that have any. Sends to thousands read it per batch."""
+
+
+def preferences_for_many(customer_ids: Sequence[int]) -> dict[int, OutboundPreferences]:
+    """The merged outbound preferences of each customer in ``customer_ids`` that has any."""
+    found: dict[int, OutboundPreferences] = {}
+    if not customer_ids:
+        return found
+    for hook in outbound_preferences_bulk:
+        for customer_id, more in hook(customer_ids).items():
+            found[customer_id] = merge_preferences(found.get(customer_id, OutboundPreferences()), more)
+    return found
+
+
+@dataclass(frozen=True)
+class ContingencyRequest:
+    """What a service plan's contingency asks for when its trigger fires: ``title`` and the message
+    (``subject``, ``body``) to send, the ``segment`` (criteria of an ``audiences`` source and the
+    responder's own), and ``reason`` (the trigger, for the record)."""
+
+    title: str
+    subject: str
+    body: str
+    segment: Mapping[str, Any]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ContingencyStarted:
+    """What a responder started: a description and the page to review it on."""
+
+    text: str
+    link: str = ""
+
+
+ContingencyResponse = Callable[["User", ContingencyRequest, datetime], ContingencyStarted]
+
+contingency_responses: Registry[ContingencyResponse] = Registry("contingency response")
+"""Planned responses a service plan's contingency can start when its trigger fires, by name
+(``"notify_customers"``: the outreach app drafts a proactive message to the segment; a person
+previews it, with who is skipped and why, before it is sent)."""
+NOTIFY_CUSTOMERS = "notify_customers"
+PROACTIVE_CONTACTS = "proactive_contacts"
+"""KPI: proactive messages sent in the period (outbound, not demand: never counted as contacts
+received, ADR 0021)."""

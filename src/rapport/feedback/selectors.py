@@ -128,6 +128,7 @@ class Figures:
     rater: RaterGaps
     sla_attainment: float | None = None
     daily: tuple[tuple[date, int, int], ...] = field(default=())
+    proactive: float | None = None  # outbound messages sent, counted apart from cases raised (ADR 0021)
 
 
 def _counts(s: Slice) -> tuple[int, int, int, int, int, list[tuple[date, int, int]]]:
@@ -305,6 +306,15 @@ def sla_attainment(s: Slice) -> float | None:
     return extensions.kpi(extensions.SLA_ATTAINMENT, scope)
 
 
+def proactive_contacts(s: Slice) -> float | None:
+    """Proactive messages sent in the slice's period: outbound work, never counted among the cases
+    raised (the demand), from the outreach app's measure; None when no app sends them."""
+    scope = extensions.KpiScope(
+        cases=lambda prefix: _case_dims(s, prefix), start=day_start(s.start), end=day_start(s.end)
+    )
+    return extensions.kpi(extensions.PROACTIVE_CONTACTS, scope)
+
+
 def figures(s: Slice) -> Figures:
     created, resolved, fcr, reopened, complaints, daily = _counts(s)
     response, resolution = _timings(s)
@@ -323,6 +333,7 @@ def figures(s: Slice) -> Figures:
         rater=rater,
         sla_attainment=sla_attainment(s),
         daily=tuple(daily),
+        proactive=proactive_contacts(s),
     )
 
 

@@ -48,6 +48,11 @@ def _summary_rows(board: selectors.Dashboard) -> list[tuple[str, str, str]]:
 
     return [
         ("Cases raised", str(now.created), str(before.created)),
+        (
+            "Proactive messages sent (outbound, not counted as cases raised)",
+            selectors.NOT_MEASURED if now.proactive is None else f"{now.proactive:.0f}",
+            selectors.NOT_MEASURED if before.proactive is None else f"{before.proactive:.0f}",
+        ),
         ("Cases resolved", str(now.resolved), str(before.resolved)),
         (
             "First response, median (business hours)",
