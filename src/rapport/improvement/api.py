@@ -16,7 +16,7 @@ from rapport.access import require_staff
 from rapport.accounts.api import ERRORS, actor
 from rapport.accounts.models import User
 from rapport.improvement import access as policy
-from rapport.improvement import catalogue, gaps, selectors, services
+from rapport.improvement import catalogue, gaps, selectors, services, wording
 from rapport.improvement.models import Initiative, ScopeDimension
 from rapport.platform.errors import FieldError
 from rapport.platform.pagination import page_size
@@ -350,6 +350,11 @@ def run_check(request: HttpRequest, initiative_id: int) -> Any:
     ]
 
 
+class ReadableValueOut(Schema):
+    label: str
+    value: str
+
+
 class RuleOut(Schema):
     kind: str
     name: str
@@ -358,7 +363,8 @@ class RuleOut(Schema):
     owner: int | None
     review_on: date | None
     overdue: bool
-    values: dict[str, Any]
+    values: dict[str, Any] = Field(description="The values as stored (durations in ISO 8601, money as text).")
+    readable: list[ReadableValueOut] = Field(description="The same values as a person reads them.")
     last_changed_at: datetime | None
     initiative: int | None
 
@@ -379,6 +385,7 @@ def list_rules(request: HttpRequest) -> Any:
             "review_on": k.rule.review_on,
             "overdue": k.overdue,
             "values": {},
+            "readable": [],
             "last_changed_at": None,
             "initiative": None,
         }
@@ -394,6 +401,7 @@ def list_rules(request: HttpRequest) -> Any:
             "review_on": None,
             "overdue": False,
             "values": r.values,
+            "readable": [{"label": k, "value": v} for k, v in wording.readable_values(r.model, r.values)],
             "last_changed_at": r.last_change.at if r.last_change else None,
             "initiative": r.initiative_id,
         }
@@ -406,9 +414,13 @@ class KpiCatalogueOut(Schema):
     name: str
     label: str
     definition: str
+    formula: str
+    source: str
+    assumptions: list[str]
     kind: str
     unit: str
     higher_is_better: bool
+    testable: bool = Field(description="Whether a Check can test it before and after (the source gives its sample).")
 
 
 @router.get("/kpis", response={200: list[KpiCatalogueOut], **ERRORS}, summary="The KPI catalogue")
@@ -420,6 +432,10 @@ def list_kpis(request: HttpRequest) -> Any:
             "name": e.name,
             "label": e.source.label,
             "definition": e.source.definition,
+            "formula": e.source.formula,
+            "source": e.source.source,
+            "assumptions": list(e.source.assumptions),
+            "testable": e.testable,
             "kind": e.source.kind,
             "unit": e.source.unit,
             "higher_is_better": e.source.higher_is_better,

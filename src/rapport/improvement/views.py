@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.improvement import access as policy
-from rapport.improvement import catalogue, charts, forms, gaps, selectors, services
+from rapport.improvement import catalogue, charts, forms, gaps, selectors, services, wording
 from rapport.improvement import proposal as proposals
 from rapport.improvement.models import Milestone, Rule, Stage
 from rapport.platform import csv_export
@@ -430,7 +430,8 @@ def rules(request: HttpRequest) -> HttpResponse:
                 messages.success(request, SAVED)
                 return redirect("improvement:rules")
     context = {
-        "live": selectors.live_rules(),
+        # Each live rule with its values as a person reads them (labels, units, words).
+        "live": [(rule, wording.readable_values(rule.model, rule.values)) for rule in selectors.live_rules()],
         "kept": selectors.kept_rules(timezone.now().date()),
         "history": selectors.rule_history(),
         "form": form,
