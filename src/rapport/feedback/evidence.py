@@ -70,6 +70,8 @@ CSAT = extensions.KpiSource(
     lambda scope: 100 * s.total / s.n if (s := csat_sample(scope)).n else None,
     sample=csat_sample,
     definition="Share of CSAT answers (1-5) that are 4 or 5.",
+    formula="100 x answers of 4 or 5 / CSAT answers",
+    source="Feedback: CSAT survey answers (1-5) on the scope's cases",
     behind=_low(SurveyKind.CSAT, LOW_CSAT),
 )
 NPS = extensions.KpiSource(
@@ -90,6 +92,8 @@ CES = extensions.KpiSource(
     kind="mean",
     unit="",
     definition="Mean customer effort score, where 7 means the issue was very easy to resolve.",
+    formula="sum of CES scores / CES answers",
+    source="Feedback: CES survey answers (1-7, Dixon, Freeman and Toman, HBR 2010)",
     behind=_low(SurveyKind.CES, LOW_CES),
 )
 

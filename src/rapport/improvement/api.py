@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -442,3 +442,77 @@ def list_kpis(request: HttpRequest) -> Any:
         }
         for e in catalogue.catalogue()
     ]
+
+
+# --- the tone of voice ----------------------------------------------------------------------------
+
+
+class ToneEntryOut(Schema):
+    id: int
+    phrase: str
+    advice: Literal["avoid", "prefer"]
+    instead: str
+    reason: str
+
+
+class ToneEntryIn(Schema):
+    phrase: str = Field(max_length=80, description="A word or phrase; end it with * for any ending.")
+    advice: Literal["avoid", "prefer"]
+    reason: str = Field(max_length=300, description="Why, in the brand's terms.")
+    instead: str = Field("", max_length=200, description="What to say instead (for words to avoid).")
+
+
+class ToneCheckIn(Schema):
+    text: str = Field(max_length=20000)
+
+
+class ToneFindingOut(Schema):
+    phrase: str = Field(description="The words found, as written in the text.")
+    start: int
+    end: int
+    advice: Literal["avoid", "prefer"]
+    reason: str
+    instead: str
+
+
+def _tone_out(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "phrase": entry.phrase,
+        "advice": entry.advice,
+        "instead": entry.instead,
+        "reason": entry.reason,
+    }
+
+
+@router.get("/tone", response={200: list[ToneEntryOut], **ERRORS}, summary="The tone-of-voice guide")
+def tone_guide(request: HttpRequest) -> Any:
+    """The words and phrases the brand prefers and avoids, with the reasons. Staff only."""
+    require_staff(actor(request))
+    return [_tone_out(e) for e in selectors.tone_guide()]
+
+
+@router.post("/tone", response={201: ToneEntryOut, **ERRORS}, summary="Add to the tone-of-voice guide")
+def tone_add(request: HttpRequest, data: ToneEntryIn) -> Any:
+    """Team leaders and managers add a word or phrase to prefer or avoid, with the reason."""
+    entry = services.tone_entry_save(actor=actor(request), now=timezone.now(), **data.dict())
+    return Status(201, _tone_out(entry))
+
+
+@router.post("/tone/check", response={200: list[ToneFindingOut], **ERRORS}, summary="Check a text's tone")
+def tone_check(request: HttpRequest, data: ToneCheckIn) -> Any:
+    """Where a text (a reply, a macro, an article) uses words the guide prefers or avoids, in order
+    of where they occur. Staff only."""
+    require_staff(actor(request))
+    return [
+        {"phrase": f.phrase, "start": f.start, "end": f.end, "advice": f.advice, "reason": f.reason, "instead": f.instead}
+        for f in selectors.tone_findings(data.text)
+    ]
+
+
+@router.delete("/tone/{entry_id}", response={204: None, **ERRORS}, summary="Remove from the tone-of-voice guide")
+def tone_remove(request: HttpRequest, entry_id: int) -> Any:
+    """Team leaders and managers remove a word or phrase (declared after ``/tone/check``, which
+    its path would otherwise shadow)."""
+    services.tone_entry_delete(actor=actor(request), now=timezone.now(), entry_id=entry_id)
+    return Status(204, None)

@@ -85,6 +85,9 @@ INITIATIVE_FIELDS = frozenset(
 )
 
 
+MAX_ID = 2**63 - 1  # no row id is larger; a larger number cannot even be sent to the database
+
+
 def _require_manager(actor: User) -> None:
     if not policy.can_manage(actor):
         raise Forbidden(ONLY_MANAGERS)
@@ -578,7 +581,7 @@ def tone_entry_save(
 
 def tone_entry_delete(*, actor: User, now: datetime, entry_id: int) -> None:
     _require_manager(actor)
-    entry = ToneEntry.objects.filter(pk=entry_id).first()
+    entry = ToneEntry.objects.filter(pk=entry_id).first() if 1 <= entry_id <= MAX_ID else None
     if entry is None:
         raise NotFound("No entry with that id in the guide.")
     settings_history.setting_delete(actor=actor, instance=entry, now=now)

@@ -372,8 +372,10 @@ def gap_evidence(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
 
 
 def self_service_resolution(scope: extensions.KpiScope) -> float | None:
-    """KPI: the share of customers who opened a suggested article and did not raise the case."""
-    return figures(scope.start, scope.end).resolution
+    """KPI: the percentage of customers who opened a suggested article and did not raise the case
+    (a percentage like every proportion in the catalogue; None when no outcome is known yet)."""
+    sample = self_service_sample(scope)
+    return 100 * sample.total / sample.n if sample.n else None
 
 
 def self_service_sample(scope: extensions.KpiScope) -> extensions.KpiSample:

@@ -259,6 +259,8 @@ ATTAINMENT = extensions.KpiSource(
     attainment_kpi,
     sample=evidence.attainment_sample,
     definition="Share of SLA targets met among those decided (clocks started in the period, stopped or breached).",
+    formula="100 x targets met / (targets met + targets breached), in business time",
+    source="SLA clocks: each policy's targets counted in its business calendar (seed 000)",
     behind=evidence.breached_cases,
 )
 
