@@ -3,6 +3,8 @@ register of rules (staff read; team leaders and managers create and check)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -504,10 +506,7 @@ def tone_check(request: HttpRequest, data: ToneCheckIn) -> Any:
     """Where a text (a reply, a macro, an article) uses words the guide prefers or avoids, in order
     of where they occur. Staff only."""
     require_staff(actor(request))
-    return [
-        {"phrase": f.phrase, "start": f.start, "end": f.end, "advice": f.advice, "reason": f.reason, "instead": f.instead}
-        for f in selectors.tone_findings(data.text)
-    ]
+    return [dataclasses.asdict(f) for f in selectors.tone_findings(data.text)]
 
 
 @router.delete("/tone/{entry_id}", response={204: None, **ERRORS}, summary="Remove from the tone-of-voice guide")
