@@ -4,7 +4,6 @@ register of rules (staff read; team leaders and managers create and check)."""
 from __future__ import annotations
 
 import dataclasses
-
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
