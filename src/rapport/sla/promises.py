@@ -121,6 +121,12 @@ def promises_check(*, now: datetime, batch: int = BATCH) -> dict[str, int]:
     return counts
 
 
+def proposed_due_for(promise: Promise, now: datetime) -> datetime:
+    """The new time the SLA proposes for ``promise`` at ``now``: its first-response target
+    counted again from now in the policy's business calendar."""
+    return _proposal(promise, now)
+
+
 def _proposal(promise: Promise, now: datetime) -> datetime:
     clock = (
         Clock.objects.filter(case_id=promise.case_id, target=Target.FIRST_RESPONSE)
