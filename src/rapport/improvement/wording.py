@@ -17,7 +17,7 @@ from rapport.domain.readable import duration_words, hours_words, money_words, ye
 NONE = "—"
 
 
-def _label(field: models.Field | None, name: str) -> str:
+def _label(field: models.Field[Any, Any] | None, name: str) -> str:
     text = str(field.verbose_name) if field is not None else name.replace("_", " ")
     return text[:1].upper() + text[1:]
 
@@ -28,7 +28,7 @@ def _list(value: Any) -> str:
     return str(value)
 
 
-def value_words(field: models.Field | None, name: str, value: Any) -> str:
+def value_words(field: models.Field[Any, Any] | None, name: str, value: Any) -> str:
     """One stored value (as the settings history keeps it: JSON) in words."""
     if value is None or value == "" or value == []:
         return NONE
