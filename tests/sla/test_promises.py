@@ -319,3 +319,19 @@ def test_raising_a_case_in_the_portal_acknowledges_it_with_the_promise(client, c
     )
 
     assert "We will reply by 2pm on Monday 2 March." in response.content.decode()
+
+
+def test_a_merged_cases_open_promise_moves_to_the_case_it_was_merged_into(case, agent, customer, team, now):
+    from rapport.cases.merging import cases_merge
+
+    other = case_create(
+        actor=agent, customer=customer, subject="Kettle again", body="?", channel="email", team=team, now=now
+    )
+    versions = {c.reference: c.version for c in (case, other)}
+    cases_merge(
+        actor=agent, target_reference=case.reference, references=[other.reference], versions=versions, now=now + H
+    )
+
+    assert Promise.objects.filter(case=case, state=PromiseState.OPEN).count() == 2
+    message_add(actor=agent, reference=case.reference, kind="outbound", body="Both answered.", now=now + 2 * H)
+    assert set(Promise.objects.values_list("state", flat=True)) == {PromiseState.KEPT}

@@ -67,6 +67,7 @@ def on_case_changed(
 
 def on_cases_merged(target: Case, sources: Sequence[Case], actor: User, now: datetime) -> None:
     services.clocks_on_merge(target=target, sources=sources, now=now)
+    promises.promises_on_merge(target, sources)
 
 
 def on_case_split(case: Case, new: Case, message: Message, now: datetime) -> None:

@@ -82,6 +82,12 @@ def _decide(promise: Promise, answered_at: datetime | None, now: datetime) -> bo
     return True
 
 
+def promises_on_merge(target: Case, sources: Sequence[Case]) -> int:
+    """Cases merged into ``target``: their open promises move with their messages (the customer
+    was told them and is answered on the target now), so the target's first reply decides them."""
+    return Promise.objects.filter(case__in=[s.pk for s in sources], state=PromiseState.OPEN).update(case=target)
+
+
 def _answered_at(promise: Promise) -> datetime | None:
     """When the customer had an answer after the promise was made: the first reply, or the case
     resolved or closed (a call back that settled it is an answer too)."""
