@@ -40,6 +40,17 @@ def test_values_read_with_labels_units_and_words(policy):
     assert values["Calendar"] == "Office"
 
 
+def test_dates_and_money_read_as_people_write_them():
+    from django.db import models
+
+    from rapport.improvement.wording import value_words
+
+    assert value_words(models.DateField(), "review_on", "2026-12-05") == "5 December 2026"
+    assert value_words(models.DateTimeField(), "at", "2026-12-05T14:30:00Z") == "5 December 2026 14:30"
+    assert value_words(models.DecimalField(decimal_places=2), "limit", "250.00") == "\u00a3250"
+    assert value_words(models.PositiveIntegerField(), "retention_days", 30) == "30 days"
+
+
 def test_unknown_models_fall_back_to_the_stored_text():
     assert readable_values("nowhere.nothing", {"a_field": [1, 2]}) == [("A field", "1, 2")]
 

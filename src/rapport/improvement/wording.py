@@ -10,7 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.utils.dateparse import parse_date, parse_duration
+from django.utils.dateparse import parse_date, parse_datetime, parse_duration
 
 from rapport.domain.readable import duration_words, hours_words, money_words, yes_no
 
@@ -52,7 +52,10 @@ def value_words(field: models.Field[Any, Any] | None, name: str, value: Any) -> 
         if name.endswith("days"):
             return f"{value} day" if value == 1 else f"{value} days"
         return f"{value:,}" if isinstance(value, int) else str(value)
-    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        return f"{_day(moment.date())} {moment:%H:%M}" if moment else str(value)
+    if isinstance(field, models.DateField):
         day = parse_date(str(value))
         return _day(day) if day else str(value)
     return _list(value)
