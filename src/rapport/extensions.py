@@ -300,12 +300,20 @@ class KpiSource:
     unit: str = "%"
     definition: str = ""
     behind: Callable[[KpiScope, int], Sequence[int]] | None = None
+    formula: str = ""
+    """How it is computed, as a formula a person can check ("100 x kept / (kept + missed)")."""
+    source: str = ""
+    """Where its figures come from (the records, the standard or guidance it follows)."""
+    assumptions: tuple[str, ...] = ()
+    """What it takes as given and a reader should know (an hourly staff cost)."""
 
 
 kpi_sources: Registry[KpiSource] = Registry("KPI source")
 """Measures the dashboards show beside their own (``"sla_attainment"``: targets met among those
 decided, from the SLA app's clocks)."""
 SLA_ATTAINMENT = "sla_attainment"
+PROMISES_KEPT = "promises_kept"
+"""KPI: the share of promises to customers ("we will reply by 1pm on Friday") that were kept."""
 QA_SCORE = "qa_score"
 """The quality app's mean review score, per agent or team (the coaching targets read it)."""
 ROTA_ADHERENCE = "rota_adherence"
@@ -329,6 +337,10 @@ HANDLING_TIME = "handling_time"
 """Minutes of work recorded on each case (time tracking), for handling-time figures."""
 AVERAGE_HANDLING_TIME = "average_handling_time"
 """KPI: mean minutes recorded per case with time in the period (time tracking)."""
+NPS = "nps"
+"""KPI: Net Promoter Score from the feedback app's NPS answers."""
+COST_PER_CASE = "cost_per_case"
+"""KPI: staff cost per case, from time tracking's minutes at the hourly cost assumed."""
 CSAT = "csat"
 """``"csat"``: the customer's CSAT score for a case (the feedback app's survey answers), read by
 the knowledge base to show the satisfaction of the cases an article answered."""
@@ -689,6 +701,62 @@ def reply_placeholder_values(case: Case, actor: User, now: datetime) -> dict[str
     for hook in reply_placeholders:
         values.update(hook(case, actor, now))
     return values
+
+
+@dataclass(frozen=True)
+class CasePromise:
+    """What a customer was told to expect on a case: ``text`` is one whole sentence in the active
+    language ("We will reply by 1pm on Friday 11 December."), ``due`` the promised instant, and
+    ``late`` True once it passed with no reply."""
+
+    due: datetime
+    text: str
+    late: bool = False
+
+
+CasePromisesHook = Callable[[Sequence["Case"], datetime], Mapping[int, CasePromise]]
+
+case_promises: list[CasePromisesHook] = []
+"""The open promise of each case on a page (the SLA app: made from the first-response target in
+business time), for the acknowledgement of a new case and the portal; one query per hook."""
+
+
+def promises_for(cases: Sequence[Case], now: datetime) -> dict[int, CasePromise]:
+    """The open promise of each of ``cases`` that has one, by case id."""
+    found: dict[int, CasePromise] = {}
+    if cases:
+        for hook in case_promises:
+            found.update(hook(cases, now))
+    return found
+
+
+@dataclass(frozen=True)
+class ToneFinding:
+    """A word or phrase in a text that the organisation's tone of voice prefers or avoids:
+    ``start``/``end`` locate it, ``advice`` is "avoid" or "prefer", ``instead`` what to say
+    instead (when avoided), ``reason`` why, in the guide's own words."""
+
+    phrase: str
+    start: int
+    end: int
+    advice: Literal["avoid", "prefer"]
+    reason: str
+    instead: str = ""
+
+
+ToneCheckHook = Callable[[str], Sequence[ToneFinding]]
+
+tone_checks: list[ToneCheckHook] = []
+"""Checkers of a text against the brand's tone of voice (the improvement app's guide), for the
+macro and knowledge article edit pages and replies; the first registered answers. A hook must cost
+at most one query (the guide is small)."""
+
+
+def tone_findings(text: str) -> list[ToneFinding]:
+    """What the registered tone-of-voice guide finds in ``text``; empty when no guide is installed."""
+    for hook in tone_checks:
+        return list(hook(text))
+    return []
 
 
 bulk_actions: Registry[BulkAction] = Registry("bulk action")
