@@ -50,6 +50,7 @@ from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
 from rapport.workforce import api as workforce_api
+from rapport.plans import api as plans_api
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ api.add_router("/time", time_api.router)
 api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
+api.add_router("/plans", plans_api.router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rapport.knowledge",
     "rapport.macros",
     "rapport.workforce",
+    "rapport.plans",
     "rapport.improvement",
     "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's

@@ -21,6 +21,7 @@ urlpatterns = [
     path("help/", include("rapport.knowledge.public_urls")),
     path("macros/", include("rapport.macros.urls")),
     path("planning/", include("rapport.workforce.urls")),
+    path("plans/", include("rapport.plans.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("", include("rapport.accounts.urls")),
