@@ -177,12 +177,13 @@ def evaluate(trigger: Trigger, seen: Observation) -> Verdict:
     if kind == TriggerKind.UNDERSTAFFED:
         if not seen.intervals:
             return _not_measured("no interval of today is over")
-        run, wanted = understaffed_run(seen.intervals), trigger.intervals or 1
+        run = understaffed_run(seen.intervals)
+        needed = trigger.intervals or 1
         return Verdict(
-            run >= wanted,
+            run >= needed,
             True,
             float(run),
-            f"Staffed below required for the last {run} interval(s) in a row (trigger at {wanted}).",
+            f"Staffed below required for the last {run} interval(s) in a row (trigger at {needed}).",
         )
     if kind == TriggerKind.SLA_ATTAINMENT:
         if seen.sla_attainment is None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from rapport.accounts.models import User
 
-WRITERS = frozenset({Role.MANAGER, Role.ADMIN})
+WRITERS: frozenset[str] = frozenset({Role.MANAGER, Role.ADMIN})
 NO_PLAN = "No service plan with that id."
 
 

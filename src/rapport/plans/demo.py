@@ -13,6 +13,7 @@ from rapport.accounts.models import Role, Team, User
 from rapport.domain.contingencies import TriggerKind
 from rapport.plans import services
 from rapport.plans.models import Outage, Plan, PlanStatus, Response
+from rapport.plans.sections import kpi_choices
 
 TITLE = "Front line service plan"
 TELEPHONY = "Telephony platform"
@@ -117,7 +118,7 @@ def seed(*, now: datetime) -> None:
         return
     today = timezone.localdate(now)
     sections = _sections(today.isoformat(), [(today + timedelta(days=d)).isoformat() for d in (7, 45)])
-    known = {key for key, _ in services.parts.kpi_choices()}
+    known = {key for key, _ in kpi_choices()}
     for key in ("objectives", "monitoring"):  # only KPIs an installed app measures
         sections[key] = [item for item in sections[key] if item["kpi"] in known]
     plan = services.plan_create(

@@ -61,7 +61,7 @@ def item_form(section: str, data: Any = None) -> forms.Form:
     spec = parts.SECTIONS[section]
     fields: dict[str, forms.Field] = {}
     for f in spec.fields:
-        common = {"label": f.label, "required": f.required, "help_text": f.help}
+        common: dict[str, Any] = {"label": f.label, "required": f.required, "help_text": f.help}
         if f.kind == "choice":
             fields[f.name] = forms.ChoiceField(choices=[("", "Choose…"), *(f.choices() if f.choices else [])], **common)
         elif f.kind == "multi":
@@ -100,8 +100,7 @@ class ContingencyForm(Form):
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="What exactly we do"
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="contingency", **kwargs)
+    prefix = "contingency"
 
 
 class OutageForm(Form):

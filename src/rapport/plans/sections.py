@@ -243,7 +243,7 @@ def item_clean(section: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     """A stored item of ``section`` from what was sent; ``FieldError`` names the first bad field."""
     spec = SECTIONS.get(section)
     if spec is None:
-        raise FieldError(section=[NO_SECTION])
+        raise FieldError(section=NO_SECTION)
     unknown = sorted(set(raw) - {f.name for f in spec.fields})
     if unknown:
         raise FieldError({unknown[0]: [UNKNOWN_FIELD]})
@@ -268,7 +268,7 @@ def sections_clean(raw: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 out.append(item_clean(key, item))
             except FieldError as error:
                 raise FieldError(
-                    **{f"sections.{key}.{index}.{name}": messages for name, messages in error.errors.items()}
+                    {f"sections.{key}.{index}.{name}": messages for name, messages in error.errors.items()}
                 ) from None
         cleaned[key] = out
     return cleaned

@@ -201,7 +201,8 @@ def plan_create(*, actor: User, fields: PlanFields, sections: Mapping[str, Any] 
             "ends_on": fields.ends_on,
         }
     )
-    cleaned = {key: [] for key in parts.SECTIONS} | parts.sections_clean(sections or {})
+    empty: dict[str, list[dict[str, Any]]] = {key: [] for key in parts.SECTIONS}
+    cleaned = empty | parts.sections_clean(sections or {})
     plan = Plan(**values, sections=cleaned, created_at=now, updated_at=now)
     _check_period(plan)
     with transaction.atomic():
