@@ -161,7 +161,7 @@ def test_figures_are_read_once_per_team(manager, plan, figures, now):
             starts_on=plan.starts_on,
             ends_on=plan.ends_on,
             status="active",
-        ),  # fmt: skip
+        ),
         now=now,
     )
     contingency(second, manager, now, name="Surge", trigger="actual_demand", threshold=Decimal(120))

@@ -54,7 +54,8 @@ def test_a_manager_writes_a_plan_with_every_section(manager, team, now):
     [
         ("objectives", {"text": "Faster", "kpi": "no_such_kpi", "target": 5}, "sections.objectives.0.kpi",
          parts.NOT_A_CHOICE.format(value="no_such_kpi")),
-        ("objectives", {"text": "", "kpi": "sla_attainment", "target": 5}, "sections.objectives.0.text", parts.REQUIRED),
+        ("objectives", {"text": "", "kpi": "sla_attainment", "target": 5}, "sections.objectives.0.text",
+         parts.REQUIRED),
         ("objectives", {"text": "x", "kpi": "sla_attainment", "target": "lots"}, "sections.objectives.0.target",
          parts.NOT_A_NUMBER),
         ("customer_types", {"name": "A", "group": "external", "needs": "n", "channels": ["pigeon"]},
