@@ -133,8 +133,9 @@ def test_the_edit_form_refuses_a_stale_version(client, manager, plan):
     client.force_login(manager)
     services.plan_update(actor=manager, plan_id=plan.pk, version=1, changes={"summary": "Moved on"},
                          now=timezone.now())  # fmt: skip
-    stale = client.post(f"/plans/{plan.pk}/edit/", {"title": "Mine", "owner": manager.pk, "starts_on": "2026-03-01",
-                                                     "ends_on": "2026-05-31", "status": "active", "version": 1})  # fmt: skip
+    form = {"title": "Mine", "owner": manager.pk, "starts_on": "2026-03-01", "ends_on": "2026-05-31",
+            "status": "active", "version": 1}  # fmt: skip
+    stale = client.post(f"/plans/{plan.pk}/edit/", form)
     assert stale.status_code == 409
     assert services.STALE in stale.content.decode()
     plan.refresh_from_db()
@@ -152,7 +153,8 @@ def test_items_and_contingencies_are_added_on_the_plan_page(client, manager, pla
     assert bad.status_code == 422
     assert "Enter a valid date." in bad.content.decode()
     refused = client.post(f"/plans/{plan.pk}/contingencies/", {
-        "contingency-name": "Surge", "contingency-trigger": "actual_demand", "contingency-responses": ["overtime"]})  # fmt: skip
+        "contingency-name": "Surge", "contingency-trigger": "actual_demand",
+        "contingency-responses": ["overtime"]})  # fmt: skip
     assert refused.status_code == 422
     assert "this trigger needs a threshold" in refused.content.decode()
     ok = client.post(f"/plans/{plan.pk}/contingencies/", {
@@ -169,7 +171,8 @@ def test_items_and_contingencies_are_added_on_the_plan_page(client, manager, pla
 
 def test_readers_cannot_post(client, team_leader, plan):
     client.force_login(team_leader)
-    assert client.post(f"/plans/{plan.pk}/items/milestones/", {"milestones-title": "x"}).status_code == 404
+    refused = client.post(f"/plans/{plan.pk}/items/milestones/", {"milestones-title": "x"})
+    assert refused.status_code == 404
     assert client.get("/plans/new/").status_code == 404
     assert client.post("/plans/outages/", {"system": "Telephony"}).status_code == 404
     assert not Outage.objects.exists()
@@ -180,8 +183,8 @@ def test_a_manager_declares_and_restores_an_outage_and_checks_now(client, manage
     client.force_login(manager)
     client.post("/plans/outages/", {"system": "Telephony", "note": "No dial tone"})
     outage = Outage.objects.get()
-    services.plan_update(actor=manager, plan_id=plan.pk, version=None,
-                         changes={"ends_on": timezone.localdate() + timedelta(days=30)}, now=timezone.now())  # fmt: skip
+    later = {"ends_on": timezone.localdate() + timedelta(days=30)}
+    services.plan_update(actor=manager, plan_id=plan.pk, version=None, changes=later, now=timezone.now())
     assert client.post(f"/plans/{plan.pk}/check/").status_code == 302
     assert Firing.objects.filter(contingency=phones, ended_at__isnull=True).exists()
     assert "Telephony" in client.get("/plans/").content.decode()
