@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from rapport.access import require_staff
@@ -230,7 +230,7 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
     data = payload.dict()
     sections = data.pop("sections")
     plan = services.plan_create(actor=me, fields=services.PlanFields(**data), sections=sections, now=timezone.now())
-    return 201, _plan(selectors.plan_view(me, plan.pk))
+    return Status(201, _plan(selectors.plan_view(me, plan.pk)))
 
 
 @router.get("/firings", response={200: FiringPageOut, **ERRORS}, summary="Trigger history of every plan")
@@ -251,7 +251,7 @@ def list_outages(request: HttpRequest) -> Any:
 def declare_outage(request: HttpRequest, payload: OutageIn) -> Any:
     """A manager declares a system down; contingencies watching for it are checked at once."""
     me = require_staff(actor(request))
-    return 201, services.outage_declare(actor=me, system=payload.system, note=payload.note, now=timezone.now())
+    return Status(201, services.outage_declare(actor=me, system=payload.system, note=payload.note, now=timezone.now()))
 
 
 @router.post("/outages/{outage_id}/restore", response={200: OutageOut, **ERRORS}, summary="Restore a system")
@@ -286,7 +286,7 @@ def add_contingency(request: HttpRequest, plan_id: int, payload: ContingencyIn) 
     found = services.contingency_add(
         actor=me, plan_id=plan_id, fields=services.ContingencyFields(**payload.dict()), now=timezone.now()
     )
-    return 201, _contingency(found, set())
+    return Status(201, _contingency(found, set()))
 
 
 @router.get("/{plan_id}/firings", response={200: FiringPageOut, **ERRORS}, summary="A plan's trigger history")
