@@ -134,7 +134,7 @@ def seed(*, now: datetime) -> None:
                 "How the front line serves households and business customers this quarter, through the "
                 "price rise in particular, and what we do when demand or our systems let us down."
             ),
-            planned_weekly_contacts=1400,
+            planned_weekly_contacts=25,  # the demo desk is small: a couple of dozen contacts a week
             budget_pence=650_000,
         ),
         sections=sections,
