@@ -43,6 +43,7 @@ from rapport.learning import api as learning_api
 from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
 from rapport.notifications import api as notifications_api
+from rapport.plans import api as plans_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
@@ -50,7 +51,6 @@ from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
 from rapport.workforce import api as workforce_api
-from rapport.plans import api as plans_api
 
 logger = logging.getLogger(__name__)
 
