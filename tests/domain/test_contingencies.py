@@ -4,7 +4,7 @@ the thresholds' edges, unmeasured figures, and the episode rule that records a f
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapport.domain.contingencies import (
@@ -128,16 +128,12 @@ def test_triggers_are_checked_before_they_are_watched(trigger, errors):
     assert check_trigger(trigger) == errors
 
 
-figures = st.builds(
-    IntervalFigure,
-    st.floats(0, 500),
-    st.floats(0, 500),
-    st.integers(0, 50),
-    st.integers(0, 50),
-)
+# only staff required and on duty matter to this trigger: the contacts are fixed
+figures = st.builds(IntervalFigure, st.just(10.0), st.just(10.0), st.integers(0, 8), st.integers(0, 8))
 
 
-@given(st.lists(figures, max_size=40), st.integers(1, 40))
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a busy shared machine, not a big strategy
+@given(st.lists(figures, max_size=24), st.integers(1, 24))
 def test_understaffed_holds_exactly_when_the_last_n_intervals_are_all_short(intervals, n):
     verdict = evaluate(Trigger(TriggerKind.UNDERSTAFFED, intervals=n), Observation(intervals=intervals))
     expected = len(intervals) >= n and all(f.staffed < f.required for f in intervals[-n:])

@@ -24,7 +24,7 @@ def emails_to(person):
 
 
 def test_a_declared_outage_fires_once_tells_the_owner_once_and_clears_when_restored(
-    manager, plan, figures, now, django_capture_on_commit_callbacks
+    manager, agent, plan, figures, now, django_capture_on_commit_callbacks
 ):
     phones = contingency(plan, manager, now, system="Telephony")
     # when a manager declares the telephony down (the check runs at once, as a job)
@@ -42,6 +42,7 @@ def test_a_declared_outage_fires_once_tells_the_owner_once_and_clears_when_resto
     assert "Contingency fired: Phones down (Front line spring plan)" in emails_to(manager).get().subject
     assert "Switch on a holding message" in emails_to(manager).get().text
     assert hooks.fired_alert(manager).text.startswith("A contingency has fired")
+    assert hooks.fired_alert(agent) is None
 
     # when the system is restored, the firing clears and the alert goes
     restored = now + timedelta(hours=1)

@@ -19,12 +19,13 @@ NAV = extensions.NavItem(
 
 
 def fired_alert(user: User) -> extensions.Alert | None:
-    """Tell a plan's owner, on every desk page, while a contingency of theirs has fired."""
-    from rapport.plans.selectors import fired_for_owner
+    """Tell a plan's owner, on every desk page, while a contingency of theirs has fired (from a
+    per-process copy: no query on most pages)."""
+    from rapport.plans.selectors import fired_by_owner
 
     if not policy.can_view_plans(user):
         return None
-    count = fired_for_owner(user.pk)
+    count = fired_by_owner().get(user.pk, 0)
     if not count:
         return None
     words = "A contingency has" if count == 1 else f"{count} contingencies have"

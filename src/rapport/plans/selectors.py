@@ -13,8 +13,8 @@ from django.db.models import Count, Q, QuerySet
 from rapport.accounts.models import User
 from rapport.plans import access as policy
 from rapport.plans import sections as parts
-from rapport.plans.models import Contingency, Firing, Outage, Plan, PlanStatus, PlanVersion, Response
-from rapport.plans.services import ALERT_KEY, ALERT_SECONDS
+from rapport.plans.models import Contingency, Firing, Outage, Plan, PlanVersion, Response
+from rapport.plans.services import FIRED_KEY
 from rapport.platform.pagination import Keyset, Page
 
 PLAN_ORDER = Keyset((("starts_on", date, True), ("id", int, True)))
@@ -139,14 +139,9 @@ def open_outages() -> list[Outage]:
     return list(Outage.objects.filter(restored_at__isnull=True).select_related("declared_by").order_by("-declared_at"))
 
 
-def fired_for_owner(user_id: int) -> int:
-    """Open firings on the active plans a person owns, for the header (a copy kept a minute,
-    cleared when a firing starts or ends)."""
-    key = ALERT_KEY.format(user_id=user_id)
-    count = cache.get(key)
-    if count is None:
-        count = Firing.objects.filter(
-            plan__owner_id=user_id, plan__status=PlanStatus.ACTIVE, ended_at__isnull=True
-        ).count()
-        cache.set(key, count, ALERT_SECONDS)
-    return int(count)
+def fired_by_owner() -> dict[int, int]:
+    """Open firings on active plans by their owner, for the header warning on every desk page: read
+    from the shared cache only (no query), where each check and each change to a firing publishes
+    it (``services.fired_publish``)."""
+    found = cache.get(FIRED_KEY)
+    return found if isinstance(found, dict) else {}

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,8 +57,8 @@ BUDGET_RANGE = "A budget from £0 to £100,000,000."
 CONTACTS_RANGE = "Contacts per week from 0 to 10,000,000."
 TOO_LONG = "At most {n} characters."
 SLA_WINDOW = timedelta(days=7)
-ALERT_KEY = "plans:alert:{user_id}"
-ALERT_SECONDS = 60
+FIRED_KEY = "plans:fired-by-owner"
+FIRED_SECONDS = 2 * 60 * 60  # the check republishes every 15 minutes; stale at worst by two hours
 PLAN_FIELDS = (
     "title", "team", "owner", "starts_on", "ends_on", "status", "summary", "planned_weekly_contacts", "budget_pence",
 )  # fmt: skip
@@ -230,6 +230,8 @@ def plan_update(*, actor: User, plan_id: int, version: int | None, changes: Mapp
             return plan
         what = [name.replace("_", " ") for name in changed] + [parts.SECTIONS[key].title.lower() for key in moved]
         _save_version(plan, actor=actor, now=now, change="Changed: " + ", ".join(what))
+        if "status" in changed or "owner" in changed:
+            transaction.on_commit(fired_publish)
     return plan
 
 
@@ -356,10 +358,8 @@ def contingency_set_active(
         found.active = active
         found.save(update_fields=["active"])
         if not active:
-            Firing.objects.filter(contingency=found, ended_at__isnull=True).update(
-                ended_at=now, end_reason="No longer watched."
-            )
-            _alerts_changed([plan.owner_id])
+            _end_firings(found, now=now, reason="No longer watched.")
+            transaction.on_commit(fired_publish)
         _save_version(
             plan,
             actor=actor,
@@ -497,11 +497,9 @@ def contingencies_check(
             if step == "start":
                 started += _fire(plan, contingency, verdict, now)
             elif step == "end":
-                ended += Firing.objects.filter(contingency=contingency, ended_at__isnull=True).update(
-                    ended_at=now, end_reason=verdict.reason[:300]
-                )
-                _alerts_changed([plan.owner_id])
+                ended += _end_firings(contingency, now=now, reason=verdict.reason)
             Contingency.objects.filter(pk=contingency.pk).update(last_checked_at=now, last_reason=verdict.reason[:300])
+    transaction.on_commit(fired_publish)
     return CheckSummary(checked, started, ended)
 
 
@@ -540,7 +538,6 @@ def _fire(plan: Plan, contingency: Contingency, verdict: rules.Verdict, now: dat
             )
             if plan.owner.is_active and plan.owner.email:
                 _email_owner(plan, contingency, verdict)
-            _alerts_changed([plan.owner_id])
     except IntegrityError:
         return 0
     return 1
@@ -560,6 +557,22 @@ def _email_owner(plan: Plan, contingency: Contingency, verdict: rules.Verdict) -
     )
 
 
-def _alerts_changed(user_ids: Sequence[int]) -> None:
-    keys = [ALERT_KEY.format(user_id=user_id) for user_id in user_ids]
-    transaction.on_commit(partial(cache.delete_many, keys))
+def fired_publish() -> None:
+    """Put the open firings on active plans, by owner, in the shared cache for the header warning
+    (one query; desk pages then read the cache only)."""
+    rows = (
+        Firing.objects.filter(ended_at__isnull=True, plan__status=PlanStatus.ACTIVE)
+        .values("plan__owner_id")
+        .annotate(fired=Count("id"))
+    )
+    cache.set(FIRED_KEY, {row["plan__owner_id"]: row["fired"] for row in rows}, FIRED_SECONDS)
+
+
+def _end_firings(contingency: Contingency, *, now: datetime, reason: str) -> int:
+    """Close the contingency's open firing (saved, so the header's copy of open firings clears)."""
+    ended = 0
+    for firing in Firing.objects.filter(contingency=contingency, ended_at__isnull=True):
+        firing.ended_at, firing.end_reason = now, reason[:300]
+        firing.save(update_fields=["ended_at", "end_reason"])
+        ended += 1
+    return ended
