@@ -140,7 +140,7 @@ class FiringPageOut(Schema):
     next_cursor: str | None
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     at: datetime
     actor_id: int | None
@@ -297,7 +297,7 @@ def plan_firings(request: HttpRequest, plan_id: int, filters: Query[PageIn]) -> 
     return {"items": [_firing(f) for f in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/{plan_id}/versions", response={200: list[VersionOut], **ERRORS}, summary="A plan's history")
+@router.get("/{plan_id}/versions", response={200: list[PlanVersionOut], **ERRORS}, summary="A plan's history")
 def plan_versions(request: HttpRequest, plan_id: int) -> list[PlanVersion]:
     """Every version of the plan, latest first: who changed what, and the plan as it then stood."""
     plan = policy.access_plan(require_staff(actor(request)), plan_id)
