@@ -34,6 +34,7 @@ from rapport.accounts.api import AUTH, SIGN_IN, TokenRefused, error_body
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
+from rapport.coaching import api as coaching_api
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
@@ -119,6 +120,7 @@ api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
 api.add_router("/plans", plans_api.router)
+api.add_router("/coaching", coaching_api.router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
@@ -260,6 +260,10 @@ class KpiScope:
     cases: Callable[[str], Q]
     start: datetime
     end: datetime
+    dimension: str = "service"
+    value: str = ""
+    """What the slice is, as in ``GapScope`` ("agent" and a user id, "team" and a team id …), for
+    measures that are not about cases (adherence to the rota is about people)."""
 
 
 @dataclass(frozen=True)
@@ -298,6 +302,10 @@ kpi_sources: Registry[KpiSource] = Registry("KPI source")
 """Measures the dashboards show beside their own (``"sla_attainment"``: targets met among those
 decided, from the SLA app's clocks)."""
 SLA_ATTAINMENT = "sla_attainment"
+QA_SCORE = "qa_score"
+"""The quality app's mean review score, per agent or team (the coaching targets read it)."""
+ROTA_ADHERENCE = "rota_adherence"
+"""The workforce app's share of rostered time an agent's status matched the rota."""
 
 
 def kpi(name: str, scope: KpiScope) -> float | None:
@@ -676,6 +684,86 @@ bulk_actions: Registry[BulkAction] = Registry("bulk action")
 """Actions on many cases at once (``rapport.cases.bulk``): the core's own (assign, status,
 priority, tags, team) and those capabilities add ("apply a macro", "merge into…"). The queue's
 action bar and ``POST /api/v1/cases/bulk`` offer exactly what is registered here."""
+
+
+# --- people: coaching, appraisals and the staff's voice ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkLink:
+    """A piece of work a coaching session is about, as the person looking may see it."""
+
+    label: str
+    url: str
+
+
+WorkLinkHook = Callable[["User", Sequence[int]], Mapping[int, WorkLink]]
+
+work_links: Registry[WorkLinkHook] = Registry("work link")
+"""What a generic link (kind, id) names, by kind: given the person looking and the ids, the link
+of each id they may see (one query per kind and page; an id missing from the answer is unknown or
+not theirs to see). ``"case"`` (the coaching app answers it from the core), ``"learning_unit"``
+(the learning app), ``"qa_review"`` (the quality app). Coaching sessions link to work this way, so
+no capability imports another."""
+CASE_LINK = "case"
+LEARNING_UNIT_LINK = "learning_unit"
+QA_REVIEW_LINK = "qa_review"
+
+
+def work_links_for(actor: User, kind: str, ids: Sequence[int]) -> Mapping[int, WorkLink]:
+    hook = work_links.get(kind)
+    return hook(actor, ids) if hook and ids else {}
+
+
+@dataclass(frozen=True)
+class StaffEvidence:
+    """What an app's records say about one member of staff over a period, for their appraisal:
+    a title, a one-line summary with the figures, and a few items (at most ten) to read."""
+
+    title: str
+    summary: str
+    items: tuple[str, ...] = ()
+
+
+StaffEvidenceHook = Callable[["User", datetime, datetime], StaffEvidence | None]
+
+staff_evidence: Registry[StaffEvidenceHook] = Registry("staff evidence")
+"""Evidence about an agent's work over [start, end) that an appraisal is built from, by provider
+name: ``"learning_portfolio"`` (the learning app: evidence added and signed off),
+``"compliments"`` (the feedback app: top-score survey answers with a comment on the agent's cases),
+``"qa_trend"`` (the quality app: the agent's review scores by month). A fixed number of queries
+each; None when the app holds nothing for the period."""
+LEARNING_PORTFOLIO = "learning_portfolio"
+COMPLIMENTS = "compliments"
+QA_TREND = "qa_trend"
+
+
+@dataclass(frozen=True)
+class StaffVoice:
+    """A team's answer to the staff pulse for a period: ``enps`` (-100 to 100) only when it may be
+    shown (``rapport.domain.disclosure``), else None with ``note`` saying why."""
+
+    enps: float | None
+    respondents: int | None
+    note: str = ""
+
+
+StaffVoiceHook = Callable[[date, date], Mapping[int, StaffVoice]]
+
+staff_voice: list[StaffVoiceHook] = []
+"""The staff's own measures for the service-profit chain, by team id, from the latest pulse round
+that closed in [start, end) (the coaching app's anonymous pulse). When a hook is registered the chain
+reads these instead of hand-entered staff survey figures."""
+
+
+def staff_voice_for(start: date, end: date) -> dict[int, StaffVoice] | None:
+    """Every registered hook's answer by team; None when no app measures the staff's voice."""
+    if not staff_voice:
+        return None
+    found: dict[int, StaffVoice] = {}
+    for hook in staff_voice:
+        found.update(hook(start, end))
+    return found
 
 
 # --- service plans ---------------------------------------------------------------------------------

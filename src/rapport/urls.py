@@ -24,6 +24,7 @@ urlpatterns = [
     path("plans/", include("rapport.plans.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
+    path("coaching/", include("rapport.coaching.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

@@ -103,6 +103,7 @@ def register() -> None:
     from rapport.feedback import selectors
 
     extensions.case_facts.register(extensions.CSAT, selectors.csat_by_case)
+    extensions.staff_evidence.register(extensions.COMPLIMENTS, selectors.compliments)
     from rapport.feedback import personal_data, tasks
     from rapport.feedback.services import DISPATCH_NOW_JOB
     from rapport.platform import jobs

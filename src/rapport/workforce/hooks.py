@@ -25,6 +25,9 @@ def register() -> None:
         extensions.demo_seeders.append(seed_demo)
     if planning_figures not in extensions.planning_figures:
         extensions.planning_figures.append(planning_figures)
+    from rapport.workforce.evidence import ADHERENCE
+
+    extensions.kpi_sources.register(extensions.ROTA_ADHERENCE, ADHERENCE)
 
 
 def planning_figures(team_id: int | None, now: datetime) -> extensions.PlanningFigures:
