@@ -243,6 +243,7 @@ def list_firings(request: HttpRequest, filters: Query[PageIn]) -> Any:
 
 @router.get("/outages", response={200: list[OutageOut], **ERRORS}, summary="Systems declared down")
 def list_outages(request: HttpRequest) -> Any:
+    """Systems a manager has declared down and not yet restored, latest first."""
     require_staff(actor(request))
     return selectors.open_outages()
 
@@ -256,6 +257,7 @@ def declare_outage(request: HttpRequest, payload: OutageIn) -> Any:
 
 @router.post("/outages/{outage_id}/restore", response={200: OutageOut, **ERRORS}, summary="Restore a system")
 def restore_outage(request: HttpRequest, outage_id: int) -> Outage:
+    """The system works again (managers): firings it caused clear at once."""
     me = require_staff(actor(request))
     return services.outage_restore(actor=me, outage_id=outage_id, now=timezone.now())
 
@@ -291,6 +293,7 @@ def add_contingency(request: HttpRequest, plan_id: int, payload: ContingencyIn) 
 
 @router.get("/{plan_id}/firings", response={200: FiringPageOut, **ERRORS}, summary="A plan's trigger history")
 def plan_firings(request: HttpRequest, plan_id: int, filters: Query[PageIn]) -> Any:
+    """When this plan's contingencies fired and cleared, latest first."""
     me = require_staff(actor(request))
     plan = policy.access_plan(me, plan_id)
     page = selectors.firing_page(me, plan_id=plan.pk, cursor=filters.cursor, size=page_size(filters.limit, default=50))
