@@ -45,6 +45,7 @@ from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
 from rapport.notifications import api as notifications_api
 from rapport.outreach import api as outreach_api
+from rapport.plans import api as plans_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
@@ -120,6 +121,7 @@ api.add_router("/time", time_api.router)
 api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
+api.add_router("/plans", plans_api.router)
 api.add_router("/coaching", coaching_api.router)
 api.add_router("/outreach", outreach_api.router)
 api.add_router("/improvement", improvement_api.router)

@@ -27,6 +27,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
+from rapport.domain.contingencies import IntervalFigure
+
 if TYPE_CHECKING:
     from django.db.models import Q, QuerySet
     from django.http import HttpRequest
@@ -930,3 +932,31 @@ NOTIFY_CUSTOMERS = "notify_customers"
 PROACTIVE_CONTACTS = "proactive_contacts"
 """KPI: proactive messages sent in the period (outbound, not demand: never counted as contacts
 received, ADR 0021)."""
+
+# --- service plans ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanningFigures:
+    """What the workforce figures say for a service plan's scope at one instant: contacts forecast
+    for the next 7 days, the most staff required in any interval of them and the agent-hours they
+    need (after shrinkage), and today's intervals already over (forecast and actual contacts, staff
+    required and on duty). None or empty: not measured."""
+
+    forecast_week_contacts: float | None = None
+    required_peak: int | None = None
+    required_agent_hours: float | None = None
+    interval_minutes: int = 60
+    today: tuple[IntervalFigure, ...] = ()
+
+
+PlanningFiguresHook = Callable[[int | None, datetime], PlanningFigures]
+
+planning_figures: list[PlanningFiguresHook] = []
+"""Where a service plan reads demand and staffing (the workforce app: its forecast, staffing and
+actuals), given a team id (None: the whole service) and now; the first registered answers. Service
+plans watch these for their contingency triggers and show them as resource requirements."""
+
+
+def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
+    return planning_figures[0](team_id, now) if planning_figures else None

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rapport.knowledge",
     "rapport.macros",
     "rapport.workforce",
+    "rapport.plans",
     "rapport.coaching",
     "rapport.outreach",
     "rapport.improvement",

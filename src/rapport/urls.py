@@ -22,6 +22,7 @@ urlpatterns = [
     path("macros/", include("rapport.macros.urls")),
     path("planning/", include("rapport.workforce.urls")),
     path("outreach/", include("rapport.outreach.urls")),
+    path("plans/", include("rapport.plans.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("coaching/", include("rapport.coaching.urls")),

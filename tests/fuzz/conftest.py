@@ -51,6 +51,7 @@ def _seed() -> Desk:
     from rapport.feedback.services import survey_token
     from rapport.improvement.models import Initiative
     from rapport.learning.models import Answer, Question, Unit
+    from rapport.plans.models import Outage, Plan
     from rapport.privacy.services import data_request_create
     from rapport.seeding.demo import AGENT, CUSTOMER, MANAGER, seed_demo
 
@@ -75,6 +76,8 @@ def _seed() -> Desk:
         "answer_id": list(Answer.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "initiative_id": list(Initiative.objects.order_by("pk").values_list("pk", flat=True)[:3]),
         "token": [survey_token(i) for i in SurveyInvitation.objects.order_by("pk")[:3]],
+        "plan_id": list(Plan.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        "outage_id": list(Outage.objects.order_by("pk").values_list("pk", flat=True)[:2]),
     }
 
     # Someone the erasure, restriction, objection and rectification calls may change for good.
