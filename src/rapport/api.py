@@ -46,6 +46,7 @@ from rapport.notifications import api as notifications_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
+from rapport.quality import api as quality_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
@@ -118,6 +119,7 @@ api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
 api.add_router("/improvement", improvement_api.router)
+api.add_router("/quality", quality_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)

@@ -315,6 +315,9 @@ HANDLING_TIME = "handling_time"
 """Minutes of work recorded on each case (time tracking), for handling-time figures."""
 AVERAGE_HANDLING_TIME = "average_handling_time"
 """KPI: mean minutes recorded per case with time in the period (time tracking)."""
+SLA_BREACHED = "sla_breached"
+"""``"sla_breached"``: True for each case with a service-level target breached (the SLA app's
+clocks), for the quality sample's targeted picks."""
 CSAT = "csat"
 """``"csat"``: the customer's CSAT score for a case (the feedback app's survey answers), read by
 the knowledge base to show the satisfaction of the cases an article answered."""
@@ -416,6 +419,24 @@ a fixed number of queries; the improvement gap analysis ranks what every provide
 its own evidence (SLA, RATER, complaints, repeat contacts)."""
 KB_SEARCHES = "kb_searches"
 QA_FINDINGS = "qa_findings"
+QA_SCORE = "qa_score"
+"""KPI: the mean QA score (0-100) of the reviews submitted in the period on the cases in the scope
+(``KpiScope`` with the ``agent`` dimension: an agent's own reviews); the coaching app reads an
+agent's figure against their target through it."""
+
+PortfolioLinkHook = Callable[["User", "Case"], str | None]
+
+portfolio_links: list[PortfolioLinkHook] = []
+"""Where a reviewed case can be added to an agent's learning portfolio as evidence (the learning
+app: its evidence form for that learner, with the case filled in), given (learner, case); the
+first answer wins."""
+
+
+def portfolio_link(learner: User, case: Case) -> str | None:
+    for hook in portfolio_links:
+        if found := hook(learner, case):
+            return found
+    return None
 
 
 def gaps_from_providers(scope: GapScope) -> list[tuple[str, GapEvidence]]:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rapport.macros",
     "rapport.workforce",
     "rapport.improvement",
+    "rapport.quality",
     "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("macros/", include("rapport.macros.urls")),
     path("planning/", include("rapport.workforce.urls")),
     path("improvement/", include("rapport.improvement.urls")),
+    path("quality/", include("rapport.quality.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),

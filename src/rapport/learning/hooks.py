@@ -15,6 +15,7 @@ from rapport.access import is_staff
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from rapport.accounts.models import User
     from rapport.cases.models import Case
 
 
@@ -28,6 +29,14 @@ def register() -> None:
         extensions.case_panels.append(case_panel)
     if seed_demo not in extensions.demo_seeders:
         extensions.demo_seeders.append(seed_demo)
+    if portfolio_link not in extensions.portfolio_links:
+        extensions.portfolio_links.append(portfolio_link)
+
+
+def portfolio_link(learner: User, case: Case) -> str:
+    """The learner's evidence form with the case filled in (a reviewed case offered as evidence)."""
+    portfolio = reverse("learning:portfolio", args=[learner.pk])
+    return f"{portfolio}?{urlencode({'case': case.reference})}#add-evidence"
 
 
 def seed_demo(now: datetime) -> None:

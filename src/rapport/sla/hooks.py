@@ -99,6 +99,7 @@ def register() -> None:
     if selectors.PolicyCalendars not in extensions.case_calendars:
         extensions.case_calendars.append(selectors.PolicyCalendars)
     extensions.kpi_sources.register(extensions.SLA_ATTAINMENT, selectors.ATTAINMENT)
+    extensions.case_facts.register(extensions.SLA_BREACHED, selectors.breached_by_case)
     extensions.gap_evidence.register("sla", evidence.missed_targets)
     from rapport.sla.demo import seed_demo
 
