@@ -59,14 +59,15 @@ def can_see_agent(actor: User | AnonymousUser, agent: User) -> bool:
     return actor.pk == agent.pk or can_manage(actor) or leads(actor, agent)
 
 
-def require_can_review(actor: User | AnonymousUser, agent: User) -> User:
-    """The gate every review passes: a reviewer, of someone else, in their teams (managers: anyone)."""
+def require_can_review(actor: User | AnonymousUser, agent: User, *, any_team: bool = False) -> User:
+    """The gate every review passes: a reviewer, of someone else, in their teams (managers: anyone;
+    ``any_team`` for a calibration panel a manager chose)."""
     if not is_reviewer(actor):
         raise Forbidden(NOT_A_REVIEWER)
     assert isinstance(actor, User)
     if actor.pk == agent.pk:
         raise Forbidden(NOT_YOURSELF)
-    if not can_manage(actor) and not leads(actor, agent):
+    if not any_team and not can_manage(actor) and not leads(actor, agent):
         raise Forbidden(NOT_THEIR_LEADER)
     return actor
 

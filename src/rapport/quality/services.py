@@ -79,12 +79,15 @@ class BehaviourIn:
     name: str
     weight: int
     description: str = ""
+    code: str = ""
+    """Kept from version to version so reports follow a behaviour; made from the name when empty."""
 
 
 @dataclass(frozen=True)
 class CriticalIn:
     name: str
     description: str = ""
+    code: str = ""
 
 
 def _code(name: str) -> str:
@@ -101,7 +104,7 @@ def _check_parts(
         errors["behaviours"] = [WEIGHT_BAD]
     elif any(not b.name.strip() or len(b.name) > 120 for b in behaviours):
         errors["behaviours"] = [REQUIRED.format(what="each behaviour a name under 120 characters")]
-    codes = [_code(b.name) for b in behaviours] + [_code(c.name) for c in critical]
+    codes = [b.code or _code(b.name) for b in behaviours] + [c.code or _code(c.name) for c in critical]
     if len(set(codes)) != len(codes):
         errors.setdefault("behaviours", []).append(CODE_TAKEN)
     if any(not c.name.strip() or len(c.name) > 160 for c in critical):
@@ -122,7 +125,15 @@ def _version(
     actor: User | None,
     note: str,
     now: datetime,
+    known: dict[str, str] | None = None,
 ) -> ScorecardVersion:
+    """``known``: codes by name from earlier versions, so a behaviour keeps its code (and its
+    history in the reports) when a version is made from its name alone."""
+    known = known or {}
+    behaviour_codes = [b.code or known.get(b.name.strip().casefold()) or _code(b.name) for b in behaviours]
+    critical_codes = [c.code or known.get(c.name.strip().casefold()) or _code(c.name) for c in critical]
+    if len(set(behaviour_codes + critical_codes)) != len(behaviour_codes) + len(critical_codes):
+        raise FieldError(behaviours=CODE_TAKEN)
     version = ScorecardVersion.objects.create(
         scorecard=scorecard,
         number=number,
@@ -137,7 +148,7 @@ def _version(
         Behaviour(
             version=version,
             position=i,
-            code=_code(b.name),
+            code=behaviour_codes[i],
             name=b.name.strip(),
             description=b.description.strip(),
             weight=b.weight,
@@ -146,7 +157,11 @@ def _version(
     )
     CriticalItem.objects.bulk_create(
         CriticalItem(
-            version=version, position=i, code=_code(c.name), name=c.name.strip(), description=c.description.strip()
+            version=version,
+            position=i,
+            code=critical_codes[i],
+            name=c.name.strip(),
+            description=c.description.strip(),
         )
         for i, c in enumerate(critical)
     )
@@ -178,11 +193,13 @@ def _scorecard_create(
     now: datetime,
 ) -> Scorecard:
     behaviours = (
-        [BehaviourIn(b.name, b.weight, b.description) for b in rules.DEFAULT_BEHAVIOURS]
+        [BehaviourIn(b.name, b.weight, b.description, b.code) for b in rules.DEFAULT_BEHAVIOURS]
         if behaviours is None
         else behaviours
     )
-    critical = [CriticalIn(c.name, c.description) for c in rules.DEFAULT_CRITICAL] if critical is None else critical
+    critical = (
+        [CriticalIn(c.name, c.description, c.code) for c in rules.DEFAULT_CRITICAL] if critical is None else critical
+    )
     scale_labels = [label for _, label in rules.DEFAULT_SCALE] if scale_labels is None else scale_labels
     errors = _check_parts(behaviours, critical, scale_labels)
     if not name.strip():
@@ -219,7 +236,16 @@ def scorecard_revise(
     with transaction.atomic():
         latest = ScorecardVersion.objects.select_for_update().filter(scorecard=scorecard).order_by("-number").first()
         number = (latest.number if latest else 0) + 1
-        return _version(scorecard, number, behaviours, critical, scale_labels, actor, note, now or timezone.now())
+        known = {
+            name.casefold(): code
+            for name, code in [
+                *Behaviour.objects.filter(version__scorecard=scorecard).values_list("name", "code"),
+                *CriticalItem.objects.filter(version__scorecard=scorecard).values_list("name", "code"),
+            ]
+        }
+        return _version(
+            scorecard, number, behaviours, critical, scale_labels, actor, note, now or timezone.now(), known
+        )
 
 
 def current_version(scorecard: Scorecard) -> ScorecardVersion | None:
@@ -258,16 +284,19 @@ def review_start(
     now = now or timezone.now()
     if case.owner is None:
         raise FieldError(case=NO_OWNER)
-    policy.require_can_review(actor, case.owner)
     if calibration is not None:
+        # The manager chose the panel; reviewers from other teams calibrate too, never on their own work.
+        policy.require_can_review(actor, case.owner, any_team=True)
         if not calibration.reviewers.filter(pk=actor.pk).exists():
             raise Forbidden(NOT_IN_CALIBRATION)
         existing = Review.objects.filter(calibration=calibration, reviewer=actor).first()
         if existing is not None:
             return existing
         version = calibration.version
-    elif Review.objects.filter(case=case, calibration__isnull=True).exists():
-        raise FieldError(case=ALREADY_REVIEWED)
+    else:
+        policy.require_can_review(actor, case.owner)
+        if Review.objects.filter(case=case, calibration__isnull=True).exists():
+            raise FieldError(case=ALREADY_REVIEWED)
     chosen = list(Message.objects.filter(case=case, pk__in=list(message_ids)))
     if len(chosen) != len(set(message_ids)):
         raise FieldError(messages=NOT_IN_CASE)
@@ -413,7 +442,7 @@ def review_save(
 ) -> Review:
     """Save the ratings of a draft (and submit it when ``submit``): the reviewer's own draft only."""
     now = now or timezone.now()
-    policy.require_can_review(actor, review.agent)
+    policy.require_can_review(actor, review.agent, any_team=review.calibration_id is not None)
     if review.reviewer_id != actor.pk:
         raise Forbidden(NOT_YOUR_REVIEW)
     if review.status != ReviewStatus.DRAFT:

@@ -6,244 +6,446 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_user_shortcuts'),
-        ('cases', '0010_case_merge_and_cc'),
+        ("accounts", "0002_user_shortcuts"),
+        ("cases", "0010_case_merge_and_cc"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Scorecard',
+            name="Scorecard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Calibration',
+            name="Calibration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('revealed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewers', models.ManyToManyField(related_name='quality_calibrations', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField()),
+                ("revealed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("reviewers", models.ManyToManyField(related_name="quality_calibrations", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ScorecardVersion',
+            name="ScorecardVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('scale_min', models.PositiveSmallIntegerField(default=1)),
-                ('scale_max', models.PositiveSmallIntegerField(default=4)),
-                ('scale_labels', models.JSONField(default=list, help_text='The label of each point, lowest first.')),
-                ('created_at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scorecard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='quality.scorecard')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("scale_min", models.PositiveSmallIntegerField(default=1)),
+                ("scale_max", models.PositiveSmallIntegerField(default=4)),
+                ("scale_labels", models.JSONField(default=list, help_text="The label of each point, lowest first.")),
+                ("created_at", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scorecard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="quality.scorecard"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scorecard', '-number'],
+                "ordering": ["scorecard", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('disputed', 'Disputed'), ('decided', 'Dispute decided')], default='draft', max_length=10)),
-                ('summary', models.TextField(blank=True)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('failed', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField()),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('channel', models.CharField(blank=True, max_length=20)),
-                ('case_type', models.CharField(blank=True, max_length=20)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quality_reviews', to=settings.AUTH_USER_MODEL)),
-                ('calibration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='quality.calibration')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('messages', models.ManyToManyField(blank=True, related_name='+', to='cases.message')),
-                ('reviewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quality_reviews_done', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='quality.scorecardversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("disputed", "Disputed"),
+                            ("decided", "Dispute decided"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("failed", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField()),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("channel", models.CharField(blank=True, max_length=20)),
+                ("case_type", models.CharField(blank=True, max_length=20)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quality_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "calibration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="quality.calibration",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"),
+                ),
+                ("messages", models.ManyToManyField(blank=True, related_name="+", to="cases.message")),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quality_reviews_done",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="quality.scorecardversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CriticalItem',
+            name="CriticalItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('code', models.SlugField(max_length=40)),
-                ('name', models.CharField(max_length=160)),
-                ('description', models.TextField(blank=True)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='critical_items', to='quality.scorecardversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("code", models.SlugField(max_length=40)),
+                ("name", models.CharField(max_length=160)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="critical_items",
+                        to="quality.scorecardversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'position'],
+                "ordering": ["version", "position"],
             },
         ),
         migrations.AddField(
-            model_name='calibration',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quality.scorecardversion'),
+            model_name="calibration",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="quality.scorecardversion"
+            ),
         ),
         migrations.CreateModel(
-            name='Behaviour',
+            name="Behaviour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('code', models.SlugField(max_length=40)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('weight', models.PositiveSmallIntegerField(default=10)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='behaviours', to='quality.scorecardversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("code", models.SlugField(max_length=40)),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("weight", models.PositiveSmallIntegerField(default=10)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="behaviours",
+                        to="quality.scorecardversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'position'],
+                "ordering": ["version", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('quote', models.TextField(blank=True)),
-                ('behaviour', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='quality.behaviour')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.message')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='quality.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                ("quote", models.TextField(blank=True)),
+                (
+                    "behaviour",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="ratings", to="quality.behaviour"
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.message",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="quality.review"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'behaviour__position'],
-                'indexes': [models.Index(fields=['behaviour', 'review'], name='rating_behaviour')],
-                'constraints': [models.UniqueConstraint(fields=('review', 'behaviour'), name='rating_review_behaviour')],
+                "ordering": ["review", "behaviour__position"],
+                "indexes": [models.Index(fields=["behaviour", "review"], name="rating_behaviour")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("review", "behaviour"), name="rating_review_behaviour")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QueueItem',
+            name="QueueItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('random', 'Weekly random sample'), ('low_csat', 'Low CSAT'), ('complaint', 'Complaint'), ('reopened', 'Reopened'), ('breached', 'SLA breached'), ('long_handling', 'Long handling time'), ('chosen', 'Chosen by a reviewer')], max_length=20)),
-                ('week', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('reviewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='quality.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("random", "Weekly random sample"),
+                            ("low_csat", "Low CSAT"),
+                            ("complaint", "Complaint"),
+                            ("reopened", "Reopened"),
+                            ("breached", "SLA breached"),
+                            ("long_handling", "Long handling time"),
+                            ("chosen", "Chosen by a reviewer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("week", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="quality.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['week', 'id'],
-                'indexes': [models.Index(fields=['reviewer', 'review', 'week', 'id'], name='queue_reviewer_open'), models.Index(fields=['agent', 'week'], name='queue_agent_week')],
+                "ordering": ["week", "id"],
+                "indexes": [
+                    models.Index(fields=["reviewer", "review", "week", "id"], name="queue_reviewer_open"),
+                    models.Index(fields=["agent", "week"], name="queue_agent_week"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Dispute',
+            name="Dispute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('raised_at', models.DateTimeField()),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Review upheld'), ('amended', 'Review amended')], max_length=10)),
-                ('decision', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decider', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='dispute', to='quality.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField()),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True, choices=[("upheld", "Review upheld"), ("amended", "Review amended")], max_length=10
+                    ),
+                ),
+                ("decision", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decider",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="dispute", to="quality.review"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['decider', 'decided_at'], name='dispute_decider')],
+                "indexes": [models.Index(fields=["decider", "decided_at"], name="dispute_decider")],
             },
         ),
         migrations.CreateModel(
-            name='CriticalCheck',
+            name="CriticalCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('breached', models.BooleanField(default=False)),
-                ('quote', models.TextField(blank=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quality.criticalitem')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='critical_checks', to='quality.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("breached", models.BooleanField(default=False)),
+                ("quote", models.TextField(blank=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="quality.criticalitem"
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="critical_checks", to="quality.review"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'item__position'],
-                'constraints': [models.UniqueConstraint(fields=('review', 'item'), name='critical_review_item')],
+                "ordering": ["review", "item__position"],
+                "constraints": [models.UniqueConstraint(fields=("review", "item"), name="critical_review_item")],
             },
         ),
         migrations.CreateModel(
-            name='ReviewEvent',
+            name="ReviewEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=20)),
-                ('text', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='quality.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=20)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="quality.review"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'at', 'id'],
-                'indexes': [models.Index(fields=['review', 'at', 'id'], name='review_event_at')],
+                "ordering": ["review", "at", "id"],
+                "indexes": [models.Index(fields=["review", "at", "id"], name="review_event_at")],
             },
         ),
         migrations.AddConstraint(
-            model_name='scorecardversion',
-            constraint=models.UniqueConstraint(fields=('scorecard', 'number'), name='scorecard_version_number'),
+            model_name="scorecardversion",
+            constraint=models.UniqueConstraint(fields=("scorecard", "number"), name="scorecard_version_number"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['agent', 'submitted_at'], name='review_agent_submitted'),
+            model_name="review",
+            index=models.Index(fields=["agent", "submitted_at"], name="review_agent_submitted"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['team', 'submitted_at'], name='review_team_submitted'),
+            model_name="review",
+            index=models.Index(fields=["team", "submitted_at"], name="review_team_submitted"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['submitted_at', 'id'], name='review_submitted'),
+            model_name="review",
+            index=models.Index(fields=["submitted_at", "id"], name="review_submitted"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['reviewer', 'status'], name='review_reviewer_status'),
+            model_name="review",
+            index=models.Index(fields=["reviewer", "status"], name="review_reviewer_status"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['case'], name='review_case'),
+            model_name="review",
+            index=models.Index(fields=["case"], name="review_case"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['-created_at', '-id'], name='review_created'),
+            model_name="review",
+            index=models.Index(fields=["-created_at", "-id"], name="review_created"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(condition=models.Q(('calibration__isnull', True)), fields=('case',), name='review_case_once'),
+            model_name="review",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("calibration__isnull", True)), fields=("case",), name="review_case_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('calibration', 'reviewer'), name='review_calibration_reviewer'),
+            model_name="review",
+            constraint=models.UniqueConstraint(fields=("calibration", "reviewer"), name="review_calibration_reviewer"),
         ),
         migrations.AddConstraint(
-            model_name='criticalitem',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='critical_version_code'),
+            model_name="criticalitem",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="critical_version_code"),
         ),
         migrations.AddIndex(
-            model_name='calibration',
-            index=models.Index(fields=['-created_at', '-id'], name='calibration_created'),
+            model_name="calibration",
+            index=models.Index(fields=["-created_at", "-id"], name="calibration_created"),
         ),
         migrations.AddConstraint(
-            model_name='behaviour',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='behaviour_version_code'),
+            model_name="behaviour",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="behaviour_version_code"),
         ),
     ]
