@@ -237,6 +237,7 @@ def agreement_over_time(start: datetime, end: datetime) -> tuple[list[AgreementR
         review__calibration__created_at__gte=start,
         review__calibration__created_at__lt=end,
         review__submitted_at__isnull=False,
+        value__isnull=False,
     ).values_list(
         "review__calibration_id",
         TruncMonth("review__calibration__created_at"),
