@@ -17,8 +17,15 @@ from rapport.domain.quality import (
 def test_the_defaults_are_the_documents_behaviours():
     codes = {b.code for b in DEFAULT_BEHAVIOURS}
     assert codes == {
-        "active_listening", "positive_language", "empathy", "ownership", "heat", "accuracy", "compliance",
-        "next_steps", "tone",
+        "active_listening",
+        "positive_language",
+        "empathy",
+        "ownership",
+        "heat",
+        "accuracy",
+        "compliance",
+        "next_steps",
+        "tone",
     }
     assert {c.code for c in DEFAULT_CRITICAL} == {"wrong_person_disclosure", "statutory_right_denied"}
 
