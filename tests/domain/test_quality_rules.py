@@ -50,7 +50,7 @@ def test_a_critical_breach_fails_the_review_whatever_the_rest():
 
 def test_nothing_rated_has_no_score_and_ratings_off_the_scale_are_refused():
     assert score({}, {"empathy": 10}, lowest=1, highest=4).score is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="outside the scale"):
         score({"empathy": 5}, {"empathy": 10}, lowest=1, highest=4)
 
 

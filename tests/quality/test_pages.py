@@ -50,7 +50,8 @@ def test_a_reviewer_rates_and_submits_through_the_form(worked_case, team_leader,
     client = signed_in(team_leader)
     response = client.post("/quality/reviews/new/", {"case": worked_case.reference})
     review = Review.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/quality/reviews/{review.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/quality/reviews/{review.pk}/"
     page = client.get(f"/quality/reviews/{review.pk}/").content.decode()
     assert "I will arrange a replacement today" in page  # the messages being reviewed
     assert "Checked the batch number" not in page  # internal notes are not reviewed
@@ -181,7 +182,8 @@ def test_calibration_pages_stay_blind_until_ones_own_score_is_in(worked_case, te
         actor=team_leader, review=mine, ratings={"empathy": RatingIn(4, "Warm.")}, submit=True, now=now
     )
     page = leader.get(calibration_url).content.decode()
-    assert "Krippendorff" in page and "Each reviewer's rating of each behaviour" in page
+    assert "Krippendorff" in page
+    assert "Each reviewer's rating of each behaviour" in page
 
 
 def test_csv_exports(submitted_review, manager):
@@ -190,7 +192,8 @@ def test_csv_exports(submitted_review, manager):
     response = client.get(f"/quality/reviews.csv{period}")
     lines = response.content.decode().strip().splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert lines[0].startswith("Review,Case,Agent") and len(lines) == 2
+    assert lines[0].startswith("Review,Case,Agent")
+    assert len(lines) == 2
     for dimension in ("agent", "team", "behaviour", "channel", "case_type"):
         response = client.get(f"/quality/by/{dimension}.csv{period}")
         rows = response.content.decode().strip().splitlines()

@@ -25,7 +25,8 @@ def _scope(now, **filters):
 
 def test_the_qa_score_kpi_is_registered_and_reads_an_agents_reviews(submitted_review, agent, other_agent, now):
     source = extensions.kpi_sources.get(extensions.QA_SCORE)
-    assert source is not None and source.kind == "mean"
+    assert source is not None
+    assert source.kind == "mean"
     assert extensions.kpi(extensions.QA_SCORE, _scope(now, owner_id=agent.pk)) == submitted_review.score
     assert extensions.kpi(extensions.QA_SCORE, _scope(now, owner_id=other_agent.pk)) is None
     sample = source.sample(_scope(now))

@@ -85,9 +85,11 @@ def test_the_link_with_csat_is_a_spearman_correlation_with_its_interval_and_n(re
     start, end = _period(now)
     links = {link.measure: link for link in selectors.links(Review.objects.all(), start, end)}
     found = links["csat"].result
-    assert found is not None and found.method == "spearman"
+    assert found is not None
+    assert found.method == "spearman"
     assert links["csat"].n == 6
-    assert 0.8 < found.r <= 1 and found.low < found.r < found.high
+    assert 0.8 < found.r <= 1
+    assert found.low < found.r < found.high
     assert "not a cause" in found.describe()
 
 

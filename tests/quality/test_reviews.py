@@ -171,7 +171,8 @@ def test_a_revised_scorecard_leaves_old_reviews_on_their_version(submitted_revie
     assert submitted_review.version.number == 1
     assert submitted_review.version.behaviours.count() == 9
     latest = services.current_version(scorecard)
-    assert latest.number == 2 and latest.scale_max == 3
+    assert latest.number == 2
+    assert latest.scale_max == 3
     # Behaviours keep their codes across versions, so reports follow them.
     assert set(latest.behaviours.values_list("code", flat=True)) == {"empathy", "accuracy"}
     assert latest.critical_items.get().code == "wrong_person_disclosure"
@@ -280,7 +281,7 @@ def test_a_decision_needs_an_outcome_and_reasons(submitted_review, agent, second
 
 def test_review_events_are_append_only(submitted_review):
     event = ReviewEvent.objects.filter(review=submitted_review).first()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="append-only"):
         event.save()
 
 
