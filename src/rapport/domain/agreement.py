@@ -23,10 +23,11 @@ value or when every value is the same (D_e = 0: nothing to disagree about).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from statistics import mean
+from typing import Any
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
@@ -109,7 +110,7 @@ def spread(values: Sequence[float | None]) -> Spread | None:
     return Spread(n=len(given), low=min(given), high=max(given), mean=mean(given))
 
 
-def units_from(ratings: Mapping[Hashable, Mapping[Hashable, float | None]]) -> list[list[float | None]]:
+def units_from(ratings: Mapping[Any, Mapping[Any, float | None]]) -> list[list[float | None]]:
     """Reliability data from ratings by unit then reviewer (reviewers missing from a unit count as
     no rating), in a stable order."""
     reviewers = sorted({r for row in ratings.values() for r in row}, key=str)

@@ -137,7 +137,11 @@ def _reopened() -> Exists:
 def links(reviews: QuerySet[Review], start: datetime, end: datetime) -> list[Link]:
     """How QA scores go with CSAT, first contact resolution and reopening over the reviewed cases:
     Spearman's rho with its 95% Fisher z interval and n. An association, never a cause."""
-    scored = dict(done(reviews, start, end).filter(score__isnull=False).values_list("case_id", "score"))
+    scored: dict[int, float] = {
+        case_id: score
+        for case_id, score in done(reviews, start, end).filter(score__isnull=False).values_list("case_id", "score")
+        if score is not None
+    }
     if not scored:
         return [
             Link(m, label, None, 0)
@@ -320,7 +324,7 @@ def qa_findings(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
         names.setdefault(code, name)
         acc = counts.setdefault(code, [0, 0])
         acc[0] += 1
-        if rules.below_standard(value, lowest=low, highest=high):
+        if value is not None and rules.below_standard(value, lowest=low, highest=high):
             acc[1] += 1
             if len(cases[code]) < 50:
                 cases[code].append(case_id)

@@ -589,7 +589,7 @@ def calibration_create(
         errors["case"] = [NO_OWNER]
     reviewers = list(
         User.objects.filter(pk__in=list(reviewer_ids), role__in=list(policy.REVIEWERS), is_active=True).exclude(
-            pk=case.owner_id
+            pk=case.owner_id or 0
         )
     )
     if len(set(reviewer_ids)) < 2:
