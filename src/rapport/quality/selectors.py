@@ -155,7 +155,7 @@ def links(reviews: QuerySet[Review], start: datetime, end: datetime) -> list[Lin
         .values("n")[:1]
     )
     facts = (
-        Case.objects.filter(pk__in=list(scored))
+        Case.objects.filter(pk__in=done(reviews, start, end).filter(score__isnull=False).values("case_id"))
         .annotate(reopened=_reopened(), replies=Subquery(replies))
         .values_list("pk", "resolved_at", "reopened", "replies")
     )
