@@ -10,8 +10,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from rapport import extensions
 from rapport.accounts.models import User
@@ -19,7 +19,7 @@ from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.domain import agreement, correlation
 from rapport.domain import quality as rules
 from rapport.platform.pagination import Keyset, Page
-from rapport.quality.models import Calibration, QueueItem, Rating, Review, ReviewStatus
+from rapport.quality.models import Behaviour, Calibration, QueueItem, Rating, Review, ReviewStatus
 
 DONE = [ReviewStatus.SUBMITTED, ReviewStatus.DISPUTED, ReviewStatus.DECIDED]
 ENDED = ["resolved", "closed"]
@@ -60,34 +60,43 @@ class ReportRow:
     failed: int
 
 
+def _by_behaviour(rows: QuerySet[Review]) -> list[ReportRow]:
+    """Each behaviour's mean rating as a share of its scale: ratings summed by behaviour in one
+    grouped query (no join), each behaviour's sum normalised by its own version's scale, versions
+    merged by the behaviour's code."""
+    grouped = (
+        Rating.objects.filter(review__in=rows.values("pk"), value__isnull=False)
+        .values("behaviour_id")
+        .annotate(n=Count("pk"), total=Sum("value"))
+        .order_by()
+    )
+    sums = {row["behaviour_id"]: (row["n"], row["total"]) for row in grouped}
+    behaviours = (
+        Behaviour.objects.filter(pk__in=list(sums)).select_related("version").order_by("version_id", "position")
+    )
+    merged: dict[str, list[float]] = {}
+    names: dict[str, str] = {}
+    for behaviour in behaviours:
+        n, total = sums[behaviour.pk]
+        low, high = behaviour.version.scale_min, behaviour.version.scale_max
+        names[behaviour.code] = behaviour.name  # the latest version's name
+        acc = merged.setdefault(behaviour.code, [0, 0.0])
+        acc[0] += n
+        acc[1] += (total - n * low) / (high - low)
+    return sorted(
+        (
+            ReportRow(code, names[code], int(n), round(100 * share / n, 1) if n else None, 0)
+            for code, (n, share) in merged.items()
+        ),
+        key=lambda r: (r.score if r.score is not None else 101, r.label),
+    )
+
+
 def report(reviews: QuerySet[Review], dimension: str, start: datetime, end: datetime) -> list[ReportRow]:
     """The mean QA score by ``dimension`` (behaviour: the mean rating as a percentage of its scale)."""
     rows = done(reviews, start, end)
     if dimension == "behaviour":
-        normalised = Cast(F("value") - F("review__version__scale_min"), FloatField()) / Cast(
-            F("review__version__scale_max") - F("review__version__scale_min"), FloatField()
-        )
-        grouped = (
-            Rating.objects.filter(review__in=rows.values("pk"), value__isnull=False)
-            .values("behaviour__code", "behaviour__name")
-            .annotate(n=Count("pk"), mean=Avg(normalised))
-            .order_by("behaviour__code", "behaviour__name")
-        )
-        merged: dict[str, list[float]] = {}
-        names: dict[str, str] = {}
-        for row in grouped:
-            code = row["behaviour__code"]
-            names.setdefault(code, row["behaviour__name"])
-            acc = merged.setdefault(code, [0, 0.0])
-            acc[0] += row["n"]
-            acc[1] += row["mean"] * row["n"]
-        return sorted(
-            (
-                ReportRow(code, names[code], int(n), round(100 * total / n, 1) if n else None, 0)
-                for code, (n, total) in merged.items()
-            ),
-            key=lambda r: (r.score if r.score is not None else 101, r.label),
-        )
+        return _by_behaviour(rows)
     key, label = DIMENSIONS[dimension]
     grouped = (
         rows.values(key, label)
@@ -126,14 +135,6 @@ class Link:
     n: int
 
 
-def _reopened() -> Exists:
-    return Exists(
-        CaseEvent.objects.filter(case_id=OuterRef("pk"), kind="changed", field="status", before__in=ENDED).exclude(
-            after__in=ENDED
-        )
-    )
-
-
 def links(reviews: QuerySet[Review], start: datetime, end: datetime) -> list[Link]:
     """How QA scores go with CSAT, first contact resolution and reopening over the reviewed cases:
     Spearman's rho with its 95% Fisher z interval and n. An association, never a cause."""
@@ -147,31 +148,35 @@ def links(reviews: QuerySet[Review], start: datetime, end: datetime) -> list[Lin
             Link(m, label, None, 0)
             for m, label in (("csat", "CSAT"), ("fcr", "First contact resolution"), ("reopened", "Reopened"))
         ]
-    replies = (
-        Message.objects.filter(case_id=OuterRef("pk"), kind=MessageKind.OUTBOUND)
-        .order_by()
+    reviewed = done(reviews, start, end).filter(score__isnull=False).values("case_id")
+    resolved = set(Case.objects.filter(pk__in=reviewed, resolved_at__isnull=False).values_list("pk", flat=True))
+    replies = dict(
+        Message.objects.filter(case_id__in=reviewed, kind=MessageKind.OUTBOUND)
         .values("case_id")
         .annotate(n=Count("pk"))
-        .values("n")[:1]
+        .order_by()
+        .values_list("case_id", "n")
     )
-    facts = (
-        Case.objects.filter(pk__in=done(reviews, start, end).filter(score__isnull=False).values("case_id"))
-        .annotate(reopened=_reopened(), replies=Subquery(replies))
-        .values_list("pk", "resolved_at", "reopened", "replies")
+    reopened = set(
+        CaseEvent.objects.filter(case_id__in=reviewed, kind="changed", field="status", before__in=ENDED)
+        .exclude(after__in=ENDED)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
     )
     csat = extensions.case_fact(extensions.CSAT, min(scored), max(scored))
     xs_csat, ys_csat, xs_fcr, ys_fcr, xs_re, ys_re = [], [], [], [], [], []
-    for pk, resolved_at, reopened, n_replies in facts:
+    for pk in sorted(scored):
         qa = scored[pk]
         if pk in csat:
             xs_csat.append(qa)
             ys_csat.append(float(csat[pk]))
-        if resolved_at is not None:
+        if pk in resolved:
             xs_fcr.append(qa)
-            ys_fcr.append(1.0 if (n_replies or 0) <= 1 and not reopened else 0.0)
-        if resolved_at is not None or reopened:
+            ys_fcr.append(1.0 if replies.get(pk, 0) <= 1 and pk not in reopened else 0.0)
+        if pk in resolved or pk in reopened:
             xs_re.append(qa)
-            ys_re.append(1.0 if reopened else 0.0)
+            ys_re.append(1.0 if pk in reopened else 0.0)
     return [
         Link("csat", "CSAT", correlation.correlate(xs_csat, ys_csat), len(xs_csat)),
         Link("fcr", "First contact resolution", correlation.correlate(xs_fcr, ys_fcr), len(xs_fcr)),
