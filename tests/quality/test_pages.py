@@ -272,3 +272,23 @@ def test_the_review_page_costs_a_fixed_number_of_queries(submitted_review, manag
     client.get(f"/quality/reviews/{submitted_review.pk}/")
     with django_assert_max_num_queries(25):
         assert client.get(f"/quality/reviews/{submitted_review.pk}/").status_code == 200
+
+
+def test_the_language_assistant_offers_suggestions_beside_the_behaviours(case, agent, team_leader, now):
+    from rapport.cases.services import message_add
+
+    case.owner = agent
+    case.save(update_fields=["owner"])
+    message_add(
+        actor=agent,
+        reference=case.reference,
+        kind="outbound",
+        body="Unfortunately there's nothing we can do. You'll have to contact the courier yourself.",
+        now=now,
+    )
+    review = services.review_start(actor=team_leader, case=case, now=now)
+    page = signed_in(team_leader).get(f"/quality/reviews/{review.pk}/").content.decode()
+    assert "The language assistant&#x27;s suggestions" in page or "The language assistant's suggestions" in page
+    assert "Language assistant: negative phrasing" in page
+    # The customer's own words are never checked.
+    assert services.reviewed_text(review)[0].kind == "inbound"

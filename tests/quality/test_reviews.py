@@ -302,3 +302,18 @@ def test_an_admin_configures_scorecards_like_a_manager(db, now):
     scorecard = services.scorecard_create(actor=admin, name="Chat", now=now)
     assert services.current_version(scorecard).critical_items.count() == 2
     assert not Review.objects.exists()
+
+
+def test_suggestions_come_from_the_agents_replies_only(worked_case, agent, now):
+    from rapport.cases.services import message_add
+    from rapport.quality import suggestions
+
+    message_add(
+        actor=agent, reference=worked_case.reference, kind="outbound", body="You'll have to wait, it's BAU.", now=now
+    )
+    found = suggestions.for_messages(list(Message.objects.filter(case=worked_case)))
+    assert {s.code for s in found} >= {"negative_phrasing"}
+    assert all(Message.objects.get(pk=s.message_id).kind == "outbound" for s in found)
+    negative = next(s for s in found if s.code == "negative_phrasing")
+    assert negative.behaviour == "positive_language"
+    assert negative.passage.lower().startswith("you")

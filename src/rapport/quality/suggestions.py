@@ -1,27 +1,24 @@
 """The language assistant's suggestions on the scorecard: what ``rapport.domain.language`` finds in
 the agent's replies (negative phrasing, blame, jargon, no ownership, no next step, no empathy on a
-complaint), offered to the reviewer beside the behaviours, never scored automatically.
-
-The module is another piece of work; until it is installed this offers nothing (the seam is
-``for_messages``)."""
+complaint), offered to the reviewer beside the behaviour each bears on — hints to weigh, never a
+score."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rapport.cases.models import Message, MessageKind
+from rapport.domain import language
 
-# Which behaviour each finding bears on.
+# Which default behaviour each finding bears on.
 BEHAVIOUR_FOR = {
-    "negative_phrasing": "positive_language",
-    "blame": "positive_language",
-    "jargon": "tone",
-    "no_ownership": "ownership",
-    "no_next_step": "next_steps",
-    "no_empathy": "empathy",
+    language.NEGATIVE_PHRASING: "positive_language",
+    language.BLAME: "positive_language",
+    language.JARGON: "tone",
+    language.NO_OWNERSHIP: "ownership",
+    language.NO_NEXT_STEP: "next_steps",
+    language.NO_EMPATHY: "empathy",
 }
 
 
@@ -29,41 +26,30 @@ BEHAVIOUR_FOR = {
 class Suggestion:
     message_id: int
     code: str
+    label: str
     behaviour: str
     passage: str
     explanation: str
     rewording: str
 
 
-def _reviewer() -> Callable[..., Sequence[Any]] | None:
-    try:
-        module = importlib.import_module("rapport.domain.language")
-    except ImportError:
-        return None
-    found = getattr(module, "review", None)
-    return found if callable(found) else None
-
-
 def for_messages(messages: Sequence[Message], *, complaint: bool = False) -> list[Suggestion]:
-    """The assistant's findings in the agent's outbound replies among ``messages``."""
-    review = _reviewer()
-    if review is None:
-        return []
+    """The assistant's findings in the agent's replies among ``messages`` (the customer's own words
+    are never checked)."""
     found: list[Suggestion] = []
     for message in messages:
         if message.kind != MessageKind.OUTBOUND:
             continue
-        for finding in review(message.body, complaint=complaint):
-            code = str(getattr(finding, "code", ""))
-            start, end = int(getattr(finding, "start", 0)), int(getattr(finding, "end", 0))
-            found.append(
-                Suggestion(
-                    message_id=message.pk,
-                    code=code,
-                    behaviour=BEHAVIOUR_FOR.get(code, ""),
-                    passage=message.body[start:end],
-                    explanation=str(getattr(finding, "explanation", "")),
-                    rewording=str(getattr(finding, "suggestion", "") or getattr(finding, "rewording", "") or ""),
-                )
+        found.extend(
+            Suggestion(
+                message_id=message.pk,
+                code=finding.code,
+                label=finding.label,
+                behaviour=BEHAVIOUR_FOR.get(finding.code, ""),
+                passage=message.body[finding.start : finding.end],
+                explanation=finding.explanation,
+                rewording=finding.suggestion,
             )
+            for finding in language.review(message.body, complaint=complaint)
+        )
     return found
