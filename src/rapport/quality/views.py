@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import extensions
-from rapport.access import access_case, visible_messages
+from rapport.access import access_case, actor_team_ids, visible_messages
 from rapport.accounts.models import Team
 from rapport.domain.agreement import reading
 from rapport.platform import csv_export
@@ -120,18 +120,12 @@ def agent_page(request: HttpRequest, agent_id: int) -> HttpResponse:
 def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
     me = actor(request)
     team = Team.objects.filter(pk=team_id).first()
-    if team is None or not (policy.can_manage(me) or (policy.is_reviewer(me) and team.pk in _team_ids(me))):
+    if team is None or not (policy.can_manage(me) or (policy.is_reviewer(me) and team.pk in actor_team_ids(me))):
         raise Http404
     reviews = policy.visible_reviews(me).filter(team=team)
     context = _report_context(request, reviews, ("agent", "behaviour", "channel", "case_type"))
     context["team"] = team
     return render(request, "quality/team.html", context)
-
-
-def _team_ids(user: Any) -> list[int]:
-    from rapport.access import actor_team_ids
-
-    return actor_team_ids(user)
 
 
 # --- scorecards -----------------------------------------------------------------------------------
@@ -485,8 +479,8 @@ def calibrations(request: HttpRequest) -> HttpResponse:
     rows = Calibration.objects.select_related("case").order_by("-created_at", "-id")
     if not policy.can_manage(me):
         rows = rows.filter(reviewers=me)
-    _, start, end = _period(request)
-    months, behaviours = selectors.agreement_over_time(start - timedelta(days=365 - 28), end)
+    today = _day(timezone.now().date())
+    months, behaviours = selectors.agreement_over_time(today - timedelta(days=365), today + timedelta(days=1))
     context = {"calibrations": list(rows[:100]), "form": form, "months": months, "behaviours": behaviours}
     return render(request, "quality/calibrations.html", context, status=status)
 
