@@ -292,3 +292,20 @@ def test_the_language_assistant_offers_suggestions_beside_the_behaviours(case, a
     assert "Language assistant: negative phrasing" in page
     # The customer's own words are never checked.
     assert services.reviewed_text(review)[0].kind == "inbound"
+
+
+def test_the_reviewer_narrows_a_draft_to_chosen_messages(worked_case, team_leader, agent):
+    client = signed_in(team_leader)
+    review = services.review_start(actor=team_leader, case=worked_case, now=timezone.now())
+    reply = Message.objects.get(case=worked_case, kind="outbound")
+    page = client.get(f"/quality/reviews/{review.pk}/").content.decode()
+    assert "Review only some messages" in page
+    assert client.post(f"/quality/reviews/{review.pk}/messages/", {"message": [str(reply.pk)]}).status_code == 302
+    assert list(review.messages.all()) == [reply]
+    assert services.reviewed_text(review) == [reply]
+    # Someone else's draft cannot be narrowed; a message of another case is refused.
+    other = services.review_choose_messages
+    with pytest.raises(services.Forbidden):
+        other(actor=agent, review=review, message_ids=[])
+    with pytest.raises(services.FieldError):
+        other(actor=team_leader, review=review, message_ids=[10**9])

@@ -324,6 +324,23 @@ def review_start(
     return review
 
 
+def review_choose_messages(
+    *, actor: User, review: Review, message_ids: Sequence[int], now: datetime | None = None
+) -> Review:
+    """Narrow a draft to the messages chosen (none: the whole case again)."""
+    if review.reviewer_id != actor.pk:
+        raise Forbidden(NOT_YOUR_REVIEW)
+    if review.status != ReviewStatus.DRAFT:
+        raise Forbidden(ALREADY_SUBMITTED)
+    chosen = list(Message.objects.filter(case=review.case_id, pk__in=list(message_ids)))
+    if len(chosen) != len(set(message_ids)):
+        raise FieldError(messages=NOT_IN_CASE)
+    with transaction.atomic():
+        review.messages.set(chosen)
+        _event(review, actor, "scope", f"Reviewing {len(chosen) or 'all'} message(s).", now or timezone.now())
+    return review
+
+
 def reviewed_text(review: Review) -> list[Message]:
     """The messages a review is about: those chosen, else every message of the case but internal notes."""
     chosen = list(review.messages.order_by("created_at", "id"))

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/new/", views.review_new, name="review_new"),
     path("reviews/<int:review_id>/", views.review_page, name="review"),
+    path("reviews/<int:review_id>/messages/", views.review_messages, name="review_messages"),
     path("reviews/<int:review_id>/reply/", views.review_reply, name="review_reply"),
     path("reviews/<int:review_id>/dispute/", views.review_dispute, name="review_dispute"),
     path("calibrations/", views.calibrations, name="calibrations"),

@@ -296,11 +296,15 @@ def _review_context(request: HttpRequest, review: Review, form: forms.ReviewForm
     if form is None and (editable or deciding):
         form = _review_form(review, decide=deciding)
     shown = services.reviewed_text(review)
-    visible = set(visible_messages(me, review.case).values_list("pk", flat=True))
+    case_messages = list(visible_messages(me, review.case).order_by("created_at", "id"))
+    visible = {m.pk for m in case_messages}
     shown = [m for m in shown if m.pk in visible]
+    chosen = {m.pk for m in review.messages.all()}
     return {
         "review": review,
         "messages_shown": shown,
+        "case_messages": case_messages if editable else [],
+        "chosen": chosen,
         "form": form,
         "editable": editable,
         "deciding": deciding,
@@ -377,6 +381,27 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
         else:
             return redirect("quality:review", review.pk)
     return render(request, "quality/review.html", _review_context(request, review, form), status=422)
+
+
+@staff_page
+@require_POST
+def review_messages(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The reviewer narrows a draft to the messages ticked (none ticked: the whole case)."""
+    me = actor(request)
+    review = policy.access_review(me, review_id)
+    ids = [int(v) for v in request.POST.getlist("message") if v.isdigit() and len(v) < 19]
+    try:
+        services.review_choose_messages(actor=me, review=review, message_ids=ids, now=timezone.now())
+    except (FieldError, Forbidden) as error:
+        messages.error(
+            request,
+            "; ".join(m for ms in error.errors.values() for m in ms)
+            if isinstance(error, FieldError)
+            else error.message,
+        )
+    else:
+        messages.success(request, SAVED)
+    return redirect("quality:review", review.pk)
 
 
 @staff_page
