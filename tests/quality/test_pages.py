@@ -54,7 +54,7 @@ def test_a_reviewer_rates_and_submits_through_the_form(worked_case, team_leader,
     assert response["Location"] == f"/quality/reviews/{review.pk}/"
     page = client.get(f"/quality/reviews/{review.pk}/").content.decode()
     assert "I will arrange a replacement today" in page  # the messages being reviewed
-    assert "Checked the batch number" not in page  # internal notes are not reviewed
+    assert "<blockquote>Checked the batch number." not in page  # internal notes are not reviewed
     assert 'for="id_quote_ownership"' in page
     assert _post_review(client, review, submit="1").status_code == 302
     review.refresh_from_db()

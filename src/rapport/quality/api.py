@@ -41,7 +41,7 @@ class CriticalOut(Schema):
     description: str
 
 
-class VersionOut(Schema):
+class ScorecardVersionOut(Schema):
     number: int
     scale: list[str]
     scale_min: int
@@ -57,7 +57,7 @@ class ScorecardOut(Schema):
     name: str
     description: str
     is_active: bool
-    current: VersionOut
+    current: ScorecardVersionOut
 
 
 class BehaviourIn(Schema):
@@ -155,6 +155,7 @@ def create_scorecard(request: HttpRequest, payload: ScorecardIn) -> Any:
 
 @router.get("/scorecards/{scorecard_id}", response={200: ScorecardOut, **ERRORS}, summary="A scorecard")
 def get_scorecard(request: HttpRequest, scorecard_id: int) -> Any:
+    """A scorecard with its current version."""
     require_staff(actor(request))
     return _scorecard_out(_scorecard(scorecard_id))
 
@@ -197,7 +198,7 @@ class CriticalCheckOut(Schema):
     quote: str
 
 
-class EventOut(Schema):
+class ReviewEventOut(Schema):
     at: datetime
     kind: str
     actor: int | None
@@ -231,7 +232,7 @@ class ReviewOut(Schema):
     ratings: list[RatingOut]
     critical_checks: list[CriticalCheckOut]
     dispute: DisputeOut | None
-    events: list[EventOut]
+    events: list[ReviewEventOut]
 
 
 class ReviewSummaryOut(Schema):
@@ -289,7 +290,7 @@ class DisputeIn(Schema):
     reason: str = Field(max_length=5000)
 
 
-class DecisionIn(Schema):
+class DisputeDecisionIn(Schema):
     outcome: str = Field(max_length=10, description="upheld or amended")
     decision: str = Field(max_length=5000)
     ratings: list[RatingIn] = Field(default_factory=list, max_length=40)
@@ -402,6 +403,8 @@ def start_review(request: HttpRequest, payload: ReviewStartIn) -> Any:
 
 @router.get("/reviews/{review_id}", response={200: ReviewOut, **ERRORS}, summary="A review")
 def get_review(request: HttpRequest, review_id: int) -> Any:
+    """A review the caller may see: ratings with their quotes, critical checks, dispute and trail
+    (a calibration review of someone else only once the caller's own is in)."""
     me = require_staff(actor(request))
     review = policy.access_review(me, review_id)
     calibration = review.calibration
@@ -435,6 +438,7 @@ def save_review(request: HttpRequest, review_id: int, payload: ReviewSaveIn) -> 
 
 @router.post("/reviews/{review_id}/replies", response={201: ReviewOut, **ERRORS}, summary="Reply to a review")
 def reply_review(request: HttpRequest, review_id: int, payload: TextIn) -> Any:
+    """The agent's reply (or the reviewer's answer), added to the review's trail."""
     me = require_staff(actor(request))
     review = policy.access_review(me, review_id)
     services.review_reply(actor=me, review=review, text=payload.text, now=timezone.now())
@@ -451,7 +455,8 @@ def dispute_review(request: HttpRequest, review_id: int, payload: DisputeIn) -> 
 
 
 @router.post("/reviews/{review_id}/decision", response={200: ReviewOut, **ERRORS}, summary="Decide a dispute")
-def decide_dispute(request: HttpRequest, review_id: int, payload: DecisionIn) -> Any:
+def decide_dispute(request: HttpRequest, review_id: int, payload: DisputeDecisionIn) -> Any:
+    """The second reviewer upholds the review or amends its ratings (the score follows)."""
     me = require_staff(actor(request))
     review = policy.access_review(me, review_id)
     services.dispute_decide(
@@ -616,6 +621,7 @@ def _calibration_out(me: Any, calibration: Calibration) -> dict[str, Any]:
 
 @router.get("/calibrations", response={200: list[CalibrationOut], **ERRORS}, summary="Calibrations")
 def list_calibrations(request: HttpRequest) -> Any:
+    """The calibrations the caller is on (managers: every one), newest first."""
     me = require_staff(actor(request))
     if not policy.is_reviewer(me):
         return []
