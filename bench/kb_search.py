@@ -201,6 +201,7 @@ def articles_ensure(target: int, rng: random.Random) -> int:
                         article=a,
                         public=a.audience == "public",
                         title=a.title,
+                        summary=a.summary,
                         body=f"{a.summary} {sentence(rng, 120)}",
                     )
                     for a in made

@@ -91,6 +91,8 @@ def main() -> None:
     )
     if profiler:
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        if os.environ.get("PROFILE_OUT"):  # for comparing two runs function by function
+            stats.dump_stats(os.environ["PROFILE_OUT"])
         # FILTER narrows the listing to matching functions (a regular expression on file:line(name)).
         restrictions: list[object] = [os.environ["FILTER"]] if os.environ.get("FILTER") else []
         stats.print_stats(*restrictions, int(os.environ.get("TOP", "45")))

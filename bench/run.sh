@@ -36,6 +36,13 @@ command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 [ "${SKIP_PEER:-0}" = 1 ] || [ -x "$PEER_DIR/venv/bin/python" ] || "$PEER_HARNESS/setup.sh"
 "$RAPPORT" migrate >/dev/null
 
+cpu_ms() {  # cpu_ms PID...: CPU milliseconds used so far by these processes and their descendants
+  local all="$*" next="$*" p
+  while [ -n "$next" ]; do next=$(for p in $next; do pgrep -P "$p" || true; done | tr '\n' ' '); all="$all $next"; done
+  for p in $all; do cat "/proc/$p/stat" 2>/dev/null || true; done \
+    | awk -v hz="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%.0f", s * 1000 / hz }'
+}
+
 summ() {  # wrk output -> "rps p50 p99 non2xx errors"
   awk '/Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} /Non-2xx/{n=$NF} /Socket errors/{e=$0} END{gsub(/ +/," ",e); print r"\t"p50"\t"p99"\t"(n?n:0)"\t"(e?e:"-")}' "$1"
 }
@@ -89,6 +96,7 @@ for SIZE in "$@"; do
           presence) wrk -t2 -c"$CONC" -d"$WARMUP" -H "$COOKIE" -s "$HERE/lua/presence_poll.lua" "$BASE" > /dev/null ;;
         esac
       fi
+      web0=$(cpu_ms "$SERVER"); work0=$(cpu_ms "$WORKER")
       case $ep in
         queue) probe queue -H "$COOKIE" "$BASE/?queue=all"
                wrk -t2 -c"$CONC" -d"$DUR" --timeout 120s --latency -H "$COOKIE" "$BASE/?queue=all" > "$f" ;;
@@ -116,6 +124,10 @@ for SIZE in "$@"; do
                "$PY" "$HERE/rapport_side.py" cleanup ;;
       esac
       echo -e "rapport-$SIZE\t$ep\t$r\t$RAPPORT_CASES\t$(summ "$f")" | tee -a "$OUTD/summary.tsv"
+      # CPU a request, web processes and worker apart: steadier than requests a second on a shared machine.
+      n=$(awk '/requests in/{print $1}' "$f")
+      echo "cpu $ep: web $(( ($(cpu_ms "$SERVER") - web0) * 1000 / (n ? n : 1) )) us/request," \
+        "worker $(( ($(cpu_ms "$WORKER") - work0) * 1000 / (n ? n : 1) )) us/request ($n requests)" | tee -a "$OUTD/cpu.txt"
     done
   done
   kill "$SERVER" "$WORKER"; wait "$SERVER" "$WORKER" 2>/dev/null || true; trap - EXIT

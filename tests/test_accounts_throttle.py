@@ -29,8 +29,8 @@ def _redis_running() -> bool:
         return False
 
 
-@pytest.fixture(params=["database", "redis"])
-def shared_cache(request, db, settings):
+@pytest.fixture(params=["database", "files", "redis"])
+def shared_cache(request, db, settings, tmp_path):
     """The default cache as production has it. Each test's Redis keys carry their own prefix and
     are deleted afterwards (the server is shared: never flushed)."""
     settings.RAPPORT_LOGIN_WINDOW_SECONDS = 900
@@ -42,6 +42,14 @@ def shared_cache(request, db, settings):
         with override_settings(CACHES={"default": config}):
             call_command("createcachetable", verbosity=0)
             yield request.param
+        return
+    if request.param == "files":  # one host on SQLite (settings: diskcache in the data folder)
+        config = {"BACKEND": "diskcache.DjangoCache", "LOCATION": str(tmp_path / "cache"), "SHARDS": 4}
+        with override_settings(CACHES={"default": config}):
+            try:
+                yield request.param
+            finally:
+                cache.close()
         return
     if not _redis_running():
         pytest.skip("Redis is not running on 127.0.0.1:6379")

@@ -130,3 +130,18 @@ def test_the_login_allowlist_takes_cidr_ranges_and_refuses_anything_else(tmp_pat
     assert result.stderr.strip() == (
         "rapport: RAPPORT_LOGIN_ALLOWLIST must list CIDR ranges such as 192.0.2.0/24, not 'the call centre'"
     )
+
+
+def test_without_redis_the_cache_is_files_of_its_own_on_sqlite_and_a_shared_table_on_postgresql(tmp_path):
+    """One host on SQLite keeps its cache out of the case database (whose write lock every cache
+    write would take); hosts sharing PostgreSQL share its cache table; Redis, when given, wins."""
+    env = {"RAPPORT_ENV": "development", "RAPPORT_DATA_DIR": str(tmp_path)}
+    cache = "CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION')"
+
+    assert _settings_of(env, cache) == [f"diskcache.DjangoCache {tmp_path / 'cache'}"]
+    postgres = {**env, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    assert _settings_of(postgres, cache) == ["django.core.cache.backends.db.DatabaseCache rapport_cache"]
+    redis_url = "redis://127.0.0.1:6379/0"
+    assert _settings_of({**env, "REDIS_URL": redis_url}, cache) == [
+        f"django.core.cache.backends.redis.RedisCache {redis_url}"
+    ]

@@ -182,3 +182,20 @@ def test_an_inserted_article_fills_every_placeholder_a_macro_would(client, agent
     assert "{{" not in text
     assert expected["next_business_day"] in text
     assert expected["sla.promise"] in text
+
+
+def test_the_suggestion_call_is_two_queries_and_takes_any_input(
+    client, public_article, internal_article, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):  # synonyms (cached for a minute after), the window, the ranking
+        page = client.get("/help/suggest/", {"subject": "Refund", "body": "my kettle is faulty"})
+    assert f"/help/articles/{public_article.pk}/?from=suggestion" in page.content.decode()
+    for subject, body in [
+        ('"refund" OR NEAR(x', "*"),
+        ("a" * 5000, "refund " * 2000),
+        ("£££ ^^^", "-- ;drop table"),
+        ("\u00e9t\u00e9 caf\u00e9", "\u0000"),
+    ]:
+        response = client.get("/help/suggest/", {"subject": subject, "body": body})
+        assert response.status_code == 200
+        assert b"Goodwill" not in response.content

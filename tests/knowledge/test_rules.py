@@ -72,3 +72,23 @@ def test_typos_are_corrected_to_the_closest_known_word():
 def test_suggestions_match_any_meaningful_word():
     groups = rules.meaningful(rules.expand("my kettle is broken", []))
     assert rules.fts5_query(groups, any_group=True) == '"kettle"* OR "broken"*'
+
+
+def test_the_word_being_typed_is_the_last_one_until_a_space_or_punctuation_follows():
+    assert rules.being_typed("my parc") == "parc"
+    assert rules.being_typed("my parcel ") is None
+    assert rules.being_typed("is it late?") is None
+    assert rules.being_typed("") is None
+
+
+def test_only_the_word_being_typed_matches_as_a_prefix_in_suggestions():
+    groups = rules.meaningful(rules.expand("broken kettle refu", [("refund",), ("money", "back")]))
+    assert rules.fts5_query(groups, any_group=True, prefixes={"refu"}) == '"broken" OR "kettle" OR "refu"*'
+    assert rules.tsquery(groups, any_group=True, prefixes={"refu"}) == "broken | kettle | refu:*"
+    assert rules.tsquery(groups) == "broken:* & kettle:* & refu:*"  # search: every word a prefix
+
+
+def test_a_long_description_can_be_read_further_than_a_search():
+    text = "i sent it back to you on the monday of last week and i am still waiting for the refund"
+    assert ("refund",) not in [g[0] for g in rules.expand(text, [])]
+    assert (("refund",),) in rules.expand(text, [], max_terms=4 * rules.MAX_TERMS)

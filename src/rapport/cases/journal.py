@@ -273,7 +273,7 @@ def _tell(events: list[CaseEvent]) -> None:
     if owed:
         JournalDelivery.objects.bulk_create(owed)
         for name in sorted({d.subscriber for d in owed}):
-            transaction.on_commit(lambda n=name: jobs.enqueue(DELIVER_JOB, n))  # type: ignore[misc]
+            transaction.on_commit(lambda n=name: jobs.enqueue_coalesced(DELIVER_JOB, n))  # type: ignore[misc]
 
 
 def deliver(subscriber_name: str, *, limit: int = 1000) -> int:

@@ -10,6 +10,8 @@ from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Priority, Statu
 from rapport.domain.previews import PreviewState
 from rapport.domain.references import format_reference
 
+ACTIVE = models.Q(is_active=True)
+
 TYPE_CHOICES = [(t.value, t.value.replace("_", " ").capitalize()) for t in CaseType]
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in Status]
 PRIORITY_CHOICES = [(p.value, p.label.capitalize()) for p in Priority]
@@ -74,12 +76,18 @@ class Case(models.Model):
             # One index per queue shape: filter columns first, then the keyset sort (updated, id).
             models.Index(fields=["-updated_at", "-id"], name="case_updated"),
             models.Index(fields=["status", "-updated_at", "-id"], name="case_status_updated"),
-            models.Index(fields=["is_active", "-updated_at", "-id"], name="case_active_updated"),
-            models.Index(fields=["team", "is_active", "-updated_at", "-id"], name="case_team_active_updated"),
-            models.Index(fields=["owner", "is_active", "-updated_at", "-id"], name="case_owner_active_updated"),
-            models.Index(fields=["is_active", "-priority", "-updated_at", "-id"], name="case_active_priority"),
-            models.Index(fields=["is_active", "-created_at", "-id"], name="case_active_created"),
-            models.Index(fields=["is_active", "next_breach_at", "id"], name="case_active_breach"),
+            # The active queues (every default tab) read partial indexes of active cases only: a
+            # filter on ``is_active=True`` is written ``WHERE "is_active"``, which a partial index's
+            # condition matches but a leading index column does not (SQLite then scans every case,
+            # closed ones included, to fill an "oldest first" page).
+            models.Index(fields=["-updated_at", "-id"], name="case_active_updated", condition=ACTIVE),
+            models.Index(fields=["team", "-updated_at", "-id"], name="case_team_active_updated", condition=ACTIVE),
+            models.Index(fields=["owner", "-updated_at", "-id"], name="case_owner_active_updated", condition=ACTIVE),
+            models.Index(fields=["-priority", "-updated_at", "-id"], name="case_active_priority", condition=ACTIVE),
+            models.Index(fields=["-created_at", "-id"], name="case_active_created", condition=ACTIVE),
+            models.Index(fields=["next_breach_at", "id"], name="case_active_breach", condition=ACTIVE),
+            models.Index(fields=["type", "-updated_at", "-id"], name="case_active_type", condition=ACTIVE),
+            models.Index(fields=["channel", "-updated_at", "-id"], name="case_active_channel", condition=ACTIVE),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created"),
             models.Index(fields=["customer", "-updated_at", "-id"], name="case_customer_updated"),
             models.Index(fields=["-created_at", "-id"], name="case_created"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -135,13 +135,13 @@ def synonym_phrases(text: str) -> tuple[Alternative, ...]:
     return tuple(dict.fromkeys(phrase for phrase in found if phrase))
 
 
-def expand(text: str, synonyms: Iterable[Sequence[Alternative]]) -> list[Group]:
+def expand(text: str, synonyms: Iterable[Sequence[Alternative]], *, max_terms: int = MAX_TERMS) -> list[Group]:
     """The query's words as groups of alternatives, each synonym phrase found in the query
     (longest first) widened to every phrase of its group; other words stand alone.
 
     "money back delay" with the group (refund | money back) gives
     [(("money", "back"), ("refund",)), (("delay",),)]."""
-    terms = words(text)[:MAX_TERMS]
+    terms = words(text)[:max_terms]
     phrases: dict[Alternative, tuple[Alternative, ...]] = {}
     for group in synonyms:
         members = tuple(dict.fromkeys(tuple(p) for p in group if p))
@@ -163,8 +163,8 @@ def expand(text: str, synonyms: Iterable[Sequence[Alternative]]) -> list[Group]:
     return groups
 
 
-def _fts5_term(word: str) -> str:
-    return '"' + word.replace('"', "") + '"*'
+def _fts5_term(word: str, prefix: bool = True) -> str:
+    return '"' + word.replace('"', "") + ('"*' if prefix else '"')
 
 
 STOP_WORDS = frozenset(
@@ -227,12 +227,20 @@ def meaningful(groups: Sequence[Group]) -> list[Group]:
     return [g for g in groups if not all(len(p) == 1 and (p[0] in STOP_WORDS or len(p[0]) < 3) for p in g)]
 
 
-def fts5_query(groups: Sequence[Group], *, any_group: bool = False) -> str:
+def being_typed(text: str) -> str | None:
+    """The word a customer is still typing: the last word of ``text`` unless a space or punctuation
+    follows it ("my parc" -> "parc"; "my parcel " -> None)."""
+    found = words(text)
+    return found[-1] if found and text[-1:].isalnum() else None
+
+
+def fts5_query(groups: Sequence[Group], *, any_group: bool = False, prefixes: Collection[str] | None = None) -> str:
     """SQLite FTS5 MATCH syntax: every group must match (any one, with ``any_group``: suggestions
-    for a customer's own description), any alternative of it, words as prefixes."""
+    for a customer's own description), any alternative of it, words as prefixes (only the words in
+    ``prefixes`` when it is given: the word being typed; finished words match whole, stemmed)."""
 
     def alternative(phrase: Alternative) -> str:
-        inner = " AND ".join(_fts5_term(w) for w in phrase)
+        inner = " AND ".join(_fts5_term(w, prefixes is None or w in prefixes) for w in phrase)
         return f"({inner})" if len(phrase) > 1 else inner
 
     parts = []
@@ -242,11 +250,11 @@ def fts5_query(groups: Sequence[Group], *, any_group: bool = False) -> str:
     return (" OR " if any_group else " AND ").join(parts)
 
 
-def tsquery(groups: Sequence[Group], *, any_group: bool = False) -> str:
+def tsquery(groups: Sequence[Group], *, any_group: bool = False, prefixes: Collection[str] | None = None) -> str:
     """PostgreSQL to_tsquery syntax with the same meaning as ``fts5_query``."""
 
     def term(word: str) -> str:
-        return re.sub(r"[^\w]", "", word) + ":*"
+        return re.sub(r"[^\w]", "", word) + (":*" if prefixes is None or word in prefixes else "")
 
     def alternative(phrase: Alternative) -> str:
         inner = " & ".join(term(w) for w in phrase if re.sub(r"[^\w]", "", w))

@@ -348,7 +348,7 @@ ARTICLES: list[tuple[str, str, str, str, str, str]] = [
 SYNONYMS = [
     "refund, money back, reimbursement",
     "parcel, package, delivery",
-    "faulty, broken, defective",
+    "faulty, broken, defective, stopped working",
     "complaint, complain",
     "data request, subject access request",
 ]

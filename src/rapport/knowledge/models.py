@@ -121,12 +121,15 @@ class ArticleVersion(models.Model):
 
 class ArticleDocument(models.Model):
     """What search finds: one row per published article, its text without Markdown. The full-text
-    index lives beside it (an FTS5 table on SQLite, a GIN index on PostgreSQL: migration 0002)."""
+    index lives beside it (an FTS5 table on SQLite, a GIN index on PostgreSQL: migration 0002).
+    The portal's suggestions have a smaller index of their own over the title and summary of public
+    documents only (migration 0003)."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
     public = models.BooleanField()
     category = models.ForeignKey(Category, null=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, default="")
     body = models.TextField()
 
     class Meta:

@@ -328,9 +328,9 @@ def article_gaps(start: datetime, end: datetime, *, owner: User | None = None, l
     return [ArticleGap(articles[c["article_id"]], c["no"], c["n"], reasons.get(c["article_id"], {})) for c in counts]
 
 
-def suggestions(text: str, *, limit: int = 5) -> list[Any]:
+def suggestions(subject: str, description: str, *, limit: int = 5) -> list[Any]:
     """Public articles that may answer what a customer is typing (not logged: typing is not a search)."""
-    return search.search(text, internal=False, limit=limit, any_word=True).hits
+    return search.suggest(subject, description, limit=limit)
 
 
 def gap_evidence(scope: extensions.GapScope) -> list[extensions.GapEvidence]:

@@ -423,12 +423,19 @@ def help_search(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/help_search.html", context)
 
 
+def _typed(request: HttpRequest, name: str, size: int = 300) -> str:
+    """A field of the case being typed, cut to ``size``; a word cut in two is not "being typed"."""
+    text = request.GET.get(name, "")
+    return text if len(text) <= size else text[:size] + " "
+
+
 @require_GET
 def help_suggest(request: HttpRequest) -> HttpResponse:
     """Articles that may answer the case a customer is typing (the portal asks as they type)."""
-    text = f"{request.GET.get('subject', '')} {request.GET.get('body', '')}".strip()[:300]
-    hits = selectors.suggestions(text) if len(text) >= 3 else []
-    return render(request, "knowledge/help_suggestions.html", {"hits": hits, "asked": bool(text)})
+    subject, description = _typed(request, "subject"), _typed(request, "body")
+    asked = f"{subject} {description}".strip()
+    hits = selectors.suggestions(subject, description) if len(asked) >= 3 else []
+    return render(request, "knowledge/help_suggestions.html", {"hits": hits, "asked": bool(asked)})
 
 
 @require_GET
