@@ -49,6 +49,7 @@ from rapport.plans import api as plans_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
+from rapport.quality import api as quality_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
@@ -125,6 +126,7 @@ api.add_router("/plans", plans_api.router)
 api.add_router("/coaching", coaching_api.router)
 api.add_router("/outreach", outreach_api.router)
 api.add_router("/improvement", improvement_api.router)
+api.add_router("/quality", quality_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)

@@ -316,8 +316,6 @@ decided, from the SLA app's clocks)."""
 SLA_ATTAINMENT = "sla_attainment"
 PROMISES_KEPT = "promises_kept"
 """KPI: the share of promises to customers ("we will reply by 1pm on Friday") that were kept."""
-QA_SCORE = "qa_score"
-"""The quality app's mean review score, per agent or team (the coaching targets read it)."""
 ROTA_ADHERENCE = "rota_adherence"
 """The workforce app's share of rostered time an agent's status matched the rota."""
 
@@ -343,6 +341,9 @@ NPS = "nps"
 """KPI: Net Promoter Score from the feedback app's NPS answers."""
 COST_PER_CASE = "cost_per_case"
 """KPI: staff cost per case, from time tracking's minutes at the hourly cost assumed."""
+SLA_BREACHED = "sla_breached"
+"""``"sla_breached"``: True for each case with a service-level target breached (the SLA app's
+clocks), for the quality sample's targeted picks."""
 CSAT = "csat"
 """``"csat"``: the customer's CSAT score for a case (the feedback app's survey answers), read by
 the knowledge base to show the satisfaction of the cases an article answered."""
@@ -444,6 +445,24 @@ a fixed number of queries; the improvement gap analysis ranks what every provide
 its own evidence (SLA, RATER, complaints, repeat contacts)."""
 KB_SEARCHES = "kb_searches"
 QA_FINDINGS = "qa_findings"
+QA_SCORE = "qa_score"
+"""KPI: the mean QA score (0-100) of the reviews submitted in the period on the cases in the scope
+(``KpiScope`` with the ``agent`` dimension: an agent's own reviews); the coaching app reads an
+agent's figure against their target through it."""
+
+PortfolioLinkHook = Callable[["User", "Case"], str | None]
+
+portfolio_links: list[PortfolioLinkHook] = []
+"""Where a reviewed case can be added to an agent's learning portfolio as evidence (the learning
+app: its evidence form for that learner, with the case filled in), given (learner, case); the
+first answer wins."""
+
+
+def portfolio_link(learner: User, case: Case) -> str | None:
+    for hook in portfolio_links:
+        if found := hook(learner, case):
+            return found
+    return None
 
 
 def gaps_from_providers(scope: GapScope) -> list[tuple[str, GapEvidence]]:

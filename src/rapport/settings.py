@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rapport.coaching",
     "rapport.outreach",
     "rapport.improvement",
+    "rapport.quality",
     "rapport.notifications",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]

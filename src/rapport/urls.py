@@ -24,6 +24,7 @@ urlpatterns = [
     path("outreach/", include("rapport.outreach.urls")),
     path("plans/", include("rapport.plans.urls")),
     path("improvement/", include("rapport.improvement.urls")),
+    path("quality/", include("rapport.quality.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("", include("rapport.accounts.urls")),

@@ -122,6 +122,19 @@ PATHS = {
     "/api/v1/macros": {"get", "post"},
     "/api/v1/macros/{macro_id}": {"get", "patch", "delete"},
     "/api/v1/cases/{reference}/macros/{macro_id}/apply": {"post"},
+    "/api/v1/language/review": {"post"},
+    "/api/v1/quality/scorecards": {"get", "post"},
+    "/api/v1/quality/scorecards/{scorecard_id}": {"get"},
+    "/api/v1/quality/scorecards/{scorecard_id}/versions": {"post"},
+    "/api/v1/quality/reviews": {"get", "post"},
+    "/api/v1/quality/reviews/{review_id}": {"get", "put"},
+    "/api/v1/quality/reviews/{review_id}/replies": {"post"},
+    "/api/v1/quality/reviews/{review_id}/dispute": {"post"},
+    "/api/v1/quality/reviews/{review_id}/decision": {"post"},
+    "/api/v1/quality/report": {"get"},
+    "/api/v1/quality/calibrations": {"get", "post"},
+    "/api/v1/quality/calibrations/{calibration_id}": {"get"},
+    "/api/v1/quality/calibrations/{calibration_id}/reviews": {"post"},
 }
 
 

@@ -125,6 +125,7 @@ def register() -> None:
     extensions.kpi_sources.register(extensions.PROMISES_KEPT, promises.PROMISES_KEPT)
     if case_promises not in extensions.case_promises:
         extensions.case_promises.append(case_promises)
+    extensions.case_facts.register(extensions.SLA_BREACHED, selectors.breached_by_case)
     extensions.gap_evidence.register("sla", evidence.missed_targets)
     from rapport.sla.demo import seed_demo
 

@@ -317,3 +317,10 @@ def sla_pending(*, now: datetime) -> Pending:
         breaches=running.filter(due_at__lte=now, breached_at__isnull=True).count(),
         escalations=escalations,
     )
+
+
+def breached_by_case(first_id: int, last_id: int) -> dict[int, bool]:
+    """True for each case from ``first_id`` to ``last_id`` with a target breached
+    (``extensions.case_facts``: the quality sample's targeted picks). One query."""
+    rows = Clock.objects.filter(case_id__gte=first_id, case_id__lte=last_id, breached_at__isnull=False)
+    return dict.fromkeys(rows.values_list("case_id", flat=True).distinct(), True)
