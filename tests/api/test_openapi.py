@@ -122,7 +122,6 @@ PATHS = {
     "/api/v1/macros": {"get", "post"},
     "/api/v1/macros/{macro_id}": {"get", "patch", "delete"},
     "/api/v1/cases/{reference}/macros/{macro_id}/apply": {"post"},
-    "/api/v1/language/review": {"post"},
     "/api/v1/quality/scorecards": {"get", "post"},
     "/api/v1/quality/scorecards/{scorecard_id}": {"get"},
     "/api/v1/quality/scorecards/{scorecard_id}/versions": {"post"},

@@ -307,6 +307,9 @@ QA_SOURCE = extensions.KpiSource(
     definition="Mean score (0-100) of the quality reviews submitted in the period on the cases in scope; "
     "a review that fails a critical item scores 0.",
     behind=qa_behind,
+    formula="mean of review scores; a review's score = 100 x sum(weight x (rating - lowest) / (highest - lowest))"
+    " / sum(weights rated), 0 when a critical item fails",
+    source="Quality reviews (quality app), by the date each was submitted",
 )
 
 
