@@ -49,6 +49,7 @@ from rapport.privacy import api as privacy_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
+from rapport.webhooks import api as webhooks_api
 from rapport.workforce import api as workforce_api
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)
+api.add_router("/webhooks", webhooks_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("planning/", include("rapport.workforce.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
+    path("webhooks/", include("rapport.webhooks.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]
