@@ -52,7 +52,8 @@ def test_backoff_doubles_from_30_seconds_and_is_capped():
 def test_the_example_receiver_verifies_as_we_sign():
     path = Path(__file__).resolve().parents[2] / "examples" / "webhook_receiver.py"
     spec = importlib.util.spec_from_file_location("webhook_receiver", path)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     ts = int(NOW.timestamp())

@@ -384,6 +384,7 @@ def disable(subscription: Subscription, *, now: datetime, reason: str) -> None:
         transaction.on_commit(
             lambda: notify.email_send(to=admins, subject=f"Webhook switched off: {subscription.name}", text=text)
         )
+    cache.delete(ALERT_CACHE)  # now for this process, and again once committed for any that read it meanwhile
     transaction.on_commit(lambda: cache.delete(ALERT_CACHE))
 
 
