@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from rapport.accounts.api import ERRORS, actor
@@ -149,7 +149,7 @@ def create(request: HttpRequest, body: WebhookIn) -> Any:
     made = services.subscription_create(
         actor=actor(request), name=body.name, url=body.url, kinds=body.kinds, role=body.role, now=timezone.now()
     )
-    return 201, {**_out(made.subscription), "secret": made.secret}
+    return Status(201, {**_out(made.subscription), "secret": made.secret})
 
 
 @router.get("/{webhook_id}", response={200: WebhookOut, **ERRORS}, summary="One webhook subscription")
@@ -170,7 +170,7 @@ def change(request: HttpRequest, webhook_id: int, body: WebhookPatch) -> Any:
 @router.delete("/{webhook_id}", response={204: None, **ERRORS}, summary="Delete a webhook subscription")
 def delete(request: HttpRequest, webhook_id: int) -> Any:
     services.subscription_delete(actor=actor(request), subscription_id=webhook_id, now=timezone.now())
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{webhook_id}/rotate-secret", response={200: SecretOut, **ERRORS}, summary="Rotate the signing secret")
