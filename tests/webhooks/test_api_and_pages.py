@@ -24,7 +24,7 @@ def _post(client, url, data, headers):
 
 
 @pytest.fixture
-def api(client, auth, admin):
+def api(client, auth, admin):  # noqa: F811
     return client, auth(admin)
 
 
@@ -75,7 +75,7 @@ def test_a_role_outside_the_list_and_junk_json_are_4xx(api):
     assert client.get(f"{API}/999999", **headers).status_code == 404
 
 
-def test_only_admins_reach_webhooks(client, auth, manager, agent):
+def test_only_admins_reach_webhooks(client, auth, manager, agent):  # noqa: F811
     for user in (manager, agent):
         assert client.get(API, **auth(user)).status_code == 404
         assert signed_in(user).get("/webhooks/").status_code == 404

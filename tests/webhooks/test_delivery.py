@@ -253,7 +253,7 @@ def test_events_of_a_customer_whose_processing_is_restricted_are_skipped_with_th
 
 @pytest.mark.parametrize(
     "address",
-    ["10.0.0.5", "192.168.1.20", "172.16.0.1", "169.254.169.254", "100.64.0.1", "::1", "fd00::1", "0.0.0.0"],
+    ["10.0.0.5", "192.168.1.20", "172.16.0.1", "169.254.169.254", "100.64.0.1", "::1", "fd00::1", "0.0.0.0"],  # noqa: S104 - refused, not bound,
 )
 def test_private_and_internal_addresses_are_refused(address, settings):
     settings.WEBHOOKS_ALLOW_LOOPBACK = False

@@ -45,7 +45,7 @@ def test_a_replayed_request_older_than_the_tolerance_is_refused(age, ok):
 def test_backoff_doubles_from_30_seconds_and_is_capped():
     assert [rules.backoff(n).total_seconds() for n in range(1, 9)] == [30, 60, 120, 240, 480, 960, 1920, 3840]
     assert rules.backoff(20) == rules.CAP
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="attempt counts from 1"):
         rules.backoff(0)
 
 

@@ -58,7 +58,8 @@ def backoff(attempt: int) -> timedelta:
     """How long to wait after failed attempt number ``attempt`` (1-based) before the next."""
     if attempt < 1:
         raise ValueError("attempt counts from 1")
-    return min(BASE * (2 ** (attempt - 1)), CAP)
+    wait: timedelta = BASE * (2 ** (attempt - 1))
+    return min(wait, CAP)
 
 
 def succeeded(status_code: int | None) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from rapport.accounts.models import Team
@@ -20,7 +22,9 @@ class SubscriptionForm(forms.Form):
     role = forms.ChoiceField(
         label="Service account role",
         choices=policy.ROLES,
-        help_text="Decides what payloads may contain: internal notes and customer details only for the roles that say so.",
+        help_text=(
+            "Decides what payloads may contain: internal notes and customer details only for the roles that say so."
+        ),
     )
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.order_by("name"),
@@ -32,6 +36,8 @@ class SubscriptionForm(forms.Form):
         required=False, initial=True, help_text="Switched-off webhooks keep their deliveries waiting."
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kinds"].choices = [(k, k.replace("_", " ").capitalize()) for k in subscribable()]
+        kinds = self.fields["kinds"]
+        assert isinstance(kinds, forms.MultipleChoiceField)
+        kinds.choices = [(k, k.replace("_", " ").capitalize()) for k in subscribable()]

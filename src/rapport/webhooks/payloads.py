@@ -49,9 +49,9 @@ def build(account: User, subscription_id: int, events: Sequence[CaseEvent]) -> l
             restricted[case.customer_id] = extensions.record_refusals(case.customer)
     built: list[Built] = []
     for event in events:
-        case = cases.get(event.case_id)
-        reference = case.reference if case else ""
-        if case is None or case.pk not in visible:
+        found = cases.get(event.case_id)
+        reference = found.reference if found else ""
+        if found is None or found.pk not in visible:
             built.append(Built(event, reference, reason=OUTSIDE_SCOPE))
         elif restricted.get(case.customer_id):
             built.append(
@@ -60,7 +60,7 @@ def build(account: User, subscription_id: int, events: Sequence[CaseEvent]) -> l
         elif event.kind == "note" and not internal:
             built.append(Built(event, reference, reason=INTERNAL_NOTE))
         else:
-            body = _payload(event, case, messages.get(_message_id(event) or 0), subscription_id, internal, personal)
+            body = _payload(event, found, messages.get(_message_id(event) or 0), subscription_id, internal, personal)
             built.append(Built(event, reference, body=body))
     return built
 

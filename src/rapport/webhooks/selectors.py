@@ -28,5 +28,5 @@ def deliveries(subscription: Subscription, *, status: str = "") -> QuerySet[Deli
     )
 
 
-def deliveries_page(subscription: Subscription, *, status: str = "", page: int | str = 1) -> Page:
+def deliveries_page(subscription: Subscription, *, status: str = "", page: int | str = 1) -> Page[Delivery]:
     return Paginator(deliveries(subscription, status=status), PAGE_SIZE).get_page(page)

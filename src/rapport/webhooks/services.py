@@ -27,6 +27,7 @@ from rapport.cases.models import CaseEvent
 from rapport.domain import webhooks as rules
 from rapport.platform import jobs, notify, settings_history
 from rapport.platform.errors import FieldError, NotFound, Refused
+from rapport.platform.models import Via
 from rapport.webhooks import access as policy
 from rapport.webhooks import payloads, secrets, urlguard
 from rapport.webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
@@ -184,7 +185,7 @@ def secret_rotate(*, actor: User, subscription_id: int, now: datetime) -> str:
             instance=subscription,
             before={"secret": "previous"},
             after={"secret": "rotated"},
-            via=settings_history.Via.SERVICE,
+            via=Via.SERVICE,
             reason="Signing secret rotated",
             now=now,
         )
@@ -206,20 +207,20 @@ def events_received(events: Sequence[CaseEvent], *, now: datetime | None = None)
         wanted = [e for e in events if e.kind in subscription.kinds and e.kind in kinds]
         if not wanted:
             continue
-        for built in payloads.build(subscription.account, subscription.pk, wanted):
-            made.append(
-                Delivery(
-                    subscription=subscription,
-                    event=built.event,
-                    kind=built.event.kind,
-                    case_reference=built.case_reference,
-                    status=DeliveryStatus.SKIPPED if built.reason else DeliveryStatus.PENDING,
-                    reason=built.reason,
-                    body=built.body,
-                    next_attempt_at=None if built.reason else now,
-                    created_at=now,
-                )
+        made.extend(
+            Delivery(
+                subscription=subscription,
+                event=built.event,
+                kind=built.event.kind,
+                case_reference=built.case_reference,
+                status=DeliveryStatus.SKIPPED if built.reason else DeliveryStatus.PENDING,
+                reason=built.reason,
+                body=built.body,
+                next_attempt_at=None if built.reason else now,
+                created_at=now,
             )
+            for built in payloads.build(subscription.account, subscription.pk, wanted)
+        )
     if not made:
         return made
     Delivery.objects.bulk_create(made, ignore_conflicts=True)
@@ -229,8 +230,12 @@ def events_received(events: Sequence[CaseEvent], *, now: datetime | None = None)
         ).values_list("pk", flat=True)
     )
     for pk in pending:
-        transaction.on_commit(lambda pk=pk: jobs.enqueue(SEND_JOB, pk))
+        transaction.on_commit(_sender(pk))
     return made
+
+
+def _sender(delivery_id: int) -> Callable[[], None]:
+    return lambda: jobs.enqueue(SEND_JOB, delivery_id)
 
 
 # --- sending ------------------------------------------------------------------------------------
@@ -366,7 +371,7 @@ def disable(subscription: Subscription, *, now: datetime, reason: str) -> None:
         instance=subscription,
         before={"active": True},
         after={"active": False},
-        via=settings_history.Via.SERVICE,
+        via=Via.SERVICE,
         reason=reason,
         now=now,
     )

@@ -27,7 +27,7 @@ CREDENTIALS = "Do not put a user name or password in the address."
 
 
 def resolve(host: str, port: int) -> list[str]:
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)})
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)})
 
 
 def check(url: str, *, resolver: Resolver | None = None) -> None:

@@ -20,6 +20,7 @@ from rapport.web.views import actor, staff_page
 from rapport.webhooks import access as policy
 from rapport.webhooks import selectors, services
 from rapport.webhooks.forms import SubscriptionForm
+from rapport.webhooks.models import DeliveryStatus
 
 REDELIVERED = "Delivery {id} sent again: {outcome}."
 SAVED = "Webhook saved."
@@ -182,7 +183,7 @@ def deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
         "subscription": subscription,
         "page": page,
         "status": status,
-        "statuses": selectors.DeliveryStatus.choices,
+        "statuses": DeliveryStatus.choices,
     }
     return render(request, "webhooks/deliveries.html", context)
 
