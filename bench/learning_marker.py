@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/learning_marker.py
 
-The target is under 200 ms an answer on one CPU core; it prints the median and worst times.
-Needs the study-unit documents (RAPPORT_SEEDS_DIR or ../shared/seeds).
+The target is under 200 ms an answer on one CPU core; it prints the median and worst times over the
+hand-labelled answers, the frozen scenario answers and one 20,000-character answer per unit. The
+first call in a process also loads the lemmatiser's English dictionary (once per worker); it is
+timed and printed apart. Needs the study-unit documents (RAPPORT_SEEDS_DIR or ../shared/seeds).
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ def main() -> int:
         print("the study-unit documents are not available; set RAPPORT_SEEDS_DIR")
         return 1
     by_unit: dict[str, list[str]] = {}
-    for path in sorted(LABELLED.glob("*.json")):
+    scenario_answers = ROOT / "tests" / "learning" / "scenario_answers"
+    for path in [*sorted(LABELLED.glob("*.json")), *sorted(scenario_answers.glob("*.json"))]:
         labelled = json.loads(path.read_text(encoding="utf-8"))
         for answer in labelled["answers"]:
             by_unit.setdefault(answer.get("unit") or labelled["unit"], []).append(answer["text"])
+    start = time.perf_counter()
+    mark("A first answer loads the dictionary.", [Point(1, "Award credit for a warm start.")])
+    first = time.perf_counter() - start
     timings = []
     for code, answers in sorted(by_unit.items()):
         unit = parse_unit(seed_file(code).read_text(encoding="utf-8"))
@@ -43,6 +49,7 @@ def main() -> int:
             start = time.perf_counter()
             mark(text, points, mistakes, concepts=concepts)
             timings.append(time.perf_counter() - start)
+    print(f"first call (loads the lemmatiser's dictionary): {first * 1000:.0f} ms")
     print(
         f"{len(timings)} answers: median {statistics.median(timings) * 1000:.2f} ms, "
         f"worst {max(timings) * 1000:.2f} ms (target < 200 ms)"

@@ -34,6 +34,7 @@ from rapport.accounts.api import AUTH, SIGN_IN, TokenRefused, error_body
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
+from rapport.coaching import api as coaching_api
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
 from rapport.feedback import api as feedback_api
@@ -43,6 +44,7 @@ from rapport.learning import api as learning_api
 from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
 from rapport.notifications import api as notifications_api
+from rapport.outreach import api as outreach_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
@@ -107,6 +109,7 @@ api.add_router("/cases", cases_api.router)
 api.add_router("/customers", customers_api.router)
 api.add_router("/search", cases_api.search_router)
 api.add_router("/attachments", cases_api.attachments_router)
+api.add_router("/language", cases_api.language_router)
 api.add_router("/mail", mail_api.router)
 api.add_router("/sla", sla_api.router)
 api.add_router("/complaints", complaints_api.router)
@@ -118,6 +121,8 @@ api.add_router("/time", time_api.router)
 api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
+api.add_router("/coaching", coaching_api.router)
+api.add_router("/outreach", outreach_api.router)
 api.add_router("/improvement", improvement_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)

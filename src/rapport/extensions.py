@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
@@ -135,13 +135,19 @@ class Deadline:
 @dataclass(frozen=True)
 class OutboundPreferences:
     """How messages to a customer must be sent (reasonable adjustments, Equality Act 2010 s.20):
-    ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
-    ``contact_name`` is a named contact or authorised advocate to address as well."""
+        ``plain_text_only`` drops the HTML part, ``large_print`` attaches a large-print PDF copy,
+        ``contact_name`` is a named contact or authorised advocate to address as well; ``easy_read`` asks
+    for the easy-read wording where a message has one, ``bsl_relay`` for an offer to talk it through in
+    British Sign Language by video relay, ``preferred_channel`` the channel they asked to be contacted
+    on (blank: no preference)."""
 
     plain_text_only: bool = False
     large_print: bool = False
     contact_name: str = ""
     notes: tuple[str, ...] = ()
+    easy_read: bool = False
+    bsl_relay: bool = False
+    preferred_channel: str = ""
 
 
 CasePanelHook = Callable[["HttpRequest", "Case"], Panel | None]
@@ -258,6 +264,10 @@ class KpiScope:
     cases: Callable[[str], Q]
     start: datetime
     end: datetime
+    dimension: str = "service"
+    value: str = ""
+    """What the slice is, as in ``GapScope`` ("agent" and a user id, "team" and a team id …), for
+    measures that are not about cases (adherence to the rota is about people)."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +306,10 @@ kpi_sources: Registry[KpiSource] = Registry("KPI source")
 """Measures the dashboards show beside their own (``"sla_attainment"``: targets met among those
 decided, from the SLA app's clocks)."""
 SLA_ATTAINMENT = "sla_attainment"
+QA_SCORE = "qa_score"
+"""The quality app's mean review score, per agent or team (the coaching targets read it)."""
+ROTA_ADHERENCE = "rota_adherence"
+"""The workforce app's share of rostered time an agent's status matched the rota."""
 
 
 def kpi(name: str, scope: KpiScope) -> float | None:
@@ -523,15 +537,22 @@ def preferences_for(customer: Customer) -> OutboundPreferences:
     merged = OutboundPreferences()
     for hook in outbound_preferences:
         found = hook(customer)
-        if found is None:
-            continue
-        merged = OutboundPreferences(
-            plain_text_only=merged.plain_text_only or found.plain_text_only,
-            large_print=merged.large_print or found.large_print,
-            contact_name=merged.contact_name or found.contact_name,
-            notes=merged.notes + found.notes,
-        )
+        if found is not None:
+            merged = merge_preferences(merged, found)
     return merged
+
+
+def merge_preferences(one: OutboundPreferences, other: OutboundPreferences) -> OutboundPreferences:
+    """Both sets of preferences at once: any tightening wins, the first named contact and channel."""
+    return OutboundPreferences(
+        plain_text_only=one.plain_text_only or other.plain_text_only,
+        large_print=one.large_print or other.large_print,
+        contact_name=one.contact_name or other.contact_name,
+        notes=one.notes + other.notes,
+        easy_read=one.easy_read or other.easy_read,
+        bsl_relay=one.bsl_relay or other.bsl_relay,
+        preferred_channel=one.preferred_channel or other.preferred_channel,
+    )
 
 
 def contact_permitted(customer: Customer, purpose: str, channel: str) -> bool:
@@ -674,3 +695,170 @@ bulk_actions: Registry[BulkAction] = Registry("bulk action")
 """Actions on many cases at once (``rapport.cases.bulk``): the core's own (assign, status,
 priority, tags, team) and those capabilities add ("apply a macro", "merge into…"). The queue's
 action bar and ``POST /api/v1/cases/bulk`` offer exactly what is registered here."""
+
+
+# --- people: coaching, appraisals and the staff's voice ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkLink:
+    """A piece of work a coaching session is about, as the person looking may see it."""
+
+    label: str
+    url: str
+
+
+WorkLinkHook = Callable[["User", Sequence[int]], Mapping[int, WorkLink]]
+
+work_links: Registry[WorkLinkHook] = Registry("work link")
+"""What a generic link (kind, id) names, by kind: given the person looking and the ids, the link
+of each id they may see (one query per kind and page; an id missing from the answer is unknown or
+not theirs to see). ``"case"`` (the coaching app answers it from the core), ``"learning_unit"``
+(the learning app), ``"qa_review"`` (the quality app). Coaching sessions link to work this way, so
+no capability imports another."""
+CASE_LINK = "case"
+LEARNING_UNIT_LINK = "learning_unit"
+QA_REVIEW_LINK = "qa_review"
+
+
+def work_links_for(actor: User, kind: str, ids: Sequence[int]) -> Mapping[int, WorkLink]:
+    hook = work_links.get(kind)
+    return hook(actor, ids) if hook and ids else {}
+
+
+@dataclass(frozen=True)
+class StaffEvidence:
+    """What an app's records say about one member of staff over a period, for their appraisal:
+    a title, a one-line summary with the figures, and a few items (at most ten) to read."""
+
+    title: str
+    summary: str
+    items: tuple[str, ...] = ()
+
+
+StaffEvidenceHook = Callable[["User", datetime, datetime], StaffEvidence | None]
+
+staff_evidence: Registry[StaffEvidenceHook] = Registry("staff evidence")
+"""Evidence about an agent's work over [start, end) that an appraisal is built from, by provider
+name: ``"learning_portfolio"`` (the learning app: evidence added and signed off),
+``"compliments"`` (the feedback app: top-score survey answers with a comment on the agent's cases),
+``"qa_trend"`` (the quality app: the agent's review scores by month). A fixed number of queries
+each; None when the app holds nothing for the period."""
+LEARNING_PORTFOLIO = "learning_portfolio"
+COMPLIMENTS = "compliments"
+QA_TREND = "qa_trend"
+
+
+@dataclass(frozen=True)
+class StaffVoice:
+    """A team's answer to the staff pulse for a period: ``enps`` (-100 to 100) only when it may be
+    shown (``rapport.domain.disclosure``), else None with ``note`` saying why."""
+
+    enps: float | None
+    respondents: int | None
+    note: str = ""
+
+
+StaffVoiceHook = Callable[[date, date], Mapping[int, StaffVoice]]
+
+staff_voice: list[StaffVoiceHook] = []
+"""The staff's own measures for the service-profit chain, by team id, from the latest pulse round
+that closed in [start, end) (the coaching app's anonymous pulse). When a hook is registered the chain
+reads these instead of hand-entered staff survey figures."""
+
+
+def staff_voice_for(start: date, end: date) -> dict[int, StaffVoice] | None:
+    """Every registered hook's answer by team; None when no app measures the staff's voice."""
+    if not staff_voice:
+        return None
+    found: dict[int, StaffVoice] = {}
+    for hook in staff_voice:
+        found.update(hook(start, end))
+    return found
+
+
+# --- proactive service ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudienceSource:
+    """A way to name a group of customers from criteria given as plain data (a segment): ``check``
+    refuses criteria that name nothing, anything unknown or anything outside the actor's reach,
+    raising a ``FieldError`` by field, and returns the group's label as people read it;
+    ``customers`` builds the (checked) group as a queryset, so that a caller counts, excludes and
+    sends inside its own queries whatever the number of customers."""
+
+    check: Callable[[User, Mapping[str, Any]], str]
+    customers: Callable[[User, Mapping[str, Any]], QuerySet[Customer]]
+    fields: tuple[str, ...] = ()
+
+
+audiences: Registry[AudienceSource] = Registry("audience source")
+"""Groups of customers other apps build sends on, by source name (``"feedback"``: customers picked
+by id, or a segment by internal/external group, loyalty tier, team and cases resolved in a period;
+the questionnaire sends use it, and proactive outreach narrows it further). ``fields`` lists the
+criteria a source reads, for forms and the API."""
+FEEDBACK_AUDIENCE = "feedback"
+
+RestrictedHook = Callable[["QuerySet[Customer]"], "QuerySet[Any]"]
+
+processing_restrictions: list[RestrictedHook] = []
+"""Customers whose processing is restricted now (UK GDPR Art 18(2): the data is stored, not
+otherwise used), for sends of any purpose, service messages included: given customers (a
+queryset), a queryset of the ids of those restricted. ``contact_refusals`` answers only for
+purposes that need consent."""
+
+
+def restricted_ids(customers: QuerySet[Customer]) -> list[QuerySet[Any]]:
+    return [hook(customers) for hook in processing_restrictions]
+
+
+BulkPreferencesHook = Callable[[Sequence[int]], Mapping[int, "OutboundPreferences"]]
+
+outbound_preferences_bulk: list[BulkPreferencesHook] = []
+"""``outbound_preferences`` for a batch of customers at once (one query per hook): the
+preferences by customer id, for those that have any. Sends to thousands read it per batch."""
+
+
+def preferences_for_many(customer_ids: Sequence[int]) -> dict[int, OutboundPreferences]:
+    """The merged outbound preferences of each customer in ``customer_ids`` that has any."""
+    found: dict[int, OutboundPreferences] = {}
+    if not customer_ids:
+        return found
+    for hook in outbound_preferences_bulk:
+        for customer_id, more in hook(customer_ids).items():
+            found[customer_id] = merge_preferences(found.get(customer_id, OutboundPreferences()), more)
+    return found
+
+
+@dataclass(frozen=True)
+class ContingencyRequest:
+    """What a service plan's contingency asks for when its trigger fires: ``title`` and the message
+    (``subject``, ``body``) to send, the ``segment`` (criteria of an ``audiences`` source and the
+    responder's own), and ``reason`` (the trigger, for the record)."""
+
+    title: str
+    subject: str
+    body: str
+    segment: Mapping[str, Any]
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ContingencyStarted:
+    """What a responder started: a description and the page to review it on."""
+
+    text: str
+    link: str = ""
+
+
+ContingencyResponse = Callable[["User", ContingencyRequest, datetime], ContingencyStarted]
+
+contingency_responses: Registry[ContingencyResponse] = Registry("contingency response")
+"""Planned responses a service plan's contingency can start when its trigger fires, by name
+(``"notify_customers"``: the outreach app drafts a proactive message to the segment; a person
+previews it, with who is skipped and why, before it is sent)."""
+NOTIFY_CUSTOMERS = "notify_customers"
+PROACTIVE_CONTACTS = "proactive_contacts"
+"""KPI: proactive messages sent in the period (outbound, not demand: never counted as contacts
+received, ADR 0021)."""

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "rapport.knowledge",
     "rapport.macros",
     "rapport.workforce",
+    "rapport.coaching",
+    "rapport.outreach",
     "rapport.improvement",
     "rapport.notifications",
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
@@ -264,6 +266,10 @@ RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
 # Whose bank holidays the demand forecast expects: england, wales, scotland or northern_ireland.
 RAPPORT_NATION = env_str("RAPPORT_NATION", "england")
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
+# The language assistant (docs/language.md): the organisation's own internal terms (system names,
+# team codes) to flag as jargon, and terms its customers do know, comma-separated.
+RAPPORT_LANGUAGE_JARGON = tuple(env_list("RAPPORT_LANGUAGE_JARGON", []))
+RAPPORT_LANGUAGE_KNOWN = tuple(env_list("RAPPORT_LANGUAGE_KNOWN", []))
 # Reverse proxies in front of the app (their X-Forwarded-For is believed for sign-in rate limits).
 RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))
 RAPPORT_BASE_URL = env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000")

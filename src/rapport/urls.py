@@ -21,9 +21,11 @@ urlpatterns = [
     path("help/", include("rapport.knowledge.public_urls")),
     path("macros/", include("rapport.macros.urls")),
     path("planning/", include("rapport.workforce.urls")),
+    path("outreach/", include("rapport.outreach.urls")),
     path("improvement/", include("rapport.improvement.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
+    path("coaching/", include("rapport.coaching.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

@@ -52,7 +52,7 @@ def test_a_covered_point_is_credited_with_the_sentence_that_earned_it():
     assert result.credited == {1}
     assert result.credits[0].quote == sentences(answer)[1]
     # The reason names the learner's own words, not the marker's internal terms.
-    assert result.credits[0].matched == ("limit", "realistic", "solution", "policy", "escalated", "complaint")
+    assert result.credits[0].matched == ("limit", "realistic", "solution", "policy", "complaint")
 
 
 def test_listing_laws_is_not_explaining_their_impact():
@@ -84,9 +84,13 @@ def test_denying_a_misconception_is_not_repeating_it():
 
 
 def test_waving_away_what_must_not_be_overlooked_is_flagged():
-    result = mark("We should open all night. Budget and staffing do not matter.", POINTS, MISCONCEPTIONS)
+    result = mark(
+        "We should open all night. Budget and staffing do not matter when we improve the service.",
+        POINTS,
+        MISCONCEPTIONS,
+    )
     assert [f.number for f in result.flags] == [2]
-    assert result.flags[0].quote == "Budget and staffing do not matter."
+    assert result.flags[0].quote == "Budget and staffing do not matter when we improve the service."
 
 
 def test_equating_two_things_to_keep_apart_is_flagged_but_contrasting_them_is_not():
@@ -120,8 +124,9 @@ def test_words_fold_to_one_stem_or_concept():
 def test_acronyms_defined_by_the_key_concepts_count_as_what_they_stand_for():
     point = [Point(1, "Award credit for applying hearing, empathising and apologising to a complaint.")]
     concepts = ["Complaint handling: the HEAT model (Hear, Empathise, Apologise, Take ownership)."]
-    assert mark("I used HEAT with the customer's complaint.", point, concepts=concepts).credited == {1}
-    assert mark("I used HEAT with the customer's complaint.", point).credited == set()
+    answer = "I used HEAT with Mr Patel, so he felt his complaint was taken seriously and stayed with us."
+    assert mark(answer, point, concepts=concepts).credited == {1}
+    assert mark(answer, point).credited == set()
 
 
 @given(st.text(max_size=600))

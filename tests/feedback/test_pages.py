@@ -145,7 +145,9 @@ def test_chain_page_for_managers(manager_client, agent_client):
     page = manager_client.get("/feedback/chain/")
     assert page.status_code == 200
     assert page_problems(page.content.decode()) == []
-    assert manager_client.get("/feedback/chain/?csv=chain").content.decode().startswith("group,staff survey")
+    # the staff's voice comes from the pulse (extensions.staff_voice) when an app provides it
+    assert manager_client.get("/feedback/chain/?csv=chain").content.decode().startswith("group,staff eNPS (pulse)")
+    assert "Staff voice (pulse eNPS, -100 to 100)" in page.content.decode()
 
 
 def test_the_customer_page_shows_value_tier_and_history(agent_client, customer, now):

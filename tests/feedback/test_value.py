@@ -65,7 +65,11 @@ def test_only_managers_record_orders(agent, manager, customer, now):
     assert set(refused.value.errors) == {"reference", "amount"}
 
 
-def test_service_profit_chain_puts_staff_measures_beside_retention_and_revenue(team, customer, other_customer, now):
+def test_service_profit_chain_puts_staff_measures_beside_retention_and_revenue(
+    team, customer, other_customer, now, monkeypatch
+):
+    # Without an app measuring the staff's voice, the hand-entered survey score is shown.
+    monkeypatch.setattr("rapport.extensions.staff_voice", [])
     StaffMeasure.objects.create(
         team=team, month=date(2026, 2, 1), staff_survey_score=80, training_hours=30, headcount=3
     )

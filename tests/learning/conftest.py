@@ -37,11 +37,15 @@ def assessor(db):
     return user
 
 
+# An answer that earns all three of the demo unit's points by saying what each asks, not by naming
+# its words (issue #20): each sentence links the point's subject to another of its ideas.
 GOOD_ANSWER = (
-    "I listened to her account and showed empathy, then gave a clear apology for the complaint. "
-    "Under the Consumer Rights Act she is entitled to a repair or replacement; the voucher is goodwill from our "
-    "policy, so I distinguish legal entitlements from goodwill. "
-    "I logged the complaint so the complaint logs show the pattern and we improve the service."
+    "I let Mrs Shah tell me the whole story without interrupting, said I understood how upsetting a torn sofa "
+    "three weeks late must be and apologised, so she felt heard and calmer. "
+    "Under the Consumer Rights Act she is entitled to a repair or replacement because the sofa was faulty on "
+    "arrival, whereas the £20 voucher is goodwill our policy allows on top of her rights. "
+    "Because the complaint logs showed three damaged deliveries from the same courier this month, we changed "
+    "the packing checks to improve the service."
 )
 
 

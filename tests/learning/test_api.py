@@ -37,7 +37,7 @@ def test_an_answer_comes_back_marked(client, auth, agent, question):
     body = response.json()
     assert response["Location"] == f"/api/v1/learning/answers/{body['id']}"
     assert body["score"] == 3
-    assert body["points"][0]["quote"].startswith("I listened to her account")
+    assert body["points"][0]["quote"].startswith("I let Mrs Shah tell me the whole story")
 
 
 def test_an_empty_answer_is_a_field_error(client, auth, agent, question):

@@ -65,7 +65,7 @@ def test_an_answer_is_marked_with_the_quote_that_earned_each_point(question, age
     assert response["Location"] == f"/learning/answers/{answer.pk}/"
     html = signed_in(agent).get(response["Location"]).content.decode()
     assert "3 of 3" in html
-    assert '<blockquote class="learning-quote">I listened to her account and showed empathy' in html
+    assert '<blockquote class="learning-quote">I let Mrs Shah tell me the whole story without interrupting' in html
 
 
 def test_a_repeated_misconception_is_shown_with_its_correction(question, agent, now):

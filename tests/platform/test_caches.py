@@ -41,8 +41,20 @@ def test_the_domains_memos_are_registered_from_above_it():
         for match in re.finditer(r"@lru_cache\(maxsize=\d+\)\ndef (\w+)", path.read_text())
     }
     registered = {entry.name for entry in caches.registered()}
-    assert domain_memos == {"bank_holidays.bank_holidays", "calendar._offset_segments", "marking.stem"}
-    assert {"domain.bank_holidays", "domain.calendar.offset_segments", "domain.marking.stem"} <= registered
+    assert domain_memos == {
+        "bank_holidays.bank_holidays",
+        "calendar._offset_segments",
+        "marking.stem",
+        "language._term_pattern",
+        "language._known",
+    }
+    assert {
+        "domain.bank_holidays",
+        "domain.calendar.offset_segments",
+        "domain.marking.stem",
+        "domain.language.term_pattern",
+        "domain.language.known",
+    } <= registered
 
 
 def test_each_cache_names_its_key_age_limit_and_what_it_copies():

@@ -23,3 +23,8 @@ def test_demo_plans_a_fortnight_once(manager, agent, other_agent, now):
     # the demo clock is Monday 10:00: both agents are at work, and the rota said so
     assert selectors.status_now(agent.pk) == "available"
     assert StatusChange.objects.filter(source="rota").count() == 2
+    assert selectors.shrinkage_view().total == pytest.approx(0.30)  # 11 + 6.5 + 6 + 3 + 3.5 per cent
+    assert {p.source for p in selectors.shrinkage_view().parts} == {selectors.ENTERED}
+    skilled = {a.agent.pk: a for a in selectors.agent_skills()}
+    assert skilled[agent.pk].skills == ("complaints", "welsh")
+    assert skilled[other_agent.pk].products == ("Mobile",)

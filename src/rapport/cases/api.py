@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 
 from rapport import access as policy
 from rapport.accounts.api import ERRORS, actor
-from rapport.cases import bulk, cc, merging, search, selectors, services, splitting
+from rapport.cases import bulk, cc, merging, search, selectors, services, splitting, wording
 from rapport.cases.models import Case
 from rapport.cases.schemas import (
     BulkIn,
@@ -32,6 +32,8 @@ from rapport.cases.schemas import (
     CcIn,
     ConflictOut,
     EventPage,
+    LanguageReviewIn,
+    LanguageReviewOut,
     MergeIn,
     MergeOut,
     MessageIn,
@@ -44,6 +46,7 @@ from rapport.cases.schemas import (
 )
 from rapport.customers.selectors import customer_for_new_case
 from rapport.domain.attachments import ALLOWED, AttachmentRefused, check_attachment
+from rapport.domain.language import CODES
 from rapport.domain.previews import PREVIEW_CONTENT_TYPE, PreviewState
 from rapport.platform import textinput
 from rapport.platform.downloads import private_download
@@ -53,6 +56,7 @@ from rapport.platform.uploads import upload_name
 router = Router(tags=["cases"])
 search_router = Router(tags=["search"])
 attachments_router = Router(tags=["attachments"])
+language_router = Router(tags=["language"])
 
 S = TypeVar("S", bound=pydantic.BaseModel)
 FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
@@ -388,3 +392,14 @@ def attachment_preview(request: HttpRequest, attachment_id: int) -> FileResponse
         content_type=PREVIEW_CONTENT_TYPE,
         as_attachment=False,
     )
+
+
+@language_router.post("/review", response={200: LanguageReviewOut, **ERRORS}, summary="Review a reply's wording")
+def review_language(request: HttpRequest, payload: LanguageReviewIn) -> Any:
+    """Hints on a reply before it is sent: negative phrasing, blame, jargon, missing ownership or
+    next step, and (with ``complaint``) missing empathy, each with the passage quoted, why, and a
+    suggested rewording. Rules, not a model: see docs/language.md for what it cannot see. Staff only."""
+    policy.require_staff(actor(request))
+    hints = wording.wording_hints(text=payload.text, complaint=payload.complaint)
+    found = {h.code for h in hints}
+    return {"findings": hints, "codes": [code for code in CODES if code in found]}

@@ -419,3 +419,30 @@ class BulkOut(Schema):
     changed: int
     refused: int
     results: list[BulkRowOut]
+
+
+# --- the language assistant (docs/language.md) ---------------------------------------------------
+
+LANGUAGE_CODES = Literal["negative_phrasing", "blame", "jargon", "no_ownership", "no_next_step", "no_empathy"]
+
+
+class LanguageReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=20_000, description="The reply as written (at most 20,000 characters).")
+    complaint: bool = Field(False, description="A reply to a complaint: also checks that it acknowledges the customer.")
+
+
+class LanguageFindingOut(Schema):
+    code: LANGUAGE_CODES
+    label: str
+    start: int = Field(description="Where the passage starts in `text` (a character offset).")
+    end: int = Field(description="Where it ends (exclusive).")
+    quote: str = Field(description="The passage, text[start:end].")
+    explanation: str
+    suggestion: str = Field(description="A suggested rewording, or empty when none is clear.")
+
+
+class LanguageReviewOut(Schema):
+    findings: list[LanguageFindingOut]
+    codes: list[LANGUAGE_CODES] = Field(description="The codes found at least once, in the order of the list of codes.")

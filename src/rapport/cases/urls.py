@@ -7,6 +7,7 @@ urlpatterns = [
     path("<str:reference>/", views.case_page, name="detail"),
     path("<str:reference>/reply/", views.case_reply, name="reply"),
     path("<str:reference>/reply/preview/", views.case_reply_preview, name="reply_preview"),
+    path("<str:reference>/reply/wording/", views.case_reply_wording, name="reply_wording"),
     path("<str:reference>/note/", views.case_note, name="note"),
     path("<str:reference>/edit/", views.case_edit, name="edit"),
     path("<str:reference>/presence/", views.case_presence, name="presence"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access as policy
 from rapport import extensions
-from rapport.cases import cc, journal, merging, presence, splitting
+from rapport.cases import cc, journal, merging, presence, splitting, wording
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.cases.selectors import case_detail, customer_other_cases
 from rapport.cases.services import case_update, message_add, reply_preview
@@ -47,6 +47,8 @@ from rapport.web.views import actor, staff_page
 
 REPLY_SENT = "Reply sent to the customer."
 NOTE_ADDED = "Internal note added."
+# The name of the reply form's "Check wording" button: its submit reviews, never sends.
+CHECK_WORDING = "check-wording"
 CASE_UPDATED = "Case updated."
 NO_CHANGES = "Nothing changed, so nothing was saved."
 # Events that repeat what the timeline already shows as a message.
@@ -116,6 +118,7 @@ def _render(
     cc_form: CcForm | None = None,
     conflict: dict[str, Any] | None = None,
     collision: dict[str, Any] | None = None,
+    wording: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     case, messages_, events = case_detail(actor(request), reference, why="case page")
@@ -137,6 +140,7 @@ def _render(
         "cc_form": cc_form or CcForm(initial={"cc": case.cc, "version": case.version}),
         "conflict": conflict,
         "collision": collision,
+        "wording": wording,
         "seen": seen,
         "presence": _presence(request, case, None, state=None),
         "other_cases": other_cases,
@@ -248,6 +252,12 @@ def case_presence(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     case = policy.access_case(actor(request), reference)
+    if CHECK_WORDING in request.POST:
+        # "Check wording" without JavaScript: the page again, the reply kept, the hints shown.
+        # Nothing is sent; files chosen must be chosen again (a browser never resends them).
+        text = request.POST.get("reply-body", "")
+        kept = ReplyForm(initial={"body": text}, case=case)  # unbound: a check shows no form errors
+        return _render(request, case.reference, reply_form=kept, wording=_wording(case, text))
     form = ReplyForm(request.POST, request.FILES, case=case)
     return _add_message(request, case, form, MessageKind.OUTBOUND, REPLY_SENT, "reply_form")
 
@@ -270,6 +280,24 @@ def case_reply_preview(request: HttpRequest, reference: str) -> HttpResponse:
     # sanitise_html keeps only the allowed tags and attributes: its output is markup we trust.
     html = mark_safe(sanitise_html(preview.html))  # noqa: S308
     return render(request, "cases/_reply_preview.html", {"preview": preview, "html": html})
+
+
+@staff_page
+@require_POST
+def case_reply_wording(request: HttpRequest, reference: str) -> HttpResponse:
+    """Hints on the reply's wording (htmx, as the agent pauses typing, or the "Check wording"
+    button): suggestions only, never a bar to sending."""
+    case = policy.access_case(actor(request), reference)
+    wording_ = _wording(case, request.POST.get("reply-body", ""))
+    return render(request, "cases/_reply_wording.html", {"wording": wording_})
+
+
+def _wording(case: Case, text: str) -> dict[str, Any]:
+    if not text.strip():
+        return {"checked": False}
+    if len(text) > wording.MAX_REVIEW_CHARS:
+        return {"checked": True, "too_long": True, "hints": ()}
+    return {"checked": True, "too_long": False, "hints": wording.reply_hints(case=case, text=text)}
 
 
 def _add_message(

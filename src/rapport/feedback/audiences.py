@@ -7,6 +7,7 @@ of queries for ten customers or a hundred thousand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -311,3 +312,53 @@ def customer_search(actor: User, text: str, limit: int = 20) -> list[Customer]:
     if scope is not None:
         found = _in_teams(found, scope)
     return list(found[:limit])
+
+
+# --- the audience as other apps name it (rapport.extensions.audiences) ---------------------------
+
+CRITERIA = ("customer_ids", "group", "tier", "team_id", "resolved_from", "resolved_to")
+BAD_DAY = "Give a date like 2026-03-02."
+BAD_IDS = "Give customer ids as whole numbers."
+
+
+def from_criteria(criteria: Mapping[str, Any]) -> Audience:
+    """An ``Audience`` from plain data (a form, the API, a stored send), by field."""
+    errors: dict[str, list[str]] = {}
+    days: dict[str, date | None] = {}
+    for name in ("resolved_from", "resolved_to"):
+        value = criteria.get(name)
+        try:
+            days[name] = value if isinstance(value, date) or not value else date.fromisoformat(str(value))
+        except ValueError:
+            errors[name] = [BAD_DAY]
+            days[name] = None
+    ids: tuple[int, ...] = ()
+    try:
+        ids = tuple(int(pk) for pk in criteria.get("customer_ids") or ())
+    except (TypeError, ValueError):
+        errors["customer_ids"] = [BAD_IDS]
+    team = criteria.get("team_id")
+    try:
+        team_id = int(team) if team not in (None, "") else None
+    except (TypeError, ValueError):
+        errors["team"] = [BAD_TEAM]
+        team_id = None
+    if errors:
+        raise FieldError(errors)
+    return Audience(
+        customer_ids=ids,
+        group=str(criteria.get("group") or ""),
+        tier=str(criteria.get("tier") or ""),
+        team_id=team_id,
+        resolved_from=days["resolved_from"],
+        resolved_to=days["resolved_to"],
+    )
+
+
+def criteria_check(actor: User, criteria: Mapping[str, Any]) -> str:
+    audience = from_criteria(criteria)
+    return audience.label(audience_check(actor, audience, DEFAULT_WITHIN_DAYS))
+
+
+def criteria_customers(actor: User, criteria: Mapping[str, Any]) -> QuerySet[Customer]:
+    return audience_customers(actor, from_criteria(criteria))

@@ -103,6 +103,15 @@ def register() -> None:
     from rapport.feedback import selectors
 
     extensions.case_facts.register(extensions.CSAT, selectors.csat_by_case)
+    extensions.staff_evidence.register(extensions.COMPLIMENTS, selectors.compliments)
+    from rapport.feedback import audiences
+
+    extensions.audiences.register(
+        extensions.FEEDBACK_AUDIENCE,
+        extensions.AudienceSource(
+            check=audiences.criteria_check, customers=audiences.criteria_customers, fields=audiences.CRITERIA
+        ),
+    )
     from rapport.feedback import personal_data, tasks
     from rapport.feedback.services import DISPATCH_NOW_JOB
     from rapport.platform import jobs

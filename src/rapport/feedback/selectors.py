@@ -32,6 +32,7 @@ from rapport.domain.scoring import (
     nps,
     rate,
     rater_gaps_from_totals,
+    signed,
 )
 from rapport.feedback import access as policy
 from rapport.feedback.clock import day_start, local_day
@@ -127,6 +128,7 @@ class Figures:
     rater: RaterGaps
     sla_attainment: float | None = None
     daily: tuple[tuple[date, int, int], ...] = field(default=())
+    proactive: float | None = None  # outbound messages sent, counted apart from cases raised (ADR 0021)
 
 
 def _counts(s: Slice) -> tuple[int, int, int, int, int, list[tuple[date, int, int]]]:
@@ -304,6 +306,15 @@ def sla_attainment(s: Slice) -> float | None:
     return extensions.kpi(extensions.SLA_ATTAINMENT, scope)
 
 
+def proactive_contacts(s: Slice) -> float | None:
+    """Proactive messages sent in the slice's period: outbound work, never counted among the cases
+    raised (the demand), from the outreach app's measure; None when no app sends them."""
+    scope = extensions.KpiScope(
+        cases=lambda prefix: _case_dims(s, prefix), start=day_start(s.start), end=day_start(s.end)
+    )
+    return extensions.kpi(extensions.PROACTIVE_CONTACTS, scope)
+
+
 def figures(s: Slice) -> Figures:
     created, resolved, fcr, reopened, complaints, daily = _counts(s)
     response, resolution = _timings(s)
@@ -322,6 +333,7 @@ def figures(s: Slice) -> Figures:
         rater=rater,
         sla_attainment=sla_attainment(s),
         daily=tuple(daily),
+        proactive=proactive_contacts(s),
     )
 
 
@@ -500,6 +512,8 @@ class ChainRow:
     csat: Score
     retention: float | None
     revenue_per_customer: Decimal | None
+    staff_enps: float | None = None
+    staff_voice: str = ""
 
 
 def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] | None = None) -> list[ChainRow]:
@@ -519,6 +533,9 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
         .order_by()
     ):
         measures[row["team_id"]] = row
+    # The staff's own measures (the coaching app's anonymous pulse) replace hand-entered survey
+    # scores when an app provides them (``extensions.staff_voice``).
+    voices = extensions.staff_voice_for(start, end)
     for team in Team.objects.order_by("name"):
         s = Slice(start=start, end=end, team_ids=(team.pk,))
         created = DailyRollup.objects.filter(team_key=team.pk, day__gte=start, day__lt=end).aggregate(n=Sum("created"))
@@ -526,10 +543,17 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
         csat_score = _survey_scores(s)[0]
         m = measures.get(team.pk)
         heads = Decimal(m["heads"]) if m and m["heads"] else None
+        voice = voices.get(team.pk) if voices is not None else None
         rows.append(
             ChainRow(
                 group=f"Team: {team.name}",
-                staff_survey=(m["score"] / m["n"]).quantize(Decimal("0.1")) if m and m["n"] else None,
+                staff_survey=None
+                if voices is not None
+                else (m["score"] / m["n"]).quantize(Decimal("0.1"))
+                if m and m["n"]
+                else None,
+                staff_enps=voice.enps if voice else None,
+                staff_voice=_voice_text(voice) if voices is not None else "",
                 training_hours_per_head=(m["training"] / heads).quantize(Decimal("0.1")) if m and heads else None,
                 cases_per_head=(Decimal(created["n"] or 0) / heads).quantize(Decimal("0.1")) if heads else None,
                 resolution_median_s=resolution.median,
@@ -569,6 +593,39 @@ def service_profit_chain(*, start: date, end: date, tier_groups: Sequence[str] |
             )
         )
     return rows
+
+
+def _voice_text(voice: extensions.StaffVoice | None) -> str:
+    if voice is None:
+        return "no pulse answers"
+    if voice.enps is None:
+        return voice.note or "not shown"
+    return f"eNPS {signed(voice.enps)} (n={voice.respondents})"
+
+
+def compliments(agent: User, start: datetime, end: datetime) -> extensions.StaffEvidence | None:
+    """Customer compliments for an appraisal (``extensions.staff_evidence``): CSAT answers at the
+    top of the scale (5 of 5) with a comment, on the agent's cases answered in the period. One
+    query; the comments are quoted without the customer's name."""
+    rows = list(
+        SurveyAnswer.objects.filter(
+            agent=agent, kind=SurveyKind.CSAT, score=SCALE_TOP, answered_at__gte=start, answered_at__lt=end
+        )
+        .exclude(comment="")
+        .order_by("-answered_at", "-id")
+        .values_list("comment", flat=True)[:50]
+    )
+    if not rows:
+        return None
+    return extensions.StaffEvidence(
+        title="Customer compliments",
+        summary=f"{len(rows)}{'+' if len(rows) == 50 else ''} top-score survey "
+        f"answer{'s' if len(rows) != 1 else ''} with a comment.",
+        items=tuple(comment[:200] for comment in rows[:10]),
+    )
+
+
+SCALE_TOP = 5
 
 
 def default_period(now: datetime, days: int = 28) -> tuple[date, date]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rapport import extensions
 from rapport.accounts.models import Team, User
 from rapport.customers.models import Customer
 from rapport.feedback import access as policy
@@ -47,6 +48,11 @@ def _summary_rows(board: selectors.Dashboard) -> list[tuple[str, str, str]]:
 
     return [
         ("Cases raised", str(now.created), str(before.created)),
+        (
+            "Proactive messages sent (outbound, not counted as cases raised)",
+            selectors.NOT_MEASURED if now.proactive is None else f"{now.proactive:.0f}",
+            selectors.NOT_MEASURED if before.proactive is None else f"{before.proactive:.0f}",
+        ),
         ("Cases resolved", str(now.resolved), str(before.resolved)),
         (
             "First response, median (business hours)",
@@ -228,7 +234,7 @@ def chain(request: HttpRequest) -> HttpResponse:
             "service-profit-chain",
             [
                 "group",
-                "staff survey",
+                "staff eNPS (pulse)" if extensions.staff_voice else "staff survey",
                 "training h/head",
                 "cases/head",
                 "median resolution h",
@@ -239,7 +245,7 @@ def chain(request: HttpRequest) -> HttpResponse:
             [
                 (
                     r.group,
-                    r.staff_survey,
+                    (r.staff_voice or "") if extensions.staff_voice else r.staff_survey,
                     r.training_hours_per_head,
                     r.cases_per_head,
                     _hours(r.resolution_median_s),
@@ -250,7 +256,8 @@ def chain(request: HttpRequest) -> HttpResponse:
                 for r in rows
             ],
         )
-    return render(request, "feedback/chain.html", {"rows": rows, "start": start, "end": end})
+    voice = bool(extensions.staff_voice)
+    return render(request, "feedback/chain.html", {"rows": rows, "start": start, "end": end, "voice": voice})
 
 
 @staff_page

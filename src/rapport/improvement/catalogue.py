@@ -47,7 +47,9 @@ def case_filter(dimension: str, value: str) -> Callable[[str], Q]:
 
 
 def scope(dimension: str, value: str, start: datetime, end: datetime) -> extensions.KpiScope:
-    return extensions.KpiScope(cases=case_filter(dimension, value), start=start, end=end)
+    return extensions.KpiScope(
+        cases=case_filter(dimension, value), start=start, end=end, dimension=dimension, value=value
+    )
 
 
 def _created(scope: extensions.KpiScope) -> Q:

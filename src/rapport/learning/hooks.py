@@ -13,8 +13,11 @@ from rapport import extensions
 from rapport.access import is_staff
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from django.http import HttpRequest
 
+    from rapport.accounts.models import User
     from rapport.cases.models import Case
 
 
@@ -28,6 +31,48 @@ def register() -> None:
         extensions.case_panels.append(case_panel)
     if seed_demo not in extensions.demo_seeders:
         extensions.demo_seeders.append(seed_demo)
+    extensions.work_links.register(extensions.LEARNING_UNIT_LINK, unit_links)
+    extensions.staff_evidence.register(extensions.LEARNING_PORTFOLIO, portfolio_evidence)
+
+
+def unit_links(actor: User, ids: Sequence[int]) -> Mapping[int, extensions.WorkLink]:
+    """Study units by id, for coaching sessions about them (every member of staff may read them)."""
+    from rapport.learning.models import Unit
+
+    if not is_staff(actor):
+        return {}
+    return {
+        pk: extensions.WorkLink(title, reverse("learning:unit", args=[pk]))
+        for pk, title in Unit.objects.filter(pk__in=ids).values_list("pk", "title")
+    }
+
+
+def portfolio_evidence(learner: User, start: datetime, end: datetime) -> extensions.StaffEvidence | None:
+    """The learner's portfolio evidence added in the period, and how much of it an assessor
+    accepted (the latest decision stands): two queries."""
+    from django.db.models import OuterRef, Subquery
+
+    from rapport.learning.models import Evidence, SignOff, SignOffDecision
+
+    rows = list(
+        Evidence.objects.filter(learner=learner, added_at__gte=start, added_at__lt=end)
+        .annotate(
+            decision=Subquery(
+                SignOff.objects.filter(evidence=OuterRef("pk")).order_by("-at", "-id").values("decision")[:1]
+            )
+        )
+        .order_by("-added_at", "-id")
+        .values_list("kind", "summary", "decision")
+    )
+    if not rows:
+        return None
+    accepted = sum(1 for _, _, decision in rows if decision == SignOffDecision.ACCEPTED)
+    return extensions.StaffEvidence(
+        title="Learning portfolio",
+        summary=f"{len(rows)} piece{'s' if len(rows) != 1 else ''} of evidence added, "
+        f"{accepted} accepted by an assessor.",
+        items=tuple(summary[:200] for _, summary, _ in rows[:10]),
+    )
 
 
 def seed_demo(now: datetime) -> None:

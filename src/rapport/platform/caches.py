@@ -102,7 +102,7 @@ def memo(name: str, *, key: str, maxsize: int) -> Callable[[Callable[P, R]], Cal
 def _register_domain_memos() -> None:
     """The pure rules remember some answers of their own; ``rapport.domain`` imports nothing of
     ours, so its memos are registered here, from the layer above it."""
-    from rapport.domain import bank_holidays, calendar, marking
+    from rapport.domain import bank_holidays, calendar, language, marking
 
     register(
         "domain.bank_holidays",
@@ -117,6 +117,9 @@ def _register_domain_memos() -> None:
         max_age=None,
     )
     register("domain.marking.stem", clear=marking.stem.cache_clear, key="word", max_age=None)
+    # The organisation's jargon and known-term lists (settings), compiled once each.
+    register("domain.language.term_pattern", clear=language._term_pattern.cache_clear, key="terms", max_age=None)
+    register("domain.language.known", clear=language._known.cache_clear, key="terms", max_age=None)
 
 
 _register_domain_memos()

@@ -17,7 +17,14 @@ from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
 from rapport.privacy import demo, evidence, findings, labels, merging, rights, services
-from rapport.privacy.models import Adjustment, AdjustmentKind, DataRequest, RequestKind, RestrictionGround
+from rapport.privacy.models import (
+    Adjustment,
+    AdjustmentKind,
+    DataRequest,
+    RequestKind,
+    Restriction,
+    RestrictionGround,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -126,16 +133,32 @@ def data_request_panel(request: HttpRequest, case: Case) -> extensions.Panel | N
 
 def outbound(customer: Customer) -> extensions.OutboundPreferences | None:
     found = active_adjustments([customer.pk]).get(customer.pk)
-    if not found:
-        return None
+    return _preferences(found) if found else None
+
+
+def outbound_many(customer_ids: Sequence[int]) -> Mapping[int, extensions.OutboundPreferences]:
+    """``outbound`` for a batch of customers: one query."""
+    return {pk: _preferences(found) for pk, found in active_adjustments(customer_ids).items()}
+
+
+def _preferences(found: list[Adjustment]) -> extensions.OutboundPreferences:
     kinds = {a.kind for a in found}
     contact = next((a.contact_name for a in found if a.contact_name), "")
+    channel = next((a.channel for a in found if a.kind == AdjustmentKind.PREFERRED_CHANNEL and a.channel), "")
     return extensions.OutboundPreferences(
         plain_text_only=AdjustmentKind.PLAIN_TEXT in kinds or AdjustmentKind.EASY_READ in kinds,
         large_print=AdjustmentKind.LARGE_PRINT in kinds,
         contact_name=contact,
         notes=tuple(f"{a.get_kind_display()}{': ' + a.detail if a.detail else ''}" for a in found),
+        easy_read=AdjustmentKind.EASY_READ in kinds,
+        bsl_relay=AdjustmentKind.BSL_RELAY in kinds,
+        preferred_channel=channel,
     )
+
+
+def restricted(customers: QuerySet[Customer]) -> QuerySet[Any]:
+    """Customers whose processing is restricted now (UK GDPR Art 18(2)), for sends of any purpose."""
+    return Restriction.objects.filter(customer__in=customers.values("pk"), lifted_at__isnull=True).values("customer_id")
 
 
 def extra_target_time(case: Case) -> timedelta | None:
@@ -182,6 +205,8 @@ def register() -> None:
     extensions.case_panels.append(data_request_panel)
     extensions.customer_panels.append(customer_panel)
     extensions.outbound_preferences.append(outbound)
+    extensions.outbound_preferences_bulk.append(outbound_many)
+    extensions.processing_restrictions.append(restricted)
     extensions.sla_target_adjusters.append(extra_target_time)
     extensions.contact_permissions.append(permission)
     extensions.contact_refusals.append(refusals)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -158,6 +159,7 @@ class StaffingOut(Schema):
     start: date
     interval: int
     shrinkage: float
+    shrinkage_categories: dict[str, float] = Field(description="Each category's share; shrinkage is their sum")
     service_level_target: float
     intervals: list[str]
     channels: list[ChannelStaffingOut]
@@ -176,6 +178,7 @@ def staffing(request: HttpRequest, scope: Query[ScopeIn]) -> StaffingOut:
         start=view.forecast.start,
         interval=view.forecast.interval,
         shrinkage=view.shrinkage,
+        shrinkage_categories={p.category: float(p.share) for p in view.shrinkage_parts},
         service_level_target=selectors.SL_TARGET,
         intervals=[view.forecast.slot_label(s) for s in range(24 * 60 // view.forecast.interval)],
         channels=[
@@ -232,9 +235,12 @@ def event_remove(request: HttpRequest, event_id: int) -> Status[None]:
 class HandlingTimeOut(Schema):
     channel: str
     case_type: str
-    seconds: int
-    source: str
+    seconds: int = Field(description="The figure used")
+    source: str = Field(description="edited by a planner, time tracking, message timestamps or default")
     cases: int
+    tracked: int | None = Field(None, description="Seconds measured by time tracking")
+    from_messages: int | None = Field(None, description="Seconds measured from message timestamps")
+    replies: int = 0
 
 
 class HandlingTimeIn(Schema):
@@ -396,3 +402,88 @@ def actuals(request: HttpRequest, day: date, interval: int = 60) -> ActualsOut:
             for c in view.cells
         ],
     )
+
+
+# --- shrinkage and skills -------------------------------------------------------------------------
+
+
+class ShrinkagePartOut(Schema):
+    category: str
+    label: str
+    share: float = Field(description="Share of paid time, 0 to 1")
+    source: str
+
+
+class ShrinkageOut(Schema):
+    total: float = Field(description="The sum of the categories, 0 to 1")
+    categories: list[ShrinkagePartOut]
+
+
+class ShrinkageIn(Schema):
+    leave: Decimal | None = Field(None, ge=0, le=Decimal("0.9"), max_digits=4, decimal_places=3)
+    sickness: Decimal | None = Field(None, ge=0, le=Decimal("0.9"), max_digits=4, decimal_places=3)
+    training: Decimal | None = Field(None, ge=0, le=Decimal("0.9"), max_digits=4, decimal_places=3)
+    coaching: Decimal | None = Field(None, ge=0, le=Decimal("0.9"), max_digits=4, decimal_places=3)
+    meetings: Decimal | None = Field(None, ge=0, le=Decimal("0.9"), max_digits=4, decimal_places=3)
+
+
+def _shrinkage() -> ShrinkageOut:
+    view = selectors.shrinkage_view()
+    return ShrinkageOut(
+        total=view.total,
+        categories=[
+            ShrinkagePartOut(category=p.category, label=p.label, share=float(p.share), source=p.source)
+            for p in view.parts
+        ],
+    )
+
+
+@router.get("/shrinkage", response={200: ShrinkageOut, **ERRORS}, summary="Shrinkage by category")
+def shrinkage(request: HttpRequest) -> ShrinkageOut:
+    """Each category's share of paid time (entered, or the default) and their sum, which staffing uses."""
+    require_staff(actor(request))
+    return _shrinkage()
+
+
+@router.put("/shrinkage", response={200: ShrinkageOut, **ERRORS}, summary="Set shrinkage categories")
+def shrinkage_set(request: HttpRequest, payload: ShrinkageIn) -> ShrinkageOut:
+    """Set the categories given (shares from 0 to 1; the others are unchanged): team leaders and managers."""
+    shares = {k: v for k, v in payload.dict().items() if v is not None}
+    services.shrinkage_set(actor=require_staff(actor(request)), shares=shares, now=timezone.now(), source="api")
+    return _shrinkage()
+
+
+class AgentSkillsOut(Schema):
+    agent: int
+    name: str
+    skills: list[str]
+    products: list[str]
+
+
+class AgentSkillsIn(Schema):
+    skills: list[str] = Field(
+        default_factory=list, max_length=10, description="welsh, bsl_relay, complaints, data_protection"
+    )
+    products: list[str] = Field(default_factory=list, max_length=50)
+
+
+@router.get("/skills", response={200: list[AgentSkillsOut], **ERRORS}, summary="Agents' skills")
+def skills(request: HttpRequest) -> list[AgentSkillsOut]:
+    """Every active member of staff with their skills and the products they know (routing reads them)."""
+    require_staff(actor(request))
+    return [
+        AgentSkillsOut(agent=a.agent.pk, name=a.agent.name, skills=list(a.skills), products=list(a.products))
+        for a in selectors.agent_skills()
+    ]
+
+
+@router.put("/skills/{agent_id}", response={200: AgentSkillsOut, **ERRORS}, summary="Set an agent's skills")
+def skills_set(request: HttpRequest, agent_id: int, payload: AgentSkillsIn) -> AgentSkillsOut:
+    """Replace an agent's skills and products (team leaders and managers)."""
+    me = require_staff(actor(request))
+    agent = User.objects.filter(pk=agent_id, role__in=STAFF_ROLES).first() if 1 <= agent_id < 2**63 else None
+    if agent is None:
+        raise NotFound(NO_AGENT)
+    services.skills_replace(actor=me, agent=agent, skills=payload.skills, products=payload.products)
+    found = next(a for a in selectors.agent_skills() if a.agent.pk == agent.pk)
+    return AgentSkillsOut(agent=agent.pk, name=agent.name, skills=list(found.skills), products=list(found.products))

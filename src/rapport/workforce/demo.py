@@ -5,15 +5,29 @@ day's leave), with statuses set from it."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
 
 from django.utils import timezone
 
 from rapport.accounts.models import Role, User
 from rapport.workforce import services
 from rapport.workforce.imports import ShiftRow
-from rapport.workforce.models import Activity, HandlingTime, KnownEvent, Shift
+from rapport.workforce.models import Activity, AgentSkill, HandlingTime, KnownEvent, Shift, ShrinkageShare
 
 PRICE_RISE = "Price rise letters go out"
+WINTER_SHRINKAGE = {
+    "leave": Decimal("0.110"),
+    "sickness": Decimal("0.065"),
+    "training": Decimal("0.060"),
+    "coaching": Decimal("0.030"),
+    "meetings": Decimal("0.035"),
+}
+SKILLS = [
+    (["welsh", "complaints"], ["Broadband", "Home phone"]),
+    (["bsl_relay", "data_protection"], ["Mobile"]),
+    (["complaints", "data_protection"], ["Broadband", "Mobile", "Energy"]),
+    (["welsh"], ["Energy"]),
+]
 EARLY, LATE = (time(8), time(16)), (time(10), time(18))
 
 
@@ -38,6 +52,17 @@ def seed(*, now: datetime) -> None:
     if not Shift.objects.exists():
         services.shifts_import(actor=planner, rows=_rota(today))
         services.rota_statuses_apply(now=now)
+    if not ShrinkageShare.objects.exists():
+        # A winter's figures: more sickness than the default, a training push this quarter.
+        services.shrinkage_set(actor=planner, shares=WINTER_SHRINKAGE, now=now, source="page")
+    if not AgentSkill.objects.exists():
+        for agent_id, (skills, products) in zip(
+            User.objects.filter(role=Role.AGENT, is_active=True).order_by("id").values_list("id", flat=True),
+            SKILLS,
+            strict=False,
+        ):
+            agent = User.objects.get(pk=agent_id)
+            services.skills_replace(actor=planner, agent=agent, skills=skills, products=products)
 
 
 def _rota(today: date) -> list[ShiftRow]:

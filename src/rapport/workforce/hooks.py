@@ -22,6 +22,9 @@ def register() -> None:
         extensions.header_controls.append(status_control)
     if seed_demo not in extensions.demo_seeders:
         extensions.demo_seeders.append(seed_demo)
+    from rapport.workforce.evidence import ADHERENCE
+
+    extensions.kpi_sources.register(extensions.ROTA_ADHERENCE, ADHERENCE)
 
 
 def status_control(user: User) -> extensions.Panel | None:

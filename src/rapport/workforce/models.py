@@ -3,11 +3,14 @@ a planner over what the data measures."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from rapport.customers.models import CHANNEL_CHOICES
+from rapport.domain.shrinkage import LABELS, MAX_TOTAL
 
 MIN_UPLIFT = -100  # a channel switched off for the event
 MAX_UPLIFT = 1000
@@ -138,17 +141,64 @@ class Shift(models.Model):
 
 
 class Skill(models.TextChoices):
+    """What an agent can handle, for routing: languages, relay services, trained work, products."""
+
     WELSH = "welsh", "Welsh"
     BSL_RELAY = "bsl_relay", "BSL relay"
     COMPLAINTS = "complaints", "Complaints-trained"
+    DATA_PROTECTION = "data_protection", "Data-protection trained"
+    PRODUCT = "product", "Product"
 
 
 class AgentSkill(models.Model):
+    """One skill of an agent; a product skill names the product in ``detail`` (blank otherwise)."""
+
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     skill = models.CharField(max_length=20, choices=Skill.choices)
+    detail = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agent", "skill"], name="agent_skill_once")]
+        ordering = ["agent", "skill", "detail"]
+        constraints = [models.UniqueConstraint(fields=["agent", "skill", "detail"], name="agent_skill_detail_once")]
+        indexes = [models.Index(fields=["skill", "detail"], name="agent_skill_lookup")]
 
     def __str__(self) -> str:
-        return f"{self.agent_id} {self.skill}"
+        return f"{self.agent_id} {self.skill}{' ' + self.detail if self.detail else ''}"
+
+
+SHRINKAGE_CHOICES = [(c.value, label) for c, label in LABELS.items()]
+
+
+class ShrinkageShare(models.Model):
+    """A category's share of paid time lost to it (0.12 for 12%), as a team leader entered it or a
+    CSV imported it; staffing adds the categories up (``rapport.domain.shrinkage``)."""
+
+    category = models.CharField(max_length=20, choices=SHRINKAGE_CHOICES, unique=True)
+    share = models.DecimalField(
+        max_digits=4, decimal_places=3, validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_TOTAL)]
+    )
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.share}"
+
+
+class ShrinkageChange(models.Model):
+    """The history of the shares: who set which, when, from the page or a CSV."""
+
+    category = models.CharField(max_length=20, choices=SHRINKAGE_CHOICES)
+    share = models.DecimalField(max_digits=4, decimal_places=3)
+    source = models.CharField(max_length=10)  # "page", "csv" or "api"
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["-at", "-id"], name="shrinkage_change_at")]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.share} at {self.at:%Y-%m-%d %H:%M}"

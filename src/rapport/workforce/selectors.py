@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,12 +23,26 @@ from django.db.models import Count, Func, IntegerField, Q
 from django.db.models.expressions import Expression
 
 from rapport import extensions
-from rapport.cases.models import Case
-from rapport.domain import forecasting, staffing
+from rapport.accounts.models import STAFF_ROLES, User
+from rapport.cases.models import Case, Message, MessageKind
+from rapport.domain import forecasting, handling, staffing
+from rapport.domain import shrinkage as shrinkage_rules
 from rapport.domain.case_rules import CaseType, Channel
 from rapport.domain.forecasting import Backtest, Series, Uplift
+from rapport.domain.shrinkage import Category
 from rapport.platform.errors import FieldError
-from rapport.workforce.models import Activity, Availability, HandlingTime, KnownEvent, Shift, StatusChange
+from rapport.workforce.models import (
+    Activity,
+    AgentSkill,
+    Availability,
+    HandlingTime,
+    KnownEvent,
+    Shift,
+    ShrinkageChange,
+    ShrinkageShare,
+    Skill,
+    StatusChange,
+)
 from rapport.workforce.services import STATUS_CACHE, rota_status
 
 HISTORY_DAYS = 364  # a year of whole weeks
@@ -40,6 +55,14 @@ LIVE = {Channel.PHONE: 20, Channel.CHAT: 60, Channel.FACE_TO_FACE: 300}  # answe
 SL_TARGET = 0.8
 MAX_OCCUPANCY = 0.85
 SHRINKAGE = 0.3  # leave, sickness, training, coaching and meetings, until entered per category
+# The usual split of a UK contact centre's 30% (shown as "default" until a team leader enters theirs).
+DEFAULT_SHRINKAGE = {
+    Category.LEAVE: Decimal("0.120"),
+    Category.SICKNESS: Decimal("0.050"),
+    Category.TRAINING: Decimal("0.050"),
+    Category.COACHING: Decimal("0.030"),
+    Category.MEETINGS: Decimal("0.050"),
+}
 WORKING_HOURS = (8, 18)  # when queued work is done, local time
 
 # Handling times used when neither a planner's figure nor time tracking is there (industry norms
@@ -53,6 +76,8 @@ DEFAULT_AHT = {
     Channel.LETTER: 900,
 }
 EDITED, TRACKED, DEFAULT = "edited by a planner", "time tracking", "default (no data yet)"
+TIMESTAMPS = "message timestamps"
+ENTERED = "entered by a team leader"
 AHT_WEEKS = 8
 
 BAD_INTERVAL = "Choose intervals of 15, 30 or 60 minutes."
@@ -231,28 +256,38 @@ def forecast_view(
 class HandlingTimeRow:
     channel: str
     case_type: str  # blank: every type
-    seconds: int
-    source: str  # EDITED | TRACKED | DEFAULT
-    cases: int = 0  # cases measured (time tracking)
+    seconds: int  # the figure used
+    source: str  # EDITED | TRACKED | TIMESTAMPS | DEFAULT
+    cases: int = 0  # cases measured by time tracking
+    tracked: int | None = None  # seconds measured by time tracking
+    from_messages: int | None = None  # seconds measured from message timestamps
+    replies: int = 0  # replies measured from message timestamps
 
 
 def handling_times(*, today: date) -> list[HandlingTimeRow]:
-    """Average handling time per channel and case type: a planner's figure when set, else what time
-    tracking measured over the last eight weeks (through the ``handling_time`` case fact, when an
-    app provides it), else the default. Two queries, plus the provider's."""
+    """Average handling time per channel and case type, with both measures beside the one used: a
+    planner's figure when set, else what time tracking measured over the last eight weeks (through
+    the ``handling_time`` case fact, when an app provides it), else what message timestamps show
+    (``rapport.domain.handling``), else the default."""
     edited = {(h.channel, h.case_type): h.seconds for h in HandlingTime.objects.all()}
     measured = _tracked(today=today)
+    stamped = _from_messages(today=today)
     rows = []
     for channel in Channel:
         for case_type in ["", *CaseType]:
             key = (str(channel), str(case_type))
+            tracked, cases = measured.get(key, (None, 0))
+            from_messages, replies = stamped.get(key, (None, 0))
             if key in edited:
-                rows.append(HandlingTimeRow(*key, edited[key], EDITED))
-            elif key in measured:
-                seconds, cases = measured[key]
-                rows.append(HandlingTimeRow(*key, seconds, TRACKED, cases))
-            elif not case_type:
-                rows.append(HandlingTimeRow(*key, DEFAULT_AHT[channel], DEFAULT))
+                used: tuple[int, str] | None = (edited[key], EDITED)
+            elif tracked is not None:
+                used = (tracked, TRACKED)
+            elif from_messages is not None:
+                used = (from_messages, TIMESTAMPS)
+            else:
+                used = None if case_type else (DEFAULT_AHT[channel], DEFAULT)
+            if used is not None:
+                rows.append(HandlingTimeRow(*key, *used, cases, tracked, from_messages, replies))
     return rows
 
 
@@ -277,6 +312,36 @@ def _tracked(*, today: date) -> dict[tuple[str, str], tuple[int, int]]:
     return {key: (round(total / count), int(count)) for key, (total, count) in sums.items()}
 
 
+def _from_messages(*, today: date) -> dict[tuple[str, str], tuple[int, int]]:
+    """(mean seconds, replies) per (channel, type) and (channel, "") from the timestamps of the
+    last eight weeks' customer messages and agent replies: one query, read in order."""
+    since = datetime.combine(today - timedelta(weeks=AHT_WEEKS), time(), tzinfo=organisation_tz())
+    rows = (
+        Message.objects.filter(case__created_at__gte=since, kind__in=[MessageKind.INBOUND, MessageKind.OUTBOUND])
+        .order_by("case_id", "created_at", "id")
+        .values_list("case_id", "case__channel", "case__type", "created_at", "kind")
+    )
+    work: dict[tuple[str, str], list[timedelta]] = {}
+
+    def flush(channel: str, case_type: str, messages: list[tuple[datetime, bool]]) -> None:
+        found = handling.reply_work(messages)
+        for key in ((channel, case_type), (channel, "")):
+            work.setdefault(key, []).extend(found)
+
+    current: int | None = None
+    channel = case_type = ""
+    messages: list[tuple[datetime, bool]] = []
+    for case_id, case_channel, type_, at, kind in rows.iterator(chunk_size=5000):
+        if case_id != current:
+            if current is not None:
+                flush(channel, case_type, messages)
+            current, channel, case_type, messages = case_id, case_channel, type_, []
+        messages.append((at, kind == MessageKind.OUTBOUND))
+    if current is not None:
+        flush(channel, case_type, messages)
+    return {key: found for key, durations in work.items() if (found := handling.average_seconds(durations))}
+
+
 def aht_for(rows: Sequence[HandlingTimeRow], channel: str) -> int:
     for row in rows:
         if row.channel == channel and not row.case_type:
@@ -295,11 +360,51 @@ class StaffingCell:
 
 
 @dataclass(frozen=True)
+class ShrinkagePart:
+    category: str
+    label: str
+    share: Decimal
+    source: str  # ENTERED | DEFAULT
+
+
+@dataclass(frozen=True)
+class ShrinkageView:
+    """Shrinkage broken down by category; ``total`` is their sum (``rapport.domain.shrinkage``)."""
+
+    parts: tuple[ShrinkagePart, ...]
+
+    @property
+    def total(self) -> float:
+        return float(shrinkage_rules.total({p.category: p.share for p in self.parts}))
+
+
+def shrinkage_view() -> ShrinkageView:
+    """Each category's share as a team leader entered it, else the default split: one query."""
+    entered = dict(ShrinkageShare.objects.values_list("category", "share"))
+    return ShrinkageView(
+        tuple(
+            ShrinkagePart(
+                c.value,
+                shrinkage_rules.LABELS[c],
+                entered.get(c.value, DEFAULT_SHRINKAGE[c]),
+                ENTERED if c.value in entered else DEFAULT,
+            )
+            for c in Category
+        )
+    )
+
+
+def shrinkage_history(*, limit: int = 50) -> list[ShrinkageChange]:
+    return list(ShrinkageChange.objects.select_related("changed_by").order_by("-at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
 class StaffingView:
     forecast: ForecastView
     aht: dict[str, int]
     cells: dict[str, list[list[StaffingCell]]]  # channel → day → interval
     shrinkage: float = SHRINKAGE
+    shrinkage_parts: tuple[ShrinkagePart, ...] = ()
 
     def required_total(self, day: int, slot: int) -> int:
         return sum(rows[day][slot].required for rows in self.cells.values())
@@ -312,7 +417,10 @@ def staffing_view(
     contacts answered within the channel's target time, occupancy at most 85%), workload spread over
     the working day for queued channels; both with shrinkage allowed for."""
     view = forecast_view(today=today, interval=interval, weeks=weeks, scope=scope)
-    ahts = {str(c): aht_for(handling_times(today=today), str(c)) for c in Channel}
+    measured = handling_times(today=today)
+    ahts = {str(c): aht_for(measured, str(c)) for c in Channel}
+    lost = shrinkage_view()
+    shrink = lost.total
     cells: dict[str, list[list[StaffingCell]]] = {}
     for channel_forecast in view.channels:
         if not channel_forecast.rows:
@@ -321,14 +429,14 @@ def staffing_view(
         days = []
         for index, row in enumerate(channel_forecast.rows):
             if channel in LIVE:
-                days.append([_live(c * demand_factor, interval, aht, LIVE[Channel(channel)]) for c in row])
+                days.append([_live(c * demand_factor, interval, aht, LIVE[Channel(channel)], shrink) for c in row])
             else:
-                days.append(_queued([c * demand_factor for c in row], interval, aht, view.day(index)))
+                days.append(_queued([c * demand_factor for c in row], interval, aht, view.day(index), shrink))
         cells[channel] = days
-    return StaffingView(view, ahts, cells)
+    return StaffingView(view, ahts, cells, shrink, lost.parts)
 
 
-def _live(contacts: float, interval: int, aht: int, answer_within: int) -> StaffingCell:
+def _live(contacts: float, interval: int, aht: int, answer_within: int, shrink: float = SHRINKAGE) -> StaffingCell:
     if contacts <= 0:
         return StaffingCell(0.0, 0, None)
     figures = staffing.required_staff(
@@ -338,18 +446,18 @@ def _live(contacts: float, interval: int, aht: int, answer_within: int) -> Staff
         target_answer_seconds=answer_within,
         sl_target=SL_TARGET,
         max_occupancy=MAX_OCCUPANCY,
-        shrinkage=SHRINKAGE,
+        shrinkage=shrink,
     )
     return StaffingCell(contacts, figures.scheduled, figures.service_level)
 
 
-def _queued(row: Sequence[float], interval: int, aht: int, day: date) -> list[StaffingCell]:
+def _queued(row: Sequence[float], interval: int, aht: int, day: date, shrink: float = SHRINKAGE) -> list[StaffingCell]:
     """The day's queued work (contacts x AHT) spread evenly over the working hours of a weekday."""
     opens, closes = WORKING_HOURS
     open_slots = [s for s in range(len(row)) if opens * 60 <= s * interval < closes * 60] if day.weekday() < 5 else []
     workload = sum(row) * aht  # seconds
     agents = workload / (len(open_slots) * interval * 60) if open_slots else 0.0
-    need = staffing.scheduled_for(math.ceil(agents), SHRINKAGE) if agents else 0
+    need = staffing.scheduled_for(math.ceil(agents), shrink) if agents else 0
     return [StaffingCell(contacts, need if slot in open_slots else 0, None) for slot, contacts in enumerate(row)]
 
 
@@ -572,11 +680,12 @@ def actuals_view(*, day: date, interval: int = 60) -> ActualsView:
         if past.days >= forecasting.MIN_HISTORY_DAYS:
             forecast_rows[channel] = forecasting.forecast(past, start=day, days=1, nation=nation, channel=channel)[0]
     required = [0] * slots
+    shrink = shrinkage_view().total
     for channel, row in forecast_rows.items():
         cells = (
-            [_live(c, interval, ahts[channel], LIVE[Channel(channel)]) for c in row]
+            [_live(c, interval, ahts[channel], LIVE[Channel(channel)], shrink) for c in row]
             if channel in LIVE
-            else _queued(row, interval, ahts[channel], day)
+            else _queued(row, interval, ahts[channel], day, shrink)
         )
         required = [r + cell.required for r, cell in zip(required, cells, strict=True)]
     start = datetime.combine(day, time(), tzinfo=tz)
@@ -628,3 +737,35 @@ def _on_duty(start: datetime, interval: int, slots: int) -> tuple[list[int], lis
             kept += now_status.get(agent_id, Availability.OFF_SHIFT) in KEEPS_TO[wanted]
         adherence.append(kept / len(rostered))
     return staffed, adherence
+
+
+# --- skills ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgentSkills:
+    agent: User
+    skills: tuple[str, ...]  # Skill values, product excepted
+    products: tuple[str, ...]
+
+    def has(self, skill: str) -> bool:
+        return skill in self.skills
+
+
+def agent_skills() -> list[AgentSkills]:
+    """Every active member of staff with their skills and products, by name: two queries."""
+    agents = list(User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("name", "id"))
+    found: dict[int, tuple[list[str], list[str]]] = {a.pk: ([], []) for a in agents}
+    for agent_id, skill, detail in AgentSkill.objects.filter(agent_id__in=list(found)).values_list(
+        "agent_id", "skill", "detail"
+    ):
+        skills, products = found[agent_id]
+        (products if skill == Skill.PRODUCT else skills).append(detail if skill == Skill.PRODUCT else skill)
+    return [AgentSkills(a, tuple(sorted(found[a.pk][0])), tuple(sorted(found[a.pk][1]))) for a in agents]
+
+
+def agents_with(skill: str, detail: str = "") -> list[int]:
+    """The ids of agents with a skill (a product named by ``detail``), for routing: one query."""
+    return list(
+        AgentSkill.objects.filter(skill=skill, detail=detail).order_by("agent_id").values_list("agent_id", flat=True)
+    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
 
 from rapport.accounts.models import User
+from rapport.domain import shrinkage as shrinkage_rules
 from rapport.domain.case_rules import CaseType, Channel
 from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.workforce import access as policy
@@ -22,6 +24,8 @@ from rapport.workforce.models import (
     HandlingTime,
     KnownEvent,
     Shift,
+    ShrinkageChange,
+    ShrinkageShare,
     Skill,
     StatusChange,
     StatusSource,
@@ -35,7 +39,7 @@ BAD_CHANNEL = "Choose one of the channels, or none for every channel."
 BAD_TYPE = "Choose one of the case types, or none for every type."
 SECONDS_RANGE = "Give a handling time from 1 second to 8 hours."
 NO_EVENT = "No known event with that id."
-BAD_SKILL = "Choose from Welsh, BSL relay and complaints-trained."
+BAD_SKILL = "Choose from Welsh, BSL relay, complaints-trained and data-protection trained."
 
 
 def _planner(actor: User) -> None:
@@ -187,12 +191,68 @@ def shifts_import(*, actor: User, rows: list[imports.ShiftRow]) -> list[Shift]:
         )
 
 
-def skills_set(*, actor: User, agent: User, skills: list[str]) -> None:
+# --- shrinkage by category ------------------------------------------------------------------------
+
+BAD_CATEGORY = "Choose leave, sickness, training, coaching or meetings."
+SHARE_RANGE = "Give a share from 0% to 90% of paid time."
+TOTAL_TOO_HIGH = "Together the categories would take more than 90% of paid time: check the figures."
+
+
+def shrinkage_set(*, actor: User, shares: dict[str, Decimal], now: datetime, source: str = "page") -> None:
+    """Set the shares of paid time lost to each category given (others unchanged), with history.
+    The total of all categories must stay at or under 90%."""
     _planner(actor)
-    unknown = set(skills) - set(Skill)
-    if unknown:
-        raise FieldError(skills=BAD_SKILL)
+    errors: dict[str, list[str]] = {}
+    for category, share in shares.items():
+        if category not in set(shrinkage_rules.Category):
+            errors[category or "category"] = [BAD_CATEGORY]
+        elif not Decimal(0) <= share <= shrinkage_rules.MAX_TOTAL:
+            errors[category] = [SHARE_RANGE]
+    if errors:
+        raise FieldError(errors)
     with transaction.atomic():
-        AgentSkill.objects.filter(agent=agent).exclude(skill__in=skills).delete()
-        for skill in skills:
-            AgentSkill.objects.get_or_create(agent=agent, skill=skill)
+        current = {row.category: row.share for row in ShrinkageShare.objects.select_for_update()}
+        merged = {**current, **shares}
+        if not shrinkage_rules.valid_total(merged):
+            raise FieldError(total=TOTAL_TOO_HIGH)
+        for category, share in sorted(shares.items()):
+            if current.get(category) == share:
+                continue
+            ShrinkageShare.objects.update_or_create(
+                category=category, defaults={"share": share, "edited_by": actor, "edited_at": now}
+            )
+            ShrinkageChange.objects.create(category=category, share=share, source=source, changed_by=actor, at=now)
+
+
+# --- skills ---------------------------------------------------------------------------------------
+
+PRODUCT_TOO_LONG = "Name each product in at most 100 characters."
+
+
+def skills_replace(*, actor: User, agent: User, skills: list[str], products: list[str]) -> None:
+    """Set an agent's skills (``Skill`` values, product excepted) and the products they know."""
+    _planner(actor)
+    if set(skills) - (set(Skill) - {Skill.PRODUCT}):
+        raise FieldError(skills=BAD_SKILL)
+    names = sorted({" ".join(p.split()) for p in products if p.strip()})
+    if any(len(name) > 100 for name in names):
+        raise FieldError(products=PRODUCT_TOO_LONG)
+    wanted = {(s, "") for s in skills} | {(Skill.PRODUCT.value, name) for name in names}
+    with transaction.atomic():
+        have = set(AgentSkill.objects.filter(agent=agent).values_list("skill", "detail"))
+        for skill, detail in have - wanted:
+            AgentSkill.objects.filter(agent=agent, skill=skill, detail=detail).delete()
+        AgentSkill.objects.bulk_create(AgentSkill(agent=agent, skill=s, detail=d) for s, d in sorted(wanted - have))
+
+
+def skills_import(*, actor: User, rows: list[imports.SkillRow]) -> int:
+    """Write a parsed skills file (``imports.parse_skills``): each agent named gets exactly the
+    skills of their row, all in one transaction. Returns the agents changed."""
+    _planner(actor)
+    agents = {a.pk: a for a in User.objects.filter(pk__in=[r.agent_id for r in rows])}
+    with transaction.atomic():
+        for row in rows:
+            skills_replace(
+                actor=actor, agent=agents[row.agent_id], skills=list(row.skills), products=list(row.products)
+            )
+    return len(rows)

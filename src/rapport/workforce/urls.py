@@ -16,4 +16,6 @@ urlpatterns += [
     path("rotas/", views.rotas, name="rotas"),
     path("status/", views.status, name="status"),
     path("actuals/", views.actuals, name="actuals"),
+    path("shrinkage/", views.shrinkage, name="shrinkage"),
+    path("skills/", views.skills, name="skills"),
 ]

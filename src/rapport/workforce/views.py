@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,12 +20,16 @@ from rapport.web.views import actor, staff_page
 from rapport.workforce import access as policy
 from rapport.workforce import imports, selectors, services
 from rapport.workforce.forms import (
+    SKILL_CHOICES,
     WEEKDAYS,
     ActualsForm,
+    CsvImportForm,
     ForecastForm,
     HandlingTimeForm,
     KnownEventForm,
     RotaImportForm,
+    ShrinkageForm,
+    SkillsForm,
     StatusForm,
     WhatIfForm,
 )
@@ -203,6 +209,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
         "under": under,
         "sl_target": selectors.SL_TARGET,
         "extra_day_name": dict(WEEKDAYS)[extra[0]],
+        "shrinkage_percent": f"{view.staffing.shrinkage * 100:.1f}".removesuffix(".0"),
     }
     return render(request, "workforce/staffing.html", context)
 
@@ -250,6 +257,24 @@ def handling_times(request: HttpRequest) -> HttpResponse:
                 messages.success(request, AHT_SAVED)
                 return redirect("workforce:handling_times")
     rows = selectors.handling_times(today=timezone.localdate())
+    if request.method == "GET" and request.GET.get("format") == "csv":
+        table: list[list[object]] = [
+            [
+                "Channel",
+                "Case type",
+                "Seconds used",
+                "Source",
+                "Time tracking",
+                "Cases",
+                "Message timestamps",
+                "Replies",
+            ]
+        ]
+        table += [
+            [r.channel, r.case_type, r.seconds, r.source, r.tracked or "", r.cases, r.from_messages or "", r.replies]
+            for r in rows
+        ]
+        return _csv("handling-times", table)
     context = {"rows": rows, "form": form if policy.can_plan(me) else None}
     return render(request, "workforce/handling_times.html", context, status=status)
 
@@ -338,3 +363,120 @@ def actuals(request: HttpRequest) -> HttpResponse:
         ]
         return _csv(f"actuals-{day.isoformat()}", rows)
     return render(request, "workforce/actuals.html", {"form": form, "view": view})
+
+
+# --- shrinkage by category ------------------------------------------------------------------------
+
+SHRINKAGE_SAVED = "Shrinkage saved: staffing now allows for {total:.1%}."
+SHRINKAGE_IMPORTED = "Shrinkage imported: staffing now allows for {total:.1%}."
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def shrinkage(request: HttpRequest) -> HttpResponse:
+    """Shrinkage broken down by category, set by team leaders on the page or from a CSV."""
+    me = actor(request)
+    view = selectors.shrinkage_view()
+    if request.GET.get("format") == "csv":
+        rows: list[list[object]] = [["category", "percent", "source"]]
+        rows += [[p.category, f"{p.share * 100:.1f}", p.source] for p in view.parts]
+        return _csv("shrinkage", rows)
+    initial = {p.category: (p.share * 100).quantize(Decimal("0.1")) for p in view.parts}
+    form = ShrinkageForm(None, initial=initial)
+    upload = CsvImportForm()
+    problems: list[imports.RowError] = []
+    status = 200
+    if request.method == "POST":
+        if not policy.can_plan(me):
+            raise Http404
+        status = 422
+        try:
+            if "file" in request.FILES:
+                upload = CsvImportForm(request.POST, request.FILES)
+                if upload.is_valid():
+                    shares, problems = imports.parse_shrinkage(upload.cleaned_data["file"].read())
+                    if not problems:
+                        services.shrinkage_set(actor=me, shares=shares, now=timezone.now(), source="csv")
+                        messages.success(request, SHRINKAGE_IMPORTED.format(total=selectors.shrinkage_view().total))
+                        return redirect("workforce:shrinkage")
+            else:
+                form = ShrinkageForm(request.POST, initial=initial)
+                if form.is_valid():
+                    services.shrinkage_set(actor=me, shares=form.shares(), now=timezone.now())
+                    messages.success(request, SHRINKAGE_SAVED.format(total=selectors.shrinkage_view().total))
+                    return redirect("workforce:shrinkage")
+        except FieldError as error:
+            if "total" in error.errors:
+                messages.error(request, error.errors["total"][0])
+            else:
+                show_errors(form, error.errors)
+    context = {
+        "view": view,
+        "form": form if policy.can_plan(me) else None,
+        "upload": upload if policy.can_plan(me) else None,
+        "problems": problems,
+        "history": selectors.shrinkage_history(),
+    }
+    return render(request, "workforce/shrinkage.html", context, status=status)
+
+
+# --- skills ---------------------------------------------------------------------------------------
+
+SKILLS_SAVED = "Skills saved for {name}."
+SKILLS_IMPORTED = "Skills imported for {count} agents."
+SKILLS_PER_PAGE = 50
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def skills(request: HttpRequest) -> HttpResponse:
+    """Agents' skills (Welsh, BSL relay, complaints- and data-protection trained, products): every
+    member of staff reads them; team leaders edit one agent or import a CSV."""
+    me = actor(request)
+    everyone = selectors.agent_skills()
+    if request.GET.get("format") == "csv":
+        rows: list[list[object]] = [["email", "skills", "products"]]
+        rows += [[a.agent.email, "; ".join(a.skills), "; ".join(a.products)] for a in everyone]
+        return _csv("skills", rows)
+    choices = [(a.agent.pk, a.agent.name) for a in everyone]
+    form = SkillsForm(None, agents=choices)
+    upload = CsvImportForm()
+    problems: list[imports.RowError] = []
+    status = 200
+    if request.method == "POST":
+        if not policy.can_plan(me):
+            raise Http404
+        status = 422
+        if "file" in request.FILES:
+            upload = CsvImportForm(request.POST, request.FILES)
+            if upload.is_valid():
+                rows_in, problems = imports.parse_skills(upload.cleaned_data["file"].read())
+                if not problems:
+                    count = services.skills_import(actor=me, rows=rows_in)
+                    messages.success(request, SKILLS_IMPORTED.format(count=count))
+                    return redirect("workforce:skills")
+        else:
+            form = SkillsForm(request.POST, agents=choices)
+            if form.is_valid():
+                agent = next(a.agent for a in everyone if a.agent.pk == form.cleaned_data["agent"])
+                try:
+                    services.skills_replace(
+                        actor=me,
+                        agent=agent,
+                        skills=form.cleaned_data["skills"],
+                        products=form.cleaned_data["products"].split(";"),
+                    )
+                except FieldError as error:
+                    show_errors(form, error.errors)
+                else:
+                    messages.success(request, SKILLS_SAVED.format(name=agent.name))
+                    return redirect("workforce:skills")
+    page = Paginator(everyone, SKILLS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "columns": SKILL_CHOICES,
+        "form": form if policy.can_plan(me) else None,
+        "upload": upload if policy.can_plan(me) else None,
+        "problems": problems,
+    }
+    return render(request, "workforce/skills.html", context, status=status)

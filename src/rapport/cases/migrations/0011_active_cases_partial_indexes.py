@@ -5,69 +5,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_shortcuts'),
-        ('cases', '0010_case_merge_and_cc'),
-        ('customers', '0004_customer_lookup_indexes'),
+        ("accounts", "0002_user_shortcuts"),
+        ("cases", "0010_case_merge_and_cc"),
+        ("customers", "0004_customer_lookup_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_active_updated',
+            model_name="case",
+            name="case_active_updated",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_team_active_updated',
+            model_name="case",
+            name="case_team_active_updated",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_owner_active_updated',
+            model_name="case",
+            name="case_owner_active_updated",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_active_priority',
+            model_name="case",
+            name="case_active_priority",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_active_created',
+            model_name="case",
+            name="case_active_created",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_active_breach',
+            model_name="case",
+            name="case_active_breach",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['-updated_at', '-id'], name='case_active_updated'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)), fields=["-updated_at", "-id"], name="case_active_updated"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['team', '-updated_at', '-id'], name='case_team_active_updated'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["team", "-updated_at", "-id"],
+                name="case_team_active_updated",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['owner', '-updated_at', '-id'], name='case_owner_active_updated'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["owner", "-updated_at", "-id"],
+                name="case_owner_active_updated",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['-priority', '-updated_at', '-id'], name='case_active_priority'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["-priority", "-updated_at", "-id"],
+                name="case_active_priority",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['-created_at', '-id'], name='case_active_created'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)), fields=["-created_at", "-id"], name="case_active_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['next_breach_at', 'id'], name='case_active_breach'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)), fields=["next_breach_at", "id"], name="case_active_breach"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['type', '-updated_at', '-id'], name='case_active_type'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)), fields=["type", "-updated_at", "-id"], name="case_active_type"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['channel', '-updated_at', '-id'], name='case_active_channel'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("is_active", True)),
+                fields=["channel", "-updated_at", "-id"],
+                name="case_active_channel",
+            ),
         ),
     ]
