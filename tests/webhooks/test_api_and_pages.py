@@ -49,6 +49,7 @@ def test_an_admin_creates_a_webhook_and_sees_the_secret_once(api, receiver):
     ("body", "field"),
     [
         ({"name": "", "url": "https://x.example", "kinds": ["created"], "role": "agent"}, "name"),
+        ({"name": "CRM\u0000", "url": "URL", "kinds": ["created"], "role": "agent"}, "name"),
         ({"name": "CRM", "url": "ftp://files.example/", "kinds": ["created"], "role": "agent"}, "url"),
         ({"name": "CRM", "url": "URL", "kinds": ["nonsense"], "role": "agent"}, "kinds"),
         ({"name": "CRM", "url": "URL", "kinds": [], "role": "agent"}, "kinds"),

@@ -283,7 +283,15 @@ def test_https_only_unless_the_setting_allows_http(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["https://", "ftp://example.com/", "https://user:pw@example.com/", "https://example.com:99999/", "not a url"]
+    "url",
+    [
+        "https://[",
+        "https://",
+        "ftp://example.com/",
+        "https://user:pw@example.com/",
+        "https://example.com:99999/",
+        "not a url",
+    ],
 )
 def test_malformed_addresses_are_refused_with_a_message(url):
     with pytest.raises(FieldError) as refused:

@@ -28,6 +28,7 @@ from rapport.domain import webhooks as rules
 from rapport.platform import jobs, notify, settings_history
 from rapport.platform.errors import FieldError, NotFound, Refused
 from rapport.platform.models import Via
+from rapport.platform.textinput import text_problem
 from rapport.webhooks import access as policy
 from rapport.webhooks import payloads, secrets, urlguard
 from rapport.webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
@@ -62,6 +63,8 @@ def _clean(name: Any, url: Any, kinds: Any, role: Any, resolver: urlguard.Resolv
     name = str(name or "").strip()
     if not name or len(name) > 100:
         errors.setdefault("name", []).append("Enter a name of up to 100 characters.")
+    elif problem := text_problem(name):
+        errors.setdefault("name", []).append(problem)
     url = str(url or "").strip()
     if len(url) > 500:
         errors.setdefault("url", []).append("Use an address of up to 500 characters.")

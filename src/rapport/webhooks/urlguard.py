@@ -32,7 +32,10 @@ def resolve(host: str, port: int) -> list[str]:
 
 def check(url: str, *, resolver: Resolver | None = None) -> None:
     """Raise ``FieldError(url=...)`` unless a webhook may be sent to ``url``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FieldError(url=NO_HOST) from None
     allowed = ("https", "http") if getattr(settings, "WEBHOOKS_ALLOW_HTTP", False) else ("https",)
     if parts.scheme not in allowed:
         raise FieldError(url=NOT_HTTPS)
