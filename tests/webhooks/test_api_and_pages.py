@@ -164,6 +164,17 @@ def test_creating_on_the_page_shows_the_secret_once_and_bad_input_a_message(admi
     assert page_problems(edit) == []
 
 
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_list_costs_the_same_whatever_its_length(admin, subscribe, size, django_assert_max_num_queries):
+    for _ in range(size):
+        subscribe(Role.MANAGER)
+    client = signed_in(admin)
+    client.get("/")
+    with django_assert_max_num_queries(10):
+        html = client.get("/webhooks/").content.decode()
+    assert html.count("Deliveries<span") == size
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_the_delivery_log_costs_the_same_whatever_its_length(
     admin, subscribe, agent, customer, team, now, size, django_assert_max_num_queries

@@ -111,16 +111,24 @@ def test_a_delivery_gives_up_after_the_last_attempt(subscribe, receiver, agent, 
 
 
 def test_repeated_failures_switch_the_subscription_off_and_warn_admins(
-    subscribe, receiver, agent, customer, team, now, settings, admin
+    subscribe, receiver, agent, customer, team, now, settings, admin, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from rapport.platform import notify
+
+    emails: list[dict] = []
+    monkeypatch.setattr(notify, "email_send", lambda **kwargs: emails.append(kwargs))
     settings.WEBHOOKS_DISABLE_AFTER = 3
     subscription, delivery = _pending(subscribe, receiver, agent, customer, team, now, [500] * 3)
     assert extensions.header_alerts_for(admin) == []
     at = now
-    for _ in range(3):
-        services.attempt(delivery.pk, now=at)
-        delivery.refresh_from_db()
-        at = delivery.next_attempt_at or at
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            services.attempt(delivery.pk, now=at)
+            delivery.refresh_from_db()
+            at = delivery.next_attempt_at or at
+    assert len(emails) == 1
+    assert emails[0]["to"] == ["admin@example.com"]
+    assert "switched off" in emails[0]["subject"]
     subscription.refresh_from_db()
     assert not subscription.active
     assert "3 failed attempts in a row" in subscription.disabled_reason
