@@ -140,6 +140,7 @@ def _delivery(d: Any) -> dict[str, Any]:
 
 @router.get("", response={200: WebhookPage, **ERRORS}, summary="Webhook subscriptions (admins)")
 def webhooks(request: HttpRequest) -> Any:
+    """Every subscription, by name: its receiver, event kinds, role and whether it is on."""
     return {"items": [_out(s) for s in selectors.subscriptions(actor(request))]}
 
 
@@ -154,11 +155,13 @@ def create(request: HttpRequest, body: WebhookIn) -> Any:
 
 @router.get("/{webhook_id}", response={200: WebhookOut, **ERRORS}, summary="One webhook subscription")
 def one(request: HttpRequest, webhook_id: int) -> Any:
+    """The subscription (never its secret)."""
     return _out(services.subscription_get(actor=actor(request), subscription_id=webhook_id))
 
 
 @router.patch("/{webhook_id}", response={200: WebhookOut, **ERRORS}, summary="Change a webhook subscription")
 def change(request: HttpRequest, webhook_id: int, body: WebhookPatch) -> Any:
+    """Only the fields sent change; the address is checked again; recorded in the settings history."""
     changes = body.dict(exclude_unset=True, exclude_none=True)
     return _out(
         services.subscription_update(
@@ -169,6 +172,7 @@ def change(request: HttpRequest, webhook_id: int, body: WebhookPatch) -> Any:
 
 @router.delete("/{webhook_id}", response={204: None, **ERRORS}, summary="Delete a webhook subscription")
 def delete(request: HttpRequest, webhook_id: int) -> Any:
+    """The subscription and its delivery log go; its service account is switched off."""
     services.subscription_delete(actor=actor(request), subscription_id=webhook_id, now=timezone.now())
     return Status(204, None)
 
