@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 
 from rapport.accounts.models import Team
+from rapport.platform.forms import Form
 from rapport.webhooks import access as policy
 from rapport.webhooks.services import subscribable
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(Form):
     name = forms.CharField(max_length=100, help_text="What the receiver is, e.g. “CRM sync”.")
     url = forms.CharField(
         label="Receiver address",
