@@ -45,9 +45,11 @@ from rapport.macros import api as macros_api
 from rapport.mail import api as mail_api
 from rapport.notifications import api as notifications_api
 from rapport.outreach import api as outreach_api
+from rapport.plans import api as plans_api
 from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
+from rapport.quality import api as quality_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
@@ -121,9 +123,11 @@ api.add_router("/time", time_api.router)
 api.add_router("/macros", macros_api.router)
 api.add_router("/cases", macros_api.case_router)
 api.add_router("/workforce", workforce_api.router)
+api.add_router("/plans", plans_api.router)
 api.add_router("/coaching", coaching_api.router)
 api.add_router("/outreach", outreach_api.router)
 api.add_router("/improvement", improvement_api.router)
+api.add_router("/quality", quality_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)

@@ -27,6 +27,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
+from rapport.domain.contingencies import IntervalFigure
+
 if TYPE_CHECKING:
     from django.db.models import Q, QuerySet
     from django.http import HttpRequest
@@ -300,14 +302,20 @@ class KpiSource:
     unit: str = "%"
     definition: str = ""
     behind: Callable[[KpiScope, int], Sequence[int]] | None = None
+    formula: str = ""
+    """How it is computed, as a formula a person can check ("100 x kept / (kept + missed)")."""
+    source: str = ""
+    """Where its figures come from (the records, the standard or guidance it follows)."""
+    assumptions: tuple[str, ...] = ()
+    """What it takes as given and a reader should know (an hourly staff cost)."""
 
 
 kpi_sources: Registry[KpiSource] = Registry("KPI source")
 """Measures the dashboards show beside their own (``"sla_attainment"``: targets met among those
 decided, from the SLA app's clocks)."""
 SLA_ATTAINMENT = "sla_attainment"
-QA_SCORE = "qa_score"
-"""The quality app's mean review score, per agent or team (the coaching targets read it)."""
+PROMISES_KEPT = "promises_kept"
+"""KPI: the share of promises to customers ("we will reply by 1pm on Friday") that were kept."""
 ROTA_ADHERENCE = "rota_adherence"
 """The workforce app's share of rostered time an agent's status matched the rota."""
 
@@ -329,6 +337,13 @@ HANDLING_TIME = "handling_time"
 """Minutes of work recorded on each case (time tracking), for handling-time figures."""
 AVERAGE_HANDLING_TIME = "average_handling_time"
 """KPI: mean minutes recorded per case with time in the period (time tracking)."""
+NPS = "nps"
+"""KPI: Net Promoter Score from the feedback app's NPS answers."""
+COST_PER_CASE = "cost_per_case"
+"""KPI: staff cost per case, from time tracking's minutes at the hourly cost assumed."""
+SLA_BREACHED = "sla_breached"
+"""``"sla_breached"``: True for each case with a service-level target breached (the SLA app's
+clocks), for the quality sample's targeted picks."""
 CSAT = "csat"
 """``"csat"``: the customer's CSAT score for a case (the feedback app's survey answers), read by
 the knowledge base to show the satisfaction of the cases an article answered."""
@@ -430,6 +445,24 @@ a fixed number of queries; the improvement gap analysis ranks what every provide
 its own evidence (SLA, RATER, complaints, repeat contacts)."""
 KB_SEARCHES = "kb_searches"
 QA_FINDINGS = "qa_findings"
+QA_SCORE = "qa_score"
+"""KPI: the mean QA score (0-100) of the reviews submitted in the period on the cases in the scope
+(``KpiScope`` with the ``agent`` dimension: an agent's own reviews); the coaching app reads an
+agent's figure against their target through it."""
+
+PortfolioLinkHook = Callable[["User", "Case"], str | None]
+
+portfolio_links: list[PortfolioLinkHook] = []
+"""Where a reviewed case can be added to an agent's learning portfolio as evidence (the learning
+app: its evidence form for that learner, with the case filled in), given (learner, case); the
+first answer wins."""
+
+
+def portfolio_link(learner: User, case: Case) -> str | None:
+    for hook in portfolio_links:
+        if found := hook(learner, case):
+            return found
+    return None
 
 
 def gaps_from_providers(scope: GapScope) -> list[tuple[str, GapEvidence]]:
@@ -691,6 +724,62 @@ def reply_placeholder_values(case: Case, actor: User, now: datetime) -> dict[str
     return values
 
 
+@dataclass(frozen=True)
+class CasePromise:
+    """What a customer was told to expect on a case: ``text`` is one whole sentence in the active
+    language ("We will reply by 1pm on Friday 11 December."), ``due`` the promised instant, and
+    ``late`` True once it passed with no reply."""
+
+    due: datetime
+    text: str
+    late: bool = False
+
+
+CasePromisesHook = Callable[[Sequence["Case"], datetime], Mapping[int, CasePromise]]
+
+case_promises: list[CasePromisesHook] = []
+"""The open promise of each case on a page (the SLA app: made from the first-response target in
+business time), for the acknowledgement of a new case and the portal; one query per hook."""
+
+
+def promises_for(cases: Sequence[Case], now: datetime) -> dict[int, CasePromise]:
+    """The open promise of each of ``cases`` that has one, by case id."""
+    found: dict[int, CasePromise] = {}
+    if cases:
+        for hook in case_promises:
+            found.update(hook(cases, now))
+    return found
+
+
+@dataclass(frozen=True)
+class ToneFinding:
+    """A word or phrase in a text that the organisation's tone of voice prefers or avoids:
+    ``start``/``end`` locate it, ``advice`` is "avoid" or "prefer", ``instead`` what to say
+    instead (when avoided), ``reason`` why, in the guide's own words."""
+
+    phrase: str
+    start: int
+    end: int
+    advice: Literal["avoid", "prefer"]
+    reason: str
+    instead: str = ""
+
+
+ToneCheckHook = Callable[[str], Sequence[ToneFinding]]
+
+tone_checks: list[ToneCheckHook] = []
+"""Checkers of a text against the brand's tone of voice (the improvement app's guide), for the
+macro and knowledge article edit pages and replies; the first registered answers. A hook must cost
+at most one query (the guide is small)."""
+
+
+def tone_findings(text: str) -> list[ToneFinding]:
+    """What the registered tone-of-voice guide finds in ``text``; empty when no guide is installed."""
+    for hook in tone_checks:
+        return list(hook(text))
+    return []
+
+
 bulk_actions: Registry[BulkAction] = Registry("bulk action")
 """Actions on many cases at once (``rapport.cases.bulk``): the core's own (assign, status,
 priority, tags, team) and those capabilities add ("apply a macro", "merge into…"). The queue's
@@ -862,3 +951,31 @@ NOTIFY_CUSTOMERS = "notify_customers"
 PROACTIVE_CONTACTS = "proactive_contacts"
 """KPI: proactive messages sent in the period (outbound, not demand: never counted as contacts
 received, ADR 0021)."""
+
+# --- service plans ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanningFigures:
+    """What the workforce figures say for a service plan's scope at one instant: contacts forecast
+    for the next 7 days, the most staff required in any interval of them and the agent-hours they
+    need (after shrinkage), and today's intervals already over (forecast and actual contacts, staff
+    required and on duty). None or empty: not measured."""
+
+    forecast_week_contacts: float | None = None
+    required_peak: int | None = None
+    required_agent_hours: float | None = None
+    interval_minutes: int = 60
+    today: tuple[IntervalFigure, ...] = ()
+
+
+PlanningFiguresHook = Callable[[int | None, datetime], PlanningFigures]
+
+planning_figures: list[PlanningFiguresHook] = []
+"""Where a service plan reads demand and staffing (the workforce app: its forecast, staffing and
+actuals), given a team id (None: the whole service) and now; the first registered answers. Service
+plans watch these for their contingency triggers and show them as resource requirements."""
+
+
+def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
+    return planning_figures[0](team_id, now) if planning_figures else None

@@ -77,9 +77,11 @@ INSTALLED_APPS = [
     "rapport.knowledge",
     "rapport.macros",
     "rapport.workforce",
+    "rapport.plans",
     "rapport.coaching",
     "rapport.outreach",
     "rapport.improvement",
+    "rapport.quality",
     "rapport.notifications",
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django.forms",  # after rapport.web, whose widget templates override Django's

@@ -67,3 +67,43 @@ def test_a_promise_is_never_for_a_day_before_the_due_day(minutes):
     assert found.day is not None
     assert found.day <= due.astimezone(LONDON).date()
     assert found.day >= WEDNESDAY.date()
+
+
+# --- the new time proposed for a promise about to be missed, and whether one was kept -------------
+
+
+def _office():
+    from rapport.domain.calendar import BusinessCalendar
+
+    return BusinessCalendar(hours={d: [("09:00", "17:30")] for d in range(5)}, tz="Europe/London", holidays="england")
+
+
+def test_the_proposal_counts_the_target_again_in_business_time_over_a_bank_holiday():
+    from datetime import UTC, datetime, timedelta
+
+    from rapport.domain.promises import proposed_due
+
+    # Thursday 2 April 2026 at 16:00 BST, 4 business hours: 1.5 h on Thursday, then Good Friday and
+    # Easter Monday are closed, so 2.5 h on Tuesday 7 April: 11:30 BST.
+    found = proposed_due(_office(), datetime(2026, 4, 2, 15, tzinfo=UTC), timedelta(hours=4))
+    assert found == datetime(2026, 4, 7, 10, 30, tzinfo=UTC)
+
+
+def test_a_promise_is_kept_when_answered_by_its_instant():
+    from datetime import UTC, datetime, timedelta
+
+    from rapport.domain.promises import promise_outcome
+
+    due = datetime(2026, 3, 2, 14, tzinfo=UTC)
+    assert promise_outcome(due, due) is True
+    assert promise_outcome(due, due + timedelta(seconds=1)) is False
+    assert promise_outcome(due, None) is None
+
+
+def test_midnight_is_promised_on_the_day_before():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rapport.domain.promises import promise_day
+
+    assert promise_day(datetime(2026, 12, 12, 0, 0, tzinfo=ZoneInfo("Europe/London"))).day == 11

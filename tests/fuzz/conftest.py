@@ -51,7 +51,9 @@ def _seed() -> Desk:
     from rapport.feedback.services import survey_token
     from rapport.improvement.models import Initiative
     from rapport.learning.models import Answer, Question, Unit
+    from rapport.plans.models import Outage, Plan
     from rapport.privacy.services import data_request_create
+    from rapport.quality.models import Calibration, Review, Scorecard
     from rapport.seeding.demo import AGENT, CUSTOMER, MANAGER, seed_demo
 
     seed_demo(now=SEEDED_AT)
@@ -74,7 +76,12 @@ def _seed() -> Desk:
         "question_id": list(Question.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "answer_id": list(Answer.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "initiative_id": list(Initiative.objects.order_by("pk").values_list("pk", flat=True)[:3]),
+        "scorecard_id": list(Scorecard.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        "review_id": list(Review.objects.order_by("pk").values_list("pk", flat=True)[:4]),
+        "calibration_id": list(Calibration.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "token": [survey_token(i) for i in SurveyInvitation.objects.order_by("pk")[:3]],
+        "plan_id": list(Plan.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        "outage_id": list(Outage.objects.order_by("pk").values_list("pk", flat=True)[:2]),
     }
 
     # Someone the erasure, restriction, objection and rectification calls may change for good.

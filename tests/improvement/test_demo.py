@@ -34,6 +34,28 @@ def test_the_demo_has_two_initiatives_mid_cycle_and_one_checked(demo):
 
 
 def test_the_demo_states_its_promise_standards_rules_and_suggestions(demo):
-    assert Standard.objects.count() == 6
+    assert Standard.objects.count() == 7
+    assert Standard.objects.get(touchpoint="updates").kpi == "promises_kept"
     assert Rule.objects.filter(review_on__lt=NOW.date()).count() == 1
     assert Suggestion.objects.count() == 2
+
+
+def test_the_demo_has_a_tone_guide(demo):
+    from rapport import extensions
+    from rapport.improvement.models import ToneEntry
+
+    assert ToneEntry.objects.filter(advice="avoid").count() >= 5
+    assert ToneEntry.objects.filter(advice="prefer").exists()
+    assert [f.phrase for f in extensions.tone_findings("We will utilise it going forward.")] == [
+        "utilise",
+        "going forward",
+    ]
+
+
+def test_the_demo_has_promises_made_one_revised_and_one_missed(demo):
+    from rapport.sla.models import Promise, PromiseState
+
+    states = set(Promise.objects.values_list("state", flat=True))
+    assert {PromiseState.OPEN, PromiseState.KEPT, PromiseState.MISSED, PromiseState.REVISED} <= states
+    revised = Promise.objects.get(state=PromiseState.REVISED)
+    assert revised.revised_by.due_at > revised.due_at

@@ -19,6 +19,8 @@ PAGES = [
     "/improvement/standards/",
     "/improvement/journey/",
     "/improvement/rules/",
+    "/improvement/tone/",
+    "/improvement/kpis/",
 ]
 
 

@@ -285,3 +285,26 @@ def test_a_staff_notification_goes_through_the_outbox_and_survives_smtp_being_do
     assert sent["To"] == "leader@example.com"
     assert [part.get_filename() for part in sent.iter_attachments()] == ["summary.txt"]
     assert outbound.outbox_due(now=later + timedelta(days=1)) == []
+
+
+def test_the_acknowledgement_says_when_the_customer_will_hear_back(receive):
+    from rapport.sla.models import Calendar, Policy
+
+    office = Calendar.objects.create(
+        name="Office", hours={str(d): [["09:00", "17:30"]] for d in range(5)}, tz="Europe/London", holidays="england"
+    )
+    Policy.objects.create(name="Standard", calendar=office, first_response=timedelta(hours=8))
+
+    receive(build())  # Monday 2 March 2026 at 10:00: 7.5 business hours on Monday, 0.5 on Tuesday
+
+    ack = OutboxEmail.objects.get()
+    assert "We will reply by 9:30am on Tuesday 3 March." in ack.text
+    assert "as soon as" not in ack.text
+
+
+def test_with_no_sla_the_acknowledgement_makes_no_vague_promise(receive):
+    receive(build())
+
+    ack = OutboxEmail.objects.get()
+    assert "as soon as" not in ack.text
+    assert "We will reply by" not in ack.text

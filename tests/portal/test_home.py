@@ -61,8 +61,9 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(
     make_cases(customer, now, 30)
     settings.RAPPORT_PAGE_SIZE = size
 
-    # session, user, their customer record, the policy's customer scope, the page itself
-    with django_assert_num_queries(5):
+    # session, user, their customer record, the policy's customer scope, the page itself, and the
+    # cases' open promises with their calendars' time zones
+    with django_assert_num_queries(6):
         response = portal.get("/portal/")
 
     assert response.content.decode().count('<a href="/portal/cases/C-') == size

@@ -10,7 +10,7 @@ The parts are computed here (no Django, no clock: ``now`` is an argument); the s
 together by the caller so that it can be translated whole. ``Promise.english()`` is the English
 sentence, used where no translation applies (tests, the domain's own examples); pages and macros
 use one gettext sentence per ``Promise.when`` with named placeholders ``%(time)s``, ``%(weekday)s``
-and ``%(date)s`` (``rapport.macros.wording``), so a later capability reuses the same parts.
+and ``%(date)s`` (``rapport.platform.promises``), so a later capability reuses the same parts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from rapport.domain.calendar import BusinessCalendar, business_time_between
+from rapport.domain.calendar import BusinessCalendar, add_business_time, business_time_between
 
 When = Literal["passed", "today", "tomorrow", "this_week", "later"]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -90,12 +90,18 @@ def promise(due: datetime, now: datetime, tz: ZoneInfo) -> Promise:
     if due <= now:
         return Promise("passed")
     local_due, local_now = due.astimezone(tz), now.astimezone(tz)
-    day = local_due.date()
-    if local_due.hour == 0 and local_due.minute == 0:
-        day -= timedelta(days=1)
+    day = promise_day(local_due)
     ahead = (day - local_now.date()).days
     when: When = "today" if ahead <= 0 else "tomorrow" if ahead == 1 else "this_week" if ahead < 7 else "later"
     return Promise(when, clock_words(local_due), day)
+
+
+def promise_day(local_due: datetime) -> date:
+    """The day a local due instant is promised on: midnight is the end of the day before."""
+    day = local_due.date()
+    if local_due.hour == 0 and local_due.minute == 0:
+        day -= timedelta(days=1)
+    return day
 
 
 def next_business_day(calendar: BusinessCalendar, now: datetime) -> date:
@@ -116,3 +122,19 @@ def next_business_day(calendar: BusinessCalendar, now: datetime) -> date:
 def business_day_words(day: date) -> str:
     """A business day as a customer reads it: "Monday 8 December"."""
     return f"{WEEKDAYS[day.weekday()]} {day_words(day)}"
+
+
+def proposed_due(calendar: BusinessCalendar, now: datetime, target: timedelta) -> datetime:
+    """The new time proposed for a promise about to be missed: the policy's own target counted
+    again from now in business time (seed 000: targets are business time; a customer written to at
+    16:00 on a Friday with an 8-hour target hears back by the same time the next working day but
+    one, not over the weekend). The case owner confirms it or sets another."""
+    return add_business_time(calendar, now, target)
+
+
+def promise_outcome(due: datetime, answered_at: datetime | None) -> bool | None:
+    """Whether a promise to reply by ``due`` was kept: True when the answer came by then, False
+    when it came later, None when there is no answer yet."""
+    if answered_at is None:
+        return None
+    return answered_at <= due

@@ -45,6 +45,18 @@ def ces_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     return extensions.KpiSample(found["n"], float(found["total"] or 0), float(found["squares"] or 0))
 
 
+def nps_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
+    """NPS answers (0-10) in the period on the scope's cases, each read as +100 for a promoter
+    (9-10), 0 for a passive (7-8) and -100 for a detractor (0-6): their number, sum and sum of
+    squares. The mean of these values is the NPS (% promoters - % detractors), so a Check tests it
+    with Welch's t-test like any mean. One query."""
+    found = _answers(scope, SurveyKind.NPS).aggregate(
+        n=Count("pk"), promoters=Count("pk", filter=Q(score__gte=9)), detractors=Count("pk", filter=Q(score__lte=6))
+    )
+    net, either = found["promoters"] - found["detractors"], found["promoters"] + found["detractors"]
+    return extensions.KpiSample(found["n"], 100.0 * net, 10000.0 * either)
+
+
 def _low(kind: str, threshold: int):  # type: ignore[no-untyped-def]
     def cases(scope: extensions.KpiScope, limit: int) -> list[int]:
         rows = _answers(scope, kind).filter(score__lte=threshold, case__isnull=False).order_by("-answered_at")
@@ -58,7 +70,20 @@ CSAT = extensions.KpiSource(
     lambda scope: 100 * s.total / s.n if (s := csat_sample(scope)).n else None,
     sample=csat_sample,
     definition="Share of CSAT answers (1-5) that are 4 or 5.",
+    formula="100 x answers of 4 or 5 / CSAT answers",
+    source="Feedback: CSAT survey answers (1-5) on the scope's cases",
     behind=_low(SurveyKind.CSAT, LOW_CSAT),
+)
+NPS = extensions.KpiSource(
+    "NPS",
+    lambda scope: s.total / s.n if (s := nps_sample(scope)).n else None,
+    sample=nps_sample,
+    kind="mean",
+    unit="",
+    definition="Net Promoter Score: the share of promoters less the share of detractors, from -100 to 100.",
+    formula="100 x (promoters (9-10) - detractors (0-6)) / NPS answers",
+    source="Feedback: NPS survey answers (0-10); Reichheld, 'The One Number You Need to Grow', HBR 2003",
+    behind=_low(SurveyKind.NPS, 6),
 )
 CES = extensions.KpiSource(
     "CES (mean, 1-7)",
@@ -67,6 +92,8 @@ CES = extensions.KpiSource(
     kind="mean",
     unit="",
     definition="Mean customer effort score, where 7 means the issue was very easy to resolve.",
+    formula="sum of CES scores / CES answers",
+    source="Feedback: CES survey answers (1-7, Dixon, Freeman and Toman, HBR 2010)",
     behind=_low(SurveyKind.CES, LOW_CES),
 )
 

@@ -95,6 +95,7 @@ def register() -> None:
     extensions.customer_panels.append(value_panel)
     extensions.kpi_sources.register("csat", evidence.CSAT)
     extensions.kpi_sources.register("ces", evidence.CES)
+    extensions.kpi_sources.register(extensions.NPS, evidence.NPS)
     extensions.gap_evidence.register("rater", evidence.rater_gaps)
     extensions.gap_evidence.register("low_scores", evidence.low_scores)
     extensions.case_panels.append(case_scores_panel)

@@ -3,9 +3,10 @@ register of rules (staff read; team leaders and managers create and check)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from rapport.access import require_staff
 from rapport.accounts.api import ERRORS, actor
 from rapport.accounts.models import User
 from rapport.improvement import access as policy
-from rapport.improvement import catalogue, gaps, selectors, services
+from rapport.improvement import catalogue, gaps, selectors, services, wording
 from rapport.improvement.models import Initiative, ScopeDimension
 from rapport.platform.errors import FieldError
 from rapport.platform.pagination import page_size
@@ -350,6 +351,11 @@ def run_check(request: HttpRequest, initiative_id: int) -> Any:
     ]
 
 
+class ReadableValueOut(Schema):
+    label: str
+    value: str
+
+
 class RuleOut(Schema):
     kind: str
     name: str
@@ -358,7 +364,8 @@ class RuleOut(Schema):
     owner: int | None
     review_on: date | None
     overdue: bool
-    values: dict[str, Any]
+    values: dict[str, Any] = Field(description="The values as stored (durations in ISO 8601, money as text).")
+    readable: list[ReadableValueOut] = Field(description="The same values as a person reads them.")
     last_changed_at: datetime | None
     initiative: int | None
 
@@ -379,6 +386,7 @@ def list_rules(request: HttpRequest) -> Any:
             "review_on": k.rule.review_on,
             "overdue": k.overdue,
             "values": {},
+            "readable": [],
             "last_changed_at": None,
             "initiative": None,
         }
@@ -394,6 +402,7 @@ def list_rules(request: HttpRequest) -> Any:
             "review_on": None,
             "overdue": False,
             "values": r.values,
+            "readable": [{"label": k, "value": v} for k, v in wording.readable_values(r.model, r.values)],
             "last_changed_at": r.last_change.at if r.last_change else None,
             "initiative": r.initiative_id,
         }
@@ -406,9 +415,13 @@ class KpiCatalogueOut(Schema):
     name: str
     label: str
     definition: str
+    formula: str
+    source: str
+    assumptions: list[str]
     kind: str
     unit: str
     higher_is_better: bool
+    testable: bool = Field(description="Whether a Check can test it before and after (the source gives its sample).")
 
 
 @router.get("/kpis", response={200: list[KpiCatalogueOut], **ERRORS}, summary="The KPI catalogue")
@@ -420,9 +433,84 @@ def list_kpis(request: HttpRequest) -> Any:
             "name": e.name,
             "label": e.source.label,
             "definition": e.source.definition,
+            "formula": e.source.formula,
+            "source": e.source.source,
+            "assumptions": list(e.source.assumptions),
+            "testable": e.testable,
             "kind": e.source.kind,
             "unit": e.source.unit,
             "higher_is_better": e.source.higher_is_better,
         }
         for e in catalogue.catalogue()
     ]
+
+
+# --- the tone of voice ----------------------------------------------------------------------------
+
+
+class ToneEntryOut(Schema):
+    id: int
+    phrase: str
+    advice: Literal["avoid", "prefer"]
+    instead: str
+    reason: str
+
+
+class ToneEntryIn(Schema):
+    phrase: str = Field(max_length=80, description="A word or phrase; end it with * for any ending.")
+    advice: Literal["avoid", "prefer"]
+    reason: str = Field(max_length=300, description="Why, in the brand's terms.")
+    instead: str = Field("", max_length=200, description="What to say instead (for words to avoid).")
+
+
+class ToneCheckIn(Schema):
+    text: str = Field(max_length=20000)
+
+
+class ToneFindingOut(Schema):
+    phrase: str = Field(description="The words found, as written in the text.")
+    start: int
+    end: int
+    advice: Literal["avoid", "prefer"]
+    reason: str
+    instead: str
+
+
+def _tone_out(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "phrase": entry.phrase,
+        "advice": entry.advice,
+        "instead": entry.instead,
+        "reason": entry.reason,
+    }
+
+
+@router.get("/tone", response={200: list[ToneEntryOut], **ERRORS}, summary="The tone-of-voice guide")
+def tone_guide(request: HttpRequest) -> Any:
+    """The words and phrases the brand prefers and avoids, with the reasons. Staff only."""
+    require_staff(actor(request))
+    return [_tone_out(e) for e in selectors.tone_guide()]
+
+
+@router.post("/tone", response={201: ToneEntryOut, **ERRORS}, summary="Add to the tone-of-voice guide")
+def tone_add(request: HttpRequest, data: ToneEntryIn) -> Any:
+    """Team leaders and managers add a word or phrase to prefer or avoid, with the reason."""
+    entry = services.tone_entry_save(actor=actor(request), now=timezone.now(), **data.dict())
+    return Status(201, _tone_out(entry))
+
+
+@router.post("/tone/check", response={200: list[ToneFindingOut], **ERRORS}, summary="Check a text's tone")
+def tone_check(request: HttpRequest, data: ToneCheckIn) -> Any:
+    """Where a text (a reply, a macro, an article) uses words the guide prefers or avoids, in order
+    of where they occur. Staff only."""
+    require_staff(actor(request))
+    return [dataclasses.asdict(f) for f in selectors.tone_findings(data.text)]
+
+
+@router.delete("/tone/{entry_id}", response={204: None, **ERRORS}, summary="Remove from the tone-of-voice guide")
+def tone_remove(request: HttpRequest, entry_id: int) -> Any:
+    """Team leaders and managers remove a word or phrase (declared after ``/tone/check``, which
+    its path would otherwise shadow)."""
+    services.tone_entry_delete(actor=actor(request), now=timezone.now(), entry_id=entry_id)
+    return Status(204, None)

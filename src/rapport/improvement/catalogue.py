@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from rapport import extensions
 from rapport.cases.models import Case, CaseEvent, Message, MessageKind
 from rapport.domain.case_rules import CaseType, Status
+from rapport.improvement.models import KpiAssumptions
 
 REPEAT_WITHIN = timedelta(days=7)
 """A contact is a repeat when the same customer opened another case this long before it."""
@@ -167,6 +168,8 @@ def _source(
     *,
     definition: str,
     higher_is_better: bool,
+    formula: str = "",
+    source: str = "",
     kind: str = "proportion",
     unit: str = "%",
     behind: Callable[[extensions.KpiScope, int], Sequence[int]] | None = None,
@@ -181,7 +184,22 @@ def _source(
         unit=unit,
         definition=definition,
         behind=behind,
+        formula=formula,
+        source=source,
     )
+
+
+def cost_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
+    """Staff cost per case: time tracking's minutes per case (``average_handling_time``'s sample)
+    priced at the hourly staff cost assumed (``KpiAssumptions``). Scaling every value by the same
+    rate scales the sum by it and the sum of squares by its square, so a Check tests cost exactly
+    as it tests minutes. Nothing is measured when time tracking is not installed."""
+    handling = extensions.kpi_sources.get(extensions.AVERAGE_HANDLING_TIME)
+    if handling is None or handling.sample is None:
+        return extensions.KpiSample(0, 0.0)
+    minutes = handling.sample(scope)
+    per_minute = float(KpiAssumptions.current().hourly_staff_cost) / 60
+    return extensions.KpiSample(minutes.n, minutes.total * per_minute, minutes.squares * per_minute * per_minute)
 
 
 REOPEN_RATE = "reopen_rate"
@@ -195,6 +213,8 @@ OWN_KPIS: dict[str, extensions.KpiSource] = {
         "Reopen rate",
         reopen_sample,
         definition="Share of cases opened in the period and ended that were reopened.",
+        formula="100 x reopened / (cases opened in the period and resolved, closed or reopened)",
+        source="Cases and their status history (a move from resolved or closed back to an open status)",
         higher_is_better=False,
         behind=reopened_cases,
     ),
@@ -202,6 +222,8 @@ OWN_KPIS: dict[str, extensions.KpiSource] = {
         "Repeat contact rate",
         repeat_sample,
         definition="Share of cases opened by a customer who opened another case in the 7 days before.",
+        formula="100 x cases with an earlier case by the same customer within 7 days / cases opened",
+        source="Cases (customer and opening time)",
         higher_is_better=False,
         behind=repeat_cases,
     ),
@@ -209,12 +231,16 @@ OWN_KPIS: dict[str, extensions.KpiSource] = {
         "First contact resolution",
         fcr_sample,
         definition="Share of resolved cases resolved with at most one reply and never reopened.",
+        formula="100 x resolved with at most one reply and never reopened / resolved",
+        source="Cases, their replies and their status history",
         higher_is_better=True,
     ),
     COMPLAINT_RATE: _source(
         "Complaint rate",
         complaint_sample,
         definition="Share of cases opened in the period that are complaints.",
+        formula="100 x complaints opened / cases opened",
+        source="Cases (type)",
         higher_is_better=False,
         behind=complaint_cases,
     ),
@@ -222,10 +248,28 @@ OWN_KPIS: dict[str, extensions.KpiSource] = {
         "First response time (mean hours)",
         first_response_sample,
         definition="Mean wall-clock hours from a case opening to the first reply to the customer.",
+        formula="sum of (first reply - opened) in hours / cases replied to",
+        source="Cases (opened and first response times)",
         higher_is_better=False,
         kind="mean",
         unit=" h",
         behind=slow_first_responses,
+    ),
+    extensions.COST_PER_CASE: extensions.KpiSource(
+        "Cost per case (staff time)",
+        lambda scope: _mean(cost_sample(scope)),
+        sample=cost_sample,
+        kind="mean",
+        higher_is_better=False,
+        unit=" GBP",
+        definition="Mean cost of the staff time recorded on a case, over cases with time recorded in the period.",
+        formula="(minutes recorded / cases with time recorded) x hourly staff cost / 60",
+        source="Time tracking (minutes on cases) at the hourly staff cost set in the KPI catalogue",
+        assumptions=(
+            "Staff time is costed at one hourly rate for everyone, set on the KPI catalogue page (£18.00 unless "
+            "changed).",
+            "Only recorded time counts: work nobody recorded is not in the figure.",
+        ),
     ),
 }
 

@@ -1,7 +1,8 @@
-"""Demo data for continuous improvement, built from the demo's own evidence: the brand promise and
-standards at each touchpoint, rules kept by hand (one overdue for review), two suggestions from the
-front line, and three initiatives made from the largest gaps the analysis finds in the demo's
-cases — two mid-cycle (one at Plan, one at Do) and one checked on its check date."""
+"""Demo data for continuous improvement, built from the demo's own evidence: the brand promise, its
+tone-of-voice guide and standards at each touchpoint (promises kept among them), rules kept by hand
+(one overdue for review), two suggestions from the front line, and three initiatives made from the
+largest gaps the analysis finds in the demo's cases — two mid-cycle (one at Plan, one at Do) and
+one checked on its check date."""
 
 from __future__ import annotations
 
@@ -47,6 +48,25 @@ STANDARDS = (
     ),
     ("follow_up", "Reopened cases are rare", "Close only when the customer agrees it is done", "reopen_rate", 5.0, 3.0),
     ("survey", "Customers say they were satisfied", "Ask how we did; act on what they say", "csat", 85.0, 5.0),
+    (
+        "updates",
+        "We tell you when you will hear from us, and we keep to it",
+        "Give a day and a time; if it will slip, say so before it does",
+        "promises_kept",
+        90.0,
+        5.0,
+    ),
+)
+
+TONE = (
+    ("utilise", "avoid", "use", "Plain speaking: the short word says the same."),
+    ("going forward", "avoid", "from now on", "Plain speaking: say when."),
+    ("as soon as possible", "avoid", "by 1pm on Friday (a day and a time)", "We tell you what to expect."),
+    ("unfortunately there is nothing we can do", "avoid", "here is what we can do", "Put it right first time."),
+    ("per our policy", "avoid", "the rule is … because …", "Plain speaking: explain the rule and why."),
+    ("apologise for any inconvenience", "avoid", "I'm sorry that …", "Own it: say sorry for what happened."),
+    ("I will", "prefer", "", "Own it: one person sees it through."),
+    ("sorry", "prefer", "", "Own it: a person says sorry and means it."),
 )
 
 VALUES = (
@@ -115,6 +135,10 @@ def seed_improvement_demo(now: datetime) -> None:
             kpi=kpi,
             target=target,
             amber_within=amber,
+        )
+    for phrase, advice, instead, reason in TONE:
+        services.tone_entry_save(
+            actor=manager, now=now - timedelta(days=60), phrase=phrase, advice=advice, instead=instead, reason=reason
         )
     for title, kind, source, mandatory, review_in in RULES:
         services.rule_save(

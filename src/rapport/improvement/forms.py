@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -16,6 +17,7 @@ from rapport.improvement.models import (
     RuleKind,
     ScopeDimension,
     StakeholderGroup,
+    ToneAdvice,
 )
 from rapport.platform.forms import Form
 from rapport.web.forms import StaffChoiceField, staff_members
@@ -176,3 +178,36 @@ class RuleForm(Form):
     )
     owner = StaffChoiceField(queryset=staff_members(), label="Owner")
     review_on = forms.DateField(widget=DATE, label="Next review")
+
+
+class ToneEntryForm(Form):
+    phrase = forms.CharField(
+        max_length=80,
+        label="Word or phrase",
+        help_text="End it with * for any ending: apologi* finds apologise and apologies.",
+    )
+    advice = forms.ChoiceField(choices=ToneAdvice.choices, label="Advice")
+    instead = forms.CharField(max_length=200, required=False, label="Say instead (for words to avoid)")
+    reason = forms.CharField(
+        max_length=300, label="Why", help_text="The value or promise it serves, e.g. plain speaking."
+    )
+
+
+class ToneCheckForm(Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        label="Text to check",
+        help_text="Paste a reply, a macro or an article.",
+    )
+
+
+class KpiAssumptionsForm(Form):
+    hourly_staff_cost = forms.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999.99"),
+        label="Hourly staff cost (£)",
+        help_text="The loaded cost of an hour of staff time: pay, employer's National Insurance, pension, overheads.",
+    )

@@ -22,11 +22,12 @@ def register() -> None:
     if _registered:
         return
     _registered = True
-    from rapport.improvement import catalogue, tasks  # noqa: F401  (tasks: the daily Check)
+    from rapport.improvement import catalogue, selectors, tasks  # noqa: F401  (tasks: the daily Check)
 
     for name, source in catalogue.OWN_KPIS.items():
         extensions.kpi_sources.register(name, source)
     extensions.demo_seeders.append(_demo)
+    extensions.tone_checks.append(selectors.tone_findings)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Improvement", url_name="improvement:index", section="improvement", visible=policy.can_view, order=65

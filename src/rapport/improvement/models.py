@@ -338,3 +338,63 @@ class RuleCause(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.change_id} by initiative {self.initiative_id}"
+
+
+class ToneAdvice(models.TextChoices):
+    AVOID = "avoid", "Avoid"
+    PREFER = "prefer", "Prefer"
+
+
+@settings_history.track()
+class ToneEntry(models.Model):
+    """One line of the tone-of-voice guide that the brand promise and values lead to: a word or
+    phrase to avoid (with what to say instead) or to prefer, and why
+    (``rapport.domain.tone``)."""
+
+    phrase = models.CharField(max_length=80, unique=True, help_text="A word or phrase; end it with * for any ending.")
+    advice = models.CharField(max_length=6, choices=ToneAdvice.choices)
+    instead = models.CharField("say instead", max_length=200, blank=True)
+    reason = models.CharField(max_length=300, help_text="Why, in the brand's terms (the value it serves).")
+
+    class Meta:
+        ordering = ["advice", "phrase"]
+        verbose_name = "tone-of-voice entry"
+        verbose_name_plural = "tone-of-voice guide"
+
+    def __str__(self) -> str:
+        return f"{self.get_advice_display()}: {self.phrase}"
+
+
+DEFAULT_HOURLY_COST = Decimal("18.00")
+
+
+@settings_history.track()
+class KpiAssumptions(models.Model):
+    """What the KPI catalogue takes as given, stated where the figures are shown: one row (id 1).
+
+    ``hourly_staff_cost`` turns minutes of recorded work into money for "cost per case": the loaded
+    cost of an hour of front-line time (pay plus employer's National Insurance, pension and
+    overheads). The default £18.00 is an assumption to replace with the organisation's own figure.
+    """
+
+    hourly_staff_cost = models.DecimalField(
+        "hourly staff cost",
+        max_digits=8,
+        decimal_places=2,
+        default=DEFAULT_HOURLY_COST,
+        help_text="Loaded cost of an hour of staff time in pounds: pay, employer's National Insurance, pension "
+        "and overheads.",
+    )
+
+    class Meta:
+        verbose_name = "KPI assumptions"
+        verbose_name_plural = "KPI assumptions"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="kpi_assumptions_one_row")]
+
+    def __str__(self) -> str:
+        return "KPI assumptions"
+
+    @classmethod
+    def current(cls) -> KpiAssumptions:
+        found = cls.objects.filter(pk=1).first()
+        return found if found is not None else cls(pk=1)

@@ -13,12 +13,14 @@ from django.apps import apps
 from django.db.models import Count, Prefetch, QuerySet
 
 from rapport import extensions
+from rapport.domain import tone
 from rapport.domain.improvement import Appraisal, CostBenefit, Rag, appraise, rag
 from rapport.improvement import catalogue
 from rapport.improvement.models import (
     BrandPromise,
     Initiative,
     InitiativeKpi,
+    KpiAssumptions,
     KpiResult,
     Milestone,
     Rule,
@@ -27,6 +29,7 @@ from rapport.improvement.models import (
     Standard,
     Suggestion,
     SuggestionStatus,
+    ToneEntry,
 )
 from rapport.platform import settings_history
 from rapport.platform.models import SettingChange
@@ -376,3 +379,60 @@ def csv_rows() -> Iterator[list[Any]]:
                 wrote = True
         if not wrote:
             yield head + [""] * 13
+
+
+# --- the tone of voice ----------------------------------------------------------------------------
+
+
+def tone_guide() -> list[ToneEntry]:
+    return list(ToneEntry.objects.order_by("advice", "phrase"))
+
+
+def tone_findings(text: str) -> list[extensions.ToneFinding]:
+    """Where ``text`` uses a word or phrase the guide prefers or avoids, in order (one query, none
+    for an empty text): what ``extensions.tone_checks`` answers for the macro and article editors."""
+    if not text.strip():
+        return []
+    guide = [tone.ToneEntry(e.phrase, e.advice, e.reason, e.instead) for e in tone_guide()]  # type: ignore[arg-type]
+    return [
+        extensions.ToneFinding(m.text, m.start, m.end, m.entry.advice, m.entry.reason, m.entry.instead)
+        for m in tone.check(text, guide)
+    ]
+
+
+# --- the KPI catalogue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    """A KPI as the catalogue shows it, with its baseline: its value over the period given (the
+    last 28 days on the page) and the number of cases, answers or promises it counts (None when
+    its source gives a figure only)."""
+
+    entry: catalogue.CatalogueEntry
+    baseline: float | None
+    n: int | None
+
+
+def catalogue_rows(start: datetime, end: datetime) -> list[CatalogueRow]:
+    """Every KPI in the catalogue with its baseline over [start, end) for the whole service (a
+    fixed number of queries per KPI, whatever the number of cases)."""
+    scope = catalogue.scope("service", "", start, end)
+    rows = []
+    for entry in catalogue.catalogue():
+        source = entry.source
+        if source.sample is not None:
+            sample = source.sample(scope)
+            value = (
+                (100 * sample.total / sample.n if source.kind == "proportion" else sample.total / sample.n)
+                if sample.n
+                else None
+            )
+            rows.append(CatalogueRow(entry, value, sample.n))
+        else:
+            rows.append(CatalogueRow(entry, source.measure(scope), None))
+    return rows
+
+
+def kpi_assumptions() -> KpiAssumptions:
+    return KpiAssumptions.current()

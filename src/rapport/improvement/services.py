@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from rapport import extensions
 from rapport.accounts.models import User
+from rapport.domain import tone
 from rapport.domain.improvement import (
     Change,
     Summary,
@@ -35,6 +37,7 @@ from rapport.improvement.models import (
     EvidenceKind,
     Initiative,
     InitiativeKpi,
+    KpiAssumptions,
     KpiResult,
     Milestone,
     Outcome,
@@ -47,6 +50,8 @@ from rapport.improvement.models import (
     Standard,
     Suggestion,
     SuggestionStatus,
+    ToneAdvice,
+    ToneEntry,
 )
 from rapport.platform import settings_history
 from rapport.platform.errors import FieldError, Forbidden, NotFound
@@ -78,6 +83,9 @@ INITIATIVE_FIELDS = frozenset(
         "annual_discount_rate",
     }
 )
+
+
+MAX_ID = 2**63 - 1  # no row id is larger; a larger number cannot even be sent to the database
 
 
 def _require_manager(actor: User) -> None:
@@ -534,3 +542,58 @@ def rule_save(
         if change is not None and initiative is not None:
             RuleCause.objects.create(change=change, initiative=initiative)
     return target
+
+
+# --- the tone of voice ----------------------------------------------------------------------------
+
+
+def tone_entry_save(
+    *,
+    actor: User,
+    now: datetime,
+    phrase: str,
+    advice: str,
+    reason: str,
+    instead: str = "",
+    entry: ToneEntry | None = None,
+) -> ToneEntry:
+    """Add a word or phrase to the tone-of-voice guide (or change one); kept in the history of
+    settings like any rule."""
+    _require_manager(actor)
+    phrase = " ".join(phrase.split())
+    if problem := tone.phrase_problem(phrase):
+        raise FieldError(phrase=problem)
+    if advice not in ToneAdvice.values:
+        raise FieldError(advice="Choose avoid or prefer.")
+    if not reason.strip():
+        raise FieldError(reason="Say why, in the brand's terms.")
+    taken = ToneEntry.objects.filter(phrase__iexact=phrase)
+    if entry is not None:
+        taken = taken.exclude(pk=entry.pk)
+    if taken.exists():
+        raise FieldError(phrase="That phrase is in the guide already.")
+    target = entry or ToneEntry()
+    target.phrase, target.advice = phrase, advice
+    target.reason, target.instead = reason.strip()[:300], instead.strip()[:200]
+    settings_history.setting_save(actor=actor, instance=target, now=now)
+    return target
+
+
+def tone_entry_delete(*, actor: User, now: datetime, entry_id: int) -> None:
+    _require_manager(actor)
+    entry = ToneEntry.objects.filter(pk=entry_id).first() if 1 <= entry_id <= MAX_ID else None
+    if entry is None:
+        raise NotFound("No entry with that id in the guide.")
+    settings_history.setting_delete(actor=actor, instance=entry, now=now)
+
+
+def kpi_assumptions_save(*, actor: User, now: datetime, hourly_staff_cost: Decimal, reason: str = "") -> KpiAssumptions:
+    """Change what the catalogue assumes (the hourly staff cost behind "cost per case"); kept in the
+    history of settings."""
+    _require_manager(actor)
+    if hourly_staff_cost is None or hourly_staff_cost <= 0 or hourly_staff_cost >= Decimal("1000"):
+        raise FieldError(hourly_staff_cost="Give an hourly cost in pounds above 0 and below 1,000.")
+    found = KpiAssumptions.current()
+    found.hourly_staff_cost = hourly_staff_cost
+    settings_history.setting_save(actor=actor, instance=found, reason=reason, now=now)
+    return found

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.improvement import access as policy
-from rapport.improvement import catalogue, charts, forms, gaps, selectors, services
+from rapport.improvement import catalogue, charts, forms, gaps, selectors, services, wording
 from rapport.improvement import proposal as proposals
 from rapport.improvement.models import Milestone, Rule, Stage
 from rapport.platform import csv_export
-from rapport.platform.errors import FieldError, Forbidden
+from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.platform.pagination import page_size
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
@@ -430,7 +430,8 @@ def rules(request: HttpRequest) -> HttpResponse:
                 messages.success(request, SAVED)
                 return redirect("improvement:rules")
     context = {
-        "live": selectors.live_rules(),
+        # Each live rule with its values as a person reads them (labels, units, words).
+        "live": [(rule, wording.readable_values(rule.model, rule.values)) for rule in selectors.live_rules()],
         "kept": selectors.kept_rules(timezone.now().date()),
         "history": selectors.rule_history(),
         "form": form,
@@ -438,3 +439,156 @@ def rules(request: HttpRequest) -> HttpResponse:
         "rule_label": Rule._meta.label_lower,
     }
     return render(request, "improvement/rules.html", context, status=status)
+
+
+# --- the tone of voice ----------------------------------------------------------------------------
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def tone(request: HttpRequest) -> HttpResponse:
+    """The tone-of-voice guide (managers add and remove entries) and a checker for any text."""
+    me = actor(request)
+    manage = policy.can_manage(me)
+    entry_form = forms.ToneEntryForm(prefix="entry") if manage else None
+    check_form = forms.ToneCheckForm(prefix="check")
+    findings: list[Any] | None = None
+    status = 200
+    if request.method == "POST" and "check-text" in request.POST:
+        check_form = forms.ToneCheckForm(request.POST, prefix="check")
+        if check_form.is_valid():
+            findings = selectors.tone_findings(check_form.cleaned_data["text"])
+        else:
+            status = 422
+    elif request.method == "POST":
+        if not manage:
+            raise Http404
+        entry_form = forms.ToneEntryForm(request.POST, prefix="entry")
+        status = 422
+        if entry_form.is_valid():
+            try:
+                services.tone_entry_save(actor=me, now=timezone.now(), **entry_form.cleaned_data)
+            except FieldError as error:
+                show_errors(entry_form, error.errors)
+            else:
+                messages.success(request, SAVED)
+                return redirect("improvement:tone")
+    context = {
+        "guide": selectors.tone_guide(),
+        "promise": selectors.brand_promise(),
+        "entry_form": entry_form,
+        "check_form": check_form,
+        "findings": findings,
+    }
+    return render(request, "improvement/tone.html", context, status=status)
+
+
+@staff_page
+@require_POST
+def tone_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    _manager(request)
+    try:
+        services.tone_entry_delete(actor=actor(request), now=timezone.now(), entry_id=entry_id)
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    messages.success(request, "Removed from the guide.")
+    return redirect("improvement:tone")
+
+
+@staff_page
+@require_GET
+def tone_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tone-of-voice.csv"'
+    out = csv_export.writer(response)
+    out.writerow(["Word or phrase", "Advice", "Say instead", "Why"])
+    out.writerows([e.phrase, e.get_advice_display(), e.instead, e.reason] for e in selectors.tone_guide())
+    return response
+
+
+# --- the KPI catalogue ----------------------------------------------------------------------------
+
+BASELINE_DAYS = 28
+
+
+def _baseline_period() -> tuple[datetime, datetime]:
+    end = _day(timezone.now().date() + timedelta(days=1))
+    return end - timedelta(days=BASELINE_DAYS), end
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def kpis(request: HttpRequest) -> HttpResponse:
+    """Every KPI in the catalogue with its definition, formula, source, assumptions and baseline
+    (the last 28 days, whole service); managers set the hourly staff cost it assumes."""
+    me = actor(request)
+    assumptions = selectors.kpi_assumptions()
+    form = (
+        forms.KpiAssumptionsForm(initial={"hourly_staff_cost": assumptions.hourly_staff_cost})
+        if policy.can_manage(me)
+        else None
+    )
+    status = 200
+    if request.method == "POST":
+        _manager(request)
+        form = forms.KpiAssumptionsForm(request.POST)
+        status = 422
+        if form.is_valid():
+            try:
+                services.kpi_assumptions_save(actor=me, now=timezone.now(), **form.cleaned_data)
+            except FieldError as error:
+                show_errors(form, error.errors)
+            else:
+                messages.success(request, SAVED)
+                return redirect("improvement:kpis")
+    start, end = _baseline_period()
+    context = {
+        "rows": selectors.catalogue_rows(start, end),
+        "start": start,
+        "end": end - timedelta(days=1),
+        "assumptions": assumptions,
+        "form": form,
+    }
+    return render(request, "improvement/kpis.html", context, status=status)
+
+
+@staff_page
+@require_GET
+def kpis_csv(request: HttpRequest) -> HttpResponse:
+    start, end = _baseline_period()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kpi-catalogue.csv"'
+    out = csv_export.writer(response)
+    out.writerow(
+        [
+            "KPI",
+            "Name",
+            "Definition",
+            "Formula",
+            "Source",
+            "Assumptions",
+            "Unit",
+            "Higher is better",
+            "Testable in a Check",
+            f"Baseline {start:%Y-%m-%d} to {end - timedelta(days=1):%Y-%m-%d}",
+            "Counted",
+        ]
+    )
+    for row in selectors.catalogue_rows(start, end):
+        source = row.entry.source
+        out.writerow(
+            [
+                source.label,
+                row.entry.name,
+                source.definition,
+                source.formula,
+                source.source,
+                " ".join(source.assumptions),
+                source.unit.strip(),
+                "yes" if source.higher_is_better else "no",
+                "yes" if row.entry.testable else "no",
+                "" if row.baseline is None else round(row.baseline, 2),
+                "" if row.n is None else row.n,
+            ]
+        )
+    return response

@@ -42,7 +42,14 @@ def register() -> None:
     extensions.gap_evidence.register(extensions.KB_SEARCHES, selectors.gap_evidence)
     extensions.kpi_sources.register(
         SELF_SERVICE_RESOLUTION,
-        extensions.KpiSource("Self-service resolution", selectors.self_service_resolution),
+        extensions.KpiSource(
+            "Self-service resolution",
+            selectors.self_service_resolution,
+            sample=selectors.self_service_sample,
+            definition="Share of customers who opened a suggested help article and did not go on to raise the case.",
+            formula="100 x deflected / (deflected + raised), over suggested articles opened in the period",
+            source="Knowledge base: suggestions shown on the portal's new-case form and what the customer did next",
+        ),
     )
 
 

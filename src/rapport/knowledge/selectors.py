@@ -372,5 +372,17 @@ def gap_evidence(scope: extensions.GapScope) -> list[extensions.GapEvidence]:
 
 
 def self_service_resolution(scope: extensions.KpiScope) -> float | None:
-    """KPI: the share of customers who opened a suggested article and did not raise the case."""
-    return figures(scope.start, scope.end).resolution
+    """KPI: the percentage of customers who opened a suggested article and did not raise the case
+    (a percentage like every proportion in the catalogue; None when no outcome is known yet)."""
+    sample = self_service_sample(scope)
+    return 100 * sample.total / sample.n if sample.n else None
+
+
+def self_service_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
+    """Suggested articles opened in the period whose outcome is known (the customer went on to
+    raise the case, or did not), and those that resolved it (one query). Self-service happens
+    before there is a case, so the scope's slice of cases does not narrow it."""
+    found = Deflection.objects.filter(
+        at__gte=scope.start, at__lt=scope.end, outcome__in=[Outcome.DEFLECTED, Outcome.RAISED]
+    ).aggregate(n=Count("id"), deflected=Count("id", filter=Q(outcome=Outcome.DEFLECTED)))
+    return extensions.KpiSample(found["n"], found["deflected"])

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access as core_access
+from rapport import extensions
 from rapport.accounts.models import User
 from rapport.domain import placeholders
 from rapport.knowledge import access as policy
@@ -123,7 +124,13 @@ def article_new(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, SAVED.format(version=article.version))
                     return redirect("kb:article", article_id=article.pk)
-    return render(request, "knowledge/edit.html", {"form": form, "article": None}, status=status)
+    return render(request, "knowledge/edit.html", {"form": form, "article": None, "tone": _tone(form)}, status=status)
+
+
+def _tone(form: ArticleForm) -> list[extensions.ToneFinding]:
+    """The article's title, summary and body checked against the brand's tone of voice."""
+    values = form.data if form.is_bound else form.initial
+    return extensions.tone_findings("\n\n".join(str(values.get(k) or "") for k in ("title", "summary", "body")))
 
 
 @staff_page
@@ -168,7 +175,9 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
                 else:
                     messages.success(request, SAVED.format(version=article.version))
                     return redirect("kb:article", article_id=article.pk)
-    return render(request, "knowledge/edit.html", {"form": form, "article": article}, status=status)
+    return render(
+        request, "knowledge/edit.html", {"form": form, "article": article, "tone": _tone(form)}, status=status
+    )
 
 
 @staff_page

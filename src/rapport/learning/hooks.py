@@ -33,6 +33,8 @@ def register() -> None:
         extensions.demo_seeders.append(seed_demo)
     extensions.work_links.register(extensions.LEARNING_UNIT_LINK, unit_links)
     extensions.staff_evidence.register(extensions.LEARNING_PORTFOLIO, portfolio_evidence)
+    if portfolio_link not in extensions.portfolio_links:
+        extensions.portfolio_links.append(portfolio_link)
 
 
 def unit_links(actor: User, ids: Sequence[int]) -> Mapping[int, extensions.WorkLink]:
@@ -73,6 +75,12 @@ def portfolio_evidence(learner: User, start: datetime, end: datetime) -> extensi
         f"{accepted} accepted by an assessor.",
         items=tuple(summary[:200] for _, summary, _ in rows[:10]),
     )
+
+
+def portfolio_link(learner: User, case: Case) -> str:
+    """The learner's evidence form with the case filled in (a reviewed case offered as evidence)."""
+    portfolio = reverse("learning:portfolio", args=[learner.pk])
+    return f"{portfolio}?{urlencode({'case': case.reference})}#add-evidence"
 
 
 def seed_demo(now: datetime) -> None:

@@ -28,10 +28,11 @@ from rapport.domain import placeholders
 from rapport.domain.calendar import BusinessCalendar
 from rapport.domain.case_rules import Channel, Priority, Status, can_move, tag_problem, tidy_tag
 from rapport.domain.promises import next_business_day, promise
-from rapport.macros import access, wording
+from rapport.macros import access
 from rapport.macros.events import MACRO_APPLIED
 from rapport.macros.models import Macro, Scope, Signature
 from rapport.macros.selectors import NO_MACRO, signature_of
+from rapport.platform import promises as wording
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, Refused
 from rapport.platform.markdown import MARKDOWN
 

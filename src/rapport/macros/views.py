@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access as policy
+from rapport import extensions
 from rapport.accounts.models import Team
 from rapport.domain import placeholders
 from rapport.macros import access, selectors, services
@@ -83,9 +84,15 @@ def usage(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: MacroForm, macro: Macro | None, status: int = 200) -> HttpResponse:
-    return render(
-        request, "macros/form.html", {"form": form, "macro": macro, "placeholder_help": PLACEHOLDER_HELP}, status=status
-    )
+    # The reply checked against the brand's tone of voice (the customer reads it; notes stay in).
+    reply = form.data.get("reply") if form.is_bound else form.initial.get("reply")
+    context = {
+        "form": form,
+        "macro": macro,
+        "placeholder_help": PLACEHOLDER_HELP,
+        "tone": extensions.tone_findings(str(reply or "")),
+    }
+    return render(request, "macros/form.html", context, status=status)
 
 
 @staff_page
@@ -167,6 +174,7 @@ def form_preview(request: HttpRequest) -> HttpResponse:
         "reply_html": _safe_html(placeholders.fill(reply, SAMPLE)) if reply.strip() else "",
         "note": placeholders.fill(note, SAMPLE),
         "problems": problems,
+        "tone": extensions.tone_findings(reply),
     }
     return render(request, "macros/_form_preview.html", context)
 

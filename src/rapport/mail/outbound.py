@@ -49,7 +49,7 @@ DEFAULT_TEMPLATES = {
         _(
             "Dear {{ customer.name }},\n\n"
             "Thank you for writing to us. Your reference is {{ reference }}; please keep it in the subject "
-            "if you write again.\n\nSomeone from the team will reply as soon as they can.\n"
+            "if you write again.\n\n{{ promise }}\n"
         ),
     ),
     TemplateKey.AGENT_NOTIFICATION: (
@@ -125,9 +125,18 @@ def acknowledgement_queue(*, case: Case, message: Message, now: datetime) -> Out
     # their email is still sent by email).
     if not customer.email or customer.preferred_channel != Channel.EMAIL:
         return None
+    # When they will hear back, from the SLA promise in business time ("We will reply by 1pm on
+    # Friday 11 December."); nothing rather than a vague "as soon as we can" when no SLA applies.
+    found = extensions.promises_for([case], now).get(case.pk)
     subject, text = _render(
         TemplateKey.ACKNOWLEDGEMENT,
-        {"case": case, "reference": case.reference, "customer": customer, "message": message},
+        {
+            "case": case,
+            "reference": case.reference,
+            "customer": customer,
+            "message": message,
+            "promise": found.text if found else "",
+        },
     )
     inbound = MailMessage.objects.filter(message=message).values_list("message_id_header", flat=True).first()
     headers = {"Auto-Submitted": "auto-replied", "Reply-To": settings.DEFAULT_FROM_EMAIL}

@@ -46,6 +46,8 @@ PROACTIVE = extensions.KpiSource(
         "Proactive messages sent in the period (emailed, or listed to call or post), whatever the "
         "cases: outbound work, counted apart from contacts received (ADR 0021)."
     ),
+    formula="count of recipients written to or listed, in the period",
+    source="Outreach sends (outreach app); never cases, so the demand forecast leaves them out",
 )
 
 

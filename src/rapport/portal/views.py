@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -77,6 +78,8 @@ def home(request: HttpRequest, user: User, customer: Customer) -> HttpResponse:
         page = selectors.my_cases(user, cursor=None, size=settings.RAPPORT_PAGE_SIZE)
     context = {"nav": "home", "customer": customer, "page": page, "paged": bool(cursor), "notice": notice}
     context["panels"] = extensions.panels_for(extensions.portal_panels, request, "home")
+    promises = extensions.promises_for(page.items, timezone.now())
+    context["rows"] = [(case, promises.get(case.pk)) for case in page.items]
     return render(request, "portal/home.html", context)
 
 
@@ -102,7 +105,10 @@ def case_new(request: HttpRequest, user: User, customer: Customer) -> HttpRespon
             form.show_service_errors(error)
             status = error.status
         else:
-            messages.success(request, CASE_RAISED.format(reference=case.reference))
+            # The acknowledgement says when they will hear back (the SLA promise, in words).
+            found = extensions.promises_for([case], timezone.now()).get(case.pk)
+            raised = CASE_RAISED.format(reference=case.reference)
+            messages.success(request, f"{raised} {found.text}" if found else raised)
             return redirect("portal:case", reference=case.reference)
     return render(request, "portal/case_new.html", {"nav": "new", "form": form, "panels": panels}, status=status)
 
@@ -148,4 +154,5 @@ def case_page(request: HttpRequest, user: User, customer: Customer, reference: s
         )
         return redirect(reverse("portal:case", args=[into]))
     context = {"nav": "", "case": case, "conversation": conversation, "form": form}
+    context["promise"] = extensions.promises_for([case], timezone.now()).get(case.pk)
     return render(request, "portal/case.html", context, status=status)

@@ -15,6 +15,8 @@ from rapport.accounts.models import Role, User
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from rapport.cases.models import Case
+
 REPORT_ROLES = frozenset({Role.TEAM_LEADER, Role.MANAGER, Role.ADMIN})
 
 
@@ -24,3 +26,11 @@ def can_view_case_sla(actor: User | AnonymousUser) -> bool:
 
 def can_view_report(actor: User | AnonymousUser) -> bool:
     return is_staff(actor) and isinstance(actor, User) and actor.role in REPORT_ROLES
+
+
+def can_revise_promise(actor: User | AnonymousUser, case: Case) -> bool:
+    """The case owner sets a new time for a promise about to be missed; team leaders and managers
+    may too (the owner may be away), and on a case nobody owns yet, whoever works it."""
+    if not is_staff(actor) or not isinstance(actor, User):
+        return False
+    return case.owner_id in (None, actor.pk) or actor.role in REPORT_ROLES

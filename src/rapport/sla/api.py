@@ -7,12 +7,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from rapport.accounts.api import ERRORS, actor
 from rapport.platform.errors import FieldError
-from rapport.sla import selectors
-from rapport.sla.schemas import AttainmentReportOut, CaseSlaOut, ReportQuery, SettingsOut
+from rapport.sla import promises, selectors
+from rapport.sla.models import Promise
+from rapport.sla.schemas import AttainmentReportOut, CaseSlaOut, PromiseIn, PromiseOut, ReportQuery, SettingsOut
 
 router = Router(tags=["sla"])
 
@@ -45,7 +46,34 @@ def case_sla(request: HttpRequest, reference: str) -> Any:
         ],
         "pauses": sla.pauses,
         "deadlines": sla.deadlines,
+        "promises": [_promise(p) for p in sla.promises],
     }
+
+
+def _promise(p: Promise) -> dict[str, Any]:
+    return {
+        "made_at": p.made_at,
+        "due_at": p.due_at,
+        "state": p.state,
+        "decided_at": p.decided_at,
+        "revised": p.revises_id is not None,
+        "proposed": p.proposed,
+        "at_risk_at": p.at_risk_at,
+        "proposed_due": p.proposed_due,
+    }
+
+
+@router.post("/cases/{reference}/promise", response={201: PromiseOut, **ERRORS}, summary="Set a new time for a promise")
+def promise_revise(request: HttpRequest, reference: str, data: PromiseIn) -> Any:
+    """Before the case's promise is missed, the case owner (or a team leader or manager) sets a new
+    time, or confirms the one the SLA proposes (``due_at`` omitted); the customer is told at once."""
+    due = data.due_at
+    if due is not None and timezone.is_naive(due):
+        raise FieldError(due_at="Give the time with its offset, e.g. 2026-12-11T13:00:00+00:00.")
+    new = promises.promise_revise(
+        actor=actor(request), reference=reference, due=due, proposed=due is None, reason=data.reason, now=timezone.now()
+    )
+    return Status(201, _promise(new))
 
 
 @router.get("/report", response={200: AttainmentReportOut, **ERRORS}, summary="SLA attainment")

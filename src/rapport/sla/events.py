@@ -38,6 +38,12 @@ KINDS = (
     journal.EventKind("sla_resumed", "sla", _resumed, fields=TARGETS),
     journal.EventKind("sla_target", "sla", _target, fields=TARGETS),
     journal.EventKind("escalated", "sla", journal.generic, fields=TARGETS),
+    # Promises to the customer (rapport.sla.promises): ``after`` is the promised instant.
+    journal.EventKind("promise_made", "sla", journal.dated("Promise made: reply by")),
+    journal.EventKind("promise_at_risk", "sla", journal.dated("Promise about to be missed; proposed new time")),
+    journal.EventKind("promise_revised", "sla", journal.dated("Promise revised: customer told reply by")),
+    journal.EventKind("promise_kept", "sla", journal.dated("Promise kept: replied by")),
+    journal.EventKind("promise_missed", "sla", journal.dated("Promise missed: due")),
 )
 for kind in KINDS:
     journal.register(kind)

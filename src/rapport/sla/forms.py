@@ -38,3 +38,22 @@ class ReportForm(Form):
         if start and end and (end - start).days > 731:
             self.add_error("start", "Report on two years or less at a time.")
         return cleaned
+
+
+class PromiseForm(Form):
+    """A new time for a promise about to be missed: typed by the case owner, or the SLA's proposal
+    confirmed (the "confirm" button)."""
+
+    due = forms.DateTimeField(
+        label="New time (UK time)",
+        required=False,
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="When the customer will hear from us. Leave empty to confirm the time proposed.",
+    )
+    reason = forms.CharField(
+        label="Reason (for the record)",
+        required=False,
+        max_length=300,
+        help_text="Why it takes longer, e.g. waiting for the warehouse. The customer is not shown this.",
+    )

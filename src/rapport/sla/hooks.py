@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases import signals
-from rapport.cases.models import Case, CaseEvent, Message
+from rapport.cases.models import Case, CaseEvent, Message, MessageKind
+from rapport.platform import promises as wording
 from rapport.sla import access as sla_policy
-from rapport.sla import evidence, selectors, services
+from rapport.sla import evidence, promises, selectors, services
 
 # Historic contact (old mail imported long after it was written) is recorded but not measured:
 # targets are for the desk's response, and starting them years late would only report breaches
@@ -23,7 +25,7 @@ from rapport.sla import evidence, selectors, services
 
 def on_case_created(sender: Any, *, case: Case, now: datetime, historic: bool = False, **kwargs: Any) -> None:
     if not historic:
-        services.clocks_on_case_created(case=case, now=now)
+        promises.promises_make(services.clocks_on_case_created(case=case, now=now), now)
 
 
 def on_message_added(
@@ -31,16 +33,25 @@ def on_message_added(
 ) -> None:
     if not historic:
         services.clocks_on_message(case=case, message=message, now=now)
+        if message.kind == MessageKind.OUTBOUND:
+            promises.promises_on_reply(case, now)
 
 
 def on_cases_created(items: Sequence[dict[str, Any]]) -> None:
     """``on_case_created`` for a batch of new cases (``CaseSignal.send_many``)."""
-    services.clocks_on_cases_created([(i["case"], i["now"]) for i in items if not i.get("historic")])
+    made = [(i["case"], i["now"]) for i in items if not i.get("historic")]
+    clocks = services.clocks_on_cases_created(made)
+    for now in sorted({now for _case, now in made}):
+        promises.promises_make([c for c in clocks if c.started_at == now], now)
 
 
 def on_messages_added(items: Sequence[dict[str, Any]]) -> None:
     """``on_message_added`` for a batch of messages, in order."""
-    services.clocks_on_messages([(i["case"], i["message"], i["now"]) for i in items if not i.get("historic")])
+    kept = [(i["case"], i["message"], i["now"]) for i in items if not i.get("historic")]
+    services.clocks_on_messages(kept)
+    for case, message, now in kept:
+        if message.kind == MessageKind.OUTBOUND:
+            promises.promises_on_reply(case, now)
 
 
 def on_case_changed(
@@ -56,6 +67,7 @@ def on_case_changed(
 
 def on_cases_merged(target: Case, sources: Sequence[Case], actor: User, now: datetime) -> None:
     services.clocks_on_merge(target=target, sources=sources, now=now)
+    promises.promises_on_merge(target, sources)
 
 
 def on_case_split(case: Case, new: Case, message: Message, now: datetime) -> None:
@@ -71,6 +83,17 @@ def case_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
     if not sla_policy.can_view_case_sla(request.user):
         return None
     return extensions.Panel(template="sla/_case_panel_loader.html", place="side", order=10, context={"case": case})
+
+
+def case_promises(cases: Sequence[Case], now: datetime) -> dict[int, extensions.CasePromise]:
+    """The open promise of each case in words, in its calendar's time zone (one query)."""
+    answer: dict[int, extensions.CasePromise] = {}
+    for case_id, promise in promises.open_promises([c.pk for c in cases]).items():
+        zone = ZoneInfo(promise.zone) if promise.zone else wording.LONDON  # type: ignore[attr-defined]
+        late = promise.due_at <= now
+        text = wording.late_promise(promise.due_at, zone) if late else wording.reply_promise(promise.due_at, zone)
+        answer[case_id] = extensions.CasePromise(due=promise.due_at, text=text, late=late)
+    return answer
 
 
 def _can_see_report(user: User) -> bool:
@@ -99,6 +122,10 @@ def register() -> None:
     if selectors.PolicyCalendars not in extensions.case_calendars:
         extensions.case_calendars.append(selectors.PolicyCalendars)
     extensions.kpi_sources.register(extensions.SLA_ATTAINMENT, selectors.ATTAINMENT)
+    extensions.kpi_sources.register(extensions.PROMISES_KEPT, promises.PROMISES_KEPT)
+    if case_promises not in extensions.case_promises:
+        extensions.case_promises.append(case_promises)
+    extensions.case_facts.register(extensions.SLA_BREACHED, selectors.breached_by_case)
     extensions.gap_evidence.register("sla", evidence.missed_targets)
     from rapport.sla.demo import seed_demo
 

@@ -307,3 +307,45 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} on {self.clock}"
+
+
+class PromiseState(models.TextChoices):
+    OPEN = "open", "Open"
+    KEPT = "kept", "Kept"
+    MISSED = "missed", "Missed"
+    REVISED = "revised", "Revised before it was due"
+
+
+class Promise(models.Model):
+    """What the customer was told to expect: "we will reply by 1pm on Friday 11 December".
+
+    Made when a case's first-response clock starts (``due_at`` is that clock's due instant, worked
+    out in business time), kept when a reply reaches the customer by then, missed when the instant
+    passes without one. A promise about to be missed is flagged ``at_risk_at`` by the promise job
+    with ``proposed_due`` (the SLA's answer for a fresh start); the case owner sets or confirms the
+    new time, the customer is told, and a new promise ``revises`` this one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sla_promises")
+    made_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=PromiseState.choices, default=PromiseState.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    revises = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revised_by")
+    set_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed = models.BooleanField(default=False, help_text="The time was proposed from the SLA and confirmed.")
+    reason = models.CharField(max_length=300, blank=True)
+    at_risk_at = models.DateTimeField(null=True, blank=True)
+    proposed_due = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+        indexes = [
+            models.Index(fields=["case", "made_at"], name="sla_promise_case"),
+            # The promise job's look-ups: open promises by due instant.
+            models.Index(fields=["due_at"], name="sla_promise_open_due", condition=Q(state="open")),
+            # "Promises kept": promises decided in a period.
+            models.Index(fields=["decided_at", "state"], name="sla_promise_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return f"promise on case {self.case_id} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -40,12 +40,33 @@ class DeadlineOut(Schema):
     basis: str
 
 
+class PromiseOut(Schema):
+    """A promise to the customer: "we will reply by" ``due_at``."""
+
+    made_at: datetime
+    due_at: datetime
+    state: Literal["open", "kept", "missed", "revised"]
+    decided_at: datetime | None
+    revised: bool = Field(description="This promise replaced an earlier one, before it was due.")
+    proposed: bool = Field(description="The time was proposed from the SLA and confirmed.")
+    at_risk_at: datetime | None = Field(description="When the promise job found it about to be missed.")
+    proposed_due: datetime | None = Field(description="The new time the SLA proposes, once at risk.")
+
+
+class PromiseIn(Schema):
+    due_at: datetime | None = Field(
+        None, description="The new time (aware); omit to confirm the time the SLA proposes."
+    )
+    reason: str = Field("", max_length=300)
+
+
 class CaseSlaOut(Schema):
     reference: str
     next_breach_at: datetime | None
     targets: list[TargetOut]
     pauses: list[PauseOut]
     deadlines: list[DeadlineOut]
+    promises: list[PromiseOut]
 
 
 class AttainmentOut(Schema):

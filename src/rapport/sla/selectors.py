@@ -24,7 +24,17 @@ from rapport.platform.errors import NotFound
 from rapport.platform.shortlived import ShortLivedCopy
 from rapport.sla import access as sla_policy
 from rapport.sla import evidence
-from rapport.sla.models import Calendar, Clock, EscalationRule, Pause, Policy, SlaSettings, Trigger
+from rapport.sla.models import (
+    Calendar,
+    Clock,
+    EscalationRule,
+    Pause,
+    Policy,
+    Promise,
+    PromiseState,
+    SlaSettings,
+    Trigger,
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,12 @@ class CaseSla:
     targets: list[TargetRow]
     pauses: list[Pause]
     deadlines: list[extensions.Deadline]
+    promises: list[Promise]
+    can_revise: bool = False
+
+    @property
+    def open_promise(self) -> Promise | None:
+        return next((p for p in reversed(self.promises) if p.state == PromiseState.OPEN), None)
 
 
 def _state(clock: Clock, used: timedelta, remaining: timedelta, warning: bool) -> str:
@@ -98,7 +114,15 @@ def case_sla(actor: User, reference: str, *, now: datetime) -> CaseSla:
         )
     pauses = list(Pause.objects.filter(case=case))
     deadlines = extensions.deadlines_for([case]).get(case.pk, [])
-    return CaseSla(case=case, targets=rows, pauses=pauses, deadlines=deadlines)
+    promises = list(Promise.objects.filter(case=case).select_related("set_by"))
+    return CaseSla(
+        case=case,
+        targets=rows,
+        pauses=pauses,
+        deadlines=deadlines,
+        promises=promises,
+        can_revise=sla_policy.can_revise_promise(actor, case),
+    )
 
 
 # -- the attainment report ------------------------------------------------------------------------
@@ -235,6 +259,8 @@ ATTAINMENT = extensions.KpiSource(
     attainment_kpi,
     sample=evidence.attainment_sample,
     definition="Share of SLA targets met among those decided (clocks started in the period, stopped or breached).",
+    formula="100 x targets met / (targets met + targets breached), in business time",
+    source="SLA clocks: each policy's targets counted in its business calendar (seed 000)",
     behind=evidence.breached_cases,
 )
 
@@ -291,3 +317,10 @@ def sla_pending(*, now: datetime) -> Pending:
         breaches=running.filter(due_at__lte=now, breached_at__isnull=True).count(),
         escalations=escalations,
     )
+
+
+def breached_by_case(first_id: int, last_id: int) -> dict[int, bool]:
+    """True for each case from ``first_id`` to ``last_id`` with a target breached
+    (``extensions.case_facts``: the quality sample's targeted picks). One query."""
+    rows = Clock.objects.filter(case_id__gte=first_id, case_id__lte=last_id, breached_at__isnull=False)
+    return dict.fromkeys(rows.values_list("case_id", flat=True).distinct(), True)

@@ -128,11 +128,11 @@ def clocks_on_case_created(*, case: Case, now: datetime, status: str | None = No
     return started
 
 
-def clocks_on_cases_created(cases: Sequence[tuple[Case, datetime]]) -> None:
+def clocks_on_cases_created(cases: Sequence[tuple[Case, datetime]]) -> list[Clock]:
     """``clocks_on_case_created`` for many new cases at once (a mailbox import): the policies read
     once, the clocks written with one insert, the cases' next breach with one update."""
     if not cases:
-        return
+        return []
     policies = _active_policies()
     clocks: list[Clock] = []
     soonest: dict[int, tuple[Case, datetime | None]] = {}
@@ -150,6 +150,7 @@ def clocks_on_cases_created(cases: Sequence[tuple[Case, datetime]]) -> None:
         soonest[case.pk] = (case, min(dues) if dues else None)
     Clock.objects.bulk_create(clocks)
     _next_breach_set(soonest.values())
+    return clocks
 
 
 def _next_breach_set(cases: Iterable[tuple[Case, datetime | None]]) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from rapport.platform import csv_export
-from rapport.platform.errors import NotFound
+from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.sla import access as sla_policy
-from rapport.sla import selectors
-from rapport.sla.forms import ReportForm
+from rapport.sla import promises, selectors
+from rapport.sla.forms import PromiseForm, ReportForm
 from rapport.web.views import actor, staff_page
 
 
@@ -86,4 +87,39 @@ def case_panel(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404(missing.message) from None
     # htmx swaps the panel into the case page; without script the link opens it as a page.
     template = "sla/_case_panel.html" if getattr(request, "htmx", False) else "sla/case_panel_page.html"
-    return render(request, template, {"sla": sla})
+    return render(request, template, {"sla": sla, "promise_form": PromiseForm()})
+
+
+@staff_page
+@require_POST
+def promise_revise(request: HttpRequest, reference: str) -> HttpResponse:
+    """Set a new time for the case's promise (or confirm the one proposed); the customer is told."""
+    form = PromiseForm(request.POST)
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            promises.promise_revise(
+                actor=actor(request),
+                reference=reference,
+                due=data["due"],
+                proposed=data["due"] is None,
+                reason=data["reason"],
+                now=timezone.now(),
+            )
+        except NotFound as missing:
+            raise Http404(missing.message) from None
+        except Forbidden as refused:
+            form.add_error(None, refused.message)
+            status = 403
+        except FieldError as error:
+            for field, text in error.errors.items():
+                form.add_error(field if field in form.fields else None, text)
+        else:
+            messages.success(request, "New time set; the customer has been told.")
+            return redirect("cases:detail", reference=reference)
+    try:
+        sla = selectors.case_sla(actor(request), reference, now=timezone.now())
+    except NotFound as missing:
+        raise Http404(missing.message) from None
+    return render(request, "sla/case_panel_page.html", {"sla": sla, "promise_form": form}, status=status)

@@ -61,5 +61,15 @@ def register() -> None:
     extensions.case_facts.register(extensions.HANDLING_TIME, selectors.handling_minutes)
     extensions.kpi_sources.register(
         extensions.AVERAGE_HANDLING_TIME,
-        extensions.KpiSource("Average handling time (minutes recorded per case)", selectors.average_handling_time),
+        extensions.KpiSource(
+            "Average handling time (minutes recorded per case)",
+            selectors.average_handling_time,
+            sample=selectors.handling_sample,
+            kind="mean",
+            higher_is_better=False,
+            unit=" min",
+            definition="Mean minutes of staff time recorded per case, over cases with time recorded in the period.",
+            formula="sum of minutes recorded / number of cases with time recorded",
+            source="Time tracking: time entries on cases, by the day the work was done",
+        ),
     )

@@ -104,4 +104,6 @@ ADHERENCE = extensions.KpiSource(
     measure=_measure,
     sample=_sample,
     definition="Share of rostered time (work, breaks, training; not leave) spent in the status the rota gave.",
+    formula="100 x rostered minutes in the status the rota gave / rostered minutes",
+    source="Workforce: rota shifts and agents' status changes",
 )

@@ -1,4 +1,5 @@
-"""How service planning plugs into the desk: a navigation link and its demo data."""
+"""How service planning plugs into the desk: a navigation link, the figures service plans watch and
+its demo data."""
 
 from __future__ import annotations
 
@@ -22,9 +23,32 @@ def register() -> None:
         extensions.header_controls.append(status_control)
     if seed_demo not in extensions.demo_seeders:
         extensions.demo_seeders.append(seed_demo)
+    if planning_figures not in extensions.planning_figures:
+        extensions.planning_figures.append(planning_figures)
     from rapport.workforce.evidence import ADHERENCE
 
     extensions.kpi_sources.register(extensions.ROTA_ADHERENCE, ADHERENCE)
+
+
+def planning_figures(team_id: int | None, now: datetime) -> extensions.PlanningFigures:
+    """What service plans watch (ADR 0020): the week's forecast and the staff it needs for the
+    team, and today's hourly actuals so far (the desk's, as the actuals page shows them)."""
+    from django.utils import timezone
+
+    from rapport.domain.contingencies import IntervalFigure
+    from rapport.workforce import selectors
+
+    today = timezone.localtime(now).date()
+    ahead = selectors.staffing_view(today=today, weeks=1, scope=selectors.Scope(team_id=team_id))
+    required = [ahead.required_total(day, slot) for day in range(7) for slot in range(24)] if ahead.cells else []
+    over = timezone.localtime(now) - timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    cells = selectors.actuals_view(day=today).cells[: int(over.total_seconds() // 3600)]
+    return extensions.PlanningFigures(
+        forecast_week_contacts=sum(c.total for c in ahead.forecast.channels) if ahead.cells else None,
+        required_peak=max(required, default=0) if required else None,
+        required_agent_hours=float(sum(required)) if required else None,
+        today=tuple(IntervalFigure(c.forecast, c.actual, c.required, c.staffed) for c in cells),
+    )
 
 
 def status_control(user: User) -> extensions.Panel | None:

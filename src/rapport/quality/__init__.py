@@ -1,0 +1,1 @@
+"""Quality reviews (QA): scorecards, reviews of real work, disputes, sampling and calibration."""
