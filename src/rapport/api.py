@@ -53,6 +53,7 @@ from rapport.quality import api as quality_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
+from rapport.webhooks import api as webhooks_api
 from rapport.workforce import api as workforce_api
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ api.add_router("/quality", quality_api.router)
 api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)
+api.add_router("/webhooks", webhooks_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rapport.improvement",
     "rapport.quality",
     "rapport.notifications",
+    "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
@@ -176,6 +177,12 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": ENV == "test",
     }
+
+# --- webhooks (rapport/webhooks/urlguard.py) -----------------------------------------------------
+# Plain http:// receivers only outside production; loopback receivers only when set (the tests').
+WEBHOOKS_ALLOW_HTTP = not PRODUCTION
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("RAPPORT_WEBHOOKS_ALLOW_LOOPBACK", default=False)
+WEBHOOKS_TIMEOUT = 10.0
 
 # --- auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("improvement/", include("rapport.improvement.urls")),
     path("quality/", include("rapport.quality.urls")),
     path("notifications/", include("rapport.notifications.urls")),
+    path("webhooks/", include("rapport.webhooks.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
