@@ -342,3 +342,34 @@ def test_a_receiver_that_does_not_answer_is_a_failure_with_the_error(subscribe, 
     assert done.status_code is None
     assert done.error.startswith("Could not connect")
     assert Subscription.objects.get(pk=made.subscription.pk).consecutive_failures == 1
+
+
+def test_with_no_webhook_listening_a_write_owes_the_webhooks_nothing(
+    subscribe, admin, agent, customer, team, now, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The journal asks the webhooks whether any active one listens for a kind before it writes a
+    delivery row or queues a job: a desk without webhooks pays nothing for them."""
+    from rapport.cases import journal
+    from rapport.cases.models import JournalDelivery
+    from rapport.webhooks.services import subscription_update
+
+    monkeypatch.setattr(journal.jobs, "enqueue_coalesced", lambda *args: None)  # owed rows stay to be seen
+
+    def owed() -> set[str]:
+        rows = JournalDelivery.objects.filter(subscriber__startswith="webhooks.")
+        return set(rows.values_list("subscriber", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _case(agent, customer, team, now)
+    assert owed() == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription = subscribe(kinds=("created",))
+    with django_capture_on_commit_callbacks(execute=True):
+        _case(agent, customer, team, now)
+    assert owed() == {"webhooks.created"}  # the new webhook is heard at once, and only for its kind
+    JournalDelivery.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_update(actor=admin, subscription_id=subscription.pk, changes={"active": False}, now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        _case(agent, customer, team, now)
+    assert owed() == set()

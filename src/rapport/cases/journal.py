@@ -90,10 +90,14 @@ class EventKind:
 
 @dataclass(frozen=True)
 class Subscriber:
+    """``wanted``, when given, is asked at each write whether the subscriber wants events of its kind
+    now (a webhook subscriber with no webhook listening): when not, nothing is owed or queued."""
+
     name: str
     kind: str
     handler: Handler
     delivery: Delivery
+    wanted: Callable[[str], bool] | None = None
 
 
 @dataclass
@@ -130,12 +134,14 @@ def quiet_kinds() -> list[str]:
     return sorted(name for name, kind in _registry.kinds.items() if kind.quiet)
 
 
-def subscribe(kind: str, handler: Handler, *, delivery: Delivery, name: str) -> Subscriber:
+def subscribe(
+    kind: str, handler: Handler, *, delivery: Delivery, name: str, wanted: Callable[[str], bool] | None = None
+) -> Subscriber:
     """Call ``handler`` with the events of ``kind`` as ``delivery`` says. ``name`` identifies the
     subscriber in delivery rows (keep it stable); subscribing one name twice is refused."""
     if name in _registry.by_name:
         raise KindAlreadyRegistered(f"The subscriber {name!r} is subscribed already.")
-    subscriber = Subscriber(name, kind, handler, delivery)
+    subscriber = Subscriber(name, kind, handler, delivery, wanted)
     _registry.by_name[name] = subscriber
     _registry.subscribers.setdefault(kind, []).append(subscriber)
     return subscriber
@@ -237,7 +243,11 @@ def _stamp(events: list[CaseEvent]) -> None:
 
 def _needs_ids(events: list[CaseEvent]) -> bool:
     """Job subscribers keep the ids of the events they are owed."""
-    return any(s.delivery is Delivery.JOB for e in events for s in _registry.subscribers.get(e.kind, ()))
+    return any(
+        s.delivery is Delivery.JOB and (s.wanted is None or s.wanted(e.kind))
+        for e in events
+        for s in _registry.subscribers.get(e.kind, ())
+    )
 
 
 def _insert(events: list[CaseEvent]) -> None:
@@ -264,6 +274,8 @@ def _tell(events: list[CaseEvent]) -> None:
     owed: list[JournalDelivery] = []
     for kind, found in by_kind.items():
         for subscriber in _registry.subscribers[kind]:
+            if subscriber.wanted is not None and not subscriber.wanted(kind):
+                continue
             if subscriber.delivery is Delivery.IN_TRANSACTION:
                 subscriber.handler(found)
             elif subscriber.delivery is Delivery.ON_COMMIT:

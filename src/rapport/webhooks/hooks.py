@@ -50,7 +50,9 @@ def register() -> None:
 
     jobs.register(services.SEND_JOB, tasks.send_task)
     for kind in services.subscribable():
-        journal.subscribe(kind, received, delivery=journal.Delivery.JOB, name=f"webhooks.{kind}")
+        journal.subscribe(
+            kind, received, delivery=journal.Delivery.JOB, name=f"webhooks.{kind}", wanted=services.kind_wanted
+        )
     extensions.header_alerts.append(header_alert)
     extensions.nav_items.append(
         extensions.NavItem(

@@ -40,6 +40,7 @@ KINDS = (
 )  # fmt: skip
 """The event kinds a webhook may subscribe to (those installed apps register)."""
 ALERT_CACHE = "webhooks:disabled"
+KINDS_CACHE = "webhooks:kinds"
 NO_WEBHOOK = "No webhook with that id."
 NO_DELIVERY = "No delivery with that id on this webhook."
 SKIPPED_NOT_SENT = "A skipped delivery is not sent: {reason}"
@@ -50,6 +51,24 @@ USER_AGENT = "Rapport-Webhooks/1"
 def subscribable() -> list[str]:
     known = journal.kinds()
     return [k for k in KINDS if k in known]
+
+
+def kind_wanted(kind: str) -> bool:
+    """Whether an active webhook listens for ``kind`` (the journal asks at each write, so that a
+    desk with no webhook writes no delivery rows): a shared-cache copy, rebuilt by one query."""
+    found = cache.get(KINDS_CACHE)
+    if found is None:
+        found = sorted(
+            {k for kinds in Subscription.objects.filter(active=True).values_list("kinds", flat=True) for k in kinds}
+        )
+        cache.set(KINDS_CACHE, found, 300)
+    return kind in found
+
+
+def _kinds_changed() -> None:
+    """Forget the copy now and again once the change commits (a reader in between rebuilt it)."""
+    cache.delete(KINDS_CACHE)
+    transaction.on_commit(lambda: cache.delete(KINDS_CACHE))
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,7 @@ def subscription_create(
             updated_at=now,
         )
         settings_history.setting_save(actor=actor, instance=subscription, now=now)
+        _kinds_changed()
     return Created(subscription, secret)
 
 
@@ -162,6 +182,7 @@ def subscription_update(
         subscription.active = active
         subscription.updated_at = now
         settings_history.setting_save(actor=actor, instance=subscription, now=now)
+        _kinds_changed()
     return subscription
 
 
@@ -172,6 +193,7 @@ def subscription_delete(*, actor: User, subscription_id: int, now: datetime) -> 
         settings_history.setting_delete(actor=actor, instance=subscription, now=now)
         account.is_active = False
         account.save(update_fields=["is_active"])
+        _kinds_changed()
     cache.delete(ALERT_CACHE)
 
 
@@ -390,6 +412,7 @@ def disable(subscription: Subscription, *, now: datetime, reason: str) -> None:
         )
     cache.delete(ALERT_CACHE)  # now for this process, and again once committed for any that read it meanwhile
     transaction.on_commit(lambda: cache.delete(ALERT_CACHE))
+    _kinds_changed()
 
 
 def send(delivery_id: int) -> str:
