@@ -135,7 +135,12 @@ def test_the_login_allowlist_takes_cidr_ranges_and_refuses_anything_else(tmp_pat
 def test_without_redis_the_cache_is_files_of_its_own_on_sqlite_and_a_shared_table_on_postgresql(tmp_path):
     """One host on SQLite keeps its cache out of the case database (whose write lock every cache
     write would take); hosts sharing PostgreSQL share its cache table; Redis, when given, wins."""
-    env = {"RAPPORT_ENV": "development", "RAPPORT_DATA_DIR": str(tmp_path)}
+    env = {
+        "RAPPORT_ENV": "development",
+        "RAPPORT_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'rapport.sqlite3'}",  # whatever database the suite runs on
+        "REDIS_URL": "",
+    }
     cache = "CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION')"
 
     assert _settings_of(env, cache) == [f"diskcache.DjangoCache {tmp_path / 'cache'}"]
