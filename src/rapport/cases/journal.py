@@ -244,9 +244,9 @@ def _stamp(events: list[CaseEvent]) -> None:
 def _needs_ids(events: list[CaseEvent]) -> bool:
     """Job subscribers keep the ids of the events they are owed."""
     return any(
-        s.delivery is Delivery.JOB and (s.wanted is None or s.wanted(e.kind))
-        for e in events
-        for s in _registry.subscribers.get(e.kind, ())
+        s.delivery is Delivery.JOB and (s.wanted is None or s.wanted(kind))
+        for kind in {e.kind for e in events}  # asked once a kind, not once an event (bulk writes)
+        for s in _registry.subscribers.get(kind, ())
     )
 
 
