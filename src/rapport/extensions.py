@@ -979,3 +979,29 @@ plans watch these for their contingency triggers and show them as resource requi
 
 def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
     return planning_figures[0](team_id, now) if planning_figures else None
+
+# --- routing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoutingOutcome:
+    """What routing did with a case: the agent it was assigned to (None: nobody suitable was
+    available, and the case stays with its team) and why, in words an agent can read on the case
+    ("round-robin in Billing", "named contact", "no Welsh speaker available")."""
+
+    user_id: int | None
+    reason: str
+
+
+RouteHook = Callable[["Case", str, datetime], RoutingOutcome]
+
+routers: list[RouteHook] = []
+"""Where cases are routed (the routing app): given a case, a method name ("" for the case's team's
+own method; else "round_robin", "least_loaded" or "skills") and now, choose an available agent,
+assign the case to them through the core's case services and say who and why. Automation rules'
+"assign" action and live chat call it; the first registered answers."""
+
+
+def route(case: Case, method: str, now: datetime) -> RoutingOutcome | None:
+    """Route ``case`` by ``method``; None when no routing is installed."""
+    return routers[0](case, method, now) if routers else None
