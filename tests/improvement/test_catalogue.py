@@ -98,3 +98,25 @@ def test_every_registered_kpi_has_a_label_and_the_catalogue_lists_them(db):
         "first_response_hours",
     } <= set(names)
     assert all(entry.source.label for entry in catalogue.catalogue())
+
+
+def test_first_response_hours_are_summed_in_the_database(agent, customer, team, now):
+    # replies 1.5 h and 4 h after opening, one case never replied to: n 2, sum 5.5, squares 18.25
+    cases = [
+        case_create(
+            actor=agent, customer=customer, subject=f"Bill {i}", body="Wrong", channel="email", team=team, now=now
+        )
+        for i in range(3)
+    ]
+    for case, hours in zip(cases, (1.5, 4), strict=False):
+        message_add(
+            actor=agent, reference=case.reference, kind="outbound", body="Looking.", now=now + timedelta(hours=hours)
+        )
+    scope = catalogue.scope("service", "", now - timedelta(days=1), now + timedelta(days=1))
+
+    sample = catalogue.first_response_sample(scope)
+
+    assert sample.n == 2
+    assert sample.total == pytest.approx(5.5, abs=1e-6)
+    assert sample.squares == pytest.approx(1.5**2 + 4**2, abs=1e-5)
+    assert extensions.kpi("first_response_hours", scope) == pytest.approx(2.75, abs=1e-6)

@@ -189,6 +189,19 @@ class Attachment(models.Model):
         return self.filename
 
 
+_ENDED = (Status.RESOLVED.value, Status.CLOSED.value)
+REOPENING = models.Q(kind="changed", field="status", before__in=_ENDED) & ~models.Q(after__in=_ENDED)
+"""The case events that reopen a case: its status changed from ended (resolved or closed) to not."""
+
+_ended_sql = ", ".join(f"'{status}'" for status in _ENDED)
+REOPENING_SQL = (
+    f'("before" IN ({_ended_sql}) AND "field" = \'status\' AND "kind" = \'changed\''
+    f' AND NOT ("after" IN ({_ended_sql})))'
+)
+"""``REOPENING`` with its values written in: SQLite uses a partial index only for a query whose terms
+match the index's condition as written, which a query with bound parameters never does."""
+
+
 class CaseEvent(models.Model):
     """Append-only: who changed what on a case, when, from what to what."""
 
@@ -204,7 +217,12 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at", "id"], name="event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at", "id"], name="event_case_at"),
+            # reopenings are rare: the reopen rate and first contact resolution over a million cases
+            # look each case up in this small index instead of reading every case's events
+            models.Index(fields=["case"], name="event_case_reopened", condition=REOPENING),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.field} on case {self.case_id}".strip()

@@ -16,12 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import RawSQL
 
 from rapport import extensions
-from rapport.cases.models import Case, CaseEvent, Message, MessageKind
+from rapport.cases.models import REOPENING_SQL, Case, CaseEvent, Message, MessageKind
 from rapport.domain.case_rules import CaseType, Status
 from rapport.improvement.models import KpiAssumptions
+from rapport.platform.timestamps import DaysBefore, HoursBetween
 
 REPEAT_WITHIN = timedelta(days=7)
 """A contact is a repeat when the same customer opened another case this long before it."""
@@ -66,11 +68,9 @@ def _mean(sample: extensions.KpiSample) -> float | None:
 
 
 def _reopened() -> Exists:
-    return Exists(
-        CaseEvent.objects.filter(case_id=OuterRef("pk"), kind="changed", field="status", before__in=ENDED).exclude(
-            after__in=ENDED
-        )
-    )
+    # the partial index's terms as written (constants of ours, no input in them)
+    reopening = RawSQL(REOPENING_SQL, (), output_field=BooleanField())  # noqa: S611
+    return Exists(CaseEvent.objects.filter(reopening, case_id=OuterRef("pk")))
 
 
 def reopen_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
@@ -92,7 +92,7 @@ def _repeat() -> Exists:
     earlier = Case.objects.filter(
         customer_id=OuterRef("customer_id"),
         created_at__lt=OuterRef("created_at"),
-        created_at__gte=OuterRef("created_at") - REPEAT_WITHIN,
+        created_at__gte=DaysBefore(OuterRef("created_at"), REPEAT_WITHIN.days),
     )
     return Exists(earlier)
 
@@ -146,15 +146,11 @@ def complaint_cases(scope: extensions.KpiScope, limit: int) -> list[int]:
 def first_response_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     """Hours from a case opening to the first reply, for cases opened in the period and replied to
     (wall-clock hours: business time is the SLA's measure)."""
-    n, total, squares = 0, 0.0, 0.0
-    rows = Case.objects.filter(_created(scope), first_response_at__isnull=False).values_list(
-        "created_at", "first_response_at"
+    hours = HoursBetween("created_at", "first_response_at")
+    found = Case.objects.filter(_created(scope), first_response_at__isnull=False).aggregate(
+        n=Count("pk"), total=Sum(hours), squares=Sum(hours * hours)
     )
-    for created, replied in rows.iterator(chunk_size=5000):
-        assert replied is not None  # filtered above
-        hours = (replied - created).total_seconds() / 3600
-        n, total, squares = n + 1, total + hours, squares + hours * hours
-    return extensions.KpiSample(n, total, squares)
+    return extensions.KpiSample(found["n"], found["total"] or 0.0, found["squares"] or 0.0)
 
 
 def slow_first_responses(scope: extensions.KpiScope, limit: int) -> list[int]:
