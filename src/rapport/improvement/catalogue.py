@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Sum
 from django.db.models.expressions import RawSQL
 
 from rapport import extensions
@@ -109,24 +109,18 @@ def repeat_cases(scope: extensions.KpiScope, limit: int) -> list[int]:
     )
 
 
-def _replies() -> Subquery:
-    return Subquery(
-        Message.objects.filter(case_id=OuterRef("pk"), kind=MessageKind.OUTBOUND)
-        .order_by()
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
+def _second_reply() -> Exists:
+    """Whether the case has a second reply to the customer (the lookup stops at the second)."""
+    return Exists(Message.objects.filter(case_id=OuterRef("pk"), kind=MessageKind.OUTBOUND)[1:2])
 
 
 def fcr_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     """Cases opened in the period and resolved, resolved with at most one reply to the customer and
     never reopened (first contact resolution)."""
     ended = Case.objects.filter(_created(scope), resolved_at__isnull=False).annotate(
-        replies=_replies(), reopened=_reopened()
+        more=_second_reply(), reopened=_reopened()
     )
-    first = (Q(replies__lte=1) | Q(replies__isnull=True)) & Q(reopened=False)
-    found = ended.aggregate(n=Count("pk"), first=Count("pk", filter=first))
+    found = ended.aggregate(n=Count("pk"), first=Count("pk", filter=Q(more=False, reopened=False)))
     return extensions.KpiSample(found["n"], found["first"])
 
 
