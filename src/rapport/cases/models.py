@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 from rapport.customers.models import CHANNEL_CHOICES, Customer
 from rapport.domain.case_rules import ACTIVE_STATUSES, CaseType, Priority, Status
@@ -200,6 +201,26 @@ REOPENING_SQL = (
 )
 """``REOPENING`` with its values written in: SQLite uses a partial index only for a query whose terms
 match the index's condition as written, which a query with bound parameters never does."""
+
+
+def reopening() -> RawSQL:
+    """The filter of case events that reopen a case, in the terms of the partial index
+    ``event_case_reopened``: ``CaseEvent.objects.filter(reopening())`` reads that small index."""
+    return RawSQL(REOPENING_SQL, (), output_field=models.BooleanField())  # noqa: S611 (our constants only)
+
+
+def reopened_case_ids() -> models.QuerySet[CaseEvent]:
+    """The ids of the cases ever reopened, for ``…filter(case_id__in=reopened_case_ids())``.
+
+    Used as an uncorrelated ``IN (…)``, it is read once from the small partial index, rather than
+    looked up case by case: with a term on the case the planner may prefer the index of every event
+    of the case."""
+    return CaseEvent.objects.filter(reopening()).values("case_id")
+
+
+def reopened() -> models.Q:
+    """Cases that were ever reopened: ``Case.objects.filter(reopened())``."""
+    return models.Q(pk__in=reopened_case_ids())
 
 
 class CaseEvent(models.Model):

@@ -16,11 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Sum
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from rapport import extensions
-from rapport.cases.models import REOPENING_SQL, Case, CaseEvent, Message, MessageKind
+from rapport.cases.models import Case, Message, MessageKind, reopened
 from rapport.domain.case_rules import CaseType, Status
 from rapport.improvement.models import KpiAssumptions
 from rapport.platform.timestamps import DaysBefore, HoursBetween
@@ -67,24 +66,18 @@ def _mean(sample: extensions.KpiSample) -> float | None:
     return sample.total / sample.n if sample.n else None
 
 
-def _reopened() -> Exists:
-    # the partial index's terms as written (constants of ours, no input in them)
-    reopening = RawSQL(REOPENING_SQL, (), output_field=BooleanField())  # noqa: S611
-    return Exists(CaseEvent.objects.filter(reopening, case_id=OuterRef("pk")))
-
-
 def reopen_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     """Cases opened in the period that were ended (resolved or closed) and later reopened."""
     counted = Case.objects.filter(
-        _created(scope), Q(resolved_at__isnull=False) | Q(closed_at__isnull=False) | _reopened()
+        _created(scope), Q(resolved_at__isnull=False) | Q(closed_at__isnull=False) | reopened()
     )
-    found = counted.aggregate(n=Count("pk"), reopened=Count("pk", filter=Q(_reopened())))
+    found = counted.aggregate(n=Count("pk"), reopened=Count("pk", filter=reopened()))
     return extensions.KpiSample(found["n"], found["reopened"])
 
 
 def reopened_cases(scope: extensions.KpiScope, limit: int) -> list[int]:
     return list(
-        Case.objects.filter(_created(scope), _reopened()).order_by("-created_at").values_list("pk", flat=True)[:limit]
+        Case.objects.filter(_created(scope), reopened()).order_by("-created_at").values_list("pk", flat=True)[:limit]
     )
 
 
@@ -117,10 +110,8 @@ def _second_reply() -> Exists:
 def fcr_sample(scope: extensions.KpiScope) -> extensions.KpiSample:
     """Cases opened in the period and resolved, resolved with at most one reply to the customer and
     never reopened (first contact resolution)."""
-    ended = Case.objects.filter(_created(scope), resolved_at__isnull=False).annotate(
-        more=_second_reply(), reopened=_reopened()
-    )
-    found = ended.aggregate(n=Count("pk"), first=Count("pk", filter=Q(more=False, reopened=False)))
+    ended = Case.objects.filter(_created(scope), resolved_at__isnull=False).annotate(more=_second_reply())
+    found = ended.aggregate(n=Count("pk"), first=Count("pk", filter=Q(more=False) & ~reopened()))
     return extensions.KpiSample(found["n"], found["first"])
 
 

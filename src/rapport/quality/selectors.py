@@ -10,19 +10,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from rapport import extensions
 from rapport.accounts.models import User
-from rapport.cases.models import Case, CaseEvent, Message, MessageKind
+from rapport.cases.models import Case, Message, MessageKind, reopened_case_ids
 from rapport.domain import agreement, correlation
 from rapport.domain import quality as rules
 from rapport.platform.pagination import Keyset, Page
 from rapport.quality.models import Behaviour, Calibration, QueueItem, Rating, Review, ReviewStatus
 
 DONE = [ReviewStatus.SUBMITTED, ReviewStatus.DISPUTED, ReviewStatus.DECIDED]
-ENDED = ["resolved", "closed"]
 DIMENSIONS = {
     "agent": ("agent_id", "agent__name"),
     "team": ("team_id", "team__name"),
@@ -138,31 +137,36 @@ class Link:
 def links(reviews: QuerySet[Review], start: datetime, end: datetime) -> list[Link]:
     """How QA scores go with CSAT, first contact resolution and reopening over the reviewed cases:
     Spearman's rho with its 95% Fisher z interval and n. An association, never a cause."""
-    scored: dict[int, float] = {
-        case_id: score
-        for case_id, score in done(reviews, start, end).filter(score__isnull=False).values_list("case_id", "score")
-        if score is not None
-    }
+    rows = (
+        done(reviews, start, end)
+        .filter(score__isnull=False)
+        .annotate(reopened=ExpressionWrapper(Q(case_id__in=reopened_case_ids()), BooleanField()))
+        .order_by()
+        .values_list("case_id", "score", "case__resolved_at", "reopened")
+    )
+    scored: dict[int, float] = {}
+    resolved: set[int] = set()
+    reopened: set[int] = set()
+    for case_id, score, resolved_at, was_reopened in rows:
+        if score is None:
+            continue
+        scored[case_id] = score
+        if resolved_at is not None:
+            resolved.add(case_id)
+        if was_reopened:
+            reopened.add(case_id)
     if not scored:
         return [
             Link(m, label, None, 0)
             for m, label in (("csat", "CSAT"), ("fcr", "First contact resolution"), ("reopened", "Reopened"))
         ]
     reviewed = done(reviews, start, end).filter(score__isnull=False).values("case_id")
-    resolved = set(Case.objects.filter(pk__in=reviewed, resolved_at__isnull=False).values_list("pk", flat=True))
     replies = dict(
         Message.objects.filter(case_id__in=reviewed, kind=MessageKind.OUTBOUND)
         .values("case_id")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("case_id", "n")
-    )
-    reopened = set(
-        CaseEvent.objects.filter(case_id__in=reviewed, kind="changed", field="status", before__in=ENDED)
-        .exclude(after__in=ENDED)
-        .order_by()
-        .values_list("case_id", flat=True)
-        .distinct()
     )
     csat = extensions.case_fact(extensions.CSAT, min(scored), max(scored))
     xs_csat, ys_csat, xs_fcr, ys_fcr, xs_re, ys_re = [], [], [], [], [], []
