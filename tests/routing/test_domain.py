@@ -52,7 +52,12 @@ def test_round_robin_continues_after_an_agent_who_left_the_team():
 
 
 def test_least_loaded_takes_the_lightest_load_then_the_fewest_cases_then_the_turn():
-    team = agents({"load": 8, "open_cases": 4}, {"load": 5, "open_cases": 5}, {"load": 5, "open_cases": 3}, {"load": 1, "status": "away"})
+    team = agents(
+        {"load": 8, "open_cases": 4},
+        {"load": 5, "open_cases": 5},
+        {"load": 5, "open_cases": 3},
+        {"load": 1, "status": "away"},
+    )
 
     choice = rules.choose(method="least_loaded", agents=team, need=Need(), last=None, team="T")
 
@@ -93,7 +98,10 @@ def test_a_case_needing_nothing_special_goes_by_load_under_skills():
         ({"language": "cy", "case_type": "enquiry", "bsl_relay": False}, {"welsh"}),
         ({"language": "", "case_type": "complaint", "bsl_relay": True}, {"complaints", "bsl_relay"}),
         ({"language": "", "case_type": "data_request", "bsl_relay": False}, {"data_protection"}),
-        ({"language": "", "case_type": "request", "bsl_relay": False, "products": ["Home phone"]}, {"product:home-phone"}),
+        (
+            {"language": "", "case_type": "request", "bsl_relay": False, "products": ["Home phone"]},
+            {"product:home-phone"},
+        ),
     ],
 )
 def test_what_a_case_needs(kwargs, skills):
@@ -105,7 +113,9 @@ def test_the_named_contact_wins_when_available_whatever_the_method():
     contact = Agent(9, name="Sam Patel")
 
     for method in rules.Method:
-        choice = rules.choose(method=method, agents=team, need=Need(named_contact=9), last=None, team="T", contact=contact)
+        choice = rules.choose(
+            method=method, agents=team, need=Need(named_contact=9), last=None, team="T", contact=contact
+        )
         assert choice == rules.Choice(9, "named contact Sam Patel", "named_contact")
 
 
@@ -126,7 +136,9 @@ def test_an_absent_named_contact_falls_back_to_the_method_and_says_why(contact, 
 
 
 def test_nobody_available_leaves_the_case_with_its_team():
-    choice = rules.choose(method="least_loaded", agents=agents({"status": "off_shift"}), need=Need(), last=None, team="T")
+    choice = rules.choose(
+        method="least_loaded", agents=agents({"status": "off_shift"}), need=Need(), last=None, team="T"
+    )
 
     assert choice == rules.Choice(None, "nobody available in T", "none")
 

@@ -41,7 +41,12 @@ def test_round_robin_gives_cases_out_in_turn_and_records_each_decision(crew, rai
     assert outcomes[0].reason == "round-robin in Billing"
     assert [owner_of(c) for c in cases] == [o.user_id for o in outcomes]
     decision = Decision.objects.get(case=cases[0])
-    assert (decision.agent_id, decision.rule, decision.method, decision.first) == (crew[0].pk, "round_robin", "round_robin", True)
+    assert (decision.agent_id, decision.rule, decision.method, decision.first) == (
+        crew[0].pk,
+        "round_robin",
+        "round_robin",
+        True,
+    )
     assert decision.arrived_at == cases[0].created_at
     assert decision.decided_at == now
     routed = CaseEvent.objects.get(case=cases[0], kind="routed")
@@ -91,7 +96,9 @@ def test_status_is_read_as_it_was_at_the_decision_not_later(crew, raise_case, no
 def test_the_rota_keeps_work_from_an_agent_on_a_break(crew, raise_case, now):
     shift = {"starts_at": now - timedelta(hours=2), "ends_at": now + timedelta(hours=6)}
     Shift.objects.create(agent=crew[0], activity="work", **shift)
-    Shift.objects.create(agent=crew[0], activity="break", starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=20))
+    Shift.objects.create(
+        agent=crew[0], activity="break", starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=20)
+    )
     Shift.objects.create(agent=crew[1], activity="work", **shift)
 
     outcomes = [route(raise_case(f"Case {i}"), now).user_id for i in range(2)]
@@ -120,7 +127,9 @@ def test_least_loaded_weighs_open_cases_by_priority(crew, raise_case, now, agent
     outcome = route(case, now, "least_loaded")
 
     assert outcome.user_id == crew[2].pk  # no load at all
-    assert route(raise_case("Next"), now, "least_loaded").user_id == crew[2].pk  # 2 (one normal) vs 2 ties → fewest cases...
+    assert (
+        route(raise_case("Next"), now, "least_loaded").user_id == crew[2].pk
+    )  # 2 (one normal) vs 2 ties → fewest cases...
     assert services.loads([p.pk for p in crew]) == {crew[0].pk: (1, 4), crew[1].pk: (2, 2), crew[2].pk: (2, 4)}
 
 
@@ -164,9 +173,7 @@ def test_with_no_welsh_speaker_available_nobody_is_assigned_and_the_reason_says_
     assert owner_of(case) is None
 
 
-@pytest.mark.parametrize(
-    ("case_type", "skill"), [("complaint", "complaints"), ("data_request", "data_protection")]
-)
+@pytest.mark.parametrize(("case_type", "skill"), [("complaint", "complaints"), ("data_request", "data_protection")])
 def test_complaints_and_data_requests_go_to_those_trained(crew, raise_case, now, case_type, skill):
     AgentSkill.objects.create(agent=crew[2], skill=skill)
 
@@ -192,7 +199,10 @@ def test_the_named_contact_wins_when_available_whatever_the_method(crew, raise_c
         customer=customer, kind="named_contact", contact_name=crew[2].name.upper(), recorded_by=manager, recorded_at=now
     )
 
-    outcomes = [route(raise_case(f"Case {i}"), now, method) for i, method in enumerate(["round_robin", "least_loaded", "skills"])]
+    outcomes = [
+        route(raise_case(f"Case {i}"), now, method)
+        for i, method in enumerate(["round_robin", "least_loaded", "skills"])
+    ]
 
     assert {o.user_id for o in outcomes} == {crew[2].pk}
     assert outcomes[0].reason == f"named contact {crew[2].name}"
@@ -208,7 +218,9 @@ def test_an_absent_named_contact_falls_back_to_the_team_and_says_why(crew, raise
 
     outcome = route(raise_case(), now)
 
-    assert outcome == extensions.RoutingOutcome(crew[0].pk, f"named contact {crew[2].name} is away; round-robin in Billing")
+    assert outcome == extensions.RoutingOutcome(
+        crew[0].pk, f"named contact {crew[2].name} is away; round-robin in Billing"
+    )
 
 
 def test_an_advocate_who_is_not_staff_is_no_named_contact(crew, raise_case, customer, manager, now):

@@ -18,7 +18,7 @@ from django.db.models import Case as When_
 from django.db.models import Count, F, IntegerField, Q, Sum, Value, When
 
 from rapport import extensions
-from rapport.accounts.models import STAFF_ROLES, Team, User
+from rapport.accounts.models import STAFF_ROLES, Role, Team, User
 from rapport.cases import journal
 from rapport.cases import services as case_services
 from rapport.cases.models import Case
@@ -76,8 +76,10 @@ def _lock_team(team_id: int) -> TeamRouting:
 
 
 def _member_ids(team_id: int) -> list[int]:
+    """The agents of the team, whom its cases are routed to (team leaders and managers in the team
+    are not: they take a case when they choose to, or as a customer's named contact)."""
     return list(
-        User.objects.filter(teams=team_id, role__in=STAFF_ROLES, is_active=True)
+        User.objects.filter(teams=team_id, role=Role.AGENT, is_active=True)
         .exclude(email__endswith="@service.invalid")
         .order_by("pk")
         .values_list("pk", flat=True)
