@@ -165,14 +165,16 @@ def test_the_decision_log_is_cursor_paginated(client, auth, leader, crew, raise_
 
     assert len(first["items"]) == 3
     assert first["items"][0]["decided_at"] > first["items"][-1]["decided_at"]
-    assert len(second["items"]) == 2 and second["next_cursor"] is None
+    assert len(second["items"]) == 2
+    assert second["next_cursor"] is None
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "cursor"
 
 
 def test_the_kpis_say_their_formula_and_source(crew, raise_case, now):
-    from rapport.cases.models import Case
     from django.db.models import Q
+
+    from rapport.cases.models import Case
 
     for i in range(3):
         services.case_route(case=raise_case(f"Case {i}"), now=now)
@@ -180,7 +182,9 @@ def test_the_kpis_say_their_formula_and_source(crew, raise_case, now):
 
     for name in (TIME_TO_ASSIGNMENT, ASSIGNMENT_FAIRNESS):
         source = extensions.kpi_sources.get(name)
-        assert source is not None and source.formula and source.source
+        assert source is not None
+        assert source.formula
+        assert source.source
     assert extensions.kpi(TIME_TO_ASSIGNMENT, scope) == 30.0  # 09:30 → 10:00 on a Monday
     assert extensions.kpi(ASSIGNMENT_FAIRNESS, scope) == 0.0
     assert Case.objects.filter(owner__isnull=False).count() == 3
@@ -213,7 +217,8 @@ def test_the_team_page_with_members_and_decisions_and_its_csv(leader, crew, bill
     log = browser.get(f"/routing/teams/{billing.pk}/decisions/?format=csv")
 
     assert page_problems(page) == []
-    assert "Aled" in page and "round-robin in Billing" in page
+    assert "Aled" in page
+    assert "round-robin in Billing" in page
     assert csv["Content-Type"].startswith("text/csv")
     assert csv.content.decode().splitlines()[0].startswith("Agent,Status,On rota,Skills")
     assert "round-robin in Billing" in log.content.decode()

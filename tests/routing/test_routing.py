@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 

@@ -94,7 +94,7 @@ def team_view(actor: User, team_id: int, *, now: datetime, days: int = DEFAULT_D
     """Who holds what in the team now, each agent's status, and how fair and fast routing was over
     the last ``days`` days."""
     team, settings = team_for(actor, team_id)
-    members = services._member_ids(team.pk)
+    members = services.members(team.pk)
     agents = services.agents_now(members, team_capacity=settings.capacity, now=now)
     held: dict[int, dict[int, int]] = {}
     for owner_id, priority, count in (
@@ -123,7 +123,7 @@ def team_view(actor: User, team_id: int, *, now: datetime, days: int = DEFAULT_D
             assigned=counts[agent_id],
             share=fair.shares.get(agent_id),
         )
-        for agent_id in sorted(members, key=lambda a: (agents[a].name.lower(), a))
+        for agent_id in sorted(members, key=lambda a: (agents[a].name.lower(), a))  # by name
     ]
     return TeamView(
         team=team,

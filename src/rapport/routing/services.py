@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 
 from rapport import extensions
 from rapport.accounts.models import STAFF_ROLES, Role, Team, User
@@ -75,15 +75,25 @@ def _lock_team(team_id: int) -> TeamRouting:
     return TeamRouting.objects.get(team_id=team_id)
 
 
-def _member_ids(team_id: int) -> list[int]:
+AGENTS = Q(role=Role.AGENT, is_active=True) & ~Q(email__endswith="@service.invalid")
+
+
+def people(where: Q) -> dict[int, tuple[str, int | None]]:
+    """Members of staff by id, with their name and own capacity (None: their team's): one query."""
+    own = AgentCapacity.objects.filter(agent=OuterRef("pk")).values("capacity")[:1]
+    return {
+        pk: (name, capacity)
+        for pk, name, capacity in User.objects.filter(where)
+        .annotate(own=Subquery(own))
+        .order_by("pk")
+        .values_list("pk", "name", "own")
+    }
+
+
+def members(team_id: int) -> dict[int, tuple[str, int | None]]:
     """The agents of the team, whom its cases are routed to (team leaders and managers in the team
     are not: they take a case when they choose to, or as a customer's named contact)."""
-    return list(
-        User.objects.filter(teams=team_id, role=Role.AGENT, is_active=True)
-        .exclude(email__endswith="@service.invalid")
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return people(AGENTS & Q(teams=team_id))
 
 
 def named_contact_id(name: str, team_id: int | None) -> int | None:
@@ -119,35 +129,31 @@ def loads(agent_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     return {owner: (int(count), int(load or 0)) for owner, count, load in rows}
 
 
-def capacities(agent_ids: Sequence[int], team_capacity: int) -> dict[int, int]:
-    own = dict(AgentCapacity.objects.filter(agent_id__in=list(agent_ids)).values_list("agent_id", "capacity"))
-    return {agent_id: own.get(agent_id, team_capacity) for agent_id in agent_ids}
-
-
-def agents_now(agent_ids: Sequence[int], *, team_capacity: int, now: datetime) -> dict[int, rules.Agent]:
-    """What routing knows of each agent now: roster (status, rota, skills), open cases, load and
-    capacity, in a fixed number of queries."""
-    ids = sorted(set(agent_ids))
+def agents_now(
+    known: dict[int, tuple[str, int | None]], *, team_capacity: int, now: datetime
+) -> dict[int, rules.Agent]:
+    """What routing knows of each of ``known`` (``people``) now: roster (status, rota, skills), open
+    cases, load and capacity, in a fixed number of queries (the roster's three, the loads' one)."""
+    ids = sorted(known)
     if not ids:
         return {}
     rosters = extensions.rosters_for(ids, now)
     held = loads(ids)
-    limit = capacities(ids, team_capacity)
-    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "name"))
     found = {}
     for agent_id in ids:
         roster = rosters.get(agent_id) if rosters is not None else extensions.AgentRoster(status=rules.AVAILABLE)
         roster = roster or extensions.AgentRoster(status="off_shift")
         open_cases, load = held.get(agent_id, (0, 0))
+        name, own = known[agent_id]
         found[agent_id] = rules.Agent(
             id=agent_id,
-            name=names.get(agent_id, ""),
+            name=name,
             status=roster.status,
             on_rota=roster.on_rota,
             skills=roster.skills,
             open_cases=open_cases,
             load=load,
-            capacity=limit[agent_id],
+            capacity=team_capacity if own is None else own,
         )
     return found
 
@@ -186,26 +192,7 @@ def case_route(
         team = _lock_team(team_id)
         fresh = Case.objects.select_for_update().select_related("customer").get(pk=case_id)
         chosen_method = method or team.method
-        members = _member_ids(team_id)
-        preferences = extensions.preferences_for(fresh.customer)
-        contact_id = named_contact_id(preferences.contact_name, team_id) if preferences.contact_name else None
-        known = agents_now([*members, *([contact_id] if contact_id else [])], team_capacity=team.capacity, now=now)
-        products = _products(fresh, [a.skills for a in known.values()])
-        need = rules.needs_for(
-            language=_language(fresh),
-            case_type=fresh.type,
-            bsl_relay=preferences.bsl_relay,
-            products=products,
-            named_contact=contact_id,
-        )
-        choice = rules.choose(
-            method=chosen_method,
-            agents=[known[m] for m in members],
-            need=need,
-            last=team.last_agent_id,
-            team=team_name,
-            contact=known.get(contact_id) if contact_id else None,
-        )
+        choice = _decide(fresh, team, chosen_method, team_name, now)
         unowned = fresh.owner_id is None
         if choice.agent_id is not None:
             if choice.agent_id != fresh.owner_id:
@@ -219,6 +206,45 @@ def case_route(
             if choice.rule != rules.NAMED_CONTACT:
                 TeamRouting.objects.filter(pk=team.pk).update(last_agent_id=choice.agent_id)
         return _record(fresh, team, chosen_method, choice, trigger, asked_by, now, unowned=unowned)
+
+
+def _decide(case: Case, team: TeamRouting, method: str, team_name: str, now: datetime) -> rules.Choice:
+    """Whom ``method`` chooses for ``case`` now: the reads (members, the customer's adjustments,
+    rosters, loads, tags) in a fixed number of queries, then the pure rule."""
+    team_members = members(team.team_id)
+    preferences = extensions.preferences_for(case.customer)
+    contact_id = named_contact_id(preferences.contact_name, team.team_id) if preferences.contact_name else None
+    everyone = dict(team_members)
+    if contact_id is not None and contact_id not in everyone:
+        everyone.update(people(Q(pk=contact_id)))
+    known = agents_now(everyone, team_capacity=team.capacity, now=now)
+    need = rules.needs_for(
+        language=_language(case),
+        case_type=case.type,
+        bsl_relay=preferences.bsl_relay,
+        products=_products(case, [a.skills for a in known.values()]),
+        named_contact=contact_id,
+    )
+    return rules.choose(
+        method=method,
+        agents=[known[m] for m in team_members],
+        need=need,
+        last=team.last_agent_id,
+        team=team_name,
+        contact=known.get(contact_id) if contact_id else None,
+    )
+
+
+def case_route_choice(*, case_id: int, method: str = "", now: datetime) -> rules.Choice:
+    """Whom routing would choose for the case now, without assigning or recording anything (no
+    lock: a preview, and the decision's own cost in the benchmark)."""
+    if method and method not in set(rules.Method):
+        raise FieldError(method=BAD_METHOD)
+    case = Case.objects.select_related("customer", "team").get(pk=case_id)
+    if case.team is None:
+        return rules.Choice(None, NO_TEAM_ON_CASE, rules.NOBODY)
+    team = TeamRouting.objects.filter(team=case.team).first() or TeamRouting(team=case.team)
+    return _decide(case, team, method or team.method, case.team.name, now)
 
 
 def _products(case: Case, skill_sets: Sequence[frozenset[str]]) -> list[str]:
