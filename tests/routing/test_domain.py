@@ -4,7 +4,7 @@ skills, fairness (Gini, max/min share) and percentiles."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapport.domain import routing as rules
@@ -143,6 +143,7 @@ def test_nobody_available_leaves_the_case_with_its_team():
     assert choice == rules.Choice(None, "nobody available in T", "none")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a busy shared machine, not a big strategy
 @given(
     st.lists(
         st.builds(
@@ -196,6 +197,7 @@ def test_gini_coefficient(counts, expected):
     assert found is None if expected is None else found == pytest.approx(expected)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 1000), min_size=1, max_size=40))
 def test_gini_matches_the_mean_absolute_difference_definition(counts):
     n, total = len(counts), sum(counts)
