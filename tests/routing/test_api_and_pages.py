@@ -254,3 +254,33 @@ def test_agents_do_not_see_the_routing_pages_but_may_route_a_case(crew, billing,
     assert "Route now" in page
     assert routed.status_code == 302
     assert Decision.objects.get(case=case).agent_id == crew[0].pk
+
+
+def test_the_decision_log_page_and_api_cost_the_same_queries_for_few_or_many(
+    client,
+    auth,  # noqa: F811
+    leader,
+    crew,
+    billing,
+    raise_case,
+    now,
+):
+    browser = signed_in(leader)
+    headers = auth(leader)
+    services.case_route(case=raise_case("First"), now=now)
+    browser.get(f"/routing/teams/{billing.pk}/decisions/")
+    client.get(f"{API}/decisions", **headers)
+    with CaptureQueriesContext(connection) as page_few:
+        browser.get(f"/routing/teams/{billing.pk}/decisions/")
+    with CaptureQueriesContext(connection) as api_few:
+        client.get(f"{API}/decisions", **headers)
+    for i in range(10):
+        services.case_route(case=raise_case(f"More {i}"), now=now)
+
+    with CaptureQueriesContext(connection) as page_many:
+        assert browser.get(f"/routing/teams/{billing.pk}/decisions/").status_code == 200
+    with CaptureQueriesContext(connection) as api_many:
+        assert len(client.get(f"{API}/decisions", **headers).json()["items"]) == 11
+
+    assert len(page_many) == len(page_few)
+    assert len(api_many) == len(api_few)
