@@ -50,6 +50,7 @@ from rapport.platform import textinput
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound, RapportError, TooLarge
 from rapport.privacy import api as privacy_api
 from rapport.quality import api as quality_api
+from rapport.routing import api as routing_api
 from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
@@ -132,6 +133,7 @@ api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)
 api.add_router("/webhooks", webhooks_api.router)
+api.add_router("/routing", routing_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

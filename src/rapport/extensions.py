@@ -980,6 +980,7 @@ plans watch these for their contingency triggers and show them as resource requi
 def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
     return planning_figures[0](team_id, now) if planning_figures else None
 
+
 # --- routing ---------------------------------------------------------------------------------------
 
 
@@ -1005,3 +1006,31 @@ assign the case to them through the core's case services and say who and why. Au
 def route(case: Case, method: str, now: datetime) -> RoutingOutcome | None:
     """Route ``case`` by ``method``; None when no routing is installed."""
     return routers[0](case, method, now) if routers else None
+
+
+@dataclass(frozen=True)
+class AgentRoster:
+    """What the workforce records say about an agent at an instant, for routing: ``status`` (the
+    latest status change at or before it: "available", "busy", "on_break", "training", "away",
+    "off_shift"), ``on_rota`` (None: no rota around the instant; True: a work shift covers it;
+    False: rostered on a break, training, leave or off), and ``skills`` ("welsh", "bsl_relay",
+    "complaints", "data_protection", and "product:<name>" for each product)."""
+
+    status: str
+    on_rota: bool | None = None
+    skills: frozenset[str] = frozenset()
+
+
+AgentRosterHook = Callable[[Sequence[int], datetime], Mapping[int, AgentRoster]]
+
+agent_rosters: list[AgentRosterHook] = []
+"""Where routing reads agents' status, rota and skills (the workforce app): given agent ids and an
+instant, each agent's roster (a fixed number of queries whatever the number of agents); the first
+registered answers. When none is registered every agent counts as available with no skills."""
+
+
+def rosters_for(agent_ids: Sequence[int], at: datetime) -> dict[int, AgentRoster] | None:
+    """The rosters of ``agent_ids`` at ``at``; None when no app keeps rosters."""
+    if not agent_rosters:
+        return None
+    return dict(agent_rosters[0](agent_ids, at)) if agent_ids else {}

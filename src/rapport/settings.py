@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rapport.knowledge",
     "rapport.macros",
     "rapport.workforce",
+    "rapport.routing",  # after workforce: its demo reads the rota and skills workforce seeds
     "rapport.plans",
     "rapport.coaching",
     "rapport.outreach",

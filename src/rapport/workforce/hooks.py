@@ -3,6 +3,7 @@ its demo data."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ def register() -> None:
         extensions.demo_seeders.append(seed_demo)
     if planning_figures not in extensions.planning_figures:
         extensions.planning_figures.append(planning_figures)
+    if agent_rosters not in extensions.agent_rosters:
+        extensions.agent_rosters.append(agent_rosters)
     from rapport.workforce.evidence import ADHERENCE
 
     extensions.kpi_sources.register(extensions.ROTA_ADHERENCE, ADHERENCE)
@@ -49,6 +52,48 @@ def planning_figures(team_id: int | None, now: datetime) -> extensions.PlanningF
         required_agent_hours=float(sum(required)) if required else None,
         today=tuple(IntervalFigure(c.forecast, c.actual, c.required, c.staffed) for c in cells),
     )
+
+
+def agent_rosters(agent_ids: Sequence[int], at: datetime) -> dict[int, extensions.AgentRoster]:
+    """What routing needs of each agent at ``at`` (ADR 0028): their status from the record (the
+    latest change at or before ``at``, never the header's short-lived copy), whether a work shift
+    of their rota covers ``at`` (None when no shift of theirs is within a day of it) and their
+    skills. Three queries whatever the number of agents."""
+    from datetime import timedelta
+
+    from django.db.models import OuterRef, Subquery
+
+    from rapport.accounts.models import User
+    from rapport.workforce import services
+    from rapport.workforce.models import AgentSkill, Availability, Shift, Skill, StatusChange
+
+    ids = sorted(set(agent_ids))
+    latest = StatusChange.objects.filter(agent=OuterRef("pk"), at__lte=at).order_by("-at", "-id").values("status")[:1]
+    statuses = dict(User.objects.filter(pk__in=ids).annotate(now=Subquery(latest)).values_list("pk", "now"))
+    near: dict[int, list[Shift]] = {}
+    for shift in Shift.objects.filter(
+        agent_id__in=ids, starts_at__lte=at + timedelta(days=1), ends_at__gte=at - timedelta(days=1)
+    ):
+        near.setdefault(shift.agent_id, []).append(shift)
+    skills: dict[int, set[str]] = {}
+    for agent_id, skill, detail in AgentSkill.objects.filter(agent_id__in=ids).values_list(
+        "agent_id", "skill", "detail"
+    ):
+        name = f"{skill}:{'-'.join(detail.lower().split())}" if skill == Skill.PRODUCT else skill
+        skills.setdefault(agent_id, set()).add(name)
+    found: dict[int, extensions.AgentRoster] = {}
+    for agent_id in ids:
+        shifts = near.get(agent_id)
+        on_rota = None
+        if shifts:
+            covering = [s for s in shifts if s.starts_at <= at < s.ends_at]
+            on_rota = services.rota_status(covering) == Availability.AVAILABLE
+        found[agent_id] = extensions.AgentRoster(
+            status=str(statuses.get(agent_id) or Availability.OFF_SHIFT),
+            on_rota=on_rota,
+            skills=frozenset(skills.get(agent_id, ())),
+        )
+    return found
 
 
 def status_control(user: User) -> extensions.Panel | None:
