@@ -477,6 +477,7 @@ class _Importer:
         if self.dry:
             self.would["ticket"].update(t.source_id for t in new)
             self.report.created["cases"] += len(new)
+            self.report.created["ratings"] += sum(1 for t in new if t.rating)
             for ticket in tickets:
                 self._count_messages(ticket, recorded, people)
             return
@@ -681,6 +682,7 @@ class _Importer:
         found: list[tuple[Message, rules.Comment | None, str]] = []
         if opening and ticket.description:
             body = ticket.description[:MAX_BODY]
+            self.report.created["messages"] += 1
             found.append(
                 (
                     Message(
@@ -798,10 +800,11 @@ class _Importer:
         authors = [c.author_id for c in comments]
         people = self._people_for(authors, authors)
         cases = {
-            c.pk: c for c in Case.objects.filter(pk__in=sorted(set(tickets.values()))).only("id", "subject", "channel", "first_response_at")
+            c.pk: c for c in Case.objects.filter(pk__in=sorted(set(tickets.values()))).only("id", "subject", "channel", "status", "first_response_at")
         }
         messages: list[tuple[Message, rules.Comment | None, str]] = []
         first_replies: dict[int, datetime] = {}
+        merges: dict[int, tuple[str, str]] = {}  # a closed case's note saying where it was merged
         seen: set[str] = set()
         for comment in comments:
             if comment.source_id in recorded or comment.source_id in seen:
@@ -823,6 +826,9 @@ class _Importer:
                 continue
             message = self._message(comment, case.pk, case.channel, people)
             messages.append((message, comment, case.subject))
+            target = rules.merged_target([comment.text]) if case.status == Status.CLOSED else ""
+            if target and target != comment.ticket_id:
+                merges[case.pk] = (comment.ticket_id, target)
             if message.kind == rules.OUTBOUND and (case.first_response_at is None or comment.created_at < case.first_response_at):
                 earlier = first_replies.get(case.pk)
                 first_replies[case.pk] = comment.created_at if earlier is None else min(earlier, comment.created_at)
@@ -831,6 +837,11 @@ class _Importer:
         self._write_messages(messages, [])
         for case_id, when in first_replies.items():
             Case.objects.filter(pk=case_id).update(first_response_at=when)
+        for case_id, (ticket_id, target) in merges.items():
+            ImportedCaseData.objects.update_or_create(
+                case_id=case_id,
+                defaults={"source": self.source, "source_id": ticket_id, "merged_into_source": target},
+            )
 
     def _ratings(self, pairs: Iterable[tuple[str, rules.Mapped]]) -> None:
         for chunk in _batches(pairs, PEOPLE_BATCH):
