@@ -216,7 +216,9 @@ def _import_commands(sub: Any, plugins: list[Any]) -> None:
         if hasattr(module, "register_import"):
             module.register_import(sources)
     if any(module.__name__ == "rapport.mail.commands" for module in plugins):
-        m = sources.add_parser("mail", help="file the mail in an .eml file, an mbox or a Maildir (as `rapport mail import`)")
+        m = sources.add_parser(
+            "mail", help="file the mail in an .eml file, an mbox or a Maildir (as `rapport mail import`)"
+        )
         m.add_argument("path", help="an .eml file, an mbox file or a Maildir folder")
         m.add_argument(
             "--acknowledge", action="store_true", help="email an acknowledgement for each new case (off for archives)"

@@ -32,7 +32,9 @@ def test_parse_time(text, expected):
 
 
 def test_parse_time_in_another_zone_and_refusal():
-    assert rules.parse_time("2026-01-01 09:00", zone=ZoneInfo("America/New_York")) == datetime(2026, 1, 1, 14, 0, tzinfo=UTC)
+    assert rules.parse_time("2026-01-01 09:00", zone=ZoneInfo("America/New_York")) == datetime(
+        2026, 1, 1, 14, 0, tzinfo=UTC
+    )
     with pytest.raises(ValueError, match="not a time"):
         rules.parse_time("next Tuesday")
 
@@ -74,7 +76,17 @@ def test_zendesk_channels(via, channel):
     assert rules.zendesk_ticket(raw).record.channel == channel
 
 
-@pytest.mark.parametrize(("source", "channel"), [(1, Channel.EMAIL), (2, Channel.PORTAL), (3, Channel.PHONE), (7, Channel.CHAT), (9, Channel.PORTAL), (10, Channel.EMAIL)])
+@pytest.mark.parametrize(
+    ("source", "channel"),
+    [
+        (1, Channel.EMAIL),
+        (2, Channel.PORTAL),
+        (3, Channel.PHONE),
+        (7, Channel.CHAT),
+        (9, Channel.PORTAL),
+        (10, Channel.EMAIL),
+    ],
+)
 def test_freshdesk_sources(source, channel):
     raw = {"id": 1, "status": 2, "source": source, "requester_id": 2, "created_at": "2026-01-01T00:00:00Z"}
     assert rules.freshdesk_ticket(raw).record.channel == channel
@@ -82,7 +94,12 @@ def test_freshdesk_sources(source, channel):
 
 @pytest.mark.parametrize(
     ("zendesk", "freshdesk", "priority"),
-    [("low", 1, Priority.LOW), ("normal", 2, Priority.NORMAL), ("high", 3, Priority.HIGH), ("urgent", 4, Priority.URGENT)],
+    [
+        ("low", 1, Priority.LOW),
+        ("normal", 2, Priority.NORMAL),
+        ("high", 3, Priority.HIGH),
+        ("urgent", 4, Priority.URGENT),
+    ],
 )
 def test_priorities(zendesk, freshdesk, priority):
     base = {"id": 1, "requester_id": 2, "created_at": "2026-01-01T00:00:00Z"}
@@ -93,18 +110,30 @@ def test_priorities(zendesk, freshdesk, priority):
 @pytest.mark.parametrize(
     ("raw", "tags", "kind"),
     [("question", [], CaseType.ENQUIRY), ("incident", [], CaseType.REQUEST), ("problem", [], CaseType.REQUEST),
-     ("task", [], CaseType.INTERNAL_REQUEST), (None, [], CaseType.ENQUIRY), ("question", ["Complaint"], CaseType.COMPLAINT)],
+     ("task", [], CaseType.INTERNAL_REQUEST), (None, [], CaseType.ENQUIRY),
+     ("question", ["Complaint"], CaseType.COMPLAINT)],
 )  # fmt: skip
 def test_zendesk_types_and_complaints_by_tag(raw, tags, kind):
-    ticket = {"id": 1, "status": "open", "type": raw, "tags": tags, "requester_id": 2, "created_at": "2026-01-01T00:00:00Z"}
+    ticket = {
+        "id": 1,
+        "status": "open",
+        "type": raw,
+        "tags": tags,
+        "requester_id": 2,
+        "created_at": "2026-01-01T00:00:00Z",
+    }
     assert rules.zendesk_ticket(ticket).record.type == kind
 
 
-@pytest.mark.parametrize(
-    ("zendesk", "score"), [("good", 5), ("bad", 1), ("offered", None), ("unoffered", None)]
-)
+@pytest.mark.parametrize(("zendesk", "score"), [("good", 5), ("bad", 1), ("offered", None), ("unoffered", None)])
 def test_zendesk_csat(zendesk, score):
-    ticket = {"id": 1, "status": "solved", "requester_id": 2, "created_at": "2026-01-01T00:00:00Z", "satisfaction_rating": {"score": zendesk}}
+    ticket = {
+        "id": 1,
+        "status": "solved",
+        "requester_id": 2,
+        "created_at": "2026-01-01T00:00:00Z",
+        "satisfaction_rating": {"score": zendesk},
+    }
     rating = rules.zendesk_ticket(ticket).record.rating
     assert (rating.score if rating else None) == score
 
@@ -148,7 +177,10 @@ def test_freshdesk_conversations_say_their_kind():
 
 def test_inline_images_become_words_and_html_becomes_text():
     files = [rules.FileRef("1", "lid.png", url="https://x.zendesk.com/attachments/token/a/?name=lid.png")]
-    html = '<p>See <img src="https://x.zendesk.com/attachments/token/a/?name=lid.png"> and <img src="data:image/png;base64,AA"></p>'
+    html = (
+        '<p>See <img src="https://x.zendesk.com/attachments/token/a/?name=lid.png"> '
+        'and <img src="data:image/png;base64,AA"></p>'
+    )
     assert rules.mark_inline_images(html, files) == "<p>See [image: lid.png] and [image]</p>"
     assert rules.html_text("<p>One<br>two</p><script>x()</script><p>three &amp; four</p>") == "One\ntwo\n\nthree & four"
 
@@ -160,7 +192,8 @@ def test_merged_targets_from_the_sources_own_words():
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(True, "Yes"), (False, "No"), (["a", "b"], "a, b"), (None, ""), (12, "12"), ({"k": "v"}, "k: v")]
+    ("value", "text"),
+    [(True, "Yes"), (False, "No"), (["a", "b"], "a, b"), (None, ""), (12, "12"), ({"k": "v"}, "k: v")],
 )
 def test_field_text(value, text):
     assert rules.field_text(value) == text
@@ -179,7 +212,8 @@ def test_names_subjects_tags_and_emails():
 
 
 def test_csv_rows():
-    row = {"id": "7", "subject": "Hi", "status": "On hold", "priority": "Urgent", "type": "Complaint", "channel": "Face to face",
+    row = {"id": "7", "subject": "Hi", "status": "On hold", "priority": "Urgent", "type": "Complaint",
+           "channel": "Face to face",
            "created_at": "02/03/2026 09:00", "Store": "Leeds", "requester_email": "A@B.example"}  # fmt: skip
     ticket = rules.csv_ticket(row).record
     assert (ticket.status, ticket.priority, ticket.type, ticket.channel) == (

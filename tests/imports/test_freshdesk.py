@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _case(source_id: str) -> Case:
-    return Case.objects.get(pk=ImportedRecord.objects.get(source="freshdesk", kind="ticket", source_id=source_id).object_id)
+    return Case.objects.get(
+        pk=ImportedRecord.objects.get(source="freshdesk", kind="ticket", source_id=source_id).object_id
+    )
 
 
 @pytest.fixture
@@ -87,7 +89,14 @@ def test_merged_ticket_and_spam(imported):
 
 
 def test_unknown_values_are_reported(imported):
-    for kind in ("unknown_status", "unknown_priority", "unknown_type", "unknown_channel", "unknown_assignee", "missing_requester"):
+    for kind in (
+        "unknown_status",
+        "unknown_priority",
+        "unknown_type",
+        "unknown_channel",
+        "unknown_assignee",
+        "missing_requester",
+    ):
         assert imported.issues[kind] == 1, kind
     assert ImportedCaseData.objects.get(case=_case("2005")).fields == [["Original type", "Enquiry about stuff"]]
 

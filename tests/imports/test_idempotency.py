@@ -97,7 +97,10 @@ def test_a_failing_batch_leaves_nothing_of_itself(agent, fixtures, now, monkeypa
     # The first batch of two tickets is whole; nothing of the second is left.
     assert Case.objects.count() == 2
     assert ImportedRecord.objects.filter(kind="ticket").count() == 2
-    assert Message.objects.filter(case__in=Case.objects.all()).count() == ImportedRecord.objects.filter(kind="comment").count()
+    assert (
+        Message.objects.filter(case__in=Case.objects.all()).count()
+        == ImportedRecord.objects.filter(kind="comment").count()
+    )
 
 
 @pytest.mark.parametrize("source", ["zendesk", "freshdesk", "csv"])
@@ -111,7 +114,14 @@ def test_a_dry_run_writes_nothing_and_reports_what_a_real_run_creates(agent, fix
     real = import_run(source=source, path=fixtures / source, now=now, attachments_base=base)
     for what in ("cases", "customers", "staff", "organisations", "messages", "notes", "ratings"):
         assert dry.created[what] == real.created[what], what
-    for kind in ("unknown_status", "unknown_channel", "deleted_ticket", "missing_requester", "unlabelled_field", "orphan_comment"):
+    for kind in (
+        "unknown_status",
+        "unknown_channel",
+        "deleted_ticket",
+        "missing_requester",
+        "unlabelled_field",
+        "orphan_comment",
+    ):
         assert dry.issues[kind] == real.issues[kind], kind
     assert "Would create" in dry.describe()
 
@@ -132,7 +142,13 @@ def test_new_comments_on_a_ticket_already_imported_are_added(agent, fixtures, no
     import_run(source="zendesk", path=folder, now=now)
     lines = [json.loads(line) for line in (folder / "tickets.jsonl").read_text().splitlines()]
     lines[0]["comments"].append(
-        {"id": 70099, "author_id": 1001, "public": True, "body": "One more thing.", "created_at": "2026-06-05T09:00:00Z"}
+        {
+            "id": 70099,
+            "author_id": 1001,
+            "public": True,
+            "body": "One more thing.",
+            "created_at": "2026-06-05T09:00:00Z",
+        }
     )
     (folder / "tickets.jsonl").write_text("\n".join(json.dumps(line) for line in lines))
     before = Message.objects.count()

@@ -107,7 +107,9 @@ def test_a_zip_cannot_write_outside_its_folder(tmp_path):
 def test_the_list_of_imports_costs_the_same_whatever_its_length(client, admin_user, django_assert_max_num_queries, now):
     client.force_login(admin_user)
     for i in range(30):
-        ImportRun.objects.create(source="zendesk", label=f"export-{i}", created_at=now, started_by=admin_user, state="finished")
+        ImportRun.objects.create(
+            source="zendesk", label=f"export-{i}", created_at=now, started_by=admin_user, state="finished"
+        )
     with django_assert_max_num_queries(12):
         page = client.get(reverse("imports:index"))
     assert page.status_code == 200
@@ -154,6 +156,9 @@ def test_rapport_import_mail_is_the_mail_import(tmp_path, capsys, db):
     from rapport.cli import main
 
     message = tmp_path / "one.eml"
-    message.write_bytes(b"From: Jo <jo@example.com>\r\nTo: help@rapport.example\r\nSubject: Hello\r\nMessage-ID: <1@x>\r\n\r\nHi there\r\n")
+    message.write_bytes(
+        b"From: Jo <jo@example.com>\r\nTo: help@rapport.example\r\nSubject: Hello\r\n"
+        b"Message-ID: <1@x>\r\n\r\nHi there\r\n"
+    )
     assert main(["import", "mail", str(message)]) == 0
     assert "new case" in capsys.readouterr().out

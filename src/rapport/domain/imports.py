@@ -182,6 +182,7 @@ def parse_time(value: object, *, zone: ZoneInfo = LONDON) -> datetime | None:
     if text.isdigit():
         return datetime.fromtimestamp(int(text), tz=UTC)
     iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    moment: datetime | None
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
@@ -556,7 +557,9 @@ def zendesk_ticket(
     if created is None:
         created = min((c.created_at for c in comments if c.created_at.year > 1), default=None)
         if created is None:
-            return Mapped(None, [*issues, Issue("missing_time", where, "The ticket has no creation time; not imported.")])
+            return Mapped(
+                None, [*issues, Issue("missing_time", where, "The ticket has no creation time; not imported.")]
+            )
     comments = [c if c.created_at.year > 1 else _at(c, created) for c in comments]
     rating = _zendesk_rating(raw.get("satisfaction_rating"), zone)
     ticket = Ticket(
@@ -700,7 +703,7 @@ def freshdesk_person(raw: Mapping[str, Any], *, staff: bool = False, zone: ZoneI
     """A contact, or an agent (``staff``: the agents endpoint nests name and email in ``contact``)."""
     source_id = _id(raw.get("id"))
     issues: list[Issue] = []
-    contact = raw.get("contact") if isinstance(raw.get("contact"), dict) else raw
+    contact: Mapping[str, Any] = raw["contact"] if isinstance(raw.get("contact"), dict) else raw
     email = clean_email(contact.get("email"))
     if contact.get("email") and not email:
         issues.append(Issue("bad_email", f"contact {source_id}", f"{contact.get('email')!r} is not an email address."))
@@ -711,7 +714,7 @@ def freshdesk_person(raw: Mapping[str, Any], *, staff: bool = False, zone: ZoneI
         phone=(_text(contact.get("phone")) or _text(contact.get("mobile")))[:40],
         staff=staff,
         organisation_id=_id(raw.get("company_id")),
-        deleted=bool(raw.get("deleted")) or contact.get("active") is False and not staff,
+        deleted=bool(raw.get("deleted")) or (contact.get("active") is False and not staff),
         notes=_text(raw.get("description")),
         created_at=_time(raw.get("created_at"), f"contact {source_id}", "created_at", issues, zone),
     )
@@ -796,7 +799,9 @@ def freshdesk_ticket(
     if channel is None:
         channel = Channel.EMAIL
         if raw.get("source") is not None:
-            issues.append(Issue("unknown_channel", where, f"Source {raw.get('source')!r} has no match; imported as email."))
+            issues.append(
+                Issue("unknown_channel", where, f"Source {raw.get('source')!r} has no match; imported as email.")
+            )
     labels = field_labels or {}
     custom = raw.get("custom_fields") if isinstance(raw.get("custom_fields"), dict) else {}
     for key, value in (custom or {}).items():
@@ -854,7 +859,9 @@ def freshdesk_rating(raw: Mapping[str, Any], *, zone: ZoneInfo = LONDON) -> tupl
     value = _int((ratings or {}).get("default_question"))
     base = FRESHDESK_RATING.get(value) if value is not None else None
     if base is None:
-        return ticket_id, Mapped(None, [Issue("unknown_rating", where, f"Rating {value!r} is not on Freshdesk's scale.")])
+        return ticket_id, Mapped(
+            None, [Issue("unknown_rating", where, f"Rating {value!r} is not on Freshdesk's scale.")]
+        )
     issues: list[Issue] = []
     rated = _time(raw.get("created_at"), where, "created_at", issues, zone)
     return ticket_id, Mapped(Rating(base.score, base.label, _text(raw.get("feedback")), rated), issues)
@@ -879,7 +886,11 @@ CSV_STATUS = {
     "solved": Status.RESOLVED,
 }
 CSV_PRIORITY = {**{p.label: p for p in Priority}, "medium": Priority.NORMAL, "normal": Priority.NORMAL}
-CSV_TYPE = {**{t.value: t for t in CaseType}, **{k: v for k, v in FRESHDESK_TYPE.items()}, "task": CaseType.INTERNAL_REQUEST}
+CSV_TYPE = {
+    **{t.value: t for t in CaseType},
+    **{k: v for k, v in FRESHDESK_TYPE.items()},
+    "task": CaseType.INTERNAL_REQUEST,
+}
 CSV_CHANNEL = {
     **{c.value: c for c in Channel},
     "web": Channel.PORTAL,
@@ -895,7 +906,9 @@ def _choice(table: Mapping[str, Any], value: str, default: Any, what: str, where
     found = table.get(key) or table.get(key.replace(" ", "_"))
     if found is None:
         if value:
-            issues.append(Issue(f"unknown_{what}", where, f"{what.capitalize()} {value!r} is not known; imported as {default}."))
+            issues.append(
+                Issue(f"unknown_{what}", where, f"{what.capitalize()} {value!r} is not known; imported as {default}.")
+            )
         return default
     return found
 
@@ -903,7 +916,9 @@ def _choice(table: Mapping[str, Any], value: str, default: Any, what: str, where
 def csv_ticket(row: Mapping[str, str], *, zone: ZoneInfo = LONDON) -> Mapped:
     """One row of a tickets CSV: Rapport's columns by name; every other non-empty column kept as a
     labelled field under its heading. Times without a zone are read as ``zone`` local time."""
-    get = lambda key: _text(row.get(key))  # noqa: E731 - a short local reader
+    def get(key: str) -> str:
+        return _text(row.get(key))
+
     source_id = get("id")
     where = f"row for ticket {source_id or '?'}"
     issues: list[Issue] = []
@@ -952,7 +967,9 @@ def csv_ticket(row: Mapping[str, str], *, zone: ZoneInfo = LONDON) -> Mapped:
 def csv_people(row: Mapping[str, str]) -> tuple[Person, Person | None, Organisation | None]:
     """The requester (and the assignee, and the organisation) a tickets CSV row names: a CSV has
     no separate people file, so people are keyed by email address (or the row's requester id)."""
-    get = lambda key: _text(row.get(key))  # noqa: E731
+    def get(key: str) -> str:
+        return _text(row.get(key))
+
     email = clean_email(get("requester_email"))
     requester_id = get("requester_id") or email or f"row-{get('id')}"
     organisation = get("organisation")
@@ -965,7 +982,12 @@ def csv_people(row: Mapping[str, str]) -> tuple[Person, Person | None, Organisat
     )
     assignee_email = clean_email(get("assignee_email"))
     assignee = (
-        Person(assignee_email, person_name(get("assignee_name"), assignee_email, assignee_email, "csv"), assignee_email, staff=True)
+        Person(
+            assignee_email,
+            person_name(get("assignee_name"), assignee_email, assignee_email, "csv"),
+            assignee_email,
+            staff=True,
+        )
         if assignee_email
         else None
     )
@@ -977,7 +999,9 @@ def csv_comment(row: Mapping[str, str], *, zone: ZoneInfo = LONDON) -> Mapped:
     """One row of a comments CSV: ``ticket_id, id, author_email, author_name, internal, from``
     (``customer`` or ``staff``), ``body``, ``created_at``, ``attachments`` (file names beside the
     CSV, separated by ``;``)."""
-    get = lambda key: _text(row.get(key))  # noqa: E731
+    def get(key: str) -> str:
+        return _text(row.get(key))
+
     ticket_id, source_id = get("ticket_id"), get("id")
     where = f"comment {source_id or '?'} on ticket {ticket_id or '?'}"
     issues: list[Issue] = []

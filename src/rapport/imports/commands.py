@@ -20,12 +20,16 @@ def register_import(subparsers: Any) -> None:
     for source, what in SOURCES.items():
         p = subparsers.add_parser(source, help=f"import {what}")
         p.add_argument("path", help=what)
-        p.add_argument("--dry-run", action="store_true", help="report what would be created and what cannot be mapped; write nothing")
+        p.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="report what would be created and what cannot be mapped; write nothing",
+        )
         p.add_argument(
             "--attachments-base",
             default="",
             metavar="URL",
-            help="fetch attachments not found beside the export from this address (the path of each file's URL is kept)",
+            help="fetch attachments not beside the export from this address (keeping the path of each file's URL)",
         )
         p.add_argument("--timezone", default="", help="read times written without a zone in this zone (Europe/London)")
         p.add_argument("--batch", type=int, default=None, help="tickets per transaction (500)")

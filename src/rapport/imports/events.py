@@ -12,7 +12,7 @@ IMPORTED = "imported"
 
 
 def _imported(event: CaseEvent) -> SafeString:
-    """"Imported from Zendesk ticket 4521": where the case's history came from."""
+    """ "Imported from Zendesk ticket 4521": where the case's history came from."""
     return format_html('<span class="event-kind">Imported</span> from {}', event.after)
 
 

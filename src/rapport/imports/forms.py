@@ -13,7 +13,7 @@ class ImportForm(Form):
     file = forms.FileField(
         label="Export file",
         help_text="A .zip of the export folder (with attachments/ inside it if you have the files), or one "
-        ".json, .jsonl or .csv file of tickets. Up to 200 MB: larger exports go through `rapport import` on the server.",
+        ".json, .jsonl or .csv file of tickets. Up to 200 MB: larger exports go through `rapport import`.",
     )
     dry_run = forms.BooleanField(
         label="Dry run: report what would be created and what cannot be mapped, and write nothing",

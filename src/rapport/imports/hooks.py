@@ -76,5 +76,7 @@ def register() -> None:
     extensions.erasure_handlers.append(erase)
     extensions.subject_access_sections.append(subject_access)
     extensions.nav_items.append(
-        extensions.NavItem(label="Imports", url_name="imports:index", section="imports", visible=policy.can_import, order=96)
+        extensions.NavItem(
+            label="Imports", url_name="imports:index", section="imports", visible=policy.can_import, order=96
+        )
     )

@@ -87,10 +87,10 @@ class ImportedCaseData(models.Model):
 
     class Meta:
         indexes = [
+            models.Index(fields=["id"], condition=~models.Q(merged_into_source=""), name="importedcase_merge_pending"),
             models.Index(
-                fields=["id"], condition=~models.Q(merged_into_source=""), name="importedcase_merge_pending"
+                fields=["rated_at"], condition=models.Q(rating_score__isnull=False), name="importedcase_rated"
             ),
-            models.Index(fields=["rated_at"], condition=models.Q(rating_score__isnull=False), name="importedcase_rated"),
         ]
 
     def __str__(self) -> str:

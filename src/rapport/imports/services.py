@@ -163,7 +163,7 @@ def import_run(
     return importer.report
 
 
-class _bounded_memory:  # noqa: N801 - used as a context manager, read as a phrase
+class _bounded_memory:
     """A long import on SQLite keeps a 16 MB page cache and reads through the file rather than
     mapping it (the web server's settings would grow it to hundreds of MB), as the mail import does."""
 
@@ -175,6 +175,18 @@ class _bounded_memory:  # noqa: N801 - used as a context manager, read as a phra
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def _forgetting(progress: Progress) -> Progress:
+    """After each batch, forget the queries Django keeps while ``DEBUG`` is on (a development
+    desk), so a long import's memory stays flat there too."""
+    from django.db import reset_queries
+
+    def told(stage: str, done: int) -> None:
+        reset_queries()
+        progress(stage, done)
+
+    return told
 
 
 @dataclass
@@ -192,7 +204,7 @@ class _Importer:
         self.where = where
         self.source = options.source
         self.dry = options.dry_run
-        self.progress = progress
+        self.progress = _forgetting(progress)
         self.report = Report(options.source, options.dry_run)
         self.label = rules.SOURCE_LABELS[options.source]
         # A dry run writes nothing, so what it "would create" is remembered by source id to know,
@@ -222,7 +234,9 @@ class _Importer:
         if self.where.staff:
             self._people(rules.freshdesk_person(r, staff=True, zone=zone) for r in sources.records(self.where.staff))
         make_ticket = rules.zendesk_ticket if self.source == "zendesk" else rules.freshdesk_ticket
-        self._tickets(make_ticket(r, field_labels=self.field_labels, zone=zone) for r in sources.records(self.where.tickets))
+        self._tickets(
+            make_ticket(r, field_labels=self.field_labels, zone=zone) for r in sources.records(self.where.tickets)
+        )
         for path in self.where.comments:
             self._comments(self._comment_records(path))
         if self.where.ratings:
@@ -321,7 +335,9 @@ class _Importer:
                     people.append(item.record)
             with transaction.atomic():
                 self._people_batch(people)
-            self.progress("people", sum(self.report.created[k] + self.report.skipped[k] for k in ("customers", "staff")))
+            self.progress(
+                "people", sum(self.report.created[k] + self.report.skipped[k] for k in ("customers", "staff"))
+            )
 
     def _people_batch(self, people: Sequence[rules.Person]) -> None:
         staff = {p.source_id: p for p in people if p.staff}
@@ -338,7 +354,9 @@ class _Importer:
         emails = sorted({p.email for p in new if p.email})
         users: dict[str, int] = {}
         for part in _chunks(emails):
-            users.update(User.objects.annotate(lemail=Lower("email")).filter(lemail__in=part).values_list("lemail", "id"))
+            users.update(
+                User.objects.annotate(lemail=Lower("email")).filter(lemail__in=part).values_list("lemail", "id")
+            )
         pairs: list[tuple[str, int]] = []
         create: dict[str, User] = {}
         for person in new:
@@ -399,7 +417,11 @@ class _Importer:
             create.append((person, customer))
             if person.deleted:
                 self.report.issue(
-                    rules.Issue("deleted_user", f"user {person.source_id}", f"{person.name} was deleted in the source; kept as a customer so their cases keep a requester.")
+                    rules.Issue(
+                        "deleted_user",
+                        f"user {person.source_id}",
+                        f"{person.name} was deleted in the source; kept as a customer so their cases keep a requester.",
+                    )
                 )
         rows = list({id(c): c for _, c in create}.values())
         self.report.created["customers"] += len(rows)
@@ -493,7 +515,9 @@ class _Importer:
         self._case_data(new, case_of)
         journal.record_many(
             [
-                journal.Entry(case_of[t.source_id].pk, IMPORTED, t.created_at, None, "", "", f"{self.label} ticket {t.source_id}")
+                journal.Entry(
+                    case_of[t.source_id].pk, IMPORTED, t.created_at, None, "", "", f"{self.label} ticket {t.source_id}"
+                )
                 for t in new
             ],
             ids=False,
@@ -501,9 +525,10 @@ class _Importer:
         documents = [search.case_document(c) for c in cases]
         messages: list[tuple[Message, rules.Comment | None, str]] = []
         for ticket in tickets:
-            case = case_of.get(ticket.source_id)
-            if case is None:
+            held = case_of.get(ticket.source_id)
+            if held is None:
                 continue
+            case = held
             messages += self._messages(ticket, case, recorded, people, opening=ticket.source_id not in existing)
         self._write_messages(messages, documents)
         self._remember("ticket", [(t.source_id, case_of[t.source_id].pk) for t in new])
@@ -519,9 +544,8 @@ class _Importer:
             sid = ticket.requester_id or f"ticket-{ticket.source_id}"
             if sid in people.customers or sid in missing or sid in colleagues:
                 continue
-            user_id = people.staff.get(ticket.requester_id) if ticket.requester_id else None
-            if user_id:
-                colleagues[sid] = user_id
+            if ticket.requester_id and people.staff.get(ticket.requester_id) is not None:
+                colleagues[sid] = people.staff[ticket.requester_id] or 0  # 0: a dry run's would-be account
                 continue
             missing[sid] = (
                 f"Deleted user ({self.label} {ticket.requester_id})"
@@ -533,7 +557,7 @@ class _Importer:
                     rules.Issue(
                         "missing_requester",
                         f"ticket {ticket.source_id}",
-                        f"Requester {ticket.requester_id} is not among the people exported; given a placeholder customer.",
+                        f"Requester {ticket.requester_id} is not among the people exported; given a placeholder.",
                     )
                 )
         if not missing and not colleagues:
@@ -545,8 +569,13 @@ class _Importer:
             people.customers.update({sid: 0 for sid in [*missing, *colleagues]})
             return
         now = self.options.now
-        staff = {u.pk: u for u in User.objects.filter(pk__in=sorted(set(colleagues.values()))).only("id", "name", "email")}
-        rows = [Customer(kind=CustomerKind.PERSON, name=name[:200], created_at=now, updated_at=now) for name in missing.values()]
+        staff = {
+            u.pk: u for u in User.objects.filter(pk__in=sorted(set(colleagues.values()))).only("id", "name", "email")
+        }
+        rows = [
+            Customer(kind=CustomerKind.PERSON, name=name[:200], created_at=now, updated_at=now)
+            for name in missing.values()
+        ]
         rows += [
             Customer(
                 kind=CustomerKind.COLLEAGUE,
@@ -568,7 +597,11 @@ class _Importer:
         owner = people.staff.get(ticket.assignee_id) if ticket.assignee_id else None
         if ticket.assignee_id and ticket.assignee_id not in people.staff:
             self.report.issue(
-                rules.Issue("unknown_assignee", f"ticket {ticket.source_id}", f"Assignee {ticket.assignee_id} is not among the staff exported; left unassigned.")
+                rules.Issue(
+                    "unknown_assignee",
+                    f"ticket {ticket.source_id}",
+                    f"Assignee {ticket.assignee_id} is not among the staff exported; left unassigned.",
+                )
             )
         finished = ticket.status in {Status.RESOLVED, Status.CLOSED}
         resolved = (ticket.solved_at or ticket.closed_at or ticket.updated_at) if finished else None
@@ -653,7 +686,11 @@ class _Importer:
             ):
                 self.report.created["attachments"] += 1
             else:
-                self.report.issue(rules.Issue("attachment_missing", where, "Not beside the export, and no address to fetch it from is set."))
+                self.report.issue(
+                    rules.Issue(
+                        "attachment_missing", where, "Not beside the export, and no address to fetch it from is set."
+                    )
+                )
 
     def _author(self, comment: rules.Comment, people: _People) -> int | None:
         if not comment.author_id:
@@ -767,7 +804,9 @@ class _Importer:
         local = sources.local_file(self.where.base, ref.source_id, ref.filename)
         if local is not None:
             if local.stat().st_size > self.max_bytes:
-                self.report.issue(rules.Issue("attachment_refused", where, f"Larger than {self.max_bytes:,} bytes; not imported."))
+                self.report.issue(
+                    rules.Issue("attachment_refused", where, f"Larger than {self.max_bytes:,} bytes; not imported.")
+                )
                 return None
             return local.read_bytes()
         if ref.url and self.options.attachments_base:
@@ -776,7 +815,9 @@ class _Importer:
             except sources.FileUnavailable as error:
                 self.report.issue(rules.Issue("attachment_unavailable", where, str(error)))
                 return None
-        self.report.issue(rules.Issue("attachment_missing", where, "Not beside the export, and no address to fetch it from is set."))
+        self.report.issue(
+            rules.Issue("attachment_missing", where, "Not beside the export, and no address to fetch it from is set.")
+        )
         return None
 
     # --- comments and ratings in files of their own ------------------------------------------------
@@ -800,7 +841,10 @@ class _Importer:
         authors = [c.author_id for c in comments]
         people = self._people_for(authors, authors)
         cases = {
-            c.pk: c for c in Case.objects.filter(pk__in=sorted(set(tickets.values()))).only("id", "subject", "channel", "status", "first_response_at")
+            c.pk: c
+            for c in Case.objects.filter(pk__in=sorted(set(tickets.values()))).only(
+                "id", "subject", "channel", "status", "first_response_at"
+            )
         }
         messages: list[tuple[Message, rules.Comment | None, str]] = []
         first_replies: dict[int, datetime] = {}
@@ -817,7 +861,7 @@ class _Importer:
                     rules.Issue(
                         "orphan_comment",
                         f"comment {comment.source_id}",
-                        f"Its ticket {comment.ticket_id} is not imported (deleted, or not in the export); not imported.",
+                        f"Its ticket {comment.ticket_id} is not imported (deleted, or not exported); not imported.",
                     )
                 )
                 continue
@@ -829,7 +873,9 @@ class _Importer:
             target = rules.merged_target([comment.text]) if case.status == Status.CLOSED else ""
             if target and target != comment.ticket_id:
                 merges[case.pk] = (comment.ticket_id, target)
-            if message.kind == rules.OUTBOUND and (case.first_response_at is None or comment.created_at < case.first_response_at):
+            if message.kind == rules.OUTBOUND and (
+                case.first_response_at is None or comment.created_at < case.first_response_at
+            ):
                 earlier = first_replies.get(case.pk)
                 first_replies[case.pk] = comment.created_at if earlier is None else min(earlier, comment.created_at)
         if self.dry:
@@ -860,7 +906,9 @@ class _Importer:
         todo = {tid: r for tid, r in ratings.items() if tid not in recorded}
         for tid in sorted(todo):
             if tid not in tickets and not (self.dry and tid in self.would["ticket"]):
-                self.report.issue(rules.Issue("orphan_rating", f"rating on ticket {tid}", "Its ticket is not imported; not imported."))
+                self.report.issue(
+                    rules.Issue("orphan_rating", f"rating on ticket {tid}", "Its ticket is not imported; not imported.")
+                )
                 del todo[tid]
         self.report.created["ratings"] += len(todo)
         if self.dry or not todo:
@@ -885,14 +933,20 @@ class _Importer:
         if self.dry:
             return
         pending = ImportedCaseData.objects.filter(source=self.source).exclude(merged_into_source="")
-        for chunk in _batches(pending.values_list("id", "case_id", "source_id", "merged_into_source").iterator(), PEOPLE_BATCH):
+        for chunk in _batches(
+            pending.values_list("id", "case_id", "source_id", "merged_into_source").iterator(), PEOPLE_BATCH
+        ):
             targets = self._records("ticket", [row[3] for row in chunk])
             with transaction.atomic():
                 for pk, case_id, source_id, target in chunk:
                     into = targets.get(target)
                     if into is None or into == case_id:
                         self.report.issue(
-                            rules.Issue("merge_target_missing", f"ticket {source_id}", f"Merged into ticket {target}, which is not imported.")
+                            rules.Issue(
+                                "merge_target_missing",
+                                f"ticket {source_id}",
+                                f"Merged into ticket {target}, which is not imported.",
+                            )
                         )
                         continue
                     Case.objects.filter(pk=case_id, merged_into__isnull=True).update(merged_into_id=into)
@@ -940,7 +994,10 @@ class _Importer:
             email = rules.clean_email(row.get("author_email"))
             if email and str(row.get("from", "")).strip().lower() in {"staff", "agent"}:
                 authors.setdefault(
-                    email, rules.Person(email, rules.person_name(row.get("author_name"), email, email, "csv"), email, staff=True)
+                    email,
+                    rules.Person(
+                        email, rules.person_name(row.get("author_name"), email, email, "csv"), email, staff=True
+                    ),
                 )
             if len(authors) >= PEOPLE_BATCH:
                 with transaction.atomic():
@@ -986,7 +1043,9 @@ def run_create(
         if not name.lower().endswith(UPLOAD_SUFFIXES):
             raise FieldError(file=BAD_UPLOAD)
         if len(content) > MAX_UPLOAD_BYTES:
-            raise FieldError(file=f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: use `rapport import`.")
+            raise FieldError(
+                file=f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: use `rapport import`."
+            )
     run = ImportRun(
         source=source,
         label=label[:255],
@@ -998,7 +1057,11 @@ def run_create(
     with transaction.atomic():
         if upload is not None:
             name, content = upload
-            run.upload.save(f"{hashlib.sha256(content).hexdigest()[:16]}-{clean_filename(Path(name).name)}", ContentFile(content), save=False)
+            run.upload.save(
+                f"{hashlib.sha256(content).hexdigest()[:16]}-{clean_filename(Path(name).name)}",
+                ContentFile(content),
+                save=False,
+            )
         run.save()
         if upload is not None:
             from rapport.platform import jobs
@@ -1007,7 +1070,9 @@ def run_create(
     return run
 
 
-def run_execute(*, run: ImportRun, path: Path, now: datetime, batch: int = BATCH, progress: Progress | None = None) -> Report:
+def run_execute(
+    *, run: ImportRun, path: Path, now: datetime, batch: int = BATCH, progress: Progress | None = None
+) -> Report:
     """Run the import ``run`` records, over the export at ``path``, keeping the run's stage and
     count up to date (the admin page polls them) and its report at the end. A failure is recorded
     on the run and raised again; what the finished batches wrote stays (run it again to resume)."""
@@ -1056,7 +1121,7 @@ def run_job(run_id: int) -> str:
     folder = Path(tempfile.mkdtemp(prefix="rapport-import-"))
     try:
         with run.upload.open("rb") as handle:
-            unpack(run.source, Path(run.upload.name).name, handle, folder)
+            unpack(run.source, Path(str(run.upload.name)).name, handle, folder)
         report = run_execute(run=run, path=folder, now=timezone.now())
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -92,9 +92,7 @@ def layout(source: str, path: Path) -> Layout:
     if source == "csv":
         if path.is_file():
             comments = path.with_name("comments.csv")
-            return Layout(
-                tickets=path, comments=(comments,) if comments.is_file() else (), base=path.parent
-            )
+            return Layout(tickets=path, comments=(comments,) if comments.is_file() else (), base=path.parent)
         tickets = path / "tickets.csv"
         if not tickets.is_file():
             raise ExportNotFound(f"{path} has no tickets.csv.")
@@ -105,12 +103,12 @@ def layout(source: str, path: Path) -> Layout:
         return Layout(tickets=path, base=path.parent)
     if not path.is_dir():
         raise ExportNotFound(f"{path} does not exist.")
-    tickets = _find(path, names["tickets"])
-    if tickets is None:
+    found = _find(path, names["tickets"])
+    if found is None:
         raise ExportNotFound(f"{path} has no tickets.json or tickets.jsonl.")
-    found = {key: _find(path, stems) for key, stems in names.items() if key not in {"tickets", "comments"}}
-    comments = tuple(p for stem in names["comments"] if (p := _find(path, (stem,))) is not None)
-    return Layout(tickets=tickets, comments=comments, base=path, **found)
+    parts = {key: _find(path, stems) for key, stems in names.items() if key not in {"tickets", "comments"}}
+    kept_apart = tuple(p for stem in names["comments"] if (p := _find(path, (stem,))) is not None)
+    return Layout(tickets=found, comments=kept_apart, base=path, **parts)
 
 
 def records(path: Path) -> Iterator[dict[str, Any]]:
@@ -143,7 +141,9 @@ def records(path: Path) -> Iterator[dict[str, Any]]:
             return
         # One page, or pages one after another, laid out over many lines.
         yield from (
-            r for r in ijson.items(handle, f"{wrapper}.item", multiple_values=True, use_float=True) if isinstance(r, dict)
+            r
+            for r in ijson.items(handle, f"{wrapper}.item", multiple_values=True, use_float=True)
+            if isinstance(r, dict)
         )
 
 

@@ -36,7 +36,10 @@ def index(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         upload = data["file"]
         if upload.size > services.MAX_UPLOAD_BYTES:
-            form.add_error("file", f"The file is larger than {services.MAX_UPLOAD_BYTES // (1024 * 1024)} MB: use `rapport import`.")
+            form.add_error(
+                "file",
+                f"The file is larger than {services.MAX_UPLOAD_BYTES // (1024 * 1024)} MB: use `rapport import`.",
+            )
         else:
             try:
                 run = services.run_create(

@@ -6,70 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_active_cases_partial_indexes'),
+        ("cases", "0011_active_cases_partial_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportedRecord',
+            name="ImportedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('zendesk', 'Zendesk'), ('freshdesk', 'Freshdesk'), ('csv', 'CSV')], max_length=20)),
-                ('kind', models.CharField(max_length=20)),
-                ('source_id', models.CharField(max_length=100)),
-                ('object_id', models.BigIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("zendesk", "Zendesk"), ("freshdesk", "Freshdesk"), ("csv", "CSV")], max_length=20
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("source_id", models.CharField(max_length=100)),
+                ("object_id", models.BigIntegerField()),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'object_id'], name='importedrecord_object')],
-                'constraints': [models.UniqueConstraint(fields=('source', 'kind', 'source_id'), name='importedrecord_unique')],
+                "indexes": [models.Index(fields=["kind", "object_id"], name="importedrecord_object")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source", "kind", "source_id"), name="importedrecord_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportedCaseData',
+            name="ImportedCaseData",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('zendesk', 'Zendesk'), ('freshdesk', 'Freshdesk'), ('csv', 'CSV')], max_length=20)),
-                ('source_id', models.CharField(max_length=100)),
-                ('fields', models.JSONField(blank=True, default=list)),
-                ('rating_score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rating_label', models.CharField(blank=True, max_length=100)),
-                ('rating_comment', models.TextField(blank=True)),
-                ('rated_at', models.DateTimeField(blank=True, null=True)),
-                ('merged_into_source', models.CharField(blank=True, max_length=100)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='imported', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("zendesk", "Zendesk"), ("freshdesk", "Freshdesk"), ("csv", "CSV")], max_length=20
+                    ),
+                ),
+                ("source_id", models.CharField(max_length=100)),
+                ("fields", models.JSONField(blank=True, default=list)),
+                ("rating_score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rating_label", models.CharField(blank=True, max_length=100)),
+                ("rating_comment", models.TextField(blank=True)),
+                ("rated_at", models.DateTimeField(blank=True, null=True)),
+                ("merged_into_source", models.CharField(blank=True, max_length=100)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="imported", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('merged_into_source', ''), _negated=True), fields=['id'], name='importedcase_merge_pending'), models.Index(condition=models.Q(('rating_score__isnull', False)), fields=['rated_at'], name='importedcase_rated')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("merged_into_source", ""), _negated=True),
+                        fields=["id"],
+                        name="importedcase_merge_pending",
+                    ),
+                    models.Index(
+                        condition=models.Q(("rating_score__isnull", False)),
+                        fields=["rated_at"],
+                        name="importedcase_rated",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('zendesk', 'Zendesk'), ('freshdesk', 'Freshdesk'), ('csv', 'CSV')], max_length=20)),
-                ('label', models.CharField(help_text='The file or folder imported.', max_length=255)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('finished', 'Finished'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('upload', models.FileField(blank=True, max_length=255, upload_to='imports/')),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('stage', models.CharField(blank=True, max_length=40)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(blank=True, null=True)),
-                ('report', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("zendesk", "Zendesk"), ("freshdesk", "Freshdesk"), ("csv", "CSV")], max_length=20
+                    ),
+                ),
+                ("label", models.CharField(help_text="The file or folder imported.", max_length=255)),
+                ("dry_run", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("finished", "Finished"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("upload", models.FileField(blank=True, max_length=255, upload_to="imports/")),
+                ("options", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("stage", models.CharField(blank=True, max_length=40)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(blank=True, null=True)),
+                ("report", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['-created_at', '-id'], name='importrun_created')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["-created_at", "-id"], name="importrun_created")],
             },
         ),
     ]
