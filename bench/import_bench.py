@@ -29,10 +29,34 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "order delivery refund invoice account parcel broken late charge password booking cancel voucher address "
-    "engineer appointment warranty replacement boiler meter tariff direct debit statement courier kettle"
-).split()
+WORDS = [
+    "order",
+    "delivery",
+    "refund",
+    "invoice",
+    "account",
+    "parcel",
+    "broken",
+    "late",
+    "charge",
+    "password",
+    "booking",
+    "cancel",
+    "voucher",
+    "address",
+    "engineer",
+    "appointment",
+    "warranty",
+    "replacement",
+    "boiler",
+    "meter",
+    "tariff",
+    "direct",
+    "debit",
+    "statement",
+    "courier",
+    "kettle",
+]
 STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "closed", "solved"]
 PRIORITIES = ["low", "normal", "normal", "high", "urgent", None]
 CHANNELS = ["email", "email", "web", "voice", "chat", "native_messaging", "api"]

@@ -916,6 +916,7 @@ def _choice(table: Mapping[str, Any], value: str, default: Any, what: str, where
 def csv_ticket(row: Mapping[str, str], *, zone: ZoneInfo = LONDON) -> Mapped:
     """One row of a tickets CSV: Rapport's columns by name; every other non-empty column kept as a
     labelled field under its heading. Times without a zone are read as ``zone`` local time."""
+
     def get(key: str) -> str:
         return _text(row.get(key))
 
@@ -967,6 +968,7 @@ def csv_ticket(row: Mapping[str, str], *, zone: ZoneInfo = LONDON) -> Mapped:
 def csv_people(row: Mapping[str, str]) -> tuple[Person, Person | None, Organisation | None]:
     """The requester (and the assignee, and the organisation) a tickets CSV row names: a CSV has
     no separate people file, so people are keyed by email address (or the row's requester id)."""
+
     def get(key: str) -> str:
         return _text(row.get(key))
 
@@ -999,6 +1001,7 @@ def csv_comment(row: Mapping[str, str], *, zone: ZoneInfo = LONDON) -> Mapped:
     """One row of a comments CSV: ``ticket_id, id, author_email, author_name, internal, from``
     (``customer`` or ``staff``), ``body``, ``created_at``, ``attachments`` (file names beside the
     CSV, separated by ``;``)."""
+
     def get(key: str) -> str:
         return _text(row.get(key))
 

@@ -4,6 +4,7 @@ panel of what the source held (custom fields, CSAT), and erasure and subject acc
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -63,6 +64,12 @@ def subject_access(customer: Customer) -> tuple[str, list[dict[str, Any]]]:
     )
 
 
+def _demo(now: datetime) -> None:
+    from rapport.imports.demo import seed_imports_demo
+
+    seed_imports_demo(now)
+
+
 def register() -> None:
     global _registered
     if _registered:
@@ -75,6 +82,7 @@ def register() -> None:
     extensions.case_panels.append(case_panel)
     extensions.erasure_handlers.append(erase)
     extensions.subject_access_sections.append(subject_access)
+    extensions.demo_seeders.append(_demo)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Imports", url_name="imports:index", section="imports", visible=policy.can_import, order=96
