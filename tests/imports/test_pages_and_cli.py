@@ -128,6 +128,10 @@ def test_the_case_page_shows_the_imported_fields_and_rating(client, manager, age
     assert b"ORD-55812" in page.content
     assert b"5 out of 5" in page.content
     assert b"Imported</span> from Zendesk ticket 101" in page.content
+    complaint = Case.objects.get(pk=ImportedRecord.objects.get(kind="ticket", source_id="106").object_id)
+    assert client.get(reverse("cases:detail", args=[complaint.reference])).status_code == 200
+    pointer = Case.objects.get(pk=ImportedRecord.objects.get(kind="ticket", source_id="103").object_id)
+    assert client.get(reverse("cases:detail", args=[pointer.reference])).status_code == 200
 
 
 def test_rapport_import_on_the_command_line(agent, fixtures, capsys):

@@ -196,3 +196,14 @@ def test_imported_history_starts_no_clock_and_sends_nothing(imported, mailoutbox
     assert SurveyInvitation.objects.count() == 0
     assert mailoutbox == []
     assert not Case.objects.exclude(next_breach_at=None).exists()
+
+
+def test_imported_cases_feed_the_forecast_as_history(imported):
+    from datetime import date
+
+    from rapport.workforce.selectors import arrivals_history
+
+    history = arrivals_history(interval=60, first_day=date(2026, 6, 1), last_day=date(2026, 7, 31))
+    assert sum(map(sum, history["email"].counts)) == 2  # tickets 101 and 103
+    assert history["email"].first_day == date(2026, 6, 1)
+    assert sum(map(sum, history["phone"].counts)) == 1  # ticket 104, a call

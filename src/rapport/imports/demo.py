@@ -1,7 +1,8 @@
-"""Demo data: last spring's move from Zendesk. A small export (a wholesale customer's order
-problem, a boiler repair, a delivery complaint) imported as the real thing is, so the demo's desk
-shows imported history: the case panel with custom fields and CSAT, the "Imported" timeline entry,
-and the import's report at /imports/."""
+"""Demo data: the admin checking the old Zendesk export before the move. A small export (a trade
+customer's split pallet, a boiler engineer who did not come, a delivery question) is put through a
+dry run exactly as an upload would be, so /imports/ shows a finished dry run with its report (what
+would be created, the staff matched by email, the values that cannot be mapped) and the desk's
+own demo cases stay as they are; importing it for real is one click away in the same form."""
 
 from __future__ import annotations
 
@@ -77,5 +78,5 @@ def seed_imports_demo(now: datetime) -> None:
     with tempfile.TemporaryDirectory(prefix="rapport-demo-import-") as temp:
         folder = Path(temp)
         _export(folder, start=now - timedelta(days=200))
-        run = run_create(source="zendesk", label=LABEL, now=now)
+        run = run_create(source="zendesk", label=LABEL, now=now, dry_run=True)
         run_execute(run=run, path=folder, now=now)
