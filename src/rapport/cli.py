@@ -8,6 +8,8 @@
                                          the background worker (Huey); one host runs the scheduler
     rapport createadmin                  an admin account (prompts for the password)
     rapport token create|revoke          API tokens
+    rapport import zendesk|freshdesk|csv|mail PATH
+                                         another help desk's history, or mail files
     rapport check [...]                  Django's system checks
     rapport manage ...                   any Django management command
 
@@ -191,8 +193,10 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--user", metavar="EMAIL")
     t.set_defaults(handler=cmd_token_revoke)
 
-    for module in _plugin_commands():
+    plugins = _plugin_commands()
+    for module in plugins:
         module.register(sub)
+    _import_commands(sub, plugins)
 
     # Listed for --help; main() hands their arguments to Django without parsing them.
     sub.add_parser("check", help="Django's system checks (arguments pass through)")
@@ -200,7 +204,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-PLUGIN_APPS = ("mail", "sla", "complaints", "privacy", "feedback", "learning")
+PLUGIN_APPS = ("mail", "sla", "complaints", "privacy", "feedback", "learning", "imports")
+
+
+def _import_commands(sub: Any, plugins: list[Any]) -> None:
+    """``rapport import SOURCE PATH``: every source an app offers (``register_import``: Zendesk,
+    Freshdesk and CSV from the imports app), and mail files, the same as ``rapport mail import``."""
+    p = sub.add_parser("import", help="import history: Zendesk, Freshdesk or CSV exports, or mail files")
+    sources = p.add_subparsers(dest="import_source", metavar="SOURCE", required=True)
+    for module in plugins:
+        if hasattr(module, "register_import"):
+            module.register_import(sources)
+    if any(module.__name__ == "rapport.mail.commands" for module in plugins):
+        m = sources.add_parser(
+            "mail", help="file the mail in an .eml file, an mbox or a Maildir (as `rapport mail import`)"
+        )
+        m.add_argument("path", help="an .eml file, an mbox file or a Maildir folder")
+        m.add_argument(
+            "--acknowledge", action="store_true", help="email an acknowledgement for each new case (off for archives)"
+        )
+        m.set_defaults(handler=_mail_import)
+
+
+def _mail_import(args: argparse.Namespace) -> int:
+    import importlib
+
+    handler: Callable[[argparse.Namespace], int] = importlib.import_module("rapport.mail.commands").cmd_import
+    return handler(args)
 
 
 def _plugin_commands() -> list[Any]:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rapport.improvement",
     "rapport.quality",
     "rapport.notifications",
+    "rapport.imports",
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("quality/", include("rapport.quality.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
+    path("imports/", include("rapport.imports.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("routing/", include("rapport.routing.urls")),
     path("", include("rapport.accounts.urls")),
