@@ -1005,3 +1005,17 @@ assign the case to them through the core's case services and say who and why. Au
 def route(case: Case, method: str, now: datetime) -> RoutingOutcome | None:
     """Route ``case`` by ``method``; None when no routing is installed."""
     return routers[0](case, method, now) if routers else None
+
+
+# --- automation rules ------------------------------------------------------------------------------
+
+AutomationActionHook = Callable[["Case", Mapping[str, Any], datetime], str]
+
+automation_actions: Registry[AutomationActionHook] = Registry("automation action")
+"""Actions of automation rules that another app performs, by name: given the case, the action's
+parameters and now, do it and say what was done in words (raise a ``RapportError`` to refuse, with
+the reason). ``"call_webhook"``: the webhooks app sends the case to one webhook. An action whose
+app is not installed is skipped, and the firing records why. (Applying a macro goes through the
+macros app's bulk action, ``bulk_actions["apply_macro"]``; starting a complaint re-types the case,
+which the complaints app reacts to.)"""
+CALL_WEBHOOK = "call_webhook"
