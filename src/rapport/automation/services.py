@@ -194,9 +194,9 @@ def rule_delete(*, actor: User, rule_id: int) -> None:
 
 
 def working_day() -> timedelta:
-    """A business day in the default business calendar (its mean opening hours), 8 hours without one."""
-    calendar = _calendars().default
-    return rules.working_day_of(calendar.opening_hours()) if calendar is not None else timedelta(hours=8)
+    """A business day in the default business calendar (its mean opening hours); without one, the
+    clock runs all day, every day, and a business day is 24 hours."""
+    return rules.working_day_of((_calendars().default or _ALWAYS).opening_hours())
 
 
 @caches.memo("automation.compiled_rules", key="rule id, version, definition (as JSON), working day", maxsize=4096)
@@ -602,7 +602,14 @@ def _cutoff(calendar: BusinessCalendar, now: datetime, duration: timedelta) -> d
     return rules.business_cutoff(lambda a, b: business_time_between(calendar, a, b), now, duration)
 
 
-def candidates(rule: rules.CompiledRule, now: datetime, *, rule_pk: int | None = None) -> QuerySet[Case]:
+def default_calendar() -> BusinessCalendar:
+    """The calendar time rules count in: the SLA app's default, else always open (one lookup)."""
+    return _calendars().default or _ALWAYS
+
+
+def candidates(
+    rule: rules.CompiledRule, now: datetime, *, calendar: BusinessCalendar, rule_pk: int | None = None
+) -> QuerySet[Case]:
     """The cases a time rule may match, in one query: the top-level conditions SQL can test, the
     time since each moment against its cutoff in the default business calendar, and (for a saved
     rule) not fired already for this wait. The rest of the conditions are checked on what it finds."""
@@ -611,7 +618,6 @@ def candidates(rule: rules.CompiledRule, now: datetime, *, rule_pk: int | None =
         found = _choice_q(item["field"], item["op"], item.get("value"))
         if found is not None:
             query &= found
-    calendar = _calendars().default or _ALWAYS
     for anchor, op, duration in rule.time_conditions:
         column = ANCHOR_FIELDS[anchor]
         if op == "at_least":
@@ -635,13 +641,17 @@ def _anchor_column(rule: rules.CompiledRule) -> str:
 def time_scan(*, now: datetime, batch: int = SCAN_BATCH) -> int:
     """Run every active time rule, in order, over the cases that match now: at most ``batch``
     firings a rule per run (the next run carries on). Returns the number of firings."""
-    day = working_day()
+    stored_rules = active_rules(Trigger.TIME)
+    if not stored_rules:
+        return 0
+    calendar = default_calendar()
+    day = rules.working_day_of(calendar.opening_hours())
     account = automation_account()
     fired = 0
-    for stored in active_rules(Trigger.TIME):
+    for stored in stored_rules:
         rule = compiled(stored, day)
         column = _anchor_column(rule)
-        found = list(candidates(rule, now, rule_pk=stored.pk).values_list("pk", flat=True)[: batch * 2])
+        found = list(candidates(rule, now, calendar=calendar, rule_pk=stored.pk).values_list("pk", flat=True)[: batch * 2])
         if not found:
             continue
         loaded = _load(found)
@@ -699,7 +709,7 @@ def dry_run(*, actor: User, rule_id: int | None = None, definition: Any = None, 
         rule = rules.compile_rule(rule_id=0, version=0, name="draft", definition=checked, working_day=day)
         pk = None
     if rule.trigger == Trigger.TIME:
-        ids = list(candidates(rule, now, rule_pk=pk).values_list("pk", flat=True)[:DRY_RUN_SCAN])
+        ids = list(candidates(rule, now, calendar=default_calendar(), rule_pk=pk).values_list("pk", flat=True)[:DRY_RUN_SCAN])
         kind = ""
     else:
         query = Q(merged_into__isnull=True, is_active=True)
