@@ -24,7 +24,7 @@ DEFINITION_HELP = (
 )
 
 
-class RuleIn(Schema):
+class AutomationRuleIn(Schema):
     name: str = Field(max_length=120)
     description: str = Field("", max_length=2000)
     definition: dict[str, Any] = Field(description=DEFINITION_HELP)
@@ -32,7 +32,7 @@ class RuleIn(Schema):
     active: bool = Field(False, description="Switch on now (try the dry run first).")
 
 
-class RulePatch(Schema):
+class AutomationRulePatch(Schema):
     name: str | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=2000)
     definition: dict[str, Any] | None = Field(None, description=DEFINITION_HELP)
@@ -40,7 +40,7 @@ class RulePatch(Schema):
     active: bool | None = None
 
 
-class RuleOut(Schema):
+class AutomationRuleOut(Schema):
     id: int
     name: str
     description: str
@@ -57,11 +57,11 @@ class RuleOut(Schema):
     updated_at: datetime
 
 
-class RulePage(Schema):
-    items: list[RuleOut]
+class AutomationRulePage(Schema):
+    items: list[AutomationRuleOut]
 
 
-class DryRunMatchOut(Schema):
+class AutomationDryRunMatchOut(Schema):
     case: str
     subject: str
     status: str
@@ -69,14 +69,14 @@ class DryRunMatchOut(Schema):
     skipped: list[str]
 
 
-class DryRunOut(Schema):
+class AutomationDryRunOut(Schema):
     scanned: int = Field(description="Cases looked at (the most recent that SQL could not rule out, at most 2,000).")
     matched: int
     event: str = Field(description="The event an event rule was tried as (its first event kind).")
-    matches: list[DryRunMatchOut]
+    matches: list[AutomationDryRunMatchOut]
 
 
-class FiringOut(Schema):
+class AutomationFiringOut(Schema):
     id: int
     case: str
     version: int
@@ -86,14 +86,14 @@ class FiringOut(Schema):
     at: datetime
 
 
-class FiringPage(Schema):
-    items: list[FiringOut]
+class AutomationFiringPage(Schema):
+    items: list[AutomationFiringOut]
     page: int
     pages: int
     count: int
 
 
-class FiringQuery(Schema):
+class AutomationFiringQuery(Schema):
     page: int = Field(1, ge=1, le=100000)
 
 
@@ -116,14 +116,14 @@ def _out(rule: AutomationRule) -> dict[str, Any]:
     }
 
 
-@router.get("/rules", response={200: RulePage, **ERRORS}, operation_id="automation_rules_list", summary="Automation rules")
+@router.get("/rules", response={200: AutomationRulePage, **ERRORS}, operation_id="automation_rules_list", summary="Automation rules")
 def rules_list(request: HttpRequest) -> Any:
     """Every automation rule in the order it runs, with its counters and last firing."""
     return {"items": [_out(r) for r in selectors.rules_list(actor(request))]}
 
 
-@router.post("/rules", response={201: RuleOut, **ERRORS}, operation_id="automation_rules_create", summary="Save an automation rule")
-def rules_create(request: HttpRequest, body: RuleIn) -> Any:
+@router.post("/rules", response={201: AutomationRuleOut, **ERRORS}, operation_id="automation_rules_create", summary="Save an automation rule")
+def rules_create(request: HttpRequest, body: AutomationRuleIn) -> Any:
     """Checked field by field; refused (400, naming why) when it would break the law or policy, e.g.
     resolving complaints without their HEAT stages or a reply that bypasses consent."""
     rule = services.rule_create(
@@ -138,14 +138,14 @@ def rules_create(request: HttpRequest, body: RuleIn) -> Any:
     return Status(201, _out(rule))
 
 
-@router.get("/rules/{rule_id}", response={200: RuleOut, **ERRORS}, operation_id="automation_rules_get", summary="One automation rule")
+@router.get("/rules/{rule_id}", response={200: AutomationRuleOut, **ERRORS}, operation_id="automation_rules_get", summary="One automation rule")
 def rules_get(request: HttpRequest, rule_id: int) -> Any:
     """The rule as it is now (its current version)."""
     return _out(services.rule_get(actor=actor(request), rule_id=rule_id))
 
 
-@router.patch("/rules/{rule_id}", response={200: RuleOut, **ERRORS}, operation_id="automation_rules_update", summary="Change an automation rule")
-def rules_update(request: HttpRequest, rule_id: int, body: RulePatch) -> Any:
+@router.patch("/rules/{rule_id}", response={200: AutomationRuleOut, **ERRORS}, operation_id="automation_rules_update", summary="Change an automation rule")
+def rules_update(request: HttpRequest, rule_id: int, body: AutomationRulePatch) -> Any:
     """Only the fields sent change; a new name or definition is a new version."""
     sent = body.dict(exclude_unset=True)
     rule = services.rule_update(actor=actor(request), rule_id=rule_id, now=timezone.now(), **sent)
@@ -159,7 +159,7 @@ def rules_delete(request: HttpRequest, rule_id: int) -> Any:
     return Status(204, None)
 
 
-@router.get("/rules/{rule_id}/dry-run", response={200: DryRunOut, **ERRORS}, operation_id="automation_rules_dry_run", summary="Dry run of an automation rule")
+@router.get("/rules/{rule_id}/dry-run", response={200: AutomationDryRunOut, **ERRORS}, operation_id="automation_rules_dry_run", summary="Dry run of an automation rule")
 def rules_dry_run(request: HttpRequest, rule_id: int) -> Any:
     """Which existing cases the rule would match now, and what it would do to each (nothing is changed)."""
     found = services.dry_run(actor=actor(request), rule_id=rule_id, now=timezone.now())
@@ -180,8 +180,8 @@ def rules_dry_run(request: HttpRequest, rule_id: int) -> Any:
     }
 
 
-@router.get("/rules/{rule_id}/firings", response={200: FiringPage, **ERRORS}, operation_id="automation_rules_firings", summary="An automation rule's firings")
-def rules_firings(request: HttpRequest, rule_id: int, query: Query[FiringQuery]) -> Any:
+@router.get("/rules/{rule_id}/firings", response={200: AutomationFiringPage, **ERRORS}, operation_id="automation_rules_firings", summary="An automation rule's firings")
+def rules_firings(request: HttpRequest, rule_id: int, query: Query[AutomationFiringQuery]) -> Any:
     """Newest first, 50 a page: the case, the version that fired, what it changed and what it skipped."""
     rule = services.rule_get(actor=actor(request), rule_id=rule_id)
     page = selectors.firings_page(rule, page=query.page)
