@@ -30,8 +30,8 @@ from ninja.operation import Operation
 from ninja.parser import Parser
 
 from rapport.accounts import api as accounts_api
-from rapport.automation import api as automation_api
 from rapport.accounts.api import AUTH, SIGN_IN, TokenRefused, error_body
+from rapport.automation import api as automation_api
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut

@@ -36,8 +36,12 @@ def facts(**over) -> rules.Facts:
 
 def rule(conditions, *, trigger="event", actions=None, events=("created",)):
     definition = rules.check(
-        {"trigger": trigger, "events": list(events) if trigger == "event" else [], "conditions": conditions,
-         "actions": actions or [{"type": "add_tags", "tags": ["x"]}]}  # fmt: skip
+        {
+            "trigger": trigger,
+            "events": list(events) if trigger == "event" else [],
+            "conditions": conditions,
+            "actions": actions or [{"type": "add_tags", "tags": ["x"]}],
+        }
     )
     return rules.compile_rule(rule_id=1, version=1, name="r", definition=definition)
 
@@ -175,8 +179,13 @@ def test_a_chain_is_bounded_and_a_rule_never_fires_on_its_own_changes():
 
 def test_matching_keeps_the_order_and_the_events():
     first = rule(one("case.status", "is", "open"), events=("created",))
-    second = rules.compile_rule(rule_id=2, version=1, name="b", definition=first.conditions and rules.check(
-        {"trigger": "event", "events": ["message"], "actions": [{"type": "add_tags", "tags": ["y"]}]}))
+    second = rules.compile_rule(
+        rule_id=2,
+        version=1,
+        name="b",
+        definition=first.conditions
+        and rules.check({"trigger": "event", "events": ["message"], "actions": [{"type": "add_tags", "tags": ["y"]}]}),
+    )
     assert rules.matching([first, second], "created", facts(), rules.Chain()) == [first]
     assert rules.matching([first, second], "message", facts(), rules.Chain()) == [second]
 

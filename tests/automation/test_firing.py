@@ -9,7 +9,7 @@ from rapport import extensions
 from rapport.automation.models import AutomationRule, RuleFiring
 from rapport.automation.services import automation_account
 from rapport.cases.models import Case, CaseEvent, Message
-from rapport.cases.services import case_create, case_update, message_add
+from rapport.cases.services import case_create, case_update
 
 
 def opened(agent, customer, team, now, subject="Refund for my kettle", **kw):
@@ -75,8 +75,8 @@ def test_a_field_change_triggers_with_the_event_s_field_and_value(make_rule, del
 
 
 def test_rules_run_in_order_and_later_rules_see_earlier_changes(make_rule, deliver, agent, customer, team, now):
-    make_rule("second", position=20, conditions={"match": "all", "conditions": [
-        {"field": "case.priority", "op": "is", "value": "urgent"}]}, actions=[{"type": "add_tags", "tags": ["seen"]}])  # fmt: skip
+    urgent = {"match": "all", "conditions": [{"field": "case.priority", "op": "is", "value": "urgent"}]}
+    make_rule("second", position=20, conditions=urgent, actions=[{"type": "add_tags", "tags": ["seen"]}])
     make_rule("first", position=10, actions=[{"type": "set_fields", "fields": {"priority": "urgent"}}])
     case = opened(agent, customer, team, now)
     deliver()
@@ -138,7 +138,7 @@ def test_assign_by_routing(make_rule, deliver, router, agent, customer, team, no
     case.refresh_from_db()
     assert case.owner == agent
     assert router == [(case.pk, "round_robin")]
-    assert fired_text(case) == ["routed to person %d (round_robin in Front line)" % agent.pk]
+    assert fired_text(case) == [f"routed to person {agent.pk} (round_robin in Front line)"]
 
 
 def test_assign_without_routing_installed_is_recorded_and_skipped(make_rule, deliver, agent, customer, team, now):
@@ -146,7 +146,9 @@ def test_assign_without_routing_installed_is_recorded_and_skipped(make_rule, del
     make_rule(actions=[{"type": "assign"}, {"type": "add_tags", "tags": ["unrouted"]}])
     case = opened(agent, customer, team, now)
     deliver()
-    assert fired_text(case) == ["add tags unrouted. Skipped: assign by the team’s own method (Routing is not installed)"]
+    assert fired_text(case) == [
+        "add tags unrouted. Skipped: assign by the team's own method (Routing is not installed)"
+    ]
 
 
 def test_set_owner_team_status_and_type(make_rule, deliver, agent, other_team, customer, team, now):

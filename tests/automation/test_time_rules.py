@@ -112,14 +112,18 @@ def test_dry_run_shows_matches_and_actions_and_changes_nothing(make_rule, agent,
     rule = services.active_rules("time")[0]
     run = services.dry_run(actor=agent_or_manager(), rule_id=rule.pk, now=now)
     assert (run.matched, [m.case.pk for m in run.matches]) == (1, [old.pk])
-    assert run.matches[0].actions == ("send a templated reply", "add tags reminded", "set status to waiting_on_customer")
+    assert run.matches[0].actions == (
+        "send a templated reply",
+        "add tags reminded",
+        "set status to waiting_on_customer",
+    )
     assert CaseEvent.objects.count() == events_before
     assert not RuleFiring.objects.exists()
 
 
 def test_dry_run_of_an_event_rule_tries_open_cases(make_rule, manager, agent, customer, team, now):
-    rule = make_rule(active=False, conditions={"match": "all", "conditions": [
-        {"field": "text", "op": "contains", "value": "parcel"}]}, actions=[{"type": "add_tags", "tags": ["parcel"]}])  # fmt: skip
+    parcel = {"match": "all", "conditions": [{"field": "text", "op": "contains", "value": "parcel"}]}
+    rule = make_rule(active=False, conditions=parcel, actions=[{"type": "add_tags", "tags": ["parcel"]}])
     waiting_since(agent, customer, team, now, subject="Where is my parcel?")
     waiting_since(agent, customer, team, now, subject="Broken kettle")
     run = services.dry_run(actor=manager, rule_id=rule.pk, now=now)

@@ -20,7 +20,7 @@ router = Router(tags=["automation"])
 DEFINITION_HELP = (
     "The rule as plain data: trigger (event or time), events (for event rules), conditions "
     '({"match": "all"|"any", "conditions": [{"field", "op", "value"} or nested groups]}) and actions '
-    "([{\"type\": ...}]). See docs/automation.md for every field, operator and action."
+    '([{"type": ...}]). See docs/automation.md for every field, operator and action.'
 )
 
 
@@ -116,13 +116,23 @@ def _out(rule: AutomationRule) -> dict[str, Any]:
     }
 
 
-@router.get("/rules", response={200: AutomationRulePage, **ERRORS}, operation_id="automation_rules_list", summary="Automation rules")
+@router.get(
+    "/rules",
+    response={200: AutomationRulePage, **ERRORS},
+    operation_id="automation_rules_list",
+    summary="Automation rules",
+)
 def rules_list(request: HttpRequest) -> Any:
     """Every automation rule in the order it runs, with its counters and last firing."""
     return {"items": [_out(r) for r in selectors.rules_list(actor(request))]}
 
 
-@router.post("/rules", response={201: AutomationRuleOut, **ERRORS}, operation_id="automation_rules_create", summary="Save an automation rule")
+@router.post(
+    "/rules",
+    response={201: AutomationRuleOut, **ERRORS},
+    operation_id="automation_rules_create",
+    summary="Save an automation rule",
+)
 def rules_create(request: HttpRequest, body: AutomationRuleIn) -> Any:
     """Checked field by field; refused (400, naming why) when it would break the law or policy, e.g.
     resolving complaints without their HEAT stages or a reply that bypasses consent."""
@@ -138,13 +148,23 @@ def rules_create(request: HttpRequest, body: AutomationRuleIn) -> Any:
     return Status(201, _out(rule))
 
 
-@router.get("/rules/{rule_id}", response={200: AutomationRuleOut, **ERRORS}, operation_id="automation_rules_get", summary="One automation rule")
+@router.get(
+    "/rules/{rule_id}",
+    response={200: AutomationRuleOut, **ERRORS},
+    operation_id="automation_rules_get",
+    summary="One automation rule",
+)
 def rules_get(request: HttpRequest, rule_id: int) -> Any:
     """The rule as it is now (its current version)."""
     return _out(services.rule_get(actor=actor(request), rule_id=rule_id))
 
 
-@router.patch("/rules/{rule_id}", response={200: AutomationRuleOut, **ERRORS}, operation_id="automation_rules_update", summary="Change an automation rule")
+@router.patch(
+    "/rules/{rule_id}",
+    response={200: AutomationRuleOut, **ERRORS},
+    operation_id="automation_rules_update",
+    summary="Change an automation rule",
+)
 def rules_update(request: HttpRequest, rule_id: int, body: AutomationRulePatch) -> Any:
     """Only the fields sent change; a new name or definition is a new version."""
     sent = body.dict(exclude_unset=True)
@@ -152,14 +172,24 @@ def rules_update(request: HttpRequest, rule_id: int, body: AutomationRulePatch) 
     return _out(rule)
 
 
-@router.delete("/rules/{rule_id}", response={204: None, **ERRORS}, operation_id="automation_rules_delete", summary="Delete an automation rule")
+@router.delete(
+    "/rules/{rule_id}",
+    response={204: None, **ERRORS},
+    operation_id="automation_rules_delete",
+    summary="Delete an automation rule",
+)
 def rules_delete(request: HttpRequest, rule_id: int) -> Any:
     """The rule and its versions go; what it did stays on each case's timeline."""
     services.rule_delete(actor=actor(request), rule_id=rule_id)
     return Status(204, None)
 
 
-@router.get("/rules/{rule_id}/dry-run", response={200: AutomationDryRunOut, **ERRORS}, operation_id="automation_rules_dry_run", summary="Dry run of an automation rule")
+@router.get(
+    "/rules/{rule_id}/dry-run",
+    response={200: AutomationDryRunOut, **ERRORS},
+    operation_id="automation_rules_dry_run",
+    summary="Dry run of an automation rule",
+)
 def rules_dry_run(request: HttpRequest, rule_id: int) -> Any:
     """Which existing cases the rule would match now, and what it would do to each (nothing is changed)."""
     found = services.dry_run(actor=actor(request), rule_id=rule_id, now=timezone.now())
@@ -180,7 +210,12 @@ def rules_dry_run(request: HttpRequest, rule_id: int) -> Any:
     }
 
 
-@router.get("/rules/{rule_id}/firings", response={200: AutomationFiringPage, **ERRORS}, operation_id="automation_rules_firings", summary="An automation rule's firings")
+@router.get(
+    "/rules/{rule_id}/firings",
+    response={200: AutomationFiringPage, **ERRORS},
+    operation_id="automation_rules_firings",
+    summary="An automation rule's firings",
+)
 def rules_firings(request: HttpRequest, rule_id: int, query: Query[AutomationFiringQuery]) -> Any:
     """Newest first, 50 a page: the case, the version that fired, what it changed and what it skipped."""
     rule = services.rule_get(actor=actor(request), rule_id=rule_id)

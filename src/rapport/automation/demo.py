@@ -40,7 +40,9 @@ DEMO_RULES: list[dict] = [
             ]},
             "actions": [
                 {"type": "set_fields", "fields": {"priority": "urgent"}},
-                {"type": "add_note", "body": "The SLA target was breached: raised to urgent by our escalation procedure."},
+                {"type": "add_note", "body": (
+                    "The SLA target was breached: raised to urgent by our escalation procedure."
+                )},
                 {"type": "notify", "people": ["owner"], "message": "A case you own has breached its SLA target."},
             ],
         },
@@ -59,7 +61,11 @@ DEMO_RULES: list[dict] = [
                 {"field": "since.updated", "op": "at_least", "value": "5d"},
             ]},
             "actions": [
-                {"type": "send_reply", "body": "Hello {{ customer.name }},\n\nWe are still waiting to hear from you about this. If we do not hear back within 5 working days we will close the case; you can reopen it at any time by replying."},
+                {"type": "send_reply", "body": (
+                    "Hello {{ customer.name }},\n\nWe are still waiting to hear from you about this. If we do "
+                    "not hear back within 5 working days we will close the case; you can reopen it at any "
+                    "time by replying."
+                )},
                 {"type": "add_tags", "tags": ["reminded"]},
                 {"type": "set_fields", "fields": {"status": "waiting_on_customer"}},
             ],

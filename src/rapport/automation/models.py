@@ -38,7 +38,9 @@ class AutomationRule(models.Model):
     class Meta:
         ordering = ["position", "id"]
         indexes = [
-            models.Index(fields=["trigger", "position", "id"], name="automation_active_order", condition=Q(active=True)),
+            models.Index(
+                fields=["trigger", "position", "id"], name="automation_active_order", condition=Q(active=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,6 +48,7 @@ ANCHOR_FIELDS = {
     "resolved": "resolved_at",
 }
 PRIORITY_LABELS = {v: k for k, v in rules.PRIORITIES.items()}
+NO_CHAIN = rules.Chain()
 
 
 # --- the account rules act as ------------------------------------------------------------------
@@ -368,7 +369,7 @@ def _update(account: User, case_id: int, changes: dict[str, Any], now: datetime)
     )
 
 
-def _perform(account: User, case_id: int, rule: rules.CompiledRule, action: rules.Action, now: datetime) -> str:  # noqa: C901, PLR0911, PLR0912
+def _perform(account: User, case_id: int, rule: rules.CompiledRule, action: rules.Action, now: datetime) -> str:
     """Take one action on the case, through the core's services or another app's registry; what
     was done in words. A ``RapportError`` refuses it (the caller records why)."""
     p = action.params
@@ -454,7 +455,7 @@ def fire(
     rule: rules.CompiledRule,
     case_id: int,
     now: datetime,
-    chain: rules.Chain = rules.Chain(),
+    chain: rules.Chain = NO_CHAIN,
     event_id: int | None = None,
     anchor: datetime | None = None,
     account: User | None = None,
@@ -496,9 +497,9 @@ def fire(
                 skipped.append(f"{rules.describe(action)} ({_refused_text(exc)})")
         outcome = Outcome(tuple(changes), tuple(skipped))
         caused = list(
-            CaseEvent.objects.filter(case_id=case_id, id__gt=marker).exclude(kind=automation_events.FIRED).values_list(
-                "id", flat=True
-            )
+            CaseEvent.objects.filter(case_id=case_id, id__gt=marker)
+            .exclude(kind=automation_events.FIRED)
+            .values_list("id", flat=True)
         )
         if caused:
             chain_rules = sorted(chain.rules | {rule.rule_id})
@@ -651,7 +652,9 @@ def time_scan(*, now: datetime, batch: int = SCAN_BATCH) -> int:
     for stored in stored_rules:
         rule = compiled(stored, day)
         column = _anchor_column(rule)
-        found = list(candidates(rule, now, calendar=calendar, rule_pk=stored.pk).values_list("pk", flat=True)[: batch * 2])
+        found = list(
+            candidates(rule, now, calendar=calendar, rule_pk=stored.pk).values_list("pk", flat=True)[: batch * 2]
+        )
         if not found:
             continue
         loaded = _load(found)
@@ -690,7 +693,9 @@ class DryRun:
     event: str = ""
 
 
-def dry_run(*, actor: User, rule_id: int | None = None, definition: Any = None, now: datetime, limit: int = 50) -> DryRun:
+def dry_run(
+    *, actor: User, rule_id: int | None = None, definition: Any = None, now: datetime, limit: int = 50
+) -> DryRun:
     """What a saved rule (``rule_id``) or a draft (``definition``) would do to existing cases now,
     without changing anything. An event rule is tried on each case as if its first event had just
     happened to it; a time rule as the scan would run it."""
@@ -709,7 +714,9 @@ def dry_run(*, actor: User, rule_id: int | None = None, definition: Any = None, 
         rule = rules.compile_rule(rule_id=0, version=0, name="draft", definition=checked, working_day=day)
         pk = None
     if rule.trigger == Trigger.TIME:
-        ids = list(candidates(rule, now, calendar=default_calendar(), rule_pk=pk).values_list("pk", flat=True)[:DRY_RUN_SCAN])
+        ids = list(
+            candidates(rule, now, calendar=default_calendar(), rule_pk=pk).values_list("pk", flat=True)[:DRY_RUN_SCAN]
+        )
         kind = ""
     else:
         query = Q(merged_into__isnull=True, is_active=True)
@@ -717,7 +724,9 @@ def dry_run(*, actor: User, rule_id: int | None = None, definition: Any = None, 
             found = _choice_q(item["field"], item["op"], item.get("value"))
             if found is not None:
                 query &= found
-        ids = list(Case.objects.filter(query).order_by("-updated_at", "-id").values_list("pk", flat=True)[:DRY_RUN_SCAN])
+        ids = list(
+            Case.objects.filter(query).order_by("-updated_at", "-id").values_list("pk", flat=True)[:DRY_RUN_SCAN]
+        )
         kind = sorted(rule.events)[0]
     loaded = _load(ids)
     restricted = _restricted_ids([loaded.cases[i] for i in ids])
@@ -731,7 +740,8 @@ def dry_run(*, actor: User, rule_id: int | None = None, definition: Any = None, 
             continue
         matched += 1
         if len(matches) < limit:
-            actions, skipped = [], []
+            actions: list[str] = []
+            skipped: list[str] = []
             for action in rule.actions:
                 reason = rules.skip_reason(
                     action,

@@ -52,10 +52,19 @@ def index(request: HttpRequest) -> HttpResponse:
             "automation-rules.csv",
             ["Position", "Name", "Trigger", "Events", "On", "Version", "Fired", "Skipped everything", "Last fired"],
             (
-                [r.position, r.name, r.trigger, " ".join(r.events), "yes" if r.active else "no", r.version,
-                 r.fired_count, r.skipped_count, r.last_fired_at.isoformat() if r.last_fired_at else ""]
+                [
+                    r.position,
+                    r.name,
+                    r.trigger,
+                    " ".join(r.events),
+                    "yes" if r.active else "no",
+                    r.version,
+                    r.fired_count,
+                    r.skipped_count,
+                    r.last_fired_at.isoformat() if r.last_fired_at else "",
+                ]
                 for r in found
-            ),  # fmt: skip
+            ),
         )
     context = {
         "rules": found,

@@ -109,6 +109,7 @@ ACTIONS: dict[str, str] = {
 }
 SETTABLE = ("status", "priority", "type", "team", "owner")
 ROUTING_METHODS = ("", "round_robin", "least_loaded", "skills")
+TEAM_METHOD = '"" (the team\'s own)'
 TIME_ANCHORS = {"since.created", "since.updated", "since.first_response", "since.resolved"}
 CLOSING = frozenset({"resolved", "closed"})
 
@@ -119,7 +120,7 @@ CLOSES_COMPLAINTS = (
     "This rule could resolve or close complaints. A complaint is resolved by a person once its HEAT "
     "stages (Hear, Empathise, Apologise, Take ownership), the customer's response and the root cause "
     "are recorded (the organisation's complaint procedure; DISP 1.4 for regulated firms): add the "
-    "condition \"case type is not complaint\"."
+    'condition "case type is not complaint".'
 )
 STARTS_AND_CLOSES = "A rule may not start a complaint and resolve or close the case in one firing."
 REPLY_NOT_SERVICE = (
@@ -127,8 +128,7 @@ REPLY_NOT_SERVICE = (
     "(PECR 2003 reg. 22, UK GDPR Art 6(1)(a)): send it through proactive outreach, which checks consent."
 )
 REPLY_WITHOUT_CHECKS = (
-    "An automatic reply cannot skip the customer's consent and restriction checks (UK GDPR Art 18, "
-    "PECR 2003 reg. 22)."
+    "An automatic reply cannot skip the customer's consent and restriction checks (UK GDPR Art 18, PECR 2003 reg. 22)."
 )
 TIME_RULE_NEEDS_TIME = "A time rule needs a condition on the time since something happened (since.…, at least)."
 EVENT_RULE_NEEDS_EVENTS = "Choose at least one event."
@@ -162,9 +162,7 @@ def parse_duration(value: object, *, working_day: timedelta = timedelta(hours=8)
     return working_day * amount
 
 
-def business_cutoff(
-    between: Callable[[datetime, datetime], timedelta], now: datetime, duration: timedelta
-) -> datetime:
+def business_cutoff(between: Callable[[datetime, datetime], timedelta], now: datetime, duration: timedelta) -> datetime:
     """The latest instant ``t`` with at least ``duration`` of business time in ``[t, now)``, found by
     bisection (business time is monotone in ``t``). Business time never exceeds wall time, so ``t``
     is at or before ``now - duration``; a case whose moment is at or before ``t`` has waited long
@@ -264,7 +262,7 @@ def _check_value(kind: str, op: str, value: Any, path: str, errors: dict[str, li
 
 def _check_group(group: Any, path: str, errors: dict[str, list[str]], day: timedelta, depth: int = 0) -> None:
     if not isinstance(group, dict):
-        errors.setdefault(path or "conditions", []).append("Give a group: {\"match\": \"all\", \"conditions\": [...]}.")
+        errors.setdefault(path or "conditions", []).append('Give a group: {"match": "all", "conditions": [...]}.')
         return
     prefix = f"{path}." if path else ""
     if group.get("match", "all") not in {"all", "any"}:
@@ -296,7 +294,7 @@ def _check_group(group: Any, path: str, errors: dict[str, list[str]], day: timed
         _check_value(kind, op, item.get("value"), f"{where}.value", errors, day)
 
 
-def _check_action(action: Any, path: str, errors: dict[str, list[str]]) -> None:  # noqa: C901, PLR0912
+def _check_action(action: Any, path: str, errors: dict[str, list[str]]) -> None:
     def bad(where: str, message: str) -> None:
         errors.setdefault(f"{path}.{where}" if where else path, []).append(message)
 
@@ -320,7 +318,8 @@ def _check_action(action: Any, path: str, errors: dict[str, list[str]]) -> None:
                 bad(f"fields.{name}", "Give a value.")
     elif kind == "assign":
         if action.get("method", "") not in ROUTING_METHODS:
-            bad("method", f"Choose one of: {', '.join(m or '(the team’s own)' for m in ROUTING_METHODS)}.")
+            named = ", ".join(m or TEAM_METHOD for m in ROUTING_METHODS)
+            bad("method", f"Choose one of: {named}.")
     elif kind == "add_tags":
         tags = action.get("tags")
         if not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t.strip() for t in tags):
@@ -395,7 +394,7 @@ def _excludes_complaints(conditions: Mapping[str, Any]) -> bool:
     for item in _top_level(conditions):
         if item["field"] != "case.type":
             continue
-        op, value = item["op"], item.get("value")
+        op, value = item["op"], item.get("value") or ()
         if (op == "is" and value != "complaint") or (op == "is_not" and value == "complaint"):
             return True
         if op == "in" and "complaint" not in value:
@@ -429,7 +428,7 @@ def refusals(definition: Mapping[str, Any]) -> list[str]:
 # --- compiling ----------------------------------------------------------------------------------
 
 
-def _read(name: str) -> Callable[[Facts], Any]:  # noqa: PLR0911
+def _read(name: str) -> Callable[[Facts], Any]:
     scope, _, key = name.partition(".")
     if scope == "case":
         return lambda f: f.case.get(key)
@@ -452,7 +451,7 @@ def _norm(value: Any) -> str:
     return str(value).strip().lower()
 
 
-def _condition(item: Mapping[str, Any], day: timedelta) -> Predicate:  # noqa: C901, PLR0911
+def _condition(item: Mapping[str, Any], day: timedelta) -> Predicate:
     name, op, value = item["field"], item["op"], item.get("value")
     kind = FIELDS[name]
     if kind == "duration":
@@ -485,7 +484,7 @@ def _condition(item: Mapping[str, Any], day: timedelta) -> Predicate:  # noqa: C
     if op == "not_empty":
         return lambda f: read(f) not in (None, "")
     if op in {"in", "not_in"}:
-        options = frozenset(_norm(v) for v in value)
+        options = frozenset(_norm(v) for v in value or ())
         if op == "in":
             return lambda f: _norm(read(f)) in options
         return lambda f: _norm(read(f)) not in options
@@ -584,7 +583,8 @@ def describe(action: Action) -> str:
     if action.type == "set_fields":
         return "set " + ", ".join(f"{k} to {v if v is not None else 'nobody'}" for k, v in p["fields"].items())
     if action.type == "assign":
-        return f"assign by {(p.get('method') or 'the team’s own method').replace('_', ' ')}"
+        method = str(p.get("method") or "") or "the team's own method"
+        return f"assign by {method.replace('_', ' ')}"
     if action.type == "add_tags":
         return "add tags " + ", ".join(p["tags"])
     if action.type == "apply_macro":

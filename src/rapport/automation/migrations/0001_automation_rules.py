@@ -6,80 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_active_cases_partial_indexes'),
+        ("cases", "0011_active_cases_partial_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CausedEvent',
+            name="CausedEvent",
             fields=[
-                ('event_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('depth', models.PositiveSmallIntegerField()),
-                ('rules', models.JSONField(default=list)),
+                ("event_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("depth", models.PositiveSmallIntegerField()),
+                ("rules", models.JSONField(default=list)),
             ],
         ),
         migrations.CreateModel(
-            name='AutomationRule',
+            name="AutomationRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('trigger', models.CharField(choices=[('event', 'When something happens'), ('time', 'On a schedule, over cases that match')], default='event', max_length=10)),
-                ('events', models.JSONField(blank=True, default=list)),
-                ('definition', models.JSONField(default=dict)),
-                ('position', models.PositiveIntegerField(default=100)),
-                ('active', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('fired_count', models.PositiveIntegerField(default=0)),
-                ('skipped_count', models.PositiveIntegerField(default=0)),
-                ('last_fired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[("event", "When something happens"), ("time", "On a schedule, over cases that match")],
+                        default="event",
+                        max_length=10,
+                    ),
+                ),
+                ("events", models.JSONField(blank=True, default=list)),
+                ("definition", models.JSONField(default=dict)),
+                ("position", models.PositiveIntegerField(default=100)),
+                ("active", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("fired_count", models.PositiveIntegerField(default=0)),
+                ("skipped_count", models.PositiveIntegerField(default=0)),
+                ("last_fired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'indexes': [models.Index(condition=models.Q(('active', True)), fields=['trigger', 'position', 'id'], name='automation_active_order')],
+                "ordering": ["position", "id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("active", True)),
+                        fields=["trigger", "position", "id"],
+                        name="automation_active_order",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AutomationRuleVersion',
+            name="AutomationRuleVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=120)),
-                ('definition', models.JSONField()),
-                ('saved_at', models.DateTimeField()),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='automation.automationrule')),
-                ('saved_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=120)),
+                ("definition", models.JSONField()),
+                ("saved_at", models.DateTimeField()),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="automation.automationrule",
+                    ),
+                ),
+                (
+                    "saved_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rule', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('rule', 'version'), name='automation_version_unique')],
+                "ordering": ["rule", "-version"],
+                "constraints": [models.UniqueConstraint(fields=("rule", "version"), name="automation_version_unique")],
             },
         ),
         migrations.CreateModel(
-            name='RuleFiring',
+            name="RuleFiring",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('event_id', models.BigIntegerField(blank=True, null=True)),
-                ('anchor', models.DateTimeField(blank=True, null=True)),
-                ('depth', models.PositiveSmallIntegerField(default=1)),
-                ('changes', models.JSONField(default=list)),
-                ('skipped', models.JSONField(default=list)),
-                ('at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='firings', to='automation.automationrule')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("event_id", models.BigIntegerField(blank=True, null=True)),
+                ("anchor", models.DateTimeField(blank=True, null=True)),
+                ("depth", models.PositiveSmallIntegerField(default=1)),
+                ("changes", models.JSONField(default=list)),
+                ("skipped", models.JSONField(default=list)),
+                ("at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.case"),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="firings",
+                        to="automation.automationrule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['rule', '-at', '-id'], name='firing_rule_at'), models.Index(fields=['case', '-at'], name='firing_case_at')],
-                'constraints': [models.UniqueConstraint(fields=('rule', 'event_id'), name='firing_once_per_event'), models.UniqueConstraint(fields=('rule', 'case', 'anchor'), name='firing_once_per_wait')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["rule", "-at", "-id"], name="firing_rule_at"),
+                    models.Index(fields=["case", "-at"], name="firing_case_at"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("rule", "event_id"), name="firing_once_per_event"),
+                    models.UniqueConstraint(fields=("rule", "case", "anchor"), name="firing_once_per_wait"),
+                ],
             },
         ),
     ]
