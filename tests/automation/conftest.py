@@ -11,6 +11,7 @@ import pytest
 from rapport import extensions
 from rapport.automation import hooks, services
 from rapport.cases import journal
+from tests.webhooks.conftest import admin, receiver, subscribe  # noqa: F401 - fixtures for the webhook action
 
 
 @pytest.fixture

@@ -201,28 +201,6 @@ def test_apply_a_macro(make_rule, deliver, agent, customer, team, manager, now):
     assert "macro-tag" in set(case.tags.values_list("name", flat=True)), fired_text(case)
 
 
-def test_call_a_webhook_through_the_registry(make_rule, deliver, agent, customer, team, now):
-    called = []
-
-    def call(case, params, when):
-        called.append((case.pk, params["webhook"]))
-        return f"sent to webhook {params['webhook']}"
-
-    make_rule(actions=[{"type": "call_webhook", "webhook": 7}])
-    installed = extensions.automation_actions.get(extensions.CALL_WEBHOOK)
-    if installed is None:
-        extensions.automation_actions.register(extensions.CALL_WEBHOOK, call)
-    try:
-        case = opened(agent, customer, team, now)
-        deliver()
-    finally:
-        if installed is None:
-            extensions.automation_actions._entries.pop(extensions.CALL_WEBHOOK)
-    if installed is None:
-        assert called == [(case.pk, 7)]
-        assert fired_text(case) == ["sent to webhook 7"]
-
-
 def test_closing_is_refused_by_the_close_guards_and_recorded(make_rule, deliver, agent, customer, team, now):
     # a complaint's close guard refuses at run time, even for a rule whose conditions missed it
     make_rule(conditions={"match": "all", "conditions": [{"field": "case.type", "op": "is", "value": "enquiry"}]},
