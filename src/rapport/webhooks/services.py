@@ -472,7 +472,12 @@ def automation_call(case: Case, params: Mapping[str, Any], now: datetime) -> str
     event goes to one webhook, built and checked as any delivery is (the access gate as its service
     account, restriction of processing), and sent once this commits. A skipped payload refuses
     the action with its reason."""
-    subscription = Subscription.objects.filter(pk=params.get("webhook"), active=True).select_related("account").first()
+    webhook_id = params.get("webhook")
+    subscription = (
+        Subscription.objects.filter(pk=webhook_id, active=True).select_related("account").first()
+        if isinstance(webhook_id, int)
+        else None
+    )
     if subscription is None:
         raise Refused(NO_ACTIVE_WEBHOOK)
     event = CaseEvent.objects.filter(case=case).order_by("-id").first()
