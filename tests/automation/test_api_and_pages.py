@@ -141,3 +141,36 @@ def test_the_list_costs_the_same_whatever_its_length(manager, now, size, django_
     with django_assert_max_num_queries(10):
         html = client.get("/automation/").content.decode()
     assert html.count("Dry run<span") == size
+
+
+def test_a_firing_reads_on_the_staff_timeline_and_never_reaches_the_customer(
+    agent, customer_user, customer, now, make_rule, deliver
+):
+    from rapport.cases.services import case_create
+
+    make_rule("Tag new cases", actions=[{"type": "add_tags", "tags": ["new"]}])
+    case = case_create(actor=customer_user, customer=customer, subject="Help", body="Please help.", now=now)
+    deliver()
+    staff = signed_in(agent).get(f"/cases/{case.reference}/").content.decode()
+    assert "Automation rule</span> “Tag new cases” (version 1) fired: add tags new" in staff
+    portal = signed_in(customer_user).get(f"/portal/cases/{case.reference}/").content.decode()
+    assert "Automation rule" not in portal
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_firings_page_costs_the_same_whatever_its_length(
+    manager, agent, customer, team, now, make_rule, size, django_assert_max_num_queries
+):
+    from rapport.automation.services import events_received
+    from rapport.cases.models import CaseEvent
+    from rapport.cases.services import case_create
+
+    rule = make_rule(actions=[{"type": "add_tags", "tags": ["x"]}])
+    for i in range(size):
+        case = case_create(actor=agent, customer=customer, subject=f"Case {i}", body="Hello.", team=team, now=now)
+        events_received(list(CaseEvent.objects.filter(case=case, kind="created")), now=now)
+    client = signed_in(manager)
+    client.get("/")
+    with django_assert_max_num_queries(10):
+        html = client.get(f"/automation/{rule.pk}/firings/").content.decode()
+    assert html.count("add tags x") == size

@@ -297,11 +297,12 @@ def _message_id(event: CaseEvent) -> int | None:
     return int(tail) if tail.isdigit() else None
 
 
-def _facts(loaded: _Loaded, case: Case, event: CaseEvent | None, now: datetime) -> rules.Facts:
+def _facts(loaded: _Loaded, case: Case, event: CaseEvent | None, now: datetime, *, kind: str = "") -> rules.Facts:
+    """The facts of ``case`` for an ``event`` (or, in a dry run, an event of ``kind`` just now)."""
     calendar = loaded.calendars.get(case.pk, loaded.default)
     customer = case.customer
     text = case.subject
-    event_facts: dict[str, str] = {}
+    event_facts: dict[str, str] = {"kind": kind, "field": "", "after": "", "before": ""} if kind else {}
     if event is not None:
         event_facts = {"kind": event.kind, "field": event.field, "after": event.after, "before": event.before}
         message_id = _message_id(event) if event.kind in {"message", "note"} else None
@@ -734,8 +735,7 @@ def dry_run(
     matched = 0
     for case_id in ids:
         case = loaded.cases[case_id]
-        event = CaseEvent(case=case, kind=kind, at=now) if kind else None
-        facts = _facts(loaded, case, event, now)
+        facts = _facts(loaded, case, None, now, kind=kind)
         if not rule.predicate(facts):
             continue
         matched += 1
