@@ -261,3 +261,20 @@ def test_no_rule_means_no_delivery_rows(agent, customer, team, now):
     opened(agent, customer, team, now)
     assert not JournalDelivery.objects.filter(subscriber__startswith="automation.").exists()
     AutomationRule.objects.all().delete()
+
+
+def test_an_action_that_fails_is_recorded_and_the_rest_still_run(make_rule, deliver, agent, customer, team, now):
+    def broken_router(case, method, when):
+        raise RuntimeError("routing database unreachable")
+
+    extensions.routers.append(broken_router)
+    try:
+        make_rule(actions=[{"type": "assign"}, {"type": "add_tags", "tags": ["after"]}])
+        case = opened(agent, customer, team, now)
+        deliver()
+    finally:
+        extensions.routers.remove(broken_router)
+    assert list(case.tags.values_list("name", flat=True)) == ["after"]
+    assert fired_text(case) == [
+        "add tags after. Skipped: assign by the team's own method (it failed; the error is in the log)"
+    ]

@@ -11,6 +11,7 @@ time since a moment against a cutoff in business time), and only those are check
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,11 +35,14 @@ from rapport.domain.calendar import BusinessCalendar, business_time_between
 from rapport.platform import caches, notify
 from rapport.platform.errors import FieldError, Forbidden, NotFound, RapportError
 
+log = logging.getLogger(__name__)
+
 ACCOUNT_EMAIL = "automation@service.invalid"
 KINDS_CACHE = "automation:kinds"
 NO_RULE = "No automation rule with that id."
 NOT_ALLOWED = "Only managers and admins may change automation rules."
 NOT_INSTALLED = "{what} is not installed"
+ACTION_FAILED = "it failed; the error is in the log"
 SCAN_BATCH = 500
 DRY_RUN_SCAN = 2000
 ANCHOR_FIELDS = {
@@ -496,6 +500,9 @@ def fire(
                     changes.append(_perform(account, case_id, rule, action, now))
             except RapportError as exc:
                 skipped.append(f"{rules.describe(action)} ({_refused_text(exc)})")
+            except Exception:  # one failing action must not hold every later event back (retried forever)
+                log.exception("Automation rule %s: %s failed on case %s", rule.rule_id, action.type, case_id)
+                skipped.append(f"{rules.describe(action)} ({ACTION_FAILED})")
         outcome = Outcome(tuple(changes), tuple(skipped))
         caused = list(
             CaseEvent.objects.filter(case_id=case_id, id__gt=marker)
@@ -556,7 +563,7 @@ def events_received(events: Sequence[CaseEvent], *, now: datetime | None = None)
                 continue
             if fire(rule=rule, case_id=case.pk, now=now, chain=chain, event_id=event.pk, account=account):
                 fired += 1
-                loaded = _load([case.pk], [event]) if len(loaded.cases) == 1 else _reload(loaded, case.pk, event)
+                loaded = _reload(loaded, case.pk, event)
                 case = loaded.cases[case.pk]
                 facts = _facts(loaded, case, event, now)
     CausedEvent.objects.filter(event_id__in=ids).delete()
@@ -568,6 +575,7 @@ def _reload(loaded: _Loaded, case_id: int, event: CaseEvent) -> _Loaded:
     fresh = _load([case_id], [event])
     loaded.cases[case_id] = fresh.cases[case_id]
     loaded.tags[case_id] = fresh.tags.get(case_id, frozenset())
+    loaded.bodies.update(fresh.bodies)
     return loaded
 
 
