@@ -174,3 +174,17 @@ def test_the_firings_page_costs_the_same_whatever_its_length(
     with django_assert_max_num_queries(10):
         html = client.get(f"/automation/{rule.pk}/firings/").content.decode()
     assert html.count("add tags x") == size
+
+
+def test_team_leaders_read_a_rule_without_a_form(team_leader, manager, now):
+    from rapport.automation.services import rule_create
+
+    rule = rule_create(actor=manager, name="Email tag", definition=TAG_NEW, now=now)
+    page = signed_in(team_leader).get(f"/automation/{rule.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Save automation rule" not in html
+    assert "case.channel" in html
+    assert page_problems(html) == []
+    assert signed_in(team_leader).post(f"/automation/{rule.pk}/", {"name": "x"}).status_code == 404
+    assert signed_in(team_leader).get("/automation/new/").status_code == 404

@@ -583,6 +583,10 @@ def _reload(loaded: _Loaded, case_id: int, event: CaseEvent) -> _Loaded:
 
 
 def _choice_q(path: str, op: str, value: Any) -> Q | None:
+    """A top-level condition as SQL, where SQL can test it exactly (else None: checked in Python)."""
+    if path == "case.tags" and isinstance(value, str):
+        tagged = Exists(Case.tags.through.objects.filter(case_id=OuterRef("pk"), tag__name=value.strip().lower()))
+        return Q(tagged) if op == "has" else ~Q(tagged)
     column = {"case.status": "status", "case.type": "type", "case.channel": "channel", "case.priority": "priority"}
     column |= {"case.team": "team_id", "case.owner": "owner_id", "customer.tier": "customer__tier"}
     column |= {"customer.kind": "customer__kind"}
