@@ -18,7 +18,8 @@ Part 2, the time scan (the database): migrates, seeds ``rapport seed`` cases unt
 business days" (one SQL query over every case: status, the time since the last update against a
 cutoff in the calendar's business time, and not fired already for this wait), counting the cases
 it finds, and a whole ``time_scan`` run (at most 500 firings per rule per run) with the rule's
-actions. Prints the load average (the machine may be shared).
+actions, rolled back afterwards so that every run sees the same data. Prints the load average
+(the machine may be shared).
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def scan_part(args: argparse.Namespace) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import transaction
 
     from rapport.accounts.models import Role, User
     from rapport.automation import services
@@ -188,7 +190,9 @@ def scan_part(args: argparse.Namespace) -> None:
     print(f"part 2: {total:,} cases")
     print(f"  time rule query over every case: {min(times):.3f} s, {found:,} cases found (target 5 s)")
     started = time.perf_counter()
-    fired = services.time_scan(now=NOW)
+    with transaction.atomic():  # rolled back, so the next run finds the same cases
+        fired = services.time_scan(now=NOW)
+        transaction.set_rollback(True)
     print(f"  a whole scan run (at most 500 firings a rule): {time.perf_counter() - started:.3f} s, {fired} fired")
     print(f"  load average: {os.getloadavg()[0]:.1f}")
 
