@@ -31,6 +31,7 @@ from ninja.parser import Parser
 
 from rapport.accounts import api as accounts_api
 from rapport.accounts.api import AUTH, SIGN_IN, TokenRefused, error_body
+from rapport.automation import api as automation_api
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
@@ -134,6 +135,7 @@ api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)
 api.add_router("/webhooks", webhooks_api.router)
 api.add_router("/routing", routing_api.router)
+api.add_router("/automation", automation_api.router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

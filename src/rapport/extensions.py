@@ -1034,3 +1034,17 @@ def rosters_for(agent_ids: Sequence[int], at: datetime) -> dict[int, AgentRoster
     if not agent_rosters:
         return None
     return dict(agent_rosters[0](agent_ids, at)) if agent_ids else {}
+
+
+# --- automation rules ------------------------------------------------------------------------------
+
+AutomationActionHook = Callable[["Case", Mapping[str, Any], datetime], str]
+
+automation_actions: Registry[AutomationActionHook] = Registry("automation action")
+"""Actions of automation rules that another app performs, by name: given the case, the action's
+parameters and now, do it and say what was done in words (raise a ``RapportError`` to refuse, with
+the reason). ``"call_webhook"``: the webhooks app sends the case to one webhook. An action whose
+app is not installed is skipped, and the firing records why. (Applying a macro goes through the
+macros app's bulk action, ``bulk_actions["apply_macro"]``; starting a complaint re-types the case,
+which the complaints app reacts to.)"""
+CALL_WEBHOOK = "call_webhook"

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rapport.quality",
     "rapport.notifications",
     "rapport.imports",
+    "rapport.automation",  # after the apps whose event kinds its rules are triggered by
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("notifications/", include("rapport.notifications.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
     path("imports/", include("rapport.imports.urls")),
+    path("automation/", include("rapport.automation.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("routing/", include("rapport.routing.urls")),
     path("", include("rapport.accounts.urls")),

@@ -53,6 +53,7 @@ def register() -> None:
         journal.subscribe(
             kind, received, delivery=journal.Delivery.JOB, name=f"webhooks.{kind}", wanted=services.kind_wanted
         )
+    extensions.automation_actions.register(extensions.CALL_WEBHOOK, services.automation_call)
     extensions.header_alerts.append(header_alert)
     extensions.nav_items.append(
         extensions.NavItem(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import http.client
 import secrets as random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,7 @@ from django.db.models import F
 
 from rapport.accounts.models import Role, User
 from rapport.cases import journal
-from rapport.cases.models import CaseEvent
+from rapport.cases.models import Case, CaseEvent
 from rapport.domain import webhooks as rules
 from rapport.platform import jobs, notify, settings_history
 from rapport.platform.errors import FieldError, NotFound, Refused
@@ -461,3 +461,44 @@ def disabled_count() -> int:
         found = Subscription.objects.filter(active=False).exclude(disabled_reason="").count()
         cache.set(ALERT_CACHE, found, 300)
     return int(found)
+
+
+NO_ACTIVE_WEBHOOK = "No webhook with that id is switched on."
+ALREADY_SENT = "this event went to that webhook already"
+
+
+def automation_call(case: Case, params: Mapping[str, Any], now: datetime) -> str:
+    """An automation rule's "call a webhook" (``extensions.automation_actions``): the case's latest
+    event goes to one webhook, built and checked as any delivery is (the access gate as its service
+    account, restriction of processing), and sent once this commits. A skipped payload refuses
+    the action with its reason."""
+    webhook_id = params.get("webhook")
+    subscription = (
+        Subscription.objects.filter(pk=webhook_id, active=True).select_related("account").first()
+        if isinstance(webhook_id, int)
+        else None
+    )
+    if subscription is None:
+        raise Refused(NO_ACTIVE_WEBHOOK)
+    event = CaseEvent.objects.filter(case=case).order_by("-id").first()
+    if event is None:
+        raise Refused(NO_ACTIVE_WEBHOOK)
+    built = payloads.build(subscription.account, subscription.pk, [event])[0]
+    if built.reason:
+        raise Refused(built.reason)
+    delivery, created = Delivery.objects.get_or_create(
+        subscription=subscription,
+        event=event,
+        defaults={
+            "kind": event.kind,
+            "case_reference": built.case_reference,
+            "status": DeliveryStatus.PENDING,
+            "body": built.body,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+    if not created:
+        return f"webhook “{subscription.name}”: {ALREADY_SENT}"
+    transaction.on_commit(_sender(delivery.pk))
+    return f"sent to webhook “{subscription.name}”"
