@@ -3,7 +3,7 @@ worker would), and a small real router in ``extensions.routers`` that assigns th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -45,7 +45,7 @@ def deliver() -> Callable[[], int]:
 
 
 @pytest.fixture
-def router(agent) -> Iterator[list[tuple[int, str]]]:
+def router(agent, monkeypatch) -> list[tuple[int, str]]:
     """Routing as the routing app would do it: assign to ``agent`` through the core's services."""
     from rapport.cases.models import Case
     from rapport.cases.services import case_update
@@ -59,6 +59,5 @@ def router(agent) -> Iterator[list[tuple[int, str]]]:
                     changes={"owner": agent.pk}, now=now)  # fmt: skip
         return extensions.RoutingOutcome(agent.pk, f"{method or 'team method'} in Front line")
 
-    extensions.routers.append(route)
-    yield calls
-    extensions.routers.remove(route)
+    monkeypatch.setattr(extensions, "routers", [route])  # in place of the routing app's, for these tests
+    return calls
