@@ -980,6 +980,7 @@ plans watch these for their contingency triggers and show them as resource requi
 def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
     return planning_figures[0](team_id, now) if planning_figures else None
 
+
 # --- routing ---------------------------------------------------------------------------------------
 
 
@@ -1005,3 +1006,34 @@ assign the case to them through the core's case services and say who and why. Au
 def route(case: Case, method: str, now: datetime) -> RoutingOutcome | None:
     """Route ``case`` by ``method``; None when no routing is installed."""
     return routers[0](case, method, now) if routers else None
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInOption:
+    """Another way to sign in, offered on the sign-in page beside the password form (single sign-on
+    with the organisation's identity provider). ``url`` starts it; ``hint`` says who it is for."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+SignInOptionHook = Callable[["HttpRequest"], SignInOption | None]
+
+sign_in_options: list[SignInOptionHook] = []
+"""Other ways to sign in, asked when the sign-in page is drawn (the identity app: single sign-on,
+when it is configured)."""
+
+password_sign_in_notes: list[Callable[[], str]] = []
+"""A sentence under the password form saying who may still use it (the identity app: "staff sign
+in with single sign-on; passwords are for customers and the break-glass admin")."""
+
+SignOutHook = Callable[["HttpRequest"], str | None]
+
+sign_out_redirects: list[SignOutHook] = []
+"""Where to send a person after they sign out, asked before their session ends (the identity app:
+the identity provider's end-session endpoint, so signing out of Rapport signs them out there too).
+The first answer wins; none leaves them on the sign-in page."""

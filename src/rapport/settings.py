@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from rapport.domain import identity as identity_rules
 from rapport.platform.envconf import (
     env_bool,
     env_int,
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "rapport.quality",
     "rapport.notifications",
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rapport.identity",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
@@ -100,6 +104,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.web.middleware.SecurityHeadersMiddleware",
     "rapport.web.middleware.AccessLogMiddleware",
+    "rapport.identity.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -208,6 +213,53 @@ RAPPORT_LOGIN_ATTEMPTS = env_int("RAPPORT_LOGIN_ATTEMPTS", 5)
 RAPPORT_LOGIN_ADDRESS_ACCOUNTS = env_int("RAPPORT_LOGIN_ADDRESS_ACCOUNTS", 10)
 RAPPORT_LOGIN_WINDOW_SECONDS = env_int("RAPPORT_LOGIN_WINDOW_SECONDS", 900)
 RAPPORT_LOGIN_ALLOWLIST = env_networks("RAPPORT_LOGIN_ALLOWLIST")
+
+# --- identity: single sign-on (OpenID Connect) and second factors (docs/identity.md, ADR 0033) -----
+# Single sign-on is on when a client id is set; mozilla-django-oidc reads the OIDC_* names.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+RAPPORT_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+RAPPORT_OIDC_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+if RAPPORT_OIDC_ENABLED and not all(
+    (OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT)
+):
+    raise RuntimeError(
+        "OIDC_RP_CLIENT_ID is set: set OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, "
+        "OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT too (docs/identity.md)"
+    )
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # sent back to the provider as id_token_hint when signing out
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:oidc_callback"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+RAPPORT_OIDC_LABEL = env_str("RAPPORT_OIDC_LABEL", "Sign in with your organisation's account")
+RAPPORT_OIDC_CREATE_USERS = env_bool("RAPPORT_OIDC_CREATE_USERS", default=False)
+RAPPORT_OIDC_REQUIRE_VERIFIED_EMAIL = env_bool("RAPPORT_OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
+RAPPORT_OIDC_TRUST_MFA = env_bool("RAPPORT_OIDC_TRUST_MFA", default=False)
+RAPPORT_OIDC_GROUPS_CLAIM = env_str("RAPPORT_OIDC_GROUPS_CLAIM", "groups")
+RAPPORT_OIDC_ROLE_MAP = identity_rules.parse_rules(env_str("RAPPORT_OIDC_ROLE_MAP", ""), roles=True)
+RAPPORT_OIDC_TEAM_MAP = identity_rules.parse_rules(env_str("RAPPORT_OIDC_TEAM_MAP", ""), roles=False)
+RAPPORT_OIDC_DEFAULT_ROLE = env_str("RAPPORT_OIDC_DEFAULT_ROLE", "")
+if RAPPORT_OIDC_DEFAULT_ROLE and RAPPORT_OIDC_DEFAULT_ROLE not in identity_rules.ROLE_ORDER:
+    raise RuntimeError("RAPPORT_OIDC_DEFAULT_ROLE must be agent, team_leader, manager, admin or blank")
+# Local passwords for staff: switch off once single sign-on works; the break-glass admins keep theirs.
+RAPPORT_STAFF_PASSWORDS = env_bool("RAPPORT_STAFF_PASSWORDS", default=True)
+RAPPORT_BREAK_GLASS = frozenset(email.lower() for email in env_list("RAPPORT_BREAK_GLASS", []))
+AUTHENTICATION_BACKENDS = ["rapport.identity.backends.PasswordBackend"] + (
+    ["rapport.identity.backends.SSOBackend"] if RAPPORT_OIDC_ENABLED else []
+)
+# Roles that must use a second factor: managers and admins in production (ICO: MFA for access to
+# personal data, UK GDPR Art 32); none by default elsewhere, so the demo and tests sign in as before.
+RAPPORT_MFA_REQUIRED_ROLES = tuple(env_list("RAPPORT_MFA_REQUIRED_ROLES", ["manager", "admin"] if PRODUCTION else []))
+RAPPORT_MFA_REMEMBER_DAYS = env_int("RAPPORT_MFA_REMEMBER_DAYS", 30)
+RAPPORT_MFA_REMEMBER_LIMIT = env_int("RAPPORT_MFA_REMEMBER_LIMIT", 5)
+OTP_TOTP_ISSUER = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
 
 # --- attachments --------------------------------------------------------------------------------
 MEDIA_ROOT = str(DATA_DIR / "uploads")

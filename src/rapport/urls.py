@@ -28,6 +28,7 @@ urlpatterns = [
     path("notifications/", include("rapport.notifications.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
     path("coaching/", include("rapport.coaching.urls")),
+    path("identity/", include("rapport.identity.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]
