@@ -33,7 +33,8 @@ def test_a_new_manager_is_made_just_in_time_with_role_and_team_from_groups(clien
     _, answer = sso_sign_in(client, sso, "ada")
 
     # then she lands on the desk as a manager in Billing, and the audit says how
-    assert answer.status_code == 302 and answer["Location"] == "/"
+    assert answer.status_code == 302
+    assert answer["Location"] == "/"
     ada = User.objects.get(email="ada.lovelace@example.org")
     assert (ada.role, ada.name, ada.has_usable_password()) == ("manager", "Ada Lovelace", False)
     assert list(ada.teams.values_list("name", flat=True)) == ["Billing"]
@@ -59,7 +60,8 @@ def test_an_existing_account_is_matched_by_email_and_its_role_follows_the_groups
 def test_an_unverified_email_is_refused_and_the_refusal_is_audited(client, sso):
     _, answer = sso_sign_in(client, sso, "cat")
 
-    assert answer.status_code == 302 and answer["Location"] == reverse("login")
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("login")
     page = client.get(reverse("login"))
     assert rules.EMAIL_NOT_VERIFIED in page.content.decode()
     assert not User.objects.filter(email="cat.evans@example.org").exists()
@@ -115,7 +117,8 @@ def test_signing_out_signs_out_at_the_provider_too(client, sso):
     assert f"id_token_hint={id_token}" in location
     # following it ends the session at the provider and comes back to Rapport's sign-in page
     ended = browser.get(location, allow_redirects=False, timeout=10)
-    assert ended.status_code == 302 and ended.headers["Location"].startswith("http://testserver/login/")
+    assert ended.status_code == 302
+    assert ended.headers["Location"].startswith("http://testserver/login/")
     again = browser.get(
         f"{sso.issuer}/authorize?client_id=rapport-test&response_type=code&scope=openid"
         "&redirect_uri=http://testserver/identity/oidc/callback/",
