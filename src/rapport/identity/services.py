@@ -214,9 +214,27 @@ def second_factor_verify(*, user: User, code: str, now: datetime, ip: str = "") 
         return used
     with transaction.atomic():
         for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
-            device.throttle_increment()
+            device.throttling_failure_timestamp = now
+            device.throttling_failure_count += 1
+            device.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
         audit(kind=SecurityEventKind.FACTOR_FAILED, user=user, at=now, ip=ip)
     raise FieldError(code=WRONG_CODE)
+
+
+def _locked_until(device: TOTPDevice) -> datetime | None:
+    """django-otp's back-off on the injected clock: after n failures in a row, wait
+    ``OTP_TOTP_THROTTLE_FACTOR`` × 2^(n−1) seconds (1, 2, 4 … by default)."""
+    if not device.throttling_failure_count or device.throttling_failure_timestamp is None:
+        return None
+    factor = int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+    wait = factor * 2 ** min(device.throttling_failure_count - 1, 20)
+    last: datetime = device.throttling_failure_timestamp
+    return last + timedelta(seconds=wait)
+
+
+def _throttle_reset(device: TOTPDevice) -> None:
+    device.throttling_failure_timestamp = None
+    device.throttling_failure_count = 0
 
 
 @transaction.atomic
@@ -225,14 +243,13 @@ def _second_factor_attempt(*, user: User, code: str, now: datetime, ip: str) -> 
     if not devices:
         raise FieldError(code=NO_FACTOR)
     for device in devices:
-        allowed, why = device.verify_is_allowed()
-        if not allowed:
-            until = (why or {}).get("locked_until") or now
-            wait = max(int((until - now).total_seconds()) + 1, 1)
+        until = _locked_until(device)
+        if until is not None and until > now:
+            wait = max(int((until - now).total_seconds()), 1)
             raise FieldError(code=TOO_MANY_TRIES.format(seconds=wait))
     for device in devices:
         if _totp_matches(device, code, now):
-            device.throttle_reset(commit=False)
+            _throttle_reset(device)
             device.last_used_at = now
             device.save()
             audit(kind=SecurityEventKind.FACTOR_USED, user=user, at=now, detail=device.name, ip=ip)
@@ -242,7 +259,8 @@ def _second_factor_attempt(*, user: User, code: str, now: datetime, ip: str) -> 
         return ""
     recovery.delete()
     for device in devices:
-        device.throttle_reset()
+        _throttle_reset(device)
+        device.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
     left = recovery_codes_left(user)
     audit(kind=SecurityEventKind.RECOVERY_CODE_USED, user=user, at=now, detail=f"{left} left", ip=ip)
     return "recovery"
