@@ -223,7 +223,7 @@ def second_factor_verify(*, user: User, code: str, now: datetime, ip: str = "") 
 
 def _locked_until(device: TOTPDevice) -> datetime | None:
     """django-otp's back-off on the injected clock: after n failures in a row, wait
-    ``OTP_TOTP_THROTTLE_FACTOR`` × 2^(n−1) seconds (1, 2, 4 … by default)."""
+    ``OTP_TOTP_THROTTLE_FACTOR * 2 ** (n - 1)`` seconds (1, 2, 4 … by default)."""
     if not device.throttling_failure_count or device.throttling_failure_timestamp is None:
         return None
     factor = int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
