@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "rapport.identity",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
@@ -327,6 +329,18 @@ RAPPORT_LANGUAGE_KNOWN = tuple(env_list("RAPPORT_LANGUAGE_KNOWN", []))
 # Reverse proxies in front of the app (their X-Forwarded-For is believed for sign-in rate limits).
 RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))
 RAPPORT_BASE_URL = env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
+# Passkeys (WebAuthn) as a second factor: the relying party is this site's host name, and the
+# browser must be on one of these origins (docs/identity.md).
+# WebAuthn needs a secure origin: https, or http://localhost (open the demo at localhost:8000 for it).
+_secure_base = RAPPORT_BASE_URL.startswith("https://")
+OTP_WEBAUTHN_RP_ID = env_str(
+    "RAPPORT_WEBAUTHN_RP_ID", (urlsplit(RAPPORT_BASE_URL).hostname or "localhost") if _secure_base else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "RAPPORT_WEBAUTHN_ORIGINS", [RAPPORT_BASE_URL.rstrip("/")] if _secure_base else ["http://localhost:8000"]
+)
+OTP_WEBAUTHN_RP_NAME = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the first
 
 # --- outbound mail (SMTP) ---------------------------------------------------------------------------
 # Outside production, with no mail server named, mail is written to files under DATA_DIR/mail

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rapport.api import api
+from rapport.identity import urls as identity_urls
 
 admin.site.site_header = "Rapport configuration"
 admin.site.site_title = "Rapport"
@@ -28,6 +29,7 @@ urlpatterns = [
     path("notifications/", include("rapport.notifications.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
     path("coaching/", include("rapport.coaching.urls")),
+    path("identity/passkeys/", include((identity_urls.passkey_urlpatterns, "otp_webauthn"))),
     path("identity/", include("rapport.identity.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),

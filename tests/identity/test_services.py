@@ -183,10 +183,10 @@ def test_the_last_factor_of_a_role_that_requires_one_stays(manager, settings, no
     device = authenticator(manager)
 
     with pytest.raises(FieldError):
-        services.factor_remove(user=manager, device_id=device.pk, now=now)
+        services.factor_remove(user=manager, kind="totp", device_id=device.pk, now=now)
 
     second = authenticator(manager)
-    services.factor_remove(user=manager, device_id=second.pk, now=now)
+    services.factor_remove(user=manager, kind="totp", device_id=second.pk, now=now)
     assert services.has_factor(manager)
 
 

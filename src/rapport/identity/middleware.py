@@ -30,8 +30,21 @@ class SecondFactorMiddleware:
 
     def _open_paths(self) -> dict[str, tuple[str, ...]]:
         if self._open is None:
-            verify = (reverse("identity:verify"),)
-            enrol = (reverse("identity:security"), reverse("identity:totp_add"), reverse("identity:recovery_codes"))
+            catalogue = reverse("otp_webauthn:js-i18n-catalog")
+            verify = (
+                reverse("identity:verify"),
+                reverse("otp_webauthn:credential-authentication-begin"),
+                reverse("otp_webauthn:credential-authentication-complete"),
+                catalogue,
+            )
+            enrol = (
+                reverse("identity:security"),
+                reverse("identity:totp_add"),
+                reverse("identity:recovery_codes"),
+                reverse("otp_webauthn:credential-registration-begin"),
+                reverse("otp_webauthn:credential-registration-complete"),
+                catalogue,
+            )
             self._open = {Step.VERIFY: verify, Step.ENROL: enrol}
         return self._open
 

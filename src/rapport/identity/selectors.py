@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from rapport.accounts.models import STAFF_ROLES, User
 from rapport.domain import identity as rules
@@ -28,18 +29,20 @@ class Factors:
     """A person's second factors, for their own page."""
 
     authenticators: list[TOTPDevice]
+    passkeys: list[WebAuthnCredential]
     recovery_codes_left: int
     browsers: list[RememberedBrowser]
     required: bool
 
     @property
     def on(self) -> bool:
-        return bool(self.authenticators)
+        return bool(self.authenticators or self.passkeys)
 
 
 def factors_of(user: User) -> Factors:
     return Factors(
         authenticators=list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id")),
+        passkeys=list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("id")),
         recovery_codes_left=RecoveryCode.objects.filter(user=user).count(),
         browsers=list(RememberedBrowser.objects.filter(user=user).order_by("-created_at", "-id")),
         required=user.role in services.required_roles(),
@@ -50,6 +53,7 @@ def staff_with_factors(*, query: str = "") -> QuerySet[User]:
     """Staff with whether each has an authenticator and how many recovery codes are left."""
     people = User.objects.filter(role__in=sorted(STAFF_ROLES)).annotate(
         has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        has_passkey=Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)),
         has_recovery_codes=Exists(RecoveryCode.objects.filter(user=OuterRef("pk"))),
     )
     if query:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from rapport.accounts.models import Role, Team, User
 from rapport.domain import identity as rules
@@ -79,7 +80,10 @@ def required_roles() -> tuple[str, ...]:
 
 
 def has_factor(user: User) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    """An authenticator app or a passkey (recovery codes are a back-up, not a factor)."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return True
+    return bool(WebAuthnCredential.objects.filter(user=user, confirmed=True).exists())
 
 
 def sign_in_step(*, user: User, remembered_cookie: str, amr: Sequence[str], now: datetime) -> Step:
@@ -157,19 +161,30 @@ def totp_confirm(*, user: User, code: str, now: datetime, ip: str = "") -> list[
 
 
 @transaction.atomic
-def factor_remove(*, user: User, device_id: int, now: datetime, ip: str = "") -> None:
-    device = TOTPDevice.objects.filter(user=user, pk=device_id).first()
+def factor_remove(*, user: User, kind: str, device_id: int, now: datetime, ip: str = "") -> None:
+    """Remove one of a person's own factors (``kind``: ``totp`` or ``passkey``). The last factor of
+    a role that requires one stays; with the last factor go the recovery codes and browsers."""
+    model = WebAuthnCredential if kind == "passkey" else TOTPDevice
+    device = model.objects.filter(user=user, pk=device_id).first()
     if device is None:
         raise NotFound("No such second factor.")
-    others = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
+    device.delete()
+    others = has_factor(user)
     if device.confirmed and not others and user.role in required_roles():
         raise FieldError(device=LAST_FACTOR)
-    device.delete()
     if device.confirmed:
-        audit(kind=SecurityEventKind.FACTOR_REMOVED, user=user, at=now, detail=device.name, ip=ip)
+        audit(kind=SecurityEventKind.FACTOR_REMOVED, user=user, at=now, detail=str(device.name), ip=ip)
     if not others:
         RecoveryCode.objects.filter(user=user).delete()
         RememberedBrowser.objects.filter(user=user).delete()
+
+
+def passkey_added(*, user: User, credential: WebAuthnCredential, now: datetime, ip: str = "") -> None:
+    audit(kind=SecurityEventKind.FACTOR_ADDED, user=user, at=now, detail=f"Passkey: {credential.name}", ip=ip)
+
+
+def passkey_used(*, user: User, credential: WebAuthnCredential, now: datetime, ip: str = "") -> None:
+    audit(kind=SecurityEventKind.FACTOR_USED, user=user, at=now, detail=f"Passkey: {credential.name}", ip=ip)
 
 
 # --- recovery codes ------------------------------------------------------------------------------
@@ -323,6 +338,7 @@ def factors_reset(*, actor: User, person: User, reason: str, now: datetime, ip: 
     if not reason:
         raise FieldError(reason=REASON_REQUIRED)
     TOTPDevice.objects.filter(user=person).delete()
+    WebAuthnCredential.objects.filter(user=person).delete()
     RecoveryCode.objects.filter(user=person).delete()
     RememberedBrowser.objects.filter(user=person).delete()
     audit(kind=SecurityEventKind.FACTORS_RESET, user=person, actor=actor, at=now, detail=reason, ip=ip)

@@ -27,6 +27,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp_webauthn import exceptions as webauthn_exceptions
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.views import (
+    BeginCredentialAuthenticationView,
+    BeginCredentialRegistrationView,
+    CompleteCredentialAuthenticationView,
+    CompleteCredentialRegistrationView,
+)
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from rapport.accounts.models import User
@@ -151,16 +159,16 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def factor_remove(request: HttpRequest, device_id: int) -> HttpResponse:
+def factor_remove(request: HttpRequest, kind: str, device_id: int) -> HttpResponse:
     user = _person(request)
     try:
-        services.factor_remove(user=user, device_id=device_id, now=timezone.now(), ip=client_ip(request))
+        services.factor_remove(user=user, kind=kind, device_id=device_id, now=timezone.now(), ip=client_ip(request))
     except NotFound:
         raise Http404 from None
     except FieldError as refused:
         messages.error(request, " ".join(m for ms in refused.errors.values() for m in ms))
     else:
-        messages.success(request, _("The authenticator app was removed."))
+        messages.success(request, _("The second factor was removed."))
     return redirect("identity:security")
 
 
@@ -217,7 +225,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             return response
     elif request.method == "POST":
         status = 422
-    context = {"base": "web/base.html", "form": form, "next": request.POST.get("next") or request.GET.get("next") or ""}
+    factors = selectors.factors_of(user)
+    context = {
+        "base": "web/base.html",
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+        "has_authenticator": bool(factors.authenticators),
+        "has_passkey": bool(factors.passkeys),
+    }
     return render(request, "identity/verify.html", context, status=status)
 
 
@@ -370,3 +385,57 @@ class SSOStart(OIDCAuthenticationRequestView):  # type: ignore[misc]  # the libr
         if not settings.RAPPORT_OIDC_ENABLED:
             raise Http404
         return super().get(request)  # type: ignore[no-any-return]
+
+
+# --- passkeys (django-otp-webauthn's ceremonies, on Rapport's session step) -------------------
+
+
+class _OnOurStep:
+    """django-otp-webauthn asks ``user.is_verified()`` (django-otp's middleware, which loads the
+    device on every request, is not used): answer it from the session step."""
+
+    request: HttpRequest
+
+    def initial(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        if request.user.is_authenticated:
+            done = request.session.get(services.SESSION_STEP, Step.DONE) == Step.DONE
+            request.user.is_verified = lambda: done  # type: ignore[union-attr]
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class PasskeyRegisterBegin(_OnOurStep, BeginCredentialRegistrationView):  # type: ignore[misc]
+    pass
+
+
+class PasskeyRegisterComplete(_OnOurStep, CompleteCredentialRegistrationView):  # type: ignore[misc]
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().post(*args, **kwargs)
+        if response.status_code == 200:
+            user = _person(self.request)
+            credential = WebAuthnCredential.objects.filter(user=user).order_by("-id").first()
+            if credential is not None:
+                services.passkey_added(user=user, credential=credential, now=timezone.now(), ip=client_ip(self.request))
+            if self.request.session.get(services.SESSION_STEP) == Step.ENROL:
+                _step_done(self.request)
+        return response
+
+
+class PasskeyVerifyBegin(_OnOurStep, BeginCredentialAuthenticationView):  # type: ignore[misc]
+    pass
+
+
+class PasskeyVerifyComplete(_OnOurStep, CompleteCredentialAuthenticationView):  # type: ignore[misc]
+    """A passkey as the second step of signing in: only for the person already signed in with
+    their first factor (no passwordless sign-in), then the same step as a code."""
+
+    def complete_auth(self, device: WebAuthnCredential) -> None:
+        user = self.request.user
+        if not user.is_authenticated or device.user_id != user.pk:
+            raise webauthn_exceptions.PasswordlessLoginDisabled()
+        _step_done(self.request)
+        services.passkey_used(
+            user=_person(self.request), credential=device, now=timezone.now(), ip=client_ip(self.request)
+        )
+
+    def get_success_url(self) -> str:
+        return _next(self.request)
