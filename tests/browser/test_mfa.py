@@ -86,3 +86,36 @@ def test_a_passkey_made_and_used_with_the_virtual_authenticator(page, live_serve
     assert {SecurityEventKind.FACTOR_ADDED, SecurityEventKind.FACTOR_USED} <= kinds
     credential.refresh_from_db()
     assert get_user_model().objects.get(pk=agent.pk).is_active
+
+
+@pytest.mark.parametrize("width", [320, 1366])
+def test_the_sign_in_security_pages_reflow_and_pass_axe(axe_page, live_server, width):
+    """WCAG 2.2 AA: axe-core finds nothing, and nothing scrolls sideways at 320 CSS px (SC 1.4.10)."""
+    from tests.browser.conftest import axe_violations
+    from tests.browser.test_reflow import MEASURE
+
+    admin = make_user("security.admin@example.com", "admin")
+    device = authenticator(admin)
+    page = axe_page
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, admin.email)
+    page.wait_for_url("**/identity/verify/**")
+    checked = {"the code page": (axe_violations(page), page.evaluate(MEASURE))}
+    page.get_by_label("Code").fill(code_at(device, time.time()))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+    for name, path in [
+        ("own security", "/identity/"),
+        ("authenticator set-up", "/identity/authenticator/"),
+        ("staff list", "/identity/people/"),
+        ("person", f"/identity/people/{admin.pk}/"),
+        ("audit", "/identity/audit/"),
+        ("mapping preview", "/identity/sso/preview/"),
+    ]:
+        page.goto(path)
+        checked[name] = (axe_violations(page), page.evaluate(MEASURE))
+
+    problems = {name: found[0] for name, found in checked.items() if found[0]}
+    too_wide = {name: found[1]["wide"] for name, found in checked.items() if found[1]["scrollWidth"] > width + 1}
+    assert problems == {}
+    assert too_wide == {}
