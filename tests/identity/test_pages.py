@@ -236,3 +236,17 @@ def test_the_queue_costs_no_more_queries_with_second_factors(client, agent, sett
         client.get("/")
 
     assert len(with_check) == len(without)
+
+
+def test_the_demo_fills_the_audit_once(agent, manager, now):
+    from rapport.identity.demo import seed_identity_demo
+
+    admin = make_user("admin@example.com", "admin")
+    seed_identity_demo(now)
+    seed_identity_demo(now)
+
+    events = SecurityEvent.objects.all()
+    assert events.filter(kind=SecurityEventKind.FACTOR_USED).count() == 3
+    reset = events.get(kind=SecurityEventKind.FACTORS_RESET)
+    assert reset.actor == admin
+    assert "Lost phone" in reset.detail

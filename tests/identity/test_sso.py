@@ -158,3 +158,17 @@ def test_the_provider_is_real(sso):
     document = requests.get(f"{sso.issuer}/.well-known/openid-configuration", timeout=5).json()
     assert document["token_endpoint"] == f"{sso.issuer}/token"
     assert "RS256" in document["id_token_signing_alg_values_supported"]
+
+
+def test_single_sign_on_still_asks_for_rapports_second_factor(client, sso, settings):
+    # given ada already has an account with an authenticator app
+    from tests.identity.helpers import authenticator
+
+    ada = make_user("ada.lovelace@example.org", "manager")
+    authenticator(ada)
+
+    sso_sign_in(client, sso, "ada")
+
+    # then the provider's sign-in is the first factor only: the desk waits for her code
+    assert client.session[services.SESSION_STEP] == "verify"
+    assert client.get("/")["Location"].startswith(reverse("identity:verify"))

@@ -52,8 +52,8 @@ def seed_identity_demo(now: datetime) -> None:
                 ip="192.0.2.10",
             )
         )
-    lost = staff[-1]
-    if admin is not None and admin != lost:
+    lost = next((u for u in reversed(staff) if u != admin), None)
+    if admin is not None and lost is not None:
         rows.append(
             SecurityEvent(
                 at=now - timedelta(hours=3),
