@@ -71,6 +71,11 @@ def provider_sign_out(request: HttpRequest) -> str | None:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
+def own_security_link(user: Any) -> extensions.HeaderLink | None:
+    """Every member of staff reaches their own second factors from the header (no query)."""
+    return extensions.HeaderLink(label="Sign-in security", url_name="identity:security")
+
+
 def _demo(now: datetime) -> None:
     from rapport.identity.demo import seed_identity_demo
 
@@ -86,6 +91,7 @@ def register() -> None:
     extensions.sign_in_options.append(sso_option)
     extensions.password_sign_in_notes.append(password_note)
     extensions.sign_out_redirects.append(provider_sign_out)
+    extensions.header_links.append(own_security_link)
     extensions.nav_items.append(
         extensions.NavItem(
             label="Sign-in security",
