@@ -250,3 +250,21 @@ def test_the_demo_fills_the_audit_once(agent, manager, now):
     reset = events.get(kind=SecurityEventKind.FACTORS_RESET)
     assert reset.actor == admin
     assert "Lost phone" in reset.detail
+
+
+def test_django_admin_shows_the_audit_read_only_and_no_authenticator_secrets(client, agent, now):
+    from django.contrib import admin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin_user = make_user("admin@example.com", "admin")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    services.audit(kind=SecurityEventKind.FACTOR_USED, user=agent, at=now, detail="Authenticator app")
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:identity_securityevent_changelist"))
+
+    assert listing.status_code == 200
+    assert "agent@example.com" in listing.content.decode()
+    assert client.get(reverse("admin:identity_securityevent_add")).status_code == 403
+    assert not admin.site.is_registered(TOTPDevice)
