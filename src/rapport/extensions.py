@@ -1048,3 +1048,34 @@ app is not installed is skipped, and the firing records why. (Applying a macro g
 macros app's bulk action, ``bulk_actions["apply_macro"]``; starting a complaint re-types the case,
 which the complaints app reacts to.)"""
 CALL_WEBHOOK = "call_webhook"
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInOption:
+    """Another way to sign in, offered on the sign-in page beside the password form (single sign-on
+    with the organisation's identity provider). ``url`` starts it; ``hint`` says who it is for."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+SignInOptionHook = Callable[["HttpRequest"], SignInOption | None]
+
+sign_in_options: list[SignInOptionHook] = []
+"""Other ways to sign in, asked when the sign-in page is drawn (the identity app: single sign-on,
+when it is configured)."""
+
+password_sign_in_notes: list[Callable[[], str]] = []
+"""A sentence under the password form saying who may still use it (the identity app: "staff sign
+in with single sign-on; passwords are for customers and the break-glass admin")."""
+
+SignOutHook = Callable[["HttpRequest"], str | None]
+
+sign_out_redirects: list[SignOutHook] = []
+"""Where to send a person after they sign out, asked before their session ends (the identity app:
+the identity provider's end-session endpoint, so signing out of Rapport signs them out there too).
+The first answer wins; none leaves them on the sign-in page."""

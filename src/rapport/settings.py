@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
+from rapport.domain import identity as identity_rules
 from rapport.platform.envconf import (
     env_bool,
     env_int,
@@ -87,6 +89,10 @@ INSTALLED_APPS = [
     "rapport.imports",
     "rapport.automation",  # after the apps whose event kinds its rules are triggered by
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
+    "rapport.identity",
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
@@ -103,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.web.middleware.SecurityHeadersMiddleware",
     "rapport.web.middleware.AccessLogMiddleware",
+    "rapport.identity.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -212,6 +219,53 @@ RAPPORT_LOGIN_ADDRESS_ACCOUNTS = env_int("RAPPORT_LOGIN_ADDRESS_ACCOUNTS", 10)
 RAPPORT_LOGIN_WINDOW_SECONDS = env_int("RAPPORT_LOGIN_WINDOW_SECONDS", 900)
 RAPPORT_LOGIN_ALLOWLIST = env_networks("RAPPORT_LOGIN_ALLOWLIST")
 
+# --- identity: single sign-on (OpenID Connect) and second factors (docs/identity.md, ADR 0033) -----
+# Single sign-on is on when a client id is set; mozilla-django-oidc reads the OIDC_* names.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+RAPPORT_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+RAPPORT_OIDC_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", "")
+if RAPPORT_OIDC_ENABLED and not all(
+    (OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT)
+):
+    raise RuntimeError(
+        "OIDC_RP_CLIENT_ID is set: set OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, "
+        "OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT too (docs/identity.md)"
+    )
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # sent back to the provider as id_token_hint when signing out
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:oidc_callback"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+RAPPORT_OIDC_LABEL = env_str("RAPPORT_OIDC_LABEL", "Sign in with your organisation's account")
+RAPPORT_OIDC_CREATE_USERS = env_bool("RAPPORT_OIDC_CREATE_USERS", default=False)
+RAPPORT_OIDC_REQUIRE_VERIFIED_EMAIL = env_bool("RAPPORT_OIDC_REQUIRE_VERIFIED_EMAIL", default=True)
+RAPPORT_OIDC_TRUST_MFA = env_bool("RAPPORT_OIDC_TRUST_MFA", default=False)
+RAPPORT_OIDC_GROUPS_CLAIM = env_str("RAPPORT_OIDC_GROUPS_CLAIM", "groups")
+RAPPORT_OIDC_ROLE_MAP = identity_rules.parse_rules(env_str("RAPPORT_OIDC_ROLE_MAP", ""), roles=True)
+RAPPORT_OIDC_TEAM_MAP = identity_rules.parse_rules(env_str("RAPPORT_OIDC_TEAM_MAP", ""), roles=False)
+RAPPORT_OIDC_DEFAULT_ROLE = env_str("RAPPORT_OIDC_DEFAULT_ROLE", "")
+if RAPPORT_OIDC_DEFAULT_ROLE and RAPPORT_OIDC_DEFAULT_ROLE not in identity_rules.ROLE_ORDER:
+    raise RuntimeError("RAPPORT_OIDC_DEFAULT_ROLE must be agent, team_leader, manager, admin or blank")
+# Local passwords for staff: switch off once single sign-on works; the break-glass admins keep theirs.
+RAPPORT_STAFF_PASSWORDS = env_bool("RAPPORT_STAFF_PASSWORDS", default=True)
+RAPPORT_BREAK_GLASS = frozenset(email.lower() for email in env_list("RAPPORT_BREAK_GLASS", []))
+AUTHENTICATION_BACKENDS = ["rapport.identity.backends.PasswordBackend"] + (
+    ["rapport.identity.backends.SSOBackend"] if RAPPORT_OIDC_ENABLED else []
+)
+# Roles that must use a second factor: managers and admins in production (ICO: MFA for access to
+# personal data, UK GDPR Art 32); none by default elsewhere, so the demo and tests sign in as before.
+RAPPORT_MFA_REQUIRED_ROLES = tuple(env_list("RAPPORT_MFA_REQUIRED_ROLES", ["manager", "admin"] if PRODUCTION else []))
+RAPPORT_MFA_REMEMBER_DAYS = env_int("RAPPORT_MFA_REMEMBER_DAYS", 30)
+RAPPORT_MFA_REMEMBER_LIMIT = env_int("RAPPORT_MFA_REMEMBER_LIMIT", 5)
+OTP_TOTP_ISSUER = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
+
 # --- attachments --------------------------------------------------------------------------------
 MEDIA_ROOT = str(DATA_DIR / "uploads")
 MEDIA_URL = "/media/"  # never served directly: attachments go through the permission policy
@@ -278,6 +332,18 @@ RAPPORT_LANGUAGE_KNOWN = tuple(env_list("RAPPORT_LANGUAGE_KNOWN", []))
 # Reverse proxies in front of the app (their X-Forwarded-For is believed for sign-in rate limits).
 RAPPORT_TRUSTED_PROXIES = frozenset(env_list("RAPPORT_TRUSTED_PROXIES", []))
 RAPPORT_BASE_URL = env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000")
+# Passkeys (WebAuthn) as a second factor: the relying party is this site's host name, and the
+# browser must be on one of these origins (docs/identity.md).
+# WebAuthn needs a secure origin: https, or http://localhost (open the demo at localhost:8000 for it).
+_secure_base = RAPPORT_BASE_URL.startswith("https://")
+OTP_WEBAUTHN_RP_ID = env_str(
+    "RAPPORT_WEBAUTHN_RP_ID", (urlsplit(RAPPORT_BASE_URL).hostname or "localhost") if _secure_base else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "RAPPORT_WEBAUTHN_ORIGINS", [RAPPORT_BASE_URL.rstrip("/")] if _secure_base else ["http://localhost:8000"]
+)
+OTP_WEBAUTHN_RP_NAME = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the first
 
 # --- outbound mail (SMTP) ---------------------------------------------------------------------------
 # Outside production, with no mail server named, mail is written to files under DATA_DIR/mail

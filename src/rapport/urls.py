@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rapport.api import api
+from rapport.identity import urls as identity_urls
 
 admin.site.site_header = "Rapport configuration"
 admin.site.site_title = "Rapport"
@@ -31,6 +32,8 @@ urlpatterns = [
     path("automation/", include("rapport.automation.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("routing/", include("rapport.routing.urls")),
+    path("identity/passkeys/", include((identity_urls.passkey_urlpatterns, "otp_webauthn"))),
+    path("identity/", include("rapport.identity.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),
 ]

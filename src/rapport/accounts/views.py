@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport import access as policy
+from rapport import extensions
 from rapport.accounts import throttle
 from rapport.accounts.models import User
 from rapport.web.forms import SignInForm
@@ -81,11 +82,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 422
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+    options = [option for hook in extensions.sign_in_options if (option := hook(request)) is not None]
+    notes = [note for hook in extensions.password_sign_in_notes if (note := hook())]
+    context = {"form": form, "next": next_url, "sign_in_options": options, "password_notes": notes}
+    return render(request, "accounts/login.html", context, status=status)
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    # Asked before the session ends: single sign-on keeps what the provider needs in it.
+    elsewhere = next((url for hook in extensions.sign_out_redirects if (url := hook(request))), None)
     logout(request)
+    if elsewhere:
+        return redirect(elsewhere)
     messages.info(request, SIGNED_OUT)
     return redirect("login")
