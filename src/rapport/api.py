@@ -107,6 +107,8 @@ api = RapportAPI(
     parser=RapportParser(),
 )
 api.add_router("/me", accounts_api.router)
+api.add_router("/users", accounts_api.users_router)
+api.add_router("/teams", accounts_api.teams_router)
 api.add_router("/cases", cases_api.router)
 api.add_router("/customers", customers_api.router)
 api.add_router("/search", cases_api.search_router)

@@ -545,6 +545,38 @@ def header_controls_for(user: User) -> list[Panel]:
     return [panel for hook in header_controls if (panel := hook(user)) is not None]
 
 
+@dataclass(frozen=True)
+class ErasureRequestStarted:
+    """What the app that handles erasure answers when asked to start a request: the data request's
+    case ``reference`` and its desk ``url``, and the legal reasons (``holds``) that will keep the
+    data until they end (UK GDPR Art 17(3))."""
+
+    reference: str
+    url: str
+    holds: tuple[str, ...] = ()
+
+
+ErasureRequestHook = Callable[["User", "Customer", datetime], ErasureRequestStarted]
+CustomerMergeHook = Callable[["Customer", "Customer", "User", datetime], Mapping[str, int]]
+
+erasure_requests: list[ErasureRequestHook] = []
+"""Starts a request for erasure (UK GDPR Art 17) of a customer's data: ``DELETE /api/v1/customers/{id}``
+asks the first hook (the privacy app's) rather than deleting anything. With no hook, no request can
+be started and the API says so."""
+
+customer_merge_handlers: list[CustomerMergeHook] = []
+"""Told inside a customer merge's transaction (the record kept, the duplicate, who, when): each app
+moves what it holds about the duplicate to the record kept (consents, adjustments, legal holds) and
+returns counts of what it moved for the audit entry."""
+
+
+def erasure_request_start(actor: User, customer: Customer, now: datetime) -> ErasureRequestStarted | None:
+    """The request the first registered hook starts, or ``None`` when no app handles erasure."""
+    for hook in erasure_requests:
+        return hook(actor, customer, now)
+    return None
+
+
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
     """Tell every registered hook that ``change`` happened to ``customer_ids``."""
     if customer_ids:
@@ -979,6 +1011,7 @@ plans watch these for their contingency triggers and show them as resource requi
 
 def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
     return planning_figures[0](team_id, now) if planning_figures else None
+
 
 # --- routing ---------------------------------------------------------------------------------------
 
