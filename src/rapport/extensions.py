@@ -577,6 +577,32 @@ def erasure_request_start(actor: User, customer: Customer, now: datetime) -> Era
     return None
 
 
+@dataclass(frozen=True)
+class ReportTable:
+    """One report as rows: the ``header`` in words, the ``rows``, and the customers it names (each
+    export of it is a read of their data, logged)."""
+
+    header: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    customer_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """A report table an app offers for export (``GET /api/v1/exports/reports/{name}``): its
+    ``title``, who may read it, and ``build`` from the query's parameters (``start`` and ``end``
+    dates, as text; a bad one raises ``FieldError`` naming it)."""
+
+    title: str
+    allowed: Callable[[User], bool]
+    build: Callable[[Mapping[str, str]], ReportTable]
+
+
+report_tables: Registry[ReportSource] = Registry("report table")
+"""The reports whose tables can be exported as CSV or JSON through the one export path, by name
+("complaints.volumes", "sla.attainment")."""
+
+
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
     """Tell every registered hook that ``change`` happened to ``customer_ids``."""
     if customer_ids:

@@ -143,6 +143,14 @@ def case_queue(
     return keyset.paginate(cases, cursor=cursor, size=size)
 
 
+def queue_rows(actor: User, flt: QueueFilter, *, now: datetime) -> tuple[QuerySet[Case], Keyset]:
+    """Every case of the actor's queue with these filters, unordered, with what a row shows loaded,
+    and the keyset that walks them in the queue's order: what an export streams."""
+    cases, sort = _queue_cases(actor, flt, now)
+    keyset = BREACH_SORT if sort == "breach" else SORTS[sort]
+    return cases.select_related("customer", "owner", "team").prefetch_related("tags"), keyset
+
+
 def queue_count(actor: User, flt: QueueFilter, *, now: datetime) -> int:
     """How many cases the actor's queue holds with these filters (what the tabs and saved views
     show). One count over the same indexes the queue walks; the sort does not change it."""
