@@ -48,9 +48,12 @@ def test_a_bad_change_names_its_field_and_changes_nothing(client, auth, agent, c
 
 
 def test_a_customer_cannot_change_or_delete_records(client, auth, customer_user, customer, other_customer):
-    assert client.patch(
-        f"/api/v1/customers/{customer.pk}", {"name": "A"}, content_type="application/json", **auth(customer_user)
-    ).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/customers/{customer.pk}", {"name": "A"}, content_type="application/json", **auth(customer_user)
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/customers/{other_customer.pk}", **auth(customer_user)).status_code == 403
 
 
@@ -67,7 +70,8 @@ def test_delete_opens_an_erasure_request_and_names_its_holds(client, auth, manag
     assert response["Location"] == f"/api/v1/cases/{request.case.reference}"
     # Nothing is deleted or erased yet: the request runs its course.
     customer.refresh_from_db()
-    assert customer.erased_at is None and customer.name == "Alice Jones"
+    assert customer.erased_at is None
+    assert customer.name == "Alice Jones"
 
 
 def test_asking_twice_answers_the_open_request(client, auth, manager, customer):
@@ -98,7 +102,8 @@ def test_merge_moves_cases_consents_adjustments_and_holds(client, auth, agent, m
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["merged"], body["cases_moved"]) == (duplicate.pk, 1)
-    assert body["moved"]["consents"] == 1 and body["moved"]["legal holds"] == 1
+    assert body["moved"]["consents"] == 1
+    assert body["moved"]["legal holds"] == 1
     assert Case.objects.get(pk=phoned.pk).customer_id == customer.pk
     assert Consent.objects.filter(customer=customer).count() == 1
     assert LegalHold.objects.filter(customer=customer, released_at__isnull=True).count() == 1

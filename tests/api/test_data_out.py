@@ -34,7 +34,7 @@ def test_the_customer_list_as_csv_with_every_cell_guarded(client, auth, agent, c
     rows = list(csv.reader(io.StringIO(text)))
 
     assert rows[0][:3] == ["Id", "Kind", "Name"]
-    assert [r[2] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\",\"Click\")", "Alice Jones"]
+    assert [r[2] for r in rows[1:]] == ['\'=HYPERLINK("http://evil.example","Click")', "Alice Jones"]
     assert "Desk note" not in text  # the desk's notes about people never leave the building
 
 
@@ -87,7 +87,7 @@ def test_a_large_export_becomes_a_job_with_a_download_link(
     assert (status["status"], status["rows"]) == ("ready", 3)
     file = client.get(status["download_url"], **auth(agent))
     rows = list(csv.reader(io.StringIO(b"".join(file.streaming_content).decode())))
-    assert [r[2] for r in rows[1:]][0].startswith("'=")
+    assert rows[1][2].startswith("'=")
     assert file["Cache-Control"] == "private, no-store"
     assert AccessLog.objects.filter(actor=agent, what="customer list export").count() == 3
 

@@ -17,7 +17,8 @@ from ..conftest import make_user
 def load_client():
     path = Path(__file__).resolve().parents[2] / "examples" / "rapport_client.py"
     spec = importlib.util.spec_from_file_location("rapport_client", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -42,7 +43,9 @@ def test_the_example_client_pages_exports_and_reads_errors(live_server, client_m
     with pytest.raises(client_module.RapportError) as refused:
         api.call("GET", "/customers", {"updated_since": "yesterday"})
 
-    assert len(names) == 205 and names == sorted(names)  # two pages, each customer once, in order
-    assert written > 0 and (tmp_path / "customers.csv").read_text().count("\n") == 206
+    assert len(names) == 205  # two pages, each customer once, in order
+    assert names == sorted(names)
+    assert written > 0
+    assert (tmp_path / "customers.csv").read_text().count("\n") == 206
     assert refused.value.status == 422
     assert refused.value.body["errors"][0]["field"] == "updated_since"

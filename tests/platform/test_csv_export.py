@@ -106,9 +106,7 @@ def test_a_keyset_walk_visits_every_row_once_in_order(now):
     from rapport.platform.pagination import Keyset
 
     # names repeat, so the id breaks the ties between batches
-    Customer.objects.bulk_create(
-        [Customer(name=f"Name {i % 3}", created_at=now, updated_at=now) for i in range(10)]
-    )
+    Customer.objects.bulk_create([Customer(name=f"Name {i % 3}", created_at=now, updated_at=now) for i in range(10)])
     keyset = Keyset((("name", str, False), ("id", int, False)))
 
     walked = [c.pk for batch in keyset.walk(Customer.objects.all(), batch=4) for c in batch]
