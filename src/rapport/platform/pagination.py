@@ -88,6 +88,11 @@ class Keyset:
             last = items[-1]
             after = self._after_values([getattr(last, name) for name, _, _ in self.keys])
 
+    def cursor_after(self, row: Model) -> str:
+        """The cursor that continues after ``row`` (for a list still paged by number, so that its
+        clients can move to the cursor from any page)."""
+        return _encode([getattr(row, name) for name, _, _ in self.keys])
+
     def _after_values(self, values: Sequence[Any]) -> Q:
         condition = Q()
         for i, (name, _, desc) in enumerate(self.keys):
@@ -103,7 +108,7 @@ class Keyset:
         items = list(rows.order_by(*self.order_by)[: size + 1])
         more = len(items) > size
         items = items[:size]
-        next_cursor = _encode([getattr(items[-1], name) for name, _, _ in self.keys]) if more else None
+        next_cursor = self.cursor_after(items[-1]) if more else None
         return Page(items=items, next_cursor=next_cursor)
 
 
