@@ -226,3 +226,11 @@ def test_the_access_log_pages_by_cursor_and_since(client, auth, manager, custome
     assert len([r for r in first["items"] + rest["items"] if r["at"] <= now.isoformat().replace("+00:00", "Z")]) == 5
     assert rest["next_cursor"] is None
     assert len([r for r in recent["items"] if r["at"] <= now.isoformat().replace("+00:00", "Z")]) == 2
+
+
+@pytest.mark.parametrize("path", ["/api/v1/customers", "/api/v1/cases", "/api/v1/users", "/api/v1/teams"])
+def test_a_moment_with_no_utc_equivalent_is_refused_by_name(client, auth, manager, path):
+    response = client.get(path, {"updated_since": "0001-01-01T00:00:00+01:00"}, **auth(manager))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "updated_since"

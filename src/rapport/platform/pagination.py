@@ -10,7 +10,7 @@ import base64
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
@@ -19,6 +19,7 @@ from rapport.platform.errors import FieldError
 
 T = TypeVar("T", bound=Model)
 BAD_CURSOR = "This cursor is not valid; start again from the first page."
+OUT_OF_RANGE = "Give a time within the years 1 to 9999 in UTC."
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,20 @@ def since(
     """Rows changed at or after ``updated_since`` and created at or after ``created_since`` (each
     optional): what a client that syncs asks for with the time of its last run. Inclusive, so a row
     written in the same instant as the last sync is seen again rather than missed."""
+    check_moment("updated_since", updated_since)
+    check_moment("created_since", created_since)
     if updated_since is not None:
         rows = rows.filter(**{f"{updated_field}__gte": updated_since})
     if created_since is not None:
         rows = rows.filter(**{f"{created_field}__gte": created_since})
     return rows
+
+
+def check_moment(name: str, moment: datetime | None) -> None:
+    """Stored times are UTC: a moment at the edge of the calendar (0001-01-01T00:00+01:00) has no UTC
+    equivalent, and is refused by name rather than failing in the database driver."""
+    if moment is not None:
+        try:
+            moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise FieldError({name: [OUT_OF_RANGE]}) from None

@@ -13,7 +13,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import MessageKind
 from rapport.customers.models import Customer, CustomerKind, PhoneDigits
 from rapport.domain.anonymise import Known, Mentions
-from rapport.platform.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page, check_moment
 from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, LegalHold, RetentionRun
 
@@ -87,6 +87,7 @@ def access_log_page(
     latest ``LOG_LIMIT`` the page shows."""
     privacy_policy.require_audit(actor)
     rows = AccessLog.objects.filter(customer=customer)
+    check_moment("since", since)
     if since is not None:
         rows = rows.filter(at__gte=since)
     return ACCESS_KEYSET.paginate(rows, cursor=cursor, size=size)
