@@ -14,7 +14,9 @@ API = "/api/v1/webhooks"
 def test_the_delivery_log_walks_by_cursor_and_by_page(client, admin, agent, customer, team, subscribe, now):
     subscription = subscribe()
     for subject in ("Boiler", "Radiator", "Thermostat"):
-        case_create(actor=agent, customer=customer, subject=subject, body="No heat", channel="phone", team=team, now=now)
+        case_create(
+            actor=agent, customer=customer, subject=subject, body="No heat", channel="phone", team=team, now=now
+        )
     services.events_received(list(CaseEvent.objects.filter(kind="created")), now=now)
     newest_first = list(Delivery.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=admin)[1]}"}
