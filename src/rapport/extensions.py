@@ -545,6 +545,64 @@ def header_controls_for(user: User) -> list[Panel]:
     return [panel for hook in header_controls if (panel := hook(user)) is not None]
 
 
+@dataclass(frozen=True)
+class ErasureRequestStarted:
+    """What the app that handles erasure answers when asked to start a request: the data request's
+    case ``reference`` and its desk ``url``, and the legal reasons (``holds``) that will keep the
+    data until they end (UK GDPR Art 17(3))."""
+
+    reference: str
+    url: str
+    holds: tuple[str, ...] = ()
+
+
+ErasureRequestHook = Callable[["User", "Customer", datetime], ErasureRequestStarted]
+CustomerMergeHook = Callable[["Customer", "Customer", "User", datetime], Mapping[str, int]]
+
+erasure_requests: list[ErasureRequestHook] = []
+"""Starts a request for erasure (UK GDPR Art 17) of a customer's data: ``DELETE /api/v1/customers/{id}``
+asks the first hook (the privacy app's) rather than deleting anything. With no hook, no request can
+be started and the API says so."""
+
+customer_merge_handlers: list[CustomerMergeHook] = []
+"""Told inside a customer merge's transaction (the record kept, the duplicate, who, when): each app
+moves what it holds about the duplicate to the record kept (consents, adjustments, legal holds) and
+returns counts of what it moved for the audit entry."""
+
+
+def erasure_request_start(actor: User, customer: Customer, now: datetime) -> ErasureRequestStarted | None:
+    """The request the first registered hook starts, or ``None`` when no app handles erasure."""
+    for hook in erasure_requests:
+        return hook(actor, customer, now)
+    return None
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One report as rows: the ``header`` in words, the ``rows``, and the customers it names (each
+    export of it is a read of their data, logged)."""
+
+    header: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    customer_ids: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """A report table an app offers for export (``GET /api/v1/exports/reports/{name}``): its
+    ``title``, who may read it, and ``build`` from the query's parameters (``start`` and ``end``
+    dates, as text; a bad one raises ``FieldError`` naming it)."""
+
+    title: str
+    allowed: Callable[[User], bool]
+    build: Callable[[Mapping[str, str]], ReportTable]
+
+
+report_tables: Registry[ReportSource] = Registry("report table")
+"""The reports whose tables can be exported as CSV or JSON through the one export path, by name
+("complaints.volumes", "sla.attainment")."""
+
+
 def customers_changed(customer_ids: Sequence[int], change: str, now: datetime) -> None:
     """Tell every registered hook that ``change`` happened to ``customer_ids``."""
     if customer_ids:

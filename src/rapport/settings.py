@@ -325,6 +325,8 @@ RAPPORT_ORGANISATION = env_str("RAPPORT_ORGANISATION", "Rapport Demo Ltd")
 # Whose bank holidays the demand forecast expects: england, wales, scotland or northern_ireland.
 RAPPORT_NATION = env_str("RAPPORT_NATION", "england")
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", 25)
+# Exports of more rows than this are written by the worker and downloaded from a link (ADR 0031).
+RAPPORT_EXPORT_STREAM_LIMIT = env_int("RAPPORT_EXPORT_STREAM_LIMIT", 50_000)
 # The language assistant (docs/language.md): the organisation's own internal terms (system names,
 # team codes) to flag as jargon, and terms its customers do know, comma-separated.
 RAPPORT_LANGUAGE_JARGON = tuple(env_list("RAPPORT_LANGUAGE_JARGON", []))

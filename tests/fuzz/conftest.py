@@ -41,7 +41,7 @@ class Desk:
 
 
 def _seed() -> Desk:
-    from rapport.accounts.models import User
+    from rapport.accounts.models import Team, User
     from rapport.accounts.services import token_create
     from rapport.cases.models import Attachment, Case
     from rapport.cases.services import case_create
@@ -82,6 +82,9 @@ def _seed() -> Desk:
         "token": [survey_token(i) for i in SurveyInvitation.objects.order_by("pk")[:3]],
         "plan_id": list(Plan.objects.order_by("pk").values_list("pk", flat=True)[:2]),
         "outage_id": list(Outage.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        "user_id": [manager.pk, agent.pk],
+        "team_id": list(Team.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        "name": ["complaints.channel", "root_cause"],
     }
 
     # Someone the erasure, restriction, objection and rectification calls may change for good.

@@ -38,6 +38,8 @@ DESTRUCTIVE = frozenset({
     "POST /api/v1/privacy/customers/{customer_id}/restriction/lift",
     "POST /api/v1/privacy/requests/{reference}/objection",
     "POST /api/v1/privacy/requests/{reference}/rectification",
+    "DELETE /api/v1/customers/{customer_id}",
+    "POST /api/v1/customers/{customer_id}/merge",
 })  # fmt: skip
 
 # Built from the API object rather than fetched, so loading the tests touches no database.

@@ -63,3 +63,52 @@ def test_every_csv_export_uses_the_one_guard():
         and path.name != "csv_export.py"
     ]
     assert writers == []
+
+
+# --- streamed chunks (ADR 0031) ----------------------------------------------------------------------
+
+
+def test_csv_chunks_write_the_header_then_a_chunk_a_batch():
+    from rapport.platform.csv_export import csv_chunks
+
+    chunks = list(csv_chunks(["Name", "Balance"], [[["=cmd", -12]], [["Bob", 3]]]))
+
+    assert chunks == ["Name,Balance\r\n", "'=cmd,-12\r\n", "Bob,3\r\n"]
+
+
+def test_json_chunks_join_into_one_array_of_objects():
+    import json
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from rapport.platform.csv_export import json_chunks
+
+    moment = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    text = "".join(json_chunks(["name", "at", "paid"], [[["=x", moment, Decimal("1.50")]], [], [["Bob", None, 2]]]))
+
+    assert json.loads(text) == [
+        {"name": "=x", "at": "2026-03-02T10:00:00+00:00", "paid": "1.50"},
+        {"name": "Bob", "at": None, "paid": 2},
+    ]
+
+
+def test_an_empty_list_is_an_empty_array():
+    import json
+
+    from rapport.platform.csv_export import json_chunks
+
+    assert json.loads("".join(json_chunks(["a"], []))) == []
+
+
+@pytest.mark.django_db
+def test_a_keyset_walk_visits_every_row_once_in_order(now):
+    from rapport.customers.models import Customer
+    from rapport.platform.pagination import Keyset
+
+    # names repeat, so the id breaks the ties between batches
+    Customer.objects.bulk_create([Customer(name=f"Name {i % 3}", created_at=now, updated_at=now) for i in range(10)])
+    keyset = Keyset((("name", str, False), ("id", int, False)))
+
+    walked = [c.pk for batch in keyset.walk(Customer.objects.all(), batch=4) for c in batch]
+
+    assert walked == list(Customer.objects.order_by("name", "id").values_list("pk", flat=True))

@@ -134,7 +134,9 @@ CUSTOMER_RECORD_FIELDS = frozenset(
 """What a customer may see of their own customer record: their details, not the desk's notes or how
 the desk classes them."""
 
-CUSTOMER_CASE_FILTERS = frozenset({"status", "type", "channel", "sort", "cursor", "limit"})
+CUSTOMER_CASE_FILTERS = frozenset(
+    {"status", "type", "channel", "sort", "cursor", "limit", "updated_since", "created_since"}
+)
 """The case-list filters a customer may use: none that would reveal what they may not see."""
 
 
@@ -165,3 +167,32 @@ def can_change_view(actor: User, *, owner_id: int, shared: bool) -> bool:
     """A saved view is changed by its owner; a shared one also by managers and admins, who look
     after what every member of staff is shown."""
     return actor.pk == owner_id or (shared and sees_all_cases(actor))
+
+
+def can_administer_people(actor: User | AnonymousUser) -> bool:
+    """Admins add staff accounts and teams, change roles and deactivate accounts; other staff read
+    the lists of users and teams (to assign work), and customers see neither."""
+    return is_staff(actor) and getattr(actor, "role", "") == Role.ADMIN
+
+
+def can_export_lists(actor: User | AnonymousUser) -> bool:
+    """Staff export the lists they can see (cases, customers, reports); a customer exports nothing
+    through the desk (their own data comes as a subject access bundle)."""
+    return is_staff(actor)
+
+
+def permissions_of(actor: User) -> dict[str, bool]:
+    """What the core policy lets ``actor`` do, by name: what ``GET /api/v1/me`` reports so that a
+    client can show only the actions that will be allowed. Capabilities keep their own rules."""
+    return {
+        "see_all_cases": sees_all_cases(actor),
+        "see_internal_notes": can_see_internal(actor),
+        "manage_customers": can_manage_customers(actor),
+        "merge_customers": can_manage_customers(actor),
+        "request_erasure": can_manage_customers(actor),
+        "share_views": can_share_views(actor),
+        "read_settings_history": can_read_settings_history(actor),
+        "export_lists": can_export_lists(actor),
+        "read_users_and_teams": is_staff(actor),
+        "administer_users_and_teams": can_administer_people(actor),
+    }

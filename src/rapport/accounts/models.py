@@ -29,9 +29,12 @@ class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.FRONT_LINE)
     email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="team_updated")]
 
     def __str__(self) -> str:
         return self.name
@@ -66,6 +69,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # `is_staff` only opens Django admin (configuration); desk access follows `role`.
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the name, role, teams or active flag last changed (the API's updated_since).
+    updated_at = models.DateTimeField(default=timezone.now)
     # Single-key shortcuts as the person set them (``domain.shortcuts``; WCAG 2.1.4): read with the
     # signed-in user, so the desk's pages pay no query for them. Empty means the defaults.
     shortcuts = models.JSONField(default=dict, blank=True)
@@ -78,6 +83,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="user_updated"),
+            models.Index(fields=["date_joined", "id"], name="user_joined"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email

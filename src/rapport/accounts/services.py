@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from rapport.accounts.models import ApiToken, Role, User
+from rapport import access as policy
+from rapport.accounts.models import ApiToken, Role, Team, TeamKind, User
 from rapport.domain import shortcuts
-from rapport.platform.errors import FieldError, NotFound
+from rapport.platform.errors import FieldError, Forbidden, NotFound, Refused
 
 TOKEN_PREFIX = "rpt"  # noqa: S105 - a public marker that tells a token apart, not a secret
 
@@ -96,3 +98,142 @@ def shortcuts_set(*, user: User, enabled: bool, keys: Mapping[str, str]) -> shor
     user.shortcuts = {"enabled": chosen.enabled, "keys": dict(chosen.keys)}
     user.save(update_fields=["shortcuts"])
     return chosen
+
+
+# --- people and teams, by admins (the API's /users and /teams) ------------------------------------
+
+ADMINS_ONLY = "Only admins can add or change staff accounts and teams."
+NOT_YOURSELF = "You cannot deactivate your own account or take away your own admin role."
+LAST_ADMIN = "This is the last active admin: make someone else an admin first."
+NO_SUCH_TEAM = "Choose teams by their ids; these do not exist: {ids}."
+TEAM_NAME_TAKEN = "A team already has this name."
+TEAM_NAME_REQUIRED = "Give the team a name."
+STAFF_ROLE = "Choose agent, team_leader, manager or admin."
+
+
+def _require_admin(actor: User) -> None:
+    if not policy.can_administer_people(actor):
+        raise Forbidden(ADMINS_ONLY)
+
+
+def _teams(team_ids: list[int]) -> list[Team]:
+    found = list(Team.objects.filter(pk__in=team_ids))
+    missing = sorted(set(team_ids) - {t.pk for t in found})
+    if missing:
+        raise FieldError(teams=NO_SUCH_TEAM.format(ids=", ".join(map(str, missing))))
+    return found
+
+
+def user_create(
+    *, actor: User, email: str, name: str, role: str, teams: list[int], password: str | None = None,
+    now: datetime | None = None,
+) -> User:  # fmt: skip
+    """An admin adds a staff account (without a password it signs in by the reset link or SSO)."""
+    _require_admin(actor)
+    errors: dict[str, list[str]] = {}
+    email, name = email.strip().lower(), " ".join(name.split())
+    if not name:
+        errors["name"] = ["Give the person's name."]
+    if not email or "@" not in email:
+        errors["email"] = ["Enter a valid email address."]
+    if errors:
+        raise FieldError(errors)
+    with transaction.atomic():
+        members_of = _teams(teams)
+        user = staff_create(email=email, name=name[:150], role=role, password=password)
+        user.updated_at = now or timezone.now()
+        user.save(update_fields=["updated_at"])
+        user.teams.set(members_of)
+    return user
+
+
+def user_update(
+    *, actor: User, user_id: int, role: str | None = None, active: bool | None = None, name: str | None = None,
+    teams: list[int] | None = None, now: datetime | None = None,
+) -> User:  # fmt: skip
+    """An admin changes a staff account's role, name, teams or whether it may sign in. Deactivating
+    revokes the account's API tokens; an admin can neither lock themselves out nor remove the last admin."""
+    _require_admin(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().exclude(role=Role.CUSTOMER).filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("No user with that id.")
+        if role is not None and (role not in Role.values or role == Role.CUSTOMER):
+            raise FieldError(role=STAFF_ROLE)
+        losing_admin = user.role == Role.ADMIN and (active is False or (role is not None and role != Role.ADMIN))
+        if losing_admin and user.pk == actor.pk:
+            raise FieldError(active=NOT_YOURSELF) if active is False else FieldError(role=NOT_YOURSELF)
+        if losing_admin and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists():
+            raise Refused(LAST_ADMIN)
+        if name is not None:
+            if not " ".join(name.split()):
+                raise FieldError(name="Give the person's name.")
+            user.name = " ".join(name.split())[:150]
+        if role is not None:
+            user.role = role
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+        if active is not None:
+            user.is_active = active
+            if not active:
+                token_revoke(user=user, now=now)
+        if teams is not None:
+            user.teams.set(_teams(teams))
+        user.updated_at = now
+        user.save()
+    return user
+
+
+def team_create(
+    *, actor: User, name: str, kind: str = "front_line", email: str = "", now: datetime | None = None
+) -> Team:
+    _require_admin(actor)
+    clean = _team_fields(name=name, kind=kind, email=email)
+    now = now or timezone.now()
+    with transaction.atomic():
+        if Team.objects.filter(name__iexact=clean["name"]).exists():
+            raise FieldError(name=TEAM_NAME_TAKEN)
+        return Team.objects.create(created_at=now, updated_at=now, **clean)
+
+
+def team_update(
+    *, actor: User, team_id: int, name: str | None = None, kind: str | None = None, email: str | None = None,
+    now: datetime | None = None,
+) -> Team:  # fmt: skip
+    _require_admin(actor)
+    with transaction.atomic():
+        team = Team.objects.select_for_update().filter(pk=team_id).first()
+        if team is None:
+            raise NotFound("No team with that id.")
+        clean = _team_fields(
+            name=team.name if name is None else name,
+            kind=team.kind if kind is None else kind,
+            email=team.email if email is None else email,
+        )
+        if Team.objects.filter(name__iexact=clean["name"]).exclude(pk=team.pk).exists():
+            raise FieldError(name=TEAM_NAME_TAKEN)
+        for field_name, value in clean.items():
+            setattr(team, field_name, value)
+        team.updated_at = now or timezone.now()
+        team.save()
+    return team
+
+
+def _team_fields(*, name: str, kind: str, email: str) -> dict[str, str]:
+    errors: dict[str, list[str]] = {}
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = [TEAM_NAME_REQUIRED]
+    elif len(name) > 100:
+        errors["name"] = ["Keep this to 100 characters or fewer."]
+    if kind not in TeamKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(TeamKind.values)}."]
+    email = email.strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["Enter a valid email address."]
+    if errors:
+        raise FieldError(errors)
+    return {"name": name, "kind": kind, "email": email}

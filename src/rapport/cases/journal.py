@@ -514,3 +514,15 @@ MERGED_INTO = register(EventKind("merged_into", "cases", _merged_into))
 SPLIT_TO = register(EventKind("split_to", "cases", _split_to))
 SPLIT_FROM = register(EventKind("split_from", "cases", _split_from))
 CC_CHANGED = register(EventKind("cc_changed", "cases", _cc_changed, fields=frozenset({"cc"})))
+
+
+def _customer_merged(event: CaseEvent) -> SafeString:
+    return format_html(
+        '<span class="event-kind">Customer merged</span> {} merged customer record {} into {}: this case moved with it',
+        actor_label(event, "The system"),
+        event.before,
+        event.after,
+    )
+
+
+CUSTOMER_MERGED = register(EventKind("customer_merged", "cases", _customer_merged, fields=frozenset({"customer"})))

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict
 
 from rapport import access as policy
 from rapport.accounts.api import ErrorOut
@@ -270,7 +270,9 @@ class ConflictOut(ErrorOut):
 # --- in ----------------------------------------------------------------------------------------------
 
 
-class CaseListQuery(Schema):
+class CaseFilters(Schema):
+    """The case list's filters and sort, shared by the list and its export."""
+
     queue: QueueName = "all"
     status: list[str] = Field(
         [], description="Statuses, comma-separated or repeated; 'any' for every status. Default: active cases."
@@ -283,19 +285,30 @@ class CaseListQuery(Schema):
     customer: RowId | None = Field(None, description="Customer id.")
     tag: str | None = Field(None, max_length=50)
     sort: SortName = "updated"
-    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
-    limit: int = Field(50, ge=1, le=200)
+    updated_since: AwareDatetime | None = Field(
+        None,
+        description="Only cases changed at or after this moment (ISO 8601 with a time zone, e.g. "
+        "2026-03-01T09:00:00Z): pass the time your last sync started.",
+    )
+    created_since: AwareDatetime | None = Field(
+        None, description="Only cases opened at or after this moment (ISO 8601 with a time zone)."
+    )
 
     def filter_params(self) -> dict[str, str | list[str]]:
         """The query as ``QueueFilter.from_params`` reads it (the same parser the queue page uses)."""
         params: dict[str, str | list[str]] = {
-            name: str(value)
-            for name, value in self.model_dump(exclude={"status", "cursor", "limit"}).items()
+            name: value.isoformat() if isinstance(value, datetime) else str(value)
+            for name, value in self.model_dump(exclude={"status", "cursor", "limit", "format"}).items()
             if value is not None
         }
         if self.status:
             params["status"] = self.status
         return params
+
+
+class CaseListQuery(CaseFilters):
+    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
+    limit: int = Field(50, ge=1, le=200)
 
 
 class PageQuery(Schema):

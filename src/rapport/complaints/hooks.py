@@ -4,6 +4,7 @@ the legal hold, queue badges and the desk link. Registered from ``ComplaintsConf
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,6 +21,7 @@ from rapport.complaints.models import Complaint, ComplaintSettings
 from rapport.customers.models import Customer
 from rapport.domain import complaint_rules as rules
 from rapport.domain.case_rules import CaseType, Status
+from rapport.platform.errors import FieldError
 
 DEADLINE_NAME = "Final response"
 
@@ -157,7 +159,35 @@ def open_on_retype(sender: object, *, case: Case, events: Sequence[CaseEvent], *
         Complaint.objects.get_or_create(case=case, defaults={"received_at": case.created_at})
 
 
+def _report_source(name: str) -> extensions.ReportSource:
+    """One complaint report as an exportable table (``GET /api/v1/exports/reports/complaints.<name>``),
+    over the period the report page uses by default: the last 365 days."""
+
+    def build(params: Mapping[str, str]) -> extensions.ReportTable:
+        today = timezone.localdate()
+        period: dict[str, date] = {"start": today - timedelta(days=365), "end": today}
+        errors: dict[str, list[str]] = {}
+        for key in period:
+            if params.get(key):
+                try:
+                    period[key] = date.fromisoformat(params[key])
+                except ValueError:
+                    errors[key] = ["Give a date as YYYY-MM-DD."]
+        if not errors and period["start"] > period["end"]:
+            errors["end"] = ["The end of the period must not be before its start."]
+        if errors:
+            raise FieldError(errors)
+        built = selectors.report(name, start=period["start"], end=period["end"])
+        return extensions.ReportTable(header=built.header, rows=built.rows, customer_ids=built.customer_ids)
+
+    title = name.replace("_", " ")
+    return extensions.ReportSource(title=f"Complaints: {title}", allowed=complaint_policy.can_see_reports, build=build)
+
+
 def register() -> None:
+    for report_name in selectors.REPORTS:
+        if f"complaints.{report_name}" not in extensions.report_tables:
+            extensions.report_tables.register(f"complaints.{report_name}", _report_source(report_name))
     signals.case_created.connect(open_on_create, dispatch_uid="complaints.open_on_create")
     signals.case_changed.connect(open_on_retype, dispatch_uid="complaints.open_on_retype")
     extensions.case_panels.append(case_panel)

@@ -53,6 +53,10 @@ class Customer(models.Model):
     updated_at = models.DateTimeField()
     # Set when the person's identity was erased (UK GDPR Art 17): the row stays for statistics.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Set when this record was merged into another for the same person: it stays as a pointer.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -63,6 +67,9 @@ class Customer(models.Model):
             # Other people named in a subject access export are looked up by these (privacy).
             models.Index(Lower("name"), name="customer_name_ci"),
             models.Index(PhoneDigits("phone"), name="customer_phone_digits"),
+            # The API's updated_since and created_since filters, and exports in that order.
+            models.Index(fields=["updated_at", "id"], name="customer_updated"),
+            models.Index(fields=["created_at", "id"], name="customer_created"),
         ]
 
     def __str__(self) -> str:

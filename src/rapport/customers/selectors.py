@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from rapport import access as policy
@@ -9,18 +11,49 @@ from rapport.accounts.models import User
 from rapport.cases.models import Message
 from rapport.customers.models import Customer
 from rapport.platform.errors import FieldError, NotFound
-from rapport.platform.pagination import Keyset, Page
+from rapport.platform.pagination import Keyset, Page, since
 
 CUSTOMER_KEYSET = Keyset((("name", str, False), ("id", int, False)))
 
 
-def customer_list(actor: User, *, query: str | None, kind: str | None, cursor: str | None, size: int) -> Page[Customer]:
-    customers = policy.visible_customers(actor)
+def customer_list(
+    actor: User,
+    *,
+    query: str | None,
+    kind: str | None,
+    cursor: str | None,
+    size: int,
+    updated_since: datetime | None = None,
+    created_since: datetime | None = None,
+) -> Page[Customer]:
+    """A page of the customers the actor may see, by name then id; records merged into another
+    (pointers) are left out."""
+    return CUSTOMER_KEYSET.paginate(
+        customer_rows(actor, query=query, kind=kind, updated_since=updated_since, created_since=created_since),
+        cursor=cursor,
+        size=size,
+    )
+
+
+def customer_rows(
+    actor: User,
+    *,
+    query: str | None = None,
+    kind: str | None = None,
+    updated_since: datetime | None = None,
+    created_since: datetime | None = None,
+) -> QuerySet[Customer]:
+    """The customers a list shows with these filters, unordered: the API's pages and exports share it."""
+    customers = since(
+        policy.visible_customers(actor).filter(merged_into__isnull=True),
+        updated_since=updated_since,
+        created_since=created_since,
+    )
     if kind:
         customers = customers.filter(kind=kind)
     if query:
         customers = customers.filter(name__istartswith=query) | customers.filter(email__iexact=query)
-    return CUSTOMER_KEYSET.paginate(customers, cursor=cursor, size=size)
+    return customers
 
 
 def customer_timeline(actor: User, customer: Customer, *, limit: int = 50) -> list[Message]:

@@ -160,3 +160,27 @@ def customer_portal_access(*, actor: User, customer_id: int, password: str) -> U
         customer.user = user
         customer.save(update_fields=["user"])
     return user
+
+
+ONLY_STAFF_ERASURE = "Only staff can ask for a customer's data to be erased."
+NO_ERASURE_HANDLER = "Erasure requests cannot be started here: the privacy app is not installed."
+ALREADY_ERASED = "This person's data has already been erased."
+MERGED_RECORD = "This record was merged into customer {into}: ask there."
+
+
+def customer_erasure_request(
+    *, actor: User, customer_id: int, now: datetime | None = None
+) -> extensions.ErasureRequestStarted:
+    """Start a request to erase the customer (UK GDPR Art 17) instead of deleting the record: the
+    request runs its course (deadline, legal holds, then erasure) through the app that handles it."""
+    if not policy.can_manage_customers(actor):
+        raise Forbidden(ONLY_STAFF_ERASURE)
+    customer = policy.access_customer(actor, customer_id, for_write=True)
+    if customer.erased_at is not None:
+        raise Refused(ALREADY_ERASED)
+    if customer.merged_into_id is not None:
+        raise Refused(MERGED_RECORD.format(into=customer.merged_into_id))
+    started = extensions.erasure_request_start(actor, customer, now or timezone.now())
+    if started is None:
+        raise Refused(NO_ERASURE_HANDLER)
+    return started

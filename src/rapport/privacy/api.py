@@ -11,7 +11,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from rapport import access as policy
 from rapport.accounts.api import ERRORS, ErrorOut, actor
@@ -85,6 +86,19 @@ class AccessOut(Schema):
     customer_id: int
     what: str
     why: str
+
+
+class AccessPage(Schema):
+    items: list[AccessOut]
+    next_cursor: str | None
+
+
+class AccessQuery(Schema):
+    since: AwareDatetime | None = Field(
+        None, description="Only reads at or after this moment (ISO 8601 with a time zone)."
+    )
+    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page.")
+    limit: int = Field(50, ge=1, le=200)
 
 
 class ExportIn(Schema):
@@ -229,13 +243,17 @@ def add_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> A
 
 @router.get(
     "/customers/{customer_id}/access-log",
-    response={200: list[AccessOut], **ERRORS},
+    response={200: AccessPage, **ERRORS},
     summary="Who viewed or exported this person's data",
 )
-def customer_access_log(request: HttpRequest, customer_id: int) -> Any:
-    """Who viewed or exported the customer's data, when and why (staff)."""
+def customer_access_log(request: HttpRequest, customer_id: int, query: Query[AccessQuery]) -> Any:
+    """Who viewed or exported the customer's data, when and why, newest first, a page at a time
+    (staff who audit)."""
     user = policy.require_staff(actor(request))
-    return selectors.access_log_for_customer(user, policy.access_customer(user, customer_id))
+    page = selectors.access_log_page(
+        user, policy.access_customer(user, customer_id), since=query.since, cursor=query.cursor, size=query.limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.post(

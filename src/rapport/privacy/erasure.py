@@ -44,7 +44,8 @@ from rapport.platform.errors import NotFound, RapportError
 from rapport.platform.shown import sentences
 from rapport.privacy import access as privacy_policy
 from rapport.privacy import purge
-from rapport.privacy.models import Adjustment, Erasure, ErasureStatus
+from rapport.privacy.models import Adjustment, DataRequest, Erasure, ErasureStatus, RequestKind
+from rapport.privacy.services import data_request_create
 
 ALREADY_ERASED = "This person's data has already been erased."
 HELD = "Erasure is refused while there is a legal reason to keep the data: {reasons}"
@@ -405,3 +406,24 @@ def traces(customer: Customer, identities: list[Identity]) -> list[tuple[str, st
                 if model._base_manager.filter(_any(terms, (field,))).exists()
             )
     return found
+
+
+def erasure_request_start(actor: User, customer: Customer, now: datetime) -> extensions.ErasureRequestStarted:
+    """``DELETE /api/v1/customers/{id}``: open a data request for erasure (UK GDPR Art 17) on the
+    customer, or answer the one already open, with the legal reasons that keep the data for now.
+    The request then runs like any other: its statutory month, and erasure once nothing holds it."""
+    open_request = (
+        DataRequest.objects.filter(case__customer=customer, kind=RequestKind.ERASURE, case__is_active=True)
+        .select_related("case")
+        .order_by("pk")
+        .first()
+    )
+    if open_request is None:
+        open_request = data_request_create(
+            actor=actor, customer=customer, kind=RequestKind.ERASURE,
+            details="Erasure of this person's data was asked for through the API.", now=now,
+        )  # fmt: skip
+    case = open_request.case
+    return extensions.ErasureRequestStarted(
+        reference=case.reference, url=f"/cases/{case.reference}/", holds=tuple(extensions.hold_reasons(customer))
+    )

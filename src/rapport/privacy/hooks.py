@@ -16,7 +16,7 @@ from rapport.access import log as access_log
 from rapport.domain.adjustments import extra_time
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
-from rapport.privacy import demo, evidence, findings, labels, merging, rights, services
+from rapport.privacy import demo, erasure, evidence, findings, labels, merging, rights, services
 from rapport.privacy.models import (
     Adjustment,
     AdjustmentKind,
@@ -213,6 +213,8 @@ def register() -> None:
     extensions.deadlines.append(request_deadlines)
     extensions.merge_guards.append(merging.merge_guard)
     extensions.case_merge_handlers.append(merging.requests_merge)
+    extensions.customer_merge_handlers.append(merging.customer_records_merge)
+    extensions.erasure_requests.append(erasure.erasure_request_start)
     extensions.legal_holds.append(services.active_hold_reasons)
     extensions.legal_holds.append(rights.restriction_hold_reasons)
     extensions.record_guards.append(rights.restriction_edit_refusals)

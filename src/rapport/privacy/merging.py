@@ -18,9 +18,10 @@ from datetime import datetime
 from rapport.accounts.models import User
 from rapport.cases import journal
 from rapport.cases.models import Case
+from rapport.customers.models import Customer
 from rapport.domain.case_rules import CaseType
 from rapport.privacy import access as privacy_policy
-from rapport.privacy.models import DataRequest
+from rapport.privacy.models import AccessLog, Adjustment, Consent, DataRequest, LegalHold, Restriction
 
 INTO_NON_REQUEST = (
     "Merging a data request into a case that is not one needs a manager: the statutory response date "
@@ -69,3 +70,29 @@ def requests_merge(target: Case, sources: Sequence[Case], actor: User, now: date
                 setattr(kept, field, after)
         kept.save(update_fields=["received_on", "identity_received_on"])
     journal.record_many(entries)
+
+
+# --- two records of one person merged (``customers.merging``) ------------------------------------
+
+
+def customer_records_merge(kept: Customer, duplicate: Customer, actor: User, now: datetime) -> dict[str, int]:
+    """Move what privacy holds about the duplicate record to the record kept, losing nothing:
+
+    - consents move whole (an append-only history): the current answer for each purpose and channel
+      is then the latest the person gave on either record, which is what they last told us;
+    - legal holds, restrictions of processing and the access log move as they are (a hold or
+      restriction on either record binds the person, UK GDPR Arts 17(3), 18);
+    - reasonable adjustments (Equality Act 2010 s.20) move; one of a kind the kept record already
+      has in force is ended rather than doubled, so the person's adjustments stay honoured once.
+    """
+    in_force = set(Adjustment.objects.filter(customer=kept, ended_at__isnull=True).values_list("kind", flat=True))
+    doubled = Adjustment.objects.filter(customer=duplicate, ended_at__isnull=True, kind__in=in_force)
+    ended = doubled.update(ended_at=now)
+    return {
+        "consents": Consent.objects.filter(customer=duplicate).update(customer=kept),
+        "legal holds": LegalHold.objects.filter(customer=duplicate).update(customer=kept),
+        "restrictions": Restriction.objects.filter(customer=duplicate).update(customer=kept),
+        "access log entries": AccessLog.objects.filter(customer=duplicate).update(customer=kept),
+        "adjustments": Adjustment.objects.filter(customer=duplicate).update(customer=kept),
+        "adjustments ended as doubled": ended,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
@@ -12,6 +13,7 @@ from rapport.accounts.models import User
 from rapport.cases.models import MessageKind
 from rapport.customers.models import Customer, CustomerKind, PhoneDigits
 from rapport.domain.anonymise import Known, Mentions
+from rapport.platform.pagination import Keyset, Page, check_moment
 from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, LegalHold, RetentionRun
 
@@ -73,6 +75,22 @@ def open_requests(actor: User) -> QuerySet[DataRequest]:
 def access_log_for_customer(actor: User, customer: Customer) -> list[AccessLog]:
     privacy_policy.require_audit(actor)
     return list(AccessLog.objects.filter(customer=customer).select_related("actor")[:LOG_LIMIT])
+
+
+ACCESS_KEYSET = Keyset((("at", datetime, True), ("id", int, True)))
+
+
+def access_log_page(
+    actor: User, customer: Customer, *, since: datetime | None, cursor: str | None, size: int
+) -> Page[AccessLog]:
+    """The customer's access log, newest first, a page at a time (the API): every row, not the
+    latest ``LOG_LIMIT`` the page shows."""
+    privacy_policy.require_audit(actor)
+    rows = AccessLog.objects.filter(customer=customer)
+    check_moment("since", since)
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    return ACCESS_KEYSET.paginate(rows, cursor=cursor, size=size)
 
 
 def access_log_for_staff(actor: User, staff_id: int) -> tuple[User, list[AccessLog]]:

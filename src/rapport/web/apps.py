@@ -7,6 +7,11 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport import access, extensions
+        from rapport.platform import jobs
+        from rapport.web import exports, tasks
+
+        # Large exports are written by the worker, asked for by name (ADR 0031).
+        jobs.register(exports.RUN_JOB, tasks.export_run)
 
         # Managers read the history of settings on the desk (ADR 0011).
         changes = extensions.NavItem(

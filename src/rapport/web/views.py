@@ -31,10 +31,11 @@ from rapport.cases.selectors import QueueFilter, case_queue
 from rapport.domain import shortcuts as shortcut_rules
 from rapport.domain.previews import PREVIEW_CONTENT_TYPE, PreviewState
 from rapport.domain.references import format_reference
+from rapport.platform import csv_export
 from rapport.platform.downloads import private_download
 from rapport.platform.errors import FieldError, Forbidden, NotFound
 from rapport.platform.pagination import page_size
-from rapport.web import saved_views
+from rapport.web import exports, saved_views
 from rapport.web.forms import (
     QueueFilterForm,
     SavedViewForm,
@@ -44,7 +45,7 @@ from rapport.web.forms import (
     shown_staff,
     shown_teams,
 )
-from rapport.web.models import SavedView
+from rapport.web.models import ExportStatus, SavedView
 
 View = Callable[..., HttpResponse]
 QUEUE_TABS = (
@@ -331,3 +332,71 @@ def attachment_preview(request: HttpRequest, attachment_id: int) -> HttpResponse
         )
     except NotFound as missing:
         raise Http404(missing.message) from None
+
+
+# --- data out: the lists as CSV or JSON (``web.exports``, ADR 0031) ---------------------------------
+
+EXPORT_WHY = "desk export"
+LIST_PARAMS_LEFT_OUT = frozenset({"view", "cursor", "limit"})
+
+
+def _export_answer(
+    request: HttpRequest, export: exports.Export, *, what: str, fmt: str, asked: dict[str, Any]
+) -> HttpResponse:
+    if exports.too_large(export):
+        job = exports.export_job_start(actor(request), what=what, fmt=fmt, params=asked, now=timezone.now())
+        return redirect("export_job", job_id=job.pk)
+    return csv_export.streamed(fmt, export.header, export.batches, filename=export.filename)
+
+
+@staff_page
+@require_GET
+def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The queue as shown (its saved view and filters, every page) as a file."""
+    if fmt not in csv_export.FORMATS:
+        raise Http404
+    who = actor(request)
+    chosen = _chosen_view(list(saved_views.saved_views(who)), request.GET.get("view"))
+    asked = {
+        **(chosen.filters if chosen else {}),
+        **{name: request.GET.getlist(name) for name in request.GET if name not in LIST_PARAMS_LEFT_OUT},
+    }
+    try:
+        export = exports.case_export(who, asked, now=timezone.now(), why=EXPORT_WHY)
+    except FieldError:
+        # The queue page names each bad filter: send the person back to it.
+        return redirect(f"{reverse('home')}?{request.GET.urlencode()}")
+    return _export_answer(request, export, what="cases", fmt=fmt, asked=asked)
+
+
+@staff_page
+@require_GET
+def customer_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The customer list as searched (every page) as a file; the desk's notes are left out."""
+    if fmt not in csv_export.FORMATS:
+        raise Http404
+    asked = {name: request.GET.get(name, "").strip()[:200] for name in ("q", "kind") if request.GET.get(name)}
+    try:
+        export = exports.customer_export(actor(request), asked, now=timezone.now(), why=EXPORT_WHY)
+    except FieldError:
+        return redirect(f"{reverse('customers:list')}?{request.GET.urlencode()}")
+    return _export_answer(request, export, what="customers", fmt=fmt, asked=asked)
+
+
+@staff_page
+@require_GET
+def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A large export's progress, and its download link once written."""
+    job = exports.export_job_access(actor(request), job_id, now=timezone.now())
+    return render(request, "web/export_job.html", {"job": job})
+
+
+@staff_page
+@require_GET
+def export_job_file(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = exports.export_job_access(actor(request), job_id, now=timezone.now())
+    if job.status != ExportStatus.READY or not job.file:
+        raise Http404
+    return private_download(
+        job.file, filename=job.file.name.rsplit("/", 1)[-1], content_type=csv_export.CONTENT_TYPES[job.format]
+    )

@@ -85,14 +85,17 @@ class DeliveryOut(Schema):
 
 class DeliveryPage(Schema):
     items: list[DeliveryOut]
-    page: int
-    pages: int
-    count: int
+    next_cursor: str | None = Field(description="Pass back as cursor for the next (older) deliveries; null at the end.")
+    page: int | None = Field(description="The page number, when paged by number (null when paged by cursor).")
+    pages: int | None
+    count: int | None
 
 
 class DeliveryQuery(Schema):
     status: Literal["pending", "delivered", "failed", "skipped"] | None = None
-    page: int = Field(1, ge=1, le=100000)
+    cursor: str | None = Field(None, max_length=500, description="next_cursor from the previous page (preferred).")
+    limit: int = Field(50, ge=1, le=200, description="Deliveries a page.")
+    page: int = Field(1, ge=1, le=100000, description="Page number: kept for older clients; use cursor.")
 
 
 def _out(s: Subscription) -> dict[str, Any]:
@@ -185,11 +188,22 @@ def rotate(request: HttpRequest, webhook_id: int) -> Any:
 
 @router.get("/{webhook_id}/deliveries", response={200: DeliveryPage, **ERRORS}, summary="A webhook's delivery log")
 def deliveries(request: HttpRequest, webhook_id: int, query: Query[DeliveryQuery]) -> Any:
-    """Newest first, 50 a page, each with its attempts (status code, duration, error, response)."""
+    """Newest first, each with its attempts (status code, duration, error, response). Walk it with
+    ``cursor`` (``next_cursor`` of the page before, ``limit`` a page, 50 by default); ``page``
+    numbers still work for older clients, and their answers carry a ``next_cursor`` too."""
     subscription = services.subscription_get(actor=actor(request), subscription_id=webhook_id)
-    page = selectors.deliveries_page(subscription, status=query.status or "", page=query.page)
+    if query.cursor:
+        walked = selectors.deliveries_after(
+            subscription, status=query.status or "", cursor=query.cursor, size=query.limit
+        )
+        items = walked.items
+        return {"items": [_delivery(d) for d in items], "next_cursor": walked.next_cursor,
+                "page": None, "pages": None, "count": None}  # fmt: skip
+    page = selectors.deliveries_page(subscription, status=query.status or "", page=query.page, size=query.limit)
+    rows = list(page.object_list)
     return {
-        "items": [_delivery(d) for d in page.object_list],
+        "items": [_delivery(d) for d in rows],
+        "next_cursor": selectors.DELIVERY_KEYSET.cursor_after(rows[-1]) if rows and page.has_next() else None,
         "page": page.number,
         "pages": page.paginator.num_pages,
         "count": page.paginator.count,

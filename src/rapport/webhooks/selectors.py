@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from rapport.accounts.models import User
 from rapport.platform.errors import NotFound
+from rapport.platform.pagination import Keyset
+from rapport.platform.pagination import Page as KeysetPage
 from rapport.webhooks import access as policy
 from rapport.webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 
@@ -28,5 +32,17 @@ def deliveries(subscription: Subscription, *, status: str = "") -> QuerySet[Deli
     )
 
 
-def deliveries_page(subscription: Subscription, *, status: str = "", page: int | str = 1) -> Page[Delivery]:
-    return Paginator(deliveries(subscription, status=status), PAGE_SIZE).get_page(page)
+def deliveries_page(
+    subscription: Subscription, *, status: str = "", page: int | str = 1, size: int = PAGE_SIZE
+) -> Page[Delivery]:
+    return Paginator(deliveries(subscription, status=status), size).get_page(page)
+
+
+DELIVERY_KEYSET = Keyset((("created_at", datetime, True), ("id", int, True)))
+
+
+def deliveries_after(
+    subscription: Subscription, *, status: str = "", cursor: str | None, size: int = PAGE_SIZE
+) -> KeysetPage[Delivery]:
+    """Newest first from ``cursor`` on: the documented way to walk a long delivery log."""
+    return DELIVERY_KEYSET.paginate(deliveries(subscription, status=status), cursor=cursor, size=size)
