@@ -54,6 +54,7 @@ from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
 from rapport.webhooks import api as webhooks_api
+from rapport.chat import api as chat_api
 from rapport.workforce import api as workforce_api
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,8 @@ api.add_router("/saved-views", web_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/kb", knowledge_api.router)
 api.add_router("/webhooks", webhooks_api.router)
+api.add_router("/chats", chat_api.router)
+api.add_router("/chat", chat_api.availability_router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "rapport.improvement",
     "rapport.quality",
     "rapport.notifications",
+    "rapport.chat",
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django.forms",  # after rapport.web, whose widget templates override Django's
 ]
@@ -104,6 +105,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "rapport.urls"
 WSGI_APPLICATION = "rapport.wsgi.application"
+ASGI_APPLICATION = "rapport.asgi.application"  # live chat's WebSockets (docs/chat.md)
 
 TEMPLATES = [
     {
@@ -162,6 +164,18 @@ elif DATABASES["default"]["ENGINE"] == "rapport.platform.dbbackends.sqlite":
 else:
     # PostgreSQL without Redis: the cache is a table in the database every host shares.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rapport_cache"}}
+
+# Live chat (docs/chat.md): the channel layer joins every ASGI process through Redis; without it
+# the layer is one process's memory, so one ASGI process must serve every socket (the demo does).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHAT_WEBSOCKET_URL = env_str("CHAT_WEBSOCKET_URL", "")  # blank: wss://<this host>/ws/chat/
+CHAT_MESSAGES_PER_MINUTE = 30
+CHAT_STARTS_PER_MINUTE = 6  # per address: chats and offline messages
 
 if REDIS_URL:
     HUEY = {

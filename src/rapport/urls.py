@@ -27,6 +27,7 @@ urlpatterns = [
     path("quality/", include("rapport.quality.urls")),
     path("notifications/", include("rapport.notifications.urls")),
     path("webhooks/", include("rapport.webhooks.urls")),
+    path("chat/", include("rapport.chat.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("", include("rapport.accounts.urls")),
     path("", include("rapport.web.urls")),

@@ -1,0 +1,216 @@
+"""Live chat's pages and the widget's own endpoints.
+
+The widget's endpoints (``/chat/w/<site key>/…``) are called from the organisation's website: they
+answer only an allowed origin of the site (or Rapport's own pages), with CORS headers for that
+origin alone, are rate limited per address, and take JSON sent as ``text/plain`` (a simple request,
+no preflight). Every error is JSON naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.i18n import JSONCatalog
+
+from rapport.accounts.models import Team, User
+from rapport.chat import access, selectors, services
+from rapport.chat.models import ChatSite
+from rapport.platform.errors import FieldError, RapportError
+from rapport.web.views import actor, staff_page
+
+MAX_BODY_BYTES = 20_000
+
+
+def _own_origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _cors(request: HttpRequest, response: HttpResponse, site: ChatSite | None) -> HttpResponse:
+    origin = request.headers.get("Origin", "")
+    if origin and site is not None and services.origin_ok(site, origin, _own_origin(request)):
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = "600"
+    response["Vary"] = "Origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _error(request: HttpRequest, site: ChatSite | None, exc: RapportError) -> HttpResponse:
+    errors = getattr(exc, "errors", {}) or {}
+    body = {"detail": str(exc), "errors": [{"field": f, "message": m} for f, ms in errors.items() for m in ms]}
+    return _cors(request, JsonResponse(body, status=exc.status), site)
+
+
+def _site(request: HttpRequest, key: str) -> ChatSite:
+    site = services.site_for_key(key)
+    origin = request.headers.get("Origin", "")
+    # A browser sends Origin on every cross-origin request and on same-origin POSTs; a GET from
+    # the same origin may come without one.
+    if origin and not services.origin_ok(site, origin, _own_origin(request)):
+        raise FieldError(origin=[services.NOT_ALLOWED_ORIGIN])
+    if not origin and request.method == "POST":
+        raise FieldError(origin=[services.NOT_ALLOWED_ORIGIN])
+    return site
+
+
+def _payload(request: HttpRequest) -> dict[str, Any]:
+    if len(request.body) > MAX_BODY_BYTES:
+        raise FieldError(body=["The message is too long."])
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise FieldError(body=["Send a JSON object."]) from None
+    if not isinstance(data, dict):
+        raise FieldError(body=["Send a JSON object."])
+    return data
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def websocket_url(request: HttpRequest) -> str:
+    if settings.CHAT_WEBSOCKET_URL:
+        return str(settings.CHAT_WEBSOCKET_URL).rstrip("/") + "/ws/chat/"
+    scheme = "wss" if request.is_secure() else "ws"
+    return f"{scheme}://{request.get_host()}/ws/chat/"
+
+
+@csrf_exempt
+@require_http_methods(["GET", "OPTIONS"])
+def widget_config(request: HttpRequest, key: str) -> HttpResponse:
+    """Whether chat is open, the expected wait, the pre-chat form's choices and the consent text."""
+    site: ChatSite | None = None
+    try:
+        site = _site(request, key)
+        if request.method == "OPTIONS":
+            return _cors(request, HttpResponse(status=204), site)
+        language = request.GET.get("language", "en")
+        now = timezone.now()
+        found = selectors.availability(site, now=now, language=language if language == "cy" else "")
+        with translation.override("cy" if language == "cy" else "en"):
+            consent = site.consent_text
+        body = {
+            "site": site.key,
+            "name": site.name,
+            "open": found.open,
+            "reason": found.reason,
+            "waiting": found.waiting,
+            "expected_wait_seconds": found.expected_wait_seconds,
+            "adjustments": list(site.adjustments),
+            "welsh": site.welsh,
+            "consent_text": consent,
+            "websocket": websocket_url(request),
+        }
+        return _cors(request, JsonResponse(body), site)
+    except RapportError as exc:
+        return _error(request, site, exc)
+
+
+@csrf_exempt
+@require_http_methods(["POST", "OPTIONS"])
+def widget_start(request: HttpRequest, key: str) -> HttpResponse:
+    """The pre-chat form: opens a chat and gives its token (kept by the widget for reconnecting)."""
+    site: ChatSite | None = None
+    try:
+        site = _site(request, key)
+        if request.method == "OPTIONS":
+            return _cors(request, HttpResponse(status=204), site)
+        now = timezone.now()
+        if not services.rate_allowed(
+            f"start:{_address(request)}", now=now, per_minute=settings.CHAT_STARTS_PER_MINUTE, burst=5
+        ):
+            raise FieldError(rate=[services.TOO_FAST])
+        data = _payload(request)
+        user = request.user if request.user.is_authenticated else None
+        portal_user = user if isinstance(user, User) and hasattr(user, "customer") else None
+        identity = data.get("identity") if isinstance(data.get("identity"), dict) else {}
+        chat, token = services.chat_start(
+            site=site,
+            name=str(data.get("name", "")),
+            email=str(data.get("email", "") or identity.get("email", "")),
+            topic=str(data.get("topic", "")),
+            language=str(data.get("language", "en")),
+            adjustment=str(data.get("adjustment", "")),
+            consent=data.get("consent") is True,
+            identity_id=str(identity.get("id", "")),
+            identity_signature=str(identity.get("signature", "")),
+            portal_user=portal_user,
+            now=now,
+        )
+        body = {"token": token, "status": chat.status, "case": chat.case.reference, "websocket": websocket_url(request)}
+        return _cors(request, JsonResponse(body, status=201), site)
+    except RapportError as exc:
+        return _error(request, site, exc)
+
+
+@csrf_exempt
+@require_http_methods(["POST", "OPTIONS"])
+def widget_offline(request: HttpRequest, key: str) -> HttpResponse:
+    """The offline form: an email case, answered by email."""
+    site: ChatSite | None = None
+    try:
+        site = _site(request, key)
+        if request.method == "OPTIONS":
+            return _cors(request, HttpResponse(status=204), site)
+        now = timezone.now()
+        if not services.rate_allowed(
+            f"start:{_address(request)}", now=now, per_minute=settings.CHAT_STARTS_PER_MINUTE, burst=5
+        ):
+            raise FieldError(rate=[services.TOO_FAST])
+        data = _payload(request)
+        case = services.offline_message(
+            site=site,
+            name=str(data.get("name", "")),
+            email=str(data.get("email", "")),
+            topic=str(data.get("topic", "")),
+            body=str(data.get("body", "")),
+            now=now,
+        )
+        return _cors(request, JsonResponse({"case": case.reference}, status=201), site)
+    except RapportError as exc:
+        return _error(request, site, exc)
+
+
+class WidgetCatalog(JSONCatalog):
+    """The widget's strings in the language asked for (``?language=cy``), as JSON."""
+
+    domain = "djangojs"
+    packages = ["rapport.chat"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = "cy" if request.GET.get("language") == "cy" else "en"
+        with translation.override(language):
+            response = super().get(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"  # public text, no credentials
+        response["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+@staff_page
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    """The agent's chat console: the waiting queue and their chats, live over a WebSocket."""
+    user = actor(request)
+    if not access.can_chat(user):
+        raise Http404
+    data = selectors.console(user)
+    colleagues = User.objects.filter(is_active=True).exclude(pk=user.pk).exclude(role="customer").order_by("name")
+    context = {
+        "waiting": data["waiting"],
+        "mine": data["mine"],
+        "settings_row": data["settings"],
+        "colleagues": list(colleagues.values("id", "name")[:200]),
+        "teams": list(Team.objects.order_by("name").values("id", "name")),
+        "websocket": websocket_url(request).replace("/ws/chat/", "/ws/chat/agent/"),
+    }
+    return render(request, "chat/console.html", context)
