@@ -232,18 +232,18 @@ def line_of(line: ChatLine, message: Message, *, customer_name: str, agent_name:
 def _client_id(value: str) -> str:
     cid = str(value or "").strip()
     if not cid or len(cid) > 64 or not cid.isprintable():
-        raise FieldError(client_id=["Send a client id of 1 to 64 characters."])
+        raise FieldError(client_id="Send a client id of 1 to 64 characters.")
     return cid
 
 
 def _body(value: str) -> str:
     text = str(value or "").strip()
     if not text:
-        raise FieldError(body=["Write a message."])
+        raise FieldError(body="Write a message.")
     if len(text) > MAX_BODY:
-        raise FieldError(body=[f"Keep a message to {MAX_BODY} characters."])
+        raise FieldError(body=f"Keep a message to {MAX_BODY} characters.")
     if "\x00" in text:
-        raise FieldError(body=["Remove the unusual characters."])
+        raise FieldError(body="Remove the unusual characters.")
     return text
 
 
@@ -386,7 +386,7 @@ def chat_transfer(*, actor: User, chat_id: int, to_user: int | None = None, to_t
     """Hand the chat to a colleague (it stays active with them) or to a team (it waits in the
     queue for any of them); the case follows."""
     if (to_user is None) == (to_team is None):
-        raise FieldError(to=["Choose a colleague or a team."])
+        raise FieldError(to="Choose a colleague or a team.")
     with transaction.atomic():
         chat = _staff_chat(actor, chat_id)
         if chat.status == ChatStatus.ENDED:
@@ -396,13 +396,13 @@ def chat_transfer(*, actor: User, chat_id: int, to_user: int | None = None, to_t
         if to_user is not None:
             colleague = User.objects.filter(pk=to_user, is_active=True).first()
             if colleague is None or not is_staff(colleague):
-                raise FieldError(to_user=["Choose a member of staff."])
+                raise FieldError(to_user="Choose a member of staff.")
             chat.agent, chat.status = colleague, ChatStatus.ACTIVE
             _assign(actor, chat.case, {"owner": colleague}, now)
         else:
             team = Team.objects.filter(pk=to_team).first()
             if team is None:
-                raise FieldError(to_team=["Choose a team."])
+                raise FieldError(to_team="Choose a team.")
             chat.agent, chat.team, chat.status = None, team, ChatStatus.WAITING
             _assign(actor, chat.case, {"owner": None, "team": team}, now)
         chat.save(update_fields=["agent", "team", "status"])
@@ -422,7 +422,7 @@ def chat_end(*, chat_id: int, actor: User | None = None, now: datetime) -> Chat:
 def chat_rate(*, chat: Chat, score: int, comment: str = "", now: datetime) -> Chat:
     """The customer's satisfaction (CSAT, 1 to 5) at the end of the chat; the last answer counts."""
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise FieldError(score=[BAD_SCORE])
+        raise FieldError(score=BAD_SCORE)
     text = str(comment or "").strip()[:2000]
     Chat.objects.filter(pk=chat.pk).update(csat=score, csat_comment=text)
     chat.csat, chat.csat_comment = score, text

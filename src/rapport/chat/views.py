@@ -56,21 +56,21 @@ def _site(request: HttpRequest, key: str) -> ChatSite:
     # A browser sends Origin on every cross-origin request and on same-origin POSTs; a GET from
     # the same origin may come without one.
     if origin and not services.origin_ok(site, origin, _own_origin(request)):
-        raise FieldError(origin=[services.NOT_ALLOWED_ORIGIN])
+        raise FieldError(origin=services.NOT_ALLOWED_ORIGIN)
     if not origin and request.method == "POST":
-        raise FieldError(origin=[services.NOT_ALLOWED_ORIGIN])
+        raise FieldError(origin=services.NOT_ALLOWED_ORIGIN)
     return site
 
 
 def _payload(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > MAX_BODY_BYTES:
-        raise FieldError(body=["The message is too long."])
+        raise FieldError(body="The message is too long.")
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise FieldError(body=["Send a JSON object."]) from None
+        raise FieldError(body="Send a JSON object.") from None
     if not isinstance(data, dict):
-        raise FieldError(body=["Send a JSON object."])
+        raise FieldError(body="Send a JSON object.")
     return data
 
 
@@ -129,7 +129,7 @@ def widget_start(request: HttpRequest, key: str) -> HttpResponse:
         if not services.rate_allowed(
             f"start:{_address(request)}", now=now, per_minute=settings.CHAT_STARTS_PER_MINUTE, burst=5
         ):
-            raise FieldError(rate=[services.TOO_FAST])
+            raise FieldError(rate=services.TOO_FAST)
         data = _payload(request)
         user = request.user if request.user.is_authenticated else None
         portal_user = user if isinstance(user, User) and hasattr(user, "customer") else None
@@ -166,7 +166,7 @@ def widget_offline(request: HttpRequest, key: str) -> HttpResponse:
         if not services.rate_allowed(
             f"start:{_address(request)}", now=now, per_minute=settings.CHAT_STARTS_PER_MINUTE, burst=5
         ):
-            raise FieldError(rate=[services.TOO_FAST])
+            raise FieldError(rate=services.TOO_FAST)
         data = _payload(request)
         case = services.offline_message(
             site=site,
