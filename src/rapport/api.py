@@ -34,6 +34,7 @@ from rapport.accounts.api import AUTH, SIGN_IN, TokenRefused, error_body
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
+from rapport.chat import api as chat_api
 from rapport.coaching import api as coaching_api
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
@@ -54,7 +55,6 @@ from rapport.sla import api as sla_api
 from rapport.timetracking import api as time_api
 from rapport.web import api as web_api
 from rapport.webhooks import api as webhooks_api
-from rapport.chat import api as chat_api
 from rapport.workforce import api as workforce_api
 
 logger = logging.getLogger(__name__)

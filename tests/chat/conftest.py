@@ -33,7 +33,12 @@ def started(site, now):
     from rapport.chat import services
 
     return services.chat_start(
-        site=site, name="Dafydd Morgan", email="dafydd@example.co.uk", topic="Where is my parcel?", consent=True, now=now
+        site=site,
+        name="Dafydd Morgan",
+        email="dafydd@example.co.uk",
+        topic="Where is my parcel?",
+        consent=True,
+        now=now,
     )
 
 
@@ -49,7 +54,9 @@ class ChatServer:
         from rapport.asgi import application
 
         self.server = uvicorn.Server(
-            uvicorn.Config(application, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="websockets-sansio")
+            uvicorn.Config(
+                application, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="websockets-sansio"
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -34,10 +34,13 @@ def test_config_answers_an_allowed_origin_with_cors_for_it_alone(client, site):
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == ORIGIN
     body = response.json()
-    assert body["open"] is False and body["reason"] == "nobody_available"  # nobody has the console open
-    assert body["adjustments"] == ["Extra time to reply", "Plain English"] and body["welsh"] is True
+    assert body["open"] is False
+    assert body["reason"] == "nobody_available"
+    assert body["adjustments"] == ["Extra time to reply", "Plain English"]
+    assert body["welsh"] is True
     refused = client.get("/chat/w/website/config", HTTP_ORIGIN="https://evil.example.com")
-    assert refused.status_code == 422 and "Access-Control-Allow-Origin" not in refused
+    assert refused.status_code == 422
+    assert "Access-Control-Allow-Origin" not in refused
     assert refused.json()["errors"] == [{"field": "origin", "message": services.NOT_ALLOWED_ORIGIN}]
     assert client.get("/chat/w/nosuchsite/config", HTTP_ORIGIN=ORIGIN).status_code == 404
 
@@ -45,12 +48,14 @@ def test_config_answers_an_allowed_origin_with_cors_for_it_alone(client, site):
 def test_config_gives_the_expected_wait_when_agents_are_available(client, site, chat_agent, now, settings):
     AgentChat.objects.filter(user=chat_agent).update(seen_at=now.now(now.tzinfo))
     body = client.get("/chat/w/website/config", HTTP_ORIGIN=ORIGIN).json()
-    assert body["open"] is True and body["expected_wait_seconds"] is not None
+    assert body["open"] is True
+    assert body["expected_wait_seconds"] is not None
 
 
 def test_the_pre_chat_form_starts_a_chat_and_names_bad_fields(client, site):
     made = post(client, "/chat/w/website/start", {"name": "Rhys Evans", "topic": "A question", "consent": True})
-    assert made.status_code == 201 and made["Access-Control-Allow-Origin"] == ORIGIN
+    assert made.status_code == 201
+    assert made["Access-Control-Allow-Origin"] == ORIGIN
     assert Chat.objects.get().case.reference == made.json()["case"]
     assert made.json()["websocket"].endswith("/ws/chat/")
     bad = post(client, "/chat/w/website/start", {"name": "", "topic": "", "consent": "yes"})
@@ -58,30 +63,39 @@ def test_the_pre_chat_form_starts_a_chat_and_names_bad_fields(client, site):
     assert {e["field"] for e in bad.json()["errors"]} == {"name", "topic", "consent"}
     assert post(client, "/chat/w/website/start", "not an object").status_code == 422
     junk = client.post("/chat/w/website/start", b"{not json", content_type="text/plain", HTTP_ORIGIN=ORIGIN)
-    assert junk.status_code == 422 and junk.json()["errors"][0]["field"] == "body"
+    assert junk.status_code == 422
+    assert junk.json()["errors"][0]["field"] == "body"
     assert post(client, "/chat/w/website/start", {"name": "x"}, origin="https://evil.example.com").status_code == 422
     assert Chat.objects.count() == 1
 
 
 def test_starting_chats_is_rate_limited_per_address(client, site):
     answers = [
-        post(client, "/chat/w/website/offline", {"name": "A", "email": "a@example.com", "topic": "t", "body": "b"}).status_code
+        post(
+            client, "/chat/w/website/offline", {"name": "A", "email": "a@example.com", "topic": "t", "body": "b"}
+        ).status_code
         for _ in range(7)
     ]
-    assert answers[:5] == [201] * 5 and answers[-1] == 422
+    assert answers[:5] == [201] * 5
+    assert answers[-1] == 422
 
 
 def test_the_offline_form_makes_an_email_case(client, site):
-    made = post(client, "/chat/w/website/offline",
-                {"name": "Morag Stewart", "email": "morag@example.co.uk", "topic": "Opening hours", "body": "Open Sunday?"})
+    made = post(
+        client,
+        "/chat/w/website/offline",
+        {"name": "Morag Stewart", "email": "morag@example.co.uk", "topic": "Opening hours", "body": "Open Sunday?"},
+    )
     assert made.status_code == 201
     case = Case.objects.get()
-    assert case.reference == made.json()["case"] and case.channel == "email"
+    assert case.reference == made.json()["case"]
+    assert case.channel == "email"
 
 
 def test_the_widget_catalogue_is_json(client):
     response = client.get("/chat/jsi18n/?language=cy")
-    assert response.status_code == 200 and "catalog" in response.json()
+    assert response.status_code == 200
+    assert "catalog" in response.json()
 
 
 def test_the_console_is_for_staff(client, chat_agent, customer_user, started):
@@ -90,19 +104,22 @@ def test_the_console_is_for_staff(client, chat_agent, customer_user, started):
     client.force_login(chat_agent)
     page = client.get("/chat/console/")
     assert page.status_code == 200
-    assert b"Where is my parcel?" in page.content and b"/ws/chat/agent/" in page.content
+    assert b"Where is my parcel?" in page.content
+    assert b"/ws/chat/agent/" in page.content
 
 
 def test_api_lists_chats_in_a_fixed_number_of_queries(client, site, chat_agent, now, django_assert_max_num_queries):
     for i in range(6):
-        services.chat_start(site=site, name=f"Customer {i}", email="", topic="Help", consent=True,
-                            now=now + timedelta(minutes=i))
+        services.chat_start(
+            site=site, name=f"Customer {i}", email="", topic="Help", consent=True, now=now + timedelta(minutes=i)
+        )
     headers = bearer(chat_agent)
     with django_assert_max_num_queries(6):
         page = client.get("/api/v1/chats?limit=4", **headers)
     assert page.status_code == 200
     body = page.json()
-    assert len(body["items"]) == 4 and body["next_before"] == body["items"][-1]["id"]
+    assert len(body["items"]) == 4
+    assert body["next_before"] == body["items"][-1]["id"]
     rest = client.get(f"/api/v1/chats?limit=4&before={body['next_before']}", **headers).json()
     assert len(rest["items"]) == 2
     assert client.get("/api/v1/chats?status=nonsense", **headers).status_code == 422

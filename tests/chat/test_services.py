@@ -25,13 +25,22 @@ def test_a_chat_is_a_case_on_the_chat_channel_with_the_customers_words(started, 
     assert chat.case.team_id == team.pk
     assert chat.case.messages.get().body == "Where is my parcel?"
     assert services.chat_for_token(token) == chat
-    assert len(token) >= 40 and chat.token_digest != token  # only a digest is stored
+    assert len(token) >= 40
+    assert chat.token_digest != token
 
 
 def test_the_pre_chat_form_names_every_bad_field(site, now):
     with pytest.raises(FieldError) as refused:
-        services.chat_start(site=site, name="", email="not-an-address", topic="", adjustment="Telepathy",
-                            language="fr", consent=False, now=now)
+        services.chat_start(
+            site=site,
+            name="",
+            email="not-an-address",
+            topic="",
+            adjustment="Telepathy",
+            language="fr",
+            consent=False,
+            now=now,
+        )
     assert set(refused.value.errors) == {"name", "email", "topic", "adjustment", "language", "consent"}
     assert not Chat.objects.exists()
 
@@ -40,7 +49,8 @@ def test_customer_messages_are_filed_once_per_client_id(started, now):
     chat, _ = started
     first, created = services.customer_says(chat=chat, client_id="c-1", body="Order 48213", now=now)
     again, created_again = services.customer_says(chat=chat, client_id="c-1", body="Order 48213", now=now)
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert first["seq"] == again["seq"] == 1
     assert chat.case.messages.filter(channel="chat", kind="inbound").count() == 2  # the topic and the message
     assert CaseEvent.objects.filter(case=chat.case, kind="message").count() == 2  # journal events, as for any message
@@ -50,12 +60,20 @@ def test_agents_answer_notes_stay_inside_and_the_first_answer_is_timed(started, 
     chat, _ = started
     services.chat_accept(actor=chat_agent, chat_id=chat.pk, now=now)
     services.customer_says(chat=chat, client_id="c-1", body="Hello?", now=now)
-    services.agent_says(actor=chat_agent, chat_id=chat.pk, client_id="a-1", body="Checking the courier.", note=True,
-                        now=now + timedelta(seconds=10))
-    line, _ = services.agent_says(actor=chat_agent, chat_id=chat.pk, client_id="a-2", body="It arrives today.",
-                                  now=now + timedelta(seconds=30))
+    services.agent_says(
+        actor=chat_agent,
+        chat_id=chat.pk,
+        client_id="a-1",
+        body="Checking the courier.",
+        note=True,
+        now=now + timedelta(seconds=10),
+    )
+    line, _ = services.agent_says(
+        actor=chat_agent, chat_id=chat.pk, client_id="a-2", body="It arrives today.", now=now + timedelta(seconds=30)
+    )
     chat.refresh_from_db()
-    assert chat.answered_at == now + timedelta(seconds=30) and chat.breached_at is None
+    assert chat.answered_at == now + timedelta(seconds=30)
+    assert chat.breached_at is None
     assert chat.case.owner_id == chat_agent.pk
     customer_view = services.lines_after(chat, 0, staff=False)
     assert [x["body"] for x in customer_view] == ["Hello?", "It arrives today."]
@@ -73,8 +91,10 @@ def test_a_reconnecting_client_gets_only_what_it_missed(started, now):
 
 
 def test_capacity_bounds_the_chats_an_agent_takes(site, chat_agent, now):
-    chats = [services.chat_start(site=site, name=f"Customer {i}", email="", topic="Help", consent=True, now=now)[0]
-             for i in range(3)]
+    chats = [
+        services.chat_start(site=site, name=f"Customer {i}", email="", topic="Help", consent=True, now=now)[0]
+        for i in range(3)
+    ]
     services.chat_accept(actor=chat_agent, chat_id=chats[0].pk, now=now)
     services.chat_accept(actor=chat_agent, chat_id=chats[1].pk, now=now)
     with pytest.raises(Forbidden, match="capacity"):
@@ -99,10 +119,13 @@ def test_transfer_to_a_colleague_or_back_to_a_team(started, chat_agent, team, ot
     colleague = make_user("colleague@example.com", "agent", [team])
     moved = services.chat_transfer(actor=chat_agent, chat_id=chat.pk, to_user=colleague.pk, now=now)
     moved.case.refresh_from_db()
-    assert moved.agent_id == colleague.pk and moved.case.owner_id == colleague.pk
+    assert moved.agent_id == colleague.pk
+    assert moved.case.owner_id == colleague.pk
     queued = services.chat_transfer(actor=colleague, chat_id=chat.pk, to_team=other_team.pk, now=now)
     queued.case.refresh_from_db()
-    assert queued.status == ChatStatus.WAITING and queued.case.team_id == other_team.pk and queued.case.owner_id is None
+    assert queued.status == ChatStatus.WAITING
+    assert queued.case.team_id == other_team.pk
+    assert queued.case.owner_id is None
     with pytest.raises(FieldError):
         services.chat_transfer(actor=chat_agent, chat_id=chat.pk, now=now)
 
@@ -110,8 +133,9 @@ def test_transfer_to_a_colleague_or_back_to_a_team(started, chat_agent, team, ot
 def test_a_late_first_answer_is_a_breach_recorded_when_it_happens(started, chat_agent, now):
     chat, _ = started
     services.chat_accept(actor=chat_agent, chat_id=chat.pk, now=now)
-    services.agent_says(actor=chat_agent, chat_id=chat.pk, client_id="a", body="Sorry to keep you.",
-                        now=now + timedelta(seconds=75))
+    services.agent_says(
+        actor=chat_agent, chat_id=chat.pk, client_id="a", body="Sorry to keep you.", now=now + timedelta(seconds=75)
+    )
     chat.refresh_from_db()
     assert chat.breached_at == now + timedelta(seconds=75)
 
@@ -129,12 +153,17 @@ def test_after_the_chat_the_transcript_goes_by_email_on_request(started, chat_ag
     chat, _ = started
     services.chat_accept(actor=chat_agent, chat_id=chat.pk, now=now)
     services.customer_says(chat=chat, client_id="c", body="Thanks!", now=now)
-    services.agent_says(actor=chat_agent, chat_id=chat.pk, client_id="n", body="Customer sounded upset.", note=True, now=now)
+    services.agent_says(
+        actor=chat_agent, chat_id=chat.pk, client_id="n", body="Customer sounded upset.", note=True, now=now
+    )
     ended = services.chat_end(chat_id=chat.pk, now=now)
     services.chat_rate(chat=ended, score=5, now=now)
     sent = services.transcript_send(chat=Chat.objects.get(pk=chat.pk), now=now)
-    assert sent is not None and sent.channel == "email" and sent.kind == "outbound"
-    assert "Thanks!" in sent.body and "upset" not in sent.body  # never an internal note
+    assert sent is not None
+    assert sent.channel == "email"
+    assert sent.kind == "outbound"
+    assert "Thanks!" in sent.body
+    assert "upset" not in sent.body
     assert Chat.objects.get(pk=chat.pk).csat == 5
     with pytest.raises(Forbidden):
         services.customer_says(chat=ended, client_id="late", body="one more", now=now)
@@ -143,10 +172,17 @@ def test_after_the_chat_the_transcript_goes_by_email_on_request(started, chat_ag
 
 
 def test_the_offline_form_makes_an_email_case(site, team, now):
-    case = services.offline_message(site=site, name="Eilidh Ross", email="eilidh@example.co.uk",
-                                    topic="Opening hours", body="Are you open on Sunday?", now=now)
+    case = services.offline_message(
+        site=site,
+        name="Eilidh Ross",
+        email="eilidh@example.co.uk",
+        topic="Opening hours",
+        body="Are you open on Sunday?",
+        now=now,
+    )
     case.refresh_from_db()
-    assert case.channel == "email" and case.team_id == team.pk
+    assert case.channel == "email"
+    assert case.team_id == team.pk
     assert case.customer.email == "eilidh@example.co.uk"
     with pytest.raises(FieldError) as refused:
         services.offline_message(site=site, name="", email="", topic="", body="", now=now)
@@ -156,20 +192,41 @@ def test_the_offline_form_makes_an_email_case(site, team, now):
 def test_a_signed_identity_joins_the_customers_history_and_a_typed_email_does_not(site, customer, now):
     secret = services.identity_secret(site)
     signature = rules.identity_signature(secret, "web-7", customer.email)
-    chat, _ = services.chat_start(site=site, name="Alice", email=customer.email, topic="Billing", consent=True,
-                                  identity_id="web-7", identity_signature=signature, now=now)
-    assert chat.customer_id == customer.pk and chat.identity_verified
-    impostor, _ = services.chat_start(site=site, name="Alice", email=customer.email, topic="Billing", consent=True, now=now)
-    assert impostor.customer_id != customer.pk and not impostor.identity_verified
+    chat, _ = services.chat_start(
+        site=site,
+        name="Alice",
+        email=customer.email,
+        topic="Billing",
+        consent=True,
+        identity_id="web-7",
+        identity_signature=signature,
+        now=now,
+    )
+    assert chat.customer_id == customer.pk
+    assert chat.identity_verified
+    impostor, _ = services.chat_start(
+        site=site, name="Alice", email=customer.email, topic="Billing", consent=True, now=now
+    )
+    assert impostor.customer_id != customer.pk
+    assert not impostor.identity_verified
     with pytest.raises(FieldError) as refused:
-        services.chat_start(site=site, name="Alice", email=customer.email, topic="Billing", consent=True,
-                            identity_id="web-8", identity_signature=signature, now=now)
+        services.chat_start(
+            site=site,
+            name="Alice",
+            email=customer.email,
+            topic="Billing",
+            consent=True,
+            identity_id="web-8",
+            identity_signature=signature,
+            now=now,
+        )
     assert "identity" in refused.value.errors
 
 
 def test_a_portal_customer_chats_as_themselves(site, customer, customer_user, now):
-    chat, _ = services.chat_start(site=site, name="", email="", topic="My case", consent=True,
-                                  portal_user=customer_user, now=now)
+    chat, _ = services.chat_start(
+        site=site, name="", email="", topic="My case", consent=True, portal_user=customer_user, now=now
+    )
     assert chat.customer_id == customer.pk
     assert Customer.objects.count() == 1
 
@@ -183,11 +240,15 @@ def test_routing_assigns_the_chat_when_installed(site, chat_agent, now):
 
     extensions.routers.append(router)
     try:
-        chat, _ = services.chat_start(site=site, name="Siân", email="", topic="Bil", language="cy", consent=True, now=now)
+        chat, _ = services.chat_start(
+            site=site, name="Siân", email="", topic="Bil", language="cy", consent=True, now=now
+        )
     finally:
         extensions.routers.remove(router)
     assert calls == [(chat.case_id, "skills")]
-    assert chat.status == ChatStatus.ACTIVE and chat.agent_id == chat_agent.pk and chat.language == "cy"
+    assert chat.status == ChatStatus.ACTIVE
+    assert chat.agent_id == chat_agent.pk
+    assert chat.language == "cy"
     assert chat.routing_reason == "Welsh speaker available"
 
 

@@ -52,7 +52,8 @@ def test_a_customer_and_an_agent_chat_and_a_reconnect_loses_nothing(chat_server,
     customer = customer_socket(chat_server)
     customer.send({"type": "hello", "token": token, "after": 0})
     welcome = customer.until("welcome")
-    assert welcome["status"] == "waiting" and welcome["wait"]["position"] == 1
+    assert welcome["status"] == "waiting"
+    assert welcome["wait"]["position"] == 1
 
     agent = agent_socket(chat_server, chat_agent)
     agent.send({"type": "hello", "available": True, "after": {}})
@@ -65,7 +66,8 @@ def test_a_customer_and_an_agent_chat_and_a_reconnect_loses_nothing(chat_server,
     customer.send({"type": "message", "client_id": "c-1", "body": "Hello, where is my parcel?"})
     assert customer.until("ack") == {"type": "ack", "client_id": "c-1", "seq": 1}
     line = agent.until("line")
-    assert line["body"] == "Hello, where is my parcel?" and line["chat"] == chat.pk
+    assert line["body"] == "Hello, where is my parcel?"
+    assert line["chat"] == chat.pk
 
     customer.send({"type": "typing"})
     assert agent.until("typing")["who"] == "customer"
@@ -99,10 +101,15 @@ def test_a_customer_and_an_agent_chat_and_a_reconnect_loses_nothing(chat_server,
     agent.close()
 
     assert list(ChatLine.objects.filter(chat=chat).order_by("seq").values_list("client_id", flat=True)) == [
-        "c-1", "n-1", "a-1", "a-2", "c-2"
+        "c-1",
+        "n-1",
+        "a-1",
+        "a-2",
+        "c-2",
     ]
     chat.refresh_from_db()
-    assert chat.csat == 4 and chat.status == "ended"
+    assert chat.csat == 4
+    assert chat.status == "ended"
     assert chat.case.messages.filter(kind="outbound", channel="email").exists()  # the transcript
 
 

@@ -70,7 +70,9 @@ class AvailabilityOut(Schema):
     reason: str = Field(description='"" when open; "closed" outside opening hours; "nobody_available".')
     agents: int
     waiting: int
-    expected_wait_seconds: int | None = Field(description="Erlang C for the live numbers; null when no figure is honest.")
+    expected_wait_seconds: int | None = Field(
+        description="Erlang C for the live numbers; null when no figure is honest."
+    )
 
 
 class AvailabilityQuery(Schema):

@@ -186,7 +186,9 @@ class CustomerConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         score = content.get("score")
         await database_sync_to_async(services.chat_rate)(
-            chat=chat, score=score if isinstance(score, int) else 0, comment=str(content.get("comment", "")),
+            chat=chat,
+            score=score if isinstance(score, int) else 0,
+            comment=str(content.get("comment", "")),
             now=timezone.now(),
         )
         sent = False
@@ -274,7 +276,10 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         for chat in data["mine"]:
             seen = after.get(str(chat.pk), 0)
             chats.append(
-                {**chat_summary(chat), "lines": services.lines_after(chat, seen if isinstance(seen, int) else 0, staff=True)}
+                {
+                    **chat_summary(chat),
+                    "lines": services.lines_after(chat, seen if isinstance(seen, int) else 0, staff=True),
+                }
             )
         return {"type": "welcome", "queue": [chat_summary(c) for c in data["waiting"]], "chats": chats}
 
@@ -307,7 +312,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 chat = await database_sync_to_async(services.chat_accept)(actor=self.user, chat_id=chat_id, now=now)
                 await self._opened(chat.pk)
                 await self.channel_layer.group_send(
-                    public_group(chat.pk), {"type": "chat.status", "chat": chat.pk, "status": chat.status, "agent": self.user.name}
+                    public_group(chat.pk),
+                    {"type": "chat.status", "chat": chat.pk, "status": chat.status, "agent": self.user.name},
                 )
                 await self.channel_layer.group_send(QUEUE, {"type": "queue.changed"})
             elif kind in {"message", "note"}:
@@ -319,7 +325,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                     note=kind == "note",
                     now=now,
                 )
-                await self.send_json({"type": "ack", "chat": chat_id, "client_id": line["client_id"], "seq": line["seq"]})
+                await self.send_json(
+                    {"type": "ack", "chat": chat_id, "client_id": line["client_id"], "seq": line["seq"]}
+                )
                 if created:
                     group = staff_group(chat_id) if kind == "note" else public_group(chat_id)
                     await self.channel_layer.group_send(group, {"type": "chat.line", "line": line})
@@ -328,7 +336,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             elif kind == "typing":
                 if chat_id in self.chats:
                     await self.channel_layer.group_send(
-                        public_group(chat_id), {"type": "chat.typing", "chat": chat_id, "who": "agent", "from": self.channel_name}
+                        public_group(chat_id),
+                        {"type": "chat.typing", "chat": chat_id, "who": "agent", "from": self.channel_name},
                     )
             elif kind == "transfer":
                 to_user, to_team = content.get("to_user"), content.get("to_team")
@@ -342,7 +351,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 await self._leave(chat_id)
                 await self.send_json({"type": "closed", "chat": chat_id, "reason": "transferred"})
                 if chat.agent_id:
-                    await self.channel_layer.group_send(agent_group(chat.agent_id), {"type": "chat.assigned", "chat": chat.pk})
+                    await self.channel_layer.group_send(
+                        agent_group(chat.agent_id), {"type": "chat.assigned", "chat": chat.pk}
+                    )
                 await self.channel_layer.group_send(
                     public_group(chat_id), {"type": "chat.status", "chat": chat_id, "status": chat.status, "agent": ""}
                 )
@@ -350,7 +361,8 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             elif kind == "end":
                 chat = await database_sync_to_async(services.chat_end)(chat_id=chat_id, actor=self.user, now=now)
                 await self.channel_layer.group_send(
-                    public_group(chat_id), {"type": "chat.status", "chat": chat_id, "status": chat.status, "by": "agent"}
+                    public_group(chat_id),
+                    {"type": "chat.status", "chat": chat_id, "status": chat.status, "by": "agent"},
                 )
                 await self.channel_layer.group_send(QUEUE, {"type": "queue.changed"})
             else:
@@ -361,8 +373,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     def _opened_payload(self, chat_id: int) -> dict[str, Any]:
         chat = Chat.objects.select_related("customer", "case").get(pk=chat_id)
         history = [
-            {"case": c.reference, "subject": c.subject, "status": c.status}
-            for c in selectors.customer_history(chat)
+            {"case": c.reference, "subject": c.subject, "status": c.status} for c in selectors.customer_history(chat)
         ]
         return {
             "type": "opened",

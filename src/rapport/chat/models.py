@@ -27,7 +27,9 @@ class ChatSite(models.Model):
     )
     first_answer_seconds = models.PositiveIntegerField(default=60, help_text="Target time to first answer.")
     adjustments = models.JSONField(
-        default=list, blank=True, help_text="Adjustments the desk supports in chat, e.g. ['Extra time', 'Plain English']."
+        default=list,
+        blank=True,
+        help_text="Adjustments the desk supports in chat, e.g. ['Extra time', 'Plain English'].",
     )
     consent_text = models.TextField(
         default="We keep this conversation with your case so we can help you. See our privacy notice.",

@@ -133,4 +133,6 @@ def customer_history(chat: Chat, limit: int = 10) -> list[Any]:
     """The customer's other cases, newest first, for the console's history panel."""
     from rapport.cases.models import Case
 
-    return list(Case.objects.filter(customer_id=chat.customer_id).exclude(pk=chat.case_id).order_by("-created_at")[:limit])
+    return list(
+        Case.objects.filter(customer_id=chat.customer_id).exclude(pk=chat.case_id).order_by("-created_at")[:limit]
+    )

@@ -82,9 +82,7 @@ class WaitEstimate:
     prob_wait: float
 
 
-def expected_wait(
-    *, position: int, chats_last_hour: int, aht_seconds: float, slots: int
-) -> WaitEstimate:
+def expected_wait(*, position: int, chats_last_hour: int, aht_seconds: float, slots: int) -> WaitEstimate:
     """Erlang C's average speed of answer for the live numbers (module docstring), plus the time
     for the ``position - 1`` chats ahead to be taken as slots free up."""
     if position < 1:

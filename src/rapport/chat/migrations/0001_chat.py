@@ -6,101 +6,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_user_shortcuts'),
-        ('cases', '0011_active_cases_partial_indexes'),
-        ('customers', '0004_customer_lookup_indexes'),
+        ("accounts", "0002_user_shortcuts"),
+        ("cases", "0011_active_cases_partial_indexes"),
+        ("customers", "0004_customer_lookup_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChatSite',
+            name="ChatSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('key', models.SlugField(help_text='Public: goes in the script tag.', max_length=40, unique=True)),
-                ('allowed_origins', models.TextField(blank=True, help_text='One origin a line, e.g. https://www.example.co.uk (scheme, host and port).')),
-                ('hours', models.JSONField(blank=True, default=list, help_text='Opening hours, local time: [[0, "09:00", "17:00"], …] with 0 for Monday. Empty: always open.')),
-                ('first_answer_seconds', models.PositiveIntegerField(default=60, help_text='Target time to first answer.')),
-                ('adjustments', models.JSONField(blank=True, default=list, help_text="Adjustments the desk supports in chat, e.g. ['Extra time', 'Plain English'].")),
-                ('consent_text', models.TextField(default='We keep this conversation with your case so we can help you. See our privacy notice.')),
-                ('welsh', models.BooleanField(default=False, help_text='Chats in Welsh are offered.')),
-                ('active', models.BooleanField(default=True)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("key", models.SlugField(help_text="Public: goes in the script tag.", max_length=40, unique=True)),
+                (
+                    "allowed_origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="One origin a line, e.g. https://www.example.co.uk (scheme, host and port).",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Opening hours, local time: [[0, "09:00", "17:00"], …] with 0 for Monday. Empty: always open.',
+                    ),
+                ),
+                (
+                    "first_answer_seconds",
+                    models.PositiveIntegerField(default=60, help_text="Target time to first answer."),
+                ),
+                (
+                    "adjustments",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Adjustments the desk supports in chat, e.g. ['Extra time', 'Plain English'].",
+                    ),
+                ),
+                (
+                    "consent_text",
+                    models.TextField(
+                        default="We keep this conversation with your case so we can help you. See our privacy notice."
+                    ),
+                ),
+                ("welsh", models.BooleanField(default=False, help_text="Chats in Welsh are offered.")),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Chat',
+            name="Chat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_digest', models.CharField(max_length=64, unique=True)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('active', 'Active'), ('ended', 'Ended')], default='waiting', max_length=10)),
-                ('language', models.CharField(default='en', max_length=5)),
-                ('topic', models.CharField(max_length=200)),
-                ('adjustment', models.CharField(blank=True, max_length=100)),
-                ('identity_verified', models.BooleanField(default=False)),
-                ('started_at', models.DateTimeField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('first_answer_due', models.DateTimeField()),
-                ('breached_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('last_seq', models.PositiveIntegerField(default=0)),
-                ('routing_reason', models.CharField(blank=True, max_length=200)),
-                ('csat', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('csat_comment', models.TextField(blank=True)),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='chats', to=settings.AUTH_USER_MODEL)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='chat', to='cases.case')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chats', to='customers.customer')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chats', to='chat.chatsite')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_digest", models.CharField(max_length=64, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("waiting", "Waiting"), ("active", "Active"), ("ended", "Ended")],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=5)),
+                ("topic", models.CharField(max_length=200)),
+                ("adjustment", models.CharField(blank=True, max_length=100)),
+                ("identity_verified", models.BooleanField(default=False)),
+                ("started_at", models.DateTimeField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("first_answer_due", models.DateTimeField()),
+                ("breached_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("last_seq", models.PositiveIntegerField(default=0)),
+                ("routing_reason", models.CharField(blank=True, max_length=200)),
+                ("csat", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("csat_comment", models.TextField(blank=True)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="chats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="chat", to="cases.case"
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="chats", to="customers.customer"
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="chats", to="chat.chatsite"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AgentChat',
+            name="AgentChat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.PositiveSmallIntegerField(default=3)),
-                ('available', models.BooleanField(default=False)),
-                ('languages', models.CharField(default='en', help_text='Comma-separated, e.g. en,cy', max_length=20)),
-                ('seen_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='chat_settings', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("capacity", models.PositiveSmallIntegerField(default=3)),
+                ("available", models.BooleanField(default=False)),
+                ("languages", models.CharField(default="en", help_text="Comma-separated, e.g. en,cy", max_length=20)),
+                ("seen_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chat_settings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['available', 'seen_at'], name='agentchat_available')],
+                "indexes": [models.Index(fields=["available", "seen_at"], name="agentchat_available")],
             },
         ),
         migrations.CreateModel(
-            name='ChatLine',
+            name="ChatLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveIntegerField()),
-                ('client_id', models.CharField(max_length=64)),
-                ('sender', models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('note', 'Internal note')], max_length=10)),
-                ('chat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='chat.chat')),
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='chat_line', to='cases.message')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveIntegerField()),
+                ("client_id", models.CharField(max_length=64)),
+                (
+                    "sender",
+                    models.CharField(
+                        choices=[("customer", "Customer"), ("agent", "Agent"), ("note", "Internal note")], max_length=10
+                    ),
+                ),
+                (
+                    "chat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="chat.chat"
+                    ),
+                ),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="chat_line", to="cases.message"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('chat', 'seq'), name='chatline_seq'), models.UniqueConstraint(fields=('chat', 'client_id'), name='chatline_client_id')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("chat", "seq"), name="chatline_seq"),
+                    models.UniqueConstraint(fields=("chat", "client_id"), name="chatline_client_id"),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='chat',
-            index=models.Index(fields=['status', 'started_at'], name='chat_status_started'),
+            model_name="chat",
+            index=models.Index(fields=["status", "started_at"], name="chat_status_started"),
         ),
         migrations.AddIndex(
-            model_name='chat',
-            index=models.Index(fields=['agent', 'status'], name='chat_agent_status'),
+            model_name="chat",
+            index=models.Index(fields=["agent", "status"], name="chat_agent_status"),
         ),
         migrations.AddIndex(
-            model_name='chat',
-            index=models.Index(fields=['-started_at', '-id'], name='chat_started'),
+            model_name="chat",
+            index=models.Index(fields=["-started_at", "-id"], name="chat_started"),
         ),
         migrations.AddIndex(
-            model_name='chat',
-            index=models.Index(fields=['site', '-started_at'], name='chat_site_started'),
+            model_name="chat",
+            index=models.Index(fields=["site", "-started_at"], name="chat_site_started"),
         ),
     ]
