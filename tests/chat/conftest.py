@@ -42,45 +42,11 @@ def started(site, now):
     )
 
 
-class ChatServer:
-    """Rapport's ASGI application served by uvicorn on 127.0.0.1 in a thread of the test process
-    (so it shares the test database), HTTP and WebSockets alike."""
-
-    def __init__(self) -> None:
-        import threading
-
-        import uvicorn
-
-        from rapport.asgi import application
-
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                application, host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="websockets-sansio"
-            )
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> ChatServer:
-        import time
-
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the chat server did not start")
-            time.sleep(0.05)
-        self.port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.ws = f"ws://127.0.0.1:{self.port}/ws/chat/"
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
 
 @pytest.fixture
 def chat_server(transactional_db, settings):
+    from tests.chat.servers import ChatServer
+
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     running = ChatServer().start()
     yield running
