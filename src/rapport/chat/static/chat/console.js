@@ -65,7 +65,7 @@
     if (!state || line.seq <= state.seq) return; // already shown
     state.seq = line.seq;
     delete state.pending[line.client_id];
-    var li = document.createElement("li");
+    var li = document.createElement("p");
     li.className = line.sender === "note" ? "note" : (line.sender === "agent" ? "from-agent" : "from-customer");
     var who = line.sender === "note" ? "Internal note, " + line.name : line.name;
     var strong = text(document.createElement("strong"), who + ": ");
@@ -186,7 +186,7 @@
       } else if (data.type === "status") {
         if (data.status === "ended" && chats[data.chat]) {
           var log = chats[data.chat].panel.querySelector(".transcript");
-          log.appendChild(text(document.createElement("li"), "The chat has ended."));
+          log.appendChild(text(document.createElement("p"), "The chat has ended."));
         }
       } else if (data.type === "closed") {
         closeChat(data.chat, "Chat transferred.");

@@ -220,7 +220,7 @@
   function conversation() {
     body.replaceChildren();
     statusLine = el("p", {className: "rc-status"});
-    log = el("ol", {className: "rc-log", role: "log", "aria-live": "polite", "aria-label": gettext("Conversation"), tabindex: "0"});
+    log = el("div", {className: "rc-log", role: "log", "aria-live": "polite", "aria-label": gettext("Conversation"), tabindex: "0"});
     typingLine = el("p", {className: "rc-typing", "aria-live": "polite"});
     input = el("textarea", {name: "message", rows: "3", maxlength: "5000"});
     var form = el("form", {className: "rc-compose"}, [
@@ -259,7 +259,7 @@
 
   function showPending(payload) {
     if (log.querySelector("[data-client-id='" + payload.client_id + "']")) return;
-    var li = el("li", {className: "rc-mine rc-pending", "data-client-id": payload.client_id}, [
+    var li = el("p", {className: "rc-mine rc-pending", "data-client-id": payload.client_id}, [
       el("span", {className: "rc-who", text: gettext("You") + ": "}), document.createTextNode(payload.body),
       el("span", {className: "rc-note", text: " (" + gettext("sending") + ")"})
     ]);
@@ -273,7 +273,7 @@
     save();
     var mine = line.sender === "customer";
     var existing = log.querySelector("[data-client-id='" + line.client_id + "']");
-    var li = el("li", {className: mine ? "rc-mine" : "rc-theirs", "data-client-id": line.client_id}, [
+    var li = el("p", {className: mine ? "rc-mine" : "rc-theirs", "data-client-id": line.client_id}, [
       el("span", {className: "rc-who", text: (mine ? gettext("You") : line.name) + ": "}), document.createTextNode(line.body)
     ]);
     if (existing) existing.replaceWith(li); else log.appendChild(li);
