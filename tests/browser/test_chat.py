@@ -121,7 +121,7 @@ def test_a_customer_chats_with_an_agent_and_a_reconnect_loses_nothing(browser, s
 
 
 def test_nobody_available_gives_the_offline_form_that_makes_a_case(browser, servers):
-    rapport, host = servers
+    _, host = servers
     context = _context(browser, host.url)
     page = context.new_page()
     page.goto("/")
