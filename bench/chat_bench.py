@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
-os.environ.setdefault("RAPPORT_DATA_DIR", "/tmp/chat-bench")
+os.environ.setdefault("RAPPORT_DATA_DIR", "/tmp/chat-bench")  # noqa: S108 - a throwaway bench database
 Path(os.environ["RAPPORT_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 import django  # noqa: E402 - settings first
 
@@ -59,7 +59,7 @@ def _rss_kib(pid: int) -> int:
 
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def prepare(connections: int) -> list[str]:
@@ -146,7 +146,7 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.connections + 256)), hard))
     tokens = prepare(args.connections)
     print(f"channel layer               {'Redis' if os.environ.get('REDIS_URL') else 'in memory (one process)'}")
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter running uvicorn
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
