@@ -42,7 +42,6 @@ def started(site, now):
     )
 
 
-
 @pytest.fixture
 def chat_server(transactional_db, settings):
     from tests.chat.servers import ChatServer

@@ -40,7 +40,6 @@ class ChatServer:
         self.thread.join(timeout=10)
 
 
-
 class HostPage:
     """An organisation's website on another origin: one page with the widget's script tag."""
 

@@ -255,3 +255,19 @@ def test_routing_assigns_the_chat_when_installed(site, chat_agent, now):
 def test_the_rate_limit_is_shared_through_the_cache(now):
     allowed = [services.rate_allowed("k", now=now, per_minute=1, burst=2) for _ in range(3)]
     assert allowed == [True, True, False]
+
+
+def test_chat_figures_for_the_dashboards(site, chat_agent, now):
+    from django.db.models import Q
+
+    scope = extensions.KpiScope(cases=lambda prefix: Q(), start=now - timedelta(hours=1), end=now + timedelta(hours=1))
+    assert extensions.kpi("chat_first_answer", scope) is None  # nothing decided yet
+    quick, _ = services.chat_start(site=site, name="A", email="", topic="t", consent=True, now=now)
+    slow, _ = services.chat_start(site=site, name="B", email="", topic="t", consent=True, now=now)
+    services.chat_accept(actor=chat_agent, chat_id=quick.pk, now=now)
+    services.agent_says(actor=chat_agent, chat_id=quick.pk, client_id="a", body="Hi", now=now + timedelta(seconds=5))
+    services.first_answer_check(chat_id=slow.pk, now=now + timedelta(minutes=5))
+    assert extensions.kpi("chat_first_answer", scope) == 50.0
+    services.chat_rate(chat=quick, score=4, now=now)
+    services.chat_rate(chat=slow, score=2, now=now)
+    assert extensions.kpi("chat_csat", scope) == 3.0

@@ -31,6 +31,22 @@ def portal_chat(request: HttpRequest, page: str) -> extensions.Panel | None:
     return extensions.Panel(template="chat/portal_panel.html", place="top", order=90, context={"site_key": key})
 
 
+def _first_answer(scope: extensions.KpiScope) -> float | None:
+    from rapport.chat.selectors import first_answer_attainment
+
+    return first_answer_attainment(scope.cases("case__"), scope.start, scope.end)
+
+
+def _csat(scope: extensions.KpiScope) -> float | None:
+    from rapport.chat.selectors import mean_csat
+
+    return mean_csat(scope.cases("case__"), scope.start, scope.end)
+
+
+CHAT_FIRST_ANSWER = "chat_first_answer"
+CHAT_CSAT = "chat_csat"
+
+
 def register() -> None:
     global _registered
     if _registered:
@@ -45,3 +61,25 @@ def register() -> None:
     )
     extensions.portal_panels.append(portal_chat)
     extensions.demo_seeders.append(_demo)
+    extensions.kpi_sources.register(
+        CHAT_FIRST_ANSWER,
+        extensions.KpiSource(
+            label="Chats answered within target",
+            measure=_first_answer,
+            definition="Chats started in the period whose first answer came within the site's target, among "
+            "those answered or past their target.",
+            formula="100 x answered in time / (answered in time + breached)",
+            source="Live chat: each chat's first answer and target (seconds).",
+        ),
+    )
+    extensions.kpi_sources.register(
+        CHAT_CSAT,
+        extensions.KpiSource(
+            label="Chat satisfaction (CSAT, 1 to 5)",
+            measure=_csat,
+            kind="mean",
+            unit="/5",
+            definition="The mean score customers gave at the end of chats started in the period.",
+            source="Live chat: the rating asked for when a chat ends.",
+        ),
+    )

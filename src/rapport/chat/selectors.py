@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, F, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from rapport.access import visible_cases
 from rapport.accounts.models import User
@@ -136,3 +136,22 @@ def customer_history(chat: Chat, limit: int = 10) -> list[Any]:
     return list(
         Case.objects.filter(customer_id=chat.customer_id).exclude(pk=chat.case_id).order_by("-created_at")[:limit]
     )
+
+
+def first_answer_attainment(cases: Q, start: datetime, end: datetime) -> float | None:
+    """The share (%) of chats started in [start, end) whose first answer met the target, among
+    those decided (answered, or breached unanswered); None when none is decided."""
+    decided = Chat.objects.filter(cases, started_at__gte=start, started_at__lt=end).filter(
+        Q(answered_at__isnull=False) | Q(breached_at__isnull=False)
+    )
+    figures = decided.aggregate(n=Count("id"), breached=Count("id", filter=Q(breached_at__isnull=False)))
+    if not figures["n"]:
+        return None
+    return 100.0 * (figures["n"] - figures["breached"]) / figures["n"]
+
+
+def mean_csat(cases: Q, start: datetime, end: datetime) -> float | None:
+    mean = Chat.objects.filter(cases, started_at__gte=start, started_at__lt=end, csat__isnull=False).aggregate(
+        m=Avg("csat")
+    )["m"]
+    return None if mean is None else float(mean)
