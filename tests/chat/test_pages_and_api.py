@@ -12,7 +12,7 @@ from django.test import Client
 from rapport.accounts.services import token_create
 from rapport.cases.models import Case
 from rapport.chat import services
-from rapport.chat.models import AgentChat, Chat
+from rapport.chat.models import AgentChat, Chat, ChatLine
 from tests.chat.conftest import ORIGIN
 
 
@@ -140,3 +140,23 @@ def test_api_availability(client, site, chat_agent):
     body = client.get("/api/v1/chat/availability?site=website", **bearer(chat_agent)).json()
     assert set(body) == {"open", "reason", "agents", "waiting", "expected_wait_seconds"}
     assert client.get("/api/v1/chat/availability?site=nope", **bearer(chat_agent)).status_code == 404
+
+
+def test_a_customer_sends_a_file_with_the_portals_checks(client, started):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    chat, token = started
+    pdf = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 a receipt", content_type="application/pdf")
+    sent = client.post("/chat/w/website/upload", {"token": token, "client_id": "f-1", "file": pdf}, HTTP_ORIGIN=ORIGIN)
+    assert sent.status_code == 201
+    message = chat.case.messages.get(chat_line__client_id="f-1")
+    assert [a.filename for a in message.attachments.all()] == ["receipt.pdf"]
+    script = SimpleUploadedFile("run.exe", b"MZ\x90\x00 not allowed", content_type="application/octet-stream")
+    refused = client.post(
+        "/chat/w/website/upload", {"token": token, "client_id": "f-2", "file": script}, HTTP_ORIGIN=ORIGIN
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "attachments"
+    assert not ChatLine.objects.filter(client_id="f-2").exists()
+    unknown = client.post("/chat/w/website/upload", {"token": "nope", "client_id": "x"}, HTTP_ORIGIN=ORIGIN)
+    assert unknown.status_code == 404

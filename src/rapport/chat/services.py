@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -262,9 +263,15 @@ def _add_line(chat: Chat, client_id: str, sender: str, message: Message) -> Chat
     return ChatLine.objects.create(chat=chat, seq=chat.last_seq, client_id=client_id, sender=sender, message=message)
 
 
-def customer_says(*, chat: Chat, client_id: str, body: str, now: datetime) -> tuple[dict[str, Any], bool]:
-    """File the customer's message once per client id: (the line, whether it is new)."""
-    cid, text = _client_id(client_id), _body(body)
+def customer_says(
+    *, chat: Chat, client_id: str, body: str, now: datetime, attachments: Sequence[case_services.Upload] = ()
+) -> tuple[dict[str, Any], bool]:
+    """File the customer's message once per client id: (the line, whether it is new). Files go
+    through the same checks as the portal's (``message_receive``: type, size, count)."""
+    cid = _client_id(client_id)
+    if attachments and not str(body or "").strip():
+        body = "Sent " + ", ".join(a.filename for a in attachments)[:200]
+    text = _body(body)
     with transaction.atomic():
         locked = Chat.objects.select_for_update().select_related("customer").get(pk=chat.pk)
         held = _existing(locked, cid)
@@ -273,7 +280,9 @@ def customer_says(*, chat: Chat, client_id: str, body: str, now: datetime) -> tu
         if locked.status == ChatStatus.ENDED:
             raise Forbidden(CHAT_ENDED)
         case = Case.objects.get(pk=locked.case_id)
-        message = case_services.message_receive(case=case, body=text, channel=Channel.CHAT, now=now)
+        message = case_services.message_receive(
+            case=case, body=text, channel=Channel.CHAT, attachments=attachments, now=now
+        )
         line = _add_line(locked, cid, Sender.CUSTOMER, message)
     return line_of(line, message, customer_name=locked.customer.name, agent_name=""), True
 

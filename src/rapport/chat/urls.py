@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     path("w/<slug:key>/config", views.widget_config, name="widget_config"),
     path("w/<slug:key>/start", views.widget_start, name="widget_start"),
     path("w/<slug:key>/offline", views.widget_offline, name="widget_offline"),
+    path("w/<slug:key>/upload", views.widget_upload, name="widget_upload"),
 ]

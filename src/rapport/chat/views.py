@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.i18n import JSONCatalog
 
 from rapport.accounts.models import Team, User
+from rapport.cases.services import Upload
 from rapport.chat import access, selectors, services
 from rapport.chat.models import ChatSite
 from rapport.platform.errors import FieldError, RapportError
@@ -177,6 +178,48 @@ def widget_offline(request: HttpRequest, key: str) -> HttpResponse:
             now=now,
         )
         return _cors(request, JsonResponse({"case": case.reference}, status=201), site)
+    except RapportError as exc:
+        return _error(request, site, exc)
+
+
+@csrf_exempt
+@require_http_methods(["POST", "OPTIONS"])
+def widget_upload(request: HttpRequest, key: str) -> HttpResponse:
+    """A file from the customer in a chat (multipart: ``token``, ``client_id``, ``file``), with the
+    portal's checks; filed once per client id like a message, and shown to the agent live."""
+    site: ChatSite | None = None
+    try:
+        site = _site(request, key)
+        if request.method == "OPTIONS":
+            return _cors(request, HttpResponse(status=204), site)
+        now = timezone.now()
+        if not services.rate_allowed(
+            f"upload:{_address(request)}", now=now, per_minute=settings.CHAT_STARTS_PER_MINUTE, burst=5
+        ):
+            raise FieldError(rate=services.TOO_FAST)
+        chat = services.chat_for_token(str(request.POST.get("token", "")))
+        if chat.site_id != site.pk:
+            raise FieldError(token="No such chat.")  # noqa: S106 - an error message, not a password
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise FieldError(file="Choose a file.")
+        if upload.size is not None and upload.size > settings.RAPPORT_MAX_ATTACHMENT_BYTES:
+            raise FieldError(file="The file is too large.")
+        line, created = services.customer_says(
+            chat=chat,
+            client_id=str(request.POST.get("client_id", "")),
+            body="",
+            attachments=[Upload(str(upload.name or "file"), upload.read())],
+            now=now,
+        )
+        if created:
+            from asgiref.sync import async_to_sync
+            from channels.layers import get_channel_layer
+
+            layer = get_channel_layer()
+            if layer is not None:
+                async_to_sync(layer.group_send)(f"chat-{chat.pk}", {"type": "chat.line", "line": line})
+        return _cors(request, JsonResponse({"client_id": line["client_id"], "seq": line["seq"]}, status=201), site)
     except RapportError as exc:
         return _error(request, site, exc)
 

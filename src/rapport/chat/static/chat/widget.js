@@ -230,6 +230,25 @@
         el("button", {type: "button", className: "rc-secondary rc-end", text: gettext("End chat")})
       ])
     ]);
+    var file = el("input", {type: "file", name: "file"});
+    form.appendChild(field("rc-file", gettext("Send a file (optional)"), file, gettext("Photos, PDFs and documents, up to the size the desk allows.")));
+    file.addEventListener("change", function () {
+      if (!file.files.length) return;
+      var data = new FormData();
+      var cid = clientId();
+      data.append("token", state.token);
+      data.append("client_id", cid);
+      data.append("file", file.files[0]);
+      announce(gettext("Sending your file…"));
+      fetch(base + "/chat/w/" + encodeURIComponent(siteKey) + "/upload", {method: "POST", body: data, credentials: base === location.origin ? "same-origin" : "omit"})
+        .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); })
+        .then(function (r) {
+          file.value = "";
+          if (!r.ok) { announce((r.data.errors && r.data.errors[0] && r.data.errors[0].message) || r.data.detail); return; }
+          announce(gettext("Your file was sent."));
+        })
+        .catch(function () { announce(gettext("We could not send your file. Please try again.")); });
+    });
     body.appendChild(statusLine);
     body.appendChild(log);
     body.appendChild(typingLine);
