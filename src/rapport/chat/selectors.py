@@ -145,9 +145,8 @@ def first_answer_attainment(cases: Q, start: datetime, end: datetime) -> float |
         Q(answered_at__isnull=False) | Q(breached_at__isnull=False)
     )
     figures = decided.aggregate(n=Count("id"), breached=Count("id", filter=Q(breached_at__isnull=False)))
-    if not figures["n"]:
-        return None
-    return 100.0 * (figures["n"] - figures["breached"]) / figures["n"]
+    n, breached = int(figures["n"]), int(figures["breached"])
+    return 100.0 * (n - breached) / n if n else None
 
 
 def mean_csat(cases: Q, start: datetime, end: datetime) -> float | None:
