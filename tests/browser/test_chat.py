@@ -29,14 +29,15 @@ def servers(transactional_db, settings, team):
     rapport.stop()
 
 
-def _context(browser, base_url):
-    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
+def _context(browser, base_url, *, bypass_csp=True):
+    """``bypass_csp`` lets axe be injected into the host page; the console runs under its own CSP."""
+    context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="Europe/London", bypass_csp=bypass_csp)
     context.set_default_timeout(15_000)
     return context
 
 
 def _console(browser, rapport, agent):
-    context = _context(browser, rapport.url)
+    context = _context(browser, rapport.url, bypass_csp=False)
     page = context.new_page()
     sign_in(page, agent.email)
     page.goto("/chat/console/")

@@ -24,6 +24,7 @@ from rapport.cases.services import Upload
 from rapport.chat import access, selectors, services
 from rapport.chat.models import ChatSite
 from rapport.platform.errors import FieldError, RapportError
+from rapport.web.middleware import CSP
 from rapport.web.views import actor, staff_page
 
 MAX_BODY_BYTES = 20_000
@@ -256,4 +257,8 @@ def console(request: HttpRequest) -> HttpResponse:
         "teams": list(Team.objects.order_by("name").values("id", "name")),
         "websocket": websocket_url(request).replace("/ws/chat/", "/ws/chat/agent/"),
     }
-    return render(request, "chat/console.html", context)
+    response = render(request, "chat/console.html", context)
+    # The console's socket may be on another host (CHAT_WEBSOCKET_URL): the page may connect to it.
+    socket_origin = context["websocket"].split("/ws/", 1)[0]
+    response["Content-Security-Policy"] = f"{CSP}; connect-src 'self' {socket_origin}"
+    return response
