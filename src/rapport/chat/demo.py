@@ -1,5 +1,5 @@
-"""Demo data for live chat: the organisation's website as a chat site (open 8am to 8pm on weekdays,
-9am to 5pm on Saturdays, Welsh offered), the agents' chat capacity (Megan Hughes chats in Welsh),
+"""Demo data for live chat: the organisation's website as a chat site (open around the clock, so the
+demo can be tried at any hour; a real desk sets its opening hours in admin; Welsh offered), the agents' chat capacity (Megan Hughes chats in Welsh),
 and a morning's finished chats with their transcripts on the case timeline and CSAT answers."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def seed_chat_demo(now: datetime) -> None:
         key="website",
         allowed_origins="http://127.0.0.1:8000\nhttp://localhost:8000",
         team=team,
-        hours=[[d, "08:00", "20:00"] for d in range(5)] + [[5, "09:00", "17:00"]],
+        hours=[],  # always open in the demo
         first_answer_seconds=60,
         adjustments=["Extra time to reply", "Plain English", "British Sign Language video relay"],
         welsh=True,
