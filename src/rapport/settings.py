@@ -174,6 +174,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CHAT_WEBSOCKET_URL = env_str("CHAT_WEBSOCKET_URL", "")  # blank: wss://<this host>/ws/chat/
+CHAT_PORTAL_SITE = env_str("CHAT_PORTAL_SITE", "website")  # the chat site the portal offers; blank: none
 CHAT_MESSAGES_PER_MINUTE = 30
 CHAT_STARTS_PER_MINUTE = 6  # per address: chats and offline messages
 

@@ -160,3 +160,9 @@ def test_a_customer_sends_a_file_with_the_portals_checks(client, started):
     assert not ChatLine.objects.filter(client_id="f-2").exists()
     unknown = client.post("/chat/w/website/upload", {"token": "nope", "client_id": "x"}, HTTP_ORIGIN=ORIGIN)
     assert unknown.status_code == 404
+
+
+def test_the_portal_offers_the_same_chat_without_a_query(client, customer, customer_user, site):
+    client.force_login(customer_user)
+    html = client.get("/portal/").content.decode()
+    assert 'src="/static/chat/widget.js" data-site="website"' in html

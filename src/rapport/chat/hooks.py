@@ -20,13 +20,13 @@ def _demo(now: datetime) -> None:
 
 
 def portal_chat(request: HttpRequest, page: str) -> extensions.Panel | None:
-    """The same chat in the portal, on the customer's home page (signed in, so it joins their history)."""
-    if page != "home":
-        return None
-    from rapport.chat.models import ChatSite
+    """The same chat in the portal, on the customer's home page (signed in, so it joins their
+    history): the site named by ``CHAT_PORTAL_SITE``. No query: a widget whose site does not exist
+    removes itself."""
+    from django.conf import settings
 
-    key = ChatSite.objects.filter(active=True).order_by("id").values_list("key", flat=True).first()
-    if key is None:
+    key = settings.CHAT_PORTAL_SITE
+    if page != "home" or not key:
         return None
     return extensions.Panel(template="chat/portal_panel.html", place="top", order=90, context={"site_key": key})
 
