@@ -1,6 +1,7 @@
 """Demo data for live chat: the organisation's website as a chat site (open around the clock, so the
-demo can be tried at any hour; a real desk sets its opening hours in admin; Welsh offered), the agents' chat capacity (Megan Hughes chats in Welsh),
-and a morning's finished chats with their transcripts on the case timeline and CSAT answers."""
+demo can be tried at any hour: a real desk sets its opening hours in admin; Welsh offered), the
+agents' chat capacity (Megan Hughes chats in Welsh), and a morning's finished chats with their
+transcripts on the case timeline and CSAT answers."""
 
 from __future__ import annotations
 
