@@ -80,6 +80,7 @@ def register() -> None:
             kind="mean",
             unit="/5",
             definition="The mean score customers gave at the end of chats started in the period.",
+            formula="sum of the scores / number of chats rated",
             source="Live chat: the rating asked for when a chat ends.",
         ),
     )
