@@ -1,42 +1,20 @@
 """Demo data for live chat: the organisation's website as a chat site (open around the clock, so the
 demo can be tried at any hour: a real desk sets its opening hours in admin; Welsh offered), the
-agents' chat capacity (Megan Hughes chats in Welsh), and a morning's finished chats with their
-transcripts on the case timeline and CSAT answers."""
+agents' chat capacity (Megan Hughes chats in Welsh), and the demo's cases on the chat channel as
+chats: their messages are the transcripts, the resolved ones ended with a CSAT answer."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime, timedelta
 
 from rapport.accounts.models import Role, Team, User
-from rapport.chat import services
-from rapport.chat.models import AgentChat, ChatSite
+from rapport.cases.models import Case, MessageKind
+from rapport.chat.models import AgentChat, Chat, ChatLine, ChatSite, ChatStatus, Sender
 
-DEMO_CHATS = (
-    (
-        "Aisha Patel",
-        "aisha.patel@example.co.uk",
-        "Delivery not arrived",
-        5,
-        ["Hi, my order 48213 was due yesterday and hasn't come.", "Thanks, that's helpful."],
-        ["Sorry about that, Aisha. I can see it left our depot this morning: it will be with you by 6pm today."],
-    ),
-    (
-        "Gareth Jones",
-        "gareth.jones@example.co.uk",
-        "Change my address",
-        4,
-        ["I've moved house, can you update my address for billing?"],
-        ["Of course. I've sent you a secure link to confirm the new address."],
-    ),
-    (
-        "Fiona Campbell",
-        "fiona.campbell@example.co.uk",
-        "Refund for a faulty kettle",
-        3,
-        ["The kettle I bought last week leaks. Can I have a refund?"],
-        ["I'm sorry it leaks. Within 30 days you can reject it for a full refund: I've opened that for you."],
-    ),
-)
+SENDERS = {MessageKind.INBOUND: Sender.CUSTOMER, MessageKind.OUTBOUND: Sender.AGENT, MessageKind.NOTE: Sender.NOTE}
+SCORES = (5, 4, 5, 3, 4)
 
 
 def seed_chat_demo(now: datetime) -> None:
@@ -58,20 +36,33 @@ def seed_chat_demo(now: datetime) -> None:
         [AgentChat(user=a, capacity=3, languages="en,cy" if a.name == "Megan Hughes" else "en") for a in agents],
         ignore_conflicts=True,
     )
-    if not agents:
-        return
-    for i, (name, email, topic, score, said, answers) in enumerate(DEMO_CHATS):
-        start = now - timedelta(hours=3, minutes=40 * i)
-        agent = agents[i % len(agents)]
-        chat, _ = services.chat_start(site=site, name=name, email=email, topic=topic, consent=True, now=start)
-        services.chat_accept(actor=agent, chat_id=chat.pk, now=start + timedelta(seconds=20))
-        services.customer_says(chat=chat, client_id="demo-c1", body=said[0], now=start + timedelta(seconds=25))
-        services.agent_says(
-            actor=agent, chat_id=chat.pk, client_id="demo-a1", body=answers[0], now=start + timedelta(seconds=70)
+    cases = Case.objects.filter(channel="chat", chat__isnull=True).prefetch_related("messages").order_by("created_at")
+    for i, case in enumerate(cases[:5]):
+        messages = list(case.messages.all())
+        answered = next((m.created_at for m in messages if m.kind == MessageKind.OUTBOUND), None)
+        done = case.status in {"resolved", "closed"}
+        due = case.created_at + timedelta(seconds=site.first_answer_seconds)
+        chat = Chat.objects.create(
+            site=site,
+            case=case,
+            customer_id=case.customer_id,
+            token_digest=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),  # nobody holds it
+            status=ChatStatus.ENDED if done else (ChatStatus.ACTIVE if case.owner_id else ChatStatus.WAITING),
+            agent_id=case.owner_id,
+            team_id=case.team_id,
+            topic=case.subject[:200],
+            started_at=case.created_at,
+            answered_at=answered,
+            first_answer_due=due,
+            breached_at=due if answered is None or answered > due else None,
+            ended_at=(messages[-1].created_at if messages else case.created_at) if done else None,
+            csat=SCORES[i % len(SCORES)] if done else None,
+            last_seq=len(messages),
+            identity_verified=True,
         )
-        for j, line in enumerate(said[1:], start=2):
-            services.customer_says(
-                chat=chat, client_id=f"demo-c{j}", body=line, now=start + timedelta(seconds=60 + 30 * j)
-            )
-        services.chat_end(chat_id=chat.pk, now=start + timedelta(minutes=6))
-        services.chat_rate(chat=chat, score=score, now=start + timedelta(minutes=6))
+        ChatLine.objects.bulk_create(
+            [
+                ChatLine(chat=chat, seq=n, client_id=f"demo-{m.pk}", sender=SENDERS[MessageKind(m.kind)], message=m)
+                for n, m in enumerate(messages, start=1)
+            ]
+        )
