@@ -166,3 +166,19 @@ def test_the_portal_offers_the_same_chat_without_a_query(client, customer, custo
     client.force_login(customer_user)
     html = client.get("/portal/").content.decode()
     assert 'src="/static/chat/widget.js" data-site="website"' in html
+
+
+def test_the_chats_page_lists_in_a_fixed_number_of_queries_with_csv(
+    client, site, chat_agent, now, django_assert_max_num_queries
+):
+    for i in range(3):
+        services.chat_start(site=site, name=f"Customer {i}", email="", topic=f"Topic {i}", consent=True, now=now)
+    client.force_login(chat_agent)
+    client.get("/chat/")  # the session and the user are loaded once, as on every page
+    with django_assert_max_num_queries(12):
+        page = client.get("/chat/").content.decode()
+    assert page.count('<th scope="row">') == 3
+    csv = client.get("/chat/?format=csv").content.decode().splitlines()
+    assert csv[0].startswith("Case,Customer,Topic")
+    assert len(csv) == 4
+    assert "No chats with this status yet" in client.get("/chat/?status=ended").content.decode()

@@ -89,6 +89,13 @@ class Chat(models.Model):
     def __str__(self) -> str:
         return f"Chat {self.pk} ({self.status})"
 
+    @property
+    def waited_seconds(self) -> int | None:
+        """Seconds from the start to the first answer; None while unanswered."""
+        if self.answered_at is None:
+            return None
+        return max(0, int((self.answered_at - self.started_at).total_seconds()))
+
 
 class Sender(models.TextChoices):
     CUSTOMER = "customer", "Customer"

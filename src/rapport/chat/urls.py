@@ -4,6 +4,7 @@ from rapport.chat import views
 
 app_name = "chat"
 urlpatterns: list[URLPattern] = [
+    path("", views.history, name="history"),
     path("console/", views.console, name="console"),
     path("jsi18n/", views.WidgetCatalog.as_view(), name="jsi18n"),
     path("w/<slug:key>/config", views.widget_config, name="widget_config"),

@@ -8,6 +8,7 @@ no preflight). Every error is JSON naming the field.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -23,6 +24,7 @@ from rapport.accounts.models import Team, User
 from rapport.cases.services import Upload
 from rapport.chat import access, selectors, services
 from rapport.chat.models import ChatSite
+from rapport.platform import csv_export
 from rapport.platform.errors import FieldError, RapportError
 from rapport.web.middleware import CSP
 from rapport.web.views import actor, staff_page
@@ -262,3 +264,57 @@ def console(request: HttpRequest) -> HttpResponse:
     socket_origin = context["websocket"].split("/ws/", 1)[0]
     response["Content-Security-Policy"] = f"{CSP}; connect-src 'self' {socket_origin}"
     return response
+
+
+@staff_page
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """Chats, newest first, 50 a page (older with ``before``), filtered by status; also as CSV."""
+    user = actor(request)
+    status = request.GET.get("status", "")
+    if status not in {"", "waiting", "active", "ended"}:
+        status = ""
+    before = request.GET.get("before", "")
+    before_id = int(before) if before.isdigit() else None
+    if request.GET.get("format") == "csv":
+        chats = selectors.chat_list(user, status=status, limit=5000, before_id=before_id)
+        out = io.StringIO()
+        writer = csv_export.writer(out)
+        writer.writerow(
+            [
+                "Case",
+                "Customer",
+                "Topic",
+                "Language",
+                "Status",
+                "Agent",
+                "Started",
+                "First answer (s)",
+                "Target met",
+                "CSAT",
+            ]
+        )
+        for c in chats:
+            writer.writerow(
+                [
+                    c.case.reference,
+                    c.customer.name,
+                    c.topic,
+                    c.language,
+                    c.status,
+                    c.agent.name if c.agent else "",
+                    c.started_at.isoformat(),
+                    c.waited_seconds if c.answered_at else "",
+                    "no" if c.breached_at else ("yes" if c.answered_at else ""),
+                    c.csat or "",
+                ]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="chats.csv"'
+        return response
+    chats = selectors.chat_list(user, status=status, limit=PAGE + 1, before_id=before_id)
+    older = chats[PAGE - 1].pk if len(chats) > PAGE else None
+    return render(request, "chat/history.html", {"chats": chats[:PAGE], "status": status, "older": older})
+
+
+PAGE = 50
