@@ -137,6 +137,7 @@ def test_nobody_available_gives_the_offline_form_that_makes_a_case(browser, serv
     page.get_by_label("What is it about?").fill("Direct debit date")
     page.get_by_label("Your message").fill("Can I move my direct debit to the 15th?")
     page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_text(re.compile(r"Your reference is C-\d+"))).to_be_visible()
     case = Case.objects.get(subject="Direct debit date")
     expect(page.get_by_text(f"Your reference is {case.reference}")).to_be_visible()
     assert case.channel == "email"
