@@ -35,6 +35,7 @@ from rapport.automation import api as automation_api
 from rapport.cases import api as cases_api
 from rapport.cases.models import Case
 from rapport.cases.schemas import CaseOut
+from rapport.chat import api as chat_api
 from rapport.coaching import api as coaching_api
 from rapport.complaints import api as complaints_api
 from rapport.customers import api as customers_api
@@ -139,6 +140,8 @@ api.add_router("/kb", knowledge_api.router)
 api.add_router("/webhooks", webhooks_api.router)
 api.add_router("/routing", routing_api.router)
 api.add_router("/automation", automation_api.router)
+api.add_router("/chats", chat_api.router)
+api.add_router("/chat", chat_api.availability_router)
 
 
 def _respond(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:

@@ -4,6 +4,8 @@
     rapport demo [--host H --port P]     demo data once, then the web server and a worker
     rapport seed --cases N [--seed S]    add N realistic cases quickly (benchmarks, load tests)
     rapport serve [--bind A --workers N] the production web server (gunicorn)
+    rapport chat-server [--bind A --workers N]
+                                         live chat's WebSockets (uvicorn, ASGI), beside `serve`
     rapport worker [--workers N] [--no-scheduler]
                                          the background worker (Huey); one host runs the scheduler
     rapport createadmin                  an admin account (prompts for the password)
@@ -38,6 +40,8 @@ USAGE_ERROR = 2
 SETTINGS = "rapport.settings"
 GUNICORN_CONFIG = "python:rapport.platform.gunicorn_conf"
 WSGI_APP = "rapport.wsgi:application"
+ASGI_APP = "rapport.asgi:application"
+WS_MAX_BYTES = 65536  # a chat message is at most 5,000 characters; nothing bigger is read
 
 
 PASS_THROUGH = frozenset({"check", "manage"})  # everything after the word goes to Django untouched
@@ -56,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     from django.core.management import CommandError
 
-    if args.command == "serve":
+    if args.command in {"serve", "chat-server"}:
         # The production server runs the production profile: it refuses to start without secrets.
         os.environ["RAPPORT_ENV"] = "production"
     if args.command == "demo":
@@ -164,6 +168,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bind", default=None, help="address:port (default 127.0.0.1:8000, or RAPPORT_BIND)")
     p.add_argument("--workers", type=_positive, default=None, help="web processes (default from gunicorn_conf)")
     p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("chat-server", help="live chat's WebSockets (uvicorn), beside the web server")
+    p.add_argument("--bind", default=None, help="address:port (default 127.0.0.1:8001, or RAPPORT_CHAT_BIND)")
+    p.add_argument("--workers", type=_positive, default=1, help="processes (1; more need REDIS_URL)")
+    p.set_defaults(handler=cmd_chat_server)
 
     p = sub.add_parser("worker", help="the background worker (Huey)")
     p.add_argument("--workers", type=_positive, default=2, help="worker threads (2)")
@@ -405,7 +414,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
     env["RAPPORT_DATA_DIR"] = str(settings.DATA_DIR)  # the children use this database whatever their cwd
-    server = [*_gunicorn(f"{args.host}:{args.port}", workers=2)]
+    # One ASGI process serves the pages and live chat's WebSockets: without Redis the channel layer
+    # is one process's memory, so every socket must be in the same process (docs/chat.md).
+    server = _uvicorn(args.host, args.port, workers=1)
     worker = [sys.executable, "-m", "rapport.cli", "worker"]
     print("Starting the web server and the worker …", flush=True)
     return _supervise({"web server": server, "worker": worker}, env, ready=(_probe_url(args.host, args.port), announce))
@@ -464,6 +475,13 @@ def _gunicorn(bind: str, *, workers: int | None) -> list[str]:
     if workers:
         command += ["--workers", str(workers)]
     return [*command, WSGI_APP]
+
+
+def _uvicorn(host: str, port: int, *, workers: int) -> list[str]:
+    command = [sys.executable, "-m", "uvicorn", ASGI_APP, "--host", host, "--port", str(port)]
+    command += ["--ws", "websockets-sansio", "--ws-max-size", str(WS_MAX_BYTES), "--no-server-header"]
+    command += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--log-level", "warning"]
+    return [*command, "--workers", str(workers)] if workers > 1 else command
 
 
 def _supervise(
@@ -530,6 +548,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     sys.stderr.flush()
     # gunicorn takes over this process: signals from a supervisor (systemd, Docker) reach it directly.
     os.execv(sys.executable, command)  # noqa: S606 - our own interpreter running gunicorn
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_chat_server(args: argparse.Namespace) -> int:
+    """Live chat's WebSockets behind nginx's ``/ws/`` (docs/chat.md). Several processes or hosts
+    share the Redis channel layer, so more than one worker needs ``REDIS_URL``."""
+    from django.conf import settings
+    from django.db import connections
+
+    if args.workers > 1 and not settings.REDIS_URL:
+        raise UserError("More than one chat-server process needs REDIS_URL: their sockets meet in Redis.")
+    connections.close_all()
+    bind = args.bind or os.environ.get("RAPPORT_CHAT_BIND") or "127.0.0.1:8001"
+    host, _, port = bind.rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(f"--bind is address:port, not {bind!r}")
+    command = _uvicorn(host.strip("[]"), int(port), workers=args.workers)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter running uvicorn
     return 0  # pragma: no cover - execv does not return
 
 

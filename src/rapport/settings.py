@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "rapport.notifications",
     "rapport.imports",
     "rapport.automation",  # after the apps whose event kinds its rules are triggered by
+    "rapport.chat",
     "rapport.webhooks",  # last: it offers the event kinds the apps above register
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "rapport.urls"
 WSGI_APPLICATION = "rapport.wsgi.application"
+ASGI_APPLICATION = "rapport.asgi.application"  # live chat's WebSockets (docs/chat.md)
 
 TEMPLATES = [
     {
@@ -172,6 +174,24 @@ elif DATABASES["default"]["ENGINE"] == "rapport.platform.dbbackends.sqlite":
 else:
     # PostgreSQL without Redis: the cache is a table in the database every host shares.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rapport_cache"}}
+
+# Live chat (docs/chat.md): the channel layer joins every ASGI process through Redis; without it
+# the layer is one process's memory, so one ASGI process must serve every socket (the demo does).
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # redis-py 8 reads with a 5 s timeout by default, the length of the layer's blocking
+            # receive: a longer one, so a quiet socket is not an error.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHAT_WEBSOCKET_URL = env_str("CHAT_WEBSOCKET_URL", "")  # blank: wss://<this host>/ws/chat/
+CHAT_PORTAL_SITE = env_str("CHAT_PORTAL_SITE", "website")  # the chat site the portal offers; blank: none
+CHAT_MESSAGES_PER_MINUTE = 30
+CHAT_STARTS_PER_MINUTE = 6  # per address: chats and offline messages
 
 if REDIS_URL:
     HUEY = {

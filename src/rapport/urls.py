@@ -30,6 +30,7 @@ urlpatterns = [
     path("webhooks/", include("rapport.webhooks.urls")),
     path("imports/", include("rapport.imports.urls")),
     path("automation/", include("rapport.automation.urls")),
+    path("chat/", include("rapport.chat.urls")),
     path("coaching/", include("rapport.coaching.urls")),
     path("routing/", include("rapport.routing.urls")),
     path("identity/passkeys/", include((identity_urls.passkey_urlpatterns, "otp_webauthn"))),

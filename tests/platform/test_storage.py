@@ -45,7 +45,7 @@ ALLOWED = {
     "web/exports.py": "a large export is spooled to an anonymous temporary file, then saved through storage",
     "imports/commands.py": "`rapport import zendesk|freshdesk|csv PATH`: the operator's own export folder",
     "imports/sources.py": "streams that export's files, or an uploaded one unpacked into a temporary folder",
-    "imports/services.py": "an uploaded export is read from storage and unpacked into a temporary folder, removed after",
+    "imports/services.py": "an upload is read from storage and unpacked into a temporary folder, removed after the run",
     "imports/demo.py": "the demo writes a small Zendesk export to a temporary folder and dry-runs it",
 }
 
