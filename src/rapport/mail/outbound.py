@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
+from rapport.customers.language import in_language_of
 from rapport.domain import mail_rules
 from rapport.domain.case_merge import cc_split
 from rapport.domain.case_rules import Channel
@@ -127,17 +128,20 @@ def acknowledgement_queue(*, case: Case, message: Message, now: datetime) -> Out
         return None
     # When they will hear back, from the SLA promise in business time ("We will reply by 1pm on
     # Friday 11 December."); nothing rather than a vague "as soon as we can" when no SLA applies.
-    found = extensions.promises_for([case], now).get(case.pk)
-    subject, text = _render(
-        TemplateKey.ACKNOWLEDGEMENT,
-        {
-            "case": case,
-            "reference": case.reference,
-            "customer": customer,
-            "message": message,
-            "promise": found.text if found else "",
-        },
-    )
+    # Written in the customer's preferred language: the default wording is in the catalogue; a
+    # template the organisation edited in admin is its own text, sent as written.
+    with in_language_of(customer):
+        found = extensions.promises_for([case], now).get(case.pk)
+        subject, text = _render(
+            TemplateKey.ACKNOWLEDGEMENT,
+            {
+                "case": case,
+                "reference": case.reference,
+                "customer": customer,
+                "message": message,
+                "promise": found.text if found else "",
+            },
+        )
     inbound = MailMessage.objects.filter(message=message).values_list("message_id_header", flat=True).first()
     headers = {"Auto-Submitted": "auto-replied", "Reply-To": settings.DEFAULT_FROM_EMAIL}
     if inbound:

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
@@ -147,16 +148,16 @@ def uploads(files: Iterable[UploadedFile]) -> list[Upload]:
 
 class SignInForm(Form):
     email = forms.CharField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        error_messages={"required": "Enter your email address."},
+        error_messages={"required": _("Enter your email address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=1024,
-        error_messages={"required": "Enter your password."},
+        error_messages={"required": _("Enter your password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 

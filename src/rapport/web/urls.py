@@ -9,6 +9,7 @@ urlpatterns = [
     path("queue/views/<int:view_id>/", views.saved_view_change, name="saved_view_change"),
     path("preferences/shortcuts/", views.shortcut_preferences, name="shortcut_preferences"),
     path("search/", views.search, name="search"),
+    path("language/", views.language_set, name="language_set"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("attachments/<int:attachment_id>/preview/", views.attachment_preview, name="attachment_preview"),
     path("settings/changes/", settings_history.setting_changes, name="setting_changes"),
