@@ -92,4 +92,6 @@ def test_machine_assisted_entries_say_they_need_review(catalogue):
     waiting = [m for m in entries(catalogue) if NEEDS_REVIEW in m.user_comments]
     # docs/languages.md says no surface has been reviewed yet: keep the two in step.
     assert len(waiting) == len(entries(catalogue))
-    assert "No surface has been reviewed by a Welsh speaker yet" in (SRC.parents[1] / "docs" / "languages.md").read_text()
+    assert (
+        "No surface has been reviewed by a Welsh speaker yet" in (SRC.parents[1] / "docs" / "languages.md").read_text()
+    )
