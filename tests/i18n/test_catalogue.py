@@ -53,7 +53,8 @@ def test_every_plural_entry_has_all_four_forms(catalogue):
     plurals = [m for m in entries(catalogue) if m.pluralizable]
     assert plurals
     for message in plurals:
-        assert len(message.string) == 4 and all(message.string), message.id
+        assert len(message.string) == 4, message.id
+        assert all(message.string), message.id
 
 
 def test_no_entry_is_fuzzy_or_empty(catalogue):

@@ -94,7 +94,8 @@ def test_switching_saves_a_signed_in_customers_preference_and_returns_to_the_pag
 
     response = client.post("/language/", {"language": "cy", "next": page})
 
-    assert response.status_code == 302 and response["Location"] == page
+    assert response.status_code == 302
+    assert response["Location"] == page
     assert response.cookies["rapport_language"].value == "cy"
     customer.refresh_from_db()
     assert customer.language == "cy"
