@@ -165,3 +165,15 @@ def test_the_survey_page_speaks_the_language_of_the_customer_it_was_sent_to(
     html = response.content.decode()
     assert '<html lang="cy">' in html
     assert "Anfon fy ateb" in html
+
+
+def test_a_pdf_says_the_language_it_is_written_in():
+    from django.utils import translation
+
+    from rapport.platform.pdf import Paragraph, render_pdf
+
+    with translation.override("cy"):
+        assert pdf_language(render_pdf("Dŵr poeth", [Paragraph("Mae'r dŵr yn oer.")])) == "cy"
+        # an English text (a help article) linked from a Welsh page keeps its own language
+        assert pdf_language(render_pdf("Hot water", [Paragraph("No hot water.")], lang="en-GB")) == "en-GB"
+    assert pdf_language(render_pdf("Hot water", [Paragraph("No hot water.")])) == "en-GB"
