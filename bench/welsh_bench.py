@@ -106,8 +106,8 @@ def main() -> None:
     }
     results: dict[tuple[str, str], list[float]] = {}
     for _ in range(10):  # warm: templates, catalogues, connections
-        for page, url in pages.items():
-            for language, (client, case) in clients.items():
+        for url in pages.values():
+            for client, case in clients.values():
                 timed(client, url(case), ENGLISH)
     for _ in range(args.requests):
         for page, url in pages.items():
