@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-fast test-postgres test-browser test-api-fuzz lint check-deploy serve worker clean
+.PHONY: catalogues demo test test-fast test-postgres test-browser test-api-fuzz lint check-deploy serve worker clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -24,10 +24,16 @@ $(FONT):
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-demo: .venv/.synced | $(FONT)
+# Translation catalogues, compiled with Babel (no GNU gettext needed); the .mo files are not committed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard src/rapport/locale/*/LC_MESSAGES/django.po))
+catalogues: $(CATALOGUES)
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po .venv/.synced
+	$(RUN) pybabel --quiet compile --domain django --input-file $< --output-file $@
+
+demo: .venv/.synced $(CATALOGUES) | $(FONT)
 	$(RUN) rapport demo
 
-lint: .venv/.synced
+lint: .venv/.synced $(CATALOGUES)
 	$(RUN) ruff check src tests bench
 	$(RUN) lint-imports
 	$(RUN) mypy
@@ -38,15 +44,15 @@ lint: .venv/.synced
 test: lint | $(FONT)
 	$(RUN) pytest -q -m "not browser and not fuzz"
 
-test-fast: .venv/.synced | $(FONT)
+test-fast: .venv/.synced $(CATALOGUES) | $(FONT)
 	$(RUN) pytest -q -x -m "not browser and not fuzz"
 
-test-postgres: .venv/.synced | $(FONT)
+test-postgres: .venv/.synced $(CATALOGUES) | $(FONT)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser and not fuzz"
 
 # schemathesis over the whole OpenAPI document: a throw-away test database seeded with the demo
 # organisation, in a data folder of its own that is removed afterwards (SQLite unless DATABASE_URL).
-test-api-fuzz: .venv/.synced | $(FONT)
+test-api-fuzz: .venv/.synced $(CATALOGUES) | $(FONT)
 	data=$$(mktemp -d) && trap 'rm -rf "$$data"' EXIT && \
 	  RAPPORT_DATA_DIR=$$data $(RUN) pytest -q -m fuzz -p no:logging tests/fuzz
 
@@ -54,7 +60,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-test-browser: .venv/.synced node_modules/.installed | $(FONT)
+test-browser: .venv/.synced $(CATALOGUES) node_modules/.installed | $(FONT)
 	$(RUN) pytest -q -m browser tests/browser
 
 clean:

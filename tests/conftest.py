@@ -9,6 +9,13 @@ import pytest
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
+def pytest_configure(config):
+    """The Welsh catalogue compiled, as ``make`` would, when the suite is run directly."""
+    from tests.i18n.catalogues import compile_stale
+
+    compile_stale()
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "rapport.web.middleware.CustomerLanguageMiddleware",  # customer pages only: English or Welsh
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -318,8 +319,14 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- locale -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-# Customer-facing text is marked for translation (ADR 0011); Welsh is listed, its catalogue is to come.
+# Customer pages, messages, letters and surveys in English or Welsh (ADR 0011, ADR 0034); the
+# catalogue is src/rapport/locale/cy/, compiled by `make` (docs/languages.md).
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LANGUAGE_COOKIE_NAME = "rapport_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = PRODUCTION and env_bool("RAPPORT_SECURE_COOKIES", default=True)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True

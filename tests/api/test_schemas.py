@@ -11,6 +11,7 @@ from rapport.cases.models import MessageKind
 from rapport.cases.selectors import QUEUES, SORT_NAMES
 from rapport.customers import schemas as customer_schemas
 from rapport.customers.models import CustomerKind
+from rapport.domain import languages
 from rapport.domain.case_rules import CaseType, Channel, Priority, Status
 
 
@@ -26,6 +27,7 @@ from rapport.domain.case_rules import CaseType, Channel, Priority, Status
         (case_schemas.SortName, list(SORT_NAMES)),
         (customer_schemas.ChannelName, [c.value for c in Channel]),
         (customer_schemas.CustomerKindName, list(CustomerKind.values)),
+        (customer_schemas.LanguageCode, list(languages.CODES_IN_ORDER)),
     ],
 )
 def test_api_choices_match_the_domain(choices, expected):

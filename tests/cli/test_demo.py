@@ -67,6 +67,14 @@ def test_demo_has_external_and_internal_customers(demo):
     assert Case.objects.filter(customer__kind=CustomerKind.DEPARTMENT, type=CaseType.INTERNAL_REQUEST).exists()
 
 
+def test_some_demo_people_are_served_in_welsh(demo):
+    welsh = list(Customer.objects.filter(language="cy").values_list("kind", flat=True))
+    people = Customer.objects.filter(kind=CustomerKind.PERSON).count()
+    assert len(welsh) == people // 20
+    assert set(welsh) == {CustomerKind.PERSON}
+    assert Customer.objects.get(email=CUSTOMER.email).language == "en"  # the printed demo customer
+
+
 def test_demo_times_are_in_the_weeks_before_now(demo, now):
     from datetime import timedelta
 

@@ -152,17 +152,16 @@ def test_routing_costs_the_same_number_of_queries_whatever_the_team_size(billing
     assert len(large) == len(small)
 
 
-def test_a_welsh_speaking_customer_goes_to_a_welsh_speaker(crew, raise_case, now, monkeypatch):
-    # Until Customer.language lands (the Welsh issue), the customer's language is read with getattr.
-    monkeypatch.setattr(Customer, "language", "cy", raising=False)
+def test_a_welsh_speaking_customer_goes_to_a_welsh_speaker(crew, raise_case, now):
+    Customer.objects.update(language="cy")
 
     outcomes = {route(raise_case(f"Case {i}"), now, "skills").user_id for i in range(3)}
 
     assert outcomes == {crew[0].pk}
 
 
-def test_with_no_welsh_speaker_available_nobody_is_assigned_and_the_reason_says_so(crew, raise_case, now, monkeypatch):
-    monkeypatch.setattr(Customer, "language", "cy", raising=False)
+def test_with_no_welsh_speaker_available_nobody_is_assigned_and_the_reason_says_so(crew, raise_case, now):
+    Customer.objects.update(language="cy")
     set_status(crew[0], "away", now - timedelta(minutes=1))
     case = raise_case()
 

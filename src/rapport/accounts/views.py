@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,8 +22,10 @@ from rapport.accounts import throttle
 from rapport.accounts.models import User
 from rapport.web.forms import SignInForm
 
-BAD_CREDENTIALS = "That email address and password do not match an active account. Check them and try again."
-SIGNED_OUT = "You have signed out."
+BAD_CREDENTIALS = gettext_noop(
+    "That email address and password do not match an active account. Check them and try again."
+)
+SIGNED_OUT = gettext_noop("You have signed out.")
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -74,7 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
                 throttle.login_failed(email=email, ip=ip)
-                form.add_error(None, BAD_CREDENTIALS)
+                form.add_error(None, gettext(BAD_CREDENTIALS))
             else:
                 throttle.login_succeeded(email=email, ip=ip)
                 login(request, user)
@@ -95,5 +98,5 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     if elsewhere:
         return redirect(elsewhere)
-    messages.info(request, SIGNED_OUT)
+    messages.info(request, gettext(SIGNED_OUT))
     return redirect("login")

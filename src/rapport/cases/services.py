@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from rapport import access as policy
 from rapport import extensions
@@ -42,14 +43,14 @@ from rapport.platform import markdown
 from rapport.platform.errors import Conflict, FieldError, Forbidden, TooLarge
 from rapport.platform.html import sanitise_html
 
-SUBJECT_REQUIRED = "Give the case a subject."
-SUBJECT_TOO_LONG = "Keep the subject to 200 characters or fewer."
-BODY_REQUIRED = "Write a message."
+SUBJECT_REQUIRED = gettext_noop("Give the case a subject.")
+SUBJECT_TOO_LONG = gettext_noop("Keep the subject to 200 characters or fewer.")
+BODY_REQUIRED = gettext_noop("Write a message.")
 REPLY_REQUIRED = "Write a reply."
 NOTE_REQUIRED = "Write a note."
 # The same mistake gets the same words on the pages and through the API.
 BODY_REQUIRED_FOR: dict[str, str] = {MessageKind.OUTBOUND: REPLY_REQUIRED, MessageKind.NOTE: NOTE_REQUIRED}
-BODY_TOO_LONG = "Messages are limited to 100,000 characters."
+BODY_TOO_LONG = gettext_noop("Messages are limited to 100,000 characters.")
 VERSION_CONFLICT = "Someone else changed this case since you opened it. Review the current state and try again."
 CUSTOMER_ONLY_OWN = "Customers can raise cases only for themselves."
 MERGED_CASE = "This case was merged into {into}: work on that case instead."
@@ -86,9 +87,9 @@ def _choice(field: str, value: Any, allowed: type[E]) -> E:
 def _clean_subject(subject: str) -> str:
     subject = " ".join((subject or "").split())
     if not subject:
-        raise FieldError(subject=SUBJECT_REQUIRED)
+        raise FieldError(subject=gettext(SUBJECT_REQUIRED))
     if len(subject) > 200:
-        raise FieldError(subject=SUBJECT_TOO_LONG)
+        raise FieldError(subject=gettext(SUBJECT_TOO_LONG))
     return subject
 
 
@@ -98,9 +99,9 @@ clean_subject = _clean_subject  # for the other writers of a case's subject (``s
 def _clean_body(body: str, field: str = "body", *, kind: str = "") -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
-        raise FieldError(**{field: BODY_REQUIRED_FOR.get(kind, BODY_REQUIRED)})
+        raise FieldError(**{field: gettext(BODY_REQUIRED_FOR.get(kind, BODY_REQUIRED))})
     if len(body) > MAX_BODY:
-        raise FieldError(**{field: BODY_TOO_LONG})
+        raise FieldError(**{field: gettext(BODY_TOO_LONG)})
     return body
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from rapport.cases.models import Case
+from rapport.domain import languages
 from rapport.domain.case_rules import CaseType
 from rapport.domain.language import Finding, review
 
@@ -42,8 +43,36 @@ def wording_hints(*, text: str, complaint: bool) -> tuple[Hint, ...]:
 
 
 def reply_hints(*, case: Case, text: str) -> tuple[Hint, ...]:
-    """The hints on a reply to ``case`` (already loaded through the access gate)."""
-    return wording_hints(text=text[:MAX_REVIEW_CHARS], complaint=case.type == CaseType.COMPLAINT)
+    """The hints on a reply to ``case`` (already loaded through the access gate): the wording, and
+    a reply written in a language other than the one the customer asked to be served in."""
+    text = text[:MAX_REVIEW_CHARS]
+    hints = wording_hints(text=text, complaint=case.type == CaseType.COMPLAINT)
+    language = language_hint(text=text, expected=case.customer.language)
+    return (language, *hints) if language else hints
+
+
+LANGUAGE_NAMES = {languages.ENGLISH: "English", languages.WELSH: "Welsh"}
+
+
+def language_hint(*, text: str, expected: str) -> Hint | None:
+    """A hint when ``text`` is clearly written in a language other than ``expected`` (the
+    customer's preferred language): a Welsh speaker answered in English, or the reverse."""
+    found = languages.language_mismatch(text, expected)
+    if found is None:
+        return None
+    first = text.strip().split("\n", 1)[0][:80]
+    return Hint(
+        code="language",
+        label="Language",
+        start=0,
+        end=len(first),
+        quote=first,
+        explanation=(
+            f"This customer asked to be served in {LANGUAGE_NAMES.get(expected, expected)}, "
+            f"and this reply reads as {LANGUAGE_NAMES.get(found, found)}."
+        ),
+        suggestion=f"Write the reply in {LANGUAGE_NAMES.get(expected, expected)}.",
+    )
 
 
 def _hint(text: str, finding: Finding) -> Hint:

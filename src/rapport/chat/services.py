@@ -163,10 +163,11 @@ def chat_start(
         customer = _customer_for(
             name=values["name"], email=values["email"], verified=verified, portal_user=portal_user, now=now
         )
-        if language == "cy" and getattr(customer, "language", None) == "":
-            # ``Customer.language`` arrives with Welsh support; routing reads it for Welsh speakers.
-            setattr(customer, "language", language)  # noqa: B010 - the field is not on every install yet
-            customer.save(update_fields=["language"])  # type: ignore[misc]  # see above
+        if customer.created_at == now and customer.language != language:
+            # someone new, first heard from in a Welsh chat, is served in Welsh from now on (and
+            # routed to Welsh speakers); a known customer's own choice is theirs to change
+            customer.language = language
+            customer.save(update_fields=["language"])
         lead = f"{values['topic']}" + (
             f"\n\nAdjustment asked for: {values['adjustment']}" if values["adjustment"] else ""
         )

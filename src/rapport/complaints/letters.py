@@ -16,16 +16,41 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, gettext_noop
 
 from rapport import extensions
 from rapport.accounts.models import User
-from rapport.complaints.models import AdrScheme, Award, Complaint, ComplaintSettings
+from rapport.complaints.models import (
+    DEFAULT_DEADLOCK,
+    DEFAULT_FINAL_RESPONSE,
+    AdrScheme,
+    Award,
+    Complaint,
+    ComplaintSettings,
+)
+from rapport.customers.language import in_language_of
 from rapport.domain import complaint_rules as rules
 from rapport.domain.consumer_law import Assessment
 from rapport.platform.pdf import Block, Bullets, Heading, Lines, Paragraph, render_pdf
 
 SIGN_OFF = gettext_noop("Yours sincerely,")  # translated where it is written
+# What is paid or given, and the statutory remedy, as the letter names them (its language's words).
+AWARD_KINDS = {
+    "refund": gettext_noop("Refund"),
+    "goodwill": gettext_noop("Goodwill"),
+    "compensation": gettext_noop("Compensation"),
+}
+REMEDIES = {
+    "short_term_reject": gettext_noop("short term reject"),
+    "repair": gettext_noop("repair"),
+    "replacement": gettext_noop("replacement"),
+    "price_reduction": gettext_noop("price reduction"),
+    "final_reject": gettext_noop("final reject"),
+    "repeat_performance": gettext_noop("repeat performance"),
+    "cancel": gettext_noop("cancel"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,7 @@ class Letter:
     refer_by: date
     adr: Adr
     large_print: bool = False
+    language: str = "en-gb"  # the Django language tag it is written in: the customer's preference
 
     @property
     def paragraphs(self) -> list[str]:
@@ -58,6 +84,10 @@ class Letter:
 
     @property
     def blocks(self) -> tuple[Block, ...]:
+        with translation.override(self.language):
+            return self._blocks()
+
+    def _blocks(self) -> tuple[Block, ...]:
         head: list[Block] = [
             Lines(self.letterhead, align="R", bold_first=True),
             Lines([day(self.dated)]),
@@ -74,6 +104,10 @@ class Letter:
     @property
     def text(self) -> str:
         """The letter as the email's text: the same words as the PDF attached to it."""
+        with translation.override(self.language):
+            return self._text()
+
+    def _text(self) -> str:
         parts = [
             day(self.dated),
             f"{_our_reference(self.reference)}\n{_your_complaint(self.subject)}",
@@ -84,7 +118,10 @@ class Letter:
         return "\n\n".join(parts)
 
     def pdf(self) -> bytes:
-        return render_pdf(f"{self.title} {self.reference}", self.blocks, large_print=self.large_print, show_title=False)
+        with translation.override(self.language):
+            return render_pdf(
+                f"{self.title} {self.reference}", self.blocks, large_print=self.large_print, show_title=False
+            )
 
 
 def _our_reference(reference: str) -> str:
@@ -109,7 +146,21 @@ def paragraphs(text: str) -> list[str]:
 
 
 def day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    """A date as a letter prints it, in the active language ("5 December 2026", "5 Rhagfyr 2026")."""
+    return date_format(value, "j F Y")
+
+
+def pounds(amount: object) -> str:
+    """An amount in pounds with pence and thousands grouped, as the active language writes it."""
+    return "£" + number_format(amount, 2, force_grouping=True)
+
+
+def award_kind(award: Award) -> str:
+    return gettext(AWARD_KINDS[award.kind]) if award.kind in AWARD_KINDS else award.get_kind_display()
+
+
+def remedy_words(code: str) -> str:
+    return gettext(REMEDIES[code]) if code in REMEDIES else code.replace("_", " ")
 
 
 def letterhead(config: ComplaintSettings) -> tuple[str, ...]:
@@ -152,6 +203,8 @@ def opening(complaint: Complaint, config: ComplaintSettings, *, deadlock: bool) 
     """The organisation's template, filled: what the handler sees and may edit before sending."""
     case = complaint.case
     template = config.deadlock_template if deadlock else config.final_response_template
+    if template in (DEFAULT_FINAL_RESPONSE, DEFAULT_DEADLOCK):
+        template = gettext(template)  # the wording as shipped, in the customer's language
     fields = {
         "customer": case.customer.name,
         "subject": case.subject,
@@ -174,6 +227,32 @@ def final_response(
     body: str | None = None,
 ) -> Letter:
     """The letter; ``body`` replaces the template's opening and outcome (the handler's edit)."""
+    with in_language_of(complaint.case.customer) as language:
+        return _final_response(
+            complaint,
+            config,
+            assessment=assessment,
+            awards=awards,
+            deadlock=deadlock,
+            today=today,
+            signatory=signatory,
+            body=body,
+            language=language,
+        )
+
+
+def _final_response(
+    complaint: Complaint,
+    config: ComplaintSettings,
+    *,
+    assessment: Assessment | None,
+    awards: Sequence[Award],
+    deadlock: bool,
+    today: date,
+    signatory: User | None,
+    body: str | None,
+    language: str,
+) -> Letter:
     case = complaint.case
     adr = adr_for(complaint, config)
     refer_by = rules.referral_until(today, adr.months)
@@ -187,12 +266,12 @@ def final_response(
         if assessment is not None:
             sections.append((Paragraph(assessment.explanation), assessment.explanation))
         if legal:
-            items = [f"{a.get_kind_display()}: £{a.amount:,.2f} ({a.remedy.replace('_', ' ')})" for a in legal]
+            items = [f"{award_kind(a)}: {pounds(a.amount)} ({remedy_words(a.remedy)})" for a in legal]
             sections.append((Bullets(items), "\n".join(f"- {i}" for i in items)))
     if goodwill:
         heading = gettext("What we offer as goodwill")
         intro = gettext("On top of your legal rights, and not in place of them, we offer:")
-        items = [f"{a.get_kind_display()}: £{a.amount:,.2f}" + (f" ({a.note})" if a.note else "") for a in goodwill]
+        items = [f"{award_kind(a)}: {pounds(a.amount)}" + (f" ({a.note})" if a.note else "") for a in goodwill]
         sections += [
             (Heading(heading, level=2), heading),
             (Paragraph(intro), intro),
@@ -217,4 +296,5 @@ def final_response(
         refer_by=refer_by,
         adr=adr,
         large_print=prefs.large_print,
+        language=language,
     )

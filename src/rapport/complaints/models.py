@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from rapport.accounts.models import Role
 from rapport.cases.models import Case
@@ -27,14 +28,16 @@ STAFF_LADDER: tuple[str, ...] = tuple(value for value, _ in STAFF_ROLE_CHOICES)
 
 # The case's subject is the customer's words or an agent's label ("Kettle not heating", "Re: order
 # 4471"): it stands on its own line in the letter ("Your complaint: …"), never inside a sentence.
-DEFAULT_FINAL_RESPONSE = (
+# Marked for the catalogue: a letter to a Welsh-speaking customer uses the Welsh of the template
+# the organisation has not changed (``letters.opening``); an edited template is used as written.
+DEFAULT_FINAL_RESPONSE = gettext_noop(
     "Dear {customer},\n\n"
     "Thank you for your complaint, which we received on {received}. I have looked into everything you "
     "told us, and this letter sets out what we found and what we will do.\n\n"
     "{outcome}\n\n"
     "This is our final response to your complaint."
 )
-DEFAULT_DEADLOCK = (
+DEFAULT_DEADLOCK = gettext_noop(
     "Dear {customer},\n\n"
     "Thank you for your complaint, which we received on {received}. I am sorry that we have not been able "
     "to resolve it to your satisfaction.\n\n{outcome}\n\n"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from rapport.domain import languages
 from rapport.domain.case_rules import Channel
 
 
@@ -31,6 +32,9 @@ class PhoneDigits(models.Func):
     output_field = models.CharField()
 
 
+# A customer's preferred language, as its ISO 639-1 code (``rapport.domain.languages``).
+LANGUAGE_CHOICES = list(languages.LANGUAGES)
+
 CHANNEL_CHOICES = [(c.value, c.value.replace("_", " ").capitalize()) for c in Channel]
 
 
@@ -43,6 +47,9 @@ class Customer(models.Model):
     address = models.TextField(blank=True)
     preferred_channel = models.CharField(max_length=20, choices=CHANNEL_CHOICES, default=Channel.EMAIL)
     notes = models.TextField(blank=True)
+    # The language every message, letter and survey to them is written in, and that routing may
+    # match to agents who speak it; set by the customer in the portal or by staff.
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default=languages.ENGLISH)
     # A portal sign-in, when the customer has one.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
@@ -70,6 +77,8 @@ class Customer(models.Model):
             # The API's updated_since and created_since filters, and exports in that order.
             models.Index(fields=["updated_at", "id"], name="customer_updated"),
             models.Index(fields=["created_at", "id"], name="customer_created"),
+            # Routing and reports pick out the customers served in Welsh.
+            models.Index(fields=["language"], name="customer_language"),
         ]
 
     def __str__(self) -> str:

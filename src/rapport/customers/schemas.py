@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, ConfigDict
 # Spelt out for the spec and type checkers; tests/api/test_schemas.py proves they match the models.
 CustomerKindName = Literal["person", "company", "colleague", "department"]
 ChannelName = Literal["email", "portal", "phone", "face_to_face", "chat", "letter"]
+LanguageCode = Literal["en", "cy"]
 
 
 class CustomerOut(Schema):
@@ -26,6 +27,7 @@ class CustomerOut(Schema):
     phone: str
     address: str
     preferred_channel: ChannelName
+    language: LanguageCode = Field(description="The language messages, letters and surveys to them are written in.")
     notes: str = Field(description="The desk's notes on the customer.")
     created_at: datetime
     updated_at: datetime
@@ -109,6 +111,7 @@ class CustomerIn(Schema):
     phone: str = ""
     address: str = ""
     preferred_channel: ChannelName = "email"
+    language: LanguageCode = Field("en", description="Their preferred language: en (English) or cy (Welsh).")
     notes: str = ""
 
 

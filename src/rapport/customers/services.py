@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -16,12 +17,14 @@ from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import Role, User
 from rapport.customers.models import Customer, CustomerKind
+from rapport.domain import languages
 from rapport.domain.case_rules import Channel
 from rapport.domain.mail_rules import domain_of
-from rapport.platform.errors import FieldError, Forbidden, Refused
+from rapport.platform.errors import FieldError, Forbidden, NotFound, Refused
 
 NAME_REQUIRED = "Give the customer's name."
-FIELDS = ("kind", "name", "organisation", "email", "phone", "address", "preferred_channel", "notes")
+LANGUAGE_UNKNOWN = f"Choose one of: {', '.join(languages.CODES_IN_ORDER)}."
+FIELDS = ("kind", "name", "organisation", "email", "phone", "address", "preferred_channel", "notes", "language")
 _LIMITS = {"name": 200, "organisation": 200, "email": 254, "phone": 40, "address": 2000, "notes": 10000}
 
 
@@ -56,6 +59,9 @@ def _clean(values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             continue
         if name == "preferred_channel" and value not in Channel.__members__.values():
             errors.setdefault(name, []).append(f"Choose one of: {', '.join(c.value for c in Channel)}.")
+            continue
+        if name == "language" and value not in languages.CODES:
+            errors.setdefault(name, []).append(LANGUAGE_UNKNOWN)
             continue
         if name == "phone" and value and not all(ch.isdigit() or ch in "+ ()-" for ch in value):
             errors.setdefault(name, []).append("Use digits, spaces, brackets, + and - only.")
@@ -184,3 +190,36 @@ def customer_erasure_request(
     if started is None:
         raise Refused(NO_ERASURE_HANDLER)
     return started
+
+
+def customer_language_set(*, actor: User, customer_id: int, language: str, now: datetime | None = None) -> Customer:
+    """Record the language a customer wants to be served in: the customer themselves from the
+    language switch on any portal page, or staff. Every later message, letter and survey to them
+    is written in it (``rapport.customers.language``)."""
+    if language not in languages.CODES:
+        raise FieldError(language=LANGUAGE_UNKNOWN)
+    with transaction.atomic():
+        customer = policy.access_customer(actor, customer_id, for_write=True)
+        if not policy.is_staff(actor) and customer.user_id != getattr(actor, "pk", None):
+            raise NotFound(policy.NO_CUSTOMER)
+        if customer.language != language:
+            customer.language = language
+            customer.updated_at = now or timezone.now()
+            customer.save(update_fields=["language", "updated_at"])
+    return customer
+
+
+def customer_language_choose(
+    *, actor: User | AnonymousUser, language: str, now: datetime | None = None
+) -> Customer | None:
+    """The language switch: a signed-in customer's choice is saved on their record; a visitor's
+    or a member of staff's is not (the switch keeps it in a cookie). Returns the record saved."""
+    if language not in languages.CODES:
+        raise FieldError(language=LANGUAGE_UNKNOWN)
+    if not actor.is_authenticated or policy.is_staff(actor):
+        return None
+    assert isinstance(actor, User)
+    own = policy.visible_customers(actor).values_list("pk", flat=True).first()
+    if own is None:
+        return None
+    return customer_language_set(actor=actor, customer_id=own, language=language, now=now)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport import extensions
 from rapport.accounts.models import Team, User
+from rapport.customers.language import activate_for
 from rapport.customers.models import Customer
 from rapport.feedback import access as policy
 from rapport.feedback import audiences, selectors, services
@@ -164,6 +165,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token)
     except NotFound as missing:
         return render(request, "feedback/answer_closed.html", {"message": missing.message}, status=404)
+    activate_for(request, invitation.customer)  # the survey in the language they asked to be served in
     question = services.QUESTIONS[SurveyKind(invitation.kind)]
     form = AnswerForm(request.POST or None, kind=invitation.kind, question=question)
     if request.method == "POST":

@@ -151,4 +151,5 @@ def large_print_pdf(title: str, summary: str, markdown: str, organisation: str) 
         blocks.append(pdf.Heading(text, level=1 if level <= 2 else 2) if kind == "heading" else pdf.Paragraph(text))
     if items:
         blocks.append(pdf.Bullets(items))
-    return pdf.render_pdf(title, blocks, large_print=True, author=organisation)
+    # Articles are written in English, whatever the language of the page that links to them.
+    return pdf.render_pdf(title, blocks, large_print=True, author=organisation, lang="en-GB")

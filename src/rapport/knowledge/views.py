@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access as core_access
@@ -38,8 +39,8 @@ MOVED = "Article is now {status}."
 REVIEWED = "Review recorded."
 FILE_ADDED = "File added. Use its address in the article: {url}"
 LINKED = "Case {reference} linked to “{title}”."
-THANKS = "Thank you for your feedback."
-GLAD = "We're glad it answered your question."
+THANKS = gettext_noop("Thank you for your feedback.")
+GLAD = gettext_noop("We're glad it answered your question.")
 PERIOD = timedelta(days=90)
 
 
@@ -480,7 +481,7 @@ def help_feedback(request: HttpRequest, article_id: int) -> HttpResponse:
         )
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "knowledge/help_feedback_thanks.html", {})
-        messages.success(request, THANKS)
+        messages.success(request, gettext(THANKS))
         return redirect("help:article", article_id=article.pk)
     reader = _reader(request)
     context = {
@@ -501,7 +502,7 @@ def help_answered(request: HttpRequest, article_id: int) -> HttpResponse:
     customer = _portal_customer(request)
     if customer is not None:
         services.deflection_confirmed(customer=customer, article_id=article.pk)
-    messages.success(request, GLAD)
+    messages.success(request, gettext(GLAD))
     return redirect("help:article", article_id=article.pk)
 
 

@@ -31,6 +31,13 @@ class MacroForm(Form):
         help_text="Markdown. " + PLACEHOLDER_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
+    reply_cy = forms.CharField(
+        label="Reply in Welsh (optional)",
+        required=False,
+        strip=False,
+        help_text="Sent instead to customers who asked to be served in Welsh. The same placeholders work here.",
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "cy"}),
+    )
     note = forms.CharField(
         label="Internal note",
         required=False,
@@ -74,6 +81,7 @@ class MacroForm(Form):
             scope=data["scope"],
             team_id=data["team"].pk if data.get("team") else None,
             reply=data.get("reply") or "",
+            reply_cy=data.get("reply_cy") or "",
             note=data.get("note") or "",
             set_status=data.get("set_status") or "",
             set_priority=data.get("set_priority"),

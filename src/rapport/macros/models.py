@@ -28,6 +28,9 @@ class Macro(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="macros")
     # The reply to the customer (Markdown with placeholders) and the internal note; either may be empty.
     reply = models.TextField(blank=True)
+    # The reply in Welsh, sent instead to customers who asked to be served in Welsh (empty: the
+    # reply above is used for everyone, and the reply box flags it as English to a Welsh speaker).
+    reply_cy = models.TextField(blank=True)
     note = models.TextField(blank=True)
     set_status = models.CharField(max_length=30, blank=True)
     set_priority = models.PositiveSmallIntegerField(null=True, blank=True)

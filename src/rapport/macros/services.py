@@ -24,7 +24,7 @@ from rapport.accounts.models import Team, User
 from rapport.cases import journal
 from rapport.cases.models import Case, Message, MessageKind
 from rapport.cases.services import VERSION_CONFLICT, case_update, message_add, reply_preview
-from rapport.domain import placeholders
+from rapport.domain import languages, placeholders
 from rapport.domain.calendar import BusinessCalendar
 from rapport.domain.case_rules import Channel, Priority, Status, can_move, tag_problem, tidy_tag
 from rapport.domain.promises import next_business_day, promise
@@ -72,6 +72,7 @@ class MacroData:
     add_tags: str | Sequence[str] = ""
     set_owner_id: int | None = None
     set_team_id: int | None = None
+    reply_cy: str = ""  # the reply in Welsh, for customers served in Welsh
 
 
 def macro_data(macro: Macro) -> MacroData:
@@ -81,6 +82,7 @@ def macro_data(macro: Macro) -> MacroData:
         scope=macro.scope,
         team_id=macro.team_id,
         reply=macro.reply,
+        reply_cy=macro.reply_cy,
         note=macro.note,
         set_status=macro.set_status,
         set_priority=macro.set_priority,
@@ -118,6 +120,7 @@ def _validated(actor: User, data: MacroData, *, owner_id: int | None) -> dict[st
         problem("scope", SCOPE_NOT_YOURS)
     texts = {
         "reply": (data.reply or "").replace("\r\n", "\n").strip(),
+        "reply_cy": (data.reply_cy or "").replace("\r\n", "\n").strip(),
         "note": (data.note or "").replace("\r\n", "\n").strip(),
     }
     for field, text in texts.items():
@@ -147,7 +150,16 @@ def _validated(actor: User, data: MacroData, *, owner_id: int | None) -> dict[st
             problem("set_owner", OWNER_NOT_STAFF)
     if data.set_team_id is not None and not Team.objects.filter(pk=data.set_team_id).exists():
         problem("set_team", TEAM_UNKNOWN)
-    actions = (texts["reply"], texts["note"], status, priority, tags, data.set_owner_id, data.set_team_id)
+    actions = (
+        texts["reply"],
+        texts["reply_cy"],
+        texts["note"],
+        status,
+        priority,
+        tags,
+        data.set_owner_id,
+        data.set_team_id,
+    )
     if not any(a not in (None, "", []) for a in actions):
         problem("reply", EMPTY_MACRO)
     if errors:
@@ -158,6 +170,7 @@ def _validated(actor: User, data: MacroData, *, owner_id: int | None) -> dict[st
         "team_id": team_id,
         "owner_id": owner_id if data.scope == Scope.PERSONAL else None,
         "reply": texts["reply"],
+        "reply_cy": texts["reply_cy"],
         "note": texts["note"],
         "set_status": status,
         "set_priority": priority,
@@ -296,7 +309,7 @@ def _changes(case: Case, macro: Macro) -> list[Change]:
 def _refusals(actor: User, case: Case, macro: Macro) -> list[str]:
     """Every reason the policy gives for not applying ``macro`` to ``case`` now."""
     found: list[str] = []
-    if macro.reply:
+    if macro.reply or macro.reply_cy:
         channel = Channel.EMAIL if case.channel == Channel.EMAIL else case.channel
         if not extensions.contact_permitted(case.customer, "service", channel):
             found.append(CONTACT_NOT_PERMITTED)
@@ -314,13 +327,19 @@ def _refusals(actor: User, case: Case, macro: Macro) -> list[str]:
     return found
 
 
+def reply_for(macro: Macro, language: str) -> str:
+    """The macro's reply in the customer's language: its Welsh version for a Welsh speaker when it
+    has one, else the reply as written."""
+    return macro.reply_cy if language == languages.WELSH and macro.reply_cy else macro.reply
+
+
 def macro_preview(*, actor: User, case: Case, macro: Macro, now: datetime) -> Preview:
     """What applying ``macro`` to ``case`` would do (nothing is written)."""
     policy.require_work(actor, case)
     if not access.can_use(actor, macro):
         raise NotFound(NO_MACRO)
     values = placeholder_values(actor=actor, case=case, now=now)
-    source = placeholders.fill(macro.reply, values)
+    source = placeholders.fill(reply_for(macro, case.customer.language), values)
     shown = reply_preview(actor=actor, case=case, body=source) if source else None
     return Preview(
         macro=macro,

@@ -119,6 +119,7 @@ def _initial(macro: Macro) -> dict[str, object]:
         "scope": macro.scope,
         "team": macro.team_id,
         "reply": macro.reply,
+        "reply_cy": macro.reply_cy,
         "note": macro.note,
         "set_status": macro.set_status,
         "set_priority": macro.set_priority,

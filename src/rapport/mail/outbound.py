@@ -19,10 +19,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template import Context, Template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 from rapport import extensions
 from rapport.cases.models import Case, Message, MessageKind
+from rapport.customers.language import in_language_of
 from rapport.domain import mail_rules
 from rapport.domain.case_merge import cc_split
 from rapport.domain.case_rules import Channel
@@ -42,21 +43,23 @@ from rapport.platform.pdf import Heading, Paragraph, render_pdf
 log = logging.getLogger(__name__)
 STALE_SENDING = timedelta(minutes=15)
 
+# The customer's wording is translatable; the agent's notification is staff mail.
+ACKNOWLEDGEMENT_SUBJECT = gettext_noop("We have your message: {{ case.subject }}")
+ACKNOWLEDGEMENT_BODY = gettext_noop(
+    "Dear {{ customer.name }},\n\n"
+    "Thank you for writing to us. Your reference is {{ reference }}; please keep it in the subject "
+    "if you write again.\n\n{{ promise }}\n"
+)
 DEFAULT_TEMPLATES = {
-    # The customer's wording is translatable; the agent's notification is staff mail.
-    TemplateKey.ACKNOWLEDGEMENT: (
-        _("We have your message: {{ case.subject }}"),
-        _(
-            "Dear {{ customer.name }},\n\n"
-            "Thank you for writing to us. Your reference is {{ reference }}; please keep it in the subject "
-            "if you write again.\n\n{{ promise }}\n"
-        ),
-    ),
+    TemplateKey.ACKNOWLEDGEMENT: (ACKNOWLEDGEMENT_SUBJECT, ACKNOWLEDGEMENT_BODY),
     TemplateKey.AGENT_NOTIFICATION: (
         "Customer replied on {{ reference }}: {{ case.subject }}",
         "{{ customer.name }} replied on case {{ reference }} ({{ case.subject }}):\n\n{{ message.body }}\n",
     ),
 }
+# Wording as shipped (stored by the mail app's migrations until an organisation edits it) is sent
+# in the customer's language from the catalogue; wording an organisation wrote is sent as written.
+SHIPPED_WORDING = frozenset({ACKNOWLEDGEMENT_SUBJECT, ACKNOWLEDGEMENT_BODY})
 
 
 def message_id_new() -> str:
@@ -113,6 +116,7 @@ def case_message_queue(*, message: Message, now: datetime) -> OutboxEmail | None
 def _render(key: str, context: dict[str, object]) -> tuple[str, str]:
     found = MailTemplate.objects.filter(key=key).first()
     subject_src, body_src = (found.subject, found.body) if found else DEFAULT_TEMPLATES[TemplateKey(key)]
+    subject_src, body_src = (gettext(src) if src in SHIPPED_WORDING else src for src in (subject_src, body_src))
     ctx = Context(context, autoescape=False)
     return " ".join(Template(subject_src).render(ctx).split())[:200], Template(body_src).render(ctx)
 
@@ -127,17 +131,20 @@ def acknowledgement_queue(*, case: Case, message: Message, now: datetime) -> Out
         return None
     # When they will hear back, from the SLA promise in business time ("We will reply by 1pm on
     # Friday 11 December."); nothing rather than a vague "as soon as we can" when no SLA applies.
-    found = extensions.promises_for([case], now).get(case.pk)
-    subject, text = _render(
-        TemplateKey.ACKNOWLEDGEMENT,
-        {
-            "case": case,
-            "reference": case.reference,
-            "customer": customer,
-            "message": message,
-            "promise": found.text if found else "",
-        },
-    )
+    # Written in the customer's preferred language: the default wording is in the catalogue; a
+    # template the organisation edited in admin is its own text, sent as written.
+    with in_language_of(customer):
+        found = extensions.promises_for([case], now).get(case.pk)
+        subject, text = _render(
+            TemplateKey.ACKNOWLEDGEMENT,
+            {
+                "case": case,
+                "reference": case.reference,
+                "customer": customer,
+                "message": message,
+                "promise": found.text if found else "",
+            },
+        )
     inbound = MailMessage.objects.filter(message=message).values_list("message_id_header", flat=True).first()
     headers = {"Auto-Submitted": "auto-replied", "Reply-To": settings.DEFAULT_FROM_EMAIL}
     if inbound:

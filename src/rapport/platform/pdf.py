@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from django.utils import translation
 from fpdf import FPDF
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -43,6 +44,14 @@ def font_paths(font_dir: Path | None = None) -> dict[str, Path]:
             f"Install it with: sudo apt-get install {FONT_PACKAGE}"
         )
     return paths
+
+
+def document_language() -> str:
+    """The PDF's language (its ``/Lang``, read by screen readers) as a BCP 47 tag: the language the
+    document is being written in ("en-GB", "cy")."""
+    tag = translation.get_language() or "en-gb"
+    primary, _, region = tag.partition("-")
+    return f"{primary}-{region.upper()}" if region else primary
 
 
 def fold(text: str) -> str:
@@ -95,16 +104,17 @@ def render_pdf(
     author: str = "",
     show_title: bool = True,
     font_dir: Path | None = None,
+    lang: str | None = None,
 ) -> bytes:
     """The PDF for ``blocks`` under ``title``; ``large_print`` sets body text at 16 pt, else 11 pt.
     ``show_title`` False keeps the title in the metadata only (a letter prints its own heading
-    below its letterhead)."""
+    below its letterhead). ``lang`` is the text's language (BCP 47) when it is not the active one."""
     base = 16 if large_print else 11
     pdf = FPDF(format="A4")
     for style, path in font_paths(font_dir).items():
         pdf.add_font(FONT_FAMILY, style, str(path))
     pdf.set_title(fold(title))
-    pdf.set_lang("en-GB")
+    pdf.set_lang(lang or document_language())
     if author:
         pdf.set_author(fold(author))
     pdf.set_creator("Rapport")

@@ -101,8 +101,8 @@ class RaiseCaseForm(PortalForm):
     subject = forms.CharField(
         label=_("Subject"),
         max_length=200,
-        help_text=_("A few words that sum it up, for example \u201cKettle stopped working\u201d."),
-        error_messages={"required": SUBJECT_REQUIRED, "max_length": SUBJECT_TOO_LONG},
+        help_text=_("A few words that sum it up, for example “Kettle stopped working”."),
+        error_messages={"required": _(SUBJECT_REQUIRED), "max_length": _(SUBJECT_TOO_LONG)},
     )
     type = forms.ChoiceField(
         label=_("What kind of case is it?"),
@@ -115,7 +115,7 @@ class RaiseCaseForm(PortalForm):
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Tell us what happened and what you'd like us to do. Include any order or account numbers."),
-        error_messages={"required": BODY_REQUIRED, "max_length": BODY_TOO_LONG},
+        error_messages={"required": _(BODY_REQUIRED), "max_length": _(BODY_TOO_LONG)},
     )
     attachments = MultipleFileField(label=_("Attach files (optional)"))
 
@@ -125,6 +125,6 @@ class ReplyForm(PortalForm):
         label=_("Your message"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": BODY_REQUIRED, "max_length": BODY_TOO_LONG},
+        error_messages={"required": _(BODY_REQUIRED), "max_length": _(BODY_TOO_LONG)},
     )
     attachments = MultipleFileField(label=_("Attach files (optional)"))

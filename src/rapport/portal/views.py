@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport import access as policy
@@ -26,6 +26,7 @@ from rapport.accounts.models import User
 from rapport.cases import selectors as case_selectors
 from rapport.cases import services as case_services
 from rapport.cases.models import MessageKind
+from rapport.customers.language import activate_for
 from rapport.customers.models import Customer
 from rapport.domain.references import format_reference
 from rapport.platform.errors import FieldError, Forbidden, NotFound
@@ -34,9 +35,11 @@ from rapport.portal.forms import RaiseCaseForm, ReplyForm
 
 View = Callable[..., HttpResponse]
 
-CASE_RAISED = "Thank you. We've received your case. Your reference is {reference}: please quote it if you contact us."
-REPLY_SENT = "Thank you. We've added your message to the case."
-STALE_PAGE_LINK = "That page link has expired, so we're showing your most recent cases."
+CASE_RAISED = gettext_noop(
+    "Thank you. We've received your case. Your reference is {reference}: please quote it if you contact us."
+)
+REPLY_SENT = gettext_noop("Thank you. We've added your message to the case.")
+STALE_PAGE_LINK = gettext_noop("That page link has expired, so we're showing your most recent cases.")
 
 
 def customer_page(view: View) -> View:
@@ -55,6 +58,7 @@ def customer_page(view: View) -> View:
         customer = selectors.portal_customer(user)
         if customer is None:
             return render(request, "portal/no_customer.html", {"nav": ""})
+        activate_for(request, customer)  # their saved language, over the browser's
         return view(request, user, customer, *args, **kwargs)
 
     return wrapped
@@ -74,7 +78,7 @@ def home(request: HttpRequest, user: User, customer: Customer) -> HttpResponse:
         page = selectors.my_cases(user, cursor=cursor, size=settings.RAPPORT_PAGE_SIZE)
     except FieldError:
         # A mangled or outdated link should not be a dead end for a member of the public.
-        cursor, notice = None, STALE_PAGE_LINK
+        cursor, notice = None, gettext(STALE_PAGE_LINK)
         page = selectors.my_cases(user, cursor=None, size=settings.RAPPORT_PAGE_SIZE)
     context = {"nav": "home", "customer": customer, "page": page, "paged": bool(cursor), "notice": notice}
     context["panels"] = extensions.panels_for(extensions.portal_panels, request, "home")
@@ -107,7 +111,7 @@ def case_new(request: HttpRequest, user: User, customer: Customer) -> HttpRespon
         else:
             # The acknowledgement says when they will hear back (the SLA promise, in words).
             found = extensions.promises_for([case], timezone.now()).get(case.pk)
-            raised = CASE_RAISED.format(reference=case.reference)
+            raised = gettext(CASE_RAISED).format(reference=case.reference)
             messages.success(request, f"{raised} {found.text}" if found else raised)
             return redirect("portal:case", reference=case.reference)
     return render(request, "portal/case_new.html", {"nav": "new", "form": form, "panels": panels}, status=status)
@@ -138,7 +142,7 @@ def case_page(request: HttpRequest, user: User, customer: Customer, reference: s
                 form.show_service_errors(error)
                 status = error.status
             else:
-                messages.success(request, REPLY_SENT)
+                messages.success(request, gettext(REPLY_SENT))
                 url = reverse("portal:case", args=[message.case.reference])
                 return redirect(f"{url}#message-{message.pk}")
     try:

@@ -25,11 +25,13 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from rapport import access as policy
 from rapport import extensions
 from rapport.accounts.models import User
 from rapport.cases.models import Attachment, Case, Message, MessageKind
+from rapport.customers.language import in_language_of
 from rapport.customers.models import Customer
 from rapport.domain.anonymise import Identity, mentions, third_party_flags
 from rapport.domain.attachments import archive_filename
@@ -66,8 +68,9 @@ def customer_export(*, actor: User, customer_id: int | str, why: str, now: datet
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
-        bundle.writestr("summary.html", render_to_string("privacy/export_summary.html", {"data": data}))
-        bundle.writestr("summary.pdf", summary_pdf(data, large_print=large_print))
+        with in_language_of(customer):  # the summaries in the language the person is served in
+            bundle.writestr("summary.html", render_to_string("privacy/export_summary.html", {"data": data}))
+            bundle.writestr("summary.pdf", summary_pdf(data, large_print=large_print))
         for path, attachment in files:
             with default_storage.open(str(attachment.file.name), "rb") as handle:
                 bundle.writestr(path, handle.read())
@@ -266,15 +269,15 @@ def collect(customer: Customer, *, now: datetime) -> tuple[dict[str, Any], list[
 def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
     person = data["customer"]
     blocks: list[Block] = [
-        Paragraph(f"Prepared on {data['generated_at'][:10]} for {person['name']}."),
-        Heading("Your details"),
+        Paragraph(gettext("Prepared on {day} for {name}.").format(day=data["generated_at"][:10], name=person["name"])),
+        Heading(gettext("Your details")),
         Bullets([f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in person.items() if v and k != "id"]),
-        Heading("Your cases"),
+        Heading(gettext("Your cases")),
     ]
     if data["cases"]:
         blocks.append(
             Table(
-                ["Reference", "Subject", "Status", "Opened", "Messages"],
+                [gettext("Reference"), gettext("Subject"), gettext("Status"), gettext("Opened"), gettext("Messages")],
                 [
                     [c["reference"], c["subject"], c["status"], c["opened"][:10], str(len(c["messages"]))]
                     for c in data["cases"]
@@ -282,26 +285,26 @@ def summary_pdf(data: dict[str, Any], *, large_print: bool = False) -> bytes:
             )
         )
     else:
-        blocks.append(Paragraph("None."))
+        blocks.append(Paragraph(gettext("None.")))
     for title, key in (
-        ("Adjustments", "adjustments"),
-        ("Consents", "consents"),
-        ("Restrictions of processing", "restrictions"),
-        ("Who has looked at your data", "access_log"),
+        (gettext_noop("Adjustments"), "adjustments"),
+        (gettext_noop("Consents"), "consents"),
+        (gettext_noop("Restrictions of processing"), "restrictions"),
+        (gettext_noop("Who has looked at your data"), "access_log"),
     ):
-        blocks.append(Heading(title))
+        blocks.append(Heading(gettext(title)))
         rows = data[key]
         blocks.append(
             Bullets([", ".join(f"{k}: {v}" for k, v in row.items() if v not in ("", None)) for row in rows])
             if rows
-            else Paragraph("None.")
+            else Paragraph(gettext("None."))
         )
     for title, records in data.get("other", {}).items():
         blocks.append(Heading(title))
         blocks.append(
             Bullets([", ".join(f"{k}: {v}" for k, v in row.items() if v not in ("", None)) for row in records])
             if records
-            else Paragraph("None.")
+            else Paragraph(gettext("None."))
         )
-    blocks.append(Paragraph("Every message and file is in data.json and the files folder of this bundle."))
-    return render_pdf("Your personal data", blocks, large_print=large_print, author="Rapport")
+    blocks.append(Paragraph(gettext("Every message and file is in data.json and the files folder of this bundle.")))
+    return render_pdf(gettext("Your personal data"), blocks, large_print=large_print, author="Rapport")

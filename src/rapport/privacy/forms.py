@@ -12,6 +12,16 @@ from rapport.privacy.models import AdjustmentKind, LawfulBasis, Purpose, Request
 
 CHANNELS = [(c.value, c.value.replace("_", " ").capitalize()) for c in Channel]
 
+# The rights as the customer reads them in the portal, in their language (the stored value is the code).
+PORTAL_RIGHTS = [
+    (RequestKind.ACCESS.value, _("Access (a copy of my data)")),
+    (RequestKind.ERASURE.value, _("Erasure (delete my data)")),
+    (RequestKind.RECTIFICATION.value, _("Rectification (correct my data)")),
+    (RequestKind.RESTRICTION.value, _("Restriction (stop using my data for now)")),
+    (RequestKind.OBJECTION.value, _("Objection (stop a use of my data)")),
+    (RequestKind.PORTABILITY.value, _("Portability (my data in a reusable format)")),
+]
+
 
 class AdjustmentForm(Form):
     kind = forms.ChoiceField(label="Adjustment", choices=AdjustmentKind.choices)
@@ -42,7 +52,7 @@ class ReasonForm(Form):
 
 class DataRequestForm(Form):
     kind = forms.ChoiceField(
-        label=_("Which right do you want to use?"), choices=RequestKind.choices, widget=forms.RadioSelect
+        label=_("Which right do you want to use?"), choices=PORTAL_RIGHTS, widget=forms.RadioSelect
     )
     details = forms.CharField(
         label=_("Tell us more"),

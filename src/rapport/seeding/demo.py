@@ -65,6 +65,7 @@ AGENT = DemoLogin("Agent (Front line)", "Priya Shah", f"agent@{STAFF_DOMAIN}", "
 LEADER = DemoLogin("Team leader (Front line)", "Gareth Evans", f"leader@{STAFF_DOMAIN}", "demo-leader-2026")
 MANAGER = DemoLogin("Manager", "Fiona MacLeod", f"manager@{STAFF_DOMAIN}", "demo-manager-2026")
 ADMIN = DemoLogin("Admin", "Tom Okafor", f"admin@{STAFF_DOMAIN}", "demo-admin-2026")
+WELSH_EVERY = 20  # one demo person in this many prefers Welsh
 CUSTOMER = DemoLogin("Customer (portal)", "Sarah Thompson", "sarah.thompson@example.com", "demo-customer-2026")
 DEMO_LOGINS = (AGENT, LEADER, MANAGER, ADMIN, CUSTOMER)
 
@@ -259,6 +260,12 @@ def _customers(
                 preferred_channel=Channel.CHAT,
             )
         )
+    # About one person in twenty is served in Welsh (as in a UK-wide desk with customers in Wales):
+    # their emails, letters and surveys are written in Welsh and their portal opens in it.
+    for index, customer in enumerate(c for c in external if c.kind == CustomerKind.PERSON):
+        if index % WELSH_EVERY == WELSH_EVERY - 1:
+            customers.customer_language_set(actor=desk.admin, customer_id=customer.pk, language="cy", now=since)
+            customer.language = "cy"
     portal = {}
     for index, customer in enumerate(c for c in external if c.kind == CustomerKind.PERSON):
         if index == PORTAL_CUSTOMERS:

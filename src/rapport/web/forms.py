@@ -13,11 +13,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from rapport.accounts.models import STAFF_ROLES, Team, User
 from rapport.cases.models import PRIORITY_CHOICES, STATUS_CHOICES, TYPE_CHOICES, Case
 from rapport.cases.services import NOTE_REQUIRED, REPLY_REQUIRED, Upload
-from rapport.customers.models import CHANNEL_CHOICES, CustomerKind
+from rapport.customers.models import CHANNEL_CHOICES, LANGUAGE_CHOICES, CustomerKind
 from rapport.domain import case_rules
 from rapport.domain import shortcuts as shortcut_rules
 from rapport.domain.attachments import AttachmentRefused, check_attachment
@@ -147,16 +148,16 @@ def uploads(files: Iterable[UploadedFile]) -> list[Upload]:
 
 class SignInForm(Form):
     email = forms.CharField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        error_messages={"required": "Enter your email address."},
+        error_messages={"required": _("Enter your email address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         max_length=1024,
-        error_messages={"required": "Enter your password."},
+        error_messages={"required": _("Enter your password.")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -398,7 +399,17 @@ class CustomerForm(Form):
         initial=Channel.EMAIL.value,
         help_text="How the customer would like us to contact them.",
     )
+    language = forms.ChoiceField(
+        label="Preferred language",
+        choices=LANGUAGE_CHOICES,
+        initial="en",
+        required=False,
+        help_text="Emails, letters and surveys to them are written in it; the portal opens in it.",
+    )
     notes = forms.CharField(required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_language(self) -> str:
+        return str(self.cleaned_data.get("language") or "en")  # English unless said otherwise
 
     @staticmethod
     def initial_for(customer: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("exports/customers.<str:fmt>", views.customer_export, name="customer_export"),
     path("exports/<int:job_id>/", views.export_job, name="export_job"),
     path("exports/<int:job_id>/file", views.export_job_file, name="export_job_file"),
+    path("language/", views.language_set, name="language_set"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("attachments/<int:attachment_id>/preview/", views.attachment_preview, name="attachment_preview"),
     path("settings/changes/", settings_history.setting_changes, name="setting_changes"),

@@ -19,6 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access as policy
@@ -28,6 +30,8 @@ from rapport.accounts.models import User
 from rapport.cases import bulk, counts
 from rapport.cases import search as case_search
 from rapport.cases.selectors import QueueFilter, case_queue
+from rapport.customers import services as customer_services
+from rapport.domain import languages as language_rules
 from rapport.domain import shortcuts as shortcut_rules
 from rapport.domain.previews import PREVIEW_CONTENT_TYPE, PreviewState
 from rapport.domain.references import format_reference
@@ -400,3 +404,33 @@ def export_job_file(request: HttpRequest, job_id: int) -> HttpResponse:
     return private_download(
         job.file, filename=job.file.name.rsplit("/", 1)[-1], content_type=csv_export.CONTENT_TYPES[job.format]
     )
+
+
+LANGUAGE_NOT_OFFERED = gettext_lazy("Choose English or Cymraeg (Welsh).")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switch on every customer page: back to the same page in the language chosen,
+    kept in a cookie, and saved on a signed-in customer's record for their messages and letters."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    language = language_rules.chosen(request.POST.get("language", ""))
+    try:
+        customer_services.customer_language_choose(actor=request.user, language=language)
+    except FieldError:
+        messages.error(request, LANGUAGE_NOT_OFFERED)
+        return redirect(target)
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language_rules.tag_for(language),
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response

@@ -8,10 +8,13 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rapport import extensions
+from rapport.customers.language import in_language_of
 from rapport.feedback.models import FeedbackSettings, InvitationStatus, SurveyInvitation, SurveyKind
 from rapport.feedback.services.links import survey_url
 from rapport.platform import jobs
@@ -32,6 +35,11 @@ def dispatch_soon() -> None:
 
 
 def _email(invitation: SurveyInvitation, *, reminder: bool, base_url: str) -> None:
+    with in_language_of(invitation.customer):  # in the language the customer asked to be served in
+        _email_written(invitation, reminder=reminder, base_url=base_url)
+
+
+def _email_written(invitation: SurveyInvitation, *, reminder: bool, base_url: str) -> None:
     link = base_url.rstrip("/") + survey_url(invitation)
     reference = invitation.case.reference if invitation.case else ""
     about_case = gettext("How did we do about case {reference}?").format(reference=reference)
@@ -55,7 +63,7 @@ def _email(invitation: SurveyInvitation, *, reminder: bool, base_url: str) -> No
             about=about,
             question=QUESTIONS[SurveyKind(invitation.kind)],
             link=link,
-            closes=f"{invitation.expires_at:%d %B %Y}",
+            closes=date_format(timezone.localtime(invitation.expires_at), "j F Y"),
         ),
     )
 

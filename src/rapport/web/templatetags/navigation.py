@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.http import QueryDict
 
 register = template.Library()
@@ -58,3 +59,10 @@ def query(context: template.Context, **changes: Any) -> str:
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the language switch offers, each named in itself ("English", "Cymraeg"),
+    whatever the page's language: people look for their own language's name."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
