@@ -364,7 +364,7 @@ def test_an_htmx_post_with_errors_answers_with_the_page_to_swap(agent_client, ca
 # Session, user, the case (with customer, owner, team), the agent's teams, messages, their
 # attachments, events, tags, the customer's other cases, and the owner and team choices (loaded
 # on the process's first view, then reused: see test_owner_and_team_lists_are_reused).
-CASE_PAGE_QUERIES = 22  # 11 for the core; privacy: the access-log row, the adjustments panel and the
+CASE_PAGE_QUERIES = 23  # 11 for the core; privacy: the access-log row, the adjustments panel and the
 # restriction banner (UK GDPR Art 18: everyone working a case of a restricted person must see it);
 # mail: the emailed replies' delivery states, and whether email is failing (the header's warning,
 # read on the process's first view, then reused for a minute); time tracking: the case's total
@@ -372,7 +372,8 @@ CASE_PAGE_QUERIES = 22  # 11 for the core; privacy: the access-log row, the adju
 # feedback: the customer's latest CSAT and CES; notifications: the followers, and the unread count
 # in the header (cached, then reused until a notification arrives or is read). Presence (collision)
 # reads the cache only. Knowledge: whether the agent owns articles due for review (once a minute
-# per process).
+# per process). Imports: whether the desk imported anything (first view, then reused for a minute;
+# a desk that did pays one query for the case's imported data).
 
 
 @pytest.mark.parametrize("extra_messages", [1, 11])
@@ -400,8 +401,8 @@ def test_case_page_query_count_does_not_grow_with_messages(
 def test_owner_and_team_lists_are_reused_by_later_views(agent_client, case, django_assert_num_queries):
     agent_client.get(url(case))
     with django_assert_num_queries(
-        CASE_PAGE_QUERIES - 7
-    ):  # the lists, the time reasons, the email and reviews checks and the unread count reused
+        CASE_PAGE_QUERIES - 8
+    ):  # the lists, the time reasons, the email, reviews and imports checks and the unread count reused
         response = agent_client.get(url(case))
     assert response.status_code == 200
 

@@ -49,20 +49,17 @@ def route(case: object, method: str, now: datetime) -> extensions.RoutingOutcome
 
 
 def route_panel(request: HttpRequest, case: Case) -> extensions.Panel | None:
-    """ "Route now" on the case page, with the last decision and its reason (one query)."""
+    """ "Route now" on the case page (no query: the last decision and its reason are on the timeline)."""
     from rapport.domain.routing import METHOD_LABELS
-    from rapport.routing.selectors import decisions_of_case
 
     if not policy.can_route(request.user) or not case.is_active:
         return None
-    last = decisions_of_case([case.pk]).select_related("agent").first()
     return extensions.Panel(
         template="routing/_route_panel.html",
         place="side",
         order=40,
         context={
             "reference": case.reference,
-            "last": last,
             "methods": [("", "The team's own"), *METHOD_LABELS.items()],
         },
     )
