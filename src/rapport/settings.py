@@ -20,6 +20,7 @@ from rapport.platform.envconf import (
     env_str,
     secret_from_file,
 )
+from rapport.platform.storage import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
 ENV = env_str("RAPPORT_ENV", "development")
@@ -227,8 +228,12 @@ FILE_UPLOAD_HANDLERS = [
 STATIC_URL = "/static/"
 STATIC_ROOT = str(DATA_DIR / "static")
 Path(STATIC_ROOT).mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
+# Product files (attachments, letters, raw email): MEDIA_ROOT on this host by default; an
+# S3-compatible bucket shared by every host when RAPPORT_STORAGE_URL is set (s3://bucket/prefix
+# ?endpoint=…&region=…; keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). ADR 0032.
+RAPPORT_STORAGE_URL = env_str("RAPPORT_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(RAPPORT_STORAGE_URL),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -20,12 +20,13 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "rapport"
 PDF = b"%PDF-1.4 the customer's receipt"
 
 # Reading or writing local files directly. Product files use a storage (``default_storage``, a
-# FileField's ``.file.open()``), so those calls are not matched.
+# FileField's ``.file.open()``), so those calls are not matched, and nor is a zip archive's entry
+# written in memory (``bundle.open(``).
 LOCAL_FILES = re.compile(
     r"\bopen\(|write_bytes|write_text|read_bytes|read_text|MEDIA_ROOT|DATA_DIR|os\.path|shutil|tempfile"
     r"|\bPath\(|os\.open|os\.scandir|rglob|iterdir"
 )
-THROUGH_STORAGE = re.compile(r"\.file\.open\(|\.raw\.open\(|storage\.open\(")
+THROUGH_STORAGE = re.compile(r"\.file\.open\(|\.raw\.open\(|storage\.open\(|bundle\.open\(")
 
 # The only modules that touch the local disk, and why none of it is a product file.
 ALLOWED = {
