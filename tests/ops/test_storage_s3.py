@@ -100,7 +100,13 @@ def test_a_download_streams_without_holding_the_object_in_memory(s3_storage, cas
     message = Message.objects.filter(case=case).first()
     name = s3_storage.save("attachments/scan.pdf", ContentFile(b"%PDF" + b"\0" * (size - 4)))
     attachment = Attachment.objects.create(
-        message=message, file=name, filename="scan.pdf", content_type="application/pdf", size=size, sha256="0" * 64, created_at=now
+        message=message,
+        file=name,
+        filename="scan.pdf",
+        content_type="application/pdf",
+        size=size,
+        sha256="0" * 64,
+        created_at=now,
     )
     desk = Client()
     desk.force_login(agent)
@@ -125,7 +131,13 @@ def test_a_file_missing_from_the_store_is_not_found_and_named_in_the_export(
 ):
     message = Message.objects.filter(case=case).first()
     attachment = Attachment.objects.create(
-        message=message, file="attachments/gone.pdf", filename="gone.pdf", content_type="application/pdf", size=10, sha256="0" * 64, created_at=now
+        message=message,
+        file="attachments/gone.pdf",
+        filename="gone.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        created_at=now,
     )
     desk = Client()
     desk.force_login(agent)
