@@ -980,6 +980,7 @@ plans watch these for their contingency triggers and show them as resource requi
 def planning_figures_for(team_id: int | None, now: datetime) -> PlanningFigures | None:
     return planning_figures[0](team_id, now) if planning_figures else None
 
+
 # --- routing ---------------------------------------------------------------------------------------
 
 
