@@ -6,6 +6,9 @@
     rapport serve [--bind A --workers N] the production web server (gunicorn)
     rapport worker [--workers N] [--no-scheduler]
                                          the background worker (Huey); one host runs the scheduler
+    rapport backup DEST                  the database and the file store into a new folder
+    rapport restore SRC --yes [--erasures FILE]
+                                         put a backup back, keeping erased people erased
     rapport createadmin                  an admin account (prompts for the password)
     rapport token create|revoke          API tokens
     rapport check [...]                  Django's system checks
@@ -172,6 +175,22 @@ def _parser() -> argparse.ArgumentParser:
         help="also enqueue periodic jobs (default); with several hosts, exactly one runs the scheduler",
     )
     p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser("backup", help="the database and the file store into a new folder")
+    p.add_argument("destination", metavar="DEST", help="a new (or empty) folder")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database and the file store with a backup")
+    p.add_argument("source", metavar="SRC", help="a folder made by `rapport backup`")
+    p.add_argument("--yes", action="store_true", help="confirm: the database and the files are replaced")
+    p.add_argument(
+        "--erasures",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an erasures.json from a newer backup (or the off-site log): erase those people again",
+    )
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("createadmin", help="create an admin account")
     p.add_argument("--email")
@@ -501,6 +520,63 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # gunicorn takes over this process: signals from a supervisor (systemd, Docker) reach it directly.
     os.execv(sys.executable, command)  # noqa: S606 - our own interpreter running gunicorn
     return 0  # pragma: no cover - execv does not return
+
+
+# --- backup and restore (rapport.platform.backup, docs/operations.md) -----------------------------
+
+ERASURES_FILE = "erasures.json"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from rapport.platform import backup
+    from rapport.privacy.erasure import erasure_log
+
+    destination = Path(args.destination)
+    manifest = backup.backup(destination, now=timezone.now())
+    # Who had been erased when this backup was taken: given to a restore of an older backup, it
+    # keeps them erased (no personal data: ids and dates).
+    (destination / ERASURES_FILE).write_text(json.dumps(erasure_log(), indent=1), encoding="utf-8")
+    print(f"Backup of {manifest.engine} taken into {destination} at {manifest.created_at}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from rapport.platform import backup
+    from rapport.privacy.erasure import erasure_log, erasures_reapply
+
+    if not args.yes:
+        raise UserError("restore replaces the database and every stored file: add --yes to go ahead")
+    source = Path(args.source)
+    backup.verify(source, backup.Manifest.read(source))
+    log: list[dict[str, Any]] = []
+    try:
+        log += erasure_log()  # the database about to be replaced, when it is there to ask
+    except Exception:
+        print("The current database could not be read: only --erasures files are re-applied.")
+    for name in args.erasures:
+        try:
+            log += json.loads(Path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UserError(f"cannot read the erasure log {name}: {error}") from None
+    result = backup.restore(source)
+    again = erasures_reapply(log, now=timezone.now())
+    print(f"Erased again after the restore: {len(again)} (erasures made after the backup was taken).")
+    if result.mismatched_tables:
+        for table, (expected, found) in sorted(result.mismatched_tables.items()):
+            print(f"rapport: {table} has {found:,} rows, the backup {expected:,}", file=sys.stderr)
+        return 1
+    print(f"Restored the backup of {result.manifest.created_at}: every table's row count matches.")
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -36,6 +36,8 @@ ALLOWED = {
     "platform/gunicorn_conf.py": "compiles the templates shipped with the code at start-up",
     "platform/pdf.py": "the fonts installed on the system, read to print letters",
     "platform/envconf.py": "the demo's own secret key, kept in a file beside its database",
+    "platform/backup.py": "`rapport backup DEST` / `restore SRC`: the operator's backup folder, read and written"
+    " beside the store (every product file still goes in and out through storage)",
     "privacy/erasure.py": "deletes the copies Django's file email backend leaves on a demo machine",
     "mail/commands.py": "`rapport mail import PATH`: the operator's own mbox or Maildir",
     "mail/sources.py": "streams that operator's mbox or Maildir; each message is then stored through storage",
