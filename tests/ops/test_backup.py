@@ -45,11 +45,11 @@ def desk_env(tmp_path):
         pg = {"PGHOST": db["HOST"] or "127.0.0.1", "PGPORT": str(db["PORT"] or 5432), "PGUSER": db["USER"]}
         if db["PASSWORD"]:
             pg["PGPASSWORD"] = db["PASSWORD"]
-        subprocess.run(["dropdb", "--if-exists", name], env={**os.environ, **pg}, check=True)  # noqa: S607
-        subprocess.run(["createdb", name], env={**os.environ, **pg}, check=True)  # noqa: S607
+        subprocess.run(["dropdb", "--if-exists", name], env={**os.environ, **pg}, check=True)  # noqa: S603, S607
+        subprocess.run(["createdb", name], env={**os.environ, **pg}, check=True)  # noqa: S603, S607
         env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{pg['PGHOST']}:{pg['PGPORT']}/{name}"
         yield env
-        subprocess.run(["dropdb", "--if-exists", name], env={**os.environ, **pg}, check=False)  # noqa: S607
+        subprocess.run(["dropdb", "--if-exists", name], env={**os.environ, **pg}, check=False)  # noqa: S603, S607
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'desk' / 'rapport.sqlite3'}"
         yield env
