@@ -514,12 +514,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _collectstatic()
     connections.close_all()
     bind = args.bind or os.environ.get("RAPPORT_BIND") or "127.0.0.1:8000"
+    metrics_folder(fresh=True)
     command = _gunicorn(bind, workers=args.workers)
     sys.stdout.flush()
     sys.stderr.flush()
     # gunicorn takes over this process: signals from a supervisor (systemd, Docker) reach it directly.
     os.execv(sys.executable, command)  # noqa: S606 - our own interpreter running gunicorn
     return 0  # pragma: no cover - execv does not return
+
+
+def metrics_folder(*, fresh: bool) -> str:
+    """The folder where this host's processes (gunicorn's, the worker) keep their metrics, so one
+    scrape of ``/metrics`` adds them up: ``PROMETHEUS_MULTIPROC_DIR``, or ``metrics/`` in the data
+    folder. ``fresh``: the web server empties it as it starts (what dead processes counted is kept
+    by Prometheus, and the folder does not grow with every recycled process)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+    if fresh and folder.is_dir():
+        for stale in folder.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return str(folder)
 
 
 # --- backup and restore (rapport.platform.backup, docs/operations.md) -----------------------------
@@ -534,13 +553,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from rapport.platform import backup
-    from rapport.privacy.erasure import erasure_log
 
     destination = Path(args.destination)
     manifest = backup.backup(destination, now=timezone.now())
     # Who had been erased when this backup was taken: given to a restore of an older backup, it
     # keeps them erased (no personal data: ids and dates).
-    (destination / ERASURES_FILE).write_text(json.dumps(erasure_log(), indent=1), encoding="utf-8")
+    log = backup.erasures.log() if backup.erasures else []
+    (destination / ERASURES_FILE).write_text(json.dumps(log, indent=1), encoding="utf-8")
     print(f"Backup of {manifest.engine} taken into {destination} at {manifest.created_at}.")
     return 0
 
@@ -552,7 +571,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
     from rapport.platform import backup
-    from rapport.privacy.erasure import erasure_log, erasures_reapply
 
     if not args.yes:
         raise UserError("restore replaces the database and every stored file: add --yes to go ahead")
@@ -560,7 +578,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup.verify(source, backup.Manifest.read(source))
     log: list[dict[str, Any]] = []
     try:
-        log += erasure_log()  # the database about to be replaced, when it is there to ask
+        log += backup.erasures.log() if backup.erasures else []  # the database about to be replaced
     except Exception:
         print("The current database could not be read: only --erasures files are re-applied.")
     for name in args.erasures:
@@ -569,7 +587,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as error:
             raise UserError(f"cannot read the erasure log {name}: {error}") from None
     result = backup.restore(source)
-    again = erasures_reapply(log, now=timezone.now())
+    again = backup.erasures.reapply(log, now=timezone.now()) if backup.erasures else []
     print(f"Erased again after the restore: {len(again)} (erasures made after the backup was taken).")
     if result.mismatched_tables:
         for table, (expected, found) in sorted(result.mismatched_tables.items()):

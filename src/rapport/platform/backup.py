@@ -50,6 +50,19 @@ PG_FILE = "database.pgdump"
 Say = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Erasures:
+    """How the privacy app keeps erased people erased across a restore: ``log()`` lists who has
+    been erased (ids and dates, no personal data); ``reapply(log, now=…)`` erases again those a
+    restored database holds un-erased, and returns their ids."""
+
+    log: Callable[[], list[dict[str, Any]]]
+    reapply: Callable[..., list[int]]
+
+
+erasures: Erasures | None = None  # set by the privacy app's hooks; None when it is not installed
+
+
 @dataclass
 class Manifest:
     format: str
