@@ -13,9 +13,9 @@ Counted as things happen (cheap: a few microseconds a request):
 Measured when scraped: ``rapport_queue_depth``, ``rapport_queue_oldest_job_age_seconds``, and the
 gauges apps register with :func:`register_gauge` (the mail outbox's backlog).
 
-With several processes on one host (gunicorn's workers, the worker), set
-``PROMETHEUS_MULTIPROC_DIR`` to a folder they share, emptied at start (``rapport serve`` does it
-for its own processes): each writes its counts there and a scrape adds them up.
+With several processes on one host (gunicorn's workers, the worker), ``PROMETHEUS_MULTIPROC_DIR``
+names a folder they share (``rapport serve`` sets one and empties it as it starts): each writes its
+counts there and a scrape adds them up.
 """
 
 from __future__ import annotations
