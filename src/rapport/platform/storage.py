@@ -25,8 +25,9 @@ LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 S3 = "storages.backends.s3.S3Storage"
 
 
-class StorageURLError(ValueError):
-    """``RAPPORT_STORAGE_URL`` cannot be used; the message says why, naming the setting."""
+class StorageURLError(RuntimeError):
+    """``RAPPORT_STORAGE_URL`` cannot be used; the message says why, naming the setting (a
+    RuntimeError, as every setting that stops the desk at start: one line from the command)."""
 
 
 def storage_from_url(url: str) -> dict[str, Any]:
