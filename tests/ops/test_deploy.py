@@ -42,9 +42,7 @@ def test_each_unit_runs_a_rapport_command_the_command_accepts(path):
 
 
 def test_exactly_one_unit_and_one_compose_service_run_the_scheduler():
-    workers = [
-        _parser().parse_args(_rapport_args(shlex.split(_unit(path)["Service"]["ExecStart"]))) for path in UNITS
-    ]
+    workers = [_parser().parse_args(_rapport_args(shlex.split(_unit(path)["Service"]["ExecStart"]))) for path in UNITS]
     assert sum(1 for args in workers if args.command == "worker" and args.scheduler) == 1
 
     import yaml
