@@ -3,6 +3,7 @@ store the environment names (as an operator's shell would): ``python -m tests.op
 
 - ``populate``: customers, cases with files, one person erased (before the backup);
 - ``change``: after the backup, a new case with a file, and another person erased;
+- ``api_setup``: prints an API token and a customer's id;
 - ``state``: prints the row count of every table, the stored files with their SHA-256, and who is
   erased, as JSON.
 """
@@ -66,6 +67,15 @@ def change() -> None:
     customer_erase(actor=_staff(), customer_id=second.pk, now=NOW.replace(day=3))
 
 
+def api_setup() -> None:
+    """An agent's API token and a customer's id, for requests through a proxy."""
+    from rapport.accounts.services import token_create
+
+    staff = _staff()
+    customer = Customer.objects.create(name="Dylan Price", email="dylan@example.org", created_at=NOW, updated_at=NOW)
+    print(json.dumps({"token": token_create(user=staff)[1], "customer": customer.pk}))
+
+
 def state() -> None:
     files = {}
     for name in stored_names(default_storage):
@@ -76,4 +86,4 @@ def state() -> None:
 
 
 if __name__ == "__main__":
-    {"populate": populate, "change": change, "state": state}[sys.argv[1]]()
+    {"populate": populate, "change": change, "state": state, "api_setup": api_setup}[sys.argv[1]]()
