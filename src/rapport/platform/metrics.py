@@ -96,6 +96,10 @@ def register_gauge(name: str, documentation: str, measure: Callable[[], float | 
 
 
 class ScrapeCollector(Collector):
+    def describe(self) -> Iterator[Metric]:
+        """Nothing: without it, registering the collector would measure every gauge at import."""
+        return iter(())
+
     def collect(self) -> Iterator[Metric]:
         for gauge in list(_gauges.values()):
             try:
