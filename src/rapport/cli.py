@@ -8,6 +8,9 @@
                                          live chat's WebSockets (uvicorn, ASGI), beside `serve`
     rapport worker [--workers N] [--no-scheduler]
                                          the background worker (Huey); one host runs the scheduler
+    rapport backup DEST                  the database and the file store into a new folder
+    rapport restore SRC --yes [--erasures FILE]
+                                         put a backup back, keeping erased people erased
     rapport createadmin                  an admin account (prompts for the password)
     rapport token create|revoke          API tokens
     rapport import zendesk|freshdesk|csv|mail PATH
@@ -183,6 +186,22 @@ def _parser() -> argparse.ArgumentParser:
         help="also enqueue periodic jobs (default); with several hosts, exactly one runs the scheduler",
     )
     p.set_defaults(handler=cmd_worker)
+
+    p = sub.add_parser("backup", help="the database and the file store into a new folder")
+    p.add_argument("destination", metavar="DEST", help="a new (or empty) folder")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database and the file store with a backup")
+    p.add_argument("source", metavar="SRC", help="a folder made by `rapport backup`")
+    p.add_argument("--yes", action="store_true", help="confirm: the database and the files are replaced")
+    p.add_argument(
+        "--erasures",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an erasures.json from a newer backup (or the off-site log): erase those people again",
+    )
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("createadmin", help="create an admin account")
     p.add_argument("--email")
@@ -543,6 +562,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _collectstatic()
     connections.close_all()
     bind = args.bind or os.environ.get("RAPPORT_BIND") or "127.0.0.1:8000"
+    metrics_folder(fresh=True)
     command = _gunicorn(bind, workers=args.workers)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -569,6 +589,80 @@ def cmd_chat_server(args: argparse.Namespace) -> int:
     sys.stderr.flush()
     os.execv(sys.executable, command)  # noqa: S606 - our own interpreter running uvicorn
     return 0  # pragma: no cover - execv does not return
+
+
+def metrics_folder(*, fresh: bool) -> str:
+    """The folder where this host's processes (gunicorn's, the worker) keep their metrics, so one
+    scrape of ``/metrics`` adds them up: ``PROMETHEUS_MULTIPROC_DIR``, or ``metrics/`` in the data
+    folder. ``fresh``: the web server empties it as it starts (what dead processes counted is kept
+    by Prometheus, and the folder does not grow with every recycled process)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.DATA_DIR / "metrics")
+    if fresh and folder.is_dir():
+        for stale in folder.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return str(folder)
+
+
+# --- backup and restore (rapport.platform.backup, docs/operations.md) -----------------------------
+
+ERASURES_FILE = "erasures.json"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from rapport.platform import backup
+
+    destination = Path(args.destination)
+    manifest = backup.backup(destination, now=timezone.now())
+    # Who had been erased when this backup was taken: given to a restore of an older backup, it
+    # keeps them erased (no personal data: ids and dates).
+    log = backup.erasures.log() if backup.erasures else []
+    (destination / ERASURES_FILE).write_text(json.dumps(log, indent=1), encoding="utf-8")
+    print(f"Backup of {manifest.engine} taken into {destination} at {manifest.created_at}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from rapport.platform import backup
+
+    if not args.yes:
+        raise UserError("restore replaces the database and every stored file: add --yes to go ahead")
+    source = Path(args.source)
+    backup.verify(source, backup.Manifest.read(source))
+    log: list[dict[str, Any]] = []
+    try:
+        log += backup.erasures.log() if backup.erasures else []  # the database about to be replaced
+    except Exception:
+        print("The current database could not be read: only --erasures files are re-applied.")
+    for name in args.erasures:
+        try:
+            log += json.loads(Path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise UserError(f"cannot read the erasure log {name}: {error}") from None
+    result = backup.restore(source)
+    again = backup.erasures.reapply(log, now=timezone.now()) if backup.erasures else []
+    print(f"Erased again after the restore: {len(again)} (erasures made after the backup was taken).")
+    if result.mismatched_tables:
+        for table, (expected, found) in sorted(result.mismatched_tables.items()):
+            print(f"rapport: {table} has {found:,} rows, the backup {expected:,}", file=sys.stderr)
+        return 1
+    print(f"Restored the backup of {result.manifest.created_at}: every table's row count matches.")
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

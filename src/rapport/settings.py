@@ -22,6 +22,8 @@ from rapport.platform.envconf import (
     env_str,
     secret_from_file,
 )
+from rapport.platform.logs import logging_config
+from rapport.platform.storage import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
 ENV = env_str("RAPPORT_ENV", "development")
@@ -99,6 +101,9 @@ INSTALLED_APPS = [
 FORM_RENDERER = "rapport.web.renderers.DeskFormRenderer"
 
 MIDDLEWARE = [
+    # First: answers /healthz, /readyz and /metrics before the rest run; a request id, counts and
+    # timings for everything else (ADR 0032).
+    "rapport.platform.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,7 +201,7 @@ CHAT_STARTS_PER_MINUTE = 6  # per address: chats and offline messages
 
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        "huey_class": "rapport.platform.queue.RapportRedisHuey",
         "name": "rapport",
         "url": REDIS_URL,
         "immediate": False,
@@ -305,8 +310,12 @@ FILE_UPLOAD_HANDLERS = [
 STATIC_URL = "/static/"
 STATIC_ROOT = str(DATA_DIR / "static")
 Path(STATIC_ROOT).mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
+# Product files (attachments, letters, raw email): MEDIA_ROOT on this host by default; an
+# S3-compatible bucket shared by every host when RAPPORT_STORAGE_URL is set (s3://bucket/prefix
+# ?endpoint=…&region=…; keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). ADR 0032.
+RAPPORT_STORAGE_URL = env_str("RAPPORT_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(RAPPORT_STORAGE_URL),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -401,9 +410,25 @@ RAPPORT_MAIL_MAX_ATTEMPTS = env_int("RAPPORT_MAIL_MAX_ATTEMPTS", 10)
 # with its own date, but it starts no SLA clock (docs/mail.md).
 RAPPORT_MAIL_HISTORIC_DAYS = env_int("RAPPORT_MAIL_HISTORIC_DAYS", 7)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("RAPPORT_LOG_LEVEL", "WARNING")},
-}
+# --- operations (ADR 0032, docs/operations.md) -----------------------------------------------------
+# Logs: one JSON object a line with the request id (production's default) or plain text.
+RAPPORT_LOG_FORMAT = env_str("RAPPORT_LOG_FORMAT", "json" if PRODUCTION else "text")
+if RAPPORT_LOG_FORMAT not in {"json", "text"}:
+    raise RuntimeError(f"RAPPORT_LOG_FORMAT must be json or text, not {RAPPORT_LOG_FORMAT!r}")
+LOGGING = logging_config(fmt=RAPPORT_LOG_FORMAT, level=env_str("RAPPORT_LOG_LEVEL", "WARNING"))
+# /metrics: readable from these addresses (CIDR ranges) or with this bearer token; nobody otherwise.
+RAPPORT_METRICS_ALLOW = env_networks("RAPPORT_METRICS_ALLOW")
+RAPPORT_METRICS_TOKEN = env_str("RAPPORT_METRICS_TOKEN", "")
+# Errors to Sentry when SENTRY_DSN is set: no personal data (no user, cookies or request bodies).
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", ENV),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

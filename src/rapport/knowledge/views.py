@@ -30,6 +30,7 @@ from rapport.knowledge.forms import ArticleForm, FeedbackForm, FileForm, Reviewe
 from rapport.knowledge.models import Article, ArticleFile, Audience, Category, Status
 from rapport.platform.errors import Conflict, FieldError, Forbidden, NotFound
 from rapport.platform.pagination import page_size
+from rapport.platform.storage import open_stream
 from rapport.portal.selectors import portal_customer
 from rapport.web.forms import show_errors
 from rapport.web.views import actor, staff_page
@@ -535,7 +536,13 @@ def help_file(request: HttpRequest, file_id: int) -> HttpResponse:
     found = ArticleFile.objects.filter(pk=file_id).first()
     if found is None or not policy.readable(request.user).filter(pk=found.article_id).exists():
         raise Http404
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    try:
+        stream = open_stream(found.file.storage, found.file.name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(stream, content_type=found.content_type)
+    if stream.size is not None:
+        response["Content-Length"] = str(stream.size)
     response["Content-Disposition"] = "inline" if found.content_type.startswith("image/") else "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     return response

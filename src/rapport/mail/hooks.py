@@ -78,11 +78,20 @@ def delivery_badges(case: Case, messages: Sequence[Message]) -> dict[int, list[e
     return {pk: [delivery_badge(state)] for pk, state in delivery_states(sent).items()}
 
 
+def outbox_backlog() -> float:
+    """Emails queued or being sent (``/metrics``: one count on the outbox's state index)."""
+    from rapport.mail.models import OutboxEmail, OutboxState
+
+    return float(OutboxEmail.objects.filter(state__in=[OutboxState.QUEUED, OutboxState.SENDING]).count())
+
+
 def register() -> None:
     from rapport.mail import services, tasks
     from rapport.mail.erasure import customer_mail_erase
     from rapport.mail.outbound import OUTBOX_SEND_JOB, notification_queue
-    from rapport.platform import jobs, notify
+    from rapport.platform import jobs, metrics, notify
+
+    metrics.register_gauge("rapport_outbox_backlog", "Emails queued or being sent.", outbox_backlog)
 
     notify.queue = notification_queue
     jobs.register(OUTBOX_SEND_JOB, tasks.outbox_send_task)

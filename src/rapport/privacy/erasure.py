@@ -125,6 +125,39 @@ def scheduled_erasures_run(*, now: datetime) -> list[int]:
     return done
 
 
+def erasure_log() -> list[dict[str, str | int]]:
+    """Who has been erased, for keeping them erased after a backup is restored (docs/operations.md):
+    each erased customer's id, when they were first recorded (so an id given to someone new after
+    a restore never matches) and when they were erased. No personal data."""
+    rows = Customer.objects.filter(erased_at__isnull=False).order_by("pk").values_list("pk", "created_at", "erased_at")
+    return [
+        {"customer": pk, "created_at": created.isoformat(), "erased_at": erased.isoformat()}
+        for pk, created, erased in rows
+    ]
+
+
+def erasures_reapply(log: Iterable[dict[str, Any]], *, now: datetime) -> list[int]:
+    """Erase again everyone in ``log`` (``erasure_log``'s entries) whom a restored database holds
+    un-erased: a person erased after the backup was taken stays erased. Legal holds do not stop
+    it (the erasure was decided when it was made). The customer ids erased again."""
+    done = []
+    for entry in log:
+        customer = Customer.objects.filter(pk=int(entry["customer"]), erased_at__isnull=True).first()
+        if customer is None or customer.created_at.isoformat() != entry["created_at"]:
+            continue
+        with transaction.atomic():
+            summary = anonymise(customer, now=now, actor=None)
+            erasure = Erasure.objects.create(
+                customer=customer,
+                status=ErasureStatus.CLEARING_FILES,
+                requested_at=now,
+                summary={**summary, "reapplied_after_restore": entry["erased_at"]},
+            )
+            _complete_after_commit(erasure)
+        done.append(customer.pk)
+    return done
+
+
 def _complete_after_commit(erasure: Erasure) -> None:
     """Once the rows are anonymised for good, clear the files and record the erasure complete
     (a job: merging a large full-text index takes a while; ``rapport.privacy.purge``)."""

@@ -37,6 +37,7 @@ from rapport.domain.anonymise import Identity, mentions, third_party_flags
 from rapport.domain.attachments import archive_filename
 from rapport.domain.references import format_reference
 from rapport.platform.pdf import Block, Bullets, Heading, Paragraph, Table, render_pdf
+from rapport.platform.storage import open_stream
 from rapport.privacy import access as privacy_policy
 from rapport.privacy.models import AccessLog, Adjustment, AdjustmentKind, Consent, DataRequest, Restriction
 from rapport.privacy.selectors import known_customers
@@ -72,9 +73,24 @@ def customer_export(*, actor: User, customer_id: int | str, why: str, now: datet
             bundle.writestr("summary.html", render_to_string("privacy/export_summary.html", {"data": data}))
             bundle.writestr("summary.pdf", summary_pdf(data, large_print=large_print))
         for path, attachment in files:
-            with default_storage.open(str(attachment.file.name), "rb") as handle:
-                bundle.writestr(path, handle.read())
+            _add_stored_file(bundle, path, str(attachment.file.name))
     return Bundle(f"subject-access-{customer.pk}-{now:%Y%m%d}.zip", buffer.getvalue(), data)
+
+
+MISSING_FILE = "This file was missing from storage when the bundle was made: ask the desk's operator."
+
+
+def _add_stored_file(bundle: zipfile.ZipFile, path: str, name: str) -> None:
+    """A stored file into the archive a chunk at a time (never whole in memory); a file that is
+    missing from storage is named in a note beside where it would be, not a failed export."""
+    try:
+        stream = open_stream(default_storage, name)
+    except FileNotFoundError:
+        bundle.writestr(f"{path}.missing.txt", MISSING_FILE)
+        return
+    with stream, bundle.open(path, "w") as entry:
+        for chunk in stream:
+            entry.write(chunk)
 
 
 def _messages_by_case(customer: Customer) -> tuple[list[Case], dict[int, list[Message]]]:

@@ -199,6 +199,11 @@ def nav_visible(user: User) -> bool:
 
 def register() -> None:
     access_log.sinks.append(services.access_log_write)
+    from rapport.platform import backup
+    from rapport.privacy.erasure import erasure_log, erasures_reapply
+
+    # `rapport backup` writes who has been erased; `rapport restore` erases them again (ADR 0032).
+    backup.erasures = backup.Erasures(log=erasure_log, reapply=erasures_reapply)
     extensions.queue_badges.append(adjustment_badges)
     extensions.queue_badges.append(overdue_request_badges)
     extensions.case_panels.append(adjustments_panel)

@@ -30,7 +30,7 @@ from rapport.domain.sla import (
     clock_warn_at,
     target_text,
 )
-from rapport.platform import notify
+from rapport.platform import metrics, notify
 from rapport.sla.models import Action, Clock, Escalation, EscalationRule, Pause, Policy, Trigger
 
 # Calls and conversations are answered as they happen (cases.services.contact_log).
@@ -230,6 +230,7 @@ def clocks_stop(clocks: Iterable[Clock], now: datetime) -> None:
                     field=clock.target,
                     after=clock.due_at.isoformat(),
                 )
+                metrics.SLA_BREACHES.inc()
             clock.breached_at = clock.due_at
         if clock.running_since is not None:
             calendar = clock.policy.calendar.business_calendar()
@@ -401,6 +402,7 @@ def _retarget_batch(clocks: list[Clock], policies: Sequence[Policy], now: dateti
             if clock.breached_at is None:
                 clock.breached_at = found.passed_at
                 events.append(_event(case, now, "sla_breached", clock.target, after=found.passed_at.isoformat()))
+                metrics.SLA_BREACHES.inc()
         moved.append(clock)
     if not moved:
         return 0
@@ -480,6 +482,7 @@ def sla_check(*, now: datetime, batch: int = 500) -> CheckResult:
     unique row, and only the run that wins it writes the case event and acts."""
     warnings = _record(now, batch, due="warn_at", done="warned_at", kind="sla_warning")
     breaches = _record(now, batch, due="due_at", done="breached_at", kind="sla_breached")
+    metrics.SLA_BREACHES.inc(breaches)
     escalations = sum(_escalate(rule, now, batch) for rule in EscalationRule.objects.filter(is_active=True))
     return CheckResult(warnings=warnings, breaches=breaches, escalations=escalations)
 
