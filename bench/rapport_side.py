@@ -17,6 +17,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db.models import Max  # noqa: E402
@@ -25,7 +26,9 @@ from rapport.accounts.models import Role, User  # noqa: E402
 from rapport.accounts.services import token_create  # noqa: E402
 from rapport.cases.models import Case  # noqa: E402
 from rapport.customers.models import Customer  # noqa: E402
+from rapport.domain.identity import Step  # noqa: E402
 from rapport.domain.references import format_reference  # noqa: E402
+from rapport.identity.services import SESSION_STEP as SECOND_FACTOR_STEP  # noqa: E402
 
 BENCH_EMAIL = "bench-manager@example.com"
 BENCH_AGENT = "bench-agent@example.com"
@@ -56,8 +59,9 @@ def prepare(outdir: str) -> None:
             saved_view_create(actor=user, name=name, filters=filters, shared=True)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SECOND_FACTOR_STEP] = Step.DONE  # a manager signs in with a second factor (identity app)
     session.create()
     _, token = token_create(user=user, name="bench")
     top = Case.objects.aggregate(n=Max("id"))["n"] or 0
