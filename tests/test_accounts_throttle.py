@@ -44,7 +44,7 @@ def shared_cache(request, db, settings, tmp_path):
             yield request.param
         return
     if request.param == "files":  # one host on SQLite (settings: diskcache in the data folder)
-        config = {"BACKEND": "diskcache.DjangoCache", "LOCATION": str(tmp_path / "cache"), "SHARDS": 4}
+        config = {"BACKEND": "rapport.platform.filecache.FileCache", "LOCATION": str(tmp_path / "cache"), "SHARDS": 4}
         with override_settings(CACHES={"default": config}):
             try:
                 yield request.param

@@ -143,7 +143,7 @@ def test_without_redis_the_cache_is_files_of_its_own_on_sqlite_and_a_shared_tabl
     }
     cache = "CACHES['default']['BACKEND'], settings.CACHES['default'].get('LOCATION')"
 
-    assert _settings_of(env, cache) == [f"diskcache.DjangoCache {tmp_path / 'cache'}"]
+    assert _settings_of(env, cache) == [f"rapport.platform.filecache.FileCache {tmp_path / 'cache'}"]
     postgres = {**env, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
     assert _settings_of(postgres, cache) == ["django.core.cache.backends.db.DatabaseCache rapport_cache"]
     redis_url = "redis://127.0.0.1:6379/0"

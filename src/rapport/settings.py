@@ -170,7 +170,7 @@ elif DATABASES["default"]["ENGINE"] == "rapport.platform.dbbackends.sqlite":
     # database's one write lock, and a read costs a twentieth of a table read (ADR 0012).
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "rapport.platform.filecache.FileCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 0.25,  # seconds a write waits for its shard before it is dropped
