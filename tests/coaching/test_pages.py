@@ -53,7 +53,9 @@ def test_my_performance_shows_targets_history_and_empty_states(agent, team_leade
             topic=f"Topic {i}",
             actions=[services.ActionIn("Do it", agent.pk, None)],
         )
-    with django_assert_max_num_queries(60):
+    # a fixed number a KPI of the catalogue (each for the agent and the team), whatever the sessions:
+    # grows with the catalogue (routing and chat added six), never with the history
+    with django_assert_max_num_queries(80):
         html = signed_in(agent).get("/coaching/").content.decode()
     assert "Topic 0" in html
     assert "Topic 2" in html
