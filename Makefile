@@ -48,7 +48,7 @@ test-fast: .venv/.synced $(CATALOGUES) | $(FONT)
 	$(RUN) pytest -q -x -m "not browser and not fuzz"
 
 test-postgres: .venv/.synced $(CATALOGUES) | $(FONT)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -m "not browser and not fuzz"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -n 2 -m "not browser and not fuzz"
 
 # schemathesis over the whole OpenAPI document: a throw-away test database seeded with the demo
 # organisation, in a data folder of its own that is removed afterwards (SQLite unless DATABASE_URL).
