@@ -47,6 +47,8 @@ test: lint | $(FONT)
 test-fast: .venv/.synced $(CATALOGUES) | $(FONT)
 	$(RUN) pytest -q -x -m "not browser and not fuzz"
 
+# On PostgreSQL the suite runs in two processes (pytest-xdist: a test database each), which keeps
+# CI within its time; the SQLite suite stays in one.
 test-postgres: .venv/.synced $(CATALOGUES) | $(FONT)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(RUN) pytest -q -n 2 -m "not browser and not fuzz"
 
