@@ -70,7 +70,7 @@ def test_notifications_unread_count_open_and_mark_read(page, agent, colleague, c
         journal.deliver(f"notifications.{kind}")
 
     sign_in(page, colleague.email)
-    header = page.locator(".header-link")
+    header = page.locator('.header-link[href="/notifications/"]')
     expect(header).to_have_text("Notifications 2 unread")
     header.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")

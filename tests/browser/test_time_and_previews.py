@@ -67,6 +67,7 @@ def test_an_image_attachment_is_previewed_on_the_case_page(page, agent, case):
 
     preview = page.get_by_alt_text("Preview of damaged-parcel.png")
     expect(preview).to_be_visible()
-    loaded = preview.evaluate("img => img.complete && img.naturalWidth")
-    assert loaded == 480  # fetched through the attachment gate and decoded by the browser
+    # fetched through the attachment gate (streamed) and decoded by the browser: wait until it is
+    page.wait_for_function("img => img.complete", arg=preview.element_handle())
+    assert preview.evaluate("img => img.naturalWidth") == 480
     assert preview.evaluate("img => img.getBoundingClientRect().width") <= 240
