@@ -98,8 +98,8 @@ def test_two_workers_and_a_scheduler_run_each_periodic_job_once(queue, tmp_path)
     # each every-minute job ran exactly once, across the three processes
     for job in EVERY_MINUTE:
         assert runs.get(job) == 1, (job, runs, text)
-    # and the two workers without a scheduler did work (the queue is shared, not per host)
-    assert sum(_executions_in(text["host-b"]).values()) + sum(_executions_in(text["host-c"]).values()) > 0
+    # (which of the three takes a job is the queue's choice: the scheduler's own worker may take all
+    # of them, so that is not asserted; that each ran once among all three is the point)
 
     # and each job's period was claimed once in the shared database
     with sqlite3.connect(tmp_path / "shared.sqlite3") as db:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from rapport.workforce.models import KnownEvent
 from tests.api.conftest import fields
@@ -58,7 +57,8 @@ def test_staffing_per_interval(client, auth, agent, history):
     assert models["phone"] == "erlang_c"
     assert models["email"] == "workload"
     phone = next(c for c in body["channels"] if c["channel"] == "phone")
-    assert max(phone["days"][0]["required"]) >= 1 or timezone.localdate().weekday() == 6
+    # someone is needed on the phones some time in the week ahead (today alone may be a weekend, or over)
+    assert max(max(day["required"]) for day in phone["days"]) >= 1
 
 
 def test_team_leaders_enter_known_events_agents_may_not(client, auth, agent, team_leader):
