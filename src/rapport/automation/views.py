@@ -3,9 +3,7 @@ versions kept), the dry run, and each rule's firings."""
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -32,23 +30,13 @@ def _reader(request: HttpRequest) -> None:
         raise Http404
 
 
-def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv_export.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @staff_page
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     _reader(request)
     found = list(selectors.rules_list(actor(request)))
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_export.download(
             "automation-rules.csv",
             ["Position", "Name", "Trigger", "Events", "On", "Version", "Fired", "Skipped everything", "Last fired"],
             (
@@ -176,7 +164,7 @@ def firings(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = services.rule_get(actor=actor(request), rule_id=rule_id)
     page = selectors.firings_page(rule, page=_page(request))
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_export.download(
             f"automation-rule-{rule.pk}-firings.csv",
             ["When", "Case", "Version", "Chain depth", "Changed", "Skipped"],
             (

@@ -4,8 +4,6 @@ and "route now" from the case page."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -29,16 +27,6 @@ CAPACITY_SAVED = "Capacity saved for {name}."
 ROUTED = "Routed: {reason}."
 NOT_ROUTED = "Not routed: {reason}."
 DECISIONS_PAGE = 25
-
-
-def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv_export.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _form_errors(form: Any, error: FieldError) -> None:
@@ -67,7 +55,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
         messages.error(request, selectors.BAD_DAYS)
     view = selectors.team_view(actor(request), team_id, now=timezone.now(), days=days)
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_export.download(
             f"routing-{view.team.pk}.csv",
             [
                 "Agent",
@@ -117,7 +105,7 @@ def decisions(request: HttpRequest, team_id: int) -> HttpResponse:
     team, _settings = selectors.team_for(who, team_id)
     if request.GET.get("format") == "csv":
         rows = selectors.decisions(who, team_id=team.pk).order_by("-decided_at", "-id")[:10000]
-        return _csv(
+        return csv_export.download(
             f"routing-{team.pk}-decisions.csv",
             ["Case", "Agent", "Rule", "Method", "Reason", "Trigger", "First owner", "Arrived", "Decided"],
             (

@@ -3,10 +3,6 @@ secret, and each webhook's delivery log with redelivery; every table also as CSV
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,22 +27,12 @@ def _admin(request: HttpRequest) -> None:
         raise Http404
 
 
-def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv_export.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @staff_page
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     subscriptions = list(selectors.subscriptions(actor(request)))
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_export.download(
             "webhooks.csv",
             ["Name", "Address", "Events", "Role", "On", "Switched off because", "Failures in a row"],
             (
@@ -143,7 +129,7 @@ def deliveries(request: HttpRequest, webhook_id: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if request.GET.get("format") == "csv":
         rows = selectors.deliveries(subscription, status=status)[:10000]
-        return _csv(
+        return csv_export.download(
             f"webhook-{subscription.pk}-deliveries.csv",
             [
                 "Delivery",
